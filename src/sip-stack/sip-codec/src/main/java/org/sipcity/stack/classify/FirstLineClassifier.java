@@ -1,0 +1,386 @@
+package org.sipcity.stack.classify;
+
+import io.netty.buffer.ByteBuf;
+
+import java.util.Objects;
+
+/**
+ * Sorts a buffered SIP message by its first line alone: request (with its method) or response (with its
+ * status code), without finding the end of the message and without allocating anything.
+ *
+ * <p>The start line is checked against the grammar of RFC 3261 §25.1, strictly:
+ * <pre>
+ * Request-Line  =  Method SP Request-URI SP SIP-Version CRLF
+ * Status-Line   =  SIP-Version SP Status-Code SP Reason-Phrase CRLF
+ * SIP-Version   =  "SIP" "/" 1*DIGIT "." 1*DIGIT          ; case-insensitive (§7.1)
+ * Method        =  token                                  ; case-sensitive (§7.1)
+ * </pre>
+ * Leading CRLFs are skipped (§7.5: keep-alive residue on streams). The Request-URI is only required to be
+ * a run of visible bytes; judging it is the parser's job. Status codes outside 100-699 are refused:
+ * RFC 3261 §7.2 defines six classes only, and RFC 4475 §3.1.2.15 ("bigcode") says such a response is dropped.
+ * The version number is not checked (a {@code SIP/7.0} request is a request, answered 505 by the parser).
+ *
+ * <p>The result is a packed {@code long}: read it with {@link #kind(long)}, {@link #methodId(long)} and
+ * {@link #statusCode(long)}. Heap buffers are read through their backing array; other buffers through
+ * {@link ByteBuf#getByte(int)}, which moves no reader index.
+ */
+public final class FirstLineClassifier {
+
+    private static final byte CR = '\r';
+    private static final byte LF = '\n';
+    private static final byte SP = ' ';
+
+    // Packed result: bits 0-1 kind, bits 8-15 method id, bits 16-31 status code.
+    private static final int KIND_MASK = 0x3;
+    private static final int METHOD_SHIFT = 8;
+    private static final int STATUS_SHIFT = 16;
+    private static final long INCOMPLETE = MessageKind.INCOMPLETE.ordinal();
+    private static final long INVALID = MessageKind.INVALID.ordinal();
+    /** Internal "keep going" marker between the steps of a scan; never returned. */
+    private static final int MORE = -1;
+
+    /** RFC 3261 §25.1: {@code token = 1*(alphanum / "-" / "." / "!" / "%" / "*" / "_" / "+" / "`" / "'" / "~")}. */
+    private static final boolean[] TOKEN = new boolean[256];
+
+    static {
+        for (int c = '0'; c <= '9'; c++) {
+            TOKEN[c] = true;
+        }
+        for (int c = 'a'; c <= 'z'; c++) {
+            TOKEN[c] = true;
+            TOKEN[c - 'a' + 'A'] = true;
+        }
+        for (char c : "-.!%*_+`'~".toCharArray()) {
+            TOKEN[c] = true;
+        }
+    }
+
+    // Method names packed big-endian into a long; SUBSCRIBE (9 bytes) keeps its last 8 bytes.
+    private static final long ACK = pack("ACK");
+    private static final long BYE = pack("BYE");
+    private static final long INFO = pack("INFO");
+    private static final long PRACK = pack("PRACK");
+    private static final long REFER = pack("REFER");
+    private static final long INVITE = pack("INVITE");
+    private static final long CANCEL = pack("CANCEL");
+    private static final long NOTIFY = pack("NOTIFY");
+    private static final long UPDATE = pack("UPDATE");
+    private static final long OPTIONS = pack("OPTIONS");
+    private static final long PUBLISH = pack("PUBLISH");
+    private static final long MESSAGE = pack("MESSAGE");
+    private static final long REGISTER = pack("REGISTER");
+    private static final long SUBSCRIBE_TAIL = pack("UBSCRIBE");
+    /** "sip" packed and lower-cased: the SIP-Version literal is case-insensitive. */
+    private static final long SIP_LOWER = pack("sip");
+
+    private FirstLineClassifier() {
+    }
+
+    /**
+     * Classifies the message starting at {@code offset}, looking only at bytes {@code [offset, offset + length)}.
+     *
+     * @return the packed classification, for {@link #kind(long)}, {@link #methodId(long)}, {@link #statusCode(long)}
+     * @throws IndexOutOfBoundsException if the range is not within the buffer's capacity
+     */
+    public static long classify(ByteBuf buf, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buf.capacity());
+        if (buf.hasArray()) {
+            int start = buf.arrayOffset() + offset;
+            return scan(buf.array(), null, start, start + length);
+        }
+        return scan(null, buf, offset, offset + length);
+    }
+
+    /**
+     * Classifies the message starting at {@code offset}, looking only at bytes {@code [offset, offset + length)}.
+     *
+     * @return the packed classification, for {@link #kind(long)}, {@link #methodId(long)}, {@link #statusCode(long)}
+     * @throws IndexOutOfBoundsException if the range is not within the array
+     */
+    public static long classify(byte[] buf, int offset, int length) {
+        Objects.checkFromIndexSize(offset, length, buf.length);
+        return scan(buf, null, offset, offset + length);
+    }
+
+    /** What the classified bytes are. */
+    public static MessageKind kind(long classification) {
+        return MessageKind.ofOrdinal((int) classification & KIND_MASK);
+    }
+
+    /** The status code of a {@link MessageKind#RESPONSE}, 0 for anything else. */
+    public static int statusCode(long classification) {
+        return (int) (classification >>> STATUS_SHIFT) & 0xFFFF;
+    }
+
+    /**
+     * The method of a {@link MessageKind#REQUEST}: a {@link KnownMethod} ordinal, {@code KnownMethod.EXTENSION.ordinal()}
+     * for any other method; -1 for anything else.
+     */
+    public static int methodId(long classification) {
+        if (((int) classification & KIND_MASK) != MessageKind.REQUEST.ordinal()) {
+            return -1;
+        }
+        return (int) (classification >>> METHOD_SHIFT) & 0xFF;
+    }
+
+    /** The method of a {@link MessageKind#REQUEST}, {@code null} for anything else; does not allocate. */
+    public static KnownMethod method(long classification) {
+        int id = methodId(classification);
+        return id < 0 ? null : KnownMethod.ofId(id);
+    }
+
+    /**
+     * One scan over either {@code array} or {@code buf} (the other is null): the test is constant for a call,
+     * so it predicts perfectly, and one copy of the grammar serves both kinds of buffer.
+     */
+    private static long scan(byte[] array, ByteBuf buf, int start, int end) {
+        int i = start;
+        // RFC 3261 §7.5: "implementations processing SIP messages over stream-oriented transports MUST ignore
+        // any CRLF appearing before the start-line".
+        int c;
+        while (true) {
+            if (i == end) {
+                return INCOMPLETE;
+            }
+            c = at(array, buf, i);
+            if (c != CR) {
+                break;
+            }
+            if (i + 1 == end) {
+                return INCOMPLETE;
+            }
+            if (at(array, buf, i + 1) != LF) {
+                return INVALID;
+            }
+            i += 2;
+        }
+
+        // Both start lines begin with a token: the method, or the "SIP" of the version.
+        int tokenStart = i;
+        long packed = 0;
+        while (TOKEN[c & 0xFF]) {
+            packed = (packed << 8) | (c & 0xFF);
+            if (++i == end) {
+                return INCOMPLETE;
+            }
+            c = at(array, buf, i);
+        }
+        int tokenLength = i - tokenStart;
+        if (tokenLength == 0) {
+            return INVALID;
+        }
+        if (c == SP) {
+            return request(array, buf, tokenStart, tokenLength, packed, i + 1, end);
+        }
+        if (c == '/' && tokenLength == 3 && (packed | 0x202020L) == SIP_LOWER) {
+            return response(array, buf, i + 1, end);
+        }
+        return INVALID;
+    }
+
+    private static long request(byte[] array, ByteBuf buf, int methodStart, int methodLength, long packed,
+                                int uriStart, int end) {
+        int i = uriStart;
+        // Request-URI: any visible bytes up to the next SP; an empty one (two SPs) is not a Request-Line.
+        while (true) {
+            if (i == end) {
+                return INCOMPLETE;
+            }
+            int c = at(array, buf, i);
+            if (c == SP) {
+                break;
+            }
+            if (!visible(c)) {
+                return INVALID;
+            }
+            i++;
+        }
+        if (i == uriStart) {
+            return INVALID;
+        }
+        i = sipVersion(array, buf, i + 1, end);
+        if (i < 0) {
+            return i == MORE ? INCOMPLETE : INVALID;
+        }
+        int status = lineEnd(array, buf, i, end);
+        if (status != 0) {
+            return status == MORE ? INCOMPLETE : INVALID;
+        }
+        KnownMethod method = knownMethod(array, buf, methodStart, methodLength, packed);
+        return MessageKind.REQUEST.ordinal() | ((long) method.ordinal() << METHOD_SHIFT);
+    }
+
+    private static long response(byte[] array, ByteBuf buf, int versionNumberStart, int end) {
+        int i = versionNumber(array, buf, versionNumberStart, end);
+        if (i < 0) {
+            return i == MORE ? INCOMPLETE : INVALID;
+        }
+        if (i == end) {
+            return INCOMPLETE;
+        }
+        if (at(array, buf, i) != SP) {
+            return INVALID;
+        }
+        i++;
+        // Status-Code = 3DIGIT, then SP: "SIP/2.0 4294967301 ..." (RFC 4475 bigcode) stops here.
+        int status = 0;
+        for (int n = 0; n < 3; n++, i++) {
+            if (i == end) {
+                return INCOMPLETE;
+            }
+            int d = at(array, buf, i) - '0';
+            if (d < 0 || d > 9) {
+                return INVALID;
+            }
+            status = status * 10 + d;
+        }
+        if (status < 100 || status > 699) {
+            return INVALID;
+        }
+        if (i == end) {
+            return INCOMPLETE;
+        }
+        if (at(array, buf, i) != SP) {
+            return INVALID;
+        }
+        i++;
+        // Reason-Phrase: text without control characters other than HTAB (UTF-8 allowed), up to CRLF.
+        while (true) {
+            if (i == end) {
+                return INCOMPLETE;
+            }
+            int c = at(array, buf, i);
+            if (c == CR) {
+                break;
+            }
+            if (c != '\t' && !visible(c) && c != SP) {
+                return INVALID;
+            }
+            i++;
+        }
+        int lineStatus = lineEnd(array, buf, i, end);
+        if (lineStatus != 0) {
+            return lineStatus == MORE ? INCOMPLETE : INVALID;
+        }
+        return MessageKind.RESPONSE.ordinal() | ((long) status << STATUS_SHIFT);
+    }
+
+    /** Reads {@code "SIP/" 1*DIGIT "." 1*DIGIT} at {@code i}: the index after it, {@link #MORE}, or -2 if invalid. */
+    private static int sipVersion(byte[] array, ByteBuf buf, int i, int end) {
+        long packed = 0;
+        for (int n = 0; n < 3; n++, i++) {
+            if (i == end) {
+                return MORE;
+            }
+            packed = (packed << 8) | (at(array, buf, i) & 0xFF);
+        }
+        // OR-ing 0x20 lower-cases letters; no other byte maps onto 's', 'i' or 'p'.
+        if ((packed | 0x202020L) != SIP_LOWER) {
+            return -2;
+        }
+        if (i == end) {
+            return MORE;
+        }
+        if (at(array, buf, i) != '/') {
+            return -2;
+        }
+        return versionNumber(array, buf, i + 1, end);
+    }
+
+    /** Reads {@code 1*DIGIT "." 1*DIGIT} at {@code i}: the index after it, {@link #MORE}, or -2 if invalid. */
+    private static int versionNumber(byte[] array, ByteBuf buf, int i, int end) {
+        i = digits(array, buf, i, end);
+        if (i < 0) {
+            return i;
+        }
+        if (at(array, buf, i) != '.') {
+            return -2;
+        }
+        i = digits(array, buf, i + 1, end);
+        return i;
+    }
+
+    /** Skips 1*DIGIT: the index of the byte after the digits (which exists), {@link #MORE}, or -2 if no digit. */
+    private static int digits(byte[] array, ByteBuf buf, int i, int end) {
+        int first = i;
+        while (true) {
+            if (i == end) {
+                return MORE;
+            }
+            int d = at(array, buf, i) - '0';
+            if (d < 0 || d > 9) {
+                return i == first ? -2 : i;
+            }
+            i++;
+        }
+    }
+
+    /** Checks CRLF at {@code i}: 0 if present, {@link #MORE} if cut short, -2 if anything else is there. */
+    private static int lineEnd(byte[] array, ByteBuf buf, int i, int end) {
+        if (i == end) {
+            return MORE;
+        }
+        if (at(array, buf, i) != CR) {
+            return -2;
+        }
+        if (i + 1 == end) {
+            return MORE;
+        }
+        return at(array, buf, i + 1) == LF ? 0 : -2;
+    }
+
+    private static KnownMethod knownMethod(byte[] array, ByteBuf buf, int start, int length, long packed) {
+        switch (length) {
+            case 3:
+                return packed == ACK ? KnownMethod.ACK : packed == BYE ? KnownMethod.BYE : KnownMethod.EXTENSION;
+            case 4:
+                return packed == INFO ? KnownMethod.INFO : KnownMethod.EXTENSION;
+            case 5:
+                return packed == PRACK ? KnownMethod.PRACK : packed == REFER ? KnownMethod.REFER : KnownMethod.EXTENSION;
+            case 6:
+                if (packed == INVITE) {
+                    return KnownMethod.INVITE;
+                }
+                if (packed == CANCEL) {
+                    return KnownMethod.CANCEL;
+                }
+                if (packed == NOTIFY) {
+                    return KnownMethod.NOTIFY;
+                }
+                return packed == UPDATE ? KnownMethod.UPDATE : KnownMethod.EXTENSION;
+            case 7:
+                if (packed == OPTIONS) {
+                    return KnownMethod.OPTIONS;
+                }
+                if (packed == PUBLISH) {
+                    return KnownMethod.PUBLISH;
+                }
+                return packed == MESSAGE ? KnownMethod.MESSAGE : KnownMethod.EXTENSION;
+            case 8:
+                return packed == REGISTER ? KnownMethod.REGISTER : KnownMethod.EXTENSION;
+            case 9:
+                // The packed long kept only the last 8 bytes.
+                return packed == SUBSCRIBE_TAIL && at(array, buf, start) == 'S' ? KnownMethod.SUBSCRIBE : KnownMethod.EXTENSION;
+            default:
+                return KnownMethod.EXTENSION;
+        }
+    }
+
+    /** A byte that may appear in a Request-URI as far as this classifier cares: not a control byte, not SP. */
+    private static boolean visible(int c) {
+        // Signed bytes: 0x80-0xFF are negative and allowed (the parser judges them).
+        return c > SP && c != 0x7F || c < 0;
+    }
+
+    private static byte at(byte[] array, ByteBuf buf, int index) {
+        return array != null ? array[index] : buf.getByte(index);
+    }
+
+    private static long pack(String ascii) {
+        long packed = 0;
+        for (int i = 0; i < ascii.length(); i++) {
+            packed = (packed << 8) | ascii.charAt(i);
+        }
+        return packed;
+    }
+}
