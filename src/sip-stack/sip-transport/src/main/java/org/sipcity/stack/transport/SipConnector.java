@@ -93,7 +93,7 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
                 localAddress = address;
             }
         }
-        LOG.infof("SIP connector '%s' listening on %s %s (%d socket%s, %s)", name(), transport(), localAddress,
+        LOG.infof("SIP connector '%s' listening on %s %s (%d socket%s, %s)", name(), transport(), describe(localAddress),
                 sockets, sockets == 1 ? "" : "s", transports.nativeEpoll() ? "epoll" : "nio");
     }
 
@@ -112,7 +112,8 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
         closeListeners();
         closeFlows();
         transports.removed(this);
-        LOG.infof("SIP connector '%s' on %s %s stopped", name(), transport(), localAddress);
+        LOG.infof("SIP connector '%s' on %s %s stopped", name(), transport(),
+                localAddress == null ? "(not bound)" : describe(localAddress));
     }
 
     boolean isClosed() {
@@ -132,9 +133,18 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     private BindException bindFailure(InetSocketAddress address, Throwable cause) {
         String reason = cause == null ? "unknown cause" : cause.getMessage();
         BindException failure = new BindException("SIP connector '" + name() + "' cannot bind " + transport()
-                + " to " + address.getHostString() + ":" + address.getPort() + ": " + reason);
+                + " to " + describe(address) + ": " + reason);
         failure.initCause(cause);
         return failure;
+    }
+
+    /** {@code 192.0.2.1:5060} or {@code [2001:db8::1]:5060}: the address as an operator would type it. */
+    static String describe(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            return address.getHostString() + ":" + address.getPort();
+        }
+        String ip = address.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
     }
 
     @Override
