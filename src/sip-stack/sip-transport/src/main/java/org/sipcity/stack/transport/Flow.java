@@ -1,0 +1,56 @@
+package org.sipcity.stack.transport;
+
+import io.netty.buffer.ByteBuf;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
+
+/**
+ * A flow in the sense of RFC 5626 §3.3: one TCP or TLS connection, or for UDP the pair (listening socket,
+ * remote address). Responses go back on the flow their request came on (RFC 3261 §18.2.2), and an edge
+ * proxy sends requests for a registered contact over the flow the registration used (RFC 5626 §5.3).
+ *
+ * <p>Every method is thread-safe and none blocks.
+ */
+public interface Flow {
+
+    /**
+     * A compact printable token, unique for the life of this process and practically unique across
+     * restarts, stable while the flow lives. It consists of RFC 3261 {@code token} characters, so it may
+     * be embedded in a URI user part or parameter. It is not secret: a flow token put into a Path or
+     * Record-Route header must be integrity-protected by the layer that does so (RFC 5626 §5.2).
+     */
+    String id();
+
+    TransportType transport();
+
+    /** The name of the connector whose socket or settings this flow uses. */
+    String connectorName();
+
+    InetSocketAddress localAddress();
+
+    InetSocketAddress remoteAddress();
+
+    /** False once the connection closed or the UDP flow expired; a closed flow never opens again. */
+    boolean isOpen();
+
+    /**
+     * Queues one whole encoded message for sending and returns at once. Ownership of {@code message}
+     * passes to the flow: it is released whatever happens.
+     *
+     * @return {@code true} if the message was handed to the socket's write queue; {@code false} if it was
+     *         dropped because the flow is closed or the peer does not read fast enough (its write queue is
+     *         above the high water mark, see {@link SipConnectorConfig#writeBufferHighWaterMark()})
+     */
+    boolean send(ByteBuf message);
+
+    /** Closes the connection (TLS: after close_notify), or forgets a UDP flow. Idempotent. */
+    void close();
+
+    /** Wall-clock time in milliseconds of the last bytes received on this flow (or of its opening). */
+    long lastActivityMillis();
+
+    /** The TLS session once the handshake is done; {@code null} for UDP and TCP. */
+    default SSLSession sslSession() {
+        return null;
+    }
+}

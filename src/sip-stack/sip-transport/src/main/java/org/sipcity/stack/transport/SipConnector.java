@@ -1,0 +1,154 @@
+package org.sipcity.stack.transport;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
+import org.sipcity.stack.transport.netty.ConnectorRuntime;
+
+/**
+ * One listening address of one transport, started by {@link SipTransports#start(SipConnectorConfig)}. With
+ * epoll and {@link SipConnectorConfig#reusePort()}, it binds one socket per event loop on the same port.
+ * Its counters are in {@link #metrics()}.
+ */
+public abstract sealed class SipConnector implements AutoCloseable permits StreamConnector, DatagramConnector {
+
+    private static final Logger LOG = Logger.getLogger(SipConnector.class);
+
+    final SipTransports transports;
+    final ConnectorRuntime runtime;
+    private final List<Channel> listeners = new ArrayList<>();
+    private volatile InetSocketAddress localAddress;
+    private volatile boolean closed;
+
+    SipConnector(SipTransports transports, ConnectorRuntime runtime) {
+        this.transports = transports;
+        this.runtime = runtime;
+    }
+
+    public String name() {
+        return runtime.name();
+    }
+
+    public TransportType transport() {
+        return runtime.transport();
+    }
+
+    public SipConnectorConfig config() {
+        return runtime.config();
+    }
+
+    /** The bound address, with the actual port when the configuration asked for port 0. */
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    public TransportMetrics metrics() {
+        return runtime.metrics();
+    }
+
+    /** Connections (UDP: tracked flows) open now, inbound and outbound. */
+    public int openConnections() {
+        return runtime.openConnections();
+    }
+
+    /** The listening sockets: one, or one per event loop with SO_REUSEPORT. */
+    public List<Channel> listeningChannels() {
+        synchronized (listeners) {
+            return List.copyOf(listeners);
+        }
+    }
+
+    /**
+     * A flow to {@code remote} over this connector's transport: an open one if there is one (RFC 5923
+     * connection reuse), else a new connection (for UDP, a flow on this connector's socket). Never blocks;
+     * the future completes on an event loop, so what is chained to it must not block either.
+     */
+    public abstract CompletableFuture<Flow> connect(InetSocketAddress remote);
+
+    /**
+     * Binds the listening socket(s). Blocks until bound; must not run on an event loop.
+     *
+     * @throws BindException naming the connector and address when the port is taken or the address unknown
+     */
+    final void bind(int sockets) throws IOException {
+        InetSocketAddress address = config().bindAddress();
+        for (int i = 0; i < sockets; i++) {
+            ChannelFuture bound = bindOne(address).awaitUninterruptibly();
+            if (!bound.isSuccess()) {
+                closeListeners();
+                throw bindFailure(address, bound.cause());
+            }
+            synchronized (listeners) {
+                listeners.add(bound.channel());
+            }
+            if (i == 0) {
+                // Port 0 asked: the kernel chose one; the other SO_REUSEPORT sockets must take the same.
+                address = (InetSocketAddress) bound.channel().localAddress();
+                localAddress = address;
+            }
+        }
+        LOG.infof("SIP connector '%s' listening on %s %s (%d socket%s, %s)", name(), transport(), describe(localAddress),
+                sockets, sockets == 1 ? "" : "s", transports.nativeEpoll() ? "epoll" : "nio");
+    }
+
+    abstract ChannelFuture bindOne(InetSocketAddress address);
+
+    /** Closes the flows of this connector; the listening sockets are closed already. */
+    abstract void closeFlows();
+
+    /** Stops listening and closes every flow of this connector. Blocks for at most the shutdown timeout. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        closeListeners();
+        closeFlows();
+        transports.removed(this);
+        LOG.infof("SIP connector '%s' on %s %s stopped", name(), transport(),
+                localAddress == null ? "(not bound)" : describe(localAddress));
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    private void closeListeners() {
+        List<Channel> toClose = listeningChannels();
+        for (Channel channel : toClose) {
+            channel.close().awaitUninterruptibly(transports.config().shutdownTimeout().toMillis());
+        }
+        synchronized (listeners) {
+            listeners.clear();
+        }
+    }
+
+    private BindException bindFailure(InetSocketAddress address, Throwable cause) {
+        String reason = cause == null ? "unknown cause" : cause.getMessage();
+        BindException failure = new BindException("SIP connector '" + name() + "' cannot bind " + transport()
+                + " to " + describe(address) + ": " + reason);
+        failure.initCause(cause);
+        return failure;
+    }
+
+    /** {@code 192.0.2.1:5060} or {@code [2001:db8::1]:5060}: the address as an operator would type it. */
+    static String describe(InetSocketAddress address) {
+        if (address.isUnresolved()) {
+            return address.getHostString() + ":" + address.getPort();
+        }
+        String ip = address.getAddress().getHostAddress();
+        return (ip.indexOf(':') >= 0 ? "[" + ip + "]" : ip) + ":" + address.getPort();
+    }
+
+    @Override
+    public String toString() {
+        return "SipConnector[" + name() + " " + transport() + " " + localAddress + "]";
+    }
+}

@@ -1,0 +1,350 @@
+package org.sipcity.stack.transport;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Objects;
+import javax.net.ssl.SSLContext;
+import org.sipcity.stack.framing.FramingConfig;
+
+/**
+ * The settings of one listening connector; immutable, made by {@link #builder(String, TransportType)}.
+ * Outbound connections of the same transport use the settings of the connector they are opened from.
+ *
+ * <table>
+ * <caption>Settings and defaults</caption>
+ * <tr><th>setting</th><th>default</th><th>why</th></tr>
+ * <tr><td>{@code bindAddress}</td><td>0.0.0.0:5060, 5061 for TLS</td><td>RFC 3261 §19.1.2 default ports</td></tr>
+ * <tr><td>{@code reusePort}</td><td>true</td><td>with epoll, binds one socket per event loop on the same port
+ *     (SO_REUSEPORT) so the kernel spreads datagrams and accepts over all cores; without it a UDP port is
+ *     served by a single thread. Ignored with NIO.</td></tr>
+ * <tr><td>{@code backlog}</td><td>1024</td><td>absorbs reconnect storms after a restart</td></tr>
+ * <tr><td>{@code tcpNoDelay}</td><td>true</td><td>a SIP message is written whole; Nagle would only delay it</td></tr>
+ * <tr><td>{@code writeBufferLowWaterMark} / {@code HighWaterMark}</td><td>32 KiB / 64 KiB</td><td>one maximum-size
+ *     message always fits; beyond the high mark further sends to that peer are dropped and counted</td></tr>
+ * <tr><td>{@code writeStallTimeout}</td><td>30 s</td><td>a connection whose queue stays above the high mark this
+ *     long is closed: its peer has stopped reading, and a reliable transport never recovers dropped
+ *     messages by itself (transactions would time out after 32 s anyway, RFC 3261 §17.1.1.2 Timer B)</td></tr>
+ * <tr><td>{@code idleTimeout}</td><td>2 h</td><td>a connection on which nothing arrived for this long is closed.
+ *     Registrations last 3600 s by default (RFC 3261 §10.2.1.1) and are refreshed before they expire, and
+ *     RFC 5626 clients ping every 95-120 s (§4.4.1): a live client is never cut. Silent peers that vanished
+ *     without a FIN or RST release their socket within the hour after their binding expired.
+ *     {@link Duration#ZERO} disables it. For UDP it expires flows seen on the socket.</td></tr>
+ * <tr><td>{@code maxConnections}</td><td>100 000</td><td>accepted connections (UDP: tracked flows) beyond are
+ *     refused; the process file limit must be higher</td></tr>
+ * <tr><td>{@code receiveBufferSize} / {@code sendBufferSize}</td><td>0 (OS default)</td><td>SO_RCVBUF/SO_SNDBUF;
+ *     raise the receive buffer of busy UDP sockets</td></tr>
+ * <tr><td>{@code framing}</td><td>{@link FramingConfig#defaults()}</td><td>limits of stream framing; its
+ *     maximum message size also bounds datagrams</td></tr>
+ * <tr><td>{@code connectTimeout}</td><td>5 s</td><td>outbound TCP/TLS connect</td></tr>
+ * <tr><td>{@code tlsHandshakeTimeout}</td><td>10 s</td><td>half-open TLS peers must not hold a socket</td></tr>
+ * <tr><td>{@code sslContext}</td><td>none; required for TLS</td><td>supplied by the caller (key and trust
+ *     material live with the server's security configuration); JDK SSLEngine</td></tr>
+ * <tr><td>{@code clientAuth}</td><td>{@link TlsClientAuth#NONE}</td><td>user agents rarely hold certificates</td></tr>
+ * </table>
+ */
+public final class SipConnectorConfig {
+
+    private final String name;
+    private final TransportType transport;
+    private final InetSocketAddress bindAddress;
+    private final boolean reusePort;
+    private final int backlog;
+    private final boolean tcpNoDelay;
+    private final int writeBufferLowWaterMark;
+    private final int writeBufferHighWaterMark;
+    private final Duration writeStallTimeout;
+    private final Duration idleTimeout;
+    private final int maxConnections;
+    private final int receiveBufferSize;
+    private final int sendBufferSize;
+    private final FramingConfig framing;
+    private final Duration connectTimeout;
+    private final Duration tlsHandshakeTimeout;
+    private final SSLContext sslContext;
+    private final TlsClientAuth clientAuth;
+
+    private SipConnectorConfig(Builder b) {
+        this.name = b.name;
+        this.transport = b.transport;
+        this.bindAddress = b.bindAddress != null ? b.bindAddress : new InetSocketAddress(b.transport.defaultPort());
+        this.reusePort = b.reusePort;
+        this.backlog = b.backlog;
+        this.tcpNoDelay = b.tcpNoDelay;
+        this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
+        this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.writeStallTimeout = b.writeStallTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.maxConnections = b.maxConnections;
+        this.receiveBufferSize = b.receiveBufferSize;
+        this.sendBufferSize = b.sendBufferSize;
+        this.framing = b.framing;
+        this.connectTimeout = b.connectTimeout;
+        this.tlsHandshakeTimeout = b.tlsHandshakeTimeout;
+        this.sslContext = b.sslContext;
+        this.clientAuth = b.clientAuth;
+    }
+
+    /** Starts a configuration; {@code name} identifies the connector in logs and management. */
+    public static Builder builder(String name, TransportType transport) {
+        return new Builder(name, transport);
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public TransportType transport() {
+        return transport;
+    }
+
+    public InetSocketAddress bindAddress() {
+        return bindAddress;
+    }
+
+    public boolean reusePort() {
+        return reusePort;
+    }
+
+    public int backlog() {
+        return backlog;
+    }
+
+    public boolean tcpNoDelay() {
+        return tcpNoDelay;
+    }
+
+    public int writeBufferLowWaterMark() {
+        return writeBufferLowWaterMark;
+    }
+
+    public int writeBufferHighWaterMark() {
+        return writeBufferHighWaterMark;
+    }
+
+    public Duration writeStallTimeout() {
+        return writeStallTimeout;
+    }
+
+    /** {@link Duration#ZERO} when disabled. */
+    public Duration idleTimeout() {
+        return idleTimeout;
+    }
+
+    public int maxConnections() {
+        return maxConnections;
+    }
+
+    /** 0 for the OS default. */
+    public int receiveBufferSize() {
+        return receiveBufferSize;
+    }
+
+    /** 0 for the OS default. */
+    public int sendBufferSize() {
+        return sendBufferSize;
+    }
+
+    public FramingConfig framing() {
+        return framing;
+    }
+
+    public Duration connectTimeout() {
+        return connectTimeout;
+    }
+
+    public Duration tlsHandshakeTimeout() {
+        return tlsHandshakeTimeout;
+    }
+
+    /** {@code null} unless TLS. */
+    public SSLContext sslContext() {
+        return sslContext;
+    }
+
+    public TlsClientAuth clientAuth() {
+        return clientAuth;
+    }
+
+    /** A builder holding this configuration's values, to derive a variant. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, transport);
+        b.bindAddress = bindAddress;
+        b.reusePort = reusePort;
+        b.backlog = backlog;
+        b.tcpNoDelay = tcpNoDelay;
+        b.writeBufferLowWaterMark = writeBufferLowWaterMark;
+        b.writeBufferHighWaterMark = writeBufferHighWaterMark;
+        b.writeStallTimeout = writeStallTimeout;
+        b.idleTimeout = idleTimeout;
+        b.maxConnections = maxConnections;
+        b.receiveBufferSize = receiveBufferSize;
+        b.sendBufferSize = sendBufferSize;
+        b.framing = framing;
+        b.connectTimeout = connectTimeout;
+        b.tlsHandshakeTimeout = tlsHandshakeTimeout;
+        b.sslContext = sslContext;
+        b.clientAuth = clientAuth;
+        return b;
+    }
+
+    @Override
+    public String toString() {
+        return "SipConnectorConfig[" + name + ", " + transport + " " + bindAddress + ", reusePort=" + reusePort
+                + ", maxConnections=" + maxConnections + ", idleTimeout=" + idleTimeout + "]";
+    }
+
+    /** Builds a {@link SipConnectorConfig}; every setter validates its argument at once. */
+    public static final class Builder {
+        private final String name;
+        private final TransportType transport;
+        private InetSocketAddress bindAddress;
+        private boolean reusePort = true;
+        private int backlog = 1024;
+        private boolean tcpNoDelay = true;
+        private int writeBufferLowWaterMark = 32 * 1024;
+        private int writeBufferHighWaterMark = 64 * 1024;
+        private Duration writeStallTimeout = Duration.ofSeconds(30);
+        private Duration idleTimeout = Duration.ofHours(2);
+        private int maxConnections = 100_000;
+        private int receiveBufferSize;
+        private int sendBufferSize;
+        private FramingConfig framing = FramingConfig.defaults();
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration tlsHandshakeTimeout = Duration.ofSeconds(10);
+        private SSLContext sslContext;
+        private TlsClientAuth clientAuth = TlsClientAuth.NONE;
+
+        private Builder(String name, TransportType transport) {
+            Objects.requireNonNull(name, "name");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("connector name must not be blank");
+            }
+            this.name = name;
+            this.transport = Objects.requireNonNull(transport, "transport");
+        }
+
+        /** Address and port to listen on; port 0 picks a free port (see {@link SipConnector#localAddress()}). */
+        public Builder bindAddress(InetSocketAddress bindAddress) {
+            this.bindAddress = Objects.requireNonNull(bindAddress, "bindAddress");
+            return this;
+        }
+
+        public Builder reusePort(boolean reusePort) {
+            this.reusePort = reusePort;
+            return this;
+        }
+
+        public Builder backlog(int backlog) {
+            this.backlog = positive(backlog, "backlog");
+            return this;
+        }
+
+        public Builder tcpNoDelay(boolean tcpNoDelay) {
+            this.tcpNoDelay = tcpNoDelay;
+            return this;
+        }
+
+        /** Sets both marks of the per-connection write queue; {@code low <= high}. */
+        public Builder writeBufferWaterMarks(int low, int high) {
+            positive(low, "writeBufferLowWaterMark");
+            positive(high, "writeBufferHighWaterMark");
+            if (low > high) {
+                throw new IllegalArgumentException("write buffer low water mark " + low + " exceeds high " + high);
+            }
+            this.writeBufferLowWaterMark = low;
+            this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        public Builder writeStallTimeout(Duration timeout) {
+            this.writeStallTimeout = positive(timeout, "writeStallTimeout");
+            return this;
+        }
+
+        /** {@link Duration#ZERO} disables idle closing. */
+        public Builder idleTimeout(Duration timeout) {
+            Objects.requireNonNull(timeout, "idleTimeout");
+            if (timeout.isNegative()) {
+                throw new IllegalArgumentException("idleTimeout must not be negative: " + timeout);
+            }
+            this.idleTimeout = timeout;
+            return this;
+        }
+
+        public Builder maxConnections(int maxConnections) {
+            this.maxConnections = positive(maxConnections, "maxConnections");
+            return this;
+        }
+
+        /** SO_RCVBUF in bytes, 0 for the OS default. */
+        public Builder receiveBufferSize(int bytes) {
+            this.receiveBufferSize = notNegative(bytes, "receiveBufferSize");
+            return this;
+        }
+
+        /** SO_SNDBUF in bytes, 0 for the OS default. */
+        public Builder sendBufferSize(int bytes) {
+            this.sendBufferSize = notNegative(bytes, "sendBufferSize");
+            return this;
+        }
+
+        public Builder framing(FramingConfig framing) {
+            this.framing = Objects.requireNonNull(framing, "framing");
+            return this;
+        }
+
+        public Builder connectTimeout(Duration timeout) {
+            this.connectTimeout = positive(timeout, "connectTimeout");
+            return this;
+        }
+
+        public Builder tlsHandshakeTimeout(Duration timeout) {
+            this.tlsHandshakeTimeout = positive(timeout, "tlsHandshakeTimeout");
+            return this;
+        }
+
+        /** The TLS key and trust material, used for accepted connections (server mode) and outbound ones (client mode). */
+        public Builder sslContext(SSLContext sslContext) {
+            this.sslContext = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        public Builder clientAuth(TlsClientAuth clientAuth) {
+            this.clientAuth = Objects.requireNonNull(clientAuth, "clientAuth");
+            return this;
+        }
+
+        /** @throws IllegalStateException if a TLS connector has no SSLContext, or a non-TLS one has one */
+        public SipConnectorConfig build() {
+            if (transport == TransportType.TLS && sslContext == null) {
+                throw new IllegalStateException("TLS connector '" + name + "' needs an SSLContext");
+            }
+            if (transport != TransportType.TLS && sslContext != null) {
+                throw new IllegalStateException(transport + " connector '" + name + "' must not have an SSLContext");
+            }
+            return new SipConnectorConfig(this);
+        }
+
+        private static int positive(int value, String what) {
+            if (value <= 0) {
+                throw new IllegalArgumentException(what + " must be positive: " + value);
+            }
+            return value;
+        }
+
+        private static int notNegative(int value, String what) {
+            if (value < 0) {
+                throw new IllegalArgumentException(what + " must not be negative: " + value);
+            }
+            return value;
+        }
+
+        private static Duration positive(Duration value, String what) {
+            Objects.requireNonNull(value, what);
+            if (value.isNegative() || value.isZero()) {
+                throw new IllegalArgumentException(what + " must be positive: " + value);
+            }
+            return value;
+        }
+    }
+}

@@ -1,0 +1,140 @@
+package org.sipcity.stack.transport;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.ConnectException;
+import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.sipcity.stack.transport.netty.AcceptErrorHandler;
+import org.sipcity.stack.transport.netty.ConnectorRuntime;
+import org.sipcity.stack.transport.netty.StreamChannelInitializer;
+
+/** A TCP or TLS connector: listening socket(s) plus the connections accepted and opened through it. */
+final class StreamConnector extends SipConnector {
+
+    /**
+     * Receive buffers start at 2 KiB, enough for a typical REGISTER in one read, grow to 64 KiB under load
+     * and shrink back; the pooled buffer returns to the pool as soon as the framer consumed it whole.
+     */
+    private static final int RECEIVE_MIN = 64;
+    private static final int RECEIVE_INITIAL = 2048;
+    private static final int RECEIVE_MAX = 65536;
+
+    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final ConcurrentHashMap<InetSocketAddress, CompletableFuture<Flow>> pendingConnects =
+            new ConcurrentHashMap<>();
+    private final ServerBootstrap server;
+
+    StreamConnector(SipTransports transports, ConnectorRuntime runtime) {
+        super(transports, runtime);
+        SipConnectorConfig config = runtime.config();
+        server = new ServerBootstrap()
+                .group(transports.group(), transports.group())
+                .channel(transports.serverChannelType())
+                .option(ChannelOption.SO_BACKLOG, config.backlog())
+                .option(ChannelOption.SO_REUSEADDR, true)
+                .handler(new AcceptErrorHandler(runtime))
+                .childHandler(StreamChannelInitializer.accepted(runtime, channels));
+        if (transports.nativeEpoll() && config.reusePort()) {
+            server.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        childOptions(config, server);
+    }
+
+    private static void childOptions(SipConnectorConfig config, ServerBootstrap b) {
+        b.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
+                .childOption(ChannelOption.SO_KEEPALIVE, true);
+        if (config.receiveBufferSize() > 0) {
+            b.childOption(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
+        }
+        if (config.sendBufferSize() > 0) {
+            b.childOption(ChannelOption.SO_SNDBUF, config.sendBufferSize());
+        }
+    }
+
+    private Bootstrap client(InetSocketAddress remote, CompletableFuture<Flow> ready) {
+        SipConnectorConfig config = config();
+        Bootstrap b = new Bootstrap()
+                .group(transports.group())
+                .channel(transports.socketChannelType())
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
+                        config.connectTimeout().toMillis()))
+                .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
+                .option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
+                        new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
+                .option(ChannelOption.SO_KEEPALIVE, true)
+                .handler(StreamChannelInitializer.outbound(runtime, channels, remote, ready));
+        if (config.receiveBufferSize() > 0) {
+            b.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
+        }
+        if (config.sendBufferSize() > 0) {
+            b.option(ChannelOption.SO_SNDBUF, config.sendBufferSize());
+        }
+        InetSocketAddress bind = config.bindAddress();
+        if (!bind.getAddress().isAnyLocalAddress()) {
+            // Leave from the connector's address, so what a Via or Record-Route names is where we come from.
+            b.localAddress(new InetSocketAddress(bind.getAddress(), 0));
+        }
+        return b;
+    }
+
+    @Override
+    ChannelFuture bindOne(InetSocketAddress address) {
+        return server.bind(address);
+    }
+
+    @Override
+    public CompletableFuture<Flow> connect(InetSocketAddress remote) {
+        Flow existing = runtime.flowTable().find(transport(), remote);
+        if (existing != null) {
+            return CompletableFuture.completedFuture(existing);
+        }
+        if (isClosed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("connector '" + name() + "' is stopped"));
+        }
+        CompletableFuture<Flow> ready = new CompletableFuture<>();
+        CompletableFuture<Flow> pending = pendingConnects.putIfAbsent(remote, ready);
+        if (pending != null) {
+            return pending; // one connection per remote even when many requests ask for it at once
+        }
+        existing = runtime.flowTable().find(transport(), remote);
+        if (existing != null) { // opened while we reserved the slot
+            pendingConnects.remove(remote, ready);
+            ready.complete(existing);
+            return ready;
+        }
+        ready.whenComplete((flow, failure) -> pendingConnects.remove(remote, ready));
+        client(remote, ready).connect(remote).addListener((ChannelFuture connected) -> {
+            if (!connected.isSuccess()) {
+                ConnectException failure = new ConnectException("connector '" + name() + "' cannot connect "
+                        + transport() + " to " + remote + ": " + connected.cause().getMessage());
+                failure.initCause(connected.cause());
+                ready.completeExceptionally(failure);
+            }
+        });
+        return ready;
+    }
+
+    @Override
+    void closeFlows() {
+        channels.close().awaitUninterruptibly(transports.config().shutdownTimeout().toMillis());
+    }
+}

@@ -1,0 +1,175 @@
+package org.sipcity.stack.transport;
+
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Counters of one connector, cheap enough for the hot path (striped {@link LongAdder}s, no lock, no
+ * allocation). The transports record; management reads. Bytes are counted above TLS (plain SIP bytes).
+ */
+public final class TransportMetrics {
+
+    private final LongAdder openConnections = new LongAdder();
+    private final LongAdder acceptedConnections = new LongAdder();
+    private final LongAdder outboundConnections = new LongAdder();
+    private final LongAdder refusedConnections = new LongAdder();
+    private final LongAdder idleClosedConnections = new LongAdder();
+    private final LongAdder stalledClosedConnections = new LongAdder();
+    private final LongAdder acceptErrors = new LongAdder();
+    private final LongAdder tlsHandshakeFailures = new LongAdder();
+    private final LongAdder messagesIn = new LongAdder();
+    private final LongAdder messagesOut = new LongAdder();
+    private final LongAdder bytesIn = new LongAdder();
+    private final LongAdder bytesOut = new LongAdder();
+    private final LongAdder framingErrors = new LongAdder();
+    private final LongAdder keepAlivePings = new LongAdder();
+    private final LongAdder droppedSends = new LongAdder();
+    private final LongAdder oversizedDatagrams = new LongAdder();
+    private final LongAdder untrackedDatagramFlows = new LongAdder();
+
+    /** Connections open now (UDP: flows tracked now). */
+    public long openConnections() {
+        return openConnections.sum();
+    }
+
+    /** Connections accepted since start (UDP: flows opened). */
+    public long acceptedConnections() {
+        return acceptedConnections.sum();
+    }
+
+    /** Connections this side opened since start. */
+    public long outboundConnections() {
+        return outboundConnections.sum();
+    }
+
+    /** Connections closed at once because the connector held its maximum. */
+    public long refusedConnections() {
+        return refusedConnections.sum();
+    }
+
+    /** Connections closed because nothing was received within the idle timeout. */
+    public long idleClosedConnections() {
+        return idleClosedConnections.sum();
+    }
+
+    /** Connections closed because the peer stopped reading and the write queue stayed full. */
+    public long stalledClosedConnections() {
+        return stalledClosedConnections.sum();
+    }
+
+    /** Failed accept calls (for instance too many open files). */
+    public long acceptErrors() {
+        return acceptErrors.sum();
+    }
+
+    public long tlsHandshakeFailures() {
+        return tlsHandshakeFailures.sum();
+    }
+
+    public long messagesIn() {
+        return messagesIn.sum();
+    }
+
+    public long messagesOut() {
+        return messagesOut.sum();
+    }
+
+    public long bytesIn() {
+        return bytesIn.sum();
+    }
+
+    public long bytesOut() {
+        return bytesOut.sum();
+    }
+
+    /** Streams closed because they could not be framed. */
+    public long framingErrors() {
+        return framingErrors.sum();
+    }
+
+    /** CRLF keep-alive pings answered (RFC 5626 §4.4.1). */
+    public long keepAlivePings() {
+        return keepAlivePings.sum();
+    }
+
+    /** Messages not sent because their flow was closed or its write queue was full. */
+    public long droppedSends() {
+        return droppedSends.sum();
+    }
+
+    /** Datagrams dropped because they exceeded the maximum message size. */
+    public long oversizedDatagrams() {
+        return oversizedDatagrams.sum();
+    }
+
+    /** Datagrams delivered on a flow that was not tracked because the table held the maximum. */
+    public long untrackedDatagramFlows() {
+        return untrackedDatagramFlows.sum();
+    }
+
+    public void connectionOpened(boolean outbound) {
+        openConnections.increment();
+        (outbound ? outboundConnections : acceptedConnections).increment();
+    }
+
+    public void connectionClosed() {
+        openConnections.decrement();
+    }
+
+    public void connectionRefused() {
+        refusedConnections.increment();
+    }
+
+    public void idleClosed() {
+        idleClosedConnections.increment();
+    }
+
+    public void stalledClosed() {
+        stalledClosedConnections.increment();
+    }
+
+    public void acceptError() {
+        acceptErrors.increment();
+    }
+
+    public void tlsHandshakeFailed() {
+        tlsHandshakeFailures.increment();
+    }
+
+    public void messageIn(int bytes) {
+        messagesIn.increment();
+        bytesIn.add(bytes);
+    }
+
+    public void messageOut(int bytes) {
+        messagesOut.increment();
+        bytesOut.add(bytes);
+    }
+
+    public void framingError() {
+        framingErrors.increment();
+    }
+
+    public void keepAlivePing() {
+        keepAlivePings.increment();
+    }
+
+    public void sendDropped() {
+        droppedSends.increment();
+    }
+
+    public void oversizedDatagram() {
+        oversizedDatagrams.increment();
+    }
+
+    public void untrackedDatagramFlow() {
+        untrackedDatagramFlows.increment();
+    }
+
+    @Override
+    public String toString() {
+        return "TransportMetrics[open=" + openConnections() + ", accepted=" + acceptedConnections()
+                + ", outbound=" + outboundConnections() + ", refused=" + refusedConnections()
+                + ", in=" + messagesIn() + "/" + bytesIn() + "B, out=" + messagesOut() + "/" + bytesOut()
+                + "B, framingErrors=" + framingErrors() + ", droppedSends=" + droppedSends() + "]";
+    }
+}

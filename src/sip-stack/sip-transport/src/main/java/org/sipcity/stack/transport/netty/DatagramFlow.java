@@ -1,0 +1,114 @@
+package org.sipcity.stack.transport.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramPacket;
+import java.net.InetSocketAddress;
+import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.FlowIds;
+import org.sipcity.stack.transport.TransportMetrics;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * A UDP flow: one remote address as seen on one listening socket (RFC 5626 §3.3). Sending writes a
+ * datagram from that socket, so the reply leaves from the address and port the peer sent to (RFC 3261
+ * §18.2.2, needed for NAT traversal, RFC 3581). Closing forgets the flow; the socket stays open.
+ */
+public final class DatagramFlow implements Flow {
+
+    private final String id = FlowIds.next(TransportType.UDP);
+    private final String connectorName;
+    private final Channel channel;
+    private final InetSocketAddress remoteAddress;
+    private final TransportMetrics metrics;
+    private final DatagramFlows owner;
+    private volatile long lastActivityMillis = System.currentTimeMillis();
+    private volatile boolean closed;
+
+    DatagramFlow(String connectorName, Channel channel, InetSocketAddress remoteAddress, TransportMetrics metrics,
+            DatagramFlows owner) {
+        // owner is null for an untracked flow (table full): it is in no table and only serves one exchange
+        this.connectorName = connectorName;
+        this.channel = channel;
+        this.remoteAddress = remoteAddress;
+        this.metrics = metrics;
+        this.owner = owner;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public TransportType transport() {
+        return TransportType.UDP;
+    }
+
+    @Override
+    public String connectorName() {
+        return connectorName;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return !closed && channel.isActive();
+    }
+
+    /**
+     * Sends one datagram. A socket that cannot take more (its queue above the high water mark) drops the
+     * message, as the network would; UDP retransmissions recover it (RFC 3261 §17.1.1.2).
+     */
+    @Override
+    public boolean send(ByteBuf message) {
+        if (!isOpen() || !channel.isWritable()) {
+            message.release();
+            metrics.sendDropped();
+            return false;
+        }
+        metrics.messageOut(message.readableBytes());
+        channel.writeAndFlush(new DatagramPacket(message, remoteAddress), channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void close() {
+        if (!closed && owner != null) {
+            owner.remove(this);
+        }
+        closed = true;
+    }
+
+    @Override
+    public long lastActivityMillis() {
+        return lastActivityMillis;
+    }
+
+    /** The listening socket this flow sends from. */
+    public Channel channel() {
+        return channel;
+    }
+
+    void touch(long nowMillis) {
+        lastActivityMillis = nowMillis;
+    }
+
+    void markClosed() {
+        closed = true;
+    }
+
+    @Override
+    public String toString() {
+        return "Flow[" + id + " UDP " + channel.localAddress() + " <-> " + remoteAddress + "]";
+    }
+}

@@ -1,0 +1,106 @@
+package org.sipcity.stack.transport.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.ReferenceCountUtil;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Receives datagrams on a UDP listening socket: one datagram is one message (RFC 3261 §18.1.1), no
+ * framing. Datagrams above the maximum message size, and empty or CRLF-only keep-alive datagrams, are
+ * dropped and counted. Errors never close the socket: one bad peer must not silence the port.
+ */
+@ChannelHandler.Sharable
+public final class DatagramHandler extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(DatagramHandler.class);
+    /** A copy into a right-sized buffer beats pinning a receive buffer this many times larger than the message. */
+    private static final int COMPACT_RATIO = 4;
+
+    private final ConnectorRuntime runtime;
+    private final DatagramFlows flows;
+    private final int maxMessageSize;
+    private final LogThrottle errorLog = new LogThrottle(10, TimeUnit.SECONDS);
+
+    public DatagramHandler(ConnectorRuntime runtime, DatagramFlows flows) {
+        this.runtime = runtime;
+        this.flows = flows;
+        this.maxMessageSize = runtime.config().framing().maxMessageSize();
+    }
+
+    /**
+     * The receive buffer size: one byte more than the largest accepted message, so that a larger datagram,
+     * which the kernel truncates to the buffer, is recognised by its length; never above the 64 KiB a UDP
+     * payload can have.
+     */
+    public static int receiveBufferSize(int maxMessageSize) {
+        return Math.min(maxMessageSize + 1, 65536);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof DatagramPacket packet)) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ByteBuf content = packet.content();
+        int length = content.readableBytes();
+        if (length > maxMessageSize) {
+            runtime.metrics().oversizedDatagram();
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Connector '%s' dropped a datagram of more than %d bytes from %s", runtime.name(),
+                        maxMessageSize, packet.sender());
+            }
+            packet.release();
+            return;
+        }
+        if (isKeepAlive(content)) {
+            packet.release();
+            return;
+        }
+        DatagramFlow flow = flows.flowFor(ctx.channel(), packet.sender());
+        flow.touch(System.currentTimeMillis());
+        runtime.metrics().messageIn(length);
+        runtime.deliver(flow, compact(ctx, content));
+    }
+
+    /**
+     * The receive buffer is sized for the largest datagram; a typical message is a small fraction of it. The
+     * callee may hold the message for a while (queued, in a transaction), so it gets a right-sized copy.
+     */
+    private static ByteBuf compact(ChannelHandlerContext ctx, ByteBuf content) {
+        int length = content.readableBytes();
+        if (content.capacity() <= length * COMPACT_RATIO) {
+            return content;
+        }
+        ByteBuf copy = ctx.alloc().directBuffer(length, length);
+        copy.writeBytes(content);
+        content.release();
+        return copy;
+    }
+
+    /** Empty and CR/LF-only datagrams: keep-alives some user agents send to hold NAT bindings open. */
+    private static boolean isKeepAlive(ByteBuf content) {
+        int end = content.writerIndex();
+        for (int i = content.readerIndex(); i < end; i++) {
+            byte b = content.getByte(i);
+            if (b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Send errors (ICMP reported unreachable, no route...) are the network's; the socket stays open. */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (errorLog.tryAcquire()) {
+            LOG.warnf("UDP connector '%s' on %s: %s (%d similar not logged)", runtime.name(),
+                    ctx.channel().localAddress(), cause, errorLog.takeSuppressed());
+        }
+    }
+}

@@ -1,0 +1,75 @@
+package org.sipcity.stack.transport.netty;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * Builds the pipeline of a TCP or TLS connection: {@code [tls] -> idle -> framer -> flow}. Accepted
+ * connections beyond the connector's maximum are refused here, before any handler or buffer exists.
+ */
+public final class StreamChannelInitializer extends ChannelInitializer<Channel> {
+
+    private final ConnectorRuntime runtime;
+    private final ChannelGroup channels;
+    private final InetSocketAddress outboundRemote;
+    private final CompletableFuture<Flow> outboundReady;
+
+    /** For connections accepted by a listening socket. */
+    public static StreamChannelInitializer accepted(ConnectorRuntime runtime, ChannelGroup channels) {
+        return new StreamChannelInitializer(runtime, channels, null, null);
+    }
+
+    /** For one connection this side opens to {@code remote}; {@code ready} completes when it is usable. */
+    public static StreamChannelInitializer outbound(ConnectorRuntime runtime, ChannelGroup channels,
+            InetSocketAddress remote, CompletableFuture<Flow> ready) {
+        return new StreamChannelInitializer(runtime, channels, remote, ready);
+    }
+
+    private StreamChannelInitializer(ConnectorRuntime runtime, ChannelGroup channels, InetSocketAddress outboundRemote,
+            CompletableFuture<Flow> outboundReady) {
+        this.runtime = runtime;
+        this.channels = channels;
+        this.outboundRemote = outboundRemote;
+        this.outboundReady = outboundReady;
+    }
+
+    @Override
+    protected void initChannel(Channel ch) {
+        boolean outbound = outboundReady != null;
+        if (outbound) {
+            runtime.acquireOutboundConnection();
+        } else if (!runtime.tryAcquireConnection()) {
+            runtime.refuse(ch);
+            return;
+        }
+        runtime.metrics().connectionOpened(outbound);
+        ch.closeFuture().addListener(f -> runtime.releaseConnection());
+        channels.add(ch);
+
+        ChannelPipeline pipeline = ch.pipeline();
+        if (runtime.transport() == TransportType.TLS) {
+            SslHandler tls = outbound
+                    ? runtime.clientSsl().newHandler(ch.alloc(), outboundRemote.getHostString(), outboundRemote.getPort())
+                    : runtime.serverSsl().newHandler(ch.alloc());
+            tls.setHandshakeTimeoutMillis(runtime.config().tlsHandshakeTimeout().toMillis());
+            pipeline.addLast("tls", tls);
+        }
+        Duration idle = runtime.config().idleTimeout();
+        if (!idle.isZero()) {
+            // Reader idle only: a peer that keeps receiving but never sends is as dead as a silent one.
+            pipeline.addLast("idle", new IdleStateHandler(idle.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
+        }
+        pipeline.addLast("framer", new SipStreamDecoder(runtime.config().framing()));
+        pipeline.addLast("flow", new StreamFlowHandler(runtime, outboundReady));
+    }
+}

@@ -1,0 +1,115 @@
+package org.sipcity.stack.transport.netty;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import java.net.InetSocketAddress;
+import javax.net.ssl.SSLSession;
+import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.FlowIds;
+import org.sipcity.stack.transport.TransportMetrics;
+import org.sipcity.stack.transport.TransportType;
+
+/** A TCP or TLS connection as a {@link Flow}. */
+public final class StreamFlow implements Flow {
+
+    private final String id;
+    private final TransportType transport;
+    private final String connectorName;
+    private final Channel channel;
+    private final TransportMetrics metrics;
+    private final InetSocketAddress localAddress;
+    private final InetSocketAddress remoteAddress;
+    private volatile long lastActivityMillis = System.currentTimeMillis();
+    private volatile SSLSession sslSession;
+
+    StreamFlow(ConnectorRuntime runtime, Channel channel) {
+        this.transport = runtime.transport();
+        this.id = FlowIds.next(transport);
+        this.connectorName = runtime.name();
+        this.channel = channel;
+        this.metrics = runtime.metrics();
+        this.localAddress = (InetSocketAddress) channel.localAddress();
+        this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public TransportType transport() {
+        return transport;
+    }
+
+    @Override
+    public String connectorName() {
+        return connectorName;
+    }
+
+    @Override
+    public InetSocketAddress localAddress() {
+        return localAddress;
+    }
+
+    @Override
+    public InetSocketAddress remoteAddress() {
+        return remoteAddress;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return channel.isActive();
+    }
+
+    /**
+     * Writes without waiting. A full write queue (above the high water mark) means the peer reads slower
+     * than we write: the message is dropped and counted rather than queued without bound; if the queue
+     * stays full, {@link StreamFlowHandler} closes the connection. Write failures close it as well
+     * (reported through the pipeline, hence the void promise: no future allocated per message).
+     */
+    @Override
+    public boolean send(ByteBuf message) {
+        if (!channel.isActive() || !channel.isWritable()) {
+            message.release();
+            metrics.sendDropped();
+            return false;
+        }
+        metrics.messageOut(message.readableBytes());
+        channel.writeAndFlush(message, channel.voidPromise());
+        return true;
+    }
+
+    @Override
+    public void close() {
+        channel.close();
+    }
+
+    @Override
+    public long lastActivityMillis() {
+        return lastActivityMillis;
+    }
+
+    @Override
+    public SSLSession sslSession() {
+        return sslSession;
+    }
+
+    /** The Netty channel beneath, for diagnostics and tests. */
+    public Channel channel() {
+        return channel;
+    }
+
+    void touch(long nowMillis) {
+        lastActivityMillis = nowMillis;
+    }
+
+    void sslSession(SSLSession session) {
+        this.sslSession = session;
+    }
+
+    @Override
+    public String toString() {
+        return "Flow[" + id + " " + transport + " " + localAddress + " <-> " + remoteAddress + "]";
+    }
+}

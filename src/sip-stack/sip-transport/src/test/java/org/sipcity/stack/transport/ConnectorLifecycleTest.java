@@ -1,0 +1,81 @@
+package org.sipcity.stack.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.BindException;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class ConnectorLifecycleTest {
+
+    private static final InetSocketAddress LOOPBACK_ANY_PORT = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+
+    @Test
+    void aTcpPortInUseGivesABindExceptionNamingTheAddress() throws Exception {
+        try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+                SipTransports transports = new SipTransports(SipTransportsConfig.defaults(), new EchoHandler())) {
+            InetSocketAddress address = (InetSocketAddress) taken.getLocalSocketAddress();
+
+            assertThatThrownBy(() -> transports.start(SipConnectorConfig.builder("busy", TransportType.TCP)
+                    .bindAddress(address).build()))
+                    .isInstanceOf(BindException.class)
+                    .hasMessageContaining("'busy'")
+                    .hasMessageContaining("127.0.0.1:" + address.getPort());
+            assertThat(transports.connectors()).isEmpty();
+        }
+    }
+
+    @Test
+    void aUdpPortInUseGivesABindExceptionNamingTheAddress() throws Exception {
+        try (DatagramSocket taken = new DatagramSocket(LOOPBACK_ANY_PORT);
+                SipTransports transports = new SipTransports(SipTransportsConfig.defaults(), new EchoHandler())) {
+            InetSocketAddress address = (InetSocketAddress) taken.getLocalSocketAddress();
+
+            assertThatThrownBy(() -> transports.start(SipConnectorConfig.builder("busy-udp", TransportType.UDP)
+                    .bindAddress(address).build()))
+                    .isInstanceOf(BindException.class)
+                    .hasMessageContaining("127.0.0.1:" + address.getPort());
+        }
+    }
+
+    @Test
+    void twoConnectorsMayNotShareAName() throws Exception {
+        try (SipTransports transports = new SipTransports(SipTransportsConfig.defaults(), new EchoHandler())) {
+            transports.start(SipConnectorConfig.builder("sip", TransportType.UDP).bindAddress(LOOPBACK_ANY_PORT).build());
+
+            assertThatThrownBy(() -> transports.start(SipConnectorConfig.builder("sip", TransportType.TCP)
+                    .bindAddress(LOOPBACK_ANY_PORT).build())).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("'sip'");
+        }
+    }
+
+    @Test
+    void closingAConnectorClosesItsConnectionsAndFreesThePort() throws Exception {
+        EchoHandler core = new EchoHandler();
+        try (SipTransports transports = new SipTransports(SipTransportsConfig.defaults(), core)) {
+            SipConnector connector = transports.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
+                    .bindAddress(LOOPBACK_ANY_PORT).build());
+            InetSocketAddress address = connector.localAddress();
+            try (StreamClient client = StreamClient.tcp(address)) {
+                client.write(Messages.request(1, "TCP"));
+                client.readHead();
+
+                connector.close();
+
+                assertThat(client.closedByPeer()).isTrue();
+                assertThat(core.closed.poll(5, TimeUnit.SECONDS)).isNotNull();
+                assertThat(transports.connectors()).isEmpty();
+                assertThat(transports.flowTable().size()).isZero();
+            }
+            // The same address can be bound again at once.
+            SipConnector again = transports.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
+                    .bindAddress(address).build());
+            assertThat(again.localAddress()).isEqualTo(address);
+        }
+    }
+}

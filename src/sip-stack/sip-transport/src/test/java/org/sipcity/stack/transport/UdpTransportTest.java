@@ -1,0 +1,186 @@
+package org.sipcity.stack.transport;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.sipcity.stack.framing.FramingConfig;
+
+class UdpTransportTest {
+
+    private final EchoHandler core = new EchoHandler();
+    private SipTransports transports;
+    private SipConnector connector;
+
+    private void start(SipConnectorConfig.Builder config) throws Exception {
+        transports = new SipTransports(SipTransportsConfig.builder().eventLoopThreads(2).build(), core);
+        connector = transports.start(config.bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
+    }
+
+    private void start() throws Exception {
+        start(SipConnectorConfig.builder("udp-test", TransportType.UDP));
+    }
+
+    @AfterEach
+    void stop() {
+        if (transports != null) {
+            transports.close();
+        }
+    }
+
+    @Test
+    void oneDatagramIsOneMessageAnsweredFromTheSameSocket() throws Exception {
+        start();
+        try (DatagramSocket client = client()) {
+            send(client, Messages.request(1, "UDP"));
+
+            DatagramPacket answer = receive(client);
+
+            assertThat(text(answer)).startsWith("SIP/2.0 200 OK").contains("X-Request: " + Messages.requestLine(1));
+            assertThat(answer.getSocketAddress()).isEqualTo(connector.localAddress());
+            EchoHandler.Received received = core.messages.poll(5, TimeUnit.SECONDS);
+            assertThat(received.text()).isEqualTo(Messages.request(1, "UDP"));
+            assertThat(received.flow().transport()).isEqualTo(TransportType.UDP);
+            assertThat(received.flow().remoteAddress()).isEqualTo(client.getLocalSocketAddress());
+            assertThat(core.opened.poll(5, TimeUnit.SECONDS)).isSameAs(received.flow());
+        }
+    }
+
+    @Test
+    void datagramsFromOneAddressShareAFlowFoundInTheTable() throws Exception {
+        start();
+        try (DatagramSocket client = client(); DatagramSocket other = client()) {
+            send(client, Messages.request(1, "UDP"));
+            receive(client);
+            send(client, Messages.request(2, "UDP"));
+            receive(client);
+            send(other, Messages.request(3, "UDP"));
+            receive(other);
+
+            Flow first = core.messages.poll(5, TimeUnit.SECONDS).flow();
+            assertThat(core.messages.poll(5, TimeUnit.SECONDS).flow()).isSameAs(first);
+            assertThat(core.messages.poll(5, TimeUnit.SECONDS).flow()).isNotSameAs(first);
+            assertThat(transports.flowTable().find(TransportType.UDP,
+                    (InetSocketAddress) client.getLocalSocketAddress())).isSameAs(first);
+            assertThat(transports.flowTable().get(first.id())).isSameAs(first);
+            assertThat(connector.openConnections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void dropsDatagramsAboveTheMaximumSize() throws Exception {
+        start(SipConnectorConfig.builder("udp-small", TransportType.UDP).framing(new FramingConfig(600, 500)));
+        try (DatagramSocket client = client()) {
+            String tooLarge = Messages.requestOfSize(1, "UDP", 601);
+            String largest = Messages.requestOfSize(2, "UDP", 600);
+
+            send(client, tooLarge);
+            send(client, largest);
+
+            assertThat(text(receive(client))).contains(Messages.requestLine(2));
+            assertThat(core.messages.poll(5, TimeUnit.SECONDS).text()).isEqualTo(largest);
+            assertThat(core.messages).isEmpty();
+            assertThat(connector.metrics().oversizedDatagrams()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void ignoresCrlfKeepAliveDatagrams() throws Exception {
+        start();
+        try (DatagramSocket client = client()) {
+            send(client, "\r\n\r\n");
+            send(client, Messages.request(1, "UDP"));
+
+            assertThat(text(receive(client))).contains(Messages.requestLine(1));
+            assertThat(core.messages.poll(5, TimeUnit.SECONDS).text()).isEqualTo(Messages.request(1, "UDP"));
+            assertThat(core.messages).isEmpty();
+        }
+    }
+
+    @Test
+    void forgetsAFlowThatStaysSilentForTheIdleTimeout() throws Exception {
+        start(SipConnectorConfig.builder("udp-idle", TransportType.UDP).idleTimeout(Duration.ofMillis(200)));
+        try (DatagramSocket client = client()) {
+            send(client, Messages.request(1, "UDP"));
+            receive(client);
+            Flow flow = core.messages.poll(5, TimeUnit.SECONDS).flow();
+
+            assertThat(core.closed.poll(10, TimeUnit.SECONDS)).isSameAs(flow);
+            assertThat(flow.isOpen()).isFalse();
+            assertThat(transports.flowTable().get(flow.id())).isNull();
+            assertThat(connector.openConnections()).isZero();
+
+            // The next datagram opens a new flow.
+            send(client, Messages.request(2, "UDP"));
+            receive(client);
+            Flow next = core.messages.poll(5, TimeUnit.SECONDS).flow();
+            assertThat(next.id()).isNotEqualTo(flow.id());
+            assertThat(next.isOpen()).isTrue();
+        }
+    }
+
+    @Test
+    void beyondTheMaximumNewAddressesGetUntrackedFlowsThatStillAnswer() throws Exception {
+        start(SipConnectorConfig.builder("udp-max", TransportType.UDP).maxConnections(1));
+        try (DatagramSocket client = client(); DatagramSocket other = client()) {
+            send(client, Messages.request(1, "UDP"));
+            receive(client);
+            send(other, Messages.request(2, "UDP"));
+
+            assertThat(text(receive(other))).contains(Messages.requestLine(2));
+            core.messages.poll(5, TimeUnit.SECONDS);
+            Flow untracked = core.messages.poll(5, TimeUnit.SECONDS).flow();
+            assertThat(transports.flowTable().get(untracked.id())).isNull();
+            assertThat(connector.metrics().untrackedDatagramFlows()).isEqualTo(1);
+            assertThat(connector.openConnections()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void connectGivesAFlowThatSendsFromTheListeningSocket() throws Exception {
+        start();
+        try (DatagramSocket peer = client()) {
+            Flow flow = transports.connect(TransportType.UDP, (InetSocketAddress) peer.getLocalSocketAddress())
+                    .get(5, TimeUnit.SECONDS);
+
+            assertThat(flow.send(EchoHandler.ascii(Messages.request(7, "UDP")))).isTrue();
+
+            DatagramPacket packet = receive(peer);
+            assertThat(text(packet)).isEqualTo(Messages.request(7, "UDP"));
+            assertThat(packet.getSocketAddress()).isEqualTo(connector.localAddress());
+        }
+    }
+
+    private static DatagramSocket client() throws Exception {
+        DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+        socket.setSoTimeout(5000);
+        return socket;
+    }
+
+    private void send(DatagramSocket client, String text) throws Exception {
+        byte[] data = text.getBytes(StandardCharsets.UTF_8);
+        client.send(new DatagramPacket(data, data.length, connector.localAddress()));
+    }
+
+    private static DatagramPacket receive(DatagramSocket client) throws Exception {
+        DatagramPacket packet = new DatagramPacket(new byte[65536], 65536);
+        try {
+            client.receive(packet);
+        } catch (SocketTimeoutException e) {
+            throw new AssertionError("no datagram within 5 s", e);
+        }
+        return packet;
+    }
+
+    private static String text(DatagramPacket packet) {
+        return new String(packet.getData(), packet.getOffset(), packet.getLength(), StandardCharsets.UTF_8);
+    }
+}
