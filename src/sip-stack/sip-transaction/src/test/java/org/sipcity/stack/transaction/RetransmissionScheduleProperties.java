@@ -1,6 +1,5 @@
 package org.sipcity.stack.transaction;
 
-import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -64,7 +63,6 @@ class RetransmissionScheduleProperties {
                                         @ForAll @IntRange(min = 1, max = 16) int t2Factor,
                                         @ForAll @IntRange(min = 300, max = 699) int status) {
         Fixture f = fixture(t1, t2Factor);
-        Assume.that(f.layer.config().provisionalDelay() >= 0);
         SipRequest invite = Messages.request(SipMethod.INVITE, "z9hG4bKprop");
         f.user.onRequest = (tx, request) -> tx.sendResponse(Messages.response(request, status));
         f.layer.requestReceived(invite, f.udp);
