@@ -1,0 +1,158 @@
+package org.sipcity.stack.address;
+
+import org.sipcity.stack.parser.SipParseException;
+
+/**
+ * A position in a header value or URI text, with the small steps every grammar class takes: skip linear
+ * white space, read a token, read a quoted string, expect a character. Failures become a 400
+ * {@link SipParseException} naming {@code what} is being parsed, with the offset in the text.
+ */
+final class TextCursor {
+
+    final String text;
+    final String what;
+    int pos;
+    final int end;
+
+    TextCursor(String text, String what) {
+        this(text, 0, text.length(), what);
+    }
+
+    TextCursor(String text, int start, int end, String what) {
+        this.text = text;
+        this.pos = start;
+        this.end = end;
+        this.what = what;
+    }
+
+    boolean atEnd() {
+        return pos >= end;
+    }
+
+    int peek() {
+        return pos < end ? text.charAt(pos) : -1;
+    }
+
+    /** Skips SP and HTAB (header values reach us unfolded, so LWS is plain white space here). */
+    TextCursor skipWs() {
+        while (pos < end) {
+            char c = text.charAt(pos);
+            if (c != ' ' && c != '\t') {
+                break;
+            }
+            pos++;
+        }
+        return this;
+    }
+
+    boolean tryConsume(char c) {
+        if (pos < end && text.charAt(pos) == c) {
+            pos++;
+            return true;
+        }
+        return false;
+    }
+
+    void expect(char c) throws SipParseException {
+        if (!tryConsume(c)) {
+            throw fail();
+        }
+    }
+
+    /** SWS c SWS: a separator with optional white space around it (SEMI, EQUAL, SLASH, COLON, COMMA...). */
+    boolean trySeparator(char c) {
+        int save = pos;
+        skipWs();
+        if (tryConsume(c)) {
+            skipWs();
+            return true;
+        }
+        pos = save;
+        return false;
+    }
+
+    String token() throws SipParseException {
+        int start = pos;
+        while (pos < end && SipChars.isTokenChar(text.charAt(pos))) {
+            pos++;
+        }
+        if (pos == start) {
+            throw fail();
+        }
+        return text.substring(start, pos);
+    }
+
+    /** quoted-string = DQUOTE *(qdtext / quoted-pair) DQUOTE, returned with its quotes, escapes kept. */
+    String quotedString() throws SipParseException {
+        int start = pos;
+        expect('"');
+        while (pos < end) {
+            char c = text.charAt(pos);
+            if (c == '"') {
+                pos++;
+                return text.substring(start, pos);
+            }
+            if (c == '\\') {
+                // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
+                if (pos + 1 >= end) {
+                    break;
+                }
+                char q = text.charAt(pos + 1);
+                if (q == '\n' || q == '\r' || q > 0x7F) {
+                    throw failAt(pos + 1);
+                }
+                pos += 2;
+                continue;
+            }
+            // qdtext = LWS / %x21 / %x23-5B / %x5D-7E / UTF8-NONASCII
+            if (c < 0x20 && c != '\t' || c == 0x7F) {
+                throw failAt(pos);
+            }
+            pos++;
+        }
+        throw new SipParseException(400, "Bad Request - Unterminated quoted string in " + what,
+                "Unterminated quoted string in " + what, start, true, null);
+    }
+
+    SipParseException fail() {
+        return failAt(pos);
+    }
+
+    SipParseException failAt(int offset) {
+        return SipParseException.badRequest("Invalid " + what, offset);
+    }
+
+    /** Removes the quotes and resolves quoted-pairs of a quoted string. */
+    static String unquote(String quoted) {
+        if (quoted.length() < 2 || quoted.charAt(0) != '"') {
+            return quoted;
+        }
+        StringBuilder sb = null;
+        int last = quoted.length() - 1;
+        for (int i = 1; i < last; i++) {
+            char c = quoted.charAt(i);
+            if (c == '\\' && i + 1 < last) {
+                if (sb == null) {
+                    sb = new StringBuilder(quoted.length()).append(quoted, 1, i);
+                }
+                sb.append(quoted.charAt(++i));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? quoted.substring(1, last) : sb.toString();
+    }
+
+    /** Puts {@code s} in quotes, escaping '"' and '\' as quoted-pairs. */
+    static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\');
+            }
+            sb.append(c);
+        }
+        return sb.append('"').toString();
+    }
+}

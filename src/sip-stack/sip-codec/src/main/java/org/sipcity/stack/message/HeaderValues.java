@@ -1,0 +1,130 @@
+package org.sipcity.stack.message;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import org.sipcity.stack.address.SipChars;
+import org.sipcity.stack.parser.SipParseException;
+
+/** Turning received value bytes into text, and the small value grammars the message checks itself. */
+public final class HeaderValues {
+
+    private HeaderValues() {
+    }
+
+    /**
+     * The text of bytes [from, to): unfolded (RFC 3261 §7.3.1: "[*WSP CRLF] 1*WSP" is replaced by one SP), read
+     * as ISO-8859-1 when all ASCII (the fast path of compact strings) and as UTF-8 otherwise.
+     */
+    public static String text(byte[] b, int from, int to) {
+        boolean ascii = true;
+        boolean folded = false;
+        for (int i = from; i < to; i++) {
+            byte x = b[i];
+            if (x < 0) {
+                ascii = false;
+            } else if (x == '\r' || x == '\n') {
+                folded = true;
+            }
+        }
+        if (!folded) {
+            return new String(b, from, to - from, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+        }
+        byte[] out = new byte[to - from];
+        int n = 0;
+        for (int i = from; i < to; i++) {
+            byte x = b[i];
+            if (x == '\r' || x == '\n') {
+                while (n > 0 && (out[n - 1] == ' ' || out[n - 1] == '\t')) {
+                    n--;
+                }
+                while (i + 1 < to && (b[i + 1] == '\r' || b[i + 1] == '\n' || b[i + 1] == ' ' || b[i + 1] == '\t')) {
+                    i++;
+                }
+                out[n++] = ' ';
+            } else {
+                out[n++] = x;
+            }
+        }
+        return new String(out, 0, n, ascii ? StandardCharsets.ISO_8859_1 : StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The index of the next comma at or after {@code from} that separates list elements: outside quoted
+     * strings and outside angle brackets (a URI such as {@code <sip:a,b@host>} may hold commas), or -1.
+     */
+    public static int nextTopLevelComma(String v, int from) {
+        boolean quoted = false;
+        boolean angle = false;
+        for (int i = from; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (quoted) {
+                if (c == '\\') {
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == '<') {
+                angle = true;
+            } else if (c == '>') {
+                angle = false;
+            } else if (c == ',' && !angle) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** Adds the trimmed, non-empty comma-separated elements of {@code v} to {@code out}. */
+    public static void split(String v, List<String> out) {
+        int start = 0;
+        while (true) {
+            int comma = nextTopLevelComma(v, start);
+            String element = (comma < 0 ? v.substring(start) : v.substring(start, comma)).trim();
+            if (!element.isEmpty()) {
+                out.add(element);
+            }
+            if (comma < 0) {
+                return;
+            }
+            start = comma + 1;
+        }
+    }
+
+    /** Call-ID = word [ "@" word ] (RFC 3261 §25.1). */
+    public static void checkCallId(String v) throws SipParseException {
+        int at = -1;
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c == '@' && at < 0 && i > 0) {
+                at = i;
+            } else if (!SipChars.isWordChar(c)) {
+                throw SipParseException.badRequest("Invalid Call-ID", i);
+            }
+        }
+        if (v.isEmpty() || at == v.length() - 1) {
+            throw SipParseException.badRequest("Invalid Call-ID", v.length());
+        }
+    }
+
+    /** Max-Forwards = 1*DIGIT, an integer in the range 0-255 (RFC 3261 §20.22). */
+    public static int parseMaxForwards(String v) throws SipParseException {
+        int value = 0;
+        if (v.isEmpty()) {
+            throw SipParseException.badRequest("Invalid Max-Forwards", 0);
+        }
+        for (int i = 0; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < '0' || c > '9') {
+                throw SipParseException.badRequest("Invalid Max-Forwards", i);
+            }
+            value = value * 10 + (c - '0');
+            if (value > 255) {
+                throw SipParseException.badRequest("Invalid Max-Forwards", i);
+            }
+        }
+        return value;
+    }
+}

@@ -1,0 +1,25 @@
+package org.sipcity.stack.message;
+
+import java.util.List;
+
+import org.sipcity.stack.address.CSeq;
+import org.sipcity.stack.address.NameAddress;
+import org.sipcity.stack.address.Via;
+
+/**
+ * What {@code SipMessageParser} hands to the message model: the received bytes (owned by the message from then
+ * on and never written), where the start line and body lie, the header index, and the system headers it has
+ * already parsed and checked (so the message never parses them again). Any of the parsed values may be null
+ * for a partial request, and {@code maxForwards} is -1 when the field is absent.
+ *
+ * @param bytes          the received message, copied once by the parser
+ * @param startLineStart offset of the start line (after any leading CRLFs)
+ * @param headersStart   offset just after the start line's CRLF
+ * @param headers        the header index over {@code bytes}
+ * @param bodyOffset     offset of the body
+ * @param bodyLength     length of the body (Content-Length, RFC 3261 §18.3)
+ */
+public record WireParts(byte[] bytes, int startLineStart, int headersStart, HeaderIndex headers,
+                        int bodyOffset, int bodyLength, List<Via> vias, NameAddress from, NameAddress to,
+                        CSeq cseq, String callId, int maxForwards) {
+}
