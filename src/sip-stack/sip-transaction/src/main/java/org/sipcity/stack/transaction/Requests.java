@@ -30,7 +30,6 @@ final class Requests {
         copyRoutingHeaders(invite, ack);
         ack.setHeader(HeaderName.TO, response.getHeader(HeaderName.TO));
         ack.setHeader(HeaderName.CSEQ, invite.getCSeq().sequence() + " " + SipMethod.ACK.name());
-        ack.setHeader(HeaderName.CONTENT_LENGTH, "0");
         return ack;
     }
 
@@ -47,7 +46,6 @@ final class Requests {
         copyRoutingHeaders(invite, cancel);
         cancel.setHeader(HeaderName.TO, invite.getHeader(HeaderName.TO));
         cancel.setHeader(HeaderName.CSEQ, invite.getCSeq().sequence() + " " + SipMethod.CANCEL.name());
-        cancel.setHeader(HeaderName.CONTENT_LENGTH, "0");
         return cancel;
     }
 

@@ -37,7 +37,6 @@ final class Messages {
         request.setHeader(HeaderName.FROM, FROM);
         request.setHeader(HeaderName.CALL_ID, CALL_ID);
         request.setHeader(HeaderName.CSEQ, cseq + " " + method.name());
-        request.setHeader(HeaderName.CONTENT_LENGTH, "0");
         return request;
     }
 
@@ -72,7 +71,6 @@ final class Messages {
         ack.setHeader(HeaderName.FROM, invite.getHeader(HeaderName.FROM));
         ack.setHeader(HeaderName.CALL_ID, invite.getHeader(HeaderName.CALL_ID));
         ack.setHeader(HeaderName.CSEQ, invite.getCSeq().sequence() + " ACK");
-        ack.setHeader(HeaderName.CONTENT_LENGTH, "0");
         return ack;
     }
 
@@ -85,7 +83,6 @@ final class Messages {
         cancel.setHeader(HeaderName.FROM, invite.getHeader(HeaderName.FROM));
         cancel.setHeader(HeaderName.CALL_ID, invite.getHeader(HeaderName.CALL_ID));
         cancel.setHeader(HeaderName.CSEQ, invite.getCSeq().sequence() + " CANCEL");
-        cancel.setHeader(HeaderName.CONTENT_LENGTH, "0");
         return cancel;
     }
 }
