@@ -1,0 +1,253 @@
+package org.sipcity.stack.transaction;
+
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.timer.TimerHandle;
+
+/**
+ * INVITE server transaction: RFC 3261 §17.2.1, Figure 7, as updated by RFC 6026 §7.1 (Figure 5
+ * there) with the Accepted state.
+ *
+ * <pre>
+ *                                     |INVITE
+ *                                     |pass INV to TU
+ *                  INVITE             V send 100 if TU won't in 200 ms
+ *                  send response+------------+
+ *                      +--------|            |--------+ 101-199 from TU
+ *                      |        |            |        | send response
+ *                      +-------&gt;|            |&lt;-------+
+ *                               | Proceeding |
+ *                               |            |--------+ Transport Err.
+ *                               |            |        | Inform TU
+ *                               |            |&lt;-------+
+ *                               +------------+
+ *                  300-699 from TU |    |2xx from TU
+ *                  send response   |    |send response
+ *                   +--------------+    +------------+
+ *                   |                                |
+ *  INVITE           V          Timer G fires         |
+ *  send response +-----------+ send response         |
+ *       +--------|           |--------+              |
+ *       |        |           |        |              |
+ *       +-------&gt;| Completed |&lt;-------+      INVITE  |  Transport Err.
+ *                |           |               -       |  Inform TU
+ *                |           |             +--------+ |  +--------+
+ *                +-----------+             |        V V  |        V
+ *       ACK        |    |                  |      +------------+  |
+ *       -          |    +------------------+------|  Accepted  |--+
+ *                  |    Timer H fires or   |      +------------+
+ *                  |    Transport Err.     |      |   |    ^   |
+ *                  |    Inform TU          +------+   |    |   | 2xx from TU
+ *                  V                                  |    +---+ send response
+ *           +-----------+                             |
+ *           |           |                             | ACK
+ *           | Confirmed |                             | pass ACK to TU
+ *           |           |                             |
+ *           +-----------+                    Timer L fires
+ *                 |                                   |
+ *                 |Timer I fires                      |
+ *                 |-                                  |
+ *                 V                                   |
+ *           +------------+                            |
+ *           | Terminated |&lt;---------------------------+
+ *           +------------+
+ * </pre>
+ *
+ * <p>Decisions:
+ * <ul>
+ *   <li>§17.2.1: "the server transaction MUST generate a 100 (Trying) response unless it knows
+ *       that the TU will generate a provisional or final response within 200 ms": armed at
+ *       creation ({@link TransactionConfig#provisionalDelay()}), cancelled by the TU's first response.</li>
+ *   <li>A retransmitted INVITE in Proceeding gets the last provisional response again (none if the
+ *       TU has not answered yet), in Completed the final response; in Accepted and Confirmed it is
+ *       absorbed (RFC 6026 §7.1: "absorbed ... not passed up").</li>
+ *   <li>RFC 6026 §7.1: a 2xx moves to Accepted; "the server transaction MUST NOT generate 2xx
+ *       retransmissions on its own", but passes further 2xx from the TU to the transport. An ACK
+ *       matching in Accepted goes to the TU. Timer L ends it.</li>
+ *   <li>Timer G (300-699 retransmit) only on unreliable channels, doubling up to T2; Timer H (no
+ *       ACK) on every channel: its firing is a timeout for the TU; Timer I is zero on reliable
+ *       channels, so an ACK ends the transaction at once there.</li>
+ * </ul>
+ */
+public final class InviteServerTransaction extends ServerTransaction {
+
+    private TimerHandle provisionalTimer;
+    private TimerHandle timerG;
+    private TimerHandle timerH;
+    private TimerHandle timerI;
+    private TimerHandle timerL;
+    private long timerGInterval;
+    /** Second table key for the ACK of an RFC 2543 peer (see {@link LegacyServerTransactionKey}); set once. */
+    volatile LegacyServerTransactionKey ackKey;
+
+    InviteServerTransaction(TransactionLayer layer, SipRequest request, TransactionChannel channel, String branch,
+                            Object key) {
+        super(layer, request, channel, branch, key, TransactionState.PROCEEDING);
+    }
+
+    @Override
+    public TransactionKind kind() {
+        return TransactionKind.INVITE_SERVER;
+    }
+
+    @Override
+    void start() {
+        synchronized (this) {
+            long delay = config.provisionalDelay();
+            if (delay >= 0) {
+                provisionalTimer = schedule(this::provisionalTimerFired, delay);
+            }
+        }
+    }
+
+    @Override
+    public boolean sendResponse(SipResponse response) {
+        int status = checkStatus(response);
+        boolean sent;
+        synchronized (this) {
+            sent = switch (state) {
+                case PROCEEDING -> {
+                    cancel(provisionalTimer);
+                    lastResponse = response;
+                    if (status < 200) {
+                        send(response);
+                    } else if (status < 300) {
+                        state = TransactionState.ACCEPTED;
+                        timerL = schedule(this::timerLFired, config.timerL());
+                        layer.registerAckKey(this, response);
+                        send(response);
+                    } else {
+                        state = TransactionState.COMPLETED;
+                        if (!reliable) {
+                            timerGInterval = config.timerG();
+                            timerG = schedule(this::timerGFired, timerGInterval);
+                        }
+                        timerH = schedule(this::timerHFired, config.timerH());
+                        // Before sending: the ACK may come back on another thread at once.
+                        layer.registerAckKey(this, response);
+                        send(response);
+                    }
+                    yield true;
+                }
+                case ACCEPTED -> {
+                    // RFC 6026 §7.1: 2xx from the TU (its own retransmissions, or a proxy forwarding
+                    // the 2xx of another fork) pass to the transport; nothing else may follow a 2xx.
+                    if (status >= 200 && status < 300) {
+                        lastResponse = response;
+                        send(response);
+                        yield true;
+                    }
+                    yield false;
+                }
+                default -> false;
+            };
+        }
+        afterTransition();
+        return sent;
+    }
+
+    @Override
+    void requestRetransmitted(SipRequest retransmission) {
+        synchronized (this) {
+            layer.counters().countAbsorbed();
+            if ((state == TransactionState.PROCEEDING || state == TransactionState.COMPLETED) && lastResponse != null) {
+                // §17.2.1: "the most recent provisional response" / "the response ... retransmitted".
+                resend(lastResponse);
+            }
+        }
+        afterTransition();
+    }
+
+    /**
+     * An ACK matched this transaction (§17.2.3).
+     *
+     * @return {@code true} if it must go to the TU (Accepted, RFC 6026 §7.1); otherwise it was consumed
+     */
+    boolean ackReceived() {
+        boolean passUp = false;
+        synchronized (this) {
+            switch (state) {
+                case COMPLETED -> {
+                    state = TransactionState.CONFIRMED;
+                    cancel(timerG);
+                    cancel(timerH);
+                    long timerIValue = config.timerI(reliable);
+                    if (timerIValue > 0) {
+                        timerI = schedule(this::timerIFired, timerIValue);
+                    } else {
+                        terminateLocked();
+                    }
+                }
+                case ACCEPTED -> passUp = true;
+                case CONFIRMED -> layer.counters().countAbsorbed();
+                default -> {
+                    // Proceeding (an ACK before any final response) or Terminated: nothing to acknowledge.
+                }
+            }
+        }
+        afterTransition();
+        return passUp;
+    }
+
+    private void provisionalTimerFired() {
+        synchronized (this) {
+            if (state != TransactionState.PROCEEDING || lastResponse != null) {
+                return;
+            }
+            SipResponse trying = request.createResponse(100, "Trying");
+            lastResponse = trying;
+            send(trying);
+        }
+        afterTransition();
+    }
+
+    private void timerGFired() {
+        synchronized (this) {
+            if (state != TransactionState.COMPLETED) {
+                return;
+            }
+            timerGInterval = Math.min(2 * timerGInterval, config.t2());
+            timerG = schedule(this::timerGFired, timerGInterval);
+            resend(lastResponse);
+        }
+        afterTransition();
+    }
+
+    private void timerHFired() {
+        boolean timedOut;
+        synchronized (this) {
+            timedOut = state == TransactionState.COMPLETED && terminateLocked();
+        }
+        if (timedOut) {
+            layer.notifyTimeout(this);
+        }
+        afterTransition();
+    }
+
+    private void timerIFired() {
+        synchronized (this) {
+            if (state == TransactionState.CONFIRMED) {
+                terminateLocked();
+            }
+        }
+        afterTransition();
+    }
+
+    private void timerLFired() {
+        synchronized (this) {
+            if (state == TransactionState.ACCEPTED) {
+                terminateLocked();
+            }
+        }
+        afterTransition();
+    }
+
+    @Override
+    void cancelTimersLocked() {
+        cancel(provisionalTimer);
+        cancel(timerG);
+        cancel(timerH);
+        cancel(timerI);
+        cancel(timerL);
+    }
+}

@@ -1,0 +1,65 @@
+package org.sipcity.stack.transaction;
+
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+
+/**
+ * The transaction user (RFC 3261 §5: the core of a UA, proxy or registrar) as seen by the
+ * transaction layer.
+ *
+ * <p>Callbacks arrive on the event-loop thread that read the message, or on the timer thread
+ * (timeouts, and transaction termination after a timer); never while the layer holds a lock of
+ * the transaction concerned, so the TU may call back into any transaction. Callbacks must not
+ * block. An exception thrown by a callback is logged and swallowed: it never reaches the transport.
+ */
+public interface TransactionUser {
+
+    /**
+     * A new request created a server transaction. The TU answers through
+     * {@link ServerTransaction#sendResponse}. CANCEL comes to {@link #cancelReceived} instead.
+     */
+    void requestReceived(ServerTransaction transaction, SipRequest request);
+
+    /**
+     * A CANCEL created its own non-INVITE server transaction (RFC 3261 §9.2).
+     *
+     * @param target the INVITE server transaction it cancels, matched by §9.2, or {@code null} if
+     *               none: then the TU answers 481 (a UAS) or forwards the CANCEL statelessly (a proxy)
+     */
+    void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target);
+
+    /**
+     * An ACK that no transaction consumes: the ACK for a 2xx, which is end-to-end (RFC 3261
+     * §17.2.3, §13.2.2.4), or a stray ACK.
+     *
+     * @param accepted the INVITE server transaction in Accepted state it matched (RFC 6026 §7.1),
+     *                 or {@code null} (the usual case: a 2xx ACK carries a new branch)
+     */
+    void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted);
+
+    /**
+     * A response for a client transaction: provisional, the final one, and for INVITE every 2xx
+     * retransmission or fork while the transaction is Accepted (RFC 6026 §7.2). Retransmissions of
+     * non-2xx final responses are absorbed by the transaction.
+     */
+    void responseReceived(ClientTransaction transaction, SipResponse response);
+
+    /**
+     * A response that matched no client transaction (RFC 3261 §17.1.3); a proxy forwards it
+     * statelessly (§16.7, RFC 6026 §7.3 for 2xx).
+     */
+    void strayResponse(SipResponse response, TransactionChannel channel);
+
+    /**
+     * A timer declared the transaction failed: Timer B or F (no final response), Timer H (no ACK
+     * for a non-2xx final response; §17.2.1), or the non-INVITE server guard (no TU answer).
+     */
+    void timeout(Transaction transaction);
+
+    /** The channel could not send a message of the transaction (RFC 3261 §17.1.4, §17.2.4). */
+    void transportError(Transaction transaction, Throwable cause);
+
+    /** The transaction reached Terminated and left the table. Last callback for it. */
+    default void transactionTerminated(Transaction transaction) {
+    }
+}
