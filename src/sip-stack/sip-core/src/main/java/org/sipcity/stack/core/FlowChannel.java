@@ -1,0 +1,102 @@
+package org.sipcity.stack.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
+import org.jboss.logging.Logger;
+import org.sipcity.stack.message.SipMessage;
+import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.transaction.SendFailureListener;
+import org.sipcity.stack.transaction.TransactionChannel;
+import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.SipTransports;
+
+/**
+ * A {@link TransactionChannel} on one flow: requests go out on the flow; responses follow RFC 3261 §18.2.2
+ * (see {@link ResponseTargets}), which for a request that came over a connection still open, or over UDP
+ * from the address its Via names, is the same flow.
+ *
+ * <p>Messages are encoded into a pooled buffer on every send, as the transaction layer resends the same
+ * message object for retransmissions.
+ */
+final class FlowChannel implements TransactionChannel {
+
+    private static final Logger LOG = Logger.getLogger(FlowChannel.class);
+
+    private final Flow flow;
+    private final SipTransports transports;
+    private final StackCounters counters;
+
+    FlowChannel(Flow flow, SipTransports transports, StackCounters counters) {
+        this.flow = flow;
+        this.transports = transports;
+        this.counters = counters;
+    }
+
+    Flow flow() {
+        return flow;
+    }
+
+    @Override
+    public boolean isReliable() {
+        return flow.transport().isReliable();
+    }
+
+    @Override
+    public void send(SipMessage message, SendFailureListener onFailure) {
+        if (message instanceof SipResponse response) {
+            sendResponse(response, onFailure);
+        } else {
+            sendOn(flow, message, onFailure);
+        }
+    }
+
+    private void sendResponse(SipResponse response, SendFailureListener onFailure) {
+        if (isReliable() && flow.isOpen()) {
+            sendOn(flow, response, onFailure);
+            return;
+        }
+        InetSocketAddress target = ResponseTargets.of(response.getTopVia(), flow.transport());
+        if (target == null) {
+            fail(response, onFailure, new IllegalArgumentException(
+                    "the top Via names no IP address to send the response to (RFC 3263 resolution not done here)"));
+            return;
+        }
+        if (flow.isOpen() && target.equals(flow.remoteAddress())) {
+            sendOn(flow, response, onFailure);
+            return;
+        }
+        transports.connect(flow.transport(), target).whenComplete((other, error) -> {
+            if (error != null) {
+                fail(response, onFailure, error);
+            } else {
+                sendOn(other, response, onFailure);
+            }
+        });
+    }
+
+    private void sendOn(Flow target, SipMessage message, SendFailureListener onFailure) {
+        ByteBuf encoded = ByteBufAllocator.DEFAULT.ioBuffer(512);
+        try {
+            message.encode(encoded);
+        } catch (RuntimeException e) {
+            encoded.release();
+            fail(message, onFailure, e);
+            return;
+        }
+        if (!target.send(encoded)) {
+            fail(message, onFailure, new java.io.IOException("flow " + target.id() + " to " + target.remoteAddress()
+                    + (target.isOpen() ? " does not read fast enough" : " is closed")));
+        }
+    }
+
+    private void fail(SipMessage message, SendFailureListener onFailure, Throwable cause) {
+        counters.sendFailed();
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("Could not send on flow %s: %s", flow.id(), cause.getMessage());
+        }
+        if (onFailure != null) {
+            onFailure.sendFailed(message, cause);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package org.sipcity.stack.core;
+
+import io.netty.buffer.ByteBuf;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jboss.logging.Logger;
+import org.sipcity.stack.framing.FramingError;
+import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipMessage;
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.parser.SipMessageParser;
+import org.sipcity.stack.parser.SipParseException;
+import org.sipcity.stack.transaction.RequestDisposition;
+import org.sipcity.stack.transaction.TransactionLayer;
+import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.InboundHandler;
+import org.sipcity.stack.transport.SipTransports;
+
+/**
+ * Takes each whole message from the transports, on the event loop that read it: parses it, stamps the top
+ * Via (§18.2.1), and gives it to the transaction layer. What cannot enter a transaction is answered here,
+ * statelessly: 400/505/416/513 for requests that break the grammar (with a reason phrase naming the fault),
+ * 503 when the transaction table is full; malformed responses are dropped (RFC 3261 §18.1.2, RFC 4475 §3.1.2).
+ */
+final class InboundDispatcher implements InboundHandler {
+
+    private static final Logger LOG = Logger.getLogger(InboundDispatcher.class);
+    private static final long WARN_INTERVAL_NANOS = 1_000_000_000L;
+
+    private final SipMessageParser parser;
+    private final TransactionLayer transactions;
+    private final StackCounters counters;
+    private final AtomicLong lastFramingWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private volatile SipTransports transports;
+
+    InboundDispatcher(SipMessageParser parser, TransactionLayer transactions, StackCounters counters) {
+        this.parser = parser;
+        this.transactions = transactions;
+        this.counters = counters;
+    }
+
+    void bind(SipTransports transports) {
+        this.transports = transports;
+    }
+
+    FlowChannel channel(Flow flow) {
+        return new FlowChannel(flow, transports, counters);
+    }
+
+    @Override
+    public void onMessage(Flow flow, ByteBuf message) {
+        SipMessage parsed;
+        try {
+            parsed = parser.parse(message);
+        } catch (SipParseException e) {
+            rejectUnparsable(flow, e);
+            return;
+        } finally {
+            message.release();
+        }
+        if (parsed instanceof SipRequest request) {
+            counters.requestReceived();
+            requestReceived(flow, request);
+        } else {
+            counters.responseReceived();
+            transactions.responseReceived((SipResponse) parsed, channel(flow));
+        }
+    }
+
+    private void requestReceived(Flow flow, SipRequest request) {
+        FlowChannel channel = channel(flow);
+        ViaStamps.stamp(request, flow.remoteAddress());
+        RequestDisposition disposition = transactions.requestReceived(request, channel);
+        switch (disposition) {
+            case INVALID -> answer(channel, request, 400, "Bad Request - Missing or Malformed Via, CSeq or Call-ID");
+            case REFUSED_OVERLOAD -> {
+                SipResponse busy = request.createResponse(503, "Service Unavailable");
+                // Spread the returns so that refused clients do not come back in lockstep (RFC 3261 §21.5.4).
+                busy.setHeader(HeaderName.RETRY_AFTER, Integer.toString(5 + ThreadLocalRandom.current().nextInt(10)));
+                sendStateless(channel, busy);
+            }
+            default -> {
+                // in a transaction, or an ACK passed to the transaction user
+            }
+        }
+    }
+
+    private void rejectUnparsable(Flow flow, SipParseException e) {
+        counters.parseError();
+        if (!e.isRequest()) {
+            counters.malformedResponseDropped();
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Dropped malformed response from %s: %s at byte %d", flow.remoteAddress(), e.fault(), e.offset());
+            }
+            return;
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debugf("Bad request from %s: %d %s (%s at byte %d)", flow.remoteAddress(), e.statusCode(),
+                    e.reasonPhrase(), e.fault(), e.offset());
+        }
+        if (e.canAnswer()) {
+            SipRequest partial = e.partialRequest();
+            ViaStamps.stamp(partial, flow.remoteAddress());
+            answer(channel(flow), partial, e.statusCode(), e.reasonPhrase());
+        }
+    }
+
+    @Override
+    public void onFramingError(Flow flow, FramingError error) {
+        counters.framingError();
+        warnRateLimited(flow, error);
+        ByteBuf head = error.headBytes();
+        if (head == null || !head.isReadable()) {
+            return;
+        }
+        SipRequest request;
+        try {
+            SipMessage parsed = parser.parse(head.duplicate());
+            request = parsed instanceof SipRequest r ? r : null;
+        } catch (SipParseException e) {
+            request = e.canAnswer() ? e.partialRequest() : null;
+        }
+        if (request != null) {
+            ViaStamps.stamp(request, flow.remoteAddress());
+            answer(channel(flow), request, error.statusCode(), error.reasonPhrase());
+        }
+    }
+
+    private void warnRateLimited(Flow flow, FramingError error) {
+        long now = System.nanoTime();
+        long last = lastFramingWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastFramingWarning.compareAndSet(last, now)) {
+            LOG.warnf("Closing %s connection from %s: %d %s (further framing errors within a second are only counted)",
+                    flow.transport(), flow.remoteAddress(), error.statusCode(), error.reasonPhrase());
+        }
+    }
+
+    private void answer(FlowChannel channel, SipRequest request, int status, String reason) {
+        if (request.getMethod() != null && "ACK".equals(request.getMethod().name())) {
+            return; // an ACK is never answered (RFC 3261 §17.2.3)
+        }
+        SipResponse response;
+        try {
+            response = request.createResponse(status, reason);
+        } catch (RuntimeException broken) {
+            LOG.debugf("Cannot answer %d to an unusable request: %s", status, broken.getMessage());
+            return;
+        }
+        sendStateless(channel, response);
+    }
+
+    private void sendStateless(FlowChannel channel, SipResponse response) {
+        ToTags.ensure(response);
+        counters.statelessResponseSent();
+        channel.send(response, null);
+    }
+}
