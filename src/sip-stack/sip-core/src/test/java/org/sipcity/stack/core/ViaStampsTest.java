@@ -1,0 +1,78 @@
+package org.sipcity.stack.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+import org.sipcity.stack.address.Via;
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.parser.SipMessageParser;
+
+class ViaStampsTest {
+
+    private static SipRequest request(String via) throws Exception {
+        String text = "OPTIONS sip:a@example.com SIP/2.0\r\n"
+                + "Via: " + via + "\r\n"
+                + "Via: SIP/2.0/UDP 10.0.0.9;branch=z9hG4bKfirst\r\n"
+                + "Max-Forwards: 70\r\nFrom: <sip:b@example.com>;tag=1\r\nTo: <sip:a@example.com>\r\n"
+                + "Call-ID: c1\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n";
+        byte[] bytes = text.getBytes(StandardCharsets.US_ASCII);
+        return (SipRequest) new SipMessageParser().parse(bytes, 0, bytes.length);
+    }
+
+    @Test
+    void sameAddressWithoutRportIsLeftUntouched() throws Exception {
+        SipRequest request = request("SIP/2.0/UDP 192.0.2.7:5062;branch=z9hG4bK1");
+        byte[] before = request.encode();
+
+        ViaStamps.stamp(request, new InetSocketAddress("192.0.2.7", 40000));
+
+        assertThat(request.encode()).isEqualTo(before);
+    }
+
+    @Test
+    void differentAddressGetsReceived() throws Exception {
+        SipRequest request = request("SIP/2.0/UDP 192.0.2.7:5062;branch=z9hG4bK1");
+
+        ViaStamps.stamp(request, new InetSocketAddress("198.51.100.1", 40000));
+
+        Via top = request.getTopVia();
+        assertThat(top.received()).isEqualTo("198.51.100.1");
+        assertThat(top.hasRport()).isFalse();
+        assertThat(top.branch()).isEqualTo("z9hG4bK1");
+        assertThat(request.getVias()).hasSize(2);
+    }
+
+    @Test
+    void domainNameGetsReceived() throws Exception {
+        SipRequest request = request("SIP/2.0/TCP client.example.com;branch=z9hG4bK1");
+
+        ViaStamps.stamp(request, new InetSocketAddress("192.0.2.7", 40000));
+
+        assertThat(request.getTopVia().received()).isEqualTo("192.0.2.7");
+    }
+
+    @Test
+    void emptyRportIsFilledAndReceivedAddedEvenForTheSameAddress() throws Exception {
+        // RFC 3581 §4: received MUST be inserted "even if it is identical to the value of the sent-by component".
+        SipRequest request = request("SIP/2.0/UDP 192.0.2.7:5062;rport;branch=z9hG4bK1");
+
+        ViaStamps.stamp(request, new InetSocketAddress("192.0.2.7", 40001));
+
+        Via top = request.getTopVia();
+        assertThat(top.rport()).isEqualTo(40001);
+        assertThat(top.received()).isEqualTo("192.0.2.7");
+        assertThat(request.getVias().get(1).branch()).isEqualTo("z9hG4bKfirst");
+    }
+
+    @Test
+    void ipv6LiteralInBracketsMatchesItsSource() throws Exception {
+        SipRequest request = request("SIP/2.0/UDP [::1]:5060;branch=z9hG4bK1");
+        byte[] before = request.encode();
+
+        ViaStamps.stamp(request, new InetSocketAddress("::1", 5060));
+
+        assertThat(request.encode()).isEqualTo(before);
+    }
+}
