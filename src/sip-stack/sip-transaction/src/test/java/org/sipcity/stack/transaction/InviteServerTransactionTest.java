@@ -48,6 +48,7 @@ class InviteServerTransactionTest {
         SipResponse ringing = Messages.response(invite, 180);
 
         assertThat(tx.sendResponse(ringing)).isTrue();
+        assertThat(f.timer.pendingTasks()).as("the 100 Trying timer was cancelled").isZero();
         f.advance(10_000);
 
         assertThat(f.tcp.messages()).containsExactly(ringing);
