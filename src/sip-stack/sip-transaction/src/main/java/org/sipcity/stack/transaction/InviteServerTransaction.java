@@ -9,48 +9,38 @@ import org.sipcity.stack.timer.TimerHandle;
  * there) with the Accepted state.
  *
  * <pre>
- *                                     |INVITE
- *                                     |pass INV to TU
- *                  INVITE             V send 100 if TU won't in 200 ms
- *                  send response+------------+
- *                      +--------|            |--------+ 101-199 from TU
- *                      |        |            |        | send response
- *                      +-------&gt;|            |&lt;-------+
- *                               | Proceeding |
- *                               |            |--------+ Transport Err.
- *                               |            |        | Inform TU
- *                               |            |&lt;-------+
- *                               +------------+
- *                  300-699 from TU |    |2xx from TU
- *                  send response   |    |send response
- *                   +--------------+    +------------+
- *                   |                                |
- *  INVITE           V          Timer G fires         |
- *  send response +-----------+ send response         |
- *       +--------|           |--------+              |
- *       |        |           |        |              |
- *       +-------&gt;| Completed |&lt;-------+      INVITE  |  Transport Err.
- *                |           |               -       |  Inform TU
- *                |           |             +--------+ |  +--------+
- *                +-----------+             |        V V  |        V
- *       ACK        |    |                  |      +------------+  |
- *       -          |    +------------------+------|  Accepted  |--+
- *                  |    Timer H fires or   |      +------------+
- *                  |    Transport Err.     |      |   |    ^   |
- *                  |    Inform TU          +------+   |    |   | 2xx from TU
- *                  V                                  |    +---+ send response
- *           +-----------+                             |
- *           |           |                             | ACK
- *           | Confirmed |                             | pass ACK to TU
- *           |           |                             |
- *           +-----------+                    Timer L fires
- *                 |                                   |
- *                 |Timer I fires                      |
- *                 |-                                  |
- *                 V                                   |
- *           +------------+                            |
- *           | Terminated |&lt;---------------------------+
- *           +------------+
+ *                               |INVITE
+ *                               |pass INV to TU
+ *            INVITE             V send 100 if TU won't in 200 ms
+ *            send response +------------+
+ *                +---------|            |--------+ 101-199 from TU
+ *                |         | Proceeding |        | send response
+ *                +--------&gt;|            |&lt;-------+
+ *                          +------------+
+ *      300-699 from TU      |     |     |  2xx from TU
+ *      send response        |     |     |  send response
+ *              +------------+     |     +-----------------+
+ *              |    Transport Err.|                       |
+ *              |    Inform TU     |                       |
+ *              V                  |                       V
+ *        +-----------+            |                +------------+ INVITE: -
+ * INVITE,|           |            |                |            | 2xx from TU: send response
+ * Timer G| Completed |            |                |  Accepted  | ACK: pass ACK to TU
+ * send   |           |            |                |            | Transport Err.: Inform TU
+ * resp.  +-----------+            |                +------------+
+ *          |      |               |                       |
+ *      ACK |      | Timer H or    |                       | Timer L fires
+ *        - |      | Transport Err.|                       | -
+ *          V      | Inform TU     |                       |
+ *  +-----------+  |               |                       |
+ *  | Confirmed |  |               |                       |
+ *  +-----------+  |               |                       |
+ *  ACK: -   |     |               |                       |
+ *  Timer I  |     |               |                       |
+ *           V     V               V                       |
+ *        +--------------------------------+               |
+ *        |           Terminated           |&lt;--------------+
+ *        +--------------------------------+
  * </pre>
  *
  * <p>Decisions:
@@ -63,7 +53,9 @@ import org.sipcity.stack.timer.TimerHandle;
  *       absorbed (RFC 6026 §7.1: "absorbed ... not passed up").</li>
  *   <li>RFC 6026 §7.1: a 2xx moves to Accepted; "the server transaction MUST NOT generate 2xx
  *       retransmissions on its own", but passes further 2xx from the TU to the transport. An ACK
- *       matching in Accepted goes to the TU. Timer L ends it.</li>
+ *       matching in Accepted goes to the TU. Timer L ends it. A transport error in Accepted is
+ *       reported to the TU and the transaction stays (RFC 6026 Figure 7): it must go on absorbing
+ *       INVITE retransmissions, or they would reach the TU as new requests.</li>
  *   <li>Timer G (300-699 retransmit) only on unreliable channels, doubling up to T2; Timer H (no
  *       ACK) on every channel: its firing is a timeout for the TU; Timer I is zero on reliable
  *       channels, so an ACK ends the transaction at once there.</li>
@@ -240,6 +232,11 @@ public final class InviteServerTransaction extends ServerTransaction {
             }
         }
         afterTransition();
+    }
+
+    @Override
+    boolean survivesTransportErrorLocked() {
+        return state == TransactionState.ACCEPTED;
     }
 
     @Override

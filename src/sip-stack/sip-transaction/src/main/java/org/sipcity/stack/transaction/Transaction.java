@@ -137,6 +137,14 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
         return true;
     }
 
+    /**
+     * Whether a transport error leaves the transaction in its current state (it is reported to the
+     * TU all the same); called with the monitor held. Only RFC 6026's Accepted server state does.
+     */
+    boolean survivesTransportErrorLocked() {
+        return false;
+    }
+
     /** Cancels every armed timer; called with the monitor held when the transaction terminates. */
     abstract void cancelTimersLocked();
 
@@ -164,13 +172,16 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
     }
 
     /**
-     * RFC 3261 §17.1.4 / §17.2.4: a transport failure ends the transaction and is reported to the
-     * TU. (Trying the next address of §18.2.2 / RFC 3263 is the channel's business before it gives up.)
+     * RFC 3261 §17.1.4 / §17.2.4: a transport failure ends the transaction (except where
+     * {@link #survivesTransportErrorLocked()}) and is reported to the TU. (Trying the next address of §18.2.2 / RFC 3263 is the channel's business before it gives up.)
      */
     private void sendFailed(SipMessage message, Throwable cause) {
         synchronized (this) {
-            if (!terminateLocked()) {
+            if (state == TransactionState.TERMINATED) {
                 return;
+            }
+            if (!survivesTransportErrorLocked()) {
+                terminateLocked();
             }
             pendingFailure = cause;
             layer.counters().countTransportError();
