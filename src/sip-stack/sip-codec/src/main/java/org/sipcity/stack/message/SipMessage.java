@@ -75,7 +75,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.to = parts.to();
         this.cseq = parts.cseq();
         this.callId = parts.callId();
-        this.maxForwards = parts.cseq() == null ? Integer.MIN_VALUE : parts.maxForwards();
+        this.maxForwards = parts.maxForwards();
     }
 
     /** A response sharing the received bytes of {@code request} for the fields it copies. */
