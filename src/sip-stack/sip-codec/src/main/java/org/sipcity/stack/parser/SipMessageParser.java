@@ -257,7 +257,7 @@ public final class SipMessageParser {
 
         /** message-header = field-name HCOLON field-value CRLF, with folded continuation lines. */
         private void indexHeaders() {
-            index = new HeaderIndex(24);
+            index = new HeaderIndex(16);
             int p = headersStart;
             while (true) {
                 if (p >= end) {
@@ -351,7 +351,7 @@ public final class SipMessageParser {
         // ---- system headers and result --------------------------------------------------------------------
 
         private String value(int i) {
-            return HeaderValues.text(b, index.valueStart(i), index.valueEnd(i));
+            return index.value(b, i);
         }
 
         private SipMessage build() throws SipParseException {
