@@ -70,12 +70,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.bodySource = parts.bytes();
         this.bodyOffset = parts.bodyOffset();
         this.bodyLength = parts.bodyLength();
-        this.vias = parts.vias() == null ? null : List.copyOf(parts.vias());
+        this.vias = parts.vias() == null ? null : Collections.unmodifiableList(parts.vias());
         this.from = parts.from();
         this.to = parts.to();
         this.cseq = parts.cseq();
         this.callId = parts.callId();
-        this.maxForwards = parts.cseq() == null ? Integer.MIN_VALUE : parts.maxForwards();
+        this.maxForwards = parts.maxForwards();
     }
 
     /** A response sharing the received bytes of {@code request} for the fields it copies. */
@@ -220,12 +220,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
     /** The value of field i as text: trimmed, unfolded, read once. */
     String value(int i) {
-        String v = headers.cachedValue(i);
-        if (v == null) {
-            v = HeaderValues.text(wire, headers.valueStart(i), headers.valueEnd(i));
-            headers.cacheValue(i, v);
-        }
-        return v;
+        return headers.value(wire, i);
     }
 
     private static void checkRemovable(HeaderName name) {
