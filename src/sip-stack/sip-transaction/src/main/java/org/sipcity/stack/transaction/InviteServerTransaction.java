@@ -82,11 +82,21 @@ public final class InviteServerTransaction extends ServerTransaction {
         return TransactionKind.INVITE_SERVER;
     }
 
+    /** The 100 Trying to send if the TU is slow; built up front, see {@link #start()}. */
+    private SipResponse trying;
+
+    /**
+     * Arms the 100 Trying timer. The response is built here, on the thread that received the
+     * INVITE and before the TU sees it: the timer thread must not read the request while the TU
+     * may be reading it too (the message model parses lazily and is not thread-safe).
+     */
     @Override
     void start() {
         synchronized (this) {
             long delay = config.provisionalDelay();
             if (delay >= 0) {
+                // §17.2.1: built by §8.2.6 but without a To tag ("downgraded from MAY to SHOULD NOT").
+                trying = request.createResponse(100, "Trying");
                 provisionalTimer = schedule(this::provisionalTimerFired, delay);
             }
         }
@@ -100,6 +110,7 @@ public final class InviteServerTransaction extends ServerTransaction {
             sent = switch (state) {
                 case PROCEEDING -> {
                     cancel(provisionalTimer);
+                    trying = null;
                     lastResponse = response;
                     if (status < 200) {
                         send(response);
@@ -186,7 +197,6 @@ public final class InviteServerTransaction extends ServerTransaction {
             if (state != TransactionState.PROCEEDING || lastResponse != null) {
                 return;
             }
-            SipResponse trying = request.createResponse(100, "Trying");
             lastResponse = trying;
             send(trying);
         }
