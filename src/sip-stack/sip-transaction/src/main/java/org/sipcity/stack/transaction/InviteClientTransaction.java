@@ -113,10 +113,14 @@ public final class InviteClientTransaction extends ClientTransaction {
     }
 
     @Override
-    void responseReceived(SipResponse response) {
+    boolean responseReceived(SipResponse response) {
         int status = response.getStatus();
         boolean passUp = false;
         synchronized (this) {
+            if (state == TransactionState.TERMINATED) {
+                // Ended an instant ago, not yet out of the table: the layer treats it as stray.
+                return false;
+            }
             switch (state) {
                 case CALLING, PROCEEDING -> {
                     passUp = true;
@@ -155,7 +159,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                     }
                 }
                 default -> {
-                    // Terminated: the layer no longer routes responses here; a late one is dropped.
+                    // Terminated: handled above.
                 }
             }
         }
@@ -163,6 +167,7 @@ public final class InviteClientTransaction extends ClientTransaction {
             layer.notifyResponse(this, response);
         }
         afterTransition();
+        return true;
     }
 
     private void leaveCallingLocked() {

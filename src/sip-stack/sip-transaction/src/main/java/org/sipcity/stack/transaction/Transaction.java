@@ -65,7 +65,10 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
         return channel;
     }
 
-    /** Branch parameter of the top Via of the request; may lack the magic cookie on a server transaction. */
+    /**
+     * Branch parameter of the top Via of the request. On a server transaction it may lack the magic
+     * cookie, or be {@code null}, for an RFC 2543 peer.
+     */
     public String branch() {
         return branch;
     }
