@@ -9,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 
 import org.sipcity.stack.address.CSeq;
 import org.sipcity.stack.address.NameAddress;
-import org.sipcity.stack.address.SipChars;
 import org.sipcity.stack.address.Via;
 import org.sipcity.stack.parser.SipParseException;
 
@@ -216,6 +215,25 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
             }
         }
         return Collections.unmodifiableList(names);
+    }
+
+    /**
+     * Every name-addr of a header holding them (Contact, Route, Record-Route, Path, Service-Route...), in order,
+     * parsed now (not cached).
+     *
+     * @throws SipParseException (400) naming the fault when a value breaks the grammar
+     */
+    public List<NameAddress> getNameAddresses(HeaderName name) throws SipParseException {
+        List<NameAddress> all = new ArrayList<>(2);
+        for (int i = headers.indexOf(name, 0); i >= 0; i = headers.indexOf(name, i + 1)) {
+            String v = value(i);
+            if (name.isCommaSeparatedList()) {
+                all.addAll(NameAddress.parseAll(v));
+            } else {
+                all.add(NameAddress.parse(v));
+            }
+        }
+        return all;
     }
 
     /** The value of field i as text: trimmed, unfolded, read once. */
@@ -476,12 +494,5 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     @Override
     public String toString() {
         return new String(encode(), StandardCharsets.UTF_8);
-    }
-
-    /** Checks a token for use in a start line. */
-    static void checkToken(String s, String what) {
-        if (!SipChars.isToken(s)) {
-            throw new IllegalArgumentException(what + " must be a token: " + s);
-        }
     }
 }

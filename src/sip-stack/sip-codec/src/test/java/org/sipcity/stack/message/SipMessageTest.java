@@ -230,4 +230,16 @@ class SipMessageTest {
         r.encode(buf);
         assertThat(io.netty.buffer.ByteBufUtil.getBytes(buf)).isEqualTo(out);
     }
+
+    @Test
+    void nameAddressesOfListHeaders() throws Exception {
+        SipMessage m = parse(PROXIED);
+        var routes = m.getNameAddresses(HeaderName.ROUTE);
+        assertThat(routes).hasSize(2);
+        assertThat(((SipUri) routes.get(0).uri()).user()).isEqualTo("a,b");
+        assertThat(routes.get(1).displayName()).isEqualTo("x,y");
+        assertThat(m.getNameAddresses(HeaderName.CONTACT)).isEmpty();
+        m.addHeader(HeaderName.CONTACT, "<sip:broken");
+        assertThatThrownBy(() -> m.getNameAddresses(HeaderName.CONTACT)).isInstanceOf(SipParseException.class);
+    }
 }
