@@ -176,7 +176,8 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
 
     /**
      * RFC 3261 §17.1.4 / §17.2.4: a transport failure ends the transaction (except where
-     * {@link #survivesTransportErrorLocked()}) and is reported to the TU. (Trying the next address of §18.2.2 / RFC 3263 is the channel's business before it gives up.)
+     * {@link #survivesTransportErrorLocked()}) and is reported to the TU. Trying the next address
+     * (§18.2.2, RFC 3263) is the channel's business before it reports a failure.
      */
     private void sendFailed(SipMessage message, Throwable cause) {
         synchronized (this) {
