@@ -290,6 +290,7 @@ public final class SipUri extends Uri {
         }
     }
 
+    /** Equal canonical text (case-sensitive); use {@link #equivalentTo} for the RFC 3261 comparison. */
     @Override
     public boolean equals(Object o) {
         return o instanceof SipUri other && other.toString().equals(toString());

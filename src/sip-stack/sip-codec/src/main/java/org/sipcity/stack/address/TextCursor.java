@@ -143,12 +143,18 @@ final class TextCursor {
         return sb == null ? quoted.substring(1, last) : sb.toString();
     }
 
-    /** Puts {@code s} in quotes, escaping '"' and '\' as quoted-pairs. */
+    /**
+     * Puts {@code s} in quotes, writing '"', '\' and control characters as quoted-pairs (RFC 3261 §25.1
+     * {@code quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)}); CR and LF cannot be quoted at all.
+     */
     static String quote(String s) {
         StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
-            if (c == '"' || c == '\\') {
+            if (c == '\r' || c == '\n') {
+                throw new IllegalArgumentException("CR and LF cannot appear in a quoted string");
+            }
+            if (c == '"' || c == '\\' || c < 0x20 && c != '\t' || c == 0x7F) {
                 sb.append('\\');
             }
             sb.append(c);

@@ -96,8 +96,18 @@ public final class HeaderIndex {
         return values[i];
     }
 
-    void cacheValue(int i, String value) {
-        values[i] = value;
+    /**
+     * The value of field i as text: for a received field the bytes of {@code wire} turned into text once
+     * (unfolded, see {@link HeaderValues#text}) and kept; for a field set in code its text.
+     */
+    public String value(byte[] wire, int i) {
+        String v = values[i];
+        if (v == null) {
+            int o = i * SLOTS;
+            v = HeaderValues.text(wire, offsets[o + 1], offsets[o + 2]);
+            values[i] = v;
+        }
+        return v;
     }
 
     /** Inserts a field holding {@code value} as text at position i. */

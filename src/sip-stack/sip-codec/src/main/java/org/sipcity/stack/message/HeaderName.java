@@ -92,6 +92,7 @@ public final class HeaderName {
 
     private final String canonicalName;
     private final String lowerName;
+    private final byte[] lowerBytes;
     private final char compactForm;
     private final boolean commaSeparatedList;
     private final boolean known;
@@ -99,6 +100,7 @@ public final class HeaderName {
     private HeaderName(String canonicalName, char compactForm, boolean commaSeparatedList, boolean known) {
         this.canonicalName = canonicalName;
         this.lowerName = canonicalName.toLowerCase(Locale.ROOT);
+        this.lowerBytes = lowerName.getBytes(StandardCharsets.ISO_8859_1);
         this.compactForm = compactForm;
         this.commaSeparatedList = commaSeparatedList;
         this.known = known;
@@ -156,12 +158,12 @@ public final class HeaderName {
     }
 
     private boolean matches(byte[] buf, int off, int len) {
-        String lower = lowerName;
-        if (lower.length() != len) {
+        byte[] lower = lowerBytes;
+        if (lower.length != len) {
             return false;
         }
         for (int i = 0; i < len; i++) {
-            if (LOWER[buf[off + i] & 0xFF] != lower.charAt(i)) {
+            if (LOWER[buf[off + i] & 0xFF] != lower[i]) {
                 return false;
             }
         }

@@ -17,10 +17,6 @@ abstract sealed class MessageSink {
     /** Text that may hold UTF-8 (display names, reason phrases, values set in code). */
     abstract void utf8(String s);
 
-    static int utf8Length(String s) {
-        return ByteBufUtil.utf8Bytes(s);
-    }
-
     static final class ToArray extends MessageSink {
         private byte[] out;
         private int pos;

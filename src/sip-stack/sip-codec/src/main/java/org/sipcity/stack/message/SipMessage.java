@@ -9,7 +9,6 @@ import io.netty.buffer.ByteBuf;
 
 import org.sipcity.stack.address.CSeq;
 import org.sipcity.stack.address.NameAddress;
-import org.sipcity.stack.address.SipChars;
 import org.sipcity.stack.address.Via;
 import org.sipcity.stack.parser.SipParseException;
 
@@ -70,12 +69,12 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.bodySource = parts.bytes();
         this.bodyOffset = parts.bodyOffset();
         this.bodyLength = parts.bodyLength();
-        this.vias = parts.vias() == null ? null : List.copyOf(parts.vias());
+        this.vias = parts.vias() == null ? null : Collections.unmodifiableList(parts.vias());
         this.from = parts.from();
         this.to = parts.to();
         this.cseq = parts.cseq();
         this.callId = parts.callId();
-        this.maxForwards = parts.cseq() == null ? Integer.MIN_VALUE : parts.maxForwards();
+        this.maxForwards = parts.maxForwards();
     }
 
     /** A response sharing the received bytes of {@code request} for the fields it copies. */
@@ -218,14 +217,28 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         return Collections.unmodifiableList(names);
     }
 
+    /**
+     * Every name-addr of a header holding them (Contact, Route, Record-Route, Path, Service-Route...), in order,
+     * parsed now (not cached).
+     *
+     * @throws SipParseException (400) naming the fault when a value breaks the grammar
+     */
+    public List<NameAddress> getNameAddresses(HeaderName name) throws SipParseException {
+        List<NameAddress> all = new ArrayList<>(2);
+        for (int i = headers.indexOf(name, 0); i >= 0; i = headers.indexOf(name, i + 1)) {
+            String v = value(i);
+            if (name.isCommaSeparatedList()) {
+                all.addAll(NameAddress.parseAll(v));
+            } else {
+                all.add(NameAddress.parse(v));
+            }
+        }
+        return all;
+    }
+
     /** The value of field i as text: trimmed, unfolded, read once. */
     String value(int i) {
-        String v = headers.cachedValue(i);
-        if (v == null) {
-            v = HeaderValues.text(wire, headers.valueStart(i), headers.valueEnd(i));
-            headers.cacheValue(i, v);
-        }
-        return v;
+        return headers.value(wire, i);
     }
 
     private static void checkRemovable(HeaderName name) {
@@ -481,12 +494,5 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     @Override
     public String toString() {
         return new String(encode(), StandardCharsets.UTF_8);
-    }
-
-    /** Checks a token for use in a start line. */
-    static void checkToken(String s, String what) {
-        if (!SipChars.isToken(s)) {
-            throw new IllegalArgumentException(what + " must be a token: " + s);
-        }
     }
 }

@@ -10,7 +10,7 @@ import org.sipcity.stack.address.Via;
  * What {@code SipMessageParser} hands to the message model: the received bytes (owned by the message from then
  * on and never written), where the start line and body lie, the header index, and the system headers it has
  * already parsed and checked (so the message never parses them again). Any of the parsed values may be null
- * for a partial request, and {@code maxForwards} is -1 when the field is absent.
+ * for a partial request; {@code maxForwards} is -1 when the field is absent (or, in a partial request, invalid).
  *
  * @param bytes          the received message, copied once by the parser
  * @param startLineStart offset of the start line (after any leading CRLFs)

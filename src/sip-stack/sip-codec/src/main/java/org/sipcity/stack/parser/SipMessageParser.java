@@ -154,20 +154,15 @@ public final class SipMessageParser {
                 return;
             }
             int codeStart = v + 1;
-            if (v >= cr || b[v] != ' ' || codeStart + 3 > cr || !digit(b[codeStart]) || !digit(b[codeStart + 1])
-                    || !digit(b[codeStart + 2]) || codeStart + 3 < cr && b[codeStart + 3] != ' ' || b[codeStart] == '0') {
+            // RFC 4475 §3.1.1.13: the SP after the status code is required even before an empty Reason-Phrase
+            if (v >= cr || b[v] != ' ' || codeStart + 4 > cr || !digit(b[codeStart]) || !digit(b[codeStart + 1])
+                    || !digit(b[codeStart + 2]) || b[codeStart + 3] != ' ') {
                 error(SipParseException.badRequest("Invalid Status-Line", v));
                 return;
             }
             status = (b[codeStart] - '0') * 100 + (b[codeStart + 1] - '0') * 10 + (b[codeStart + 2] - '0');
             if (status < 100 || status > 699) {
                 error(SipParseException.badRequest("Invalid status code", codeStart));
-                return;
-            }
-            if (codeStart + 3 == cr) {
-                // RFC 3261 §25.1 needs SP before an empty Reason-Phrase; the missing SP is tolerated as
-                // harmless on the response path, which is only ever dropped or relayed (RFC 4475 §3.1.1.13).
-                reason = "";
                 return;
             }
             int reasonStart = codeStart + 4;
@@ -262,7 +257,7 @@ public final class SipMessageParser {
 
         /** message-header = field-name HCOLON field-value CRLF, with folded continuation lines. */
         private void indexHeaders() {
-            index = new HeaderIndex(24);
+            index = new HeaderIndex(16);
             int p = headersStart;
             while (true) {
                 if (p >= end) {
@@ -356,7 +351,7 @@ public final class SipMessageParser {
         // ---- system headers and result --------------------------------------------------------------------
 
         private String value(int i) {
-            return HeaderValues.text(b, index.valueStart(i), index.valueEnd(i));
+            return index.value(b, i);
         }
 
         private SipMessage build() throws SipParseException {

@@ -136,4 +136,48 @@ class SipMessageParserTest {
         assertThat(e.statusCode()).isEqualTo(513);
         assertThat(e.canAnswer()).isTrue();
     }
+
+    @Test
+    void faultOffsetPointsAtTheBadValue() {
+        String text = Messages.REGISTER.replace("CSeq: 1826 REGISTER", "CSeq: 1826 REG ISTER");
+        SipParseException e = failure(text);
+        assertThat(e.fault()).isEqualTo("Invalid CSeq");
+        assertThat(e.offset()).isBetween(text.indexOf("1826"), text.indexOf("1826") + "1826 REG ISTER".length());
+    }
+
+    @Test
+    void headersOutsideTheSystemSetAreParsedOnlyWhenRead() throws Exception {
+        // a broken Contact does not stop the parse; whoever reads it gets the 400
+        SipMessage m = parse(Messages.REGISTER.replace("Contact: <sip:bob@192.0.2.4:5060;transport=tcp>",
+                "Contact: <sip:bob@192.0.2.4:5060;transport=tcp"));
+        String contact = m.getHeader(HeaderName.CONTACT);
+        assertThat(m.getHeader(HeaderName.CONTACT)).isSameAs(contact);
+        SipParseException e = catchThrowableOfType(SipParseException.class,
+                () -> org.sipcity.stack.address.NameAddress.parse(contact));
+        assertThat(e.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void structuralFaultsNameTheirCause() {
+        assertThat(failure("REGISTER sip:a.example.com SIP/2.0\r\nVia SIP/2.0/UDP h\r\n\r\n").fault())
+                .isEqualTo("Invalid header field");
+        assertThat(failure(Messages.REGISTER.replace("\r\n\r\n", "\r\n")).fault())
+                .isEqualTo("Missing empty line after header fields");
+        assertThat(failure(Messages.REGISTER.replace("Max-Forwards: 70", "Max-Forwards: 70\rX")).fault())
+                .isEqualTo("Missing CRLF after header field");
+        assertThat(failure(Messages.REGISTER.replace("Call-ID: 843817637684230@998sdasdh09\r\n", "")).fault())
+                .isEqualTo("Missing Call-ID");
+        assertThat(failure(Messages.REGISTER.replace("Max-Forwards: 70", "Max-Forwards: 70\r\n Max")).fault())
+                .isEqualTo("Invalid Max-Forwards");
+        assertThat(failure("").isRequest()).isFalse();
+        assertThat(failure("\r\n\r\n").isRequest()).isFalse();
+    }
+
+    @Test
+    void leadingCrlfsAreIgnored() throws Exception {
+        // RFC 3261 §7.5
+        SipMessage m = parse("\r\n\r\n" + Messages.REGISTER);
+        assertThat(m.getCallId()).isEqualTo("843817637684230@998sdasdh09");
+        assertThat(m.encode()).isEqualTo(bytes(Messages.REGISTER));
+    }
 }

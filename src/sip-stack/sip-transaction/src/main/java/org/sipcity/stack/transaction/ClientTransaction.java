@@ -22,6 +22,10 @@ public abstract sealed class ClientTransaction extends Transaction
     /** Sends the request and arms the timers of the initial state. */
     abstract void start();
 
-    /** A response matched this transaction by §17.1.3. */
-    abstract void responseReceived(SipResponse response);
+    /**
+     * A response matched this transaction by §17.1.3.
+     *
+     * @return {@code false} if the transaction has terminated meanwhile: the response is then stray
+     */
+    abstract boolean responseReceived(SipResponse response);
 }

@@ -68,12 +68,15 @@ public final class InviteClientTransaction extends ClientTransaction {
     private TimerHandle timerD;
     private TimerHandle timerM;
     private long timerAInterval;
+    /** The INVITE's fields the ACK and CANCEL are built from, read before the INVITE is sent. */
+    private final InviteFields inviteFields;
     /** The ACK for the non-2xx final response, resent on its retransmissions; guarded by {@code this}. */
     private SipRequest ack;
 
     InviteClientTransaction(TransactionLayer layer, SipRequest request, TransactionChannel channel,
                             ClientTransactionKey key) {
         super(layer, request, channel, key, TransactionState.CALLING);
+        this.inviteFields = InviteFields.of(request);
     }
 
     @Override
@@ -88,7 +91,7 @@ public final class InviteClientTransaction extends ClientTransaction {
      * provisional response has arrived (§9.1).
      */
     public SipRequest createCancel() {
-        return Requests.cancelFor(request);
+        return inviteFields.cancel();
     }
 
     /** The ACK this transaction sent for a 300-699 response, or {@code null}. */
@@ -110,10 +113,14 @@ public final class InviteClientTransaction extends ClientTransaction {
     }
 
     @Override
-    void responseReceived(SipResponse response) {
+    boolean responseReceived(SipResponse response) {
         int status = response.getStatus();
         boolean passUp = false;
         synchronized (this) {
+            if (state == TransactionState.TERMINATED) {
+                // Ended an instant ago, not yet out of the table: the layer treats it as stray.
+                return false;
+            }
             switch (state) {
                 case CALLING, PROCEEDING -> {
                     passUp = true;
@@ -127,7 +134,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                     } else {
                         leaveCallingLocked();
                         state = TransactionState.COMPLETED;
-                        ack = Requests.ackFor(request, response);
+                        ack = inviteFields.ackFor(response);
                         long timerDValue = config.timerD(reliable);
                         if (timerDValue > 0) {
                             timerD = schedule(this::timerDFired, timerDValue);
@@ -152,7 +159,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                     }
                 }
                 default -> {
-                    // Terminated: the layer no longer routes responses here; a late one is dropped.
+                    // Terminated: handled above.
                 }
             }
         }
@@ -160,6 +167,7 @@ public final class InviteClientTransaction extends ClientTransaction {
             layer.notifyResponse(this, response);
         }
         afterTransition();
+        return true;
     }
 
     private void leaveCallingLocked() {

@@ -9,48 +9,38 @@ import org.sipcity.stack.timer.TimerHandle;
  * there) with the Accepted state.
  *
  * <pre>
- *                                     |INVITE
- *                                     |pass INV to TU
- *                  INVITE             V send 100 if TU won't in 200 ms
- *                  send response+------------+
- *                      +--------|            |--------+ 101-199 from TU
- *                      |        |            |        | send response
- *                      +-------&gt;|            |&lt;-------+
- *                               | Proceeding |
- *                               |            |--------+ Transport Err.
- *                               |            |        | Inform TU
- *                               |            |&lt;-------+
- *                               +------------+
- *                  300-699 from TU |    |2xx from TU
- *                  send response   |    |send response
- *                   +--------------+    +------------+
- *                   |                                |
- *  INVITE           V          Timer G fires         |
- *  send response +-----------+ send response         |
- *       +--------|           |--------+              |
- *       |        |           |        |              |
- *       +-------&gt;| Completed |&lt;-------+      INVITE  |  Transport Err.
- *                |           |               -       |  Inform TU
- *                |           |             +--------+ |  +--------+
- *                +-----------+             |        V V  |        V
- *       ACK        |    |                  |      +------------+  |
- *       -          |    +------------------+------|  Accepted  |--+
- *                  |    Timer H fires or   |      +------------+
- *                  |    Transport Err.     |      |   |    ^   |
- *                  |    Inform TU          +------+   |    |   | 2xx from TU
- *                  V                                  |    +---+ send response
- *           +-----------+                             |
- *           |           |                             | ACK
- *           | Confirmed |                             | pass ACK to TU
- *           |           |                             |
- *           +-----------+                    Timer L fires
- *                 |                                   |
- *                 |Timer I fires                      |
- *                 |-                                  |
- *                 V                                   |
- *           +------------+                            |
- *           | Terminated |&lt;---------------------------+
- *           +------------+
+ *                               |INVITE
+ *                               |pass INV to TU
+ *            INVITE             V send 100 if TU won't in 200 ms
+ *            send response +------------+
+ *                +---------|            |--------+ 101-199 from TU
+ *                |         | Proceeding |        | send response
+ *                +--------&gt;|            |&lt;-------+
+ *                          +------------+
+ *      300-699 from TU      |     |     |  2xx from TU
+ *      send response        |     |     |  send response
+ *              +------------+     |     +-----------------+
+ *              |    Transport Err.|                       |
+ *              |    Inform TU     |                       |
+ *              V                  |                       V
+ *        +-----------+            |                +------------+ INVITE: -
+ * INVITE,|           |            |                |            | 2xx from TU: send response
+ * Timer G| Completed |            |                |  Accepted  | ACK: pass ACK to TU
+ * send   |           |            |                |            | Transport Err.: Inform TU
+ * resp.  +-----------+            |                +------------+
+ *          |      |               |                       |
+ *      ACK |      | Timer H or    |                       | Timer L fires
+ *        - |      | Transport Err.|                       | -
+ *          V      | Inform TU     |                       |
+ *  +-----------+  |               |                       |
+ *  | Confirmed |  |               |                       |
+ *  +-----------+  |               |                       |
+ *  ACK: -   |     |               |                       |
+ *  Timer I  |     |               |                       |
+ *           V     V               V                       |
+ *        +--------------------------------+               |
+ *        |           Terminated           |&lt;--------------+
+ *        +--------------------------------+
  * </pre>
  *
  * <p>Decisions:
@@ -63,7 +53,9 @@ import org.sipcity.stack.timer.TimerHandle;
  *       absorbed (RFC 6026 §7.1: "absorbed ... not passed up").</li>
  *   <li>RFC 6026 §7.1: a 2xx moves to Accepted; "the server transaction MUST NOT generate 2xx
  *       retransmissions on its own", but passes further 2xx from the TU to the transport. An ACK
- *       matching in Accepted goes to the TU. Timer L ends it.</li>
+ *       matching in Accepted goes to the TU. Timer L ends it. A transport error in Accepted is
+ *       reported to the TU and the transaction stays (RFC 6026 Figure 7): it must go on absorbing
+ *       INVITE retransmissions, or they would reach the TU as new requests.</li>
  *   <li>Timer G (300-699 retransmit) only on unreliable channels, doubling up to T2; Timer H (no
  *       ACK) on every channel: its firing is a timeout for the TU; Timer I is zero on reliable
  *       channels, so an ACK ends the transaction at once there.</li>
@@ -90,11 +82,21 @@ public final class InviteServerTransaction extends ServerTransaction {
         return TransactionKind.INVITE_SERVER;
     }
 
+    /** The 100 Trying to send if the TU is slow; built up front, see {@link #start()}. */
+    private SipResponse trying;
+
+    /**
+     * Arms the 100 Trying timer. The response is built here, on the thread that received the
+     * INVITE and before the TU sees it: the timer thread must not read the request while the TU
+     * may be reading it too (the message model parses lazily and is not thread-safe).
+     */
     @Override
     void start() {
         synchronized (this) {
             long delay = config.provisionalDelay();
             if (delay >= 0) {
+                // §17.2.1: built by §8.2.6 but without a To tag ("downgraded from MAY to SHOULD NOT").
+                trying = request.createResponse(100, "Trying");
                 provisionalTimer = schedule(this::provisionalTimerFired, delay);
             }
         }
@@ -108,6 +110,7 @@ public final class InviteServerTransaction extends ServerTransaction {
             sent = switch (state) {
                 case PROCEEDING -> {
                     cancel(provisionalTimer);
+                    trying = null;
                     lastResponse = response;
                     if (status < 200) {
                         send(response);
@@ -194,7 +197,6 @@ public final class InviteServerTransaction extends ServerTransaction {
             if (state != TransactionState.PROCEEDING || lastResponse != null) {
                 return;
             }
-            SipResponse trying = request.createResponse(100, "Trying");
             lastResponse = trying;
             send(trying);
         }
@@ -240,6 +242,11 @@ public final class InviteServerTransaction extends ServerTransaction {
             }
         }
         afterTransition();
+    }
+
+    @Override
+    boolean survivesTransportErrorLocked() {
+        return state == TransactionState.ACCEPTED;
     }
 
     @Override

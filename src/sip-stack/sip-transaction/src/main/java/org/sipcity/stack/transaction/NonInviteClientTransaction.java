@@ -86,10 +86,14 @@ public final class NonInviteClientTransaction extends ClientTransaction {
     }
 
     @Override
-    void responseReceived(SipResponse response) {
+    boolean responseReceived(SipResponse response) {
         int status = response.getStatus();
         boolean passUp = false;
         synchronized (this) {
+            if (state == TransactionState.TERMINATED) {
+                // Ended an instant ago, not yet out of the table: the layer treats it as stray.
+                return false;
+            }
             switch (state) {
                 case TRYING, PROCEEDING -> {
                     passUp = true;
@@ -109,7 +113,7 @@ public final class NonInviteClientTransaction extends ClientTransaction {
                 }
                 case COMPLETED -> layer.counters().countAbsorbed();
                 default -> {
-                    // Terminated: dropped.
+                    // Terminated: handled above.
                 }
             }
         }
@@ -117,6 +121,7 @@ public final class NonInviteClientTransaction extends ClientTransaction {
             layer.notifyResponse(this, response);
         }
         afterTransition();
+        return true;
     }
 
     private void timerEFired() {

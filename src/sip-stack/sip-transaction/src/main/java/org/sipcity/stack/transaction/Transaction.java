@@ -65,7 +65,10 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
         return channel;
     }
 
-    /** Branch parameter of the top Via of the request; may lack the magic cookie on a server transaction. */
+    /**
+     * Branch parameter of the top Via of the request. On a server transaction it may lack the magic
+     * cookie, or be {@code null}, for an RFC 2543 peer.
+     */
     public String branch() {
         return branch;
     }
@@ -137,6 +140,14 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
         return true;
     }
 
+    /**
+     * Whether a transport error leaves the transaction in its current state (it is reported to the
+     * TU all the same); called with the monitor held. Only RFC 6026's Accepted server state does.
+     */
+    boolean survivesTransportErrorLocked() {
+        return false;
+    }
+
     /** Cancels every armed timer; called with the monitor held when the transaction terminates. */
     abstract void cancelTimersLocked();
 
@@ -164,13 +175,17 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
     }
 
     /**
-     * RFC 3261 §17.1.4 / §17.2.4: a transport failure ends the transaction and is reported to the
-     * TU. (Trying the next address of §18.2.2 / RFC 3263 is the channel's business before it gives up.)
+     * RFC 3261 §17.1.4 / §17.2.4: a transport failure ends the transaction (except where
+     * {@link #survivesTransportErrorLocked()}) and is reported to the TU. Trying the next address
+     * (§18.2.2, RFC 3263) is the channel's business before it reports a failure.
      */
     private void sendFailed(SipMessage message, Throwable cause) {
         synchronized (this) {
-            if (!terminateLocked()) {
+            if (state == TransactionState.TERMINATED) {
                 return;
+            }
+            if (!survivesTransportErrorLocked()) {
+                terminateLocked();
             }
             pendingFailure = cause;
             layer.counters().countTransportError();

@@ -181,12 +181,11 @@ public final class TransactionLayer {
             return;
         }
         ClientTransaction transaction = clientTransactions.get(key);
-        if (transaction == null) {
+        if (transaction == null || !transaction.responseReceived(response)) {
+            // RFC 6026 §7.3 / RFC 3261 §16.7: a proxy forwards stray responses (2xx above all) statelessly.
             counters.countStrayResponse();
             notifyStrayResponse(response, channel);
-            return;
         }
-        transaction.responseReceived(response);
     }
 
     /**

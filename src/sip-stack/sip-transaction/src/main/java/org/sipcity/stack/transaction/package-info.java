@@ -34,6 +34,12 @@
  *       <td>the {@link org.sipcity.stack.transaction.SendFailureListener} given with each send</td></tr>
  * </table>
  *
+ * <p>Messages: a request or response handed to the layer belongs to it from then on. The layer reads
+ * it on the thread that delivered it, and its transaction may send it again from the timer thread;
+ * do not change it afterwards (the message model parses lazily and is not thread-safe). The
+ * messages the layer builds itself (the 100 Trying, the ACK for a non-2xx) are built on the thread
+ * that delivered the message they answer.
+ *
  * <p>Each transaction guards its state with its own monitor, held only for the transition itself
  * and the non-blocking hand-over of a message to its channel; TU callbacks are made after it is
  * released. The table is a {@link java.util.concurrent.ConcurrentHashMap}; the limit is one

@@ -48,6 +48,7 @@ class InviteServerTransactionTest {
         SipResponse ringing = Messages.response(invite, 180);
 
         assertThat(tx.sendResponse(ringing)).isTrue();
+        assertThat(f.timer.pendingTasks()).as("the 100 Trying timer was cancelled").isZero();
         f.advance(10_000);
 
         assertThat(f.tcp.messages()).containsExactly(ringing);
@@ -230,6 +231,35 @@ class InviteServerTransactionTest {
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
         assertThat(f.user.types()).containsExactly("request", "transport-error", "terminated");
         assertThat(f.timer.pendingTasks()).isZero();
+    }
+
+    @Test
+    void transportErrorInAcceptedIsReportedButTheTransactionStays() {
+        InviteServerTransaction tx = receive(true);
+        SipResponse ok = Messages.response(invite, 200);
+        tx.sendResponse(ok);
+        f.tcp.failNextSend(new IOException("Broken pipe"));
+
+        // The TU retransmits its 2xx (RFC 6026 §7.1) and the flow is gone.
+        assertThat(tx.sendResponse(ok)).isTrue();
+
+        assertThat(f.user.types()).containsExactly("request", "transport-error");
+        assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
+        // Still absorbing INVITE retransmissions, which must not reach the TU as new requests.
+        assertThat(f.layer.requestReceived(invite, f.tcp)).isEqualTo(RequestDisposition.ABSORBED);
+        f.advance(32_000);
+        assertThat(f.user.types()).containsExactly("request", "transport-error", "terminated");
+    }
+
+    @Test
+    void transportErrorInProceedingEndsTheTransaction() {
+        InviteServerTransaction tx = receive(false);
+        f.udp.failNextSend(new IOException("Network unreachable"));
+
+        tx.sendResponse(Messages.response(invite, 180));
+
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.user.types()).containsExactly("request", "transport-error", "terminated");
     }
 
     @Test

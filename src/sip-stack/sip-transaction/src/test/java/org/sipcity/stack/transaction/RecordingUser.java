@@ -7,7 +7,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BiConsumer;
 
-/** A {@link TransactionUser} that records every callback in order. */
+/**
+ * A {@link TransactionUser} that records every callback in order, and fails the test if a callback
+ * comes while the transaction's monitor is held (the layer promises it never does).
+ */
 final class RecordingUser implements TransactionUser {
 
     /** One callback: its name, the transaction (if any), the message (if any), extra detail. */
@@ -15,48 +18,56 @@ final class RecordingUser implements TransactionUser {
     }
 
     final List<Event> events = new ArrayList<>();
+
+    private void record(String type, Transaction transaction, Object message, Object detail) {
+        if (transaction != null && Thread.holdsLock(transaction)) {
+            throw new AssertionError(type + " callback made under the monitor of " + transaction);
+        }
+        events.add(new Event(type, transaction, message, detail));
+    }
+
     /** What the TU does with a new request, e.g. answer it at once; nothing by default. */
     BiConsumer<ServerTransaction, SipRequest> onRequest = (tx, request) -> { };
 
     @Override
     public void requestReceived(ServerTransaction transaction, SipRequest request) {
-        events.add(new Event("request", transaction, request, null));
+        record("request", transaction, request, null);
         onRequest.accept(transaction, request);
     }
 
     @Override
     public void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
-        events.add(new Event("cancel", transaction, cancel, target));
+        record("cancel", transaction, cancel, target);
     }
 
     @Override
     public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
-        events.add(new Event("ack", accepted, ack, channel));
+        record("ack", accepted, ack, channel);
     }
 
     @Override
     public void responseReceived(ClientTransaction transaction, SipResponse response) {
-        events.add(new Event("response", transaction, response, response.getStatus()));
+        record("response", transaction, response, response.getStatus());
     }
 
     @Override
     public void strayResponse(SipResponse response, TransactionChannel channel) {
-        events.add(new Event("stray-response", null, response, channel));
+        record("stray-response", null, response, channel);
     }
 
     @Override
     public void timeout(Transaction transaction) {
-        events.add(new Event("timeout", transaction, null, null));
+        record("timeout", transaction, null, null);
     }
 
     @Override
     public void transportError(Transaction transaction, Throwable cause) {
-        events.add(new Event("transport-error", transaction, null, cause));
+        record("transport-error", transaction, null, cause);
     }
 
     @Override
     public void transactionTerminated(Transaction transaction) {
-        events.add(new Event("terminated", transaction, null, null));
+        record("terminated", transaction, null, null);
     }
 
     List<String> types() {

@@ -13,7 +13,7 @@ import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The retransmission schedules hold for any T1 and T2, not only the defaults. */
-class RetransmissionScheduleProperties {
+class RetransmissionSchedulePropertiesTest {
 
     /** Send times expected when the interval starts at T1 and doubles, capped at {@code cap}, until {@code end}. */
     private static List<Long> schedule(long t1, long cap, long end) {

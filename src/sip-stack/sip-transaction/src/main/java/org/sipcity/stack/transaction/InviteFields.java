@@ -1,17 +1,29 @@
 package org.sipcity.stack.transaction;
 
+import org.sipcity.stack.address.Uri;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
 
-/** Builds the requests the transaction layer derives from an INVITE: the ACK for a non-2xx and the CANCEL. */
-final class Requests {
+import java.util.List;
+
+/**
+ * What an INVITE client transaction keeps of its request to build the ACK for a non-2xx response
+ * and the CANCEL: read once, on the TU's thread, when the transaction is created. After that the
+ * INVITE belongs to the transport (retransmissions encode it), and the message model is not
+ * thread-safe, so the transaction never reads it again.
+ */
+record InviteFields(Uri requestUri, String topVia, List<String> routes, String from, String to, String callId,
+                long cseq) {
 
     /** §8.1.1.6: "a UAC MUST insert a Max-Forwards header field ... which SHOULD be 70". */
     private static final String MAX_FORWARDS = "70";
 
-    private Requests() {
+    static InviteFields of(SipRequest invite) {
+        return new InviteFields(invite.getRequestUri(), invite.getHeader(HeaderName.VIA), invite.getHeaders(HeaderName.ROUTE),
+                invite.getHeader(HeaderName.FROM), invite.getHeader(HeaderName.TO), invite.getCallId(),
+                invite.getCSeq().sequence());
     }
 
     /**
@@ -25,12 +37,8 @@ final class Requests {
      * MUST be equal to "ACK". If the INVITE request whose response is being acknowledged had Route
      * header fields, those header fields MUST appear in the ACK."
      */
-    static SipRequest ackFor(SipRequest invite, SipResponse response) {
-        SipRequest ack = SipRequest.create(SipMethod.ACK, invite.getRequestUri());
-        copyRoutingHeaders(invite, ack);
-        ack.setHeader(HeaderName.TO, response.getHeader(HeaderName.TO));
-        ack.setHeader(HeaderName.CSEQ, invite.getCSeq().sequence() + " " + SipMethod.ACK.name());
-        return ack;
+    SipRequest ackFor(SipResponse response) {
+        return build(SipMethod.ACK, response.getHeader(HeaderName.TO));
     }
 
     /**
@@ -41,22 +49,21 @@ final class Requests {
      * cancelled contains a Route header field, the CANCEL request MUST include that Route header
      * field's values."
      */
-    static SipRequest cancelFor(SipRequest invite) {
-        SipRequest cancel = SipRequest.create(SipMethod.CANCEL, invite.getRequestUri());
-        copyRoutingHeaders(invite, cancel);
-        cancel.setHeader(HeaderName.TO, invite.getHeader(HeaderName.TO));
-        cancel.setHeader(HeaderName.CSEQ, invite.getCSeq().sequence() + " " + SipMethod.CANCEL.name());
-        return cancel;
+    SipRequest cancel() {
+        return build(SipMethod.CANCEL, to);
     }
 
-    /** Top Via, Route set, Max-Forwards, From and Call-ID, shared by ACK and CANCEL. */
-    private static void copyRoutingHeaders(SipRequest invite, SipRequest derived) {
-        derived.setHeader(HeaderName.VIA, invite.getHeader(HeaderName.VIA));
-        for (String route : invite.getHeaders(HeaderName.ROUTE)) {
-            derived.addHeader(HeaderName.ROUTE, route);
+    private SipRequest build(SipMethod method, String toValue) {
+        SipRequest request = SipRequest.create(method, requestUri);
+        request.setHeader(HeaderName.VIA, topVia);
+        for (String route : routes) {
+            request.addHeader(HeaderName.ROUTE, route);
         }
-        derived.setHeader(HeaderName.MAX_FORWARDS, MAX_FORWARDS);
-        derived.setHeader(HeaderName.FROM, invite.getHeader(HeaderName.FROM));
-        derived.setHeader(HeaderName.CALL_ID, invite.getHeader(HeaderName.CALL_ID));
+        request.setHeader(HeaderName.MAX_FORWARDS, MAX_FORWARDS);
+        request.setHeader(HeaderName.FROM, from);
+        request.setHeader(HeaderName.TO, toValue);
+        request.setHeader(HeaderName.CALL_ID, callId);
+        request.setHeader(HeaderName.CSEQ, cseq + " " + method.name());
+        return request;
     }
 }
