@@ -17,7 +17,7 @@ import java.util.Objects;
  * </pre>
  * Leading CRLFs are skipped (§7.5: keep-alive residue on streams). The Request-URI is only required to be
  * a run of visible bytes; judging it is the parser's job. Status codes outside 100-699 are refused:
- * RFC 3261 §7.2 defines six classes only, and RFC 4475 §3.1.2.15 ("bigcode") says such a response is dropped.
+ * RFC 3261 §7.2 defines six classes only, and the RFC 4475 torture test "bigcode" says such a response is dropped.
  * The version number is not checked (a {@code SIP/7.0} request is a request, answered 505 by the parser).
  *
  * <p>The result is a packed {@code long}: read it with {@link #kind(long)}, {@link #methodId(long)} and
@@ -222,7 +222,7 @@ public final class FirstLineClassifier {
             return INVALID;
         }
         i++;
-        // Status-Code = 3DIGIT, then SP: "SIP/2.0 4294967301 ..." (RFC 4475 bigcode) stops here.
+        // Status-Code = 3DIGIT, then SP: "SIP/2.0 4294967301 ..." (RFC 4475 "bigcode") stops here.
         int status = 0;
         for (int n = 0; n < 3; n++, i++) {
             if (i == end) {
