@@ -54,20 +54,21 @@ final class DatagramConnector extends SipConnector {
 
     @Override
     ChannelFuture bindOne(InetSocketAddress address) {
-        ChannelFuture bound = bootstrap.bind(address);
+        return bootstrap.bind(address);
+    }
+
+    /** Starts expiring idle flows, on the first socket's event loop. */
+    @Override
+    void bound() {
         Duration idle = config().idleTimeout();
-        if (sweeper == null && !idle.isZero()) {
-            bound.addListener((ChannelFuture f) -> {
-                if (f.isSuccess() && sweeper == null) {
-                    long idleMillis = idle.toMillis();
-                    long interval = Math.max(1, Math.min(idleMillis / 2, MAX_SWEEP_INTERVAL.toMillis()));
-                    sweeper = f.channel().eventLoop().scheduleAtFixedRate(
-                            () -> flows.expire(System.currentTimeMillis(), idleMillis),
-                            interval, interval, TimeUnit.MILLISECONDS);
-                }
-            });
+        List<Channel> sockets = listeningChannels();
+        if (idle.isZero() || sockets.isEmpty()) {
+            return;
         }
-        return bound;
+        long idleMillis = idle.toMillis();
+        long interval = Math.max(1, Math.min(idleMillis / 2, MAX_SWEEP_INTERVAL.toMillis()));
+        sweeper = sockets.get(0).eventLoop().scheduleAtFixedRate(
+                () -> flows.expire(System.currentTimeMillis(), idleMillis), interval, interval, TimeUnit.MILLISECONDS);
     }
 
     /** The flow for {@code remote} on this connector's socket; UDP has no connection to wait for. */

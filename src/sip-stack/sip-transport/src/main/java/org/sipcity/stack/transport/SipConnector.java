@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 
@@ -23,8 +24,8 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     final SipTransports transports;
     final ConnectorRuntime runtime;
     private final List<Channel> listeners = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
     private volatile InetSocketAddress localAddress;
-    private volatile boolean closed;
 
     SipConnector(SipTransports transports, ConnectorRuntime runtime) {
         this.transports = transports;
@@ -93,11 +94,16 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
                 localAddress = address;
             }
         }
+        bound();
         LOG.infof("SIP connector '%s' listening on %s %s (%d socket%s, %s)", name(), transport(), describe(localAddress),
                 sockets, sockets == 1 ? "" : "s", transports.nativeEpoll() ? "epoll" : "nio");
     }
 
     abstract ChannelFuture bindOne(InetSocketAddress address);
+
+    /** Called once every listening socket is bound. */
+    void bound() {
+    }
 
     /** Closes the flows of this connector; the listening sockets are closed already. */
     abstract void closeFlows();
@@ -105,10 +111,9 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     /** Stops listening and closes every flow of this connector. Blocks for at most the shutdown timeout. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
         closeListeners();
         closeFlows();
         transports.removed(this);
@@ -117,7 +122,7 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     }
 
     boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
     private void closeListeners() {
