@@ -2,12 +2,15 @@ package org.sipcity.stack.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
@@ -24,7 +27,11 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     final SipTransports transports;
     final ConnectorRuntime runtime;
     private final List<Channel> listeners = new ArrayList<>();
+    /** How often idle flows are looked for, at most. */
+    private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
+
     private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ScheduledFuture<?> idleSweeper;
     private volatile InetSocketAddress localAddress;
 
     SipConnector(SipTransports transports, ConnectorRuntime runtime) {
@@ -101,9 +108,30 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
 
     abstract ChannelFuture bindOne(InetSocketAddress address);
 
-    /** Called once every listening socket is bound. */
-    void bound() {
+    /**
+     * Starts the idle sweep once every listening socket is bound. One periodic task per connector, not a
+     * timer per connection: 300 000 idle connections cost no scheduled task each, and a minute's
+     * lateness on a timeout of hours does not matter.
+     */
+    private void bound() {
+        Duration idle = config().idleTimeout();
+        List<Channel> sockets = listeningChannels();
+        if (idle.isZero() || sockets.isEmpty()) {
+            return;
+        }
+        long idleMillis = idle.toMillis();
+        long interval = Math.max(1, Math.min(idleMillis / 2, MAX_SWEEP_INTERVAL.toMillis()));
+        idleSweeper = sockets.get(0).eventLoop().scheduleAtFixedRate(() -> {
+            try {
+                closeIdleFlows(System.currentTimeMillis(), idleMillis);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Idle sweep of SIP connector '%s' failed", name());
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
     }
+
+    /** Closes the flows of this connector on which nothing arrived for {@code idleMillis}. */
+    abstract void closeIdleFlows(long nowMillis, long idleMillis);
 
     /** Closes the flows of this connector; the listening sockets are closed already. */
     abstract void closeFlows();
@@ -113,6 +141,10 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     public void close() {
         if (!closed.compareAndSet(false, true)) {
             return;
+        }
+        ScheduledFuture<?> sweeper = idleSweeper;
+        if (sweeper != null) {
+            sweeper.cancel(false);
         }
         closeListeners();
         closeFlows();

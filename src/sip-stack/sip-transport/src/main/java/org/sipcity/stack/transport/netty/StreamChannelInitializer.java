@@ -6,16 +6,13 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.TransportType;
 
 /**
- * Builds the pipeline of a TCP or TLS connection: {@code [tls] -> flush -> [idle] -> framer -> flow}. Accepted
+ * Builds the pipeline of a TCP or TLS connection: {@code [tls] -> flush -> framer -> flow}. Accepted
  * connections beyond the connector's maximum are refused here, before any handler or buffer exists.
  */
 public final class StreamChannelInitializer extends ChannelInitializer<Channel> {
@@ -71,11 +68,6 @@ public final class StreamChannelInitializer extends ChannelInitializer<Channel> 
         // Answers written while a read is in progress (several bundled requests, pings) leave in one
         // flush at the end of the read, one system call (and one TLS record flush) instead of one each.
         pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_FORCED_FLUSH, false));
-        Duration idle = runtime.config().idleTimeout();
-        if (!idle.isZero()) {
-            // Reader idle only: a peer that keeps receiving but never sends is as dead as a silent one.
-            pipeline.addLast("idle", new IdleStateHandler(idle.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-        }
         pipeline.addLast("framer", new SipStreamDecoder(runtime.config().framing()));
         pipeline.addLast("flow", new StreamFlowHandler(runtime, outboundReady));
     }
