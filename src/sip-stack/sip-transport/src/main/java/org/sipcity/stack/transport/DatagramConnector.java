@@ -57,9 +57,9 @@ final class DatagramConnector extends SipConnector {
 
     /** The flow for {@code remote} on this connector's socket; UDP has no connection to wait for. */
     @Override
-    public CompletableFuture<Flow> connect(InetSocketAddress remote) {
+    CompletableFuture<Flow> connectResolved(InetSocketAddress remote) {
         List<Channel> sockets = listeningChannels();
-        if (sockets.isEmpty() || isClosed()) {
+        if (sockets.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("connector '" + name() + "' is stopped"));
         }
         Channel socket = sockets.get(Math.floorMod(remote.hashCode(), sockets.size()));

@@ -23,13 +23,12 @@ import org.sipcity.stack.transport.netty.ConnectorRuntime;
 public abstract sealed class SipConnector implements AutoCloseable permits StreamConnector, DatagramConnector {
 
     private static final Logger LOG = Logger.getLogger(SipConnector.class);
+    /** How often idle flows are looked for, at most. */
+    private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     final SipTransports transports;
     final ConnectorRuntime runtime;
     private final List<Channel> listeners = new ArrayList<>();
-    /** How often idle flows are looked for, at most. */
-    private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
-
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ScheduledFuture<?> idleSweeper;
     private volatile InetSocketAddress localAddress;
@@ -76,8 +75,23 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
      * A flow to {@code remote} over this connector's transport: an open one if there is one (RFC 5923
      * connection reuse), else a new connection (for UDP, a flow on this connector's socket). Never blocks;
      * the future completes on an event loop, so what is chained to it must not block either.
+     *
+     * <p>{@code remote} must be resolved: choosing the address of a SIP URI is RFC 3263's business, done by
+     * the caller, and a DNS lookup must never run on an event loop. An unresolved address fails the future
+     * with an {@link IllegalArgumentException}.
      */
-    public abstract CompletableFuture<Flow> connect(InetSocketAddress remote);
+    public final CompletableFuture<Flow> connect(InetSocketAddress remote) {
+        if (remote.isUnresolved()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "connector '" + name() + "' connects to resolved addresses only, not " + remote));
+        }
+        if (isClosed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("connector '" + name() + "' is stopped"));
+        }
+        return connectResolved(remote);
+    }
+
+    abstract CompletableFuture<Flow> connectResolved(InetSocketAddress remote);
 
     /**
      * Binds the listening socket(s). Blocks until bound; must not run on an event loop.

@@ -106,13 +106,10 @@ final class StreamConnector extends SipConnector {
     }
 
     @Override
-    public CompletableFuture<Flow> connect(InetSocketAddress remote) {
+    CompletableFuture<Flow> connectResolved(InetSocketAddress remote) {
         Flow existing = runtime.flowTable().find(transport(), remote);
         if (existing != null) {
             return CompletableFuture.completedFuture(existing);
-        }
-        if (isClosed()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("connector '" + name() + "' is stopped"));
         }
         CompletableFuture<Flow> ready = new CompletableFuture<>();
         CompletableFuture<Flow> pending = pendingConnects.putIfAbsent(remote, ready);
