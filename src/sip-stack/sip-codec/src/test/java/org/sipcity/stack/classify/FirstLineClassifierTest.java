@@ -120,6 +120,24 @@ class FirstLineClassifierTest {
         assertThat(FirstLineClassifier.statusCode(c)).isZero();
     }
 
+    @Test
+    void findsAForbiddenByteAtEveryPositionOfALongRequestUri() {
+        String uri = "sip:+4930123456789@proxy.example.com;user=phone;transport=tcp";
+        for (int at = 1; at < uri.length(); at++) {
+            for (char bad : new char[] {'\u0000', '\u001f', '\t', '\r', '\n', '\u007f'}) {
+                String line = "INVITE " + uri.substring(0, at) + bad + uri.substring(at + 1) + " SIP/2.0\r\n";
+                assertThat(kind(ascii(line))).as("0x%x at %d", (int) bad, at).isEqualTo(MessageKind.INVALID);
+            }
+            // Bytes 0x80-0xFF are the parser's to judge, not the classifier's.
+            String high = "INVITE " + uri.substring(0, at) + '\u00e9' + uri.substring(at + 1) + " SIP/2.0\r\n";
+            assertThat(kind(ascii(high))).as("0xe9 at %d", at).isEqualTo(MessageKind.REQUEST);
+        }
+        String whole = "INVITE " + uri + " SIP/2.0\r\n";
+        for (int length = 0; length < whole.length(); length++) {
+            assertThat(kind(ascii(whole.substring(0, length)))).isEqualTo(MessageKind.INCOMPLETE);
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"INVITE sip:bob@example.com SIP/2.0\n", "INVITE sip:bob@example.com SIP/2.0\rX",
         "SIP/2.0 200 OK\n", "SIP/2.0 200 OK\rX", "\rX", "\n", "\r\n\n"})
@@ -179,6 +197,18 @@ class FirstLineClassifierTest {
 
     private static MessageKind kind(String text) {
         return FirstLineClassifier.kind(classify(text));
+    }
+
+    /** Classifies the bytes as an array and as a direct buffer, which must agree. */
+    private static MessageKind kind(byte[] bytes) {
+        long fromArray = FirstLineClassifier.classify(bytes, 0, bytes.length);
+        ByteBuf direct = Unpooled.directBuffer(bytes.length).writeBytes(bytes);
+        try {
+            assertThat(FirstLineClassifier.classify(direct, 0, bytes.length)).isEqualTo(fromArray);
+        } finally {
+            direct.release();
+        }
+        return FirstLineClassifier.kind(fromArray);
     }
 
     private static byte[] ascii(String text) {

@@ -8,12 +8,9 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 import org.sipcity.stack.transport.netty.DatagramFlows;
 import org.sipcity.stack.transport.netty.DatagramHandler;
@@ -21,12 +18,8 @@ import org.sipcity.stack.transport.netty.DatagramHandler;
 /** A UDP connector: listening socket(s) and the flows of the remote addresses seen on them. */
 final class DatagramConnector extends SipConnector {
 
-    /** How often idle UDP flows are looked for, at most: a minute's lateness on a 2 h timeout does not matter. */
-    private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
-
     private final DatagramFlows flows;
     private final Bootstrap bootstrap;
-    private volatile ScheduledFuture<?> sweeper;
 
     DatagramConnector(SipTransports transports, ConnectorRuntime runtime) {
         super(transports, runtime);
@@ -54,27 +47,19 @@ final class DatagramConnector extends SipConnector {
 
     @Override
     ChannelFuture bindOne(InetSocketAddress address) {
-        ChannelFuture bound = bootstrap.bind(address);
-        Duration idle = config().idleTimeout();
-        if (sweeper == null && !idle.isZero()) {
-            bound.addListener((ChannelFuture f) -> {
-                if (f.isSuccess() && sweeper == null) {
-                    long idleMillis = idle.toMillis();
-                    long interval = Math.max(1, Math.min(idleMillis / 2, MAX_SWEEP_INTERVAL.toMillis()));
-                    sweeper = f.channel().eventLoop().scheduleAtFixedRate(
-                            () -> flows.expire(System.currentTimeMillis(), idleMillis),
-                            interval, interval, TimeUnit.MILLISECONDS);
-                }
-            });
-        }
-        return bound;
+        return bootstrap.bind(address);
+    }
+
+    @Override
+    void closeIdleFlows(long nowMillis, long idleMillis) {
+        flows.expire(nowMillis, idleMillis);
     }
 
     /** The flow for {@code remote} on this connector's socket; UDP has no connection to wait for. */
     @Override
-    public CompletableFuture<Flow> connect(InetSocketAddress remote) {
+    CompletableFuture<Flow> connectResolved(InetSocketAddress remote) {
         List<Channel> sockets = listeningChannels();
-        if (sockets.isEmpty() || isClosed()) {
+        if (sockets.isEmpty()) {
             return CompletableFuture.failedFuture(new IllegalStateException("connector '" + name() + "' is stopped"));
         }
         Channel socket = sockets.get(Math.floorMod(remote.hashCode(), sockets.size()));
@@ -83,10 +68,6 @@ final class DatagramConnector extends SipConnector {
 
     @Override
     void closeFlows() {
-        ScheduledFuture<?> s = sweeper;
-        if (s != null) {
-            s.cancel(false);
-        }
         flows.closeAll();
     }
 }

@@ -2,12 +2,16 @@ package org.sipcity.stack.transport;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
 import java.net.BindException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 
@@ -19,12 +23,15 @@ import org.sipcity.stack.transport.netty.ConnectorRuntime;
 public abstract sealed class SipConnector implements AutoCloseable permits StreamConnector, DatagramConnector {
 
     private static final Logger LOG = Logger.getLogger(SipConnector.class);
+    /** How often idle flows are looked for, at most. */
+    private static final Duration MAX_SWEEP_INTERVAL = Duration.ofMinutes(1);
 
     final SipTransports transports;
     final ConnectorRuntime runtime;
     private final List<Channel> listeners = new ArrayList<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private volatile ScheduledFuture<?> idleSweeper;
     private volatile InetSocketAddress localAddress;
-    private volatile boolean closed;
 
     SipConnector(SipTransports transports, ConnectorRuntime runtime) {
         this.transports = transports;
@@ -68,8 +75,23 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
      * A flow to {@code remote} over this connector's transport: an open one if there is one (RFC 5923
      * connection reuse), else a new connection (for UDP, a flow on this connector's socket). Never blocks;
      * the future completes on an event loop, so what is chained to it must not block either.
+     *
+     * <p>{@code remote} must be resolved: choosing the address of a SIP URI is RFC 3263's business, done by
+     * the caller, and a DNS lookup must never run on an event loop. An unresolved address fails the future
+     * with an {@link IllegalArgumentException}.
      */
-    public abstract CompletableFuture<Flow> connect(InetSocketAddress remote);
+    public final CompletableFuture<Flow> connect(InetSocketAddress remote) {
+        if (remote.isUnresolved()) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "connector '" + name() + "' connects to resolved addresses only, not " + remote));
+        }
+        if (isClosed()) {
+            return CompletableFuture.failedFuture(new IllegalStateException("connector '" + name() + "' is stopped"));
+        }
+        return connectResolved(remote);
+    }
+
+    abstract CompletableFuture<Flow> connectResolved(InetSocketAddress remote);
 
     /**
      * Binds the listening socket(s). Blocks until bound; must not run on an event loop.
@@ -93,11 +115,37 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
                 localAddress = address;
             }
         }
+        bound();
         LOG.infof("SIP connector '%s' listening on %s %s (%d socket%s, %s)", name(), transport(), describe(localAddress),
                 sockets, sockets == 1 ? "" : "s", transports.nativeEpoll() ? "epoll" : "nio");
     }
 
     abstract ChannelFuture bindOne(InetSocketAddress address);
+
+    /**
+     * Starts the idle sweep once every listening socket is bound. One periodic task per connector, not a
+     * timer per connection: 300 000 idle connections cost no scheduled task each, and a minute's
+     * lateness on a timeout of hours does not matter.
+     */
+    private void bound() {
+        Duration idle = config().idleTimeout();
+        List<Channel> sockets = listeningChannels();
+        if (idle.isZero() || sockets.isEmpty()) {
+            return;
+        }
+        long idleMillis = idle.toMillis();
+        long interval = Math.max(1, Math.min(idleMillis / 2, MAX_SWEEP_INTERVAL.toMillis()));
+        idleSweeper = sockets.get(0).eventLoop().scheduleAtFixedRate(() -> {
+            try {
+                closeIdleFlows(System.currentTimeMillis(), idleMillis);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Idle sweep of SIP connector '%s' failed", name());
+            }
+        }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /** Closes the flows of this connector on which nothing arrived for {@code idleMillis}. */
+    abstract void closeIdleFlows(long nowMillis, long idleMillis);
 
     /** Closes the flows of this connector; the listening sockets are closed already. */
     abstract void closeFlows();
@@ -105,10 +153,13 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     /** Stops listening and closes every flow of this connector. Blocks for at most the shutdown timeout. */
     @Override
     public void close() {
-        if (closed) {
+        if (!closed.compareAndSet(false, true)) {
             return;
         }
-        closed = true;
+        ScheduledFuture<?> sweeper = idleSweeper;
+        if (sweeper != null) {
+            sweeper.cancel(false);
+        }
         closeListeners();
         closeFlows();
         transports.removed(this);
@@ -117,7 +168,7 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     }
 
     boolean isClosed() {
-        return closed;
+        return closed.get();
     }
 
     private void closeListeners() {

@@ -104,7 +104,7 @@ public final class SipTransports implements AutoCloseable {
     /**
      * A flow of {@code transport} to {@code remote}: an open one if any connector has it (responses and
      * requests share connections, RFC 5923), else a new one opened through the first connector of that
-     * transport. Never blocks.
+     * transport. Never blocks. {@code remote} must be resolved (see {@link SipConnector#connect}).
      */
     public CompletableFuture<Flow> connect(TransportType transport, InetSocketAddress remote) {
         Flow existing = flowTable.find(transport, remote);

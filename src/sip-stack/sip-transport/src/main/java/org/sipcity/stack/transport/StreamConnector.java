@@ -15,12 +15,16 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.AcceptErrorHandler;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 import org.sipcity.stack.transport.netty.StreamChannelInitializer;
+import org.sipcity.stack.transport.netty.StreamFlow;
 
 /** A TCP or TLS connector: listening socket(s) plus the connections accepted and opened through it. */
 final class StreamConnector extends SipConnector {
+
+    private static final Logger LOG = Logger.getLogger(StreamConnector.class);
 
     /**
      * Receive buffers start at 2 KiB, enough for a typical REGISTER in one read, grow to 64 KiB under load
@@ -102,13 +106,10 @@ final class StreamConnector extends SipConnector {
     }
 
     @Override
-    public CompletableFuture<Flow> connect(InetSocketAddress remote) {
+    CompletableFuture<Flow> connectResolved(InetSocketAddress remote) {
         Flow existing = runtime.flowTable().find(transport(), remote);
         if (existing != null) {
             return CompletableFuture.completedFuture(existing);
-        }
-        if (isClosed()) {
-            return CompletableFuture.failedFuture(new IllegalStateException("connector '" + name() + "' is stopped"));
         }
         CompletableFuture<Flow> ready = new CompletableFuture<>();
         CompletableFuture<Flow> pending = pendingConnects.putIfAbsent(remote, ready);
@@ -131,6 +132,21 @@ final class StreamConnector extends SipConnector {
             }
         });
         return ready;
+    }
+
+    /** Connections still in their TLS handshake are not flows yet: the handshake timeout bounds them. */
+    @Override
+    void closeIdleFlows(long nowMillis, long idleMillis) {
+        for (Flow flow : runtime.flowTable().flows()) {
+            if (flow instanceof StreamFlow stream && stream.connectorName().equals(name())
+                    && nowMillis - stream.lastActivityMillis() >= idleMillis && stream.isOpen()) {
+                runtime.metrics().idleClosed();
+                if (LOG.isDebugEnabled()) {
+                    LOG.debugf("Closing %s: nothing received for %s", stream, config().idleTimeout());
+                }
+                stream.close();
+            }
+        }
     }
 
     @Override

@@ -86,7 +86,7 @@ public final class TransportMetrics {
         return framingErrors.sum();
     }
 
-    /** CRLF keep-alive pings answered (RFC 5626 §4.4.1). */
+    /** Keep-alives answered: CRLF pings on streams (RFC 5626 §4.4.1), STUN Binding requests on UDP (§4.4.2). */
     public long keepAlivePings() {
         return keepAlivePings.sum();
     }

@@ -23,6 +23,10 @@ final class EchoHandler implements InboundHandler {
     final BlockingQueue<Boolean> sendResults = new LinkedBlockingQueue<>();
     /** Whether the flow was still open while onFramingError ran (the transport closes only afterwards). */
     final BlockingQueue<Boolean> openDuringFramingError = new LinkedBlockingQueue<>();
+    /** Names of the threads onMessage ran on. */
+    final BlockingQueue<String> threads = new LinkedBlockingQueue<>();
+    /** onMessage throws (after releasing) for a message containing this text. */
+    volatile String failOn = "\u0000never";
 
     @Override
     public void onMessage(Flow flow, ByteBuf message) {
@@ -31,6 +35,10 @@ final class EchoHandler implements InboundHandler {
             text = message.toString(StandardCharsets.UTF_8);
         } finally {
             message.release();
+        }
+        threads.add(Thread.currentThread().getName());
+        if (text.contains(failOn)) {
+            throw new IllegalStateException("test handler fails on purpose");
         }
         messages.add(new Received(flow, text));
         if (!text.startsWith("SIP/2.0")) {

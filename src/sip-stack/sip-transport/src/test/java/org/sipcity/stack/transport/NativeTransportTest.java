@@ -11,8 +11,11 @@ import io.netty.channel.epoll.EpollSocketChannel;
 import io.netty.channel.socket.nio.NioDatagramChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -59,6 +62,15 @@ class NativeTransportTest {
             assertThat(tcp.listeningChannels()).singleElement().isInstanceOf(NioServerSocketChannel.class);
             assertThat(udp.listeningChannels()).singleElement().isInstanceOf(NioDatagramChannel.class);
             assertThat(acceptedChannel(tcp, core)).isInstanceOf(NioSocketChannel.class);
+            try (DatagramSocket client = new DatagramSocket(LOOPBACK_ANY_PORT)) {
+                client.setSoTimeout(5000);
+                byte[] request = Messages.request(2, "UDP").getBytes(StandardCharsets.US_ASCII);
+                client.send(new DatagramPacket(request, request.length, udp.localAddress()));
+                DatagramPacket answer = new DatagramPacket(new byte[2048], 2048);
+                client.receive(answer);
+                assertThat(new String(answer.getData(), 0, answer.getLength(), StandardCharsets.US_ASCII))
+                        .contains("X-Request: " + Messages.requestLine(2));
+            }
         }
     }
 

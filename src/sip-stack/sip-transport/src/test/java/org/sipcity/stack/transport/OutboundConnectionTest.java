@@ -121,6 +121,15 @@ class OutboundConnectionTest {
     }
 
     @Test
+    void anUnresolvedAddressIsRefusedRatherThanLookedUpOnAnEventLoop() {
+        InetSocketAddress unresolved = InetSocketAddress.createUnresolved("sip.example.com", 5060);
+
+        assertThatThrownBy(() -> proxy.connect(TransportType.TCP, unresolved).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sip.example.com");
+    }
+
+    @Test
     void connectWithoutAConnectorOfThatTransportFails() {
         assertThatThrownBy(() -> proxy.connect(TransportType.TLS, serverConnector.localAddress()).get())
                 .hasCauseInstanceOf(IllegalStateException.class)

@@ -28,6 +28,22 @@ final class StreamClient implements AutoCloseable {
         this.out = socket.getOutputStream();
     }
 
+    /**
+     * Connects and reports whether the server dropped the connection at once (end of stream or reset),
+     * as it does beyond its connection limit. The TCP handshake itself completes in the kernel either way.
+     */
+    static boolean connectionDroppedByServer(InetSocketAddress server) throws IOException {
+        try (Socket s = new Socket()) {
+            s.connect(server, READ_TIMEOUT_MILLIS);
+            s.setSoTimeout(READ_TIMEOUT_MILLIS);
+            return s.getInputStream().read() < 0;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (java.net.SocketException e) {
+            return e.getMessage() != null && e.getMessage().contains("reset");
+        }
+    }
+
     static StreamClient tcp(InetSocketAddress server) throws IOException {
         Socket s = new Socket();
         s.connect(server, READ_TIMEOUT_MILLIS);

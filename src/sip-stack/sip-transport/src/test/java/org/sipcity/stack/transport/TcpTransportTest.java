@@ -133,6 +133,41 @@ class TcpTransportTest {
     }
 
     @Test
+    void framesALargeMessageArrivingOverManyReads() throws Exception {
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            String large = Messages.request(5, "TCP", 60_000);
+            client.write(large + Messages.request(6, "TCP"));
+
+            assertThat(client.readHead()).contains(Messages.requestLine(5));
+            assertThat(client.readHead()).contains(Messages.requestLine(6));
+            assertThat(core.messages.poll(5, TimeUnit.SECONDS).text()).isEqualTo(large);
+        }
+    }
+
+    @Test
+    void aMessageAboveTheMaximumSizeIsAnswered513AndTheConnectionClosed() throws Exception {
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            client.write(Messages.request(7, "TCP", 70_000));
+
+            assertThat(client.readHead()).startsWith("SIP/2.0 513 ");
+            assertThat(client.closedByPeer()).isTrue();
+            assertThat(core.messages).isEmpty();
+        }
+    }
+
+    @Test
+    void callbacksRunOnTheEventLoopAndAFailingCallbackDoesNotHurtTheConnection() throws Exception {
+        core.failOn = "u8@";
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            client.write(Messages.request(8, "TCP") + Messages.request(9, "TCP"));
+
+            assertThat(client.readHead()).contains(Messages.requestLine(9));
+            assertThat(core.messages.poll(5, TimeUnit.SECONDS).text()).isEqualTo(Messages.request(9, "TCP"));
+            assertThat(core.threads).hasSize(2).allMatch(name -> name.startsWith("sip-io"));
+        }
+    }
+
+    @Test
     void refusesConnectionsBeyondTheMaximum() throws Exception {
         transports.close();
         transports = new SipTransports(SipTransportsConfig.builder().eventLoopThreads(2).build(), core);
@@ -146,9 +181,7 @@ class TcpTransportTest {
             a.readHead();
             b.readHead();
 
-            try (StreamClient refused = StreamClient.tcp(connector.localAddress())) {
-                assertThat(refused.closedByPeer()).isTrue();
-            }
+            assertThat(StreamClient.connectionDroppedByServer(connector.localAddress())).isTrue();
             Await.until("the refusal is counted", () -> connector.metrics().refusedConnections() == 1);
 
             a.write(Messages.request(3, "TCP"));

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
@@ -19,12 +20,28 @@ import javax.net.ssl.TrustManagerFactory;
 final class TestCertificates {
 
     private static final char[] PASSWORD = "test-only".toCharArray();
+    private static final String KEYSTORE = "sip-test.p12";
 
     private TestCertificates() {
     }
 
+    /** Trust in the certificate made by {@link #selfSignedContext} in {@code dir}, without its key. */
+    static TrustManager[] trustManagers(Path dir) throws Exception {
+        TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        trust.init(load(dir.resolve(KEYSTORE)));
+        return trust.getTrustManagers();
+    }
+
+    private static KeyStore load(Path keystore) throws Exception {
+        KeyStore store = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(keystore)) {
+            store.load(in, PASSWORD);
+        }
+        return store;
+    }
+
     static SSLContext selfSignedContext(Path dir) throws Exception {
-        Path keystore = dir.resolve("sip-test.p12");
+        Path keystore = dir.resolve(KEYSTORE);
         String keytool = Path.of(System.getProperty("java.home"), "bin", "keytool").toString();
         Process process = new ProcessBuilder(List.of(keytool, "-genkeypair", "-alias", "sip", "-keyalg", "EC",
                 "-groupname", "secp256r1", "-sigalg", "SHA256withECDSA", "-validity", "2",
@@ -40,10 +57,7 @@ final class TestCertificates {
             throw new IOException("keytool failed: " + new String(process.getInputStream().readAllBytes(),
                     StandardCharsets.UTF_8));
         }
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        try (InputStream in = Files.newInputStream(keystore)) {
-            store.load(in, PASSWORD);
-        }
+        KeyStore store = load(keystore);
         KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
         keys.init(store, PASSWORD);
         TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());

@@ -3,6 +3,7 @@ package org.sipcity.stack.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -88,6 +89,32 @@ class TlsTransportTest {
                     .isSameAs(flow);
             assertThat(connector.metrics().acceptedConnections()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void requiredClientAuthAdmitsOnlyPeersWithATrustedCertificate() throws Exception {
+        SipConnector mutual = transports.start(SipConnectorConfig.builder("tls-mutual", TransportType.TLS)
+                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .sslContext(tls).clientAuth(TlsClientAuth.REQUIRE).build());
+
+        try (StreamClient withCertificate = StreamClient.tls(mutual.localAddress(), tls)) {
+            withCertificate.write(Messages.request(1, "TLS"));
+            withCertificate.readHead();
+            Flow flow = core.messages.poll(5, TimeUnit.SECONDS).flow();
+            assertThat(flow.sslSession().getPeerCertificates()).hasSize(1);
+        }
+
+        SSLContext trustOnly = SSLContext.getInstance("TLS");
+        trustOnly.init(null, TestCertificates.trustManagers(keys), null);
+        try (StreamClient anonymous = StreamClient.tls(mutual.localAddress(), trustOnly)) {
+            anonymous.write(Messages.request(2, "TLS"));
+            assertThat(anonymous.closedByPeer()).isTrue();
+        } catch (IOException refused) {
+            // TLS 1.2 reports the refusal in the handshake, TLS 1.3 after it (an alert, a reset or a broken
+            // pipe, depending on timing); the server's counter below tells it was the handshake.
+        }
+        Await.until("the refused handshake is counted", () -> mutual.metrics().tlsHandshakeFailures() == 1);
+        assertThat(core.messages).isEmpty();
     }
 
     @Test

@@ -7,6 +7,7 @@ import java.net.DatagramSocket;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +103,35 @@ class UdpTransportTest {
             assertThat(text(receive(client))).contains(Messages.requestLine(1));
             assertThat(core.messages.poll(5, TimeUnit.SECONDS).text()).isEqualTo(Messages.request(1, "UDP"));
             assertThat(core.messages).isEmpty();
+        }
+    }
+
+    @Test
+    void answersStunBindingRequestsWithTheAddressTheSenderWasSeenFrom() throws Exception {
+        start();
+        try (DatagramSocket client = client()) {
+            byte[] request = new byte[20];
+            ByteBuffer.wrap(request).putShort((short) 0x0001).putShort((short) 0).putInt(0x2112A442)
+                    .put("transaction1".getBytes(StandardCharsets.US_ASCII));
+            client.send(new DatagramPacket(request, request.length, connector.localAddress()));
+
+            ByteBuffer response = ByteBuffer.wrap(receive(client).getData(), 0, 32);
+            assertThat(response.getShort()).isEqualTo((short) 0x0101); // Binding success response
+            assertThat(response.getShort()).isEqualTo((short) 12);
+            assertThat(response.getInt()).isEqualTo(0x2112A442);
+            byte[] transaction = new byte[12];
+            response.get(transaction);
+            assertThat(new String(transaction, StandardCharsets.US_ASCII)).isEqualTo("transaction1");
+            assertThat(response.getShort()).isEqualTo((short) 0x0020); // XOR-MAPPED-ADDRESS
+            assertThat(response.getShort()).isEqualTo((short) 8);
+            assertThat(response.getShort()).isEqualTo((short) 0x0001); // IPv4
+            int port = (response.getShort() & 0xFFFF) ^ 0x2112;
+            int address = response.getInt() ^ 0x2112A442;
+            InetSocketAddress mapped = new InetSocketAddress(InetAddress.getByAddress(
+                    ByteBuffer.allocate(4).putInt(address).array()), port);
+            assertThat(mapped).isEqualTo(client.getLocalSocketAddress());
+            assertThat(core.messages).isEmpty();
+            assertThat(connector.metrics().keepAlivePings()).isEqualTo(1);
         }
     }
 

@@ -41,6 +41,14 @@ public final class DatagramFlows {
         return created;
     }
 
+    /** Records a keep-alive from {@code remote}: it keeps the flow, if there is one, from expiring. */
+    public void touch(InetSocketAddress remote, long nowMillis) {
+        DatagramFlow flow = byRemote.get(remote);
+        if (flow != null) {
+            flow.touch(nowMillis);
+        }
+    }
+
     /** Forgets flows that received nothing since {@code idleMillis}; runs periodically on an event loop. */
     public void expire(long nowMillis, long idleMillis) {
         for (DatagramFlow flow : byRemote.values()) {

@@ -11,8 +11,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Receives datagrams on a UDP listening socket: one datagram is one message (RFC 3261 §18.1.1), no
- * framing. Datagrams above the maximum message size, and empty or CRLF-only keep-alive datagrams, are
- * dropped and counted. Errors never close the socket: one bad peer must not silence the port.
+ * framing. Datagrams above the maximum message size are dropped and counted; empty or CRLF-only keep-alive
+ * datagrams are dropped; STUN Binding requests, the keep-alives of RFC 5626 §4.4.2, are answered here. Errors never close the socket: one bad peer must not silence the port.
  */
 @ChannelHandler.Sharable
 public final class DatagramHandler extends ChannelInboundHandlerAdapter {
@@ -59,13 +59,32 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (isKeepAlive(content)) {
+            flows.touch(packet.sender(), System.currentTimeMillis());
             packet.release();
+            return;
+        }
+        if (StunKeepAlive.looksLikeStun(content)) {
+            answerStun(ctx, packet);
             return;
         }
         DatagramFlow flow = flows.flowFor(ctx.channel(), packet.sender());
         flow.touch(System.currentTimeMillis());
         runtime.metrics().messageIn(length);
         runtime.deliver(flow, compact(ctx, content));
+    }
+
+    /** RFC 5626 §4.4.2: a Binding request is a keep-alive of the sender's flow; anything else STUN is dropped. */
+    private void answerStun(ChannelHandlerContext ctx, DatagramPacket packet) {
+        try {
+            if (StunKeepAlive.isBindingRequest(packet.content())) {
+                flows.touch(packet.sender(), System.currentTimeMillis());
+                runtime.metrics().keepAlivePing();
+                ByteBuf response = StunKeepAlive.bindingResponse(ctx.alloc(), packet.content(), packet.sender());
+                ctx.writeAndFlush(new DatagramPacket(response, packet.sender()), ctx.voidPromise());
+            }
+        } finally {
+            packet.release();
+        }
     }
 
     /**

@@ -4,20 +4,21 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetSocketAddress;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.TransportType;
 
 /**
- * Builds the pipeline of a TCP or TLS connection: {@code [tls] -> idle -> framer -> flow}. Accepted
+ * Builds the pipeline of a TCP or TLS connection: {@code [tls] -> flush -> framer -> flow}. Accepted
  * connections beyond the connector's maximum are refused here, before any handler or buffer exists.
  */
 public final class StreamChannelInitializer extends ChannelInitializer<Channel> {
+
+    /** Netty's default: a long read burst still flushes every 256 messages. */
+    private static final int FLUSHES_BEFORE_FORCED_FLUSH = 256;
 
     private final ConnectorRuntime runtime;
     private final ChannelGroup channels;
@@ -64,11 +65,9 @@ public final class StreamChannelInitializer extends ChannelInitializer<Channel> 
             tls.setHandshakeTimeoutMillis(runtime.config().tlsHandshakeTimeout().toMillis());
             pipeline.addLast("tls", tls);
         }
-        Duration idle = runtime.config().idleTimeout();
-        if (!idle.isZero()) {
-            // Reader idle only: a peer that keeps receiving but never sends is as dead as a silent one.
-            pipeline.addLast("idle", new IdleStateHandler(idle.toNanos(), 0, 0, TimeUnit.NANOSECONDS));
-        }
+        // Answers written while a read is in progress (several bundled requests, pings) leave in one
+        // flush at the end of the read, one system call (and one TLS record flush) instead of one each.
+        pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_FORCED_FLUSH, false));
         pipeline.addLast("framer", new SipStreamDecoder(runtime.config().framing()));
         pipeline.addLast("flow", new StreamFlowHandler(runtime, outboundReady));
     }

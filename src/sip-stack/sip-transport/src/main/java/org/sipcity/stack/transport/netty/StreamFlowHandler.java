@@ -8,7 +8,6 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
@@ -29,8 +28,9 @@ import org.sipcity.stack.transport.TransportType;
  * cut to the inbound callback. Keep-alive pings are answered here, on the event loop, without waking
  * anyone (RFC 5626 §4.4.1: "the server MUST respond with a single CRLF").
  *
- * <p>It also enforces the connection's limits: the idle timeout, and the write stall timeout of a peer
- * that stopped reading.
+ * <p>It also closes a connection whose peer stopped reading (the write stall timeout). The idle timeout is
+ * enforced by the connector's periodic sweep over {@link StreamFlow#lastActivityMillis()}, which is kept
+ * here: every message and keep-alive counts as activity.
  */
 public final class StreamFlowHandler extends ChannelInboundHandlerAdapter {
 
@@ -78,12 +78,6 @@ public final class StreamFlowHandler extends ChannelInboundHandlerAdapter {
                 failReady(handshake.cause());
                 ctx.close();
             }
-        } else if (event instanceof IdleStateEvent) {
-            runtime.metrics().idleClosed();
-            if (LOG.isDebugEnabled()) {
-                LOG.debugf("Closing %s: nothing received for %s", flow, runtime.config().idleTimeout());
-            }
-            ctx.close();
         } else {
             ctx.fireUserEventTriggered(event);
         }
