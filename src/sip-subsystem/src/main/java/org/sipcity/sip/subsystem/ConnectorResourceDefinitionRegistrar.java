@@ -1,0 +1,187 @@
+package org.sipcity.sip.subsystem;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import javax.net.ssl.SSLContext;
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.ResourceDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.operations.validation.IntRangeValidator;
+import org.jboss.as.controller.operations.validation.LongRangeValidator;
+import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.as.network.SocketBinding;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.sipcity.sip.subsystem.logging.SipLogger;
+import org.sipcity.sip.subsystem.runtime.CapturedValueMetricExecutor;
+import org.sipcity.sip.subsystem.runtime.ConnectorMetric;
+import org.sipcity.stack.core.SipStack;
+import org.sipcity.stack.framing.FramingConfig;
+import org.sipcity.stack.transport.SipConnector;
+import org.sipcity.stack.transport.SipConnectorConfig;
+import org.sipcity.stack.transport.TransportType;
+import org.wildfly.service.Installer.StartWhen;
+import org.wildfly.service.descriptor.UnaryServiceDescriptor;
+import org.wildfly.subsystem.resource.ChildResourceDefinitionRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
+import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.capability.CapabilityReference;
+import org.wildfly.subsystem.resource.capability.CapabilityReferenceAttributeDefinition;
+import org.wildfly.subsystem.resource.executor.MetricOperationStepHandler;
+import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
+import org.wildfly.subsystem.service.ResourceServiceConfigurator;
+import org.wildfly.subsystem.service.ResourceServiceInstaller;
+import org.wildfly.subsystem.service.ServiceDependency;
+import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
+import org.wildfly.subsystem.service.capture.ServiceValueExecutorRegistry;
+
+/**
+ * Registers {@code /subsystem=sip/connector=NAME}: one listening socket (or, with epoll and {@code reuse-port}, one
+ * per event loop) of one transport, bound to the address and port of a socket binding, so that interfaces and the
+ * port offset apply as to every other listener of the server. Its service starts the connector on the stack and
+ * provides it as capability {@value #CONNECTOR_CAPABILITY_NAME}; its counters are runtime attributes.
+ *
+ * <p>A port already taken fails the service with the connector and address named in the message, and the server
+ * reports the failure (WFLYCTL0080) instead of running without that listener unnoticed.
+ */
+final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinitionRegistrar, ResourceServiceConfigurator {
+
+    static final String CONNECTOR_CAPABILITY_NAME = "org.sipcity.sip.connector";
+    static final UnaryServiceDescriptor<SipConnector> CONNECTOR = UnaryServiceDescriptor.of(CONNECTOR_CAPABILITY_NAME, SipConnector.class);
+    static final RuntimeCapability<Void> CONNECTOR_CAPABILITY = RuntimeCapability.Builder.of(CONNECTOR)
+            .addRequirements(SipSubsystemResourceDefinitionRegistrar.STACK_CAPABILITY_NAME)
+            .build();
+    /** Elytron's capability for an SSLContext (a server-ssl-context resource). */
+    static final UnaryServiceDescriptor<SSLContext> SSL_CONTEXT_DESCRIPTOR = UnaryServiceDescriptor.of("org.wildfly.security.ssl-context", SSLContext.class);
+
+    static final CapabilityReferenceAttributeDefinition<SocketBinding> SOCKET_BINDING = new CapabilityReferenceAttributeDefinition.Builder<>(
+            "socket-binding", CapabilityReference.builder(CONNECTOR_CAPABILITY, SocketBinding.SERVICE_DESCRIPTOR).build())
+            .setRestartAllServices()
+            .build();
+    static final AttributeDefinition TRANSPORT = new SimpleAttributeDefinitionBuilder("transport", ModelType.STRING)
+            .setAllowExpression(true)
+            .setAllowedValues("udp", "tcp", "tls")
+            .setValidator(new TransportValidator())
+            .setRestartAllServices()
+            .build();
+    static final AttributeDefinition BACKLOG = intAttribute("backlog", 1024, null);
+    static final AttributeDefinition REUSE_PORT = new SimpleAttributeDefinitionBuilder("reuse-port", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.TRUE)
+            .setRestartAllServices()
+            .build();
+    static final AttributeDefinition MAX_CONNECTIONS = intAttribute("max-connections", 100_000, null);
+    /** 0 disables closing idle connections. */
+    static final AttributeDefinition IDLE_TIMEOUT = new SimpleAttributeDefinitionBuilder("idle-timeout", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(Duration.ofHours(2).toSeconds()))
+            .setMeasurementUnit(MeasurementUnit.SECONDS)
+            .setValidator(new LongRangeValidator(0))
+            .setRestartAllServices()
+            .build();
+    static final AttributeDefinition WRITE_BUFFER_LOW_WATER_MARK = intAttribute("write-buffer-low-water-mark", 32 * 1024, MeasurementUnit.BYTES);
+    static final AttributeDefinition WRITE_BUFFER_HIGH_WATER_MARK = intAttribute("write-buffer-high-water-mark", 64 * 1024, MeasurementUnit.BYTES);
+    static final AttributeDefinition MAX_MESSAGE_SIZE = intAttribute("max-message-size", FramingConfig.defaults().maxMessageSize(), MeasurementUnit.BYTES);
+    static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = new CapabilityReferenceAttributeDefinition.Builder<>(
+            "ssl-context", CapabilityReference.builder(CONNECTOR_CAPABILITY, SSL_CONTEXT_DESCRIPTOR).build())
+            .setRequired(false)
+            .setRestartAllServices()
+            .build();
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, TRANSPORT, BACKLOG, REUSE_PORT, MAX_CONNECTIONS,
+            IDLE_TIMEOUT, WRITE_BUFFER_LOW_WATER_MARK, WRITE_BUFFER_HIGH_WATER_MARK, MAX_MESSAGE_SIZE, SSL_CONTEXT);
+
+    private final ServiceValueExecutorRegistry<SipConnector> connectors = ServiceValueExecutorRegistry.newInstance();
+
+    private static AttributeDefinition intAttribute(String name, int defaultValue, MeasurementUnit unit) {
+        SimpleAttributeDefinitionBuilder builder = new SimpleAttributeDefinitionBuilder(name, ModelType.INT)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(defaultValue))
+                .setValidator(IntRangeValidator.POSITIVE)
+                .setRestartAllServices();
+        if (unit != null) {
+            builder.setMeasurementUnit(unit);
+        }
+        return builder.build();
+    }
+
+    @Override
+    public ManagementResourceRegistration register(ManagementResourceRegistration parent, ManagementResourceRegistrationContext context) {
+        var resolver = SipSubsystemResourceDefinitionRegistrar.RESOLVER.createChildResolver(SipResourceRegistration.CONNECTOR.getPathElement());
+        ManagementResourceRegistration registration = parent.registerSubModel(
+                ResourceDefinition.builder(SipResourceRegistration.CONNECTOR, resolver).build());
+        ResourceDescriptor descriptor = ResourceDescriptor.builder(resolver)
+                .addAttributes(ATTRIBUTES)
+                .addCapability(CONNECTOR_CAPABILITY)
+                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
+                .build();
+        ManagementResourceRegistrar.of(descriptor).register(registration);
+        if (context.isRuntimeOnlyRegistrationValid()) {
+            new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(connectors,
+                    ctx -> ServiceDependency.on(CONNECTOR, ctx.getCurrentAddressValue())), ConnectorMetric.class).register(registration);
+        }
+        return registration;
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        String name = context.getCurrentAddressValue();
+        TransportType transport = TransportType.valueOf(TRANSPORT.resolveModelAttribute(context, model).asString().toUpperCase(Locale.ROOT));
+        boolean tls = transport == TransportType.TLS;
+        boolean hasSslContext = model.hasDefined(SSL_CONTEXT.getName());
+        if (tls != hasSslContext) {
+            throw tls ? SipLogger.ROOT_LOGGER.tlsNeedsSslContext(name) : SipLogger.ROOT_LOGGER.sslContextOnlyForTls(name, transport.name());
+        }
+        int low = WRITE_BUFFER_LOW_WATER_MARK.resolveModelAttribute(context, model).asInt();
+        int high = WRITE_BUFFER_HIGH_WATER_MARK.resolveModelAttribute(context, model).asInt();
+        if (low > high) {
+            throw SipLogger.ROOT_LOGGER.waterMarksInverted(name, low, high);
+        }
+        int maxMessageSize = MAX_MESSAGE_SIZE.resolveModelAttribute(context, model).asInt();
+        FramingConfig defaultFraming = FramingConfig.defaults();
+        SipConnectorConfig.Builder settings = SipConnectorConfig.builder(name, transport)
+                .backlog(BACKLOG.resolveModelAttribute(context, model).asInt())
+                .reusePort(REUSE_PORT.resolveModelAttribute(context, model).asBoolean())
+                .maxConnections(MAX_CONNECTIONS.resolveModelAttribute(context, model).asInt())
+                .idleTimeout(Duration.ofSeconds(IDLE_TIMEOUT.resolveModelAttribute(context, model).asLong()))
+                .writeBufferWaterMarks(low, high)
+                // The header block can never be larger than the whole message.
+                .framing(new FramingConfig(maxMessageSize, Math.min(defaultFraming.maxHeaderSize(), maxMessageSize)));
+
+        ServiceDependency<SipStack> stack = ServiceDependency.on(SipSubsystemResourceDefinitionRegistrar.STACK);
+        ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
+        ServiceDependency<SSLContext> sslContext = tls ? SSL_CONTEXT.resolve(context, model) : ServiceDependency.of(null);
+
+        ResourceServiceInstaller connector = CapabilityServiceInstaller.builder(CONNECTOR_CAPABILITY, () -> {
+                    InetSocketAddress address = binding.get().getSocketAddress();
+                    settings.bindAddress(address);
+                    if (tls) {
+                        settings.sslContext(sslContext.get());
+                    }
+                    try {
+                        return stack.get().start(settings.build());
+                    } catch (IOException e) {
+                        // The message names the connector, transport and address (SipConnector.bindFailure).
+                        throw new UncheckedIOException(e.getMessage(), e);
+                    }
+                })
+                .requires(List.of(stack, binding, sslContext))
+                .onStop(SipConnector::close)
+                .blocking()
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+        return ResourceServiceInstaller.combine(connector, connectors.capture(ServiceDependency.on(CONNECTOR, name)));
+    }
+}

@@ -1,0 +1,164 @@
+package org.sipcity.sip.subsystem;
+
+import java.time.Duration;
+import java.util.List;
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.ResourceDefinition;
+import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
+import org.jboss.as.controller.SubsystemRegistration;
+import org.jboss.as.controller.SubsystemResourceRegistration;
+import org.jboss.as.controller.capability.RuntimeCapability;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.descriptions.ParentResourceDescriptionResolver;
+import org.jboss.as.controller.descriptions.SubsystemResourceDescriptionResolver;
+import org.jboss.as.controller.operations.validation.IntRangeValidator;
+import org.jboss.as.controller.operations.validation.LongRangeValidator;
+import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.sipcity.sip.subsystem.logging.SipLogger;
+import org.sipcity.sip.subsystem.runtime.CapturedValueMetricExecutor;
+import org.sipcity.sip.subsystem.runtime.NoApplicationResponder;
+import org.sipcity.sip.subsystem.runtime.StackMetric;
+import org.sipcity.stack.core.SipStack;
+import org.sipcity.stack.core.SipStackConfig;
+import org.sipcity.stack.parser.ParserConfig;
+import org.sipcity.stack.transaction.TransactionConfig;
+import org.sipcity.stack.transport.SipTransportsConfig;
+import org.wildfly.service.Installer.StartWhen;
+import org.wildfly.service.descriptor.NullaryServiceDescriptor;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrar;
+import org.wildfly.subsystem.resource.ManagementResourceRegistrationContext;
+import org.wildfly.subsystem.resource.ResourceDescriptor;
+import org.wildfly.subsystem.resource.SubsystemResourceDefinitionRegistrar;
+import org.wildfly.subsystem.resource.executor.MetricOperationStepHandler;
+import org.wildfly.subsystem.resource.operation.ResourceOperationRuntimeHandler;
+import org.wildfly.subsystem.service.ResourceServiceConfigurator;
+import org.wildfly.subsystem.service.ResourceServiceInstaller;
+import org.wildfly.subsystem.service.ServiceDependency;
+import org.wildfly.subsystem.service.capability.CapabilityServiceInstaller;
+import org.wildfly.subsystem.service.capture.ServiceValueExecutorRegistry;
+
+/**
+ * Registers {@code /subsystem=sip}: the settings of the one SIP stack of the server (event loops, RFC 3261 timers,
+ * transaction limit), its runtime figures, and its {@code connector} children. Its service creates the
+ * {@link SipStack} and provides it as capability {@value #STACK_CAPABILITY_NAME}; every connector requires it.
+ *
+ * <p>Every setting is read when the stack starts: a change puts the server in reload-required.
+ */
+public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemResourceDefinitionRegistrar,
+        ResourceServiceConfigurator {
+
+    public static final SubsystemResourceRegistration REGISTRATION = SubsystemResourceRegistration.of("sip");
+    static final ParentResourceDescriptionResolver RESOLVER =
+            new SubsystemResourceDescriptionResolver(REGISTRATION.getName(), SipSubsystemResourceDefinitionRegistrar.class);
+
+    public static final String STACK_CAPABILITY_NAME = "org.sipcity.sip.stack";
+    /** The running stack; connectors and (later) deployments depend on it. */
+    public static final NullaryServiceDescriptor<SipStack> STACK = NullaryServiceDescriptor.of(STACK_CAPABILITY_NAME, SipStack.class);
+    static final RuntimeCapability<Void> STACK_CAPABILITY = RuntimeCapability.Builder.of(STACK).build();
+
+    /** Unset: one event loop per processor. */
+    static final AttributeDefinition EVENT_LOOP_THREADS = new SimpleAttributeDefinitionBuilder("event-loop-threads", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setValidator(IntRangeValidator.POSITIVE)
+            .setRestartAllServices()
+            .build();
+    /** Native epoll where Netty has it (Linux); NIO otherwise, or when false. */
+    static final AttributeDefinition EPOLL = new SimpleAttributeDefinitionBuilder("epoll", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.TRUE)
+            .setRestartAllServices()
+            .build();
+    static final AttributeDefinition T1 = timer("t1", TransactionConfig.DEFAULT_T1);
+    static final AttributeDefinition T2 = timer("t2", TransactionConfig.DEFAULT_T2);
+    static final AttributeDefinition T4 = timer("t4", TransactionConfig.DEFAULT_T4);
+    static final AttributeDefinition MAX_LIVE_TRANSACTIONS = new SimpleAttributeDefinitionBuilder("max-live-transactions", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(TransactionConfig.DEFAULT_MAX_LIVE_TRANSACTIONS))
+            .setValidator(IntRangeValidator.POSITIVE)
+            .setRestartAllServices()
+            .build();
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(EVENT_LOOP_THREADS, EPOLL, T1, T2, T4, MAX_LIVE_TRANSACTIONS);
+
+    private final ServiceValueExecutorRegistry<SipStack> stacks = ServiceValueExecutorRegistry.newInstance();
+
+    private static AttributeDefinition timer(String name, Duration defaultValue) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(defaultValue.toMillis()))
+                .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+                .setValidator(new LongRangeValidator(1))
+                .setRestartAllServices()
+                .build();
+    }
+
+    @Override
+    public ManagementResourceRegistration register(SubsystemRegistration parent, ManagementResourceRegistrationContext context) {
+        ManagementResourceRegistration registration = parent.registerSubsystemModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
+                .addAttributes(ATTRIBUTES)
+                .addCapability(STACK_CAPABILITY)
+                .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
+                .build();
+        ManagementResourceRegistrar.of(descriptor).register(registration);
+        if (context.isRuntimeOnlyRegistrationValid()) {
+            new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(stacks, ctx -> ServiceDependency.on(STACK)),
+                    StackMetric.class).register(registration);
+        }
+        new ConnectorResourceDefinitionRegistrar().register(registration, context);
+        return registration;
+    }
+
+    @Override
+    public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
+        SipLogger.ROOT_LOGGER.activatingSubsystem();
+        SipStackConfig config = new SipStackConfig(transports(context, model), ParserConfig.defaults(), transactions(context, model));
+        ResourceServiceInstaller stack = CapabilityServiceInstaller.builder(STACK_CAPABILITY, () -> {
+                    SipStack created = new SipStack(config, new NoApplicationResponder());
+                    SipLogger.ROOT_LOGGER.stackStarted(config.transports().eventLoopThreads(),
+                            config.transports().nativeEpoll() ? "epoll" : "nio", config.transactions().toString());
+                    return created;
+                })
+                .onStop(SipStack::close)
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+        return ResourceServiceInstaller.combine(stack, stacks.capture(ServiceDependency.on(STACK)));
+    }
+
+    private static SipTransportsConfig transports(OperationContext context, ModelNode model) throws OperationFailedException {
+        SipTransportsConfig.Builder builder = SipTransportsConfig.builder();
+        ModelNode threads = EVENT_LOOP_THREADS.resolveModelAttribute(context, model);
+        if (threads.isDefined()) {
+            builder.eventLoopThreads(threads.asInt());
+        }
+        boolean epoll = EPOLL.resolveModelAttribute(context, model).asBoolean();
+        if (epoll && !io.netty.channel.epoll.Epoll.isAvailable()) {
+            // Asking for epoll is the default: where the platform lacks it, NIO serves, and the log says why.
+            SipLogger.ROOT_LOGGER.epollUnavailable(io.netty.channel.epoll.Epoll.unavailabilityCause());
+            epoll = false;
+        }
+        return builder.nativeEpoll(epoll).build();
+    }
+
+    private static TransactionConfig transactions(OperationContext context, ModelNode model) throws OperationFailedException {
+        try {
+            return TransactionConfig.builder()
+                    .t1(Duration.ofMillis(T1.resolveModelAttribute(context, model).asLong()))
+                    .t2(Duration.ofMillis(T2.resolveModelAttribute(context, model).asLong()))
+                    .t4(Duration.ofMillis(T4.resolveModelAttribute(context, model).asLong()))
+                    .maxLiveTransactions(MAX_LIVE_TRANSACTIONS.resolveModelAttribute(context, model).asInt())
+                    .build();
+        } catch (IllegalArgumentException e) {
+            // T2 below T1 and the like: the relations RFC 3261 Table 4 relies on.
+            throw SipLogger.ROOT_LOGGER.invalidTimers(e.getMessage());
+        }
+    }
+}

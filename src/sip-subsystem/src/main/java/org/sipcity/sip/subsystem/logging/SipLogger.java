@@ -1,0 +1,47 @@
+package org.sipcity.sip.subsystem.logging;
+
+import static org.jboss.logging.Logger.Level.INFO;
+import static org.jboss.logging.Logger.Level.WARN;
+
+import java.lang.invoke.MethodHandles;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.logging.BasicLogger;
+import org.jboss.logging.Logger;
+import org.jboss.logging.annotations.Cause;
+import org.jboss.logging.annotations.LogMessage;
+import org.jboss.logging.annotations.Message;
+import org.jboss.logging.annotations.MessageLogger;
+
+/** Log messages and management failures of the sip subsystem, with stable ids (SIPCITY0xxxx). */
+@MessageLogger(projectCode = "SIPCITY", length = 5)
+public interface SipLogger extends BasicLogger {
+
+    SipLogger ROOT_LOGGER = Logger.getMessageLogger(MethodHandles.lookup(), SipLogger.class, "org.sipcity.sip.subsystem");
+
+    @LogMessage(level = INFO)
+    @Message(id = 1, value = "Activating the SIP subsystem")
+    void activatingSubsystem();
+
+    @LogMessage(level = INFO)
+    @Message(id = 2, value = "SIP stack started: %d event loops (%s), %s")
+    void stackStarted(int eventLoops, String transport, String transactions);
+
+    @LogMessage(level = WARN)
+    @Message(id = 3, value = "Native epoll transport is not available here; the SIP connectors use NIO")
+    void epollUnavailable(@Cause Throwable cause);
+
+    @Message(id = 10, value = "Invalid SIP timer settings: %s")
+    OperationFailedException invalidTimers(String reason);
+
+    @Message(id = 11, value = "SIP connector '%s' uses transport tls and needs an ssl-context")
+    OperationFailedException tlsNeedsSslContext(String connector);
+
+    @Message(id = 12, value = "SIP connector '%s' uses transport %s: ssl-context applies to tls only")
+    OperationFailedException sslContextOnlyForTls(String connector, String transport);
+
+    @Message(id = 13, value = "SIP connector '%s': write-buffer-low-water-mark %d exceeds write-buffer-high-water-mark %d")
+    OperationFailedException waterMarksInverted(String connector, int low, int high);
+
+    @Message(id = 14, value = "Unknown SIP transport '%s': expected udp, tcp or tls")
+    OperationFailedException unknownTransport(String transport);
+}
