@@ -6,6 +6,7 @@ import org.jboss.as.controller.persistence.xml.SubsystemResourceRegistrationXMLE
 import org.jboss.as.controller.persistence.xml.SubsystemResourceXMLSchema;
 import org.jboss.as.controller.xml.IntVersionSchema;
 import org.jboss.as.controller.xml.VersionedNamespace;
+import org.jboss.as.controller.xml.XMLCardinality;
 import org.jboss.staxmapper.IntVersion;
 
 /**
@@ -37,6 +38,7 @@ public enum SipSubsystemSchema implements SubsystemResourceXMLSchema<SipSubsyste
                 .withContent(factory.sequence()
                         .addElement(factory.namedElement(SipResourceRegistration.CONNECTOR)
                                 .addAttributes(ConnectorResourceDefinitionRegistrar.ATTRIBUTES)
+                                .withCardinality(XMLCardinality.Unbounded.OPTIONAL)
                                 .build())
                         .build())
                 .build();
