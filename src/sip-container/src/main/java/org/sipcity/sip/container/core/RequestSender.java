@@ -10,8 +10,10 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.spec.Contacts;
 import org.sipcity.sip.container.spec.MessageEndpoints;
 import org.sipcity.sip.container.spec.SipServletRequestImpl;
+import org.sipcity.sip.container.spec.SipSessionImpl;
 import org.sipcity.stack.address.NameAddress;
 import org.sipcity.stack.address.SipUri;
 import org.sipcity.stack.address.Uri;
@@ -59,6 +61,10 @@ public final class RequestSender {
         InetSocketAddress local = flow.localAddress();
         message.addHeaderFirst(HeaderName.VIA, Via.of(flow.transport().viaToken(),
                 NetUtil.toAddressString(local.getAddress()), local.getPort(), branch).withParameter("rport", null).toString());
+        if (SipSessionImpl.createsDialog(message.getMethod()) && !message.hasHeader(HeaderName.CONTACT)) {
+            // RFC 3261 §8.1.1.8: a request that can create a dialog names where the peer reaches us.
+            message.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, flow.transport().name()) + ">");
+        }
         if (SipMethod.ACK.equals(message.getMethod())) {
             stack.sendStateless(message, flow, (m, cause) ->
                     LOG.debugf("ACK to %s not sent: %s", flow.remoteAddress(), cause.getMessage()));

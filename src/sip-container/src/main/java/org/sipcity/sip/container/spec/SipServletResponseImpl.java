@@ -114,6 +114,9 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
         if (!isFinal && request.isFinalResponseSent()) {
             throw new IllegalStateException("A provisional response cannot follow the final one");
         }
+        if (status > 100 && status < 300 && request.isInitial() && SipSessionImpl.createsDialog(method())) {
+            addOwnContact();
+        }
         if (!request.serverTransaction().sendResponse(response)) {
             throw new IOException("The server transaction no longer accepts a response (it timed out or its transport failed)");
         }
@@ -122,6 +125,19 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
             request.finalResponseSent();
         }
         sipSession().responseSent(this);
+    }
+
+    /**
+     * RFC 3261 §12.1.1: a response that creates a dialog carries the Contact the peer sends its in-dialog requests to.
+     * It is a system header (JSR 289 §4.1.3), so the container writes it: the address of the connector that received
+     * the request.
+     */
+    private void addOwnContact() {
+        java.net.InetSocketAddress local = endpoints().local();
+        if (response.hasHeader(HeaderName.CONTACT) || local == null) {
+            return;
+        }
+        response.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, endpoints().transport()) + ">");
     }
 
     @Override

@@ -101,6 +101,11 @@ public final class SipSessionImpl implements SipSession {
         return session;
     }
 
+    /** Whether {@code method} creates a dialog (and so needs a Contact, RFC 3261 §8.1.1.8 / §12.1.1). */
+    public static boolean createsDialog(SipMethod method) {
+        return DIALOG_CREATING.contains(method);
+    }
+
     public SipApplication application() {
         return applicationSession.application();
     }

@@ -1,0 +1,107 @@
+package org.sipcity.sip.container.e2e;
+
+import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.servlet.sip.Address;
+import javax.servlet.sip.SipServlet;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+
+/**
+ * A SIP application written only against javax.servlet.sip: a registrar without a location service (echoes the
+ * Contacts), OPTIONS, and a dialog whose INFO requests record how many run at once. What it observes goes to static
+ * fields the test reads (the container creates the instance).
+ */
+public class TestRegistrarServlet extends SipServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    static final ConcurrentLinkedQueue<Thread> THREADS = new ConcurrentLinkedQueue<>();
+    static final ConcurrentLinkedQueue<String> INFO_ORDER = new ConcurrentLinkedQueue<>();
+    static final AtomicInteger RUNNING_INFOS = new AtomicInteger();
+    static final AtomicInteger MOST_INFOS_AT_ONCE = new AtomicInteger();
+    static volatile CountDownLatch blockEntered = new CountDownLatch(1);
+    static volatile CountDownLatch blockRelease = new CountDownLatch(1);
+    static volatile String initParameter;
+
+    @Override
+    public void init() throws ServletException {
+        initParameter = getInitParameter("greeting");
+    }
+
+    @Override
+    protected void doRegister(SipServletRequest request) throws ServletException, IOException {
+        THREADS.add(Thread.currentThread());
+        SipServletResponse response = request.createResponse(SipServletResponse.SC_OK);
+        int defaultExpires = request.getExpires() < 0 ? 3600 : request.getExpires();
+        ListIterator<Address> contacts = request.getAddressHeaders("Contact");
+        while (contacts.hasNext()) {
+            Address contact = (Address) contacts.next().clone();
+            if (contact.getExpires() < 0) {
+                contact.setExpires(defaultExpires);
+            }
+            response.addAddressHeader("Contact", contact, false);
+        }
+        response.send();
+    }
+
+    @Override
+    protected void doOptions(SipServletRequest request) throws ServletException, IOException {
+        THREADS.add(Thread.currentThread());
+        if (request.getHeader("X-Block") != null) {
+            blockEntered.countDown();
+            try {
+                if (!blockRelease.await(30, TimeUnit.SECONDS)) {
+                    throw new ServletException("never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ServletException(e);
+            }
+        }
+        SipServletResponse response = request.createResponse(SipServletResponse.SC_OK);
+        response.setHeader("Allow", "REGISTER, OPTIONS, INVITE, ACK, BYE, INFO");
+        response.setHeader("X-Servlet-Init", String.valueOf(initParameter));
+        response.send();
+    }
+
+    @Override
+    protected void doInvite(SipServletRequest request) throws ServletException, IOException {
+        request.createResponse(SipServletResponse.SC_OK).send();
+    }
+
+    @Override
+    protected void doAck(SipServletRequest request) {
+        // the dialog is confirmed
+    }
+
+    @Override
+    protected void doInfo(SipServletRequest request) throws ServletException, IOException {
+        int now = RUNNING_INFOS.incrementAndGet();
+        MOST_INFOS_AT_ONCE.accumulateAndGet(now, Math::max);
+        try {
+            INFO_ORDER.add(request.getHeader("X-Seq"));
+            Thread.sleep(20);   // stands for a blocking database call
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            RUNNING_INFOS.decrementAndGet();
+        }
+        request.createResponse(SipServletResponse.SC_OK).send();
+    }
+
+    @Override
+    protected void doBye(SipServletRequest request) throws ServletException, IOException {
+        request.createResponse(SipServletResponse.SC_OK).send();
+    }
+
+    static List<Thread> threads() {
+        return List.copyOf(THREADS);
+    }
+}
