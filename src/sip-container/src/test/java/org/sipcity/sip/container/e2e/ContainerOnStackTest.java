@@ -162,6 +162,38 @@ class ContainerOnStackTest {
     }
 
     @Test
+    void theApplicationSendsARequestAndHearsTheResponse() throws Exception {
+        try (RawSipClient client = client("UDP"); RawSipClient peer = RawSipClient.udp(udp.localAddress())) {
+            String peerUri = "sip:bob@127.0.0.1:" + peer.localPort();
+            client.send(client.request("MESSAGE", target(client), RawSipClient.random(), 1, null,
+                    "X-Forward-To: " + peerUri + "\r\nContent-Type: text/plain\r\n", "hi"));
+            assertThat(RawSipClient.status(client.receiveFinal())).isEqualTo(202);
+
+            String sent = peer.receive();   // the container's own MESSAGE, RFC 3261 §8.1.1
+            assertThat(sent).startsWith("MESSAGE " + peerUri + " SIP/2.0\r\n");
+            assertThat(RawSipClient.header(sent, "Via")).contains("SIP/2.0/UDP 127.0.0.1:" + udp.localAddress().getPort())
+                    .contains(";branch=z9hG4bK").contains(";rport");
+            assertThat(RawSipClient.header(sent, "From")).contains(";tag=");
+            assertThat(RawSipClient.header(sent, "CSeq")).isEqualTo("1 MESSAGE");
+            assertThat(RawSipClient.header(sent, "Max-Forwards")).isEqualTo("70");
+            assertThat(sent).endsWith("forwarded: hi");
+
+            String ok = "SIP/2.0 200 OK\r\n"
+                    + "Via: " + RawSipClient.header(sent, "Via") + "\r\n"
+                    + "From: " + RawSipClient.header(sent, "From") + "\r\n"
+                    + "To: " + RawSipClient.header(sent, "To") + ";tag=peer1\r\n"
+                    + "Call-ID: " + RawSipClient.header(sent, "Call-ID") + "\r\n"
+                    + "CSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n";
+            peer.send(ok);
+            for (int i = 0; i < 500 && TestRegistrarServlet.UAC_RESPONSES.isEmpty(); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(TestRegistrarServlet.UAC_RESPONSES).singleElement().asString()
+                    .startsWith("200 MESSAGE sip-worker-");
+        }
+    }
+
+    @Test
     void requestOfAnUnknownDialogGets481() throws Exception {
         try (RawSipClient client = client("UDP")) {
             client.send(client.request("BYE", target(client), RawSipClient.random(), 2, "nosuchtag", "", ""));

@@ -9,6 +9,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.servlet.sip.Address;
+import javax.servlet.sip.SipApplicationSession;
+import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
@@ -99,6 +101,25 @@ public class TestRegistrarServlet extends SipServlet {
     @Override
     protected void doBye(SipServletRequest request) throws ServletException, IOException {
         request.createResponse(SipServletResponse.SC_OK).send();
+    }
+
+    static final ConcurrentLinkedQueue<String> UAC_RESPONSES = new ConcurrentLinkedQueue<>();
+
+    /** Acts as a UAC: sends a MESSAGE of its own to the URI the request names, and accepts the request. */
+    @Override
+    protected void doMessage(SipServletRequest request) throws ServletException, IOException {
+        SipFactory factory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
+        SipApplicationSession session = factory.createApplicationSession();
+        SipServletRequest out = factory.createRequest(session, "MESSAGE", "<sip:registrar@example.com>",
+                "<" + request.getHeader("X-Forward-To") + ">");
+        out.setContent("forwarded: " + request.getContent(), "text/plain;charset=UTF-8");
+        out.send();
+        request.createResponse(SipServletResponse.SC_ACCEPTED).send();
+    }
+
+    @Override
+    protected void doResponse(SipServletResponse response) throws ServletException, IOException {
+        UAC_RESPONSES.add(response.getStatus() + " " + response.getMethod() + " " + Thread.currentThread().getName());
     }
 
     static List<Thread> threads() {
