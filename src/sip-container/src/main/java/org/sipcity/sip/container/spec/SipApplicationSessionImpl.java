@@ -22,6 +22,7 @@ import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.core.SerialQueue;
 import org.sipcity.sip.container.core.SipApplication;
+import org.sipcity.stack.timer.SipTimer;
 import org.sipcity.stack.timer.TimerHandle;
 
 /**
@@ -50,8 +51,8 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
     private volatile long lastAccessedTime = creationTime;
     private volatile boolean valid = true;
     private volatile boolean invalidateWhenReady = true;
-    /** Wall-clock expiry time in ms; 0: never. Guarded by {@code this}, as is {@link #expiryTimer}. */
-    private long expirationTime;
+    /** Expiry on the container timer's clock, ms; 0: never. Guarded by {@code this}, as is {@link #expiryTimer}. */
+    private long expiresAt;
     private TimerHandle expiryTimer;
 
     public SipApplicationSessionImpl(String id, SipApplication application, SerialQueue queue, String key) {
@@ -100,18 +101,31 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
 
     /** Arms the expiry timer {@code minutes} from now; 0 or less: never expires. */
     public synchronized void expireIn(int minutes) {
+        if (minutes <= 0) {
+            cancelExpiry();
+            expiresAt = 0;
+            return;
+        }
+        expiresAt = clock().now() + TimeUnit.MINUTES.toMillis(minutes);
+        armExpiry();
+    }
+
+    private SipTimer clock() {
+        return application.runtime().timer();
+    }
+
+    private void cancelExpiry() {
         if (expiryTimer != null) {
             expiryTimer.cancel();
             expiryTimer = null;
         }
-        if (minutes <= 0) {
-            expirationTime = 0;
-            return;
-        }
-        long delay = TimeUnit.MINUTES.toMillis(minutes);
-        expirationTime = System.currentTimeMillis() + delay;
+    }
+
+    /** Call with the monitor held. */
+    private void armExpiry() {
+        cancelExpiry();
         try {
-            expiryTimer = application.runtime().timer().schedule(this::expiryDue, delay, TimeUnit.MILLISECONDS);
+            expiryTimer = clock().schedule(this::expiryDue, Math.max(0, expiresAt - clock().now()), TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.warnf("No expiry timer for application session %s: %s", id, e.getMessage());
         }
@@ -126,23 +140,27 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
 
     /** JSR 289 §6.1.2.1: listeners may extend the session with setExpires; otherwise it is invalidated. */
     private void expire() {
-        if (!valid) {
+        if (!valid || !expiryReached()) {
             return;
         }
-        synchronized (this) {
-            if (expirationTime == 0 || expirationTime > System.currentTimeMillis()) {
-                return;   // extended meanwhile
-            }
-        }
         application.listeners().applicationSessionExpired(new SipApplicationSessionEvent(this));
-        synchronized (this) {
-            if (expirationTime != 0 && expirationTime > System.currentTimeMillis()) {
-                return;   // a listener called setExpires
-            }
-        }
-        if (valid) {
+        if (valid && expiryReached()) {
             invalidate();
         }
+    }
+
+    /** True when the expiry time has come; re-arms the timer if it fired early or the session was extended. */
+    private synchronized boolean expiryReached() {
+        if (expiresAt == 0) {
+            return false;
+        }
+        if (expiresAt > clock().now()) {
+            if (expiryTimer == null || expiryTimer.isExpired()) {
+                armExpiry();
+            }
+            return false;
+        }
+        return true;
     }
 
     @Override
@@ -152,10 +170,11 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         return deltaMinutes <= 0 ? 0 : deltaMinutes;
     }
 
+    /** Wall-clock time of expiry in ms, 0 if the session never expires (the timer runs on its own monotonic clock). */
     @Override
     public synchronized long getExpirationTime() {
         checkValid();
-        return expirationTime;
+        return expiresAt == 0 ? 0 : System.currentTimeMillis() + (expiresAt - clock().now());
     }
 
     // ---- ready to invalidate (JSR 289 §6.1.2.2.2) -------------------------------------------------------------
@@ -213,10 +232,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         checkValid();
         valid = false;
         synchronized (this) {
-            if (expiryTimer != null) {
-                expiryTimer.cancel();
-                expiryTimer = null;
-            }
+            cancelExpiry();
         }
         for (ServletTimerImpl timer : List.copyOf(timers.values())) {
             timer.cancel();
