@@ -25,6 +25,8 @@ public final class SipDeploymentInfo {
     private final int sessionTimeoutMinutes;
     private final InstanceFactory instanceFactory;
     private final String source;
+    private final String applicationKeyClass;
+    private final String applicationKeyMethod;
 
     private SipDeploymentInfo(Builder b) {
         this.applicationName = b.applicationName;
@@ -37,6 +39,8 @@ public final class SipDeploymentInfo {
         this.sessionTimeoutMinutes = b.sessionTimeoutMinutes;
         this.instanceFactory = b.instanceFactory;
         this.source = b.source;
+        this.applicationKeyClass = b.applicationKeyClass;
+        this.applicationKeyMethod = b.applicationKeyMethod;
     }
 
     public static Builder builder(String applicationName) {
@@ -88,6 +92,16 @@ public final class SipDeploymentInfo {
         return source;
     }
 
+    /** Class of the {@code @SipApplicationKey} method (JSR 289 §15.11.2), or null. */
+    public String applicationKeyClass() {
+        return applicationKeyClass;
+    }
+
+    /** Name of the {@code public static String m(SipServletRequest)} that keys application sessions, or null. */
+    public String applicationKeyMethod() {
+        return applicationKeyMethod;
+    }
+
     public static final class Builder {
         private final String applicationName;
         private String displayName;
@@ -99,6 +113,8 @@ public final class SipDeploymentInfo {
         private int sessionTimeoutMinutes = DEFAULT_SESSION_TIMEOUT_MINUTES;
         private InstanceFactory instanceFactory;
         private String source;
+        private String applicationKeyClass;
+        private String applicationKeyMethod;
 
         private Builder(String applicationName) {
             this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
@@ -146,6 +162,13 @@ public final class SipDeploymentInfo {
 
         public Builder source(String value) {
             source = value;
+            return this;
+        }
+
+        /** The {@code @SipApplicationKey} method: initial requests with the same key share one application session. */
+        public Builder applicationKey(String className, String methodName) {
+            applicationKeyClass = className;
+            applicationKeyMethod = methodName;
             return this;
         }
 

@@ -96,7 +96,32 @@ public final class MessageDispatcher implements TransactionUser {
             answer(request.serverTransaction(), request.stackMessage(), 404, "Not Found - no application for this request");
             return;
         }
-        SipApplicationSessionImpl applicationSession = application.sessions().create(null, queue);
+        String key;
+        try {
+            key = application.applicationKey(request);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "The @SipApplicationKey method of %s failed", application.name());
+            answer(request.serverTransaction(), request.stackMessage(), 500, "Server Internal Error - application key failed");
+            return;
+        }
+        enterSession(request, application, key, queue);
+    }
+
+    /**
+     * Runs {@code request} in its application session: a new one, or for a {@code @SipApplicationKey} key the live
+     * session of that key (JSR 289 §15.11.2), in whose queue the request then waits its turn. Looked up again once
+     * there, since the session may have been invalidated meanwhile.
+     */
+    private void enterSession(SipServletRequestImpl request, SipApplication application, String key, SerialQueue current) {
+        SipApplicationSessionImpl applicationSession = key == null ? application.sessions().create(null, current)
+                : application.sessions().byKey(key, true, current);
+        SerialQueue queue = applicationSession.queue();
+        if (queue != current) {
+            if (!queue.submit(() -> enterSession(request, application, key, queue), false)) {
+                answerBusy(request.serverTransaction(), request.stackMessage());
+            }
+            return;
+        }
         SipSessionImpl session = SipSessionImpl.forReceived(applicationSession, request.stackMessage());
         session.setRouting(request.getRegion(), request.getSubscriberURI());
         request.bindTo(session);

@@ -45,6 +45,11 @@ public final class SessionManager {
 
     /** JSR 289 §15.11.2: the session of {@code key}, made if absent and {@code create}. */
     public SipApplicationSessionImpl byKey(String key, boolean create) {
+        return byKey(key, create, null);
+    }
+
+    /** As {@link #byKey(String, boolean)}; a session made here runs in {@code queueIfNew} (null: a queue of its own). */
+    public SipApplicationSessionImpl byKey(String key, boolean create, SerialQueue queueIfNew) {
         SipApplicationSessionImpl existing = byKey.get(key);
         if (existing != null && existing.isValid()) {
             return existing;
@@ -54,7 +59,10 @@ public final class SessionManager {
         }
         synchronized (this) {
             existing = byKey.get(key);
-            return existing != null && existing.isValid() ? existing : create(key);
+            if (existing != null && existing.isValid()) {
+                return existing;
+            }
+            return queueIfNew == null ? create(key) : create(key, queueIfNew);
         }
     }
 

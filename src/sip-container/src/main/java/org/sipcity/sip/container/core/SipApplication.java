@@ -45,6 +45,7 @@ public final class SipApplication {
     private final List<InstanceHandle<?>> listenerHandles = new ArrayList<>();
     private final String mainServlet;
     private final int sessionTimeoutMinutes;
+    private java.lang.reflect.Method applicationKey;
 
     private SipApplication(SipDeploymentInfo info, ContainerRuntime runtime, String mainServlet) {
         this.name = info.applicationName();
@@ -71,6 +72,7 @@ public final class SipApplication {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(app.classLoader);
         try {
+            app.applicationKey = applicationKeyOf(info, app.classLoader, where);
             app.publishServices();
             app.createListeners(info, factory, where);
             app.createServlets(info, factory, where);
@@ -108,6 +110,44 @@ public final class SipApplication {
                     + " but no main-servlet (JSR 289 §16.2: name one in servlet-selection or @SipApplication(mainServlet))");
         }
         return declared.get(0).name();
+    }
+
+    private static java.lang.reflect.Method applicationKeyOf(SipDeploymentInfo info, ClassLoader loader, String where)
+            throws SipDeploymentException {
+        if (info.applicationKeyClass() == null) {
+            return null;
+        }
+        try {
+            Class<?> type = Class.forName(info.applicationKeyClass(), false, loader);
+            java.lang.reflect.Method method = type.getMethod(info.applicationKeyMethod(), javax.servlet.sip.SipServletRequest.class);
+            if (!java.lang.reflect.Modifier.isStatic(method.getModifiers()) || method.getReturnType() != String.class) {
+                throw new SipDeploymentException(where + ": @SipApplicationKey " + method + " must be static and return String");
+            }
+            return method;
+        } catch (ClassNotFoundException | NoSuchMethodException | LinkageError e) {
+            throw new SipDeploymentException(where + ": @SipApplicationKey method " + info.applicationKeyClass() + "."
+                    + info.applicationKeyMethod() + "(SipServletRequest) not found: " + e, e);
+        }
+    }
+
+    /**
+     * JSR 289 §15.11.2: the application session key of an initial request, or null when the application has no
+     * {@code @SipApplicationKey} method or it returned null.
+     *
+     * @throws IllegalStateException carrying what the application's method threw
+     */
+    public String applicationKey(javax.servlet.sip.SipServletRequest request) {
+        if (applicationKey == null) {
+            return null;
+        }
+        try {
+            return (String) applicationKey.invoke(null, request);
+        } catch (java.lang.reflect.InvocationTargetException e) {
+            throw new IllegalStateException("@SipApplicationKey " + applicationKey.getName() + " failed: " + e.getCause(),
+                    e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException("@SipApplicationKey " + applicationKey.getName() + " is not accessible", e);
+        }
     }
 
     private void publishServices() {

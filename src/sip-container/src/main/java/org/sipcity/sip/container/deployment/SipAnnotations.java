@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.annotation.SipApplication;
+import javax.servlet.sip.annotation.SipApplicationKey;
 import javax.servlet.sip.annotation.SipListener;
 import org.sipcity.sip.container.api.SipDeploymentException;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
@@ -91,7 +92,43 @@ public final class SipAnnotations {
         for (Class<?> type : listeners) {
             builder.addListener(type.getName());
         }
+        applicationKey(classes, name, builder, source);
         return builder;
+    }
+
+    /** JSR 289 §15.11.2: at most one {@code public static String m(SipServletRequest)} annotated @SipApplicationKey. */
+    private static void applicationKey(Collection<Class<?>> classes, String name, SipDeploymentInfo.Builder builder,
+                                       String source) throws SipDeploymentException {
+        java.lang.reflect.Method found = null;
+        for (Class<?> type : classes) {
+            for (java.lang.reflect.Method method : type.getDeclaredMethods()) {
+                SipApplicationKey key = method.getAnnotation(SipApplicationKey.class);
+                if (key == null) {
+                    continue;
+                }
+                int modifiers = method.getModifiers();
+                if (!java.lang.reflect.Modifier.isPublic(modifiers) || !java.lang.reflect.Modifier.isStatic(modifiers)
+                        || method.getReturnType() != String.class || method.getParameterCount() != 1
+                        || method.getParameterTypes()[0] != javax.servlet.sip.SipServletRequest.class) {
+                    throw new SipDeploymentException(source + ": @SipApplicationKey method " + type.getName() + "."
+                            + method.getName() + " must be public static String " + method.getName()
+                            + "(javax.servlet.sip.SipServletRequest)");
+                }
+                if (!key.applicationName().isEmpty() && !key.applicationName().equals(name)) {
+                    throw new SipDeploymentException(source + ": @SipApplicationKey " + type.getName() + "."
+                            + method.getName() + " names application '" + key.applicationName() + "', not '" + name + "'");
+                }
+                if (found != null) {
+                    throw new SipDeploymentException(source + ": two @SipApplicationKey methods, "
+                            + found.getDeclaringClass().getName() + "." + found.getName() + " and "
+                            + type.getName() + "." + method.getName());
+                }
+                found = method;
+            }
+        }
+        if (found != null) {
+            builder.applicationKey(found.getDeclaringClass().getName(), found.getName());
+        }
     }
 
     /** JSR 289 §18.2: applicationName of @SipServlet/@SipListener, if given, must be this application's. */

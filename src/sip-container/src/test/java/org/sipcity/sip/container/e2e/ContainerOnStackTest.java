@@ -194,6 +194,16 @@ class ContainerOnStackTest {
     }
 
     @Test
+    void aServletThatThrowsGives500() throws Exception {
+        try (RawSipClient client = client("UDP")) {
+            client.send(client.request("OPTIONS", target(client), RawSipClient.random(), 1, null, "X-Fail: yes\r\n", ""));
+            String response = client.receiveFinal();
+            assertThat(RawSipClient.status(response)).isEqualTo(500);
+            assertThat(response).startsWith("SIP/2.0 500 Server Internal Error - the application failed\r\n");
+        }
+    }
+
+    @Test
     void requestOfAnUnknownDialogGets481() throws Exception {
         try (RawSipClient client = client("UDP")) {
             client.send(client.request("BYE", target(client), RawSipClient.random(), 2, "nosuchtag", "", ""));

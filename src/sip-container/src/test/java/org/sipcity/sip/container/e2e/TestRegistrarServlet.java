@@ -56,6 +56,9 @@ public class TestRegistrarServlet extends SipServlet {
     @Override
     protected void doOptions(SipServletRequest request) throws ServletException, IOException {
         THREADS.add(Thread.currentThread());
+        if (request.getHeader("X-Fail") != null) {
+            throw new IllegalStateException("the application fails on purpose");
+        }
         if (request.getHeader("X-Block") != null) {
             blockEntered.countDown();
             try {
