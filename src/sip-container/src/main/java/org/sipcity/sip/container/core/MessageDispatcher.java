@@ -59,6 +59,7 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, true);
+        LocalRoutes.popIfOurs(wrapped, stackOrNull());
         transaction.attach(wrapped);
         SerialQueue queue = new SerialQueue(runtime.workers());
         if (!queue.submit(() -> initial(wrapped, queue), true)) {
@@ -74,6 +75,7 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, false);
+        LocalRoutes.popIfOurs(wrapped, stackOrNull());
         wrapped.bindTo(session);
         transaction.attach(wrapped);
         if (!session.applicationSession().queue().submit(() -> invoker.request(wrapped), false)) {

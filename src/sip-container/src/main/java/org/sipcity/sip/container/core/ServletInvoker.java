@@ -21,7 +21,9 @@ final class ServletInvoker {
         SipApplicationSessionImpl applicationSession = session.applicationSession();
         SipApplication application = session.application();
         if (!session.isValid()) {
-            LOG.debugf("Request for an invalidated session dropped: %s", session);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Request for an invalidated session dropped: %s", session);
+            }
             return;
         }
         session.access();
@@ -45,7 +47,9 @@ final class ServletInvoker {
         SipApplicationSessionImpl applicationSession = session.applicationSession();
         SipApplication application = session.application();
         if (!session.isValid()) {
-            LOG.debugf("Response for an invalidated session dropped: %s", session);
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Response for an invalidated session dropped: %s", session);
+            }
             return;
         }
         session.access();

@@ -59,6 +59,18 @@ public final class AddressImpl implements Address {
         }
     }
 
+    /** This container's form of any {@link Address} an application hands back (another implementation is re-parsed). */
+    static AddressImpl from(Address address) {
+        if (address instanceof AddressImpl own) {
+            return own;
+        }
+        try {
+            return parse(address.toString());
+        } catch (ServletParseException e) {
+            throw new IllegalArgumentException("Not an address: " + address + " (" + e.getMessage() + ")", e);
+        }
+    }
+
     AddressImpl guard(Guard value) {
         this.guard = value;
         return this;

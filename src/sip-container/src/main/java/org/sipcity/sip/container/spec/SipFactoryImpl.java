@@ -132,8 +132,8 @@ public final class SipFactoryImpl implements SipFactory {
             throw new IllegalArgumentException(method + " is never an initial request (JSR 289 §4.1.3)");
         }
         // RFC 3261 §8.1.1.3: From gets a fresh tag; To has none; the Request-URI is the To URI (§8.1.1.1).
-        NameAddress fromAddress = ((AddressImpl) from).toStack();
-        NameAddress toAddress = ((AddressImpl) to).toStack();
+        NameAddress fromAddress = AddressImpl.from(from).toStack();
+        NameAddress toAddress = AddressImpl.from(to).toStack();
         if (toAddress.tag() != null) {
             toAddress = NameAddress.of(toAddress.displayName(), toAddress.uri());
         }

@@ -194,6 +194,19 @@ class ContainerOnStackTest {
     }
 
     @Test
+    void aRouteNamingThisServerIsPopped() throws Exception {
+        try (RawSipClient client = client("UDP")) {
+            String ours = "<sip:127.0.0.1:" + udp.localAddress().getPort() + ";lr>";
+            client.send(client.request("OPTIONS", "sip:bob@example.com", RawSipClient.random(), 1, null,
+                    "Route: " + ours + "\r\nRoute: <sip:next.example.com;lr>\r\n", ""));
+            String response = client.receiveFinal();
+            assertThat(RawSipClient.status(response)).isEqualTo(200);
+            assertThat(RawSipClient.header(response, "X-Popped-Route")).isEqualTo(ours);   // RFC 3261 §16.4
+            assertThat(RawSipClient.header(response, "X-Routes-Left")).isEqualTo("<sip:next.example.com;lr>");
+        }
+    }
+
+    @Test
     void aServletThatThrowsGives500() throws Exception {
         try (RawSipClient client = client("UDP")) {
             client.send(client.request("OPTIONS", target(client), RawSipClient.random(), 1, null, "X-Fail: yes\r\n", ""));

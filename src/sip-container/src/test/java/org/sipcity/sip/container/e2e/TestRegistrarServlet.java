@@ -73,6 +73,8 @@ public class TestRegistrarServlet extends SipServlet {
         SipServletResponse response = request.createResponse(SipServletResponse.SC_OK);
         response.setHeader("Allow", "REGISTER, OPTIONS, INVITE, ACK, BYE, INFO");
         response.setHeader("X-Servlet-Init", String.valueOf(initParameter));
+        response.setHeader("X-Popped-Route", String.valueOf(request.getPoppedRoute()));
+        response.setHeader("X-Routes-Left", String.valueOf(request.getHeader("Route")));
         response.send();
     }
 
