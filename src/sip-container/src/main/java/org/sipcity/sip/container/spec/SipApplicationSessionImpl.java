@@ -195,7 +195,8 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
                 }
             }
         }
-        if (invalidateWhenReady && isReadyToInvalidate()) {
+        // listeners above may have invalidated this session: check again before each step
+        if (valid && invalidateWhenReady && isReadyToInvalidate()) {
             application.listeners().applicationSessionReadyToInvalidate(new SipApplicationSessionEvent(this));
             if (valid && invalidateWhenReady && isReadyToInvalidate()) {
                 invalidate();
@@ -231,6 +232,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
     public void invalidate() {
         checkValid();
         valid = false;
+        application.sessions().removed(this);   // lookups by id or key stop finding it at once
         synchronized (this) {
             cancelExpiry();
         }
@@ -249,7 +251,6 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
                 unbound.valueUnbound(new SipApplicationSessionBindingEvent(this, name));
             }
         }
-        application.sessions().removed(this);
     }
 
     @Override
