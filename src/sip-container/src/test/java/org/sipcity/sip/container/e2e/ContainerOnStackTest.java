@@ -186,11 +186,75 @@ class ContainerOnStackTest {
                     + "Call-ID: " + RawSipClient.header(sent, "Call-ID") + "\r\n"
                     + "CSeq: 1 MESSAGE\r\nContent-Length: 0\r\n\r\n";
             peer.send(ok);
-            for (int i = 0; i < 500 && TestRegistrarServlet.UAC_RESPONSES.isEmpty(); i++) {
+            for (int i = 0; i < 500 && TestRegistrarServlet.UAC_RESPONSES.stream().noneMatch(r -> r.contains("MESSAGE")); i++) {
                 Thread.sleep(10);
             }
-            assertThat(TestRegistrarServlet.UAC_RESPONSES).singleElement().asString()
-                    .startsWith("200 MESSAGE sip-worker-");
+            assertThat(TestRegistrarServlet.UAC_RESPONSES).filteredOn(r -> r.contains("MESSAGE")).singleElement()
+                    .asString().startsWith("200 MESSAGE sip-worker-");
+        }
+    }
+
+    @Test
+    void cancelEndsARingingInvite() throws Exception {
+        try (RawSipClient client = client("TCP")) {
+            String callId = RawSipClient.random();
+            String invite = client.request("INVITE", target(client), callId, 1, null,
+                    "Contact: <sip:alice@127.0.0.1:" + client.localPort() + ";transport=tcp>\r\nX-Ring: yes\r\n", "");
+            client.send(invite);
+            String ringing = client.receiveFinal();
+            assertThat(RawSipClient.status(ringing)).isEqualTo(180);
+            String tag = RawSipClient.toTag(ringing);
+            assertThat(tag).isNotEmpty();
+
+            // RFC 3261 §9.1: same Request-URI, Call-ID, From, To (no tag), CSeq number and top Via as the INVITE
+            String cancel = invite.replace("INVITE sip:", "CANCEL sip:").replace("CSeq: 1 INVITE", "CSeq: 1 CANCEL")
+                    .replaceAll("(?m)^Contact: .*\r\n", "").replaceAll("(?m)^X-Ring: .*\r\n", "");
+            client.send(cancel);
+            List<String> answers = List.of(client.receiveFinal(), client.receiveFinal());
+            assertThat(answers).anySatisfy(r -> assertThat(r).startsWith("SIP/2.0 200 ").contains("CSeq: 1 CANCEL"));
+            assertThat(answers).anySatisfy(r -> assertThat(r).startsWith("SIP/2.0 487 ").contains("CSeq: 1 INVITE"));
+            for (int i = 0; i < 500 && TestRegistrarServlet.CANCELLED.stream().noneMatch(c -> c.startsWith(callId)); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(TestRegistrarServlet.CANCELLED).contains(callId + " TERMINATED");   // the 487 ended it
+            client.send(invite.replace("INVITE sip:", "ACK sip:").replace("CSeq: 1 INVITE", "CSeq: 1 ACK")
+                    .replace("To: <sip:alice@example.com>", "To: <sip:alice@example.com>;tag=" + tag));
+        }
+    }
+
+    @Test
+    void theApplicationEndsADialogWithABye() throws Exception {
+        try (RawSipClient client = client("UDP")) {
+            String callId = RawSipClient.random();
+            client.send(client.request("INVITE", target(client), callId, 1, null,
+                    "Contact: <sip:alice@127.0.0.1:" + client.localPort() + ">\r\n", ""));
+            String ok = client.receiveFinal();
+            assertThat(RawSipClient.status(ok)).isEqualTo(200);
+            String tag = RawSipClient.toTag(ok);
+            client.send(client.request("ACK", target(client), callId, 1, tag, "X-Hangup: yes\r\n", ""));
+
+            // RFC 3261 §12.2.1.1: to the remote target (our Contact), our tag in To, theirs in From, a higher CSeq
+            String bye = client.receive();
+            assertThat(bye).startsWith("BYE sip:alice@127.0.0.1:" + client.localPort() + " SIP/2.0\r\n");
+            assertThat(RawSipClient.header(bye, "To")).contains(";tag=a" + callId.hashCode());
+            assertThat(RawSipClient.header(bye, "From")).contains(";tag=" + tag);
+            assertThat(RawSipClient.header(bye, "Call-ID")).isEqualTo(callId);
+            assertThat(RawSipClient.header(bye, "CSeq")).endsWith(" BYE");
+
+            client.send("SIP/2.0 200 OK\r\n"
+                    + "Via: " + RawSipClient.header(bye, "Via") + "\r\n"
+                    + "From: " + RawSipClient.header(bye, "From") + "\r\n"
+                    + "To: " + RawSipClient.header(bye, "To") + "\r\n"
+                    + "Call-ID: " + callId + "\r\n"
+                    + "CSeq: " + RawSipClient.header(bye, "CSeq") + "\r\nContent-Length: 0\r\n\r\n");
+            for (int i = 0; i < 500 && TestRegistrarServlet.UAC_RESPONSES.stream().noneMatch(r -> r.contains("BYE")); i++) {
+                Thread.sleep(10);
+            }
+            assertThat(TestRegistrarServlet.UAC_RESPONSES).anySatisfy(r -> assertThat(r).startsWith("200 BYE sip-worker-"));
+
+            // the dialog is over: a request in it gets 481
+            client.send(client.request("INFO", target(client), callId, 2, tag, "", ""));
+            assertThat(RawSipClient.status(client.receiveFinal())).isEqualTo(481);
         }
     }
 

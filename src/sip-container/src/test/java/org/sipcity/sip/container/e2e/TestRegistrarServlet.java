@@ -78,14 +78,29 @@ public class TestRegistrarServlet extends SipServlet {
         response.send();
     }
 
+    static final ConcurrentLinkedQueue<String> CANCELLED = new ConcurrentLinkedQueue<>();
+
+    /** Answers 200 at once, or with X-Ring only rings (180) and waits to be cancelled. */
     @Override
     protected void doInvite(SipServletRequest request) throws ServletException, IOException {
+        if (request.getHeader("X-Ring") != null) {
+            request.createResponse(SipServletResponse.SC_RINGING).send();
+            return;
+        }
         request.createResponse(SipServletResponse.SC_OK).send();
     }
 
     @Override
-    protected void doAck(SipServletRequest request) {
-        // the dialog is confirmed
+    protected void doCancel(SipServletRequest cancel) {
+        CANCELLED.add(cancel.getCallId() + " " + cancel.getSession().getState());
+    }
+
+    /** The dialog is confirmed; with X-Hangup the application ends it at once with a BYE of its own. */
+    @Override
+    protected void doAck(SipServletRequest request) throws ServletException, IOException {
+        if (request.getHeader("X-Hangup") != null) {
+            request.getSession().createRequest("BYE").send();
+        }
     }
 
     @Override
