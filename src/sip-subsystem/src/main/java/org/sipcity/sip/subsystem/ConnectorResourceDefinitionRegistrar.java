@@ -2,10 +2,10 @@ package org.sipcity.sip.subsystem;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.atomic.AtomicReference;
 import javax.net.ssl.SSLContext;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.OperationContext;
@@ -17,6 +17,7 @@ import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.as.controller.operations.validation.IntRangeValidator;
 import org.jboss.as.controller.operations.validation.LongRangeValidator;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
+import org.jboss.as.network.ManagedBinding;
 import org.jboss.as.network.SocketBinding;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
@@ -164,21 +165,35 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);
         ServiceDependency<SSLContext> sslContext = tls ? SSL_CONTEXT.resolve(context, model) : ServiceDependency.of(null);
 
+        // What the socket binding shows as bound (bound-port, read-resource of the binding), while the connector runs.
+        AtomicReference<ManagedBinding> registered = new AtomicReference<>();
         ResourceServiceInstaller connector = CapabilityServiceInstaller.builder(CONNECTOR_CAPABILITY, () -> {
-                    InetSocketAddress address = binding.get().getSocketAddress();
-                    settings.bindAddress(address);
+                    SocketBinding socketBinding = binding.get();
+                    settings.bindAddress(socketBinding.getSocketAddress());
                     if (tls) {
                         settings.sslContext(sslContext.get());
                     }
+                    SipConnector started;
                     try {
-                        return stack.get().start(settings.build());
+                        started = stack.get().start(settings.build());
                     } catch (IOException e) {
                         // The message names the connector, transport and address (SipConnector.bindFailure).
                         throw new UncheckedIOException(e.getMessage(), e);
                     }
+                    ManagedBinding managed = ManagedBinding.Factory.createSimpleManagedBinding(socketBinding.getName(),
+                            started.localAddress(), started::close);
+                    socketBinding.getSocketBindings().getNamedRegistry().registerBinding(managed);
+                    registered.set(managed);
+                    return started;
                 })
                 .requires(List.of(stack, binding, sslContext))
-                .onStop(SipConnector::close)
+                .onStop(started -> {
+                    ManagedBinding managed = registered.getAndSet(null);
+                    if (managed != null) {
+                        binding.get().getSocketBindings().getNamedRegistry().unregisterBinding(managed);
+                    }
+                    started.close();
+                })
                 .blocking()
                 .startWhen(StartWhen.INSTALLED)
                 .build();
