@@ -35,7 +35,9 @@ public enum SipSubsystemSchema implements SubsystemResourceXMLSchema<SipSubsyste
     public SubsystemResourceRegistrationXMLElement getSubsystemXMLElement() {
         return factory.subsystemElement(SipSubsystemResourceDefinitionRegistrar.REGISTRATION)
                 .addAttributes(SipSubsystemResourceDefinitionRegistrar.ATTRIBUTES)
+                // Zero or more connectors: an empty <subsystem></subsystem> is as valid as <subsystem/>.
                 .withContent(factory.sequence()
+                        .withCardinality(XMLCardinality.Unbounded.OPTIONAL)
                         .addElement(factory.namedElement(SipResourceRegistration.CONNECTOR)
                                 .addAttributes(ConnectorResourceDefinitionRegistrar.ATTRIBUTES)
                                 .withCardinality(XMLCardinality.Unbounded.OPTIONAL)

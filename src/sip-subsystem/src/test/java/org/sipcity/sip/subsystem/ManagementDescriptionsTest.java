@@ -1,0 +1,90 @@
+package org.sipcity.sip.subsystem;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.OperationFailedException;
+import org.jboss.dmr.ModelNode;
+import org.jboss.dmr.ModelType;
+import org.junit.jupiter.api.Test;
+import org.sipcity.sip.subsystem.runtime.ConnectorMetric;
+import org.sipcity.sip.subsystem.runtime.StackMetric;
+import org.wildfly.subsystem.resource.executor.Metric;
+
+/**
+ * Every attribute and metric has its text in LocalDescriptions.properties (HAL and the CLI show it; a missing key
+ * fails read-resource-description at runtime), metrics are never undefined, and the transport validator accepts
+ * exactly the three transports.
+ */
+class ManagementDescriptionsTest {
+
+    private static Properties descriptions() throws IOException {
+        Properties properties = new Properties();
+        try (InputStream in = SipExtension.class.getResourceAsStream("LocalDescriptions.properties")) {
+            assertThat(in).isNotNull();
+            properties.load(in);
+        }
+        return properties;
+    }
+
+    @Test
+    void everySubsystemAttributeAndMetricIsDescribed() throws IOException {
+        Properties descriptions = descriptions();
+        Stream.concat(SipSubsystemResourceDefinitionRegistrar.ATTRIBUTES.stream(), Stream.of(StackMetric.values()).map(Metric::get))
+                .forEach(attribute -> assertThat(descriptions.getProperty("sip." + attribute.getName()))
+                        .as("description of sip %s", attribute.getName()).isNotBlank());
+    }
+
+    @Test
+    void everyConnectorAttributeAndMetricIsDescribed() throws IOException {
+        Properties descriptions = descriptions();
+        Stream.concat(ConnectorResourceDefinitionRegistrar.ATTRIBUTES.stream(), Stream.of(ConnectorMetric.values()).map(Metric::get))
+                .forEach(attribute -> assertThat(descriptions.getProperty("sip.connector." + attribute.getName()))
+                        .as("description of connector %s", attribute.getName()).isNotBlank());
+    }
+
+    @Test
+    void metricsAreRequiredLongsWithAnUndefinedValueOfZero() {
+        Stream.concat(Stream.of(StackMetric.values()).map(Metric::get), Stream.of(ConnectorMetric.values()).map(Metric::get))
+                .forEach(metric -> {
+                    assertThat(metric.getType()).as(metric.getName()).isEqualTo(ModelType.LONG);
+                    assertThat(metric.isRequired()).as("%s required", metric.getName()).isTrue();
+                    assertThat(metric.getUndefinedMetricValue()).as(metric.getName()).isEqualTo(ModelNode.ZERO);
+                });
+    }
+
+    @Test
+    void settingsAcceptExpressionsAndAskForReload() {
+        Stream.concat(SipSubsystemResourceDefinitionRegistrar.ATTRIBUTES.stream(), ConnectorResourceDefinitionRegistrar.ATTRIBUTES.stream())
+                .filter(attribute -> !attribute.getName().equals("socket-binding") && !attribute.getName().equals("ssl-context"))
+                .forEach(attribute -> {
+                    assertThat(attribute.isAllowExpression()).as("%s allows expressions", attribute.getName()).isTrue();
+                    assertThat(attribute.getFlags()).as(attribute.getName())
+                            .contains(org.jboss.as.controller.registry.AttributeAccess.Flag.RESTART_ALL_SERVICES);
+                });
+    }
+
+    @Test
+    void transportValidatorAcceptsTheThreeTransportsInAnyCase() throws OperationFailedException {
+        TransportValidator validator = new TransportValidator();
+        for (String transport : new String[] {"udp", "tcp", "tls", "TCP"}) {
+            validator.validateParameter("transport", new ModelNode(transport));
+        }
+        assertThatThrownBy(() -> validator.validateParameter("transport", new ModelNode("sctp")))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("SIPCITY00014").hasMessageContaining("sctp");
+    }
+
+    @Test
+    void timersDefaultToRfc3261Table4() {
+        AttributeDefinition t1 = SipSubsystemResourceDefinitionRegistrar.T1;
+        assertThat(t1.getDefaultValue().asLong()).isEqualTo(500L);
+        assertThat(SipSubsystemResourceDefinitionRegistrar.T2.getDefaultValue().asLong()).isEqualTo(4_000L);
+        assertThat(SipSubsystemResourceDefinitionRegistrar.T4.getDefaultValue().asLong()).isEqualTo(5_000L);
+    }
+}
