@@ -20,8 +20,11 @@ import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.sipcity.sip.subsystem.logging.SipLogger;
 import org.sipcity.sip.subsystem.runtime.CapturedValueMetricExecutor;
-import org.sipcity.sip.subsystem.runtime.NoApplicationResponder;
+import org.sipcity.sip.subsystem.runtime.ContainerMetric;
+import org.sipcity.sip.subsystem.runtime.RouterProperties;
 import org.sipcity.sip.subsystem.runtime.StackMetric;
+import org.sipcity.sip.container.api.SipContainer;
+import org.sipcity.sip.container.api.SipContainerConfig;
 import org.sipcity.stack.core.SipStack;
 import org.sipcity.stack.core.SipStackConfig;
 import org.sipcity.stack.parser.ParserConfig;
@@ -85,9 +88,37 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
             .setRestartAllServices()
             .build();
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(EVENT_LOOP_THREADS, EPOLL, T1, T2, T4, MAX_LIVE_TRANSACTIONS);
+    static final AttributeDefinition WORKER_THREADS = new SimpleAttributeDefinitionBuilder("worker-threads", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SipContainerConfig.defaults().workerThreads()))
+            .setValidator(IntRangeValidator.POSITIVE)
+            .setRestartAllServices()
+            .build();
+    static final AttributeDefinition WORKER_QUEUE_BOUND = new SimpleAttributeDefinitionBuilder("worker-queue-bound", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(SipContainerConfig.defaults().queueCapacity()))
+            .setValidator(IntRangeValidator.POSITIVE)
+            .setRestartAllServices()
+            .build();
+    /** JSR 289 Appendix C configuration of the default application router; relative paths against the config dir. */
+    static final AttributeDefinition APPLICATION_ROUTER_PROPERTIES = new SimpleAttributeDefinitionBuilder("application-router-properties", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setRestartAllServices()
+            .build();
+
+    static final List<AttributeDefinition> ATTRIBUTES = List.of(EVENT_LOOP_THREADS, EPOLL, T1, T2, T4, MAX_LIVE_TRANSACTIONS,
+            WORKER_THREADS, WORKER_QUEUE_BOUND, APPLICATION_ROUTER_PROPERTIES);
+
+    public static final String CONTAINER_CAPABILITY_NAME = "org.sipcity.sip.container";
+    /** The SIP servlet container, the stack's transaction user; deployments are deployed into it. */
+    public static final NullaryServiceDescriptor<SipContainer> CONTAINER = NullaryServiceDescriptor.of(CONTAINER_CAPABILITY_NAME, SipContainer.class);
+    static final RuntimeCapability<Void> CONTAINER_CAPABILITY = RuntimeCapability.Builder.of(CONTAINER).build();
 
     private final ServiceValueExecutorRegistry<SipStack> stacks = ServiceValueExecutorRegistry.newInstance();
+    private final ServiceValueExecutorRegistry<SipContainer> containers = ServiceValueExecutorRegistry.newInstance();
 
     private static AttributeDefinition timer(String name, Duration defaultValue) {
         return new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
@@ -105,13 +136,15 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
         ManagementResourceRegistration registration = parent.registerSubsystemModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
         ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addAttributes(ATTRIBUTES)
-                .addCapability(STACK_CAPABILITY)
+                .addCapabilities(List.of(STACK_CAPABILITY, CONTAINER_CAPABILITY))
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
                 .build();
         ManagementResourceRegistrar.of(descriptor).register(registration);
         if (context.isRuntimeOnlyRegistrationValid()) {
             new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(stacks, ctx -> ServiceDependency.on(STACK)),
                     StackMetric.class).register(registration);
+            new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(containers, ctx -> ServiceDependency.on(CONTAINER)),
+                    ContainerMetric.class).register(registration);
         }
         new ConnectorResourceDefinitionRegistrar().register(registration, context);
         return registration;
@@ -121,16 +154,33 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
         SipLogger.ROOT_LOGGER.activatingSubsystem();
         SipStackConfig config = new SipStackConfig(transports(context, model), ParserConfig.defaults(), transactions(context, model));
+        SipContainerConfig containerConfig = SipContainerConfig.defaults().withWorkers(
+                WORKER_THREADS.resolveModelAttribute(context, model).asInt(),
+                WORKER_QUEUE_BOUND.resolveModelAttribute(context, model).asInt());
+        ModelNode routerProperties = APPLICATION_ROUTER_PROPERTIES.resolveModelAttribute(context, model);
+        String routerPropertiesPath = routerProperties.isDefined() ? routerProperties.asString() : null;
+
+        // The container first: it is the stack's transaction user. The stack then stops before it (it depends on it),
+        // so no message reaches a closed container.
+        ResourceServiceInstaller container = CapabilityServiceInstaller.builder(CONTAINER_CAPABILITY, () -> new SipContainer(
+                        routerPropertiesPath == null ? containerConfig : containerConfig.withRouterProperties(RouterProperties.load(routerPropertiesPath))))
+                .onStop(SipContainer::close)
+                .startWhen(StartWhen.INSTALLED)
+                .build();
+        ServiceDependency<SipContainer> transactionUser = ServiceDependency.on(CONTAINER);
         ResourceServiceInstaller stack = CapabilityServiceInstaller.builder(STACK_CAPABILITY, () -> {
-                    SipStack created = new SipStack(config, new NoApplicationResponder());
+                    SipStack created = new SipStack(config, transactionUser.get());
+                    transactionUser.get().bind(created);
                     SipLogger.ROOT_LOGGER.stackStarted(config.transports().eventLoopThreads(),
                             config.transports().nativeEpoll() ? "epoll" : "nio", config.transactions().toString());
                     return created;
                 })
+                .requires(transactionUser)
                 .onStop(SipStack::close)
                 .startWhen(StartWhen.INSTALLED)
                 .build();
-        return ResourceServiceInstaller.combine(stack, stacks.capture(ServiceDependency.on(STACK)));
+        return ResourceServiceInstaller.combine(container, stack,
+                containers.capture(ServiceDependency.on(CONTAINER)), stacks.capture(ServiceDependency.on(STACK)));
     }
 
     private static SipTransportsConfig transports(OperationContext context, ModelNode model) throws OperationFailedException {

@@ -13,6 +13,7 @@ import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.junit.jupiter.api.Test;
 import org.sipcity.sip.subsystem.runtime.ConnectorMetric;
+import org.sipcity.sip.subsystem.runtime.ContainerMetric;
 import org.sipcity.sip.subsystem.runtime.StackMetric;
 import org.wildfly.subsystem.resource.executor.Metric;
 
@@ -35,7 +36,8 @@ class ManagementDescriptionsTest {
     @Test
     void everySubsystemAttributeAndMetricIsDescribed() throws IOException {
         Properties descriptions = descriptions();
-        Stream.concat(SipSubsystemResourceDefinitionRegistrar.ATTRIBUTES.stream(), Stream.of(StackMetric.values()).map(Metric::get))
+        Stream.of(SipSubsystemResourceDefinitionRegistrar.ATTRIBUTES.stream(), Stream.of(StackMetric.values()).map(Metric::get),
+                        Stream.of(ContainerMetric.values()).map(Metric::get)).flatMap(s -> s)
                 .forEach(attribute -> assertThat(descriptions.getProperty("sip." + attribute.getName()))
                         .as("description of sip %s", attribute.getName()).isNotBlank());
     }
@@ -50,7 +52,8 @@ class ManagementDescriptionsTest {
 
     @Test
     void metricsAreRequiredLongsWithAnUndefinedValueOfZero() {
-        Stream.concat(Stream.of(StackMetric.values()).map(Metric::get), Stream.of(ConnectorMetric.values()).map(Metric::get))
+        Stream.of(Stream.of(StackMetric.values()).map(Metric::get), Stream.of(ConnectorMetric.values()).map(Metric::get),
+                        Stream.of(ContainerMetric.values()).map(Metric::get)).flatMap(s -> s)
                 .forEach(metric -> {
                     assertThat(metric.getType()).as(metric.getName()).isEqualTo(ModelType.LONG);
                     assertThat(metric.isRequired()).as("%s required", metric.getName()).isTrue();
