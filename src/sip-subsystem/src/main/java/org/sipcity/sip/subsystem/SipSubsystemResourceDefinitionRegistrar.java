@@ -18,6 +18,10 @@ import org.jboss.as.controller.operations.validation.LongRangeValidator;
 import org.jboss.as.controller.registry.ManagementResourceRegistration;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
+import org.jboss.as.server.DeploymentProcessorTarget;
+import org.jboss.as.server.deployment.Phase;
+import org.sipcity.sip.subsystem.deployment.SipDependencyProcessor;
+import org.sipcity.sip.subsystem.deployment.SipInstallProcessor;
 import org.sipcity.sip.subsystem.logging.SipLogger;
 import org.sipcity.sip.subsystem.runtime.CapturedValueMetricExecutor;
 import org.sipcity.sip.subsystem.runtime.ContainerMetric;
@@ -117,6 +121,9 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
     public static final NullaryServiceDescriptor<SipContainer> CONTAINER = NullaryServiceDescriptor.of(CONTAINER_CAPABILITY_NAME, SipContainer.class);
     static final RuntimeCapability<Void> CONTAINER_CAPABILITY = RuntimeCapability.Builder.of(CONTAINER).build();
 
+    private static final int DEPENDENCIES_PRIORITY = 0x3A00;
+    private static final int INSTALL_PRIORITY = 0x3A00;
+
     private final ServiceValueExecutorRegistry<SipStack> stacks = ServiceValueExecutorRegistry.newInstance();
     private final ServiceValueExecutorRegistry<SipContainer> containers = ServiceValueExecutorRegistry.newInstance();
 
@@ -138,6 +145,7 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
                 .addAttributes(ATTRIBUTES)
                 .addCapabilities(List.of(STACK_CAPABILITY, CONTAINER_CAPABILITY))
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
+                .withDeploymentChainContributor(SipSubsystemResourceDefinitionRegistrar::addDeploymentProcessors)
                 .build();
         ManagementResourceRegistrar.of(descriptor).register(registration);
         if (context.isRuntimeOnlyRegistrationValid()) {
@@ -148,6 +156,12 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
         }
         new ConnectorResourceDefinitionRegistrar().register(registration, context);
         return registration;
+    }
+
+    /** After the web subsystem's dependencies, and late in INSTALL, when the deployment's module and CDI exist. */
+    private static void addDeploymentProcessors(DeploymentProcessorTarget target) {
+        target.addDeploymentProcessor(REGISTRATION.getName(), Phase.DEPENDENCIES, DEPENDENCIES_PRIORITY, new SipDependencyProcessor());
+        target.addDeploymentProcessor(REGISTRATION.getName(), Phase.INSTALL, INSTALL_PRIORITY, new SipInstallProcessor());
     }
 
     @Override

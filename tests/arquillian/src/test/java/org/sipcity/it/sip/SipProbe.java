@@ -22,7 +22,7 @@ final class SipProbe {
     private SipProbe() {
     }
 
-    /** Sends an OPTIONS (RFC 3261 §11) in one datagram and returns the first line of the answer. */
+    /** Sends an OPTIONS (RFC 3261 §11) in one datagram and returns the head (start line and headers) of the answer. */
     static String optionsOverUdp(InetSocketAddress server) throws IOException {
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             socket.setSoTimeout(TIMEOUT_MILLIS);
@@ -31,11 +31,11 @@ final class SipProbe {
             byte[] buffer = new byte[65_535];
             DatagramPacket answer = new DatagramPacket(buffer, buffer.length);
             socket.receive(answer);
-            return firstLine(new String(buffer, 0, answer.getLength(), StandardCharsets.US_ASCII));
+            return head(new String(buffer, 0, answer.getLength(), StandardCharsets.US_ASCII));
         }
     }
 
-    /** Sends an OPTIONS over a new TCP connection and returns the first line of the answer. */
+    /** Sends an OPTIONS over a new TCP connection and returns the head (start line and headers) of the answer. */
     static String optionsOverTcp(InetSocketAddress server) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(server, TIMEOUT_MILLIS);
@@ -44,15 +44,15 @@ final class SipProbe {
             out.write(options(server, "TCP", socket.getLocalPort()).getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < 200; i++) {
+            StringBuilder head = new StringBuilder();
+            for (int i = 0; i < 8192 && head.indexOf("\r\n\r\n") < 0; i++) {
                 int b = in.read();
-                if (b < 0 || b == '\r' || b == '\n') {
+                if (b < 0) {
                     break;
                 }
-                line.append((char) b);
+                head.append((char) b);
             }
-            return line.toString();
+            return head(head.toString());
         }
     }
 
@@ -70,8 +70,14 @@ final class SipProbe {
                 + "Content-Length: 0\r\n\r\n";
     }
 
-    private static String firstLine(String message) {
-        int end = message.indexOf("\r\n");
+    /** The start line of a message head. */
+    static String statusLine(String head) {
+        int end = head.indexOf("\r\n");
+        return end < 0 ? head : head.substring(0, end);
+    }
+
+    private static String head(String message) {
+        int end = message.indexOf("\r\n\r\n");
         return end < 0 ? message : message.substring(0, end);
     }
 }

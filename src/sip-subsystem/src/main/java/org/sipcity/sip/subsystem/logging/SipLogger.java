@@ -5,6 +5,7 @@ import static org.jboss.logging.Logger.Level.WARN;
 
 import java.lang.invoke.MethodHandles;
 import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.server.deployment.DeploymentUnitProcessingException;
 import org.jboss.logging.BasicLogger;
 import org.jboss.logging.Logger;
 import org.jboss.logging.annotations.Cause;
@@ -29,6 +30,17 @@ public interface SipLogger extends BasicLogger {
     @LogMessage(level = WARN)
     @Message(id = 3, value = "Native epoll transport is not available here; the SIP connectors use NIO")
     void epollUnavailable(@Cause Throwable cause);
+
+    @LogMessage(level = INFO)
+    @Message(id = 4, value = "SIP application '%s' of %s deployed")
+    void applicationDeployed(String application, String deployment);
+
+    @LogMessage(level = INFO)
+    @Message(id = 5, value = "SIP application '%s' of %s undeployed")
+    void applicationUndeployed(String application, String deployment);
+
+    @Message(id = 15, value = "%s is not a valid SIP application: %s")
+    DeploymentUnitProcessingException invalidSipApplication(String deployment, String reason, @Cause Throwable cause);
 
     @Message(id = 10, value = "Invalid SIP timer settings: %s")
     OperationFailedException invalidTimers(String reason);

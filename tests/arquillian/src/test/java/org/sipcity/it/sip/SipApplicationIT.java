@@ -1,0 +1,75 @@
+package org.sipcity.it.sip;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.container.test.api.RunAsClient;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.container.ManagementClient;
+import org.jboss.dmr.ModelNode;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.sipcity.it.sip.app.Capabilities;
+import org.sipcity.it.sip.app.OptionsServlet;
+
+/**
+ * A web archive with an annotated SIP servlet (JSR 289 API and CDI only) becomes a SIP application in the server's
+ * container: it answers OPTIONS with 200 over UDP and TCP, with the header its injected CDI bean supplies.
+ */
+@ExtendWith(ArquillianExtension.class)
+@RunAsClient
+class SipApplicationIT {
+
+    @Deployment(testable = false)
+    static WebArchive deployment() {
+        return ShrinkWrap.create(WebArchive.class, "options-app.war")
+                .addClasses(OptionsServlet.class, Capabilities.class)
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    @ArquillianResource
+    ManagementClient management;
+
+    @Test
+    void servletAnswersOptionsOverUdp() throws IOException {
+        String head = SipProbe.optionsOverUdp(sipAddress("sip-udp"));
+
+        assertThat(SipProbe.statusLine(head)).isEqualTo("SIP/2.0 200 OK");
+        assertThat(head).containsIgnoringCase("Allow: OPTIONS, REGISTER");
+    }
+
+    @Test
+    void servletAnswersOptionsOverTcp() throws IOException {
+        String head = SipProbe.optionsOverTcp(sipAddress("sip-tcp"));
+
+        assertThat(SipProbe.statusLine(head)).isEqualTo("SIP/2.0 200 OK");
+        assertThat(head).containsIgnoringCase("Allow: OPTIONS, REGISTER");
+    }
+
+    @Test
+    void containerCountsTheDeployedApplication() throws IOException {
+        ModelNode read = new ModelNode();
+        read.get("operation").set("read-attribute");
+        read.get("address").add("subsystem", "sip");
+        read.get("name").set("deployed-applications");
+        ModelNode response = management.getControllerClient().execute(read);
+        assertThat(response.get("result").asLong()).as(response.toString()).isPositive();
+    }
+
+    private InetSocketAddress sipAddress(String socketBinding) throws IOException {
+        ModelNode read = new ModelNode();
+        read.get("operation").set("read-attribute");
+        read.get("address").add("socket-binding-group", "standard-sockets").add("socket-binding", socketBinding);
+        read.get("name").set("bound-port");
+        ModelNode response = management.getControllerClient().execute(read);
+        assertThat(response.get("outcome").asString()).as(response.toString()).isEqualTo("success");
+        return new InetSocketAddress(InetAddress.getLoopbackAddress(), response.get("result").asInt());
+    }
+}
