@@ -151,7 +151,7 @@ public final class NameAddress {
 
     private static Uri parseUri(String text, int start, int end) throws SipParseException {
         try {
-            return Uri.parse(text.substring(start, end));
+            return Uri.parse(text, start, end);
         } catch (SipParseException e) {
             throw e.shiftedBy(start);
         }

@@ -79,7 +79,7 @@ final class TextCursor {
         if (pos == start) {
             throw fail();
         }
-        return text.substring(start, pos);
+        return CommonTokens.of(text, start, pos);
     }
 
     /** quoted-string = DQUOTE *(qdtext / quoted-pair) DQUOTE, returned with its quotes, escapes kept. */
