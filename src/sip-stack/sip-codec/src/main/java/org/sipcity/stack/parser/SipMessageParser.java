@@ -219,7 +219,7 @@ public final class SipMessageParser {
 
         /**
          * SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; returns the offset after it, or -1 after recording a
-         * 505 for another version (RFC 3261 §8.2.2... §21.5.6) or a 400 for no version at all.
+         * 505 for another version (RFC 3261 §21.5.6) or a 400 for no version at all.
          */
         private int parseVersion(int p, int limit) {
             int i = p + 4;
