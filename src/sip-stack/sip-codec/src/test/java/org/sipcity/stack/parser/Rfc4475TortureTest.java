@@ -343,19 +343,35 @@ class Rfc4475TortureTest {
         }
     }
 
+    static Stream<Case> acceptedCases() {
+        return cases().stream().filter(c -> c.outcome() == Outcome.ACCEPT);
+    }
+
+    /**
+     * Untouched messages are written back byte for byte, except where the stack must differ: a message without
+     * Content-Length gains one before the empty line, and octets after the message (dblreq, RFC 3261 §18.3)
+     * are not part of it.
+     */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("acceptedCases")
     void acceptedMessagesReencodeByteForByte(Case c) throws Exception {
-        if (c.outcome() != Outcome.ACCEPT) {
-            return;
-        }
         byte[] datagram = read(c.file());
         SipMessage m = parser.parse(datagram, 0, datagram.length);
-        byte[] out = m.encode();
-        if (m.hasHeader(HeaderName.CONTENT_LENGTH) && c.file() != "dblreq") {
-            assertThat(out).isEqualTo(datagram);
+        String in = new String(datagram, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String out = new String(m.encode(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int headEnd = in.indexOf("\r\n\r\n") + 2;
+        String expected;
+        if (!m.hasHeader(HeaderName.CONTENT_LENGTH)) {
+            expected = in.substring(0, headEnd) + "Content-Length: " + m.getContentLength() + "\r\n"
+                    + in.substring(headEnd);
+        } else {
+            expected = in.substring(0, headEnd + 2 + m.getContentLength());
         }
-        SipMessage again = parser.parse(out, 0, out.length);
+        assertThat(out).isEqualTo(expected);
+        if (c.file().equals("dblreq")) {
+            assertThat(out).hasSizeLessThan(in.length());
+        }
+        SipMessage again = parser.parse(m.encode(), 0, out.length());
         assertThat(again.getCallId()).isEqualTo(m.getCallId());
         assertThat(again.getBody()).isEqualTo(m.getBody());
     }
