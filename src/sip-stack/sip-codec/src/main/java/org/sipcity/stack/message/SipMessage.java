@@ -152,6 +152,16 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** Replaces every field of that name by one field with {@code value}, where the first one was. */
     public void setHeader(HeaderName name, String value) {
         checkSettable(name, value);
+        setHeaderUnchecked(name, value);
+    }
+
+    /** Sets To from a value already parsed (no second parse), keeping it cached. */
+    void setTo(NameAddress value) {
+        setHeaderUnchecked(HeaderName.TO, value.toString());
+        to = value;
+    }
+
+    private void setHeaderUnchecked(HeaderName name, String value) {
         int first = headers.indexOf(name, 0);
         if (first < 0) {
             headers.insert(headers.size(), name, value);
