@@ -39,7 +39,7 @@ public final class DigestHeaderParser {
         int i = start;
         int n = text.length();
         while (i < n) {
-            while (i < n && (text.charAt(i) == ' ' || text.charAt(i) == '\t' || text.charAt(i) == ',')) {
+            while (i < n && (Character.isWhitespace(text.charAt(i)) || text.charAt(i) == ',')) {
                 i++;
             }
             if (i >= n) {
