@@ -44,8 +44,8 @@ public enum TestDatabase {
 
     /** {@code null} when the server answers; otherwise why not, for the skip message. */
     public String unreachableReason(String name) {
-        try (Connection ignored = DriverManager.getConnection(url(name), user, password)) {
-            return null;
+        try (Connection connection = DriverManager.getConnection(url(name), user, password)) {
+            return connection.isValid(3) ? null : this + " at " + url(name) + " does not answer";
         } catch (SQLException e) {
             return this + " at " + url(name) + " is unreachable (" + e.getMessage()
                     + "); CI starts it, locally start it to run these tests";
