@@ -55,11 +55,6 @@ public final class NonceCountTracker {
         return Verdict.ACCEPTED;
     }
 
-    /** Drops nonces issued before {@code cutoff} (they are stale anyway); keeps the map small between evictions. */
-    public synchronized void forgetIssuedBefore(long cutoff) {
-        seen.values().removeIf(s -> s.issuedAt() < cutoff);
-    }
-
     public synchronized int size() {
         return seen.size();
     }

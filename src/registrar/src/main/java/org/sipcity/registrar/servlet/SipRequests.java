@@ -63,8 +63,9 @@ final class SipRequests {
         } catch (RuntimeException e) {
             throw new UnreadableRequest("Bad Request (malformed CSeq)");
         }
-        FlowAddress flow = request.getInitialRemoteAddr() == null ? null
-                : new FlowAddress(request.getInitialTransport().toLowerCase(Locale.ROOT),
+        String transport = request.getInitialTransport() != null ? request.getInitialTransport() : request.getTransport();
+        FlowAddress flow = request.getInitialRemoteAddr() == null || transport == null ? null
+                : new FlowAddress(transport.toLowerCase(Locale.ROOT),
                         request.getInitialRemoteAddr(), request.getInitialRemotePort(), request.getLocalAddr(),
                         request.getLocalPort());
         return new RegisterRequest(AddressOfRecord.of(sipTo.getUser(), sipTo.getHost()), sipRequestUri.getHost(),

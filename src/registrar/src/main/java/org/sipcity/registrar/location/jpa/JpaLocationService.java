@@ -130,7 +130,9 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             dirty.add(change.aor());
         }
         if (dirtySet.size() > maxDirty) {
-            flush();
+            // Back-pressure: this writer pays for a flush. The change is already visible, so a failed flush is
+            // logged and retried, not reported to this REGISTER.
+            flushQuietly();
         }
     }
 
