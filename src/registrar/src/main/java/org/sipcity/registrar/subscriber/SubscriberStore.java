@@ -10,12 +10,14 @@ import jakarta.persistence.PersistenceException;
 import org.sipcity.registrar.auth.CredentialStore;
 import org.sipcity.registrar.auth.DigestAlgorithm;
 import org.sipcity.registrar.location.jpa.Transactions;
+import org.sipcity.registrar.proxy.SubscriberDirectory;
 
 /**
- * Subscriber administration on JPA, and the authenticator's {@link CredentialStore}. Passwords pass through only
+ * Subscriber administration on JPA, the authenticator's {@link CredentialStore} and the proxy's
+ * {@link SubscriberDirectory}. Passwords pass through only
  * to be hashed; domains are stored in lower case (they are the digest realm and the AOR host).
  */
-public final class SubscriberStore implements CredentialStore {
+public final class SubscriberStore implements CredentialStore, SubscriberDirectory {
 
     private final EntityManagerFactory factory;
 
@@ -69,6 +71,7 @@ public final class SubscriberStore implements CredentialStore {
                 .getSingleResult());
     }
 
+    @Override
     public boolean exists(String username, String domain) {
         return Transactions.read(factory, em -> find(em, username, domain.toLowerCase(Locale.ROOT)) != null);
     }
