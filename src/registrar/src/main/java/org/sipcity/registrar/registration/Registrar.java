@@ -110,9 +110,12 @@ public final class Registrar {
         for (ContactBinding binding : bindings) {
             headers.add(new Header("Contact", ContactHeaders.format(binding, now)));
         }
-        // RFC 3327 §5.3: "the registrar MUST store the Path ... and return it in the 200 OK" (the values stored).
-        for (String path : request.path()) {
-            headers.add(new Header("Path", path));
+        // RFC 3327 §5.3: the Path is always stored with the bindings, and echoed in the 200 OK to a UA that
+        // declared "Supported: path" (Kamailio's "lazy" path mode); a UA that did not cannot use it.
+        if (request.supported().contains("path")) {
+            for (String path : request.path()) {
+                headers.add(new Header("Path", path));
+            }
         }
         if (plan.outboundApplied()) {
             // RFC 5626 §6: Require: outbound in the 2xx when a flow was registered; Flow-Timer tells the UA how often

@@ -273,8 +273,17 @@ class RegistrarTest {
     class Path {
 
         @Test
+        void path_is_stored_and_not_echoed_to_a_ua_that_does_not_support_it() {
+            RegistrarOutcome outcome = send(register().vias(2).path("<sip:edge1.example.org;lr>")
+                    .contact("sip:alice@192.0.2.10"));
+            assertThat(outcome.headerValues("Path")).isEmpty();
+            assertThat(bindings()).singleElement().extracting(ContactBinding::path, InstanceOfAssertFactories.LIST)
+                    .containsExactly("<sip:edge1.example.org;lr>");
+        }
+
+        @Test
         void path_is_stored_with_the_binding_and_returned() {
-            RegistrarOutcome outcome = send(register().vias(2).path("<sip:edge1.example.org;lr>", "<sip:edge2.example.org;lr>")
+            RegistrarOutcome outcome = send(register().vias(2).supported("path").path("<sip:edge1.example.org;lr>", "<sip:edge2.example.org;lr>")
                     .contact("sip:alice@192.0.2.10"));
             assertThat(outcome.headerValues("Path"))
                     .containsExactly("<sip:edge1.example.org;lr>", "<sip:edge2.example.org;lr>");
