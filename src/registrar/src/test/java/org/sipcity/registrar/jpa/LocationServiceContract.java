@@ -4,13 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.Transactions;
+import org.sipcity.registrar.registration.ContactSpec;
+import org.sipcity.registrar.registration.RegisterRequest;
+import org.sipcity.registrar.registration.Registrar;
+import org.sipcity.registrar.registration.RegistrarPolicy;
 
 /** The JPA location service against one real database. */
 public abstract class LocationServiceContract extends DatabaseTestBase {
@@ -150,5 +160,47 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         assertThat(service.reapExpired(NOW, 10)).isZero();
         assertThat(service.count()).isEqualTo(1);
         assertThat(service.lookup(AOR, NOW)).containsExactly(live);
+    }
+
+    @Test
+    void concurrent_registers_through_the_registrar_end_with_every_latest_binding_stored() throws Exception {
+        int threads = 8;
+        int aors = 20;
+        int rounds = 25;
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofMillis(20), 10_000)) {
+            Registrar registrar = new Registrar(RegistrarPolicy.forDomains(Set.of("example.org")), service);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    results.add(pool.submit(() -> {
+                        int ok = 0;
+                        for (int round = 1; round <= rounds; round++) {
+                            for (int a = 0; a < aors; a++) {
+                                RegisterRequest request = new RegisterRequest("sip:u" + a + "@example.org",
+                                        "example.org", List.of(ContactSpec.of("sip:u" + a + "@192.0.2." + thread)),
+                                        null, "call-" + thread + "-" + a, round, List.of(), List.of(), List.of(), 1,
+                                        null, null);
+                                if (registrar.register(request, NOW).status() == 200) {
+                                    ok++;
+                                }
+                            }
+                        }
+                        return ok;
+                    }));
+                }
+                for (Future<Integer> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(rounds * aors);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        // after close (flush), the database holds each thread's binding of each AOR at its last CSeq
+        for (int a = 0; a < aors; a++) {
+            assertThat(fromDatabase("sip:u" + a + "@example.org")).hasSize(threads)
+                    .allSatisfy(b -> assertThat(b.cseq()).isEqualTo(rounds));
+        }
     }
 }
