@@ -1,6 +1,5 @@
 package org.sipcity.stack.address;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -56,27 +55,12 @@ public final class NameAddress {
     }
 
     public static NameAddress parse(String s) throws SipParseException {
-        TextCursor c = new TextCursor(s, "name-addr");
-        NameAddress result = parse(c);
-        c.skipWs();
-        if (!c.atEnd()) {
-            throw c.fail();
-        }
-        return result;
+        return TextCursor.whole(s, "name-addr", NameAddress::parse);
     }
 
     /** Parses a comma-separated list (Contact, Route, Record-Route, Path...). */
     public static List<NameAddress> parseAll(String s) throws SipParseException {
-        TextCursor c = new TextCursor(s, "name-addr");
-        List<NameAddress> all = new ArrayList<>(2);
-        do {
-            all.add(parse(c));
-        } while (c.trySeparator(','));
-        c.skipWs();
-        if (!c.atEnd()) {
-            throw c.fail();
-        }
-        return all;
+        return TextCursor.list(s, "name-addr", NameAddress::parse);
     }
 
     static NameAddress parse(TextCursor c) throws SipParseException {
@@ -151,7 +135,7 @@ public final class NameAddress {
 
     private static Uri parseUri(String text, int start, int end) throws SipParseException {
         try {
-            return Uri.parse(text.substring(start, end));
+            return Uri.parse(text, start, end);
         } catch (SipParseException e) {
             throw e.shiftedBy(start);
         }

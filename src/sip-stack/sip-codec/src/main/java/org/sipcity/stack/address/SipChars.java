@@ -75,10 +75,6 @@ public final class SipChars {
         return is(c, ALPHANUM);
     }
 
-    public static boolean isUnreserved(int c) {
-        return is(c, UNRESERVED);
-    }
-
     public static boolean isWordChar(int c) {
         return is(c, WORD);
     }

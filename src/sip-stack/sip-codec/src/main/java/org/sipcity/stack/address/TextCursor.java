@@ -1,5 +1,8 @@
 package org.sipcity.stack.address;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import org.sipcity.stack.parser.SipParseException;
 
 /**
@@ -23,6 +26,37 @@ final class TextCursor {
         this.pos = start;
         this.end = end;
         this.what = what;
+    }
+
+    /** One grammar element read from a cursor. */
+    interface Element<T> {
+        T read(TextCursor c) throws SipParseException;
+    }
+
+    /** Reads exactly one element from the whole text, white space around it allowed. */
+    static <T> T whole(String text, String what, Element<T> element) throws SipParseException {
+        TextCursor c = new TextCursor(text, what);
+        T result = element.read(c);
+        c.expectEnd();
+        return result;
+    }
+
+    /** Reads {@code element *(COMMA element)} from the whole text (RFC 3261 §7.3.1 combined values). */
+    static <T> List<T> list(String text, String what, Element<T> element) throws SipParseException {
+        TextCursor c = new TextCursor(text, what);
+        List<T> all = new ArrayList<>(2);
+        do {
+            all.add(element.read(c));
+        } while (c.trySeparator(','));
+        c.expectEnd();
+        return all;
+    }
+
+    void expectEnd() throws SipParseException {
+        skipWs();
+        if (!atEnd()) {
+            throw fail();
+        }
     }
 
     boolean atEnd() {
@@ -79,7 +113,7 @@ final class TextCursor {
         if (pos == start) {
             throw fail();
         }
-        return text.substring(start, pos);
+        return CommonTokens.of(text, start, pos);
     }
 
     /** quoted-string = DQUOTE *(qdtext / quoted-pair) DQUOTE, returned with its quotes, escapes kept. */

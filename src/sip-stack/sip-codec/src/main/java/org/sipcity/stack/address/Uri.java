@@ -17,15 +17,29 @@ public abstract sealed class Uri permits SipUri, TelUrl, AbsoluteUri {
 
     /** Parses a URI of any scheme; throws a 400 {@link SipParseException} when it breaks its grammar. */
     public static Uri parse(String text) throws SipParseException {
-        int colon = schemeEnd(text);
-        if (colon == 3 && text.regionMatches(true, 0, "sip", 0, 3)
-                || colon == 4 && text.regionMatches(true, 0, "sips", 0, 4)) {
-            return SipUri.parse(text);
+        return parse(text, 0, text.length());
+    }
+
+    /** Parses text[start, end); offsets in a thrown exception count from {@code start}. */
+    static Uri parse(String text, int start, int end) throws SipParseException {
+        if (startsWithScheme(text, start, end, "sip") || startsWithScheme(text, start, end, "sips")) {
+            try {
+                return SipUri.parse(text, start, end);
+            } catch (SipParseException e) {
+                return rethrow(e, start);
+            }
         }
-        if (colon == 3 && text.regionMatches(true, 0, "tel", 0, 3)) {
-            return TelUrl.parse(text);
-        }
-        return AbsoluteUri.parse(text);
+        String uri = start == 0 && end == text.length() ? text : text.substring(start, end);
+        return startsWithScheme(uri, 0, uri.length(), "tel") ? TelUrl.parse(uri) : AbsoluteUri.parse(uri);
+    }
+
+    private static boolean startsWithScheme(String text, int start, int end, String scheme) {
+        int n = scheme.length();
+        return end - start > n && text.charAt(start + n) == ':' && text.regionMatches(true, start, scheme, 0, n);
+    }
+
+    private static Uri rethrow(SipParseException e, int start) throws SipParseException {
+        throw start == 0 ? e : e.shiftedBy(-start);
     }
 
     /**

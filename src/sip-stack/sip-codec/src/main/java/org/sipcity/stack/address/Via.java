@@ -1,6 +1,5 @@
 package org.sipcity.stack.address;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import org.sipcity.stack.parser.SipParseException;
@@ -53,27 +52,12 @@ public final class Via {
 
     /** Parses exactly one via-parm. */
     public static Via parse(String s) throws SipParseException {
-        TextCursor c = new TextCursor(s, "Via");
-        Via via = parse(c);
-        c.skipWs();
-        if (!c.atEnd()) {
-            throw c.fail();
-        }
-        return via;
+        return TextCursor.whole(s, "Via", Via::parse);
     }
 
     /** Parses a Via field value holding one or more comma-separated via-parms. */
     public static List<Via> parseAll(String s) throws SipParseException {
-        TextCursor c = new TextCursor(s, "Via");
-        List<Via> all = new ArrayList<>(2);
-        do {
-            all.add(parse(c));
-        } while (c.trySeparator(','));
-        c.skipWs();
-        if (!c.atEnd()) {
-            throw c.fail();
-        }
-        return all;
+        return TextCursor.list(s, "Via", Via::parse);
     }
 
     private static Via parse(TextCursor c) throws SipParseException {

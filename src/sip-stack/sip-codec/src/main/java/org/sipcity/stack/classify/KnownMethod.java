@@ -39,8 +39,8 @@ public enum KnownMethod {
 
     /**
      * Whether requests of this method only ever complete or end work already accepted (ACK, BYE, CANCEL, PRACK).
-     * An overload valve lets these through: refusing them wastes the work already done for the dialog or
-     * transaction they belong to (Hilt and Widjaja, RFC 6357 §4: reject new work first).
+     * An overload valve lets these through: they finish work the server has already accepted (a call set up, a
+     * transaction started), so refusing them wastes that work instead of shedding new work.
      */
     public boolean inDialogOnly() {
         return inDialogOnly;

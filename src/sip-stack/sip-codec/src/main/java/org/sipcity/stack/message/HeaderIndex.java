@@ -82,16 +82,6 @@ public final class HeaderIndex {
         return -1;
     }
 
-    public int count(HeaderName name) {
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            if (names[i] == name || names[i].equals(name)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
     String cachedValue(int i) {
         return values[i];
     }

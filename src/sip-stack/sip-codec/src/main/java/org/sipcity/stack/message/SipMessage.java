@@ -51,6 +51,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     private CSeq cseq;
     private String callId;
     private int maxForwards = Integer.MIN_VALUE;
+    /** A partial request of a parse failure (or a response to one): malformed system headers read as null. */
+    private final boolean partial;
 
     /** A message built in code. */
     SipMessage() {
@@ -58,6 +60,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.startLineStart = -1;
         this.headers = new HeaderIndex(12);
         this.bodySource = EMPTY;
+        this.partial = false;
     }
 
     /** A received message. */
@@ -75,20 +78,30 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.cseq = parts.cseq();
         this.callId = parts.callId();
         this.maxForwards = parts.maxForwards();
+        this.partial = parts.partial();
     }
 
-    /** A response sharing the received bytes of {@code request} for the fields it copies. */
+    /**
+     * A response sharing the received bytes of {@code request} for the fields it copies: every Via, the first
+     * From, To, Call-ID and CSeq (single-valued by definition), and the Timestamp when asked.
+     */
     SipMessage(SipMessage request, boolean copyTimestamp) {
         this.wire = request.wire;
         this.startLineStart = -1;
         this.headers = new HeaderIndex(request.headers.size());
         this.bodySource = EMPTY;
+        this.partial = request.partial;
         HeaderIndex src = request.headers;
+        List<HeaderName> copiedOnce = new ArrayList<>(5);
         for (int i = 0; i < src.size(); i++) {
             HeaderName n = src.name(i);
-            if (n == HeaderName.VIA || n == HeaderName.FROM || n == HeaderName.TO || n == HeaderName.CALL_ID
-                    || n == HeaderName.CSEQ || copyTimestamp && n == HeaderName.TIMESTAMP) {
+            boolean once = n == HeaderName.FROM || n == HeaderName.TO || n == HeaderName.CALL_ID
+                    || n == HeaderName.CSEQ || copyTimestamp && n == HeaderName.TIMESTAMP;
+            if (n == HeaderName.VIA || once && !copiedOnce.contains(n)) {
                 headers.copyField(src, i);
+                if (once) {
+                    copiedOnce.add(n);
+                }
             }
         }
         this.vias = request.vias;
@@ -139,6 +152,16 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     /** Replaces every field of that name by one field with {@code value}, where the first one was. */
     public void setHeader(HeaderName name, String value) {
         checkSettable(name, value);
+        setHeaderUnchecked(name, value);
+    }
+
+    /** Sets To from a value already parsed (no second parse), keeping it cached. */
+    void setTo(NameAddress value) {
+        setHeaderUnchecked(HeaderName.TO, value.toString());
+        to = value;
+    }
+
+    private void setHeaderUnchecked(HeaderName name, String value) {
         int first = headers.indexOf(name, 0);
         if (first < 0) {
             headers.insert(headers.size(), name, value);
@@ -293,6 +316,14 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
 
     // ---- system headers -----------------------------------------------------------------------------------
 
+    /**
+     * Whether this is the partial request of a {@code SipParseException} (or a response built from one): its
+     * system header getters return null (or -1) for a header that is malformed.
+     */
+    public boolean isPartial() {
+        return partial;
+    }
+
     /** The top Via, or null when there is none. */
     public Via getTopVia() {
         List<Via> all = getVias();
@@ -306,7 +337,10 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
             List<Via> all = new ArrayList<>(2);
             for (int i = headers.indexOf(HeaderName.VIA, 0); i >= 0; i = headers.indexOf(HeaderName.VIA, i + 1)) {
                 String value = value(i);
-                all.addAll(parsed(() -> Via.parseAll(value)));
+                List<Via> parsed = parsed(() -> Via.parseAll(value));
+                if (parsed != null) {
+                    all.addAll(parsed);
+                }
             }
             vias = v = Collections.unmodifiableList(all);
         }
@@ -363,7 +397,8 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         int m = maxForwards;
         if (m == Integer.MIN_VALUE) {
             String v = getHeader(HeaderName.MAX_FORWARDS);
-            maxForwards = m = v == null ? -1 : parsed(() -> HeaderValues.parseMaxForwards(v));
+            Integer value = v == null ? null : parsed(() -> HeaderValues.parseMaxForwards(v));
+            maxForwards = m = value == null ? -1 : value;
         }
         return m;
     }
@@ -377,11 +412,17 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         T run() throws SipParseException;
     }
 
-    /** System header values were checked when set or received; failing here means a broken invariant. */
-    private static <T> T parsed(Parse<T> parse) {
+    /**
+     * System header values were checked when set or received, so failing here means a broken invariant, except
+     * in a partial request, where a malformed system header reads as null.
+     */
+    private <T> T parsed(Parse<T> parse) {
         try {
             return parse.run();
         } catch (SipParseException e) {
+            if (partial) {
+                return null;
+            }
             throw new IllegalStateException("Unchecked system header: " + e.reasonPhrase(), e);
         }
     }

@@ -58,13 +58,21 @@ public final class SipResponse extends SipMessage {
         return reasonPhrase;
     }
 
-    /** Adds a tag to the To header field (RFC 3261 §8.2.6.2), keeping the rest of it. */
+    /**
+     * Adds a tag to the To header field (RFC 3261 §8.2.6.2), keeping the rest of it.
+     *
+     * @throws IllegalStateException when there is no valid To (a response to a partial request whose To is the
+     *                               fault keeps the To as received)
+     */
     public void setToTag(String tag) {
         NameAddress to = getTo();
         if (to == null) {
             throw new IllegalStateException("No To header field");
         }
-        setHeader(HeaderName.TO, to.withTag(tag).toString());
+        if (tag == null || !org.sipcity.stack.address.SipChars.isToken(tag)) {
+            throw new IllegalArgumentException("A tag must be a token: " + tag);
+        }
+        setTo(to.withTag(tag));
     }
 
     @Override

@@ -9,8 +9,10 @@ import org.sipcity.stack.address.Via;
 /**
  * What {@code SipMessageParser} hands to the message model: the received bytes (owned by the message from then
  * on and never written), where the start line and body lie, the header index, and the system headers it has
- * already parsed and checked (so the message never parses them again). Any of the parsed values may be null
- * for a partial request; {@code maxForwards} is -1 when the field is absent (or, in a partial request, invalid).
+ * already parsed and checked (so the message never parses them again). In a partial request (one that failed
+ * to parse but can still be answered) any of the parsed values may be null: its typed getters then return null
+ * (or -1) for a system header that is malformed instead of failing; {@code maxForwards} is -1 when the field is
+ * absent (or, in a partial request, invalid).
  *
  * @param bytes          the received message, copied once by the parser
  * @param startLineStart offset of the start line (after any leading CRLFs)
@@ -18,8 +20,10 @@ import org.sipcity.stack.address.Via;
  * @param headers        the header index over {@code bytes}
  * @param bodyOffset     offset of the body
  * @param bodyLength     length of the body (Content-Length, RFC 3261 §18.3)
+ * @param partial        whether this is the partial request of a parse failure
  */
 public record WireParts(byte[] bytes, int startLineStart, int headersStart, HeaderIndex headers,
                         int bodyOffset, int bodyLength, List<Via> vias, NameAddress from, NameAddress to,
-                        CSeq cseq, String callId, int maxForwards) {
+                        CSeq cseq, String callId, int maxForwards,
+                        boolean partial) {
 }

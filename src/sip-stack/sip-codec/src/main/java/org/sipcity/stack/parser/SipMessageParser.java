@@ -219,7 +219,7 @@ public final class SipMessageParser {
 
         /**
          * SIP-Version = "SIP" "/" 1*DIGIT "." 1*DIGIT; returns the offset after it, or -1 after recording a
-         * 505 for another version (RFC 3261 §8.2.2... §21.5.6) or a 400 for no version at all.
+         * 505 for another version (RFC 3261 §21.5.6) or a 400 for no version at all.
          */
         private int parseVersion(int p, int limit) {
             int i = p + 4;
@@ -356,6 +356,7 @@ public final class SipMessageParser {
 
         private SipMessage build() throws SipParseException {
             List<Via> vias = new ArrayList<>(2);
+            boolean viaError = false;
             int from = -1;
             int to = -1;
             int callId = -1;
@@ -368,6 +369,7 @@ public final class SipMessageParser {
                     try {
                         vias.addAll(Via.parseAll(value(i)));
                     } catch (SipParseException e) {
+                        viaError = true;
                         error(e.shiftedBy(index.valueStart(i)));
                     }
                 } else if (n == HeaderName.FROM) {
@@ -427,21 +429,26 @@ public final class SipMessageParser {
             int bodyLength = bodyLength(contentLength);
             int bodyOffset = bodyStart < 0 ? end : bodyStart;
 
-            boolean answerable = !vias.isEmpty() && fromValue != null && toValue != null && callIdValue != null
-                    && cseqValue != null;
+            if (!response && firstError == null && !config.requestUriSchemes().contains(requestUri.scheme())) {
+                // RFC 3261 §8.2.2.1: decided last, so any syntax fault is reported first
+                error(SipParseException.unsupportedUriScheme(requestUriStart));
+            }
+            // A response can be built (RFC 3261 §8.2.6) and sent back along the Vias (§18.2.2) when every Via is
+            // valid and From, To, Call-ID and CSeq are present; createResponse copies those as received, so a
+            // malformed From, To or CSeq is echoed (RFC 4475 §3.1.2.4, §3.1.2.6, §3.1.2.14, §3.1.2.15 ask for a 400).
+            boolean answerable = method != null && !vias.isEmpty() && !viaError && from >= 0 && to >= 0
+                    && callId >= 0 && cseq >= 0;
             WireParts parts = new WireParts(b, startLineStart, headersStart, index, bodyOffset,
-                    Math.max(bodyLength, 0), vias, fromValue, toValue, cseqValue, callIdValue, maxForwardsValue);
+                    Math.max(bodyLength, 0), vias, fromValue, toValue, cseqValue, callIdValue, maxForwardsValue,
+                    firstError != null);
             if (response) {
                 if (firstError != null) {
                     throw firstError.inResponse();
                 }
                 return SipResponse.fromWire(status, reason, parts);
             }
-            if (firstError == null && !config.requestUriSchemes().contains(requestUri.scheme())) {
-                error(SipParseException.unsupportedUriScheme(requestUriStart));
-            }
             if (firstError != null) {
-                throw answerable && method != null
+                throw answerable
                         ? firstError.withPartialRequest(SipRequest.fromWire(method, requestUri, parts))
                         : firstError;
             }

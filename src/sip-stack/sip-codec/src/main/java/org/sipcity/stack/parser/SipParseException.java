@@ -9,8 +9,9 @@ import org.sipcity.stack.message.SipRequest;
  * (RFC 3261 §21.4.1 lets the reason phrase explain: "Bad Request - Invalid CSeq"), the byte offset of the
  * fault (from the start of the parsed bytes, or of the parsed text for header values), whether the message
  * was a request, and the partially parsed request when enough of it was read to build a response
- * (RFC 3261 §8.2.6: Via, From, To, Call-ID and CSeq). A malformed <em>response</em> is never answered: the
- * caller drops it ({@link #isRequest()} is false).
+ * (RFC 3261 §8.2.6: every Via valid, From, To, Call-ID and CSeq present, and copied as received even when one
+ * of them is the fault). A malformed <em>response</em> is never answered: the caller drops it
+ * ({@link #isRequest()} is false).
  *
  * <p>The exception carries no stack trace: it is expected control flow on bad input, thrown on the receive
  * path, and the offset says more than a trace would.
@@ -96,7 +97,10 @@ public final class SipParseException extends Exception {
         return request;
     }
 
-    /** The request as far as it was parsed; non-null only when Via, From, To, Call-ID and CSeq were valid. */
+    /**
+     * The request as far as it was parsed ({@link SipRequest#isPartial()}), for {@code createResponse}; non-null
+     * only when every Via was valid and From, To, Call-ID and CSeq were present.
+     */
     public SipRequest partialRequest() {
         return partialRequest;
     }

@@ -34,6 +34,23 @@ class HeadScannerTest {
     }
 
     @Test
+    void neverReadsAgainTheLinesItHasScanned() {
+        // Scanned lines are overwritten with bare LFs between calls: reading them again would be a fault.
+        HeadScanner scanner = new HeadScanner();
+        ByteBuf in = Unpooled.buffer();
+        int firstPart = "OPTIONS sip:a@b SIP/2.0\r\nContent-Length:\r\n 12\r\nCall".length();
+        in.writeBytes(HEAD, 0, firstPart);
+        assertThat(scanner.scan(in, 0, firstPart, 1000)).isEqualTo(HeadScanner.NEED_MORE);
+        int scannedLines = "OPTIONS sip:a@b SIP/2.0\r\nContent-Length:\r\n 12\r\n".length();
+        for (int i = 0; i < scannedLines; i++) {
+            in.setByte(i, '\n');
+        }
+        in.writeBytes(HEAD, firstPart, HEAD.length - firstPart);
+        assertThat(scanner.scan(in, 0, HEAD.length, 1000)).isEqualTo(HEAD.length);
+        assertThat(scanner.contentLength()).isEqualTo(12);
+    }
+
+    @Test
     void reportsAMissingContentLengthAsMinusOne() {
         HeadScanner scanner = new HeadScanner();
         byte[] head = ascii("OPTIONS sip:a@b SIP/2.0\r\nCall-ID: x\r\n\r\n");

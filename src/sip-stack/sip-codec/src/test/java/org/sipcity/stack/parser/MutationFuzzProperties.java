@@ -101,8 +101,18 @@ class MutationFuzzProperties {
             assertThat(e.fault()).isNotEqualTo(SipMessageParser.INTERNAL_FAULT);
             assertThat(e.statusCode()).isIn(400, 416, 505, 513);
             if (e.canAnswer()) {
-                // whatever was parsed must be enough to answer
-                assertThat(e.partialRequest().createResponse(e.statusCode(), e.reasonPhrase()).encode()).isNotEmpty();
+                // whatever was parsed must be enough to answer, and its getters must not fail
+                SipRequest partial = e.partialRequest();
+                assertThat(partial.getTopVia()).isNotNull();
+                partial.getFrom();
+                partial.getTo();
+                partial.getCSeq();
+                partial.getCallId();
+                partial.getMaxForwards();
+                var answer = partial.createResponse(e.statusCode(), e.reasonPhrase());
+                answer.getCSeq();
+                answer.getToTag();
+                assertThat(answer.encode()).isNotEmpty();
             }
             return;
         }

@@ -167,16 +167,17 @@ class Rfc4475TortureTest {
 
             // §3.1.2 invalid messages
             reject("badinv01", "3.1.2.1", Outcome.REJECT_UNANSWERABLE, 400, "Invalid Via",
-                    "extraneous separators in Via: should respond 400 (no valid Via to answer to)"),
+                    "extraneous separators in Via: should respond 400, but with no valid Via there is nowhere to "
+                            + "send it (RFC 3261 §18.2.2); the transport logs and drops"),
             reject("clerr", "3.1.2.2", Outcome.REJECT_ANSWERABLE, 400, "Content-Length larger than the body",
                     "over UDP, should respond 400"),
             reject("ncl", "3.1.2.3", Outcome.REJECT_ANSWERABLE, 400, "Invalid Content-Length",
                     "negative Content-Length: should respond with an error"),
-            reject("scalar02", "3.1.2.4", Outcome.REJECT_UNANSWERABLE, 400, "Invalid CSeq",
-                    "should respond 400 due to the CSeq error (no valid CSeq to answer with)"),
+            reject("scalar02", "3.1.2.4", Outcome.REJECT_ANSWERABLE, 400, "Invalid CSeq",
+                    "should respond 400 due to the CSeq error (the answer echoes the CSeq as received)"),
             reject("scalarlg", "3.1.2.5", Outcome.DROP, 0, "Invalid CSeq",
                     "response with overlarge scalars: simply discard"),
-            reject("quotbal", "3.1.2.6", Outcome.REJECT_UNANSWERABLE, 400, "Invalid To header field",
+            reject("quotbal", "3.1.2.6", Outcome.REJECT_ANSWERABLE, 400, "Invalid To header field",
                     "unterminated quoted string: should return 400"),
             reject("ltgtruri", "3.1.2.7", Outcome.REJECT_ANSWERABLE, 400, "Invalid Request-URI",
                     "<> around the Request-URI: reasonable always to reject with 400"),
@@ -198,9 +199,9 @@ class Rfc4475TortureTest {
                             assertThat(e.statusCode()).isEqualTo(400);
                             assertThat(e.fault()).isEqualTo("URI with headers not enclosed in <>");
                         })),
-            reject("badaspec", "3.1.2.14", Outcome.REJECT_UNANSWERABLE, 400, "Invalid To header field",
+            reject("badaspec", "3.1.2.14", Outcome.REJECT_ANSWERABLE, 400, "Invalid To header field",
                     "spaces within addr-spec: reasonable to reject with 400; strict parser rejects"),
-            reject("baddn", "3.1.2.15", Outcome.REJECT_UNANSWERABLE, 400, "Invalid From header field",
+            reject("baddn", "3.1.2.15", Outcome.REJECT_ANSWERABLE, 400, "Invalid From header field",
                     "non-token characters in an unquoted display name: reasonable always to reject with 400"),
             reject("badvers", "3.1.2.16", Outcome.REJECT_ANSWERABLE, 505, "Unsupported SIP version",
                     "SIP/7.0: should respond 505 Version Not Supported"),
@@ -222,7 +223,8 @@ class Rfc4475TortureTest {
 
             // §3.3 application layer: parse, and the layers above decide
             reject("insuf", "3.3.1", Outcome.REJECT_UNANSWERABLE, 400, "Missing From",
-                    "no Call-ID, From or To: ideally 400; without them RFC 3261 §8.2.6 cannot build one"),
+                    "no Call-ID, From or To: ideally 400, but RFC 3261 §8.2.6.2 builds the answer from exactly "
+                            + "those fields and a response without them is itself malformed; dropped"),
             reject("unkscm", "3.3.2", Outcome.REJECT_ANSWERABLE, 416, "Unsupported Request-URI scheme",
                     "unknown Request-URI scheme: must parse, then reject with 416"),
             reject("novelsc", "3.3.3", Outcome.REJECT_ANSWERABLE, 416, "Unsupported Request-URI scheme",
@@ -321,9 +323,16 @@ class Rfc4475TortureTest {
             case REJECT_ANSWERABLE -> {
                 assertThat(e.statusCode()).isEqualTo(c.status());
                 assertThat(e.canAnswer()).as("answerable").isTrue();
-                SipResponse answer = e.partialRequest().createResponse(e.statusCode(), e.reasonPhrase());
-                assertThat(answer.getCallId()).isEqualTo(e.partialRequest().getCallId());
-                assertThat(answer.encode()).isNotEmpty();
+                SipRequest partial = e.partialRequest();
+                assertThat(partial.isPartial()).isTrue();
+                SipResponse answer = partial.createResponse(e.statusCode(), e.reasonPhrase());
+                assertThat(answer.getCallId()).isEqualTo(partial.getCallId());
+                assertThat(answer.getVias()).isEqualTo(partial.getVias()).isNotEmpty();
+                String text = new String(answer.encode(), java.nio.charset.StandardCharsets.UTF_8);
+                assertThat(text).startsWith("SIP/2.0 " + e.statusCode() + " " + e.reasonPhrase() + "\r\n");
+                // RFC 3261 §8.2.6.2: one From, To, Call-ID and CSeq, as received
+                assertThat(text.split("\r\n(CSeq|cseq): ", -1)).hasSize(2);
+                assertThat(text).contains("\r\nFrom:").contains("\r\nTo:");
             }
             case REJECT_UNANSWERABLE -> {
                 assertThat(e.statusCode()).isEqualTo(c.status());
@@ -334,19 +343,35 @@ class Rfc4475TortureTest {
         }
     }
 
+    static Stream<Case> acceptedCases() {
+        return cases().stream().filter(c -> c.outcome() == Outcome.ACCEPT);
+    }
+
+    /**
+     * Untouched messages are written back byte for byte, except where the stack must differ: a message without
+     * Content-Length gains one before the empty line, and octets after the message (dblreq, RFC 3261 §18.3)
+     * are not part of it.
+     */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("cases")
+    @MethodSource("acceptedCases")
     void acceptedMessagesReencodeByteForByte(Case c) throws Exception {
-        if (c.outcome() != Outcome.ACCEPT) {
-            return;
-        }
         byte[] datagram = read(c.file());
         SipMessage m = parser.parse(datagram, 0, datagram.length);
-        byte[] out = m.encode();
-        if (m.hasHeader(HeaderName.CONTENT_LENGTH) && c.file() != "dblreq") {
-            assertThat(out).isEqualTo(datagram);
+        String in = new String(datagram, java.nio.charset.StandardCharsets.ISO_8859_1);
+        String out = new String(m.encode(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        int headEnd = in.indexOf("\r\n\r\n") + 2;
+        String expected;
+        if (!m.hasHeader(HeaderName.CONTENT_LENGTH)) {
+            expected = in.substring(0, headEnd) + "Content-Length: " + m.getContentLength() + "\r\n"
+                    + in.substring(headEnd);
+        } else {
+            expected = in.substring(0, headEnd + 2 + m.getContentLength());
         }
-        SipMessage again = parser.parse(out, 0, out.length);
+        assertThat(out).isEqualTo(expected);
+        if (c.file().equals("dblreq")) {
+            assertThat(out).hasSizeLessThan(in.length());
+        }
+        SipMessage again = parser.parse(m.encode(), 0, out.length());
         assertThat(again.getCallId()).isEqualTo(m.getCallId());
         assertThat(again.getBody()).isEqualTo(m.getBody());
     }

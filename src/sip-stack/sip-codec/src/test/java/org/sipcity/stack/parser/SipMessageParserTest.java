@@ -87,7 +87,22 @@ class SipMessageParserTest {
         assertThat(e.statusCode()).isEqualTo(400);
         assertThat(e.reasonPhrase()).isEqualTo("Bad Request - Invalid CSeq");
         assertThat(e.isRequest()).isTrue();
-        assertThat(e.partialRequest()).isNull();
+        // answerable: the 400 echoes the CSeq as received (RFC 4475 §3.1.2.4)
+        assertThat(e.canAnswer()).isTrue();
+        assertThat(e.partialRequest().isPartial()).isTrue();
+        assertThat(e.partialRequest().getCSeq()).isNull();
+        SipResponse answer = e.partialRequest().createResponse(400, e.reasonPhrase());
+        assertThat(answer.getCSeq()).isNull();
+        assertThat(new String(answer.encode(), java.nio.charset.StandardCharsets.UTF_8))
+                .contains("\r\nCSeq: 2147483648 REGISTER\r\n");
+    }
+
+    @Test
+    void invalidViaIsNotAnswerable() {
+        SipParseException e = failure(Messages.REGISTER.replace(";branch=z9hG4bKnashds7;rport", ";branch=;rport"));
+        assertThat(e.fault()).isEqualTo("Invalid Via");
+        assertThat(e.isRequest()).isTrue();
+        assertThat(e.canAnswer()).isFalse();
     }
 
     @Test

@@ -1,7 +1,6 @@
 package org.sipcity.stack.core;
 
 import java.util.concurrent.ThreadLocalRandom;
-import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipResponse;
 
 /** To tags for responses the stack answers itself (RFC 3261 §8.2.6.2, §19.3: at least 32 bits of randomness). */
@@ -10,10 +9,13 @@ final class ToTags {
     private ToTags() {
     }
 
+    /**
+     * Adds a To tag unless there is one. A To that does not parse (the reason a 400 may be sent) is copied as
+     * received, without a tag: it cannot be rewritten, and its sender could not read a tag in it anyway.
+     */
     static void ensure(SipResponse response) {
-        String to = response.getHeader(HeaderName.TO);
-        if (to != null && response.getToTag() == null) {
-            response.setHeader(HeaderName.TO, to + ";tag=" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        if (response.getTo() != null && response.getToTag() == null) {
+            response.setToTag(Long.toHexString(ThreadLocalRandom.current().nextLong()));
         }
     }
 }

@@ -115,13 +115,17 @@ class StatelessAnswersTest {
 
     @Test
     void fullTransactionTableIsAnswered503WithRetryAfter() throws Exception {
-        start(TransactionConfig.builder().maxLiveTransactions(0).build());
+        start(TransactionConfig.builder().maxLiveTransactions(1).build());
+        // The INVITE's transaction stays live (RFC 6026 Accepted state after its 200) and fills the table.
+        byte[] invite = new String(options("UDP", "1 INVITE", "SIP/2.0", ""), StandardCharsets.US_ASCII)
+                .replace("OPTIONS sip:", "INVITE sip:").getBytes(StandardCharsets.US_ASCII);
+        assertThat(WirePeer.udp(udp, invite, TIMEOUT).status()).isEqualTo(200);
 
         WirePeer.Reply reply = WirePeer.udp(udp, options("UDP", "1 OPTIONS", "SIP/2.0", ""), TIMEOUT);
 
         assertThat(reply.status()).isEqualTo(503);
         assertThat(reply.text()).containsPattern("(?m)^Retry-After: \\d+");
-        assertThat(user.requests).hasValue(0);
+        assertThat(user.requests).hasValue(1);
     }
 
     @Test

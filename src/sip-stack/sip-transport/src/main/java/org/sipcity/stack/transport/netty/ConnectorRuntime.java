@@ -1,5 +1,6 @@
 package org.sipcity.stack.transport.netty;
 
+import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.ClientAuth;
@@ -13,7 +14,6 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.framing.FramingError;
-import io.netty.buffer.ByteBuf;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.FlowTable;
 import org.sipcity.stack.transport.InboundHandler;

@@ -41,9 +41,16 @@ public final class StunKeepAlive {
                 && HEADER_LENGTH + attributesLength == length;
     }
 
-    /** True if the datagram could only be STUN (first two bits zero), so SIP must not see it. */
+    /**
+     * True if the datagram is STUN: first two bits zero and the magic cookie in bytes 4-7 (RFC 5389 §6). The first
+     * two bits alone do not tell: a SIP method is a token, and tokens may start with a digit or one of
+     * {@code ! % ' * + - .}, all below 0x40 (RFC 4475 §3.1.1.3 starts a request with "!interesting-Method").
+     */
     public static boolean looksLikeStun(ByteBuf datagram) {
-        return datagram.isReadable() && (datagram.getByte(datagram.readerIndex()) & 0xC0) == 0;
+        int start = datagram.readerIndex();
+        return datagram.readableBytes() >= HEADER_LENGTH
+                && (datagram.getByte(start) & 0xC0) == 0
+                && datagram.getInt(start + 4) == MAGIC_COOKIE;
     }
 
     /** The Binding success response to {@code request}, telling the sender the address it was seen from. */

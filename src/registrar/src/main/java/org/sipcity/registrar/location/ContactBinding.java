@@ -1,0 +1,65 @@
+package org.sipcity.registrar.location;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * One binding of an address-of-record to a contact (RFC 3261 §10), immutable: the location service hands the same
+ * instances to every reader without copying.
+ *
+ * @param aor        canonical address-of-record, {@code sip:user@domain}
+ * @param contactUri the contact URI as registered
+ * @param expiresAt  when the binding lapses
+ * @param qMillis    the q-value in thousandths (RFC 3261 qvalue has at most three decimals), or -1 when none was given
+ * @param callId     Call-ID of the REGISTER that last wrote the binding (§10.3 step 7)
+ * @param cseq       its CSeq number
+ * @param path       Path header values of that REGISTER (RFC 3327 §5.3), empty when none
+ * @param instanceId {@code +sip.instance} (RFC 5626), or {@code null}
+ * @param regId      {@code reg-id} (RFC 5626), or {@code null}; set only when the binding is an outbound flow
+ * @param flowToken  the flow the REGISTER came over ({@code FlowAddress.token()}), set only for outbound flows
+ * @param source     the transport source of the REGISTER (same token form), for every binding, or {@code null}
+ * @param userAgent  User-Agent of the REGISTER, or {@code null}
+ */
+public record ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
+        List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent) {
+
+    public ContactBinding {
+        Objects.requireNonNull(aor, "aor");
+        Objects.requireNonNull(contactUri, "contactUri");
+        Objects.requireNonNull(expiresAt, "expiresAt");
+        Objects.requireNonNull(callId, "callId");
+        path = List.copyOf(path);
+    }
+
+    /**
+     * The identity of the binding within its AOR. RFC 5626 §6: with {@code +sip.instance} and {@code reg-id} the
+     * pair names the flow and a newer registration of the pair replaces the older whatever its Contact URI;
+     * otherwise the Contact URI names the binding (RFC 3261 §10.3 step 7).
+     */
+    public String key() {
+        return keyOf(contactUri, instanceId, regId);
+    }
+
+    public static String keyOf(String contactUri, String instanceId, Integer regId) {
+        if (instanceId != null && regId != null) {
+            return "flow:" + instanceId + ';' + regId;
+        }
+        return "uri:" + ContactUris.canonical(contactUri);
+    }
+
+    /** Whether this binding is an RFC 5626 outbound flow (requests must use the flow it registered over). */
+    public boolean isOutboundFlow() {
+        return regId != null && instanceId != null;
+    }
+
+    public boolean isExpiredAt(Instant now) {
+        return !expiresAt.isAfter(now);
+    }
+
+    /** Seconds left at {@code now}, never negative (the "expires" parameter of the 200 OK, §10.3 step 8). */
+    public long remainingSeconds(Instant now) {
+        long millis = expiresAt.toEpochMilli() - now.toEpochMilli();
+        return millis <= 0 ? 0 : (millis + 999) / 1000;
+    }
+}

@@ -1,0 +1,303 @@
+package org.sipcity.registrar.location.jpa;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
+
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceException;
+
+import org.jboss.logging.Logger;
+import org.sipcity.registrar.location.BindingChange;
+import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.LocationException;
+import org.sipcity.registrar.location.LocationService;
+
+/**
+ * The location service on JPA with an in-memory table in front (Kamailio usrloc with a database).
+ * <p>
+ * <b>Reads</b> come from memory: an AOR's bindings are loaded from the database the first time it is looked up and
+ * from then on the in-memory list is authoritative, since every write of this node goes through here (one node owns
+ * its location table, as in the paper). Lists are immutable and replaced whole, so readers never lock.
+ * <p>
+ * <b>Writes</b> in {@link WriteMode#WRITE_THROUGH}: the change is committed, then published in memory.
+ * In {@link WriteMode#WRITE_BACK}: published in memory, and the AOR marked dirty; every flush interval the flusher
+ * writes the current in-memory bindings of all dirty AORs in one transaction (delete the AOR's rows, insert its
+ * bindings; batched JDBC). Several refreshes of one AOR within an interval cost one write. {@link #close()} flushes
+ * everything; a crash loses the dirty AORs of at most one interval.
+ */
+public final class JpaLocationService implements LocationService, AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(JpaLocationService.class);
+    /** AORs per IN-list of the write-back delete; well under every database's bind-parameter limit. */
+    private static final int IN_LIST_SIZE = 500;
+
+    private final EntityManagerFactory factory;
+    private final WriteMode mode;
+    private final ConcurrentHashMap<String, List<ContactBinding>> table = new ConcurrentHashMap<>();
+    private final ConcurrentLinkedQueue<String> dirty = new ConcurrentLinkedQueue<>();
+    private final Set<String> dirtySet = ConcurrentHashMap.newKeySet();
+    private final ReentrantLock flushLock = new ReentrantLock();
+    private final ScheduledExecutorService flusher;
+    private final int maxDirty;
+
+    /** A write-through service. */
+    public static JpaLocationService writeThrough(EntityManagerFactory factory) {
+        return new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0);
+    }
+
+    /**
+     * A write-back service.
+     *
+     * @param interval how often dirty AORs are written (the crash window)
+     * @param maxDirty beyond this many dirty AORs the writer flushes at once on its own thread (back-pressure)
+     */
+    public static JpaLocationService writeBack(EntityManagerFactory factory, Duration interval, int maxDirty) {
+        return new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty);
+    }
+
+    private JpaLocationService(EntityManagerFactory factory, WriteMode mode, Duration interval, int maxDirty) {
+        this.factory = factory;
+        this.mode = mode;
+        this.maxDirty = maxDirty;
+        if (mode == WriteMode.WRITE_BACK) {
+            if (interval.isZero() || interval.isNegative() || maxDirty < 1) {
+                throw new IllegalArgumentException("write-back needs a positive interval and dirty limit");
+            }
+            AtomicInteger threads = new AtomicInteger();
+            flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread t = new Thread(r, "sipcity-location-flusher-" + threads.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+            long millis = interval.toMillis();
+            flusher.scheduleWithFixedDelay(this::flushQuietly, millis, millis, TimeUnit.MILLISECONDS);
+        } else {
+            flusher = null;
+        }
+    }
+
+    public WriteMode mode() {
+        return mode;
+    }
+
+    @Override
+    public List<ContactBinding> lookup(String aor, Instant now) {
+        List<ContactBinding> bindings = table.get(aor);
+        if (bindings == null) {
+            bindings = table.computeIfAbsent(aor, this::load);
+        }
+        for (ContactBinding binding : bindings) {
+            if (binding.isExpiredAt(now)) {
+                return bindings.stream().filter(b -> !b.isExpiredAt(now)).toList();
+            }
+        }
+        return bindings;
+    }
+
+    @Override
+    public void apply(BindingChange change) {
+        if (change.isEmpty()) {
+            return;
+        }
+        if (mode == WriteMode.WRITE_THROUGH) {
+            try {
+                Transactions.inTransaction(factory, em -> {
+                    write(em, change);
+                    return null;
+                });
+            } catch (PersistenceException e) {
+                throw new LocationException("bindings of " + change.aor() + " not stored", e);
+            }
+            table.compute(change.aor(), (aor, old) -> change.applyTo(old == null ? load(aor) : old));
+            return;
+        }
+        table.compute(change.aor(), (aor, old) -> change.applyTo(old == null ? load(aor) : old));
+        if (dirtySet.add(change.aor())) {
+            dirty.add(change.aor());
+        }
+        if (dirtySet.size() > maxDirty) {
+            // Back-pressure: this writer pays for a flush. The change is already visible, so a failed flush is
+            // logged and retried, not reported to this REGISTER.
+            flushQuietly();
+        }
+    }
+
+    @Override
+    public void removeAll(String aor) {
+        apply(new BindingChange(aor, List.of(), List.of(), true));
+    }
+
+    @Override
+    public int reapExpired(Instant now, int batchSize) {
+        long cutoff = now.toEpochMilli();
+        // Memory first: expired bindings leave the table (and AORs left empty leave it too when nothing of theirs
+        // waits to be written; an absent AOR is simply reloaded from the database on its next lookup).
+        flushLock.lock();
+        try {
+            for (Map.Entry<String, List<ContactBinding>> entry : table.entrySet()) {
+                table.computeIfPresent(entry.getKey(), (aor, list) -> {
+                    List<ContactBinding> live = list.stream().filter(b -> !b.isExpiredAt(now)).toList();
+                    if (live.isEmpty() && !dirtySet.contains(aor)) {
+                        return null;
+                    }
+                    return live.size() == list.size() ? list : live;
+                });
+            }
+        } finally {
+            flushLock.unlock();
+        }
+        try {
+            return Transactions.inTransaction(factory, em -> {
+                List<Long> ids = em.createQuery("select b.id from Binding b where b.expiresAt <= :cutoff", Long.class)
+                        .setParameter("cutoff", cutoff).setMaxResults(batchSize).getResultList();
+                if (ids.isEmpty()) {
+                    return 0;
+                }
+                return em.createQuery("delete from Binding b where b.id in :ids").setParameter("ids", ids)
+                        .executeUpdate();
+            });
+        } catch (PersistenceException e) {
+            throw new LocationException("expired bindings not reaped", e);
+        }
+    }
+
+    @Override
+    public long count() {
+        return Transactions.read(factory, em -> em.createQuery("select count(b) from Binding b", Long.class)
+                .getSingleResult());
+    }
+
+    /** Write-back: writes every dirty AOR now. Does nothing in write-through mode. */
+    public void flush() {
+        if (mode != WriteMode.WRITE_BACK) {
+            return;
+        }
+        flushLock.lock();
+        try {
+            List<String> batch = new ArrayList<>();
+            String aor;
+            while ((aor = dirty.poll()) != null) {
+                dirtySet.remove(aor);
+                batch.add(aor);
+            }
+            if (batch.isEmpty()) {
+                return;
+            }
+            try {
+                writeSnapshots(batch);
+            } catch (RuntimeException e) {
+                // Keep them dirty: the next interval tries again; meanwhile memory stays authoritative.
+                for (String failed : batch) {
+                    if (dirtySet.add(failed)) {
+                        dirty.add(failed);
+                    }
+                }
+                throw new LocationException(batch.size() + " dirty AORs not written, will retry", e);
+            }
+        } finally {
+            flushLock.unlock();
+        }
+    }
+
+    /** The number of AORs changed in memory and not yet written (write-back), for metrics and tests. */
+    public int dirtyCount() {
+        return dirtySet.size();
+    }
+
+    /** Stops the flusher and writes what is pending: a graceful shutdown loses nothing. */
+    @Override
+    public void close() {
+        if (flusher == null) {
+            return;
+        }
+        flusher.shutdown();
+        try {
+            if (!flusher.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("location flusher did not stop within 30 s; flushing from the closing thread");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        flush();
+    }
+
+    private void flushQuietly() {
+        try {
+            flush();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "write-back of bindings failed (%d AORs pending, retried next interval)", dirtyCount());
+        }
+    }
+
+    private void writeSnapshots(List<String> aors) {
+        Transactions.inTransaction(factory, em -> {
+            for (int from = 0; from < aors.size(); from += IN_LIST_SIZE) {
+                List<String> chunk = aors.subList(from, Math.min(aors.size(), from + IN_LIST_SIZE));
+                em.createQuery("delete from Binding b where b.aor in :aors").setParameter("aors", chunk)
+                        .executeUpdate();
+                for (String aor : chunk) {
+                    for (ContactBinding binding : table.getOrDefault(aor, List.of())) {
+                        em.persist(toEntity(binding));
+                    }
+                }
+                em.flush();
+                em.clear();
+            }
+            return null;
+        });
+    }
+
+    private static void write(EntityManager em, BindingChange change) {
+        if (change.removeAll()) {
+            em.createQuery("delete from Binding b where b.aor = :aor").setParameter("aor", change.aor())
+                    .executeUpdate();
+        }
+        Set<String> keys = new HashSet<>();
+        change.removedKeys().forEach(key -> keys.add(BindingKeys.stored(key)));
+        change.saved().forEach(binding -> keys.add(BindingKeys.stored(binding.key())));
+        if (!keys.isEmpty() && !change.removeAll()) {
+            em.createQuery("delete from Binding b where b.aor = :aor and b.bindingKey in :keys")
+                    .setParameter("aor", change.aor()).setParameter("keys", keys).executeUpdate();
+        }
+        for (ContactBinding binding : change.saved()) {
+            em.persist(toEntity(binding));
+        }
+    }
+
+    private List<ContactBinding> load(String aor) {
+        try {
+            return Transactions.read(factory, em -> em
+                    .createQuery("select b from Binding b where b.aor = :aor", Binding.class)
+                    .setParameter("aor", aor).getResultList().stream().map(JpaLocationService::fromEntity).toList());
+        } catch (PersistenceException e) {
+            throw new LocationException("bindings of " + aor + " not loaded", e);
+        }
+    }
+
+    private static Binding toEntity(ContactBinding b) {
+        return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAt().toEpochMilli(),
+                b.qMillis(), b.callId(), b.cseq(), b.path().isEmpty() ? null : String.join("\n", b.path()),
+                b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent());
+    }
+
+    private static ContactBinding fromEntity(Binding e) {
+        List<String> path = e.getPath() == null ? List.of() : Arrays.asList(e.getPath().split("\n"));
+        return new ContactBinding(e.getAor(), e.getContactUri(), Instant.ofEpochMilli(e.getExpiresAt()), e.getQ(),
+                e.getCallId(), e.getCseq(), path, e.getInstanceId(), e.getRegId(), e.getFlow(), e.getSource(),
+                e.getUserAgent());
+    }
+}

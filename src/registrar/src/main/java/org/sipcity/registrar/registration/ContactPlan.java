@@ -1,0 +1,190 @@
+package org.sipcity.registrar.registration;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.sipcity.registrar.location.BindingChange;
+import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.registration.RegistrarOutcome.Header;
+
+/**
+ * The contacts of one REGISTER checked and resolved (§10.3 step 6): expiry per contact, q-values, the wildcard form,
+ * and whether RFC 5626 outbound applies. Holds no state beyond one request.
+ */
+final class ContactPlan {
+
+    /** One contact to add, refresh or remove. */
+    record Entry(ContactSpec spec, long expires, int qMillis, Integer regId, String key) {
+    }
+
+    private final boolean wildcard;
+    private final boolean outboundApplied;
+    private final List<Entry> entries;
+
+    private ContactPlan(boolean wildcard, boolean outboundApplied, List<Entry> entries) {
+        this.wildcard = wildcard;
+        this.outboundApplied = outboundApplied;
+        this.entries = entries;
+    }
+
+    boolean outboundApplied() {
+        return outboundApplied;
+    }
+
+    static ContactPlan of(RegisterRequest request, RegistrarPolicy policy) throws RegisterRejection {
+        List<ContactSpec> contacts = request.contacts();
+        long headerExpires = -1;
+        if (request.expiresHeader() != null) {
+            headerExpires = Registrar.parseDeltaSeconds(request.expiresHeader().trim());
+            if (headerExpires < 0) {
+                throw reject(400, "Bad Request (malformed Expires header)");
+            }
+        }
+        if (contacts.stream().anyMatch(ContactSpec::isWildcard)) {
+            // §10.3 step 6: "*" must be the only Contact and come with Expires: 0, otherwise 400.
+            if (contacts.size() != 1) {
+                throw reject(400, "Bad Request (Contact * must be the only Contact)");
+            }
+            if (headerExpires != 0) {
+                throw reject(400, "Bad Request (Contact * requires Expires: 0)");
+            }
+            return new ContactPlan(true, false, List.of());
+        }
+        boolean outboundPossible = outboundPossible(request);
+        List<Entry> entries = new ArrayList<>(contacts.size());
+        long tooBrief = -1;
+        boolean outbound = false;
+        for (ContactSpec contact : contacts) {
+            long expires = expiresOf(contact, headerExpires, policy);
+            if (expires > 0 && expires < policy.minExpires()) {
+                tooBrief = expires;
+            }
+            expires = Math.min(expires, policy.maxExpires());
+            int q = -1;
+            if (contact.q() != null) {
+                q = QValues.parse(contact.q().trim());
+                if (q < 0) {
+                    throw reject(400, "Bad Request (q-value must be between 0 and 1 with at most three decimals)");
+                }
+            }
+            Integer regId = null;
+            if (contact.regId() != null && contact.instanceId() != null) {
+                // RFC 5626 §6: a reg-id without +sip.instance is ignored; with it, reg-id is 1*DIGIT, 1 to 2^31-1.
+                long parsed = Registrar.parseDeltaSeconds(contact.regId().trim());
+                if (parsed < 1 || parsed > Integer.MAX_VALUE) {
+                    throw reject(400, "Bad Request (reg-id must be an integer from 1 to 2147483647)");
+                }
+                if (outboundPossible) {
+                    regId = (int) parsed;
+                    outbound = true;
+                } else if (request.supported().contains("outbound")) {
+                    // RFC 5626 §6: not the first hop and no "ob" Path: the UA asked for outbound we cannot give.
+                    throw reject(439, "First Hop Lacks Outbound Support");
+                }
+            }
+            entries.add(new Entry(contact, expires, q, regId,
+                    ContactBinding.keyOf(contact.uri(), contact.instanceId(), regId)));
+        }
+        if (tooBrief >= 0) {
+            // §10.3 step 6 / §21.4.17: 423 with the shortest interval we accept.
+            throw new RegisterRejection(RegistrarOutcome.error(423, "Interval Too Brief",
+                    new Header("Min-Expires", Integer.toString(policy.minExpires()))));
+        }
+        return new ContactPlan(false, outbound, entries);
+    }
+
+    /**
+     * RFC 5626 §6: outbound processing applies when we are the first hop (one Via) or the first Path URI carries
+     * the "ob" parameter.
+     */
+    private static boolean outboundPossible(RegisterRequest request) {
+        if (request.viaCount() == 1) {
+            return true;
+        }
+        if (request.path().isEmpty()) {
+            return false;
+        }
+        String first = request.path().get(0);
+        int end = first.indexOf('>');
+        String uri = end < 0 ? first : first.substring(0, end);
+        for (String param : uri.split(";")) {
+            if (param.trim().equalsIgnoreCase("ob")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** §10.2.1.1 and §10.3 step 6: the contact's expires parameter, else the Expires header, else our default. */
+    private static long expiresOf(ContactSpec contact, long headerExpires, RegistrarPolicy policy)
+            throws RegisterRejection {
+        if (contact.expires() != null) {
+            long value = Registrar.parseDeltaSeconds(contact.expires().trim());
+            if (value < 0) {
+                throw reject(400, "Bad Request (malformed expires parameter in Contact)");
+            }
+            return value;
+        }
+        return headerExpires >= 0 ? headerExpires : policy.defaultExpires();
+    }
+
+    /**
+     * §10.3 steps 6 and 7: for a binding written before with the same Call-ID, the request must carry a higher
+     * CSeq, else "the update MUST be aborted and the request fails". The RFC names no code for this failure; it is
+     * a failure of the binding update, for which the same step prescribes 500 ("If any one of them fails ... the
+     * request MUST fail with a 500 (Server Error) response"), and 500 is what Kamailio and most registrars send.
+     * A different Call-ID always replaces (a rebooted UA).
+     *
+     * @return the failure outcome, or {@code null} when every update may proceed
+     */
+    RegistrarOutcome checkOrdering(List<ContactBinding> current, RegisterRequest request) {
+        Map<String, ContactBinding> byKey = new HashMap<>();
+        for (ContactBinding binding : current) {
+            byKey.put(binding.key(), binding);
+        }
+        List<ContactBinding> affected = new ArrayList<>();
+        if (wildcard) {
+            affected.addAll(current);
+        } else {
+            for (Entry entry : entries) {
+                ContactBinding existing = byKey.get(entry.key());
+                if (existing != null) {
+                    affected.add(existing);
+                }
+            }
+        }
+        for (ContactBinding existing : affected) {
+            if (existing.callId().equals(request.callId()) && request.cseq() <= existing.cseq()) {
+                return RegistrarOutcome.error(500, "Server Internal Error (out-of-order CSeq for an existing binding)");
+            }
+        }
+        return null;
+    }
+
+    BindingChange toChange(RegisterRequest request, Instant now, List<ContactBinding> current) {
+        if (wildcard) {
+            return new BindingChange(request.aor(), List.of(), List.of(), !current.isEmpty());
+        }
+        List<ContactBinding> saved = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        String source = request.flow() == null ? null : request.flow().token();
+        for (Entry entry : entries) {
+            if (entry.expires() == 0) {
+                removed.add(entry.key());
+                continue;
+            }
+            ContactSpec spec = entry.spec();
+            saved.add(new ContactBinding(request.aor(), spec.uri(), now.plusSeconds(entry.expires()), entry.qMillis(),
+                    request.callId(), request.cseq(), request.path(), spec.instanceId(), entry.regId(),
+                    entry.regId() == null ? null : source, source, request.userAgent()));
+        }
+        return new BindingChange(request.aor(), saved, removed, false);
+    }
+
+    private static RegisterRejection reject(int status, String reason) {
+        return new RegisterRejection(RegistrarOutcome.error(status, reason));
+    }
+}

@@ -1,0 +1,76 @@
+package org.sipcity.registrar.servlet;
+
+import java.time.Clock;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+import jakarta.persistence.EntityManagerFactory;
+import jakarta.persistence.PersistenceUnit;
+
+import org.sipcity.registrar.auth.DigestAuthenticator;
+import org.sipcity.registrar.auth.NonceCountTracker;
+import org.sipcity.registrar.auth.NonceService;
+import org.sipcity.registrar.location.jpa.JpaLocationService;
+import org.sipcity.registrar.location.jpa.WriteMode;
+import org.sipcity.registrar.registration.Registrar;
+import org.sipcity.registrar.registration.RegistrationService;
+import org.sipcity.registrar.subscriber.SubscriberStore;
+
+/**
+ * CDI wiring: the plain classes of the application built once, from {@link RegistrarSettings}, on the server's
+ * persistence unit {@code sipcity}. The location service is closed (write-back flushed) when the application stops.
+ * Produced beans are {@code @Singleton}: the classes are final and need no client proxy.
+ */
+@ApplicationScoped
+public class RegistrarBeans {
+
+    @PersistenceUnit(unitName = "sipcity")
+    EntityManagerFactory factory;
+
+    @Produces
+    @Singleton
+    RegistrarSettings settings() {
+        return RegistrarSettings.from(System.getProperties());
+    }
+
+    @Produces
+    @Singleton
+    JpaLocationService locationService(RegistrarSettings settings) {
+        return settings.writeMode() == WriteMode.WRITE_THROUGH ? JpaLocationService.writeThrough(factory)
+                : JpaLocationService.writeBack(factory, settings.flushInterval(), settings.maxDirty());
+    }
+
+    void closeLocationService(@Disposes JpaLocationService locations) {
+        locations.close();
+    }
+
+    @Produces
+    @Singleton
+    BindingReaper reaper(JpaLocationService locations, RegistrarSettings settings) {
+        return new BindingReaper(locations, Clock.systemUTC(), settings.reapInterval(), settings.reapBatch());
+    }
+
+    void stopReaper(@Disposes BindingReaper reaper) {
+        reaper.close();
+    }
+
+    @Produces
+    @Singleton
+    SubscriberStore subscriberStore() {
+        return new SubscriberStore(factory);
+    }
+
+    @Produces
+    @Singleton
+    RegistrationService registrationService(RegistrarSettings settings, JpaLocationService locations,
+            SubscriberStore subscribers, BindingReaper reaper) {
+        DigestAuthenticator authenticator = settings.authenticate()
+                ? new DigestAuthenticator(subscribers, new NonceService(settings.nonceSecret(), settings.nonceLifetime()),
+                        new NonceCountTracker(settings.nonceTrackerSize()))
+                : null;
+        // The reaper parameter only makes it start with the service.
+        return new RegistrationService(new Registrar(settings.policy(), locations), authenticator, Clock.systemUTC());
+    }
+}

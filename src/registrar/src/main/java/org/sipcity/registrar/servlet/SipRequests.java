@@ -1,0 +1,100 @@
+package org.sipcity.registrar.servlet;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.ListIterator;
+import java.util.Locale;
+
+import javax.servlet.sip.Address;
+import javax.servlet.sip.ServletParseException;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipURI;
+import javax.servlet.sip.URI;
+
+import org.sipcity.registrar.registration.AddressOfRecord;
+import org.sipcity.registrar.registration.ContactSpec;
+import org.sipcity.registrar.registration.FlowAddress;
+import org.sipcity.registrar.registration.RegisterRequest;
+
+/** Lifts what the registrar needs out of a SipServletRequest; the only place that knows both worlds. */
+final class SipRequests {
+
+    private SipRequests() {
+    }
+
+    /** Thrown when the REGISTER cannot be read; the message is the 400 reason phrase. */
+    static final class UnreadableRequest extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        UnreadableRequest(String reason) {
+            super(reason, null, false, false);
+        }
+    }
+
+    static RegisterRequest register(SipServletRequest request) throws UnreadableRequest {
+        URI requestUri = request.getRequestURI();
+        if (!(requestUri instanceof SipURI sipRequestUri)) {
+            throw new UnreadableRequest("Bad Request (Request-URI must be a SIP URI)");
+        }
+        URI to = request.getTo().getURI();
+        if (!(to instanceof SipURI sipTo) || sipTo.getUser() == null || sipTo.getUser().isEmpty()) {
+            throw new UnreadableRequest("Bad Request (To must be a SIP URI with a user part)");
+        }
+        List<ContactSpec> contacts = new ArrayList<>();
+        try {
+            ListIterator<Address> it = request.getAddressHeaders("Contact");
+            while (it.hasNext()) {
+                Address contact = it.next();
+                if (contact.isWildcard()) {
+                    contacts.add(ContactSpec.wildcard());
+                } else {
+                    contacts.add(new ContactSpec(contact.getURI().toString(), contact.getParameter("expires"),
+                            contact.getParameter("q"), unquote(contact.getParameter("+sip.instance")),
+                            contact.getParameter("reg-id")));
+                }
+            }
+        } catch (ServletParseException e) {
+            throw new UnreadableRequest("Bad Request (malformed Contact)");
+        }
+        String cseq = request.getHeader("CSeq");
+        long sequence;
+        try {
+            sequence = Long.parseLong(cseq.strip().split("\\s+")[0]);
+        } catch (RuntimeException e) {
+            throw new UnreadableRequest("Bad Request (malformed CSeq)");
+        }
+        String transport = request.getInitialTransport() != null ? request.getInitialTransport() : request.getTransport();
+        FlowAddress flow = request.getInitialRemoteAddr() == null || transport == null ? null
+                : new FlowAddress(transport.toLowerCase(Locale.ROOT),
+                        request.getInitialRemoteAddr(), request.getInitialRemotePort(), request.getLocalAddr(),
+                        request.getLocalPort());
+        return new RegisterRequest(AddressOfRecord.of(sipTo.getUser(), sipTo.getHost()), sipRequestUri.getHost(),
+                contacts, request.getHeader("Expires"), request.getCallId(), sequence, optionTags(request, "Require"),
+                optionTags(request, "Supported"), values(request, "Path"), values(request, "Via").size(), flow,
+                request.getHeader("User-Agent"));
+    }
+
+    static List<String> values(SipServletRequest request, String name) {
+        List<String> values = new ArrayList<>();
+        ListIterator<String> it = request.getHeaders(name);
+        while (it.hasNext()) {
+            values.addAll(HeaderLists.split(it.next()));
+        }
+        return values;
+    }
+
+    private static List<String> optionTags(SipServletRequest request, String name) {
+        List<String> tags = new ArrayList<>();
+        for (String value : values(request, name)) {
+            tags.add(value.strip().toLowerCase(Locale.ROOT));
+        }
+        return tags;
+    }
+
+    private static String unquote(String value) {
+        if (value != null && value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")) {
+            return value.substring(1, value.length() - 1);
+        }
+        return value;
+    }
+}

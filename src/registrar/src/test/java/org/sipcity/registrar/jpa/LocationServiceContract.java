@@ -1,0 +1,206 @@
+package org.sipcity.registrar.jpa;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.sipcity.registrar.location.BindingChange;
+import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.jpa.JpaLocationService;
+import org.sipcity.registrar.location.jpa.Transactions;
+import org.sipcity.registrar.registration.ContactSpec;
+import org.sipcity.registrar.registration.RegisterRequest;
+import org.sipcity.registrar.registration.Registrar;
+import org.sipcity.registrar.registration.RegistrarPolicy;
+
+/** The JPA location service against one real database. */
+public abstract class LocationServiceContract extends DatabaseTestBase {
+
+    private static final Instant NOW = Instant.parse("2026-11-25T12:00:00Z");
+    private static final String AOR = "sip:alice@example.org";
+
+    static ContactBinding binding(String aor, String contact, Instant expiresAt) {
+        return new ContactBinding(aor, contact, expiresAt, -1, "call-1", 1, List.of(), null, null, null, null, null);
+    }
+
+    private static BindingChange save(ContactBinding... bindings) {
+        return new BindingChange(bindings[0].aor(), List.of(bindings), List.of(), false);
+    }
+
+    private List<ContactBinding> fromDatabase(String aor) {
+        // a fresh service has an empty table: what it sees comes from the database
+        return JpaLocationService.writeThrough(factory).lookup(aor, NOW);
+    }
+
+    @Test
+    void write_through_commits_before_returning_and_every_field_round_trips() {
+        ContactBinding full = new ContactBinding(AOR, "sip:alice@192.0.2.10:5060;transport=tcp", NOW.plusSeconds(3600),
+                500, "call-9@host", 42, List.of("<sip:edge1.example.org;lr;ob>", "<sip:edge2.example.org;lr>"),
+                "<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>", 1, "tcp:192.0.2.10:40000>198.51.100.1:5060",
+                "tcp:192.0.2.10:40000>198.51.100.1:5060", "baresip v3");
+        JpaLocationService.writeThrough(factory).apply(save(full));
+        assertThat(fromDatabase(AOR)).containsExactly(full);
+    }
+
+    @Test
+    void a_binding_is_replaced_by_key_and_removed_by_key() {
+        JpaLocationService service = JpaLocationService.writeThrough(factory);
+        ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        ContactBinding other = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        service.apply(save(first, other));
+        ContactBinding refreshed = new ContactBinding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(1200), -1, "call-1",
+                2, List.of(), null, null, null, null, null);
+        service.apply(save(refreshed));
+        assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(refreshed, other);
+        service.apply(new BindingChange(AOR, List.of(), List.of(other.key()), false));
+        assertThat(fromDatabase(AOR)).containsExactly(refreshed);
+        assertThat(service.lookup(AOR, NOW)).containsExactly(refreshed);
+    }
+
+    @Test
+    void remove_all_empties_one_aor_only() {
+        JpaLocationService service = JpaLocationService.writeThrough(factory);
+        service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600)),
+                binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600))));
+        service.apply(save(binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(600))));
+        service.removeAll(AOR);
+        assertThat(fromDatabase(AOR)).isEmpty();
+        assertThat(service.lookup(AOR, NOW)).isEmpty();
+        assertThat(service.count()).isEqualTo(1);
+    }
+
+    @Test
+    void lookups_are_answered_from_memory_once_loaded() {
+        JpaLocationService service = JpaLocationService.writeThrough(factory);
+        service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600))));
+        assertThat(service.lookup(AOR, NOW)).hasSize(1);
+        // rows vanish behind the service's back: the hot path does not notice, because it does not ask the database
+        Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
+        assertThat(service.lookup(AOR, NOW)).hasSize(1);
+        assertThat(fromDatabase(AOR)).isEmpty();
+    }
+
+    @Test
+    void an_aor_unknown_to_memory_is_loaded_from_the_database_once() {
+        JpaLocationService.writeThrough(factory).apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600))));
+        JpaLocationService restarted = JpaLocationService.writeThrough(factory);
+        assertThat(restarted.lookup(AOR, NOW)).hasSize(1);
+        assertThat(restarted.lookup(AOR, NOW.plusSeconds(601))).isEmpty();
+    }
+
+    @Test
+    void write_back_shows_changes_at_once_and_stores_them_at_the_flush() {
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600))));
+            assertThat(service.lookup(AOR, NOW)).hasSize(1);
+            assertThat(service.dirtyCount()).isEqualTo(1);
+            assertThat(fromDatabase(AOR)).isEmpty();
+            service.flush();
+            assertThat(service.dirtyCount()).isZero();
+            assertThat(fromDatabase(AOR)).hasSize(1);
+        }
+    }
+
+    @Test
+    void write_back_coalesces_refreshes_of_one_aor_into_one_write_of_the_latest_state() {
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            for (int cseq = 1; cseq <= 20; cseq++) {
+                service.apply(save(new ContactBinding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600 + cseq), -1,
+                        "call-1", cseq, List.of(), null, null, null, null, null)));
+            }
+            service.apply(new BindingChange("sip:bob@example.org", List.of(), List.of(), true));
+            assertThat(service.dirtyCount()).isEqualTo(2);
+            service.flush();
+            assertThat(fromDatabase(AOR)).singleElement().extracting(ContactBinding::cseq).isEqualTo(20L);
+        }
+    }
+
+    @Test
+    void closing_a_write_back_service_flushes_what_is_pending() {
+        JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000);
+        service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600))));
+        service.apply(save(binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(600))));
+        service.close();
+        assertThat(fromDatabase(AOR)).hasSize(1);
+        assertThat(fromDatabase("sip:bob@example.org")).hasSize(1);
+    }
+
+    @Test
+    void write_back_flushes_on_the_writers_thread_beyond_the_dirty_limit() {
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 3)) {
+            for (int i = 0; i < 4; i++) {
+                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
+            }
+            assertThat(service.dirtyCount()).isZero();
+            assertThat(service.count()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void expired_bindings_are_reaped_in_batches() {
+        JpaLocationService service = JpaLocationService.writeThrough(factory);
+        for (int i = 0; i < 25; i++) {
+            service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.minusSeconds(1))));
+        }
+        ContactBinding live = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        service.apply(save(live));
+        assertThat(service.count()).isEqualTo(26);
+        assertThat(service.reapExpired(NOW, 10)).isEqualTo(10);
+        assertThat(service.reapExpired(NOW, 10)).isEqualTo(10);
+        assertThat(service.reapExpired(NOW, 10)).isEqualTo(5);
+        assertThat(service.reapExpired(NOW, 10)).isZero();
+        assertThat(service.count()).isEqualTo(1);
+        assertThat(service.lookup(AOR, NOW)).containsExactly(live);
+    }
+
+    @Test
+    void concurrent_registers_through_the_registrar_end_with_every_latest_binding_stored() throws Exception {
+        int threads = 8;
+        int aors = 20;
+        int rounds = 25;
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofMillis(20), 10_000)) {
+            Registrar registrar = new Registrar(RegistrarPolicy.forDomains(Set.of("example.org")), service);
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            try {
+                List<Future<Integer>> results = new ArrayList<>();
+                for (int t = 0; t < threads; t++) {
+                    int thread = t;
+                    results.add(pool.submit(() -> {
+                        int ok = 0;
+                        for (int round = 1; round <= rounds; round++) {
+                            for (int a = 0; a < aors; a++) {
+                                RegisterRequest request = new RegisterRequest("sip:u" + a + "@example.org",
+                                        "example.org", List.of(ContactSpec.of("sip:u" + a + "@192.0.2." + thread)),
+                                        null, "call-" + thread + "-" + a, round, List.of(), List.of(), List.of(), 1,
+                                        null, null);
+                                if (registrar.register(request, NOW).status() == 200) {
+                                    ok++;
+                                }
+                            }
+                        }
+                        return ok;
+                    }));
+                }
+                for (Future<Integer> result : results) {
+                    assertThat(result.get(60, TimeUnit.SECONDS)).isEqualTo(rounds * aors);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+        }
+        // after close (flush), the database holds each thread's binding of each AOR at its last CSeq
+        for (int a = 0; a < aors; a++) {
+            assertThat(fromDatabase("sip:u" + a + "@example.org")).hasSize(threads)
+                    .allSatisfy(b -> assertThat(b.cseq()).isEqualTo(rounds));
+        }
+    }
+}

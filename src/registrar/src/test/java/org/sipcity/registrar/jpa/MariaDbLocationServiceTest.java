@@ -1,0 +1,9 @@
+package org.sipcity.registrar.jpa;
+
+class MariaDbLocationServiceTest extends LocationServiceContract {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabase.MARIADB;
+    }
+}

@@ -1,0 +1,9 @@
+package org.sipcity.registrar.jpa;
+
+class MariaDbSubscriberStoreTest extends SubscriberStoreContract {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabase.MARIADB;
+    }
+}

@@ -1,0 +1,9 @@
+package org.sipcity.registrar.jpa;
+
+class PostgreSqlLocationServiceTest extends LocationServiceContract {
+
+    @Override
+    protected TestDatabase database() {
+        return TestDatabase.POSTGRESQL;
+    }
+}

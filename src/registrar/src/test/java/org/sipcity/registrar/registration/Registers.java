@@ -1,0 +1,89 @@
+package org.sipcity.registrar.registration;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds REGISTER requests for tests: alice at example.org over TCP from 192.0.2.10, first hop, no extensions. */
+public final class Registers {
+
+    private String aor = "sip:alice@example.org";
+    private String domain = "example.org";
+    private final List<ContactSpec> contacts = new ArrayList<>();
+    private String expires;
+    private String callId = "call-1@192.0.2.10";
+    private long cseq = 1;
+    private List<String> require = List.of();
+    private List<String> supported = List.of();
+    private List<String> path = List.of();
+    private int vias = 1;
+    private FlowAddress flow = new FlowAddress("tcp", "192.0.2.10", 40000, "198.51.100.1", 5060);
+
+    public static Registers register() {
+        return new Registers();
+    }
+
+    public Registers aor(String value) {
+        aor = value;
+        return this;
+    }
+
+    public Registers domain(String value) {
+        domain = value;
+        return this;
+    }
+
+    public Registers contact(String uri) {
+        contacts.add(ContactSpec.of(uri));
+        return this;
+    }
+
+    public Registers contact(ContactSpec spec) {
+        contacts.add(spec);
+        return this;
+    }
+
+    public Registers expires(String value) {
+        expires = value;
+        return this;
+    }
+
+    public Registers callId(String value) {
+        callId = value;
+        return this;
+    }
+
+    public Registers cseq(long value) {
+        cseq = value;
+        return this;
+    }
+
+    public Registers require(String... tags) {
+        require = List.of(tags);
+        return this;
+    }
+
+    public Registers supported(String... tags) {
+        supported = List.of(tags);
+        return this;
+    }
+
+    public Registers path(String... values) {
+        path = List.of(values);
+        return this;
+    }
+
+    public Registers vias(int count) {
+        vias = count;
+        return this;
+    }
+
+    public Registers flow(FlowAddress value) {
+        flow = value;
+        return this;
+    }
+
+    public RegisterRequest build() {
+        return new RegisterRequest(aor, domain, contacts, expires, callId, cseq, require, supported, path, vias, flow,
+                "test-agent/1.0");
+    }
+}
