@@ -79,6 +79,22 @@ class SipApplicationIT {
     }
 
     @Test
+    void sipFactoryAndFriendsAreBoundInTheModulesNamingContext() throws IOException {
+        // jndi-view does not list a lone web module's java:module, so the binder services are read from MSC.
+        ModelNode dump = new ModelNode();
+        dump.get("operation").set("dump-services");
+        dump.get("address").add("core-service", "service-container");
+        String services = result(dump).asString();
+
+        for (String name : new String[] {"SipFactory", "SipSessionsUtil", "TimerService"}) {
+            String binder = "jboss.naming.context.java.module.options-app.options-app.env.sip.options-app." + name;
+            assertThat(services.lines().map(String::trim))
+                    .as("binder service of java:comp/env/sip/options-app/%s", name)
+                    .contains(binder);
+        }
+    }
+
+    @Test
     void deployingAndUndeployingAnotherApplicationLeavesTheConnectorsRunning() throws IOException {
         SipProbe.optionsOverTcp(sipAddress("sip-tcp"));
         long accepted = connectorMetric("tcp", "accepted-connections");

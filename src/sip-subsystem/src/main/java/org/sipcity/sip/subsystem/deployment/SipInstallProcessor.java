@@ -53,6 +53,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
         String application = info.applicationName();
 
         ServiceDependency<SipContainer> container = ServiceDependency.on(SipSubsystemResourceDefinitionRegistrar.CONTAINER);
+        ServiceName deployed = unit.getServiceName().append("sip", "application");
         ServiceInstaller.builder(() -> {
                     try {
                         container.get().deploy(info);
@@ -62,6 +63,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
                     SipLogger.ROOT_LOGGER.applicationDeployed(application, unit.getName());
                     return application;
                 })
+                .provides(deployed)
                 .requires(List.of(container, beanManager))
                 .onStop(name -> {
                     container.get().undeploy(name);
@@ -71,6 +73,8 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
                 .startWhen(StartWhen.INSTALLED)
                 .build()
                 .install(phaseContext);
+        SipJndiBindings.install(phaseContext.getServiceTarget(), defaultName, application, deployed,
+                () -> container.get().servletContext(application));
     }
 
     private static SipDeploymentInfo describe(DeploymentUnit unit, SipDeploymentMarker marker, ClassLoader loader, String defaultName,
