@@ -24,8 +24,8 @@ import org.sipcity.stack.transport.SipTransports;
 /**
  * Takes each whole message from the transports, on the event loop that read it: lets the overload valve judge it
  * by its first line (a shed request is answered with the valve's stateless 503 or dropped, and never reaches the
- * parser or a transaction; on a stream the frame is already cut, so the connection stays usable), parses it, stamps the top
- * Via (§18.2.1), and gives it to the transaction layer. What cannot enter a transaction is answered here,
+ * parser or a transaction; on a stream the frame is already cut, so the connection stays usable), parses it,
+ * stamps the top Via (§18.2.1), and gives it to the transaction layer. What cannot enter a transaction is answered here,
  * statelessly: 400/505/416/513 for requests that break the grammar (with a reason phrase naming the fault),
  * 503 when the transaction table is full; malformed responses are dropped (RFC 3261 §18.1.2, RFC 4475 §3.1.2).
  */
@@ -39,6 +39,7 @@ final class InboundDispatcher implements InboundHandler {
     private final StackCounters counters;
     private final OverloadValve valve;
     private final AtomicLong lastFramingWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final AtomicLong lastValveWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private volatile SipTransports transports;
 
     InboundDispatcher(SipMessageParser parser, TransactionLayer transactions, StackCounters counters,
@@ -59,8 +60,7 @@ final class InboundDispatcher implements InboundHandler {
 
     @Override
     public void onMessage(Flow flow, ByteBuf message) {
-        long classification = FirstLineClassifier.classify(message, message.readerIndex(), message.readableBytes());
-        Verdict verdict = valve.inspect(classification, message, flow);
+        Verdict verdict = judge(flow, message);
         if (verdict != Verdict.ADMIT) {
             shed(flow, message, verdict);
             return;
@@ -83,12 +83,29 @@ final class InboundDispatcher implements InboundHandler {
         }
     }
 
+    /** The valve's verdict; a valve that fails admits (the stack then works as one without overload control). */
+    private Verdict judge(Flow flow, ByteBuf message) {
+        try {
+            long classification = FirstLineClassifier.classify(message, message.readerIndex(), message.readableBytes());
+            return valve.inspect(classification, message, flow);
+        } catch (RuntimeException e) {
+            valveFailed(e);
+            return Verdict.ADMIT;
+        }
+    }
+
     private void shed(Flow flow, ByteBuf message, Verdict verdict) {
         try {
             counters.messageShed();
             if (verdict == Verdict.REJECT) {
                 ByteBuf answer = ByteBufAllocator.DEFAULT.ioBuffer(512);
-                if (valve.writeRejection(message, answer)) {
+                boolean written = false;
+                try {
+                    written = valve.writeRejection(message, answer);
+                } catch (RuntimeException e) {
+                    valveFailed(e);
+                }
+                if (written) {
                     counters.statelessResponseSent();
                     flow.send(answer);
                 } else {
@@ -97,6 +114,15 @@ final class InboundDispatcher implements InboundHandler {
             }
         } finally {
             message.release();
+        }
+    }
+
+    private void valveFailed(RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastValveWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastValveWarning.compareAndSet(last, now)) {
+            LOG.warnf(e, "Overload valve %s failed; messages are admitted while it fails (further failures within a "
+                    + "second are not logged)", valve.getClass().getName());
         }
     }
 

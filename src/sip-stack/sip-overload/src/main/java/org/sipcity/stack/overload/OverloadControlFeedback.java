@@ -60,12 +60,8 @@ public final class OverloadControlFeedback {
         return sequence;
     }
 
-    /** {@code ;oc=..;oc-algo="loss";oc-validity=..;oc-seq=..}, ready to append to a top Via. */
+    /** {@code ;oc=..;oc-algo="loss";oc-validity=..;oc-seq=..}, ready to append to a top Via; not to be modified. */
     byte[] viaParameterBytes() {
-        return viaParameters.clone();
-    }
-
-    byte[] viaParameterBytesShared() {
         return viaParameters;
     }
 

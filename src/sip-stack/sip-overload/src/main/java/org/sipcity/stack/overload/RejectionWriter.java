@@ -15,7 +15,7 @@ import java.util.concurrent.ThreadLocalRandom;
  * server's current {@link OverloadControlFeedback}. The Via is not stamped with {@code received}/{@code rport}
  * (§18.2.1, RFC 3581): the answer goes back on the flow the request came from, so no one routes it by them.
  *
- * <p>Allocation-free apart from the output buffer's growth.
+ * <p>The head is scanned as a byte array ({@link HeadBytes}); nothing else is allocated.
  */
 public final class RejectionWriter {
 
@@ -41,7 +41,9 @@ public final class RejectionWriter {
         int mark = out.writerIndex();
         out.writeBytes(STATUS_LINE);
         int seen = 0; // bit per header kind
-        HeaderCursor cursor = new HeaderCursor(request);
+        HeadBytes head = HeadBytes.of(request);
+        byte[] bytes = head.bytes;
+        HeaderCursor cursor = new HeaderCursor(head);
         while (cursor.next()) {
             int header = cursor.header();
             if (header < HeaderCursor.VIA || header > HeaderCursor.CSEQ) {
@@ -52,11 +54,11 @@ public final class RejectionWriter {
                 continue; // a repeated single-valued field: the first one answers
             }
             if (header == HeaderCursor.VIA && (seen & bit) == 0 && feedback != null) {
-                writeTopVia(request, cursor, out, feedback);
+                writeTopVia(bytes, cursor, out, feedback);
             } else {
-                copy(request, cursor.lineStart(), cursor.fieldEnd(), out);
+                copy(bytes, cursor.lineStart(), cursor.fieldEnd(), out);
                 if (header == HeaderCursor.TO
-                        && !FieldValues.hasParameter(request, cursor.valueStart(), cursor.fieldEnd(), "tag")) {
+                        && !FieldValues.hasParameter(bytes, cursor.valueStart(), cursor.fieldEnd(), "tag")) {
                     writeTag(out);
                 }
             }
@@ -76,7 +78,7 @@ public final class RejectionWriter {
     }
 
     /** The first Via field, its first value's oc parameters replaced if it carries {@code oc}. */
-    private static void writeTopVia(ByteBuf request, HeaderCursor cursor, ByteBuf out, OverloadControlFeedback feedback) {
+    private static void writeTopVia(byte[] request, HeaderCursor cursor, ByteBuf out, OverloadControlFeedback feedback) {
         int valueStart = cursor.valueStart();
         int fieldEnd = cursor.fieldEnd();
         int topEnd = FieldValues.topLevelIndexOf(request, valueStart, fieldEnd, (byte) ',');
@@ -94,11 +96,11 @@ public final class RejectionWriter {
             }
             semi = next;
         }
-        out.writeBytes(feedback.viaParameterBytesShared());
+        out.writeBytes(feedback.viaParameterBytes());
         copy(request, topContentEnd, fieldEnd, out); // the other Via values of the same field, if any
     }
 
-    private static boolean isOverloadParameter(ByteBuf request, int semi, int to) {
+    private static boolean isOverloadParameter(byte[] request, int semi, int to) {
         for (String name : OverloadControlFeedback.VIA_PARAMETERS) {
             if (FieldValues.parameterNameIs(request, semi, to, name)) {
                 return true;
@@ -115,7 +117,7 @@ public final class RejectionWriter {
         }
     }
 
-    private static void copy(ByteBuf from, int start, int end, ByteBuf out) {
+    private static void copy(byte[] from, int start, int end, ByteBuf out) {
         if (end > start) {
             out.writeBytes(from, start, end - start);
         }

@@ -68,17 +68,18 @@ public enum TrafficClass {
     }
 
     private static boolean hasToTag(ByteBuf message) {
-        HeaderCursor cursor = new HeaderCursor(message);
+        HeadBytes head = HeadBytes.of(message);
+        HeaderCursor cursor = new HeaderCursor(head);
         while (cursor.next()) {
             if (cursor.header() == HeaderCursor.TO) {
-                return FieldValues.hasParameter(message, cursor.valueStart(), cursor.fieldEnd(), "tag");
+                return FieldValues.hasParameter(head.bytes, cursor.valueStart(), cursor.fieldEnd(), "tag");
             }
         }
         return false;
     }
 
     private static boolean has(ByteBuf message, int header) {
-        HeaderCursor cursor = new HeaderCursor(message);
+        HeaderCursor cursor = new HeaderCursor(HeadBytes.of(message));
         while (cursor.next()) {
             if (cursor.header() == header) {
                 return true;
