@@ -29,7 +29,8 @@ import org.sipcity.stack.transport.TransportType;
  * What shedding one request costs on the event loop, against parsing it: the shed path is what the stack's
  * dispatcher does for a refused request (first-line classification, the valve's decision with its head scan,
  * a pooled buffer, the byte-built 503); the parse is the stack's full parse of the same frame (it copies the
- * frame once, as the dispatcher's does). Also the valve's toll on every admitted message when not overloaded.
+ * frame once, as the dispatcher's does). Also the valve's toll on every admitted message while nothing is shed
+ * (first-line classification and the decision, without a head scan).
  * The messages sit in direct buffers, as frames cut by the transport do; the REGISTER has no credentials (new work),
  * so the decision scans its whole head for an Authorization field: the longest scan the valve makes.
  *
@@ -167,7 +168,7 @@ public class OverloadValveBenchmark {
         return parser.parse(invite);
     }
 
-    /** The valve's toll on every message when the server is not overloaded (classification included). */
+    /** The valve's toll on every message while nothing is shed (classification included). */
     @Benchmark
     public Verdict admitRegisterWhenIdle() {
         long classification = FirstLineClassifier.classify(register, register.readerIndex(), register.readableBytes());

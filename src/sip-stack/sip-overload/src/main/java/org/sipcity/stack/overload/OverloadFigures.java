@@ -10,6 +10,7 @@ public final class OverloadFigures {
 
     private final LongAdder[] admitted = adders();
     private final LongAdder[] shed = adders();
+    private final LongAdder admittedUnsorted = new LongAdder();
     private final LongAdder shedBackedUp = new LongAdder();
     private final LongAdder rejectionsSent = new LongAdder();
     private final LongAdder transitions = new LongAdder();
@@ -31,6 +32,10 @@ public final class OverloadFigures {
 
     void countAdmitted(TrafficClass trafficClass) {
         admitted[trafficClass.ordinal()].increment();
+    }
+
+    void countAdmittedUnsorted() {
+        admittedUnsorted.increment();
     }
 
     void countShed(TrafficClass trafficClass) {
@@ -63,9 +68,18 @@ public final class OverloadFigures {
         return state;
     }
 
-    /** Messages of {@code trafficClass} let in. */
+    /**
+     * Messages of {@code trafficClass} let in. While nothing is shed, requests are sorted by their first line
+     * only (no head scan): those not in-dialog by method are counted in {@link #admittedUnsorted()} instead.
+     */
     public long admitted(TrafficClass trafficClass) {
         return admitted[trafficClass.ordinal()].sum();
+    }
+
+    /** Requests let in while nothing was shed, without a head scan to sort them (any class but responses and
+     *  ACK/BYE/CANCEL/PRACK). */
+    public long admittedUnsorted() {
+        return admittedUnsorted.sum();
     }
 
     /** Messages of {@code trafficClass} shed (answered 503 or dropped), backed-up connections included. */

@@ -80,6 +80,16 @@ public final class SojournTimeValve implements OverloadValve {
 
     @Override
     public Verdict inspect(long classification, ByteBuf message, Flow flow) {
+        if (newWorkLoss == 0 && flow.isWritable()) {
+            // Nothing is being shed (refreshes are cut only after all new work): admit without scanning the head.
+            TrafficClass byFirstLine = TrafficClass.ofFirstLine(classification);
+            if (byFirstLine == null) {
+                figures.countAdmittedUnsorted();
+            } else {
+                figures.countAdmitted(byFirstLine);
+            }
+            return Verdict.ADMIT;
+        }
         TrafficClass trafficClass = TrafficClass.of(classification, message);
         if (trafficClass == TrafficClass.RESPONSE || trafficClass == TrafficClass.IN_DIALOG) {
             figures.countAdmitted(trafficClass);

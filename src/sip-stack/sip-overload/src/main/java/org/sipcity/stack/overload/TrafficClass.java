@@ -50,21 +50,32 @@ public enum TrafficClass {
      * which stops at the To field (or, for REGISTER, at the Authorization field).
      */
     public static TrafficClass of(long classification, ByteBuf message) {
+        TrafficClass byFirstLine = ofFirstLine(classification);
+        if (byFirstLine != null) {
+            return byFirstLine;
+        }
+        if (FirstLineClassifier.kind(classification) != MessageKind.REQUEST) {
+            return NEW_WORK;
+        }
+        if (FirstLineClassifier.method(classification) == KnownMethod.REGISTER) {
+            return has(message, HeaderCursor.AUTHORIZATION) ? REGISTER_REFRESH : NEW_WORK;
+        }
+        return hasToTag(message) ? IN_DIALOG : NEW_WORK;
+    }
+
+    /**
+     * The class as far as the first line tells it, with no scan: {@link #RESPONSE}, {@link #IN_DIALOG} for an
+     * in-dialog-only method, or {@code null} when the head must be looked at.
+     */
+    static TrafficClass ofFirstLine(long classification) {
         MessageKind kind = FirstLineClassifier.kind(classification);
         if (kind == MessageKind.RESPONSE) {
             return RESPONSE;
         }
-        if (kind != MessageKind.REQUEST) {
-            return NEW_WORK;
-        }
-        KnownMethod method = KnownMethod.ofId(FirstLineClassifier.methodId(classification));
-        if (method.inDialogOnly()) {
+        if (kind == MessageKind.REQUEST && FirstLineClassifier.method(classification).inDialogOnly()) {
             return IN_DIALOG;
         }
-        if (method == KnownMethod.REGISTER) {
-            return has(message, HeaderCursor.AUTHORIZATION) ? REGISTER_REFRESH : NEW_WORK;
-        }
-        return hasToTag(message) ? IN_DIALOG : NEW_WORK;
+        return null;
     }
 
     private static boolean hasToTag(ByteBuf message) {
