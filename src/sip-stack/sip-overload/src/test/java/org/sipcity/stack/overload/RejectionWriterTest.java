@@ -143,7 +143,7 @@ class RejectionWriterTest {
         for (String text : new String[] {noCallId, cut, "INVITE sip:b@c SIP/2.0\r\n\r\n"}) {
             ByteBuf in = Messages.buffer(text);
             ByteBuf out = Unpooled.buffer().writeByte('x');
-            assertThat(RejectionWriter.write503(in, out, 5, null)).isFalse();
+            assertThat(RejectionWriter.write503(in, out, 5, null)).as(text).isFalse();
             assertThat(out.readableBytes()).isEqualTo(1);
             in.release();
             out.release();
@@ -193,12 +193,33 @@ class RejectionWriterTest {
 
     @Test
     void retryAfterDigits() {
-        ByteBuf out = Unpooled.buffer();
+        RejectionWriter.Composer composer = new RejectionWriter.Composer();
         for (int value : new int[] {0, 7, 10, 99, 3600, Integer.MAX_VALUE}) {
-            out.clear();
-            RejectionWriter.writeDecimal(out, value);
-            assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo(Integer.toString(value));
+            composer.reset().putDecimal(value);
+            assertThat(new String(composer.bytes, 0, composer.length, StandardCharsets.US_ASCII))
+                    .isEqualTo(Integer.toString(value));
         }
+    }
+
+    @Test
+    void headOfTinyBareLfViaLinesFitsTheComposer() {
+        StringBuilder text = new StringBuilder("INVITE sip:b@c SIP/2.0\n");
+        while (text.length() < HeaderCursor.SCAN_LIMIT) {
+            text.append("v:x\n");
+        }
+        text.append("f:<sip:a@c>;tag=1\nt:<sip:b@c>\ni:x\nCSeq:1 INVITE\n\n");
+        ByteBuf in = Messages.buffer(text.toString());
+        ByteBuf out = Unpooled.buffer();
+        assertThat(RejectionWriter.write503(in, out, 5, null)).as("From and the rest lie beyond the scan limit").isFalse();
+        in.release();
         out.release();
+    }
+
+    @Test
+    void negativeRetryAfterIsRefused() {
+        ByteBuf in = Messages.buffer(Messages.request("INVITE", "<sip:b@c>"));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RejectionWriter.write503(in, Unpooled.buffer(), -1, null))
+                .isInstanceOf(IllegalArgumentException.class);
+        in.release();
     }
 }
