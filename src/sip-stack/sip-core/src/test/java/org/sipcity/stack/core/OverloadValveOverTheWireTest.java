@@ -14,8 +14,10 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.stack.overload.LoadSignals;
 import org.sipcity.stack.overload.OverloadSettings;
 import org.sipcity.stack.overload.OverloadState;
+import org.sipcity.stack.overload.OverloadValve;
 import org.sipcity.stack.overload.SojournTimeValve;
 import org.sipcity.stack.overload.TrafficClass;
+import org.sipcity.stack.overload.Verdict;
 import org.sipcity.stack.transport.SipConnector;
 import org.sipcity.stack.transport.SipConnectorConfig;
 import org.sipcity.stack.transport.SipTransportsConfig;
@@ -162,6 +164,29 @@ class OverloadValveOverTheWireTest {
         }
         assertThat(user.requests).hasValue(3);
         assertThat(valve.figures().rejectionsSent()).isEqualTo(4);
+    }
+
+    @Test
+    void aFailingValveAdmitsInsteadOfLosingMessages() throws Exception {
+        stack.close();
+        OverloadValve broken = new OverloadValve() {
+            @Override
+            public Verdict inspect(long classification, io.netty.buffer.ByteBuf message,
+                                   org.sipcity.stack.transport.Flow flow) {
+                throw new IllegalStateException("operator's valve is broken");
+            }
+
+            @Override
+            public boolean writeRejection(io.netty.buffer.ByteBuf request, io.netty.buffer.ByteBuf out) {
+                throw new IllegalStateException("never called");
+            }
+        };
+        stack = new SipStack(SipStackConfig.defaults().withOverloadValve(broken), user);
+        SipConnector u = stack.start(SipConnectorConfig.builder("udp", TransportType.UDP)
+                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
+
+        assertThat(WirePeer.udp(u.localAddress(), request("OPTIONS", "UDP", null, ""), TIMEOUT).status()).isEqualTo(200);
+        assertThat(stack.counters().overloadShed()).isZero();
     }
 
     @Test
