@@ -12,7 +12,8 @@ import org.sipcity.stack.transport.Flow;
  *
  * <p>Pluggable: the stack calls only this interface; {@link SojournTimeValve} is the default. An operator's
  * valve must be thread-safe (every event loop calls it at once), must not block and should not allocate on
- * {@link #inspect}. A public no-argument or settings-taking constructor lets a container load it by class name.
+ * {@link #inspect}. An operator's valve installed by class name needs a public no-argument constructor. One valve
+ * instance serves one stack: {@link #start} is called once.
  */
 public interface OverloadValve {
 
