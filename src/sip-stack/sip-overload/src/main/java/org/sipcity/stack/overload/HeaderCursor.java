@@ -31,6 +31,13 @@ final class HeaderCursor {
     private static final long LF_BYTES = 0x0A0A0A0A0A0A0A0AL;
     private static final long LOW_BITS = 0x0101010101010101L;
     private static final long HIGH_BITS = 0x8080808080808080L;
+    private static final byte[] VIA_NAME = {'v', 'i', 'a'};
+    private static final byte[] FROM_NAME = {'f', 'r', 'o', 'm'};
+    private static final byte[] TO_NAME = {'t', 'o'};
+    private static final byte[] I_NAME = {'i'};
+    private static final byte[] CALL_ID_NAME = {'c', 'a', 'l', 'l', '-', 'i', 'd'};
+    private static final byte[] CSEQ_NAME = {'c', 's', 'e', 'q'};
+    private static final byte[] AUTHORIZATION_NAME = {'a', 'u', 't', 'h', 'o', 'r', 'i', 'z', 'a', 't', 'i', 'o', 'n'};
 
     private final byte[] bytes;
     private final int limit;
@@ -39,6 +46,7 @@ final class HeaderCursor {
     private int header;
     private int lineStart;
     private int valueStart;
+    private int lineEnd;
     private int fieldEnd;
 
     /** A cursor over the header fields of the message in {@code head} (its first line is skipped). */
@@ -64,20 +72,21 @@ final class HeaderCursor {
         while (lf + 1 < limit && isWhitespace(bytes[lf + 1])) {
             lf = lineFeedFrom(lf + 1);
         }
-        fieldEnd = trimEnd(bytes, lineStart, Math.min(lf, limit));
+        lineEnd = lf;
+        fieldEnd = -1; // computed when asked: most lines are skipped
         next = lf + 1;
         header = OTHER;
         switch (first | 0x20) {
-            case 'v' -> match(VIA, "via");
-            case 'f' -> match(FROM, "from");
-            case 't' -> match(TO, "to");
-            case 'i' -> match(CALL_ID, "i");
+            case 'v' -> match(VIA, VIA_NAME);
+            case 'f' -> match(FROM, FROM_NAME);
+            case 't' -> match(TO, TO_NAME);
+            case 'i' -> match(CALL_ID, I_NAME);
             case 'c' -> {
-                if (!match(CALL_ID, "call-id")) {
-                    match(CSEQ, "cseq");
+                if (!match(CALL_ID, CALL_ID_NAME)) {
+                    match(CSEQ, CSEQ_NAME);
                 }
             }
-            case 'a' -> match(AUTHORIZATION, "authorization");
+            case 'a' -> match(AUTHORIZATION, AUTHORIZATION_NAME);
             default -> {
             }
         }
@@ -88,7 +97,7 @@ final class HeaderCursor {
      * If the line names {@code lowerCaseName}, or its compact form (its first letter alone, for the names that
      * have one), followed by optional whitespace and a colon: sets the header and where its value starts.
      */
-    private boolean match(int candidate, String lowerCaseName) {
+    private boolean match(int candidate, byte[] lowerCaseName) {
         int end = nameEnd(lowerCaseName);
         if (end < 0 && candidate != AUTHORIZATION && candidate != CSEQ && candidate != CALL_ID) {
             end = lineStart + 1; // compact form: v, f, t (i is matched by name)
@@ -97,13 +106,14 @@ final class HeaderCursor {
             return false;
         }
         int colon = end;
-        while (colon < fieldEnd && isWhitespace(bytes[colon])) {
+        while (colon < lineEnd && isWhitespace(bytes[colon])) {
             colon++;
         }
-        if (colon >= fieldEnd || bytes[colon] != ':') {
+        if (colon >= lineEnd || bytes[colon] != ':') {
             return false;
         }
         header = candidate;
+        int fieldEnd = fieldEnd();
         int v = colon + 1;
         while (v < fieldEnd && isLinearWhitespace(bytes[v])) {
             v++;
@@ -113,13 +123,13 @@ final class HeaderCursor {
     }
 
     /** The end of {@code lowerCaseName} at the line start (compared ignoring case), or -1. */
-    private int nameEnd(String lowerCaseName) {
-        int length = lowerCaseName.length();
-        if (lineStart + length > fieldEnd) {
+    private int nameEnd(byte[] lowerCaseName) {
+        int length = lowerCaseName.length;
+        if (lineStart + length > lineEnd) {
             return -1;
         }
         for (int i = 0; i < length; i++) {
-            if ((bytes[lineStart + i] | 0x20) != lowerCaseName.charAt(i)) {
+            if ((bytes[lineStart + i] | 0x20) != lowerCaseName[i]) {
                 return -1;
             }
         }
@@ -141,6 +151,9 @@ final class HeaderCursor {
 
     /** Exclusive end of the field's content: before the CRLF of its last line, trailing whitespace excluded. */
     int fieldEnd() {
+        if (fieldEnd < 0) {
+            fieldEnd = trimEnd(bytes, lineStart, lineEnd);
+        }
         return fieldEnd;
     }
 
