@@ -183,12 +183,12 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
 
     @Override
     public Proxy getProxy() {
-        return null;
+        return request.proxyBranch() == null ? null : request.proxyBranch().proxy();
     }
 
     @Override
     public ProxyBranch getProxyBranch() {
-        return null;
+        return request.proxyBranch();
     }
 
     @Override

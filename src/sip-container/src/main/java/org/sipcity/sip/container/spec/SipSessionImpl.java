@@ -163,6 +163,13 @@ public final class SipSessionImpl implements SipSession {
         }
     }
 
+    /** A proxy forwarded the final response of this session's initial request. */
+    void proxied(SipMethod method, int status) {
+        if (status >= 300 || !DIALOG_CREATING.contains(method)) {
+            terminate();
+        }
+    }
+
     private void finishTransaction(SipMethod method, boolean initial, int status) {
         if (initial && !DIALOG_CREATING.contains(method)) {
             terminate();   // a request that creates no dialog: its session ends with the transaction

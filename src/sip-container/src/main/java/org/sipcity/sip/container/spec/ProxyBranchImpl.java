@@ -1,0 +1,214 @@
+package org.sipcity.sip.container.spec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import javax.servlet.sip.Proxy;
+import javax.servlet.sip.ProxyBranch;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
+import javax.servlet.sip.URI;
+import org.jboss.logging.Logger;
+import org.sipcity.stack.message.SipMethod;
+
+/**
+ * One target of a {@link ProxyImpl} (JSR 289 §10.2.3; RFC 3261 §16.6 "request forwarding" for one element of the
+ * target set): the forwarded copy of the request, its client transaction, and the responses it got.
+ *
+ * <p>Used only in the queue of its proxy's application session.
+ */
+public final class ProxyBranchImpl implements ProxyBranch {
+
+    private static final Logger LOG = Logger.getLogger(ProxyBranchImpl.class);
+
+    private final ProxyImpl proxy;
+    private final URI target;
+    private SipServletRequestImpl request;
+    private SipServletResponseImpl response;
+    private boolean started;
+    private boolean provisionalReceived;
+    private boolean finalReceived;
+    private boolean cancelRequested;
+    private boolean recordRoute;
+    private int timeoutSeconds;
+
+    ProxyBranchImpl(ProxyImpl proxy, URI target) {
+        this.proxy = proxy;
+        this.target = target;
+        this.recordRoute = proxy.getRecordRoute();
+        this.timeoutSeconds = proxy.getProxyTimeout();
+    }
+
+    URI target() {
+        return target;
+    }
+
+    void started(SipServletRequestImpl forwarded) {
+        this.request = forwarded;
+        this.started = true;
+    }
+
+    /** Records a response; returns false for a response after the final one (a 2xx retransmission or fork). */
+    boolean responded(SipServletResponseImpl value) {
+        boolean first = !finalReceived;
+        response = value;
+        if (value.getStatus() >= 200) {
+            finalReceived = true;
+        } else if (value.getStatus() > 100) {
+            provisionalReceived = true;
+            if (cancelRequested) {
+                sendCancel();   // RFC 3261 §9.1: a CANCEL waits for a provisional response
+            }
+        }
+        return first;
+    }
+
+    boolean isFinal() {
+        return finalReceived;
+    }
+
+    boolean isPending() {
+        return started && !finalReceived;
+    }
+
+    /** RFC 3261 §16.10 / §9.1: cancels an INVITE branch still pending, once it has had a provisional response. */
+    @Override
+    public void cancel() {
+        if (!isPending() || cancelRequested) {
+            return;
+        }
+        cancelRequested = true;
+        if (provisionalReceived) {
+            sendCancel();
+        }
+    }
+
+    @Override
+    public void cancel(String[] protocol, int[] reasonCode, String[] reasonText) {
+        cancel();   // RFC 3326 Reason headers are not added yet
+    }
+
+    private void sendCancel() {
+        if (!SipMethod.INVITE.equals(request.method())) {
+            return;   // only INVITE transactions are cancelled; others end on their own (RFC 3261 §9.1)
+        }
+        try {
+            request.createCancel().send();
+        } catch (IOException | IllegalStateException e) {
+            LOG.debugf("CANCEL of branch to %s not sent: %s", target, e.getMessage());
+        }
+    }
+
+    @Override
+    public Proxy getProxy() {
+        return proxy;
+    }
+
+    public ProxyImpl proxy() {
+        return proxy;
+    }
+
+    @Override
+    public SipServletRequest getRequest() {
+        return request;
+    }
+
+    @Override
+    public SipServletResponse getResponse() {
+        return response;
+    }
+
+    @Override
+    public boolean isStarted() {
+        return started;
+    }
+
+    @Override
+    public boolean getRecordRoute() {
+        return recordRoute;
+    }
+
+    @Override
+    public void setRecordRoute(boolean value) {
+        checkNotStarted();
+        recordRoute = value;
+    }
+
+    @Override
+    public SipURI getRecordRouteURI() {
+        if (!recordRoute) {
+            throw new IllegalStateException("This branch does not record-route");
+        }
+        return proxy.getRecordRouteURI();
+    }
+
+    /** Recursion on 3xx is not done: redirects reach the application as the branch's final response. */
+    @Override
+    public boolean getRecurse() {
+        return false;
+    }
+
+    @Override
+    public void setRecurse(boolean value) {
+        // see getRecurse
+    }
+
+    @Override
+    public List<ProxyBranch> getRecursedProxyBranches() {
+        return List.of();
+    }
+
+    @Override
+    public boolean getAddToPath() {
+        return false;
+    }
+
+    @Override
+    public void setAddToPath(boolean value) {
+        if (value) {
+            throw new IllegalStateException("Path (RFC 3327) is not added by this proxy yet");
+        }
+    }
+
+    @Override
+    public SipURI getPathURI() {
+        throw new IllegalStateException("Path (RFC 3327) is not added by this proxy yet");
+    }
+
+    @Override
+    public int getProxyBranchTimeout() {
+        return timeoutSeconds;
+    }
+
+    /** Recorded; the branch ends by its transaction's own timeout (RFC 3261 Timer B/F), Timer C is not run yet. */
+    @Override
+    public void setProxyBranchTimeout(int seconds) {
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("A branch timeout is positive: " + seconds);
+        }
+        timeoutSeconds = seconds;
+    }
+
+    @Override
+    public void setOutboundInterface(InetAddress address) {
+        // one outbound interface per transport: the stack's connector
+    }
+
+    @Override
+    public void setOutboundInterface(InetSocketAddress address) {
+        // one outbound interface per transport: the stack's connector
+    }
+
+    private void checkNotStarted() {
+        if (started) {
+            throw new IllegalStateException("The branch has started");
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ProxyBranch[" + target + (started ? ", started" : "") + (finalReceived ? ", " + response.getStatus() : "") + "]";
+    }
+}
