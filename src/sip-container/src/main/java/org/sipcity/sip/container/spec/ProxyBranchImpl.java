@@ -32,12 +32,14 @@ public final class ProxyBranchImpl implements ProxyBranch {
     private boolean finalReceived;
     private boolean cancelRequested;
     private boolean recordRoute;
+    private boolean addToPath;
     private int timeoutSeconds;
 
     ProxyBranchImpl(ProxyImpl proxy, URI target) {
         this.proxy = proxy;
         this.target = target;
         this.recordRoute = proxy.getRecordRoute();
+        this.addToPath = proxy.getAddToPath();
         this.timeoutSeconds = proxy.getProxyTimeout();
     }
 
@@ -141,7 +143,7 @@ public final class ProxyBranchImpl implements ProxyBranch {
         if (!recordRoute) {
             throw new IllegalStateException("This branch does not record-route");
         }
-        return proxy.getRecordRouteURI();
+        return proxy.ourUri();
     }
 
     /** Recursion on 3xx is not done: redirects reach the application as the branch's final response. */
@@ -162,19 +164,21 @@ public final class ProxyBranchImpl implements ProxyBranch {
 
     @Override
     public boolean getAddToPath() {
-        return false;
+        return addToPath;
     }
 
     @Override
     public void setAddToPath(boolean value) {
-        if (value) {
-            throw new IllegalStateException("Path (RFC 3327) is not added by this proxy yet");
-        }
+        checkNotStarted();
+        addToPath = value;
     }
 
     @Override
     public SipURI getPathURI() {
-        throw new IllegalStateException("Path (RFC 3327) is not added by this proxy yet");
+        if (!addToPath) {
+            throw new IllegalStateException("This branch does not add a Path");
+        }
+        return proxy.ourUri();
     }
 
     @Override

@@ -14,6 +14,7 @@ import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.core.SerialQueue;
 import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
 
@@ -26,7 +27,7 @@ import org.sipcity.stack.message.SipResponse;
  *
  * <p>Used only in the queue of the application session (servlet calls and responses run there one at a time), so it
  * holds no locks. Not yet: Timer C / proxy timeouts (branches end by their transactions' timeouts), recursion on 3xx,
- * Path, stateless proxying.
+ * stateless proxying.
  */
 public final class ProxyImpl implements Proxy {
 
@@ -42,6 +43,7 @@ public final class ProxyImpl implements Proxy {
     private boolean supervised = true;
     private boolean parallel = true;
     private boolean noCancel;
+    private boolean addToPath;
     private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
     private int sequentialTimeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
     private SipURIImpl recordRouteUri;
@@ -142,6 +144,9 @@ public final class ProxyImpl implements Proxy {
         copy.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards < 0 ? 70 : maxForwards - 1));
         if (branch.getRecordRoute() && applicationDriven) {
             copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + getRecordRouteURI() + ">");
+        }
+        if (branch.getAddToPath() && applicationDriven && SipMethod.REGISTER.equals(copy.getMethod())) {
+            copy.addHeaderFirst(HeaderName.PATH, "<" + ourUri() + ">");   // RFC 3327 §5.1
         }
         SipServletRequestImpl forwarded = new SipServletRequestImpl(copy, original.sipSession(), false);
         forwarded.branchOf(branch);
@@ -348,6 +353,10 @@ public final class ProxyImpl implements Proxy {
         if (!recordRoute) {
             throw new IllegalStateException("The proxy does not record-route");
         }
+        return ourUri();
+    }
+
+    SipURI ourUri() {
         if (recordRouteUri == null) {
             InetSocketAddress local = original.endpoints().local();
             if (local == null) {
@@ -437,19 +446,25 @@ public final class ProxyImpl implements Proxy {
 
     @Override
     public boolean getAddToPath() {
-        return false;
+        return addToPath;
     }
 
+    /** RFC 3327: a REGISTER forwarded by this proxy gets a Path naming us, so requests to the contact come back here. */
     @Override
     public void setAddToPath(boolean value) {
-        if (value) {
-            throw new IllegalStateException("Path (RFC 3327) is not added by this proxy yet");
+        if (branches.stream().anyMatch(ProxyBranchImpl::isStarted)) {
+            throw new IllegalStateException("Path is decided before the proxy starts");
         }
+        addToPath = value;
     }
 
+    /** The Path URI: the same {@code <sip:our-address:port;lr>} as the Record-Route (RFC 3327 §5.1). */
     @Override
     public SipURI getPathURI() {
-        throw new IllegalStateException("Path (RFC 3327) is not added by this proxy yet");
+        if (!addToPath) {
+            throw new IllegalStateException("The proxy does not add a Path");
+        }
+        return ourUri();
     }
 
     @Override

@@ -128,6 +128,40 @@ class ProxyTest {
     }
 
     @Test
+    void aRegisterGetsAPathNamingTheProxy() throws Exception {
+        try (RawSipClient caller = RawSipClient.udp(udp.localAddress());
+             RawSipClient registrar = RawSipClient.udp(udp.localAddress())) {
+            caller.send(caller.request("REGISTER", proxyUri(), RawSipClient.random(), 1, null,
+                    "Supported: path\r\nContact: <sip:alice@127.0.0.1:" + caller.localPort() + ">\r\nX-Targets: "
+                            + uriOf(registrar) + "\r\nX-Path: yes\r\n", ""));
+            String forwarded = registrar.receiveRequest();
+            // RFC 3327 §5.1: the registrar will route requests for this contact back through us
+            assertThat(RawSipClient.header(forwarded, "Path")).isEqualTo("<sip:127.0.0.1:" + udp.localAddress().getPort() + ";lr>");
+            assertThat(RawSipClient.header(forwarded, "Record-Route")).isNull();
+            registrar.send(RawSipClient.answer(forwarded, 200, "OK", "reg",
+                    "Path: " + RawSipClient.header(forwarded, "Path") + "\r\n"));
+            assertThat(RawSipClient.status(caller.receiveFinal())).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void sequentialSearchTriesTheNextTargetAfterAFailure() throws Exception {
+        try (RawSipClient caller = RawSipClient.udp(udp.localAddress());
+             RawSipClient first = RawSipClient.udp(udp.localAddress());
+             RawSipClient second = RawSipClient.udp(udp.localAddress())) {
+            caller.send(caller.request("MESSAGE", proxyUri(), RawSipClient.random(), 1, null,
+                    "X-Targets: " + uriOf(first) + ", " + uriOf(second) + "\r\nX-Sequential: yes\r\n", "hi"));
+            first.send(RawSipClient.answer(first.receiveRequest(), 480, "Temporarily Unavailable", "f", ""));
+            String tried = second.receiveRequest();   // only after the first failed
+            assertThat(tried).startsWith("MESSAGE " + uriOf(second) + " SIP/2.0\r\n");
+            second.send(RawSipClient.answer(tried, 200, "OK", "s", ""));
+            String relayed = caller.receiveFinal();
+            assertThat(RawSipClient.status(relayed)).isEqualTo(200);
+            assertThat(RawSipClient.toTag(relayed)).isEqualTo("s");
+        }
+    }
+
+    @Test
     void whenEveryBranchFailsTheBestResponseIsRelayed() throws Exception {
         try (RawSipClient caller = RawSipClient.udp(udp.localAddress());
              RawSipClient busy = RawSipClient.udp(udp.localAddress());

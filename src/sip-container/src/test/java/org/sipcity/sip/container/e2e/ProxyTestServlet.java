@@ -32,6 +32,7 @@ public class ProxyTestServlet extends SipServlet {
         Proxy proxy = request.getProxy();
         proxy.setRecordRoute(request.getHeader("X-Record-Route") != null);
         proxy.setParallel(request.getHeader("X-Sequential") == null);
+        proxy.setAddToPath(request.getHeader("X-Path") != null);
         proxy.proxyTo(targets);
     }
 
