@@ -11,6 +11,7 @@ import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.core.SerialQueue;
 import org.sipcity.stack.message.SipMethod;
 
 /**
@@ -34,6 +35,8 @@ public final class ProxyBranchImpl implements ProxyBranch {
     private boolean recordRoute;
     private boolean addToPath;
     private int timeoutSeconds;
+    /** RFC 3261 §16.6 step 11 Timer C, armed while the branch is pending. */
+    private org.sipcity.stack.timer.TimerHandle timerC;
 
     ProxyBranchImpl(ProxyImpl proxy, URI target) {
         this.proxy = proxy;
@@ -52,12 +55,42 @@ public final class ProxyBranchImpl implements ProxyBranch {
         this.started = true;
     }
 
+    /**
+     * RFC 3261 §16.6 step 11 / §16.8 Timer C: when the branch has had a provisional response but no final one for the
+     * proxy timeout, it is cancelled (its 487 then ends it). A branch with no response at all is ended earlier by its
+     * own transaction (Timer B/F, 32 s), which reports a 408.
+     */
+    void armTimerC(org.sipcity.stack.timer.SipTimer clock, SerialQueue queue) {
+        disarmTimerC();
+        try {
+            timerC = clock.schedule(() -> queue.submit(this::timerCFired, false), timeoutSeconds,
+                    java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debugf("No Timer C for branch to %s: %s", target, e.getMessage());
+        }
+    }
+
+    private void disarmTimerC() {
+        if (timerC != null) {
+            timerC.cancel();
+            timerC = null;
+        }
+    }
+
+    private void timerCFired() {
+        if (isPending() && provisionalReceived) {
+            LOG.debugf("Timer C fired for branch to %s: cancelling it", target);
+            cancel();
+        }
+    }
+
     /** Records a response; returns false for a response after the final one (a 2xx retransmission or fork). */
     boolean responded(SipServletResponseImpl value) {
         boolean first = !finalReceived;
         response = value;
         if (value.getStatus() >= 200) {
             finalReceived = true;
+            disarmTimerC();
         } else if (value.getStatus() > 100) {
             provisionalReceived = true;
             if (cancelRequested) {
@@ -186,7 +219,7 @@ public final class ProxyBranchImpl implements ProxyBranch {
         return timeoutSeconds;
     }
 
-    /** Recorded; the branch ends by its transaction's own timeout (RFC 3261 Timer B/F), Timer C is not run yet. */
+    /** Timer C of this branch (RFC 3261 §16.6 step 11), from the next provisional response or start on. */
     @Override
     public void setProxyBranchTimeout(int seconds) {
         if (seconds <= 0) {

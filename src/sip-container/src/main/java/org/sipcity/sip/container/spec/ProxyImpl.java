@@ -26,8 +26,8 @@ import org.sipcity.stack.message.SipResponse;
  * failed.
  *
  * <p>Used only in the queue of the application session (servlet calls and responses run there one at a time), so it
- * holds no locks. Not yet: Timer C / proxy timeouts (branches end by their transactions' timeouts), recursion on 3xx,
- * stateless proxying.
+ * holds no locks. Timer C (RFC 3261 §16.8) is the proxy timeout of each branch. Not yet: recursion on 3xx, stateless
+ * proxying.
  */
 public final class ProxyImpl implements Proxy {
 
@@ -151,6 +151,9 @@ public final class ProxyImpl implements Proxy {
         SipServletRequestImpl forwarded = new SipServletRequestImpl(copy, original.sipSession(), false);
         forwarded.branchOf(branch);
         branch.started(forwarded);
+        if (applicationDriven) {
+            branch.armTimerC(original.sipSession().application().runtime().timer(), queue);
+        }
         try {
             sender.send(forwarded);
         } catch (IOException | RuntimeException e) {
@@ -177,6 +180,10 @@ public final class ProxyImpl implements Proxy {
         }
         boolean tellServlet = supervised && servlet != null;
         if (status < 200) {
+            if (applicationDriven && !branch.isFinal()) {
+                // §16.7 step 2: Timer C restarts with every provisional response
+                branch.armTimerC(original.sipSession().application().runtime().timer(), queue);
+            }
             if (tellServlet) {
                 servlet.accept(response);
             }
@@ -403,7 +410,7 @@ public final class ProxyImpl implements Proxy {
         return timeoutSeconds;
     }
 
-    /** Recorded; branches end by their transactions' timeouts (Timer C of RFC 3261 §16.8 is not run yet). */
+    /** Timer C of branches started from now on (RFC 3261 §16.8: more than 3 minutes for INVITE by default). */
     @Override
     public void setProxyTimeout(int seconds) {
         if (seconds <= 0) {

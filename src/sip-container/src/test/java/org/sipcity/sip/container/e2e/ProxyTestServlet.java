@@ -33,6 +33,9 @@ public class ProxyTestServlet extends SipServlet {
         proxy.setRecordRoute(request.getHeader("X-Record-Route") != null);
         proxy.setParallel(request.getHeader("X-Sequential") == null);
         proxy.setAddToPath(request.getHeader("X-Path") != null);
+        if (request.getHeader("X-Proxy-Timeout") != null) {
+            proxy.setProxyTimeout(Integer.parseInt(request.getHeader("X-Proxy-Timeout")));
+        }
         proxy.proxyTo(targets);
     }
 
