@@ -107,7 +107,8 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         if (application == null) {
-            // JSR 289 §15.4.1 would route the request out by its Request-URI; this container does not proxy yet.
+            // JSR 289 §15.4.1 would route the request out by its Request-URI; here that is a proxy application's job,
+            // and a server that forwarded what no application claimed could loop requests for its own domain.
             answer(request.serverTransaction(), request.stackMessage(), 404, "Not Found - no application for this request");
             return;
         }

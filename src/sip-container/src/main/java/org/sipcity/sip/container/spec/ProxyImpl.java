@@ -69,6 +69,14 @@ public final class ProxyImpl implements Proxy {
      */
     public static void forwardByRoute(SipServletRequestImpl request, SerialQueue queue,
                                       org.sipcity.sip.container.core.RequestSender sender) {
+        if (request.stackMessage().getMaxForwards() == 0) {
+            // RFC 3261 §16.3 step 2
+            SipResponse tooMany = request.stackMessage().createResponse(483, null);
+            if (request.serverTransaction() != null) {
+                request.serverTransaction().sendResponse(tooMany);
+            }
+            return;
+        }
         ProxyImpl proxy = new ProxyImpl(request, queue, false);
         proxy.supervised = false;
         ProxyBranchImpl branch = new ProxyBranchImpl(proxy, Uris.fromStack(request.stackMessage().getRequestUri()));
