@@ -62,7 +62,7 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, true);
-        LocalRoutes.popIfOurs(wrapped, stackOrNull());
+        LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
         transaction.attach(wrapped);
         SerialQueue queue = new SerialQueue(runtime.workers());
         if (!queue.submit(() -> initial(wrapped, queue), true)) {
@@ -76,7 +76,7 @@ public final class MessageDispatcher implements TransactionUser {
      */
     private void subsequent(ServerTransaction transaction, SipRequest request, MessageEndpoints endpoints, String toTag) {
         SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, false);
-        LocalRoutes.popIfOurs(wrapped, stackOrNull());
+        LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
         transaction.attach(wrapped);
         SipSessionImpl session = runtime.dialogs().find(request.getCallId(), toTag, request.getFromTag());
         if (session == null || !session.isValid()) {
@@ -175,7 +175,7 @@ public final class MessageDispatcher implements TransactionUser {
     @Override
     public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
         SipServletRequestImpl wrapped = new SipServletRequestImpl(ack, null, ReceivedEndpoints.of(ack, stackOrNull()), false);
-        LocalRoutes.popIfOurs(wrapped, stackOrNull());
+        LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
         SipSessionImpl session = runtime.dialogs().find(ack.getCallId(), ack.getToTag(), ack.getFromTag());
         if (session == null || !session.isValid()) {
             if (wrapped.getPoppedRoute() != null) {

@@ -68,7 +68,8 @@ public final class RequestSender {
         }
         if (SipSessionImpl.createsDialog(message.getMethod()) && !message.hasHeader(HeaderName.CONTACT)) {
             // RFC 3261 §8.1.1.8: a request that can create a dialog names where the peer reaches us.
-            message.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, flow.transport().name()) + ">");
+            message.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, flow.transport().name(),
+                    runtime.config().advertisedHost()) + ">");
         }
         if (SipMethod.ACK.equals(message.getMethod())) {
             stack.sendStateless(message, flow, (m, cause) ->

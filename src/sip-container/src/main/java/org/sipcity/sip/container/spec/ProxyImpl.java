@@ -377,7 +377,8 @@ public final class ProxyImpl implements Proxy {
             if (local == null) {
                 throw new IllegalStateException("The local address of the request is not known");
             }
-            recordRouteUri = new SipURIImpl(Contacts.of(local, original.endpoints().transport()));
+            String advertised = original.sipSession().application().runtime().config().advertisedHost();
+            recordRouteUri = new SipURIImpl(Contacts.of(local, original.endpoints().transport(), advertised));
             recordRouteUri.setLrParam(true);
         }
         return recordRouteUri;

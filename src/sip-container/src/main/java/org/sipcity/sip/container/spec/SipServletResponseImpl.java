@@ -137,7 +137,8 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
         if (response.hasHeader(HeaderName.CONTACT) || local == null) {
             return;
         }
-        response.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, endpoints().transport()) + ">");
+        String advertised = sipSession().application().runtime().config().advertisedHost();
+        response.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, endpoints().transport(), advertised) + ">");
     }
 
     @Override
