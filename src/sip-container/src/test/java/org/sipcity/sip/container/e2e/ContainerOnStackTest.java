@@ -170,7 +170,7 @@ class ContainerOnStackTest {
                     "X-Forward-To: " + peerUri + "\r\nContent-Type: text/plain\r\n", "hi"));
             assertThat(RawSipClient.status(client.receiveFinal())).isEqualTo(202);
 
-            String sent = peer.receive();   // the container's own MESSAGE, RFC 3261 §8.1.1
+            String sent = peer.receiveRequest("MESSAGE");   // the container's own MESSAGE, RFC 3261 §8.1.1
             assertThat(sent).startsWith("MESSAGE " + peerUri + " SIP/2.0\r\n");
             assertThat(RawSipClient.header(sent, "Via")).contains("SIP/2.0/UDP 127.0.0.1:" + udp.localAddress().getPort())
                     .contains(";branch=z9hG4bK").contains(";rport");
@@ -234,7 +234,7 @@ class ContainerOnStackTest {
             client.send(client.request("ACK", target(client), callId, 1, tag, "X-Hangup: yes\r\n", ""));
 
             // RFC 3261 §12.2.1.1: to the remote target (our Contact), our tag in To, theirs in From, a higher CSeq
-            String bye = client.receive();
+            String bye = client.receiveRequest("BYE");
             assertThat(bye).startsWith("BYE sip:alice@127.0.0.1:" + client.localPort() + " SIP/2.0\r\n");
             assertThat(RawSipClient.header(bye, "To")).contains(";tag=a" + callId.hashCode());
             assertThat(RawSipClient.header(bye, "From")).contains(";tag=" + tag);

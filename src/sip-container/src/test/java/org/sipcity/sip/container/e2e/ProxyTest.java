@@ -105,7 +105,7 @@ class ProxyTest {
             assertThat(recordRoute).isEqualTo("<sip:127.0.0.1:" + udp.localAddress().getPort() + ";lr>");
 
             // §16.7 step 10: the other branch is cancelled, on its own branch id (RFC 3261 §9.1)
-            String cancel = ringing.receiveRequest();
+            String cancel = ringing.receiveRequest("CANCEL");
             assertThat(cancel).startsWith("CANCEL " + uriOf(ringing) + " SIP/2.0\r\n");
             assertThat(RawSipClient.header(cancel, "Via")).isEqualTo(RawSipClient.headers(invite1, "Via").get(0));
             assertThat(RawSipClient.header(cancel, "CSeq")).isEqualTo("1 CANCEL");
@@ -116,11 +116,11 @@ class ProxyTest {
             String route = "Route: " + recordRoute + "\r\n";
             String calleeUri = "sip:bob@127.0.0.1:" + answering.localPort();
             caller.send(caller.request("ACK", calleeUri, callId, 1, "a2", route, ""));
-            String ack = answering.receiveRequest();
+            String ack = answering.receiveRequest("ACK");
             assertThat(ack).startsWith("ACK " + calleeUri + " SIP/2.0\r\n");
             assertThat(RawSipClient.header(ack, "Route")).isNull();
             caller.send(caller.request("BYE", calleeUri, callId, 2, "a2", route, ""));
-            String bye = answering.receiveRequest();
+            String bye = answering.receiveRequest("BYE");
             assertThat(bye).startsWith("BYE " + calleeUri + " SIP/2.0\r\n");
             answering.send(RawSipClient.answer(bye, 200, "OK", "a2", ""));
             assertThat(RawSipClient.status(caller.receiveFinal())).isEqualTo(200);
@@ -152,7 +152,7 @@ class ProxyTest {
             caller.send(caller.request("MESSAGE", proxyUri(), RawSipClient.random(), 1, null,
                     "X-Targets: " + uriOf(first) + ", " + uriOf(second) + "\r\nX-Sequential: yes\r\n", "hi"));
             first.send(RawSipClient.answer(first.receiveRequest(), 480, "Temporarily Unavailable", "f", ""));
-            String tried = second.receiveRequest();   // only after the first failed
+            String tried = second.receiveRequest("MESSAGE");   // only after the first failed
             assertThat(tried).startsWith("MESSAGE " + uriOf(second) + " SIP/2.0\r\n");
             second.send(RawSipClient.answer(tried, 200, "OK", "s", ""));
             String relayed = caller.receiveFinal();

@@ -46,7 +46,7 @@ class ProxyTimerCTest {
 
                     // The proxy re-armed Timer C for the 180 before relaying it (§16.7 step 2): 60 s from now it fires.
                     clock.advance(60, TimeUnit.SECONDS);
-                    String cancel = callee.receiveRequest();
+                    String cancel = callee.receiveRequest("CANCEL");
                     assertThat(cancel).startsWith("CANCEL " + calleeUri + " SIP/2.0\r\n");
                     callee.send(RawSipClient.answer(cancel, 200, "OK", "c", ""));
                     callee.send(RawSipClient.answer(invite, 487, "Request Terminated", "c", ""));

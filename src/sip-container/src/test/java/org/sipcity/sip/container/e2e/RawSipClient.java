@@ -170,6 +170,17 @@ final class RawSipClient implements AutoCloseable {
         throw new IOException("Only responses");
     }
 
+    /** The next request of {@code method}, skipping retransmissions of earlier requests and responses. */
+    String receiveRequest(String method) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            String message = receive();
+            if (message.startsWith(method + " ")) {
+                return message;
+            }
+        }
+        throw new IOException("No " + method + " arrived");
+    }
+
     static String toTag(String response) {
         String to = header(response, "To");
         int at = to == null ? -1 : to.toLowerCase(Locale.ROOT).indexOf(";tag=");
