@@ -188,6 +188,7 @@ public final class MessageDispatcher implements TransactionUser {
             }
             return;
         }
+        session.ackReceived();   // RFC 3261 §13.3.1.4: the 2xx is no longer retransmitted
         wrapped.bindTo(session);
         if (!session.applicationSession().queue().submit(() -> invoker.request(wrapped), false)) {
             LOG.warnf("ACK for %s dropped: the worker queue is full", ack.getCallId());

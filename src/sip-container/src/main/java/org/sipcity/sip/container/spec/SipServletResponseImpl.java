@@ -125,6 +125,9 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
             request.finalResponseSent();
         }
         sipSession().responseSent(this);
+        if (status < 300 && isFinal && SipMethod.INVITE.equals(method()) && !request.serverTransaction().channel().isReliable()) {
+            sipSession().retransmitUntilAck(this);
+        }
     }
 
     /**

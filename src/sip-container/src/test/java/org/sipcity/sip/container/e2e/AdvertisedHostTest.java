@@ -41,7 +41,7 @@ class AdvertisedHostTest {
 
                     client.send(client.request("OPTIONS", "sip:bob@example.com", RawSipClient.random(), 1, null,
                             "Route: <sip:sip.example.com:" + port + ";lr>\r\n", ""));
-                    String options = client.receiveFinal();
+                    String options = client.receiveResponseTo("OPTIONS");
                     assertThat(RawSipClient.header(options, "X-Popped-Route")).isEqualTo("<sip:sip.example.com:" + port + ";lr>");
                 }
             } finally {

@@ -195,6 +195,25 @@ class ContainerOnStackTest {
     }
 
     @Test
+    void overUdpThe2xxToInviteIsRetransmittedUntilTheAck() throws Exception {
+        try (RawSipClient client = client("UDP")) {
+            String callId = RawSipClient.random();
+            client.send(client.request("INVITE", target(client), callId, 1, null,
+                    "Contact: <sip:alice@127.0.0.1:" + client.localPort() + ">\r\n", ""));
+            String ok = client.receiveFinal();
+            assertThat(RawSipClient.status(ok)).isEqualTo(200);
+            // no ACK yet: RFC 3261 §13.3.1.4 has the UAS core send the same 2xx again (after T1, then 2·T1...)
+            String again = client.receiveFinal();
+            assertThat(RawSipClient.status(again)).isEqualTo(200);
+            assertThat(RawSipClient.toTag(again)).isEqualTo(RawSipClient.toTag(ok));
+            assertThat(RawSipClient.header(again, "CSeq")).isEqualTo("1 INVITE");
+            client.send(client.request("ACK", target(client), callId, 1, RawSipClient.toTag(ok), "", ""));
+            client.send(client.request("BYE", target(client), callId, 2, RawSipClient.toTag(ok), "", ""));
+            assertThat(RawSipClient.status(client.receiveResponseTo("BYE"))).isEqualTo(200);
+        }
+    }
+
+    @Test
     void cancelEndsARingingInvite() throws Exception {
         try (RawSipClient client = client("TCP")) {
             String callId = RawSipClient.random();
@@ -254,7 +273,7 @@ class ContainerOnStackTest {
 
             // the dialog is over: a request in it gets 481
             client.send(client.request("INFO", target(client), callId, 2, tag, "", ""));
-            assertThat(RawSipClient.status(client.receiveFinal())).isEqualTo(481);
+            assertThat(RawSipClient.status(client.receiveResponseTo("INFO"))).isEqualTo(481);
         }
     }
 

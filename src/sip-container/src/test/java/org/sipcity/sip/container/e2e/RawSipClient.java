@@ -170,6 +170,17 @@ final class RawSipClient implements AutoCloseable {
         throw new IOException("Only responses");
     }
 
+    /** The next final response whose CSeq method is {@code method}, skipping others (retransmitted 2xx, 100). */
+    String receiveResponseTo(String method) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            String message = receive();
+            if (message.startsWith("SIP/2.0 ") && status(message) >= 200 && header(message, "CSeq").endsWith(" " + method)) {
+                return message;
+            }
+        }
+        throw new IOException("No final response to " + method);
+    }
+
     /** The next request of {@code method}, skipping retransmissions of earlier requests and responses. */
     String receiveRequest(String method) throws IOException {
         for (int i = 0; i < 10; i++) {
