@@ -1,0 +1,29 @@
+package org.sipcity.sip.container.api;
+
+/**
+ * The queue between the event loops and the servlet workers, as the overload valve sees it. Every figure is a
+ * snapshot, cheap to read from any thread.
+ */
+public interface DispatchMetrics {
+
+    /** Tasks admitted and not yet started: the queue depth. */
+    int queuedTasks();
+
+    /** How long the oldest task not yet started has waited, in milliseconds; 0 when none waits. */
+    long oldestTaskWaitMillis();
+
+    /** Tasks running on a worker now. */
+    int activeWorkers();
+
+    /** The queue depth at which new initial requests are refused with 503. */
+    int queueCapacity();
+
+    /** Initial requests refused with 503 + Retry-After because the queue was full, since start. */
+    long rejectedInitialRequests();
+
+    /** Messages that were neither initial requests nor admitted (the hard limit was reached), since start. */
+    long rejectedSubsequentMessages();
+
+    /** Tasks finished, since start. */
+    long completedTasks();
+}

@@ -1,0 +1,163 @@
+package org.sipcity.sip.container.core;
+
+import io.netty.util.NetUtil;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.jboss.logging.Logger;
+import org.sipcity.sip.container.spec.Contacts;
+import org.sipcity.sip.container.spec.MessageEndpoints;
+import org.sipcity.sip.container.spec.SipServletRequestImpl;
+import org.sipcity.sip.container.spec.SipSessionImpl;
+import org.sipcity.stack.address.NameAddress;
+import org.sipcity.stack.address.SipUri;
+import org.sipcity.stack.address.Uri;
+import org.sipcity.stack.address.Via;
+import org.sipcity.stack.core.SipStack;
+import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipMethod;
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.parser.SipParseException;
+import org.sipcity.stack.transaction.ClientTransaction;
+import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * Sends the requests applications create, from a worker thread (it may wait for a connection and a DNS lookup).
+ *
+ * <p>The next hop is the first Route if there is one (loose routing, RFC 3261 §16.12 / §8.1.2), else the
+ * Request-URI; its transport parameter, or TLS for sips, or UDP; its port or the transport's default. Host names are
+ * resolved with the system resolver (RFC 3263 NAPTR/SRV selection is not done here yet).
+ *
+ * <p>We put our own Via with a fresh branch before handing the request to the stack, and remember the request under
+ * that branch first: a response can arrive on the event loop before {@code sendRequest} has even returned.
+ */
+public final class RequestSender {
+
+    private static final Logger LOG = Logger.getLogger(RequestSender.class);
+    /** RFC 3261 §17.1.1.2: 64·T1, the longest a transaction waits; a connection that takes longer is useless. */
+    private static final long CONNECT_TIMEOUT_SECONDS = 32;
+
+    private final ContainerRuntime runtime;
+    private final ConcurrentHashMap<String, SipServletRequestImpl> outstanding = new ConcurrentHashMap<>();
+
+    RequestSender(ContainerRuntime runtime) {
+        this.runtime = runtime;
+    }
+
+    /** Sends {@code request} in a new client transaction, or an ACK for a 2xx statelessly (RFC 3261 §13.2.2.4). */
+    public void send(SipServletRequestImpl request) throws IOException {
+        SipStack stack = runtime.stack();
+        SipRequest message = request.stackMessage();
+        NextHop hop = nextHop(message);
+        Flow flow = connect(stack, hop);
+        MessageEndpoints endpoints = new MessageEndpoints(flow.transport().name(), flow.localAddress(), flow.remoteAddress());
+        InetSocketAddress local = flow.localAddress();
+        String branch;
+        if (request.keepsTopVia() && message.getTopVia() != null) {
+            branch = message.getTopVia().branch();   // a CANCEL: the branch of the INVITE it cancels (RFC 3261 §9.1)
+        } else {
+            branch = stack.transactions().newBranch();
+            message.addHeaderFirst(HeaderName.VIA, Via.of(flow.transport().viaToken(),
+                    NetUtil.toAddressString(local.getAddress()), local.getPort(), branch).withParameter("rport", null).toString());
+        }
+        if (SipSessionImpl.createsDialog(message.getMethod()) && !message.hasHeader(HeaderName.CONTACT)) {
+            // RFC 3261 §8.1.1.8: a request that can create a dialog names where the peer reaches us.
+            message.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, flow.transport().name(),
+                    runtime.config().advertisedHost()) + ">");
+        }
+        if (SipMethod.ACK.equals(message.getMethod())) {
+            stack.sendStateless(message, flow, (m, cause) ->
+                    LOG.debugf("ACK to %s not sent: %s", flow.remoteAddress(), cause.getMessage()));
+            request.sent(null, endpoints);
+            return;
+        }
+        String key = key(branch, message.getMethod().name());
+        outstanding.put(key, request);
+        try {
+            ClientTransaction transaction = stack.sendRequest(message, flow);
+            transaction.attach(request);
+            request.sent(transaction, endpoints);
+        } catch (RuntimeException e) {
+            outstanding.remove(key);
+            throw new IOException("The stack refused the request: " + e.getMessage(), e);
+        }
+    }
+
+    /** The application's request of a client transaction, or null (not ours, or already finished). */
+    public SipServletRequestImpl requestOf(ClientTransaction transaction) {
+        if (transaction.attachment() instanceof SipServletRequestImpl request) {
+            return request;
+        }
+        return outstanding.get(key(transaction.branch(), transaction.request().getMethod().name()));
+    }
+
+    void terminated(ClientTransaction transaction) {
+        outstanding.remove(key(transaction.branch(), transaction.request().getMethod().name()));
+    }
+
+    /** RFC 3261 §17.1.3: a client transaction is its branch and its method (a CANCEL shares the INVITE's branch). */
+    private static String key(String branch, String method) {
+        return branch + ' ' + method;
+    }
+
+    /** Requests sent and not yet terminated. */
+    public int outstanding() {
+        return outstanding.size();
+    }
+
+    private record NextHop(TransportType transport, InetSocketAddress address) {
+    }
+
+    private static NextHop nextHop(SipRequest request) throws IOException {
+        Uri next = request.getRequestUri();
+        String route = request.getHeader(HeaderName.ROUTE);
+        if (route != null) {
+            try {
+                next = NameAddress.parse(route).uri();
+            } catch (SipParseException e) {
+                throw new IOException("The top Route is not an address: " + route + " (" + e.fault() + ")", e);
+            }
+        }
+        if (!(next instanceof SipUri sip)) {
+            throw new IOException("No SIP URI to send to: " + next + " (route a tel: or other URI through a SIP proxy)");
+        }
+        String transportParam = sip.transportParam();
+        TransportType transport = transportParam != null ? TransportType.fromToken(transportParam)
+                : sip.isSecure() ? TransportType.TLS : TransportType.UDP;
+        if (transport == null) {
+            throw new IOException("Unknown transport '" + transportParam + "' in " + sip);
+        }
+        int port = sip.port() > 0 ? sip.port() : transport.defaultPort();
+        String host = sip.maddr() != null ? sip.maddr() : sip.host();
+        if (host.startsWith("[")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        try {
+            return new NextHop(transport, new InetSocketAddress(InetAddress.getByName(host), port));
+        } catch (UnknownHostException e) {
+            throw new IOException("Cannot resolve " + host + " (from " + sip + ")", e);
+        }
+    }
+
+    private static Flow connect(SipStack stack, NextHop hop) throws IOException {
+        try {
+            return stack.transports().connect(hop.transport(), hop.address())
+                    .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            throw new IOException("No " + hop.transport() + " flow to " + hop.address() + ": " + e.getCause().getMessage(),
+                    e.getCause());
+        } catch (TimeoutException e) {
+            throw new IOException("No " + hop.transport() + " flow to " + hop.address() + " within "
+                    + CONNECT_TIMEOUT_SECONDS + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("Interrupted while connecting to " + hop.address(), e);
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package org.sipcity.sip.container.core;
+
+import org.jboss.logging.Logger;
+import org.sipcity.sip.container.spec.ProxyBranchImpl;
+import org.sipcity.sip.container.spec.SipApplicationSessionImpl;
+import org.sipcity.sip.container.spec.SipServletRequestImpl;
+import org.sipcity.sip.container.spec.SipServletResponseImpl;
+import org.sipcity.sip.container.spec.SipSessionImpl;
+import org.sipcity.stack.message.SipMethod;
+
+/**
+ * Calls the servlet for one message on a worker: the application's class loader as context class loader, session
+ * access times touched, and a servlet failure turned into a 500 for a request still unanswered (the client must not
+ * wait for Timer F because a servlet threw). After the call, sessions that became ready are invalidated.
+ */
+final class ServletInvoker {
+
+    private static final Logger LOG = Logger.getLogger(ServletInvoker.class);
+
+    void request(SipServletRequestImpl request) {
+        SipSessionImpl session = request.sipSession();
+        SipApplicationSessionImpl applicationSession = session.applicationSession();
+        SipApplication application = session.application();
+        if (!session.isValid()) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Request for an invalidated session dropped: %s", session);
+            }
+            return;
+        }
+        session.access();
+        applicationSession.access();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(application.classLoader());
+        try {
+            application.servletFor(session).service(request, null);
+        } catch (Throwable t) {
+            LOG.errorf(t, "SIP servlet of application %s failed on %s", application.name(), request.getMethod());
+            answerFailure(request);
+        } finally {
+            thread.setContextClassLoader(previous);
+            afterTask(applicationSession);
+        }
+    }
+
+    void response(SipServletResponseImpl response) {
+        SipSessionImpl session = response.sipSession();
+        SipApplicationSessionImpl applicationSession = session.applicationSession();
+        SipApplication application = session.application();
+        if (!session.isValid()) {
+            if (LOG.isDebugEnabled()) {
+                LOG.debugf("Response for an invalidated session dropped: %s", session);
+            }
+            return;
+        }
+        session.access();
+        applicationSession.access();
+        session.responseReceived(response);
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(application.classLoader());
+        try {
+            application.servletFor(session).service(null, response);
+        } catch (Throwable t) {
+            LOG.errorf(t, "SIP servlet of application %s failed on a %d response", application.name(), response.getStatus());
+        } finally {
+            thread.setContextClassLoader(previous);
+            afterTask(applicationSession);
+        }
+    }
+
+    /** A response on a proxy branch: the proxy decides what goes upstream and when the servlet sees it. */
+    void proxyResponse(ProxyBranchImpl branch, SipServletResponseImpl response) {
+        SipSessionImpl session = response.sipSession();
+        if (session == null) {
+            branch.proxy().branchResponse(branch, response, null);   // forwarded by Route: no application
+            return;
+        }
+        SipApplicationSessionImpl applicationSession = session.applicationSession();
+        SipApplication application = session.application();
+        session.access();
+        applicationSession.access();
+        try {
+            branch.proxy().branchResponse(branch, response, r -> callServlet(application, session, r));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Proxying a %d response of application %s failed", response.getStatus(), application.name());
+        } finally {
+            afterTask(applicationSession);
+        }
+    }
+
+    private static void callServlet(SipApplication application, SipSessionImpl session, SipServletResponseImpl response) {
+        if (!session.isValid()) {
+            return;
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(application.classLoader());
+        try {
+            application.servletFor(session).service(null, response);
+        } catch (Throwable t) {
+            LOG.errorf(t, "SIP servlet of application %s failed on a proxied %d response", application.name(), response.getStatus());
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+    }
+
+    private static void answerFailure(SipServletRequestImpl request) {
+        if (SipMethod.ACK.equals(request.method()) || request.isFinalResponseSent() || request.serverTransaction() == null) {
+            return;
+        }
+        try {
+            request.createResponse(500, "Server Internal Error - the application failed").send();
+        } catch (Exception e) {
+            LOG.debugf("500 after a servlet failure not sent: %s", e.getMessage());
+        }
+    }
+
+    private static void afterTask(SipApplicationSessionImpl applicationSession) {
+        try {
+            applicationSession.afterTask();
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Invalidating ready sessions of %s failed", applicationSession);
+        }
+    }
+}
