@@ -19,10 +19,14 @@ import javax.servlet.sip.ar.SipApplicationRouter;
  *   <tr><td>routerProperties</td><td>empty</td><td>Appendix C default application router configuration; when empty
  *       and one application is deployed, every initial request goes to it</td></tr>
  *   <tr><td>threadName</td><td>sip-worker</td><td>prefix of the worker thread names</td></tr>
+ *   <tr><td>advertisedHost</td><td>none</td><td>host written into the Contact, Record-Route and Path URIs the
+ *       container makes (as Kamailio's {@code advertised_address}); without it, the connector's address, which is
+ *       useless when the connector listens on a wildcard address or behind NAT</td></tr>
  * </table>
  */
 public record SipContainerConfig(int workerThreads, int queueCapacity, int retryAfterSeconds,
-                                 SipApplicationRouter applicationRouter, Properties routerProperties, String threadName) {
+                                 SipApplicationRouter applicationRouter, Properties routerProperties, String threadName,
+                                 String advertisedHost) {
 
     public SipContainerConfig {
         if (workerThreads < 1) {
@@ -39,18 +43,27 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
     }
 
     public static SipContainerConfig defaults() {
-        return new SipContainerConfig(16, 10_000, 5, null, new Properties(), "sip-worker");
+        return new SipContainerConfig(16, 10_000, 5, null, new Properties(), "sip-worker", null);
     }
 
     public SipContainerConfig withWorkers(int threads, int capacity) {
-        return new SipContainerConfig(threads, capacity, retryAfterSeconds, applicationRouter, routerProperties, threadName);
+        return new SipContainerConfig(threads, capacity, retryAfterSeconds, applicationRouter, routerProperties, threadName,
+                advertisedHost);
     }
 
     public SipContainerConfig withRouterProperties(Properties properties) {
-        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, properties, threadName);
+        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, properties, threadName,
+                advertisedHost);
     }
 
     public SipContainerConfig withApplicationRouter(SipApplicationRouter router) {
-        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, router, routerProperties, threadName);
+        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, router, routerProperties, threadName,
+                advertisedHost);
+    }
+
+    /** The host name or address to advertise in the URIs the container writes (null: the connector's address). */
+    public SipContainerConfig withAdvertisedHost(String host) {
+        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
+                threadName, host);
     }
 }

@@ -5,6 +5,8 @@ import java.util.EventListener;
 import java.util.List;
 import javax.servlet.sip.ServletTimer;
 import javax.servlet.sip.SipApplicationSessionAttributeListener;
+import javax.servlet.sip.SipErrorEvent;
+import javax.servlet.sip.SipErrorListener;
 import javax.servlet.sip.SipApplicationSessionBindingEvent;
 import javax.servlet.sip.SipApplicationSessionEvent;
 import javax.servlet.sip.SipApplicationSessionListener;
@@ -32,6 +34,7 @@ public final class ApplicationListeners {
     private final List<SipApplicationSessionAttributeListener> applicationSessionAttribute = new ArrayList<>();
     private final List<SipSessionAttributeListener> sipSessionAttribute = new ArrayList<>();
     private final List<TimerListener> timer = new ArrayList<>();
+    private final List<SipErrorListener> error = new ArrayList<>();
 
     ApplicationListeners(String application) {
         this.application = application;
@@ -62,6 +65,10 @@ public final class ApplicationListeners {
         }
         if (listener instanceof TimerListener l) {
             timer.add(l);
+            known = true;
+        }
+        if (listener instanceof SipErrorListener l) {
+            error.add(l);
             known = true;
         }
         return known;
@@ -199,6 +206,21 @@ public final class ApplicationListeners {
                 l.attributeRemoved(event);
             } catch (RuntimeException e) {
                 failed("attributeRemoved", l, e);
+            }
+        }
+    }
+
+    /** RFC 3261 §13.3.1.4: no ACK for a 2xx within 64·T1; the application should end the dialog with a BYE. */
+    public void noAckReceived(SipErrorEvent event) {
+        if (error.isEmpty()) {
+            LOG.warnf("No ACK for a 2xx of SIP application %s (Call-ID %s) and no SipErrorListener to tell",
+                    application, event.getRequest().getCallId());
+        }
+        for (SipErrorListener l : error) {
+            try {
+                l.noAckReceived(event);
+            } catch (RuntimeException e) {
+                failed("noAckReceived", l, e);
             }
         }
     }

@@ -22,7 +22,7 @@ final class LocalRoutes {
     private LocalRoutes() {
     }
 
-    static void popIfOurs(SipServletRequestImpl request, SipStack stack) {
+    static void popIfOurs(SipServletRequestImpl request, SipStack stack, String advertisedHost) {
         SipRequest message = request.stackMessage();
         String top = message.getHeader(HeaderName.ROUTE);
         if (top == null || stack == null) {
@@ -34,13 +34,13 @@ final class LocalRoutes {
         } catch (SipParseException e) {
             return;   // not ours to judge; the application sees it as received
         }
-        if (route.uri() instanceof SipUri uri && isOurs(uri, stack)) {
+        if (route.uri() instanceof SipUri uri && isOurs(uri, stack, advertisedHost)) {
             message.removeFirstHeader(HeaderName.ROUTE);
             request.setPoppedRoute(new AddressImpl(route));
         }
     }
 
-    private static boolean isOurs(SipUri uri, SipStack stack) {
+    private static boolean isOurs(SipUri uri, SipStack stack, String advertisedHost) {
         String host = uri.host().startsWith("[") ? uri.host().substring(1, uri.host().length() - 1) : uri.host();
         for (SipConnector connector : stack.transports().connectors()) {
             InetSocketAddress local = connector.localAddress();
@@ -49,7 +49,7 @@ final class LocalRoutes {
                 continue;
             }
             InetAddress bound = local.getAddress();
-            if (bound.isAnyLocalAddress() || bound.getHostAddress().equalsIgnoreCase(host)
+            if (bound.isAnyLocalAddress() || host.equalsIgnoreCase(advertisedHost) || bound.getHostAddress().equalsIgnoreCase(host)
                     || io.netty.util.NetUtil.toAddressString(bound).equalsIgnoreCase(host)) {
                 return true;
             }

@@ -3,6 +3,9 @@ package org.sipcity.sip.container.core;
 import java.io.IOException;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.spec.MessageEndpoints;
+import org.sipcity.sip.container.spec.Messages;
+import org.sipcity.sip.container.spec.ProxyBranchImpl;
+import org.sipcity.sip.container.spec.ProxyImpl;
 import org.sipcity.sip.container.spec.SipApplicationSessionImpl;
 import org.sipcity.sip.container.spec.SipServletRequestImpl;
 import org.sipcity.sip.container.spec.SipServletResponseImpl;
@@ -59,7 +62,7 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, true);
-        LocalRoutes.popIfOurs(wrapped, stackOrNull());
+        LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
         transaction.attach(wrapped);
         SerialQueue queue = new SerialQueue(runtime.workers());
         if (!queue.submit(() -> initial(wrapped, queue), true)) {
@@ -67,17 +70,27 @@ public final class MessageDispatcher implements TransactionUser {
         }
     }
 
-    /** RFC 3261 §12.2.2: a request with a To tag belongs to a dialog we know, or gets 481. */
+    /**
+     * RFC 3261 §12.2.2: a request with a To tag belongs to a dialog we know, or — when it came by a Route we
+     * record-routed as a proxy (§16.4) — is forwarded along; anything else gets 481.
+     */
     private void subsequent(ServerTransaction transaction, SipRequest request, MessageEndpoints endpoints, String toTag) {
+        SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, false);
+        LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
+        transaction.attach(wrapped);
         SipSessionImpl session = runtime.dialogs().find(request.getCallId(), toTag, request.getFromTag());
         if (session == null || !session.isValid()) {
+            if (wrapped.getPoppedRoute() != null) {
+                SerialQueue queue = new SerialQueue(runtime.workers());
+                if (!queue.submit(() -> ProxyImpl.forwardByRoute(wrapped, queue, runtime.sender()), false)) {
+                    answerBusy(transaction, request);
+                }
+                return;
+            }
             answer(transaction, request, 481, "Call/Transaction Does Not Exist");
             return;
         }
-        SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, false);
-        LocalRoutes.popIfOurs(wrapped, stackOrNull());
         wrapped.bindTo(session);
-        transaction.attach(wrapped);
         if (!session.applicationSession().queue().submit(() -> invoker.request(wrapped), false)) {
             answerBusy(transaction, request);
         }
@@ -94,7 +107,8 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         if (application == null) {
-            // JSR 289 §15.4.1 would route the request out by its Request-URI; this container does not proxy yet.
+            // JSR 289 §15.4.1 would route the request out by its Request-URI; here that is a proxy application's job,
+            // and a server that forwarded what no application claimed could loop requests for its own domain.
             answer(request.serverTransaction(), request.stackMessage(), 404, "Not Found - no application for this request");
             return;
         }
@@ -141,8 +155,10 @@ public final class MessageDispatcher implements TransactionUser {
                 ReceivedEndpoints.of(cancel, stackOrNull()), false);
         wrapped.bindTo(invite.sipSession());
         boolean queued = invite.sipSession().applicationSession().queue().submit(() -> {
-            // §9.2: the UAS answers the INVITE 487 if it has not sent a final response; then the servlet hears of it.
-            if (!invite.isFinalResponseSent()) {
+            if (invite.proxy() != null) {
+                invite.proxy().cancelledUpstream();   // §16.10: the branches are cancelled; their 487s come back
+            } else if (!invite.isFinalResponseSent()) {
+                // §9.2: the UAS answers the INVITE 487 if it has not sent a final response; then the servlet hears of it.
                 try {
                     invite.createResponse(487).send();
                 } catch (IOException | IllegalStateException e) {
@@ -158,17 +174,39 @@ public final class MessageDispatcher implements TransactionUser {
 
     @Override
     public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
+        SipServletRequestImpl wrapped = new SipServletRequestImpl(ack, null, ReceivedEndpoints.of(ack, stackOrNull()), false);
+        LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
         SipSessionImpl session = runtime.dialogs().find(ack.getCallId(), ack.getToTag(), ack.getFromTag());
         if (session == null || !session.isValid()) {
-            if (LOG.isDebugEnabled()) {
+            if (wrapped.getPoppedRoute() != null) {
+                // RFC 3261 §16.7 / §13.2.2.4: the ACK for a 2xx we record-routed goes on, without a transaction
+                if (!new SerialQueue(runtime.workers()).submit(() -> forwardAck(wrapped), false)) {
+                    LOG.warnf("ACK for %s not forwarded: the worker queue is full", ack.getCallId());
+                }
+            } else if (LOG.isDebugEnabled()) {
                 LOG.debugf("ACK of no known dialog dropped (Call-ID %s)", ack.getCallId());
             }
             return;
         }
-        SipServletRequestImpl wrapped = new SipServletRequestImpl(ack, null, ReceivedEndpoints.of(ack, stackOrNull()), false);
+        session.ackReceived();   // RFC 3261 §13.3.1.4: the 2xx is no longer retransmitted
         wrapped.bindTo(session);
         if (!session.applicationSession().queue().submit(() -> invoker.request(wrapped), false)) {
             LOG.warnf("ACK for %s dropped: the worker queue is full", ack.getCallId());
+        }
+    }
+
+    /** RFC 3261 §16.6 for an ACK: a copy with Max-Forwards decremented and our Via, sent statelessly. */
+    private void forwardAck(SipServletRequestImpl ack) {
+        SipRequest copy = Messages.copy(ack.stackMessage());
+        int maxForwards = copy.getMaxForwards();
+        if (maxForwards == 0) {
+            return;   // §16.3: an ACK is never answered; it just goes no further
+        }
+        copy.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards < 0 ? 70 : maxForwards - 1));
+        try {
+            runtime.sender().send(new SipServletRequestImpl(copy, null, false));
+        } catch (IOException e) {
+            LOG.debugf("ACK for %s not forwarded: %s", ack.getCallId(), e.getMessage());
         }
     }
 
@@ -188,6 +226,13 @@ public final class MessageDispatcher implements TransactionUser {
 
     private void deliver(SipServletRequestImpl request, SipResponse response) {
         SipServletResponseImpl wrapped = new SipServletResponseImpl(request, response, request.sentOver());
+        ProxyBranchImpl branch = request.proxyBranch();
+        if (branch != null) {
+            if (!branch.proxy().queue().submit(() -> invoker.proxyResponse(branch, wrapped), false)) {
+                LOG.warnf("%d response for %s dropped: the worker queue is full", response.getStatus(), request.getCallId());
+            }
+            return;
+        }
         SipSessionImpl session = request.sipSession();
         if (!session.applicationSession().queue().submit(() -> invoker.response(wrapped), false)) {
             LOG.warnf("%d response for %s dropped: the worker queue is full", response.getStatus(), request.getCallId());

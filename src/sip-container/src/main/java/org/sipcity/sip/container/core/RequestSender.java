@@ -57,13 +57,19 @@ public final class RequestSender {
         NextHop hop = nextHop(message);
         Flow flow = connect(stack, hop);
         MessageEndpoints endpoints = new MessageEndpoints(flow.transport().name(), flow.localAddress(), flow.remoteAddress());
-        String branch = stack.transactions().newBranch();
         InetSocketAddress local = flow.localAddress();
-        message.addHeaderFirst(HeaderName.VIA, Via.of(flow.transport().viaToken(),
-                NetUtil.toAddressString(local.getAddress()), local.getPort(), branch).withParameter("rport", null).toString());
+        String branch;
+        if (request.keepsTopVia() && message.getTopVia() != null) {
+            branch = message.getTopVia().branch();   // a CANCEL: the branch of the INVITE it cancels (RFC 3261 §9.1)
+        } else {
+            branch = stack.transactions().newBranch();
+            message.addHeaderFirst(HeaderName.VIA, Via.of(flow.transport().viaToken(),
+                    NetUtil.toAddressString(local.getAddress()), local.getPort(), branch).withParameter("rport", null).toString());
+        }
         if (SipSessionImpl.createsDialog(message.getMethod()) && !message.hasHeader(HeaderName.CONTACT)) {
             // RFC 3261 §8.1.1.8: a request that can create a dialog names where the peer reaches us.
-            message.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, flow.transport().name()) + ">");
+            message.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, flow.transport().name(),
+                    runtime.config().advertisedHost()) + ">");
         }
         if (SipMethod.ACK.equals(message.getMethod())) {
             stack.sendStateless(message, flow, (m, cause) ->
@@ -71,13 +77,14 @@ public final class RequestSender {
             request.sent(null, endpoints);
             return;
         }
-        outstanding.put(branch, request);
+        String key = key(branch, message.getMethod().name());
+        outstanding.put(key, request);
         try {
             ClientTransaction transaction = stack.sendRequest(message, flow);
             transaction.attach(request);
             request.sent(transaction, endpoints);
         } catch (RuntimeException e) {
-            outstanding.remove(branch);
+            outstanding.remove(key);
             throw new IOException("The stack refused the request: " + e.getMessage(), e);
         }
     }
@@ -87,11 +94,16 @@ public final class RequestSender {
         if (transaction.attachment() instanceof SipServletRequestImpl request) {
             return request;
         }
-        return outstanding.get(transaction.branch());
+        return outstanding.get(key(transaction.branch(), transaction.request().getMethod().name()));
     }
 
     void terminated(ClientTransaction transaction) {
-        outstanding.remove(transaction.branch());
+        outstanding.remove(key(transaction.branch(), transaction.request().getMethod().name()));
+    }
+
+    /** RFC 3261 §17.1.3: a client transaction is its branch and its method (a CANCEL shares the INVITE's branch). */
+    private static String key(String branch, String method) {
+        return branch + ' ' + method;
     }
 
     /** Requests sent and not yet terminated. */

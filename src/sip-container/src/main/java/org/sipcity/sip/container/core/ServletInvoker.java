@@ -1,6 +1,7 @@
 package org.sipcity.sip.container.core;
 
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.spec.ProxyBranchImpl;
 import org.sipcity.sip.container.spec.SipApplicationSessionImpl;
 import org.sipcity.sip.container.spec.SipServletRequestImpl;
 import org.sipcity.sip.container.spec.SipServletResponseImpl;
@@ -65,6 +66,42 @@ final class ServletInvoker {
         } finally {
             thread.setContextClassLoader(previous);
             afterTask(applicationSession);
+        }
+    }
+
+    /** A response on a proxy branch: the proxy decides what goes upstream and when the servlet sees it. */
+    void proxyResponse(ProxyBranchImpl branch, SipServletResponseImpl response) {
+        SipSessionImpl session = response.sipSession();
+        if (session == null) {
+            branch.proxy().branchResponse(branch, response, null);   // forwarded by Route: no application
+            return;
+        }
+        SipApplicationSessionImpl applicationSession = session.applicationSession();
+        SipApplication application = session.application();
+        session.access();
+        applicationSession.access();
+        try {
+            branch.proxy().branchResponse(branch, response, r -> callServlet(application, session, r));
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Proxying a %d response of application %s failed", response.getStatus(), application.name());
+        } finally {
+            afterTask(applicationSession);
+        }
+    }
+
+    private static void callServlet(SipApplication application, SipSessionImpl session, SipServletResponseImpl response) {
+        if (!session.isValid()) {
+            return;
+        }
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(application.classLoader());
+        try {
+            application.servletFor(session).service(null, response);
+        } catch (Throwable t) {
+            LOG.errorf(t, "SIP servlet of application %s failed on a proxied %d response", application.name(), response.getStatus());
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

@@ -11,8 +11,12 @@ public final class Contacts {
     private Contacts() {
     }
 
-    public static SipUri of(InetSocketAddress local, String transport) {
-        SipUri.Builder uri = SipUri.builder().host(NetUtil.toAddressString(local.getAddress())).port(local.getPort());
+    /**
+     * @param advertisedHost the configured host to advertise, or null for the socket's address
+     */
+    public static SipUri of(InetSocketAddress local, String transport, String advertisedHost) {
+        String host = advertisedHost != null ? advertisedHost : NetUtil.toAddressString(local.getAddress());
+        SipUri.Builder uri = SipUri.builder().host(host).port(local.getPort());
         if (transport != null && !"UDP".equalsIgnoreCase(transport)) {
             uri.parameter("transport", transport.toLowerCase(Locale.ROOT));   // RFC 3261 §19.1.1: UDP is the default
         }

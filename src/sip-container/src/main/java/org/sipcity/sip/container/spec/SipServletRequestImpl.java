@@ -26,6 +26,7 @@ import javax.servlet.sip.Proxy;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
+import javax.servlet.sip.TooManyHopsException;
 import javax.servlet.sip.URI;
 import javax.servlet.sip.ar.SipApplicationRoutingDirective;
 import javax.servlet.sip.ar.SipApplicationRoutingRegion;
@@ -58,6 +59,9 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
     private SipApplicationRoutingRegion region;
     private URI subscriberUri;
     private Address poppedRoute;
+    private ProxyImpl proxy;
+    private ProxyBranchImpl proxyBranch;
+    private boolean keepsTopVia;
 
     /** A received request; {@code transaction} is null for an ACK (it has none of its own). */
     public SipServletRequestImpl(SipRequest request, ServerTransaction transaction, MessageEndpoints endpoints,
@@ -124,7 +128,31 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
     }
 
     void finalResponseSent() {
+        finalResponseSent = true;
         commit();
+    }
+
+    void proxiedBy(ProxyImpl value) {
+        this.proxy = value;
+    }
+
+    /** The proxy forwarding this received request, or null. */
+    public ProxyImpl proxy() {
+        return proxy;
+    }
+
+    void branchOf(ProxyBranchImpl branch) {
+        this.proxyBranch = branch;
+    }
+
+    /** The proxy branch this request was forwarded on, or null. */
+    public ProxyBranchImpl proxyBranch() {
+        return proxyBranch;
+    }
+
+    /** True for a CANCEL, which goes out with the top Via of the request it cancels (RFC 3261 §9.1), not a new one. */
+    public boolean keepsTopVia() {
+        return keepsTopVia;
     }
 
     public void bindTo(SipSessionImpl session) {
@@ -178,14 +206,16 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
         for (String route : request.getHeaders(HeaderName.ROUTE)) {
             cancel.addHeader(HeaderName.ROUTE, route);
         }
-        return new SipServletRequestImpl(cancel, sipSession(), false);
+        SipServletRequestImpl result = new SipServletRequestImpl(cancel, sipSession(), false);
+        result.keepsTopVia = true;
+        return result;
     }
 
     @Override
     public void send() throws IOException {
         if (isIncoming()) {
-            throw new IllegalStateException("A received request is answered with createResponse, not sent"
-                    + " (proxying is not available yet)");
+            throw new IllegalStateException("A received request is answered with createResponse or proxied with"
+                    + " getProxy, not sent");
         }
         checkNotCommitted();
         flushAddressViews();
@@ -301,16 +331,34 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
     // ---- roles not available yet --------------------------------------------------------------------------------
 
     @Override
-    public Proxy getProxy() {
+    public Proxy getProxy() throws TooManyHopsException {
         return getProxy(true);
     }
 
+    /**
+     * JSR 289 §10.2.1: the proxy of this received initial request, made on first use. A request with Max-Forwards 0
+     * is answered 483 and refused (RFC 3261 §16.3 step 2).
+     */
     @Override
-    public Proxy getProxy(boolean create) {
-        if (!create) {
-            return null;
+    public Proxy getProxy(boolean create) throws TooManyHopsException {
+        if (proxy != null || !create) {
+            return proxy;
         }
-        throw new IllegalStateException("Proxying (JSR 289 §10) is not available in this container yet");
+        if (!isIncoming() || !initial || serverTransaction == null) {
+            throw new IllegalStateException("Only a received initial request is proxied by the application");
+        }
+        if (finalResponseSent) {
+            throw new IllegalStateException("A final response to this request was sent already");
+        }
+        if (request.getMaxForwards() == 0) {
+            try {
+                createResponse(483).send();
+            } catch (IOException e) {
+                // the client learns nothing more; its transaction times out
+            }
+            throw new TooManyHopsException("Max-Forwards is 0 (RFC 3261 §16.3)");
+        }
+        return new ProxyImpl(this);
     }
 
     @Override

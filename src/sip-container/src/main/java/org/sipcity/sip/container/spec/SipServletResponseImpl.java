@@ -125,6 +125,9 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
             request.finalResponseSent();
         }
         sipSession().responseSent(this);
+        if (status < 300 && isFinal && SipMethod.INVITE.equals(method()) && !request.serverTransaction().channel().isReliable()) {
+            sipSession().retransmitUntilAck(this);
+        }
     }
 
     /**
@@ -137,7 +140,8 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
         if (response.hasHeader(HeaderName.CONTACT) || local == null) {
             return;
         }
-        response.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, endpoints().transport()) + ">");
+        String advertised = sipSession().application().runtime().config().advertisedHost();
+        response.setHeader(HeaderName.CONTACT, "<" + Contacts.of(local, endpoints().transport(), advertised) + ">");
     }
 
     @Override
@@ -183,12 +187,12 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
 
     @Override
     public Proxy getProxy() {
-        return null;
+        return request.proxyBranch() == null ? null : request.proxyBranch().proxy();
     }
 
     @Override
     public ProxyBranch getProxyBranch() {
-        return null;
+        return request.proxyBranch();
     }
 
     @Override

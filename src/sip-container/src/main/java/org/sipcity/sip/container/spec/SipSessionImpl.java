@@ -70,6 +70,7 @@ public final class SipSessionImpl implements SipSession {
     private SipApplicationRoutingRegion region;
     private URI subscriberUri;
     private InetSocketAddress outboundInterface;
+    private volatile SuccessRetransmitter awaitingAck;
 
     private SipSessionImpl(SipApplicationSessionImpl applicationSession, String callId, boolean uac,
                            NameAddress localParty, NameAddress remoteParty) {
@@ -163,6 +164,13 @@ public final class SipSessionImpl implements SipSession {
         }
     }
 
+    /** A proxy forwarded the final response of this session's initial request. */
+    void proxied(SipMethod method, int status) {
+        if (status >= 300 || !DIALOG_CREATING.contains(method)) {
+            terminate();
+        }
+    }
+
     private void finishTransaction(SipMethod method, boolean initial, int status) {
         if (initial && !DIALOG_CREATING.contains(method)) {
             terminate();   // a request that creates no dialog: its session ends with the transaction
@@ -203,6 +211,25 @@ public final class SipSessionImpl implements SipSession {
         state = State.TERMINATED;
         if (dialogKey != null) {
             application().runtime().dialogs().unregister(dialogKey, this);
+        }
+    }
+
+    /** RFC 3261 §13.3.1.4: retransmit the 2xx until the ACK; without one, tell the SipErrorListeners (JSR 289 §6.4.1). */
+    void retransmitUntilAck(SipServletResponseImpl response) {
+        org.sipcity.sip.container.core.ContainerRuntime runtime = application().runtime();
+        org.sipcity.stack.transaction.TransactionConfig timers = runtime.stack().transactions().config();
+        awaitingAck = SuccessRetransmitter.start(runtime.timer(), response.request().serverTransaction(),
+                response.stackMessage(), timers.t1(), timers.t2(), () -> applicationSession.queue().submit(() ->
+                        application().listeners().noAckReceived(
+                                new javax.servlet.sip.SipErrorEvent(response.request(), response)), false));
+    }
+
+    /** The ACK for our 2xx arrived (on an event loop): stop retransmitting. */
+    public void ackReceived() {
+        SuccessRetransmitter pending = awaitingAck;
+        if (pending != null) {
+            pending.acknowledged();
+            awaitingAck = null;
         }
     }
 

@@ -170,7 +170,7 @@ class ContainerOnStackTest {
                     "X-Forward-To: " + peerUri + "\r\nContent-Type: text/plain\r\n", "hi"));
             assertThat(RawSipClient.status(client.receiveFinal())).isEqualTo(202);
 
-            String sent = peer.receive();   // the container's own MESSAGE, RFC 3261 §8.1.1
+            String sent = peer.receiveRequest("MESSAGE");   // the container's own MESSAGE, RFC 3261 §8.1.1
             assertThat(sent).startsWith("MESSAGE " + peerUri + " SIP/2.0\r\n");
             assertThat(RawSipClient.header(sent, "Via")).contains("SIP/2.0/UDP 127.0.0.1:" + udp.localAddress().getPort())
                     .contains(";branch=z9hG4bK").contains(";rport");
@@ -191,6 +191,25 @@ class ContainerOnStackTest {
             }
             assertThat(TestRegistrarServlet.UAC_RESPONSES).filteredOn(r -> r.contains("MESSAGE")).singleElement()
                     .asString().startsWith("200 MESSAGE sip-worker-");
+        }
+    }
+
+    @Test
+    void overUdpThe2xxToInviteIsRetransmittedUntilTheAck() throws Exception {
+        try (RawSipClient client = client("UDP")) {
+            String callId = RawSipClient.random();
+            client.send(client.request("INVITE", target(client), callId, 1, null,
+                    "Contact: <sip:alice@127.0.0.1:" + client.localPort() + ">\r\n", ""));
+            String ok = client.receiveFinal();
+            assertThat(RawSipClient.status(ok)).isEqualTo(200);
+            // no ACK yet: RFC 3261 §13.3.1.4 has the UAS core send the same 2xx again (after T1, then 2·T1...)
+            String again = client.receiveFinal();
+            assertThat(RawSipClient.status(again)).isEqualTo(200);
+            assertThat(RawSipClient.toTag(again)).isEqualTo(RawSipClient.toTag(ok));
+            assertThat(RawSipClient.header(again, "CSeq")).isEqualTo("1 INVITE");
+            client.send(client.request("ACK", target(client), callId, 1, RawSipClient.toTag(ok), "", ""));
+            client.send(client.request("BYE", target(client), callId, 2, RawSipClient.toTag(ok), "", ""));
+            assertThat(RawSipClient.status(client.receiveResponseTo("BYE"))).isEqualTo(200);
         }
     }
 
@@ -234,7 +253,7 @@ class ContainerOnStackTest {
             client.send(client.request("ACK", target(client), callId, 1, tag, "X-Hangup: yes\r\n", ""));
 
             // RFC 3261 §12.2.1.1: to the remote target (our Contact), our tag in To, theirs in From, a higher CSeq
-            String bye = client.receive();
+            String bye = client.receiveRequest("BYE");
             assertThat(bye).startsWith("BYE sip:alice@127.0.0.1:" + client.localPort() + " SIP/2.0\r\n");
             assertThat(RawSipClient.header(bye, "To")).contains(";tag=a" + callId.hashCode());
             assertThat(RawSipClient.header(bye, "From")).contains(";tag=" + tag);
@@ -254,7 +273,7 @@ class ContainerOnStackTest {
 
             // the dialog is over: a request in it gets 481
             client.send(client.request("INFO", target(client), callId, 2, tag, "", ""));
-            assertThat(RawSipClient.status(client.receiveFinal())).isEqualTo(481);
+            assertThat(RawSipClient.status(client.receiveResponseTo("INFO"))).isEqualTo(481);
         }
     }
 

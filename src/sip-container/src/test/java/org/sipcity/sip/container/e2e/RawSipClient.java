@@ -130,6 +130,68 @@ final class RawSipClient implements AutoCloseable {
         return m.find() ? m.group(1) : null;
     }
 
+    /** Every value of a header, one per line as written. */
+    static java.util.List<String> headers(String message, String name) {
+        Matcher m = Pattern.compile("(?im)^" + Pattern.quote(name) + "\\s*:\\s*(.*?)\\s*$").matcher(message);
+        java.util.List<String> values = new java.util.ArrayList<>();
+        while (m.find()) {
+            values.add(m.group(1));
+        }
+        return values;
+    }
+
+    /** A response to {@code request} as a UAS builds it (RFC 3261 §8.2.6.2, §12.1.1): Vias, Record-Routes, tag. */
+    static String answer(String request, int status, String reason, String toTag, String extra) {
+        StringBuilder response = new StringBuilder("SIP/2.0 ").append(status).append(' ').append(reason).append("\r\n");
+        for (String via : headers(request, "Via")) {
+            response.append("Via: ").append(via).append("\r\n");
+        }
+        for (String recordRoute : headers(request, "Record-Route")) {
+            response.append("Record-Route: ").append(recordRoute).append("\r\n");
+        }
+        String to = header(request, "To");
+        response.append("From: ").append(header(request, "From")).append("\r\n")
+                .append("To: ").append(to).append(toTag == null || to.contains(";tag=") ? "" : ";tag=" + toTag).append("\r\n")
+                .append("Call-ID: ").append(header(request, "Call-ID")).append("\r\n")
+                .append("CSeq: ").append(header(request, "CSeq")).append("\r\n")
+                .append(extra)
+                .append("Content-Length: 0\r\n\r\n");
+        return response.toString();
+    }
+
+    /** The next request, skipping responses (a callee may get its 487 ACKed after it answered). */
+    String receiveRequest() throws IOException {
+        for (int i = 0; i < 5; i++) {
+            String message = receive();
+            if (!message.startsWith("SIP/2.0 ")) {
+                return message;
+            }
+        }
+        throw new IOException("Only responses");
+    }
+
+    /** The next final response whose CSeq method is {@code method}, skipping others (retransmitted 2xx, 100). */
+    String receiveResponseTo(String method) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            String message = receive();
+            if (message.startsWith("SIP/2.0 ") && status(message) >= 200 && header(message, "CSeq").endsWith(" " + method)) {
+                return message;
+            }
+        }
+        throw new IOException("No final response to " + method);
+    }
+
+    /** The next request of {@code method}, skipping retransmissions of earlier requests and responses. */
+    String receiveRequest(String method) throws IOException {
+        for (int i = 0; i < 10; i++) {
+            String message = receive();
+            if (message.startsWith(method + " ")) {
+                return message;
+            }
+        }
+        throw new IOException("No " + method + " arrived");
+    }
+
     static String toTag(String response) {
         String to = header(response, "To");
         int at = to == null ? -1 : to.toLowerCase(Locale.ROOT).indexOf(";tag=");

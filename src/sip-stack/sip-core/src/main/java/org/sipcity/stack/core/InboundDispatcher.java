@@ -1,14 +1,18 @@
 package org.sipcity.stack.core;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import org.jboss.logging.Logger;
+import org.sipcity.stack.classify.FirstLineClassifier;
 import org.sipcity.stack.framing.FramingError;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMessage;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.overload.OverloadValve;
+import org.sipcity.stack.overload.Verdict;
 import org.sipcity.stack.parser.SipMessageParser;
 import org.sipcity.stack.parser.SipParseException;
 import org.sipcity.stack.transaction.RequestDisposition;
@@ -18,8 +22,10 @@ import org.sipcity.stack.transport.InboundHandler;
 import org.sipcity.stack.transport.SipTransports;
 
 /**
- * Takes each whole message from the transports, on the event loop that read it: parses it, stamps the top
- * Via (§18.2.1), and gives it to the transaction layer. What cannot enter a transaction is answered here,
+ * Takes each whole message from the transports, on the event loop that read it: lets the overload valve judge it
+ * by its first line (a shed request is answered with the valve's stateless 503 or dropped, and never reaches the
+ * parser or a transaction; on a stream the frame is already cut, so the connection stays usable), parses it,
+ * stamps the top Via (§18.2.1), and gives it to the transaction layer. What cannot enter a transaction is answered here,
  * statelessly: 400/505/416/513 for requests that break the grammar (with a reason phrase naming the fault),
  * 503 when the transaction table is full; malformed responses are dropped (RFC 3261 §18.1.2, RFC 4475 §3.1.2).
  */
@@ -31,13 +37,17 @@ final class InboundDispatcher implements InboundHandler {
     private final SipMessageParser parser;
     private final TransactionLayer transactions;
     private final StackCounters counters;
+    private final OverloadValve valve;
     private final AtomicLong lastFramingWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+    private final AtomicLong lastValveWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private volatile SipTransports transports;
 
-    InboundDispatcher(SipMessageParser parser, TransactionLayer transactions, StackCounters counters) {
+    InboundDispatcher(SipMessageParser parser, TransactionLayer transactions, StackCounters counters,
+                      OverloadValve valve) {
         this.parser = parser;
         this.transactions = transactions;
         this.counters = counters;
+        this.valve = valve;
     }
 
     void bind(SipTransports transports) {
@@ -50,6 +60,11 @@ final class InboundDispatcher implements InboundHandler {
 
     @Override
     public void onMessage(Flow flow, ByteBuf message) {
+        Verdict verdict = judge(flow, message);
+        if (verdict != Verdict.ADMIT) {
+            shed(flow, message, verdict);
+            return;
+        }
         SipMessage parsed;
         try {
             parsed = parser.parse(message);
@@ -65,6 +80,49 @@ final class InboundDispatcher implements InboundHandler {
         } else {
             counters.responseReceived();
             transactions.responseReceived((SipResponse) parsed, channel(flow));
+        }
+    }
+
+    /** The valve's verdict; a valve that fails admits (the stack then works as one without overload control). */
+    private Verdict judge(Flow flow, ByteBuf message) {
+        try {
+            long classification = FirstLineClassifier.classify(message, message.readerIndex(), message.readableBytes());
+            return valve.inspect(classification, message, flow);
+        } catch (RuntimeException e) {
+            valveFailed(e);
+            return Verdict.ADMIT;
+        }
+    }
+
+    private void shed(Flow flow, ByteBuf message, Verdict verdict) {
+        try {
+            counters.messageShed();
+            if (verdict == Verdict.REJECT) {
+                ByteBuf answer = ByteBufAllocator.DEFAULT.ioBuffer(512);
+                boolean written = false;
+                try {
+                    written = valve.writeRejection(message, answer);
+                } catch (RuntimeException e) {
+                    valveFailed(e);
+                }
+                if (written) {
+                    counters.statelessResponseSent();
+                    flow.send(answer);
+                } else {
+                    answer.release();
+                }
+            }
+        } finally {
+            message.release();
+        }
+    }
+
+    private void valveFailed(RuntimeException e) {
+        long now = System.nanoTime();
+        long last = lastValveWarning.get();
+        if (now - last >= WARN_INTERVAL_NANOS && lastValveWarning.compareAndSet(last, now)) {
+            LOG.warnf(e, "Overload valve %s failed; messages are admitted while it fails (further failures within a "
+                    + "second are not logged)", valve.getClass().getName());
         }
     }
 

@@ -8,6 +8,7 @@ import org.sipcity.stack.address.Via;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMessage;
 import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.overload.OverloadValve;
 import org.sipcity.stack.parser.SipMessageParser;
 import org.sipcity.stack.timer.WheelTimer;
 import org.sipcity.stack.transaction.ClientTransaction;
@@ -35,15 +36,18 @@ public final class SipStack implements AutoCloseable {
     private final TransactionLayer transactions;
     private final InboundDispatcher dispatcher;
     private final SipTransports transports;
+    private final OverloadValve valve;
 
     public SipStack(SipStackConfig config, TransactionUser user) {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(user, "user");
         this.timer = new WheelTimer();
         this.transactions = new TransactionLayer(config.transactions(), timer, user);
-        this.dispatcher = new InboundDispatcher(new SipMessageParser(config.parser()), transactions, counters);
+        this.valve = config.overloadValve();
+        this.dispatcher = new InboundDispatcher(new SipMessageParser(config.parser()), transactions, counters, valve);
         this.transports = new SipTransports(config.transports(), dispatcher);
         dispatcher.bind(transports);
+        valve.start(transports.eventLoops());
     }
 
     /**
@@ -100,13 +104,14 @@ public final class SipStack implements AutoCloseable {
         request.addHeaderFirst(HeaderName.VIA, via.toString());
     }
 
-    /** Stops the connectors (closing their connections), then the timers. */
+    /** Stops the connectors (closing their connections), then the timers and the overload valve. */
     @Override
     public void close() {
         try {
             transports.close();
         } finally {
             timer.close();
+            valve.stop();
         }
     }
 }

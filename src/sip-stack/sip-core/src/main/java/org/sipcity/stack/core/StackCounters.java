@@ -15,6 +15,7 @@ public final class StackCounters {
     private final LongAdder malformedResponsesDropped = new LongAdder();
     private final LongAdder statelessResponsesSent = new LongAdder();
     private final LongAdder sendFailures = new LongAdder();
+    private final LongAdder overloadShed = new LongAdder();
 
     void requestReceived() {
         requestsReceived.increment();
@@ -44,6 +45,10 @@ public final class StackCounters {
         sendFailures.increment();
     }
 
+    void messageShed() {
+        overloadShed.increment();
+    }
+
     /** Requests that parsed, retransmissions included. */
     public long requestsReceived() {
         return requestsReceived.sum();
@@ -69,7 +74,13 @@ public final class StackCounters {
         return malformedResponsesDropped.sum();
     }
 
-    /** Responses sent outside any transaction: 400 for bad requests, 503 when the transaction table is full. */
+    /** Messages the overload valve shed before any parse (answered with its 503 or dropped). */
+    public long overloadShed() {
+        return overloadShed.sum();
+    }
+
+    /** Responses sent outside any transaction: 400 for bad requests, 503 when the transaction table is full or
+     *  the overload valve sheds a request. */
     public long statelessResponsesSent() {
         return statelessResponsesSent.sum();
     }

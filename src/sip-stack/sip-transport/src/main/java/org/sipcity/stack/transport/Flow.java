@@ -43,6 +43,15 @@ public interface Flow {
      */
     boolean send(ByteBuf message);
 
+    /**
+     * Whether {@link #send} would take a message now: the flow is open and its write queue is below the high
+     * water mark. A connection that is not writable has a peer that does not read what we send it; the overload
+     * valve takes no new work from it (Shen and Schulzrinne, TCP-based SIP overload control). A volatile read.
+     */
+    default boolean isWritable() {
+        return isOpen();
+    }
+
     /** Closes the connection (TLS: after close_notify), or forgets a UDP flow. Idempotent. */
     void close();
 

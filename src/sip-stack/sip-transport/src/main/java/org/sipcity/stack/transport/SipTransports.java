@@ -145,6 +145,14 @@ public final class SipTransports implements AutoCloseable {
         return group;
     }
 
+    /**
+     * The event loops, for tasks that must run on them (the overload valve's lag probes). Never block on them
+     * and never shut them down: {@link #close()} does.
+     */
+    public io.netty.util.concurrent.EventExecutorGroup eventLoops() {
+        return group;
+    }
+
     Class<? extends ServerSocketChannel> serverChannelType() {
         return nativeEpoll() ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
     }

@@ -82,6 +82,11 @@ public final class DatagramFlow implements Flow {
     }
 
     @Override
+    public boolean isWritable() {
+        return isOpen() && channel.isWritable();
+    }
+
+    @Override
     public void close() {
         if (!closed && owner != null) {
             owner.remove(this);

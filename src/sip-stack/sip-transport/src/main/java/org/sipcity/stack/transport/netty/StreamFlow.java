@@ -81,6 +81,11 @@ public final class StreamFlow implements Flow {
     }
 
     @Override
+    public boolean isWritable() {
+        return channel.isActive() && channel.isWritable();
+    }
+
+    @Override
     public void close() {
         channel.close();
     }

@@ -1,0 +1,495 @@
+package org.sipcity.sip.container.spec;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import javax.servlet.sip.Proxy;
+import javax.servlet.sip.ProxyBranch;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipURI;
+import javax.servlet.sip.URI;
+import org.jboss.logging.Logger;
+import org.sipcity.sip.container.core.SerialQueue;
+import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipMethod;
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+
+/**
+ * A stateful proxy for one received request (JSR 289 §10; RFC 3261 §16): forwards copies to the targets the
+ * application names, in parallel or one after the other, relays provisional responses and every 2xx upstream at
+ * once, cancels the other branches after a 2xx, and otherwise forwards the best final response once every branch
+ * has one (§16.7 step 6). With supervision the application sees the responses first and may add branches when all
+ * failed.
+ *
+ * <p>Used only in the queue of the application session (servlet calls and responses run there one at a time), so it
+ * holds no locks. Timer C (RFC 3261 §16.8) is the proxy timeout of each branch. Not yet: recursion on 3xx, stateless
+ * proxying.
+ */
+public final class ProxyImpl implements Proxy {
+
+    private static final Logger LOG = Logger.getLogger(ProxyImpl.class);
+    /** JSR 289 §10.2.2 / sip.xml proxy-timeout default: 180 s. */
+    private static final int DEFAULT_TIMEOUT_SECONDS = 180;
+
+    private final SipServletRequestImpl original;
+    private final SerialQueue queue;
+    private final boolean applicationDriven;
+    private final List<ProxyBranchImpl> branches = new ArrayList<>();
+    private boolean recordRoute;
+    private boolean supervised = true;
+    private boolean parallel = true;
+    private boolean noCancel;
+    private boolean addToPath;
+    private int timeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+    private int sequentialTimeoutSeconds = DEFAULT_TIMEOUT_SECONDS;
+    private SipURIImpl recordRouteUri;
+    private SipServletResponseImpl best;
+    private boolean finalForwarded;
+
+    /** The proxy of an initial request the application proxies (through {@code getProxy}). */
+    ProxyImpl(SipServletRequestImpl original) {
+        this(original, original.sipSession().applicationSession().queue(), true);
+    }
+
+    private ProxyImpl(SipServletRequestImpl original, SerialQueue queue, boolean applicationDriven) {
+        this.original = original;
+        this.queue = queue;
+        this.applicationDriven = applicationDriven;
+        original.proxiedBy(this);
+    }
+
+    /**
+     * Forwards a request that reached us by a Route we record-routed (RFC 3261 §16.4 popped it) and that belongs to no
+     * application dialog here: a subsequent request of a dialog this proxy record-routed. It goes to its Request-URI
+     * (the next Route, if any, decides the hop), unsupervised.
+     */
+    public static void forwardByRoute(SipServletRequestImpl request, SerialQueue queue,
+                                      org.sipcity.sip.container.core.RequestSender sender) {
+        if (request.stackMessage().getMaxForwards() == 0) {
+            // RFC 3261 §16.3 step 2
+            SipResponse tooMany = request.stackMessage().createResponse(483, null);
+            if (request.serverTransaction() != null) {
+                request.serverTransaction().sendResponse(tooMany);
+            }
+            return;
+        }
+        ProxyImpl proxy = new ProxyImpl(request, queue, false);
+        proxy.supervised = false;
+        ProxyBranchImpl branch = new ProxyBranchImpl(proxy, Uris.fromStack(request.stackMessage().getRequestUri()));
+        proxy.branches.add(branch);
+        proxy.start(branch, sender);
+    }
+
+    /** The queue the responses of this proxy's branches run in. */
+    public SerialQueue queue() {
+        return queue;
+    }
+
+    // ---- forwarding (RFC 3261 §16.6) --------------------------------------------------------------------------
+
+    @Override
+    public void proxyTo(URI uri) {
+        proxyTo(List.of(uri));
+    }
+
+    @Override
+    public void proxyTo(List<? extends URI> uris) {
+        createProxyBranches(uris);
+        startProxy();
+    }
+
+    @Override
+    public List<ProxyBranch> createProxyBranches(List<? extends URI> targets) {
+        checkOpen();
+        List<ProxyBranch> created = new ArrayList<>(targets.size());
+        for (URI target : targets) {
+            if (target == null) {
+                throw new NullPointerException("proxy target");
+            }
+            ProxyBranchImpl branch = new ProxyBranchImpl(this, target.clone());
+            branches.add(branch);
+            created.add(branch);
+        }
+        return created;
+    }
+
+    @Override
+    public void startProxy() {
+        checkOpen();
+        if (branches.stream().noneMatch(b -> !b.isStarted())) {
+            throw new IllegalStateException("No branch to start: create branches or call proxyTo first");
+        }
+        org.sipcity.sip.container.core.RequestSender sender = original.sipSession().application().runtime().sender();
+        if (parallel) {
+            for (ProxyBranchImpl branch : List.copyOf(branches)) {
+                if (!branch.isStarted()) {
+                    start(branch, sender);
+                }
+            }
+        } else if (branches.stream().noneMatch(ProxyBranchImpl::isPending)) {
+            startNextSequential(sender);
+        }
+    }
+
+    private void startNextSequential(org.sipcity.sip.container.core.RequestSender sender) {
+        for (ProxyBranchImpl branch : branches) {
+            if (!branch.isStarted()) {
+                start(branch, sender);
+                return;
+            }
+        }
+    }
+
+    /** RFC 3261 §16.6 steps 1-8: copy, Request-URI, Max-Forwards, Record-Route, then our Via and the send. */
+    private void start(ProxyBranchImpl branch, org.sipcity.sip.container.core.RequestSender sender) {
+        SipRequest copy = Messages.copy(original.stackMessage());
+        copy.setRequestUri(Uris.toStack(branch.target()));
+        int maxForwards = copy.getMaxForwards();
+        copy.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards < 0 ? 70 : maxForwards - 1));
+        if (branch.getRecordRoute() && applicationDriven) {
+            copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + getRecordRouteURI() + ">");
+        }
+        if (branch.getAddToPath() && applicationDriven && SipMethod.REGISTER.equals(copy.getMethod())) {
+            copy.addHeaderFirst(HeaderName.PATH, "<" + ourUri() + ">");   // RFC 3327 §5.1
+        }
+        SipServletRequestImpl forwarded = new SipServletRequestImpl(copy, original.sipSession(), false);
+        forwarded.branchOf(branch);
+        branch.started(forwarded);
+        if (applicationDriven) {
+            branch.armTimerC(original.sipSession().application().runtime().timer(), queue);
+        }
+        try {
+            sender.send(forwarded);
+        } catch (IOException | RuntimeException e) {
+            LOG.debugf("Branch to %s failed: %s", branch.target(), e.getMessage());
+            // §16.7: a branch that cannot be sent counts as a 503 from it
+            SipResponse failed = copy.createResponse(503, "Service Unavailable - " + e.getMessage().replace('\r', ' ').replace('\n', ' '));
+            branchResponse(branch, new SipServletResponseImpl(forwarded, failed, MessageEndpoints.UNKNOWN), null);
+        }
+    }
+
+    // ---- responses (RFC 3261 §16.7) ---------------------------------------------------------------------------
+
+    /**
+     * A response for {@code branch}, in the application session's queue.
+     *
+     * @param servlet calls the application's servlet with a response (null: do not)
+     */
+    public void branchResponse(ProxyBranchImpl branch, SipServletResponseImpl response,
+                               Consumer<SipServletResponseImpl> servlet) {
+        int status = response.getStatus();
+        boolean first = branch.responded(response);
+        if (status == 100) {
+            return;   // §16.7 step 3: 100 Trying is hop by hop
+        }
+        boolean tellServlet = supervised && servlet != null;
+        if (status < 200) {
+            if (applicationDriven && !branch.isFinal()) {
+                // §16.7 step 2: Timer C restarts with every provisional response
+                branch.armTimerC(original.sipSession().application().runtime().timer(), queue);
+            }
+            if (tellServlet) {
+                servlet.accept(response);
+            }
+            if (!finalForwarded) {
+                relay(response);
+            }
+            return;
+        }
+        if (status < 300) {
+            // §16.7 step 5 and 10: every 2xx goes upstream at once; the other branches are cancelled.
+            if (tellServlet && first) {
+                servlet.accept(response);
+            }
+            relay(response);
+            if (!finalForwarded) {
+                finalForwarded = true;
+                original.finalResponseSent();
+                proxiedToTheEnd(status);
+                if (!noCancel) {
+                    cancelPending();
+                }
+            }
+            return;
+        }
+        if (finalForwarded || !first) {
+            return;
+        }
+        if (best == null || better(status, best.getStatus())) {
+            best = response;
+        }
+        if (!parallel && !branches.stream().allMatch(ProxyBranchImpl::isStarted)) {
+            startNextSequential(original.sipSession().application().runtime().sender());
+            return;
+        }
+        if (branches.stream().anyMatch(b -> !b.isFinal())) {
+            return;
+        }
+        if (tellServlet) {
+            servlet.accept(best);   // JSR 289 §10.2.4: the application may still proxy to more targets
+            if (branches.stream().anyMatch(b -> !b.isFinal())) {
+                return;
+            }
+        }
+        finalForwarded = true;
+        original.finalResponseSent();
+        proxiedToTheEnd(best.getStatus());
+        relay(best);
+    }
+
+    /** The proxy's own SIP session ends with the transaction unless a dialog was set up through it. */
+    private void proxiedToTheEnd(int status) {
+        if (original.sipSession() != null) {
+            original.sipSession().proxied(original.method(), status);
+        }
+    }
+
+    /** §16.7 step 6: a 6xx wins, else the lowest class; the first of a class stays. */
+    private static boolean better(int candidate, int current) {
+        return rank(candidate) < rank(current);
+    }
+
+    private static int rank(int status) {
+        return status >= 600 ? 0 : status / 100;
+    }
+
+    /** §16.7 step 9: the response minus our Via, through the original server transaction; 503 becomes 500 (step 6). */
+    private void relay(SipServletResponseImpl response) {
+        SipResponse message = response.stackMessage();
+        if (message.getStatus() == 503) {
+            SipResponse replaced = original.stackMessage().createResponse(500, "Server Internal Error - next hop unavailable");
+            String to = message.getHeader(HeaderName.TO);
+            if (to != null) {
+                replaced.setHeader(HeaderName.TO, to);
+            }
+            message = replaced;
+        } else {
+            message.removeFirstHeader(HeaderName.VIA);
+        }
+        if (original.serverTransaction() != null && !original.serverTransaction().sendResponse(message)) {
+            LOG.debugf("%d not relayed: the server transaction no longer accepts responses", message.getStatus());
+        }
+    }
+
+    private void cancelPending() {
+        for (ProxyBranchImpl branch : branches) {
+            branch.cancel();
+        }
+    }
+
+    /** The request was cancelled upstream (RFC 3261 §16.10): cancel every pending branch; 487s come back as finals. */
+    public void cancelledUpstream() {
+        if (finalForwarded) {
+            return;
+        }
+        if (branches.stream().noneMatch(ProxyBranchImpl::isPending)) {
+            finalForwarded = true;
+            original.finalResponseSent();
+            relayLocal(487, "Request Terminated");
+            return;
+        }
+        for (ProxyBranchImpl branch : branches) {
+            if (!branch.isStarted()) {
+                branch.responded(new SipServletResponseImpl(original,
+                        original.stackMessage().createResponse(487, null), MessageEndpoints.UNKNOWN));
+            }
+        }
+        cancelPending();
+    }
+
+    private void relayLocal(int status, String reason) {
+        SipResponse response = original.stackMessage().createResponse(status, reason);
+        response.setToTag(original.sipSession().localTag());
+        if (original.serverTransaction() != null) {
+            original.serverTransaction().sendResponse(response);
+        }
+    }
+
+    @Override
+    public void cancel() {
+        checkOpen();
+        cancelPending();
+    }
+
+    @Override
+    public void cancel(String[] protocol, int[] reasonCode, String[] reasonText) {
+        cancel();
+    }
+
+    private void checkOpen() {
+        if (finalForwarded) {
+            throw new IllegalStateException("The proxy has forwarded its final response");
+        }
+    }
+
+    // ---- settings ---------------------------------------------------------------------------------------------
+
+    @Override
+    public SipServletRequest getOriginalRequest() {
+        return original;
+    }
+
+    @Override
+    public List<ProxyBranch> getProxyBranches() {
+        return List.copyOf(branches);
+    }
+
+    @Override
+    public ProxyBranch getProxyBranch(URI uri) {
+        for (ProxyBranchImpl branch : branches) {
+            if (branch.target().equals(uri)) {
+                return branch;
+            }
+        }
+        return null;
+    }
+
+    @Override
+    public boolean getRecordRoute() {
+        return recordRoute;
+    }
+
+    /** RFC 3261 §16.6 step 4: stay on the path of the dialog's later requests. */
+    @Override
+    public void setRecordRoute(boolean value) {
+        if (branches.stream().anyMatch(ProxyBranchImpl::isStarted)) {
+            throw new IllegalStateException("Record-Route is decided before the proxy starts");
+        }
+        recordRoute = value;
+    }
+
+    /** {@code <sip:our-address:port;transport=…;lr>} of the connector the request came in on (RFC 3261 §16.6 step 4). */
+    @Override
+    public SipURI getRecordRouteURI() {
+        if (!recordRoute) {
+            throw new IllegalStateException("The proxy does not record-route");
+        }
+        return ourUri();
+    }
+
+    SipURI ourUri() {
+        if (recordRouteUri == null) {
+            InetSocketAddress local = original.endpoints().local();
+            if (local == null) {
+                throw new IllegalStateException("The local address of the request is not known");
+            }
+            String advertised = original.sipSession().application().runtime().config().advertisedHost();
+            recordRouteUri = new SipURIImpl(Contacts.of(local, original.endpoints().transport(), advertised));
+            recordRouteUri.setLrParam(true);
+        }
+        return recordRouteUri;
+    }
+
+    @Override
+    public boolean getSupervised() {
+        return supervised;
+    }
+
+    @Override
+    public void setSupervised(boolean value) {
+        supervised = value;
+    }
+
+    @Override
+    public boolean getParallel() {
+        return parallel;
+    }
+
+    @Override
+    public void setParallel(boolean value) {
+        parallel = value;
+    }
+
+    @Override
+    public boolean getNoCancel() {
+        return noCancel;
+    }
+
+    @Override
+    public void setNoCancel(boolean value) {
+        noCancel = value;
+    }
+
+    @Override
+    public int getProxyTimeout() {
+        return timeoutSeconds;
+    }
+
+    /** Timer C of branches started from now on (RFC 3261 §16.8: more than 3 minutes for INVITE by default). */
+    @Override
+    public void setProxyTimeout(int seconds) {
+        if (seconds <= 0) {
+            throw new IllegalArgumentException("A proxy timeout is positive: " + seconds);
+        }
+        timeoutSeconds = seconds;
+    }
+
+    @Override
+    public int getSequentialSearchTimeout() {
+        return sequentialTimeoutSeconds;
+    }
+
+    @Override
+    public void setSequentialSearchTimeout(int seconds) {
+        sequentialTimeoutSeconds = seconds;
+    }
+
+    /** Always stateful: the stack keeps a transaction per branch. */
+    @Override
+    public boolean getStateful() {
+        return true;
+    }
+
+    @Override
+    public void setStateful(boolean value) {
+        // stateless proxying is not offered: JSR 289 deprecates it
+    }
+
+    @Override
+    public boolean getRecurse() {
+        return false;
+    }
+
+    /** Recursion on 3xx Contacts (RFC 3261 §16.7 step 4) is not done: redirects reach the application. */
+    @Override
+    public void setRecurse(boolean value) {
+        // see getRecurse
+    }
+
+    @Override
+    public boolean getAddToPath() {
+        return addToPath;
+    }
+
+    /** RFC 3327: a REGISTER forwarded by this proxy gets a Path naming us, so requests to the contact come back here. */
+    @Override
+    public void setAddToPath(boolean value) {
+        if (branches.stream().anyMatch(ProxyBranchImpl::isStarted)) {
+            throw new IllegalStateException("Path is decided before the proxy starts");
+        }
+        addToPath = value;
+    }
+
+    /** The Path URI: the same {@code <sip:our-address:port;lr>} as the Record-Route (RFC 3327 §5.1). */
+    @Override
+    public SipURI getPathURI() {
+        if (!addToPath) {
+            throw new IllegalStateException("The proxy does not add a Path");
+        }
+        return ourUri();
+    }
+
+    @Override
+    public void setOutboundInterface(InetAddress address) {
+        // one outbound interface per transport: the stack's connector
+    }
+
+    @Override
+    public void setOutboundInterface(InetSocketAddress address) {
+        // one outbound interface per transport: the stack's connector
+    }
+}

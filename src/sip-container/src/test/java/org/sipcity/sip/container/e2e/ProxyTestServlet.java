@@ -1,0 +1,47 @@
+package org.sipcity.sip.container.e2e;
+
+import jakarta.servlet.ServletException;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import javax.servlet.sip.Proxy;
+import javax.servlet.sip.SipFactory;
+import javax.servlet.sip.SipServlet;
+import javax.servlet.sip.SipServletRequest;
+import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.URI;
+
+/** Proxies every initial request to the targets listed in its X-Targets header, record-routing when asked. */
+public class ProxyTestServlet extends SipServlet {
+
+    private static final long serialVersionUID = 1L;
+    static final ConcurrentLinkedQueue<String> RESPONSES_SEEN = new ConcurrentLinkedQueue<>();
+
+    @Override
+    protected void doRequest(SipServletRequest request) throws ServletException, IOException {
+        if (!request.isInitial()) {
+            super.doRequest(request);
+            return;
+        }
+        SipFactory factory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
+        List<URI> targets = new ArrayList<>();
+        for (String target : request.getHeader("X-Targets").split(",")) {
+            targets.add(factory.createURI(target.trim()));
+        }
+        Proxy proxy = request.getProxy();
+        proxy.setRecordRoute(request.getHeader("X-Record-Route") != null);
+        proxy.setParallel(request.getHeader("X-Sequential") == null);
+        proxy.setAddToPath(request.getHeader("X-Path") != null);
+        if (request.getHeader("X-Proxy-Timeout") != null) {
+            proxy.setProxyTimeout(Integer.parseInt(request.getHeader("X-Proxy-Timeout")));
+        }
+        proxy.proxyTo(targets);
+    }
+
+    @Override
+    protected void doResponse(SipServletResponse response) throws ServletException, IOException {
+        RESPONSES_SEEN.add(response.getStatus() + " " + response.getMethod() + " " + response.getCallId());
+        super.doResponse(response);
+    }
+}

@@ -1,0 +1,72 @@
+package org.sipcity.stack.overload;
+
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.function.LongSupplier;
+
+/**
+ * Measures how late each event loop runs its tasks: one task per loop, scheduled every {@code interval}, records
+ * how much later than planned it ran. A loop busy with reading, framing and parsing (or blocked by mistake)
+ * delays everything it serves, responses included, so its lag is an overload signal of its own.
+ *
+ * <p>A probe that has not yet run although it is due counts as late by how overdue it is, so a loop that is
+ * stuck shows a growing lag instead of its last, small figure.
+ */
+final class EventLoopLagProbe implements AutoCloseable {
+
+    private final long intervalNanos;
+    private final LongSupplier nanoClock;
+    private final AtomicLongArray dueAt;
+    private final AtomicLongArray lastLag;
+    private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
+
+    EventLoopLagProbe(EventExecutorGroup loops, long intervalNanos, LongSupplier nanoClock) {
+        this.intervalNanos = intervalNanos;
+        this.nanoClock = nanoClock;
+        List<EventExecutor> executors = new ArrayList<>();
+        loops.forEach(executors::add);
+        this.dueAt = new AtomicLongArray(executors.size());
+        this.lastLag = new AtomicLongArray(executors.size());
+        for (int i = 0; i < executors.size(); i++) {
+            schedule(executors.get(i), i);
+        }
+    }
+
+    private void schedule(EventExecutor loop, int index) {
+        dueAt.set(index, nanoClock.getAsLong() + intervalNanos);
+        if (loop.isShuttingDown()) {
+            return;
+        }
+        ScheduledFuture<?> task = loop.schedule(() -> {
+            lastLag.set(index, Math.max(0, nanoClock.getAsLong() - dueAt.get(index)));
+            schedule(loop, index);
+        }, intervalNanos, TimeUnit.NANOSECONDS);
+        synchronized (tasks) {
+            tasks.removeIf(ScheduledFuture::isDone);
+            tasks.add(task);
+        }
+    }
+
+    /** The largest lag over all loops: the last measured one, or how overdue a pending probe is. */
+    long lagNanos() {
+        long now = nanoClock.getAsLong();
+        long max = 0;
+        for (int i = 0; i < dueAt.length(); i++) {
+            max = Math.max(max, Math.max(lastLag.get(i), now - dueAt.get(i)));
+        }
+        return max;
+    }
+
+    @Override
+    public void close() {
+        synchronized (tasks) {
+            tasks.forEach(task -> task.cancel(false));
+            tasks.clear();
+        }
+    }
+}

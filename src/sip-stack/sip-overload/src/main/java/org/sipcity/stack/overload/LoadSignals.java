@@ -1,0 +1,21 @@
+package org.sipcity.stack.overload;
+
+/**
+ * What the server suffers right now, read by the valve's controller on each evaluation (every
+ * {@link OverloadSettings#evaluationInterval()}, never per message). Implementations answer from values they keep
+ * up to date themselves; every method is cheap, thread-safe and non-blocking.
+ */
+public interface LoadSignals {
+
+    /** How long the oldest task waiting in the worker queue has waited, in nanoseconds (0 when none waits). */
+    long oldestWaitNanos();
+
+    /** Tasks waiting in the worker queue. */
+    int queueDepth();
+
+    /** The largest recent scheduling delay of an event loop, in nanoseconds. */
+    long eventLoopLagNanos();
+
+    /** Heap occupancy after the last garbage collection, 0.0-1.0 (live data, not garbage awaiting collection). */
+    double heapOccupancyAfterGc();
+}

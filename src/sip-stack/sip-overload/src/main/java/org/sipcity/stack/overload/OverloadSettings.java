@@ -1,0 +1,207 @@
+package org.sipcity.stack.overload;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Thresholds and behaviour of the {@link SojournTimeValve}. The valve enters overload when any signal reaches its
+ * high threshold and leaves it when every signal has stayed below its low threshold for the hold time
+ * (hysteresis: the band between the two keeps the state from flapping).
+ *
+ * <table>
+ * <caption>Settings and defaults</caption>
+ * <tr><th>setting</th><th>default</th><th>meaning</th></tr>
+ * <tr><td>sojournHigh / sojournLow</td><td>100 ms / 20 ms</td><td>waiting time of the oldest worker task; the
+ *     high mark leaves room under a 200 ms p99 response time</td></tr>
+ * <tr><td>queueDepthHigh / queueDepthLow</td><td>10000 / 2000</td><td>waiting worker tasks; 0 disables</td></tr>
+ * <tr><td>lagHigh / lagLow</td><td>30 ms / 5 ms</td><td>event-loop scheduling delay</td></tr>
+ * <tr><td>heapHigh / heapLow</td><td>0.90 / 0.75</td><td>heap occupancy after GC</td></tr>
+ * <tr><td>holdTime</td><td>2 s</td><td>how long every signal must stay below its low mark before overload ends</td></tr>
+ * <tr><td>evaluationInterval</td><td>50 ms</td><td>how often the controller reads the signals</td></tr>
+ * <tr><td>lagProbeInterval</td><td>100 ms</td><td>how often each event loop's lag is measured</td></tr>
+ * <tr><td>reductionGain</td><td>0.5</td><td>share of the measured excess removed per evaluation: with the load
+ *     at {@code p} times its high mark, the admitted fraction is multiplied by {@code 1 - gain (1 - 1/p)}</td></tr>
+ * <tr><td>recoveryStep</td><td>0.05</td><td>admitted fraction given back per evaluation while below the high
+ *     marks (full recovery in 20 evaluations, 1 s)</td></tr>
+ * <tr><td>retryAfterMin / retryAfterMax</td><td>5 s / 15 s</td><td>Retry-After of a 503, uniformly random
+ *     in between so refused clients do not return in lockstep</td></tr>
+ * <tr><td>dropOnUdp</td><td>false</td><td>shed UDP requests silently instead of answering 503 (the client's
+ *     retransmissions then still cost; a 503 ends its transaction)</td></tr>
+ * <tr><td>ocValidity</td><td>1 s</td><td>RFC 7339 {@code oc-validity} sent while shedding</td></tr>
+ * </table>
+ */
+public record OverloadSettings(
+        Duration sojournHigh, Duration sojournLow,
+        int queueDepthHigh, int queueDepthLow,
+        Duration lagHigh, Duration lagLow,
+        double heapHigh, double heapLow,
+        Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval,
+        double reductionGain, double recoveryStep,
+        int retryAfterMin, int retryAfterMax,
+        boolean dropOnUdp, Duration ocValidity) {
+
+    public OverloadSettings {
+        Objects.requireNonNull(sojournHigh, "sojournHigh");
+        Objects.requireNonNull(sojournLow, "sojournLow");
+        Objects.requireNonNull(lagHigh, "lagHigh");
+        Objects.requireNonNull(lagLow, "lagLow");
+        Objects.requireNonNull(holdTime, "holdTime");
+        Objects.requireNonNull(evaluationInterval, "evaluationInterval");
+        Objects.requireNonNull(lagProbeInterval, "lagProbeInterval");
+        Objects.requireNonNull(ocValidity, "ocValidity");
+        requireBand("sojourn", sojournLow.toNanos(), sojournHigh.toNanos());
+        requireBand("lag", lagLow.toNanos(), lagHigh.toNanos());
+        if (queueDepthHigh != 0) {
+            requireBand("queue depth", queueDepthLow, queueDepthHigh);
+        }
+        if (!(heapLow > 0 && heapLow < heapHigh && heapHigh <= 1)) {
+            throw new IllegalArgumentException("heap thresholds need 0 < low < high <= 1: " + heapLow + ", " + heapHigh);
+        }
+        if (holdTime.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
+                || ocValidity.isNegative()) {
+            throw new IllegalArgumentException("hold time and oc-validity must not be negative, intervals must be positive");
+        }
+        if (!(reductionGain > 0 && reductionGain <= 1) || !(recoveryStep > 0 && recoveryStep <= 1)) {
+            throw new IllegalArgumentException("reduction gain and recovery step must be in (0, 1]");
+        }
+        if (retryAfterMin < 0 || retryAfterMax < retryAfterMin) {
+            throw new IllegalArgumentException("Retry-After range must be 0 <= min <= max: " + retryAfterMin + "-" + retryAfterMax);
+        }
+    }
+
+    private static boolean isPositive(Duration d) {
+        return !d.isNegative() && !d.isZero();
+    }
+
+    private static void requireBand(String what, long low, long high) {
+        if (!(low > 0 && low < high)) {
+            throw new IllegalArgumentException(what + " thresholds need 0 < low < high: " + low + ", " + high);
+        }
+    }
+
+    public static OverloadSettings defaults() {
+        return builder().build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.sojournHigh = sojournHigh;
+        b.sojournLow = sojournLow;
+        b.queueDepthHigh = queueDepthHigh;
+        b.queueDepthLow = queueDepthLow;
+        b.lagHigh = lagHigh;
+        b.lagLow = lagLow;
+        b.heapHigh = heapHigh;
+        b.heapLow = heapLow;
+        b.holdTime = holdTime;
+        b.evaluationInterval = evaluationInterval;
+        b.lagProbeInterval = lagProbeInterval;
+        b.reductionGain = reductionGain;
+        b.recoveryStep = recoveryStep;
+        b.retryAfterMin = retryAfterMin;
+        b.retryAfterMax = retryAfterMax;
+        b.dropOnUdp = dropOnUdp;
+        b.ocValidity = ocValidity;
+        return b;
+    }
+
+    /** Builds settings from the documented defaults. */
+    public static final class Builder {
+        private Duration sojournHigh = Duration.ofMillis(100);
+        private Duration sojournLow = Duration.ofMillis(20);
+        private int queueDepthHigh = 10_000;
+        private int queueDepthLow = 2_000;
+        private Duration lagHigh = Duration.ofMillis(30);
+        private Duration lagLow = Duration.ofMillis(5);
+        private double heapHigh = 0.90;
+        private double heapLow = 0.75;
+        private Duration holdTime = Duration.ofSeconds(2);
+        private Duration evaluationInterval = Duration.ofMillis(50);
+        private Duration lagProbeInterval = Duration.ofMillis(100);
+        private double reductionGain = 0.5;
+        private double recoveryStep = 0.05;
+        private int retryAfterMin = 5;
+        private int retryAfterMax = 15;
+        private boolean dropOnUdp;
+        private Duration ocValidity = Duration.ofSeconds(1);
+
+        private Builder() {
+        }
+
+        public Builder sojourn(Duration high, Duration low) {
+            this.sojournHigh = high;
+            this.sojournLow = low;
+            return this;
+        }
+
+        /** Queue depth thresholds; {@code high = 0} disables the signal. */
+        public Builder queueDepth(int high, int low) {
+            this.queueDepthHigh = high;
+            this.queueDepthLow = low;
+            return this;
+        }
+
+        public Builder eventLoopLag(Duration high, Duration low) {
+            this.lagHigh = high;
+            this.lagLow = low;
+            return this;
+        }
+
+        public Builder heapOccupancy(double high, double low) {
+            this.heapHigh = high;
+            this.heapLow = low;
+            return this;
+        }
+
+        public Builder holdTime(Duration holdTime) {
+            this.holdTime = holdTime;
+            return this;
+        }
+
+        public Builder evaluationInterval(Duration interval) {
+            this.evaluationInterval = interval;
+            return this;
+        }
+
+        public Builder lagProbeInterval(Duration interval) {
+            this.lagProbeInterval = interval;
+            return this;
+        }
+
+        public Builder reductionGain(double gain) {
+            this.reductionGain = gain;
+            return this;
+        }
+
+        public Builder recoveryStep(double step) {
+            this.recoveryStep = step;
+            return this;
+        }
+
+        public Builder retryAfter(int minSeconds, int maxSeconds) {
+            this.retryAfterMin = minSeconds;
+            this.retryAfterMax = maxSeconds;
+            return this;
+        }
+
+        public Builder dropOnUdp(boolean drop) {
+            this.dropOnUdp = drop;
+            return this;
+        }
+
+        public Builder ocValidity(Duration validity) {
+            this.ocValidity = validity;
+            return this;
+        }
+
+        public OverloadSettings build() {
+            return new OverloadSettings(sojournHigh, sojournLow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
+                    heapHigh, heapLow, holdTime, evaluationInterval, lagProbeInterval, reductionGain, recoveryStep,
+                    retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+package org.sipcity.stack.overload;
+
+/** Load signals a test sets directly. */
+final class FakeSignals implements LoadSignals {
+
+    volatile long oldestWaitNanos;
+    volatile int queueDepth;
+    volatile long lagNanos;
+    volatile double heap;
+
+    FakeSignals waitMillis(long millis) {
+        oldestWaitNanos = millis * 1_000_000L;
+        return this;
+    }
+
+    @Override
+    public long oldestWaitNanos() {
+        return oldestWaitNanos;
+    }
+
+    @Override
+    public int queueDepth() {
+        return queueDepth;
+    }
+
+    @Override
+    public long eventLoopLagNanos() {
+        return lagNanos;
+    }
+
+    @Override
+    public double heapOccupancyAfterGc() {
+        return heap;
+    }
+}
