@@ -1,0 +1,112 @@
+#!/bin/bash
+# Proves the launch configuration of the provisioned server; run by the wildfly-config build (phase verify).
+#   launch-config-test.sh <server-dir> <src/main directory>
+# Plain bash: every check prints PASS or FAIL; the script runs them all and exits 1 if any failed.
+set -uo pipefail
+
+server_dir=${1:?usage: launch-config-test.sh <server-dir> <src/main directory>}
+source_dir=${2:?usage: launch-config-test.sh <server-dir> <src/main directory>}
+bin="$server_dir/bin"
+java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+failures=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+pass() { echo "PASS  $1"; }
+fail() { echo "FAIL  $1" >&2; failures=$((failures + 1)); }
+check() {   # description, then a command that must succeed
+    local description=$1; shift
+    if "$@"; then pass "$description"; else fail "$description"; fi
+}
+contains() { grep -qF -- "$2" <<< "$1"; }
+lacks() { ! grep -qF -- "$2" <<< "$1"; }
+# 1234567 -> 1,234,567, as the preflight prints numbers
+grouped() {
+    local n=$1 out=""
+    while ((${#n} > 3)); do out=",${n: -3}$out"; n=${n:0:${#n}-3}; done
+    echo "$n$out"
+}
+
+# --- installed files --------------------------------------------------------------------------------------
+check "bin/sipcity-preflight is installed and executable" test -x "$bin/sipcity-preflight"
+conf=$(cat "$bin/standalone.conf")
+check "standalone.conf holds the sipcity block exactly once" \
+    test "$(grep -cxF '# >>> sipcity launch configuration >>>' <<< "$conf")" -eq 1
+check "standalone.conf raises the open-file soft limit to the hard limit" contains "$conf" 'ulimit -n "$sipcity_fd_hard"'
+check "standalone.conf keeps the stock settings before the block" contains "$conf" 'JBOSS_JAVA_SIZING="-Xms64m -Xmx512m"'
+check "the installed block is the current source" \
+    contains "$conf" "$(sed -n '/^# >>> sipcity/,/^# <<< sipcity/p' "$source_dir/launch/sipcity-launch.conf")"
+
+# Re-installing over an installed server replaces the block instead of adding a second one.
+mkdir -p "$work/server/bin"
+cp "$bin/standalone.conf" "$work/server/bin/"
+bash "$source_dir/build/install-into-server.sh" "$work/server" "$source_dir" \
+    && bash "$source_dir/build/install-into-server.sh" "$work/server" "$source_dir"
+check "installing twice leaves one block" \
+    test "$(grep -cxF '# >>> sipcity launch configuration >>>' "$work/server/bin/standalone.conf")" -eq 1
+check "installing twice leaves the file as installing once" cmp -s "$bin/standalone.conf" "$work/server/bin/standalone.conf"
+
+# --- the block at launch: sourced by /bin/sh as standalone.sh does -----------------------------------------
+# Runs standalone.conf with a lowered soft limit and prints the soft limit and JAVA_OPTS it leaves.
+launch() {   # environment assignments for the launch
+    env -u JAVA_OPTS -u JBOSS_JAVA_SIZING "$@" sh -c \
+        'ulimit -S -n 1024; DIRNAME="$1"; . "$DIRNAME/standalone.conf"; echo "soft=$(ulimit -S -n)"; echo "opts=$JAVA_OPTS"' \
+        launch "$bin" 2> "$work/stderr"
+}
+hard=$(ulimit -H -n)
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_FD_HEADROOM=100)
+check "the launch raises the soft limit from 1024 to the hard limit ($hard)" contains "$out" "soft=$hard"
+check "G1 is the default collector" contains "$out" "-XX:+UseG1GC"
+check "the heap is fixed (-Xms = -Xmx, once each, in place of the stock sizing) and direct memory bounded" \
+    bash -c '[[ "$1" =~ ^opts=-Xms([0-9]+m)\ -Xmx([0-9]+m)\  ]] && [[ ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]] \
+        && [[ "$1" != *-Xmx512m* && "$1" == *-XX:MaxDirectMemorySize=512m* ]]' _ "${out##*$'\n'}"
+check "Netty leak detection is off" contains "$out" "-Dio.netty.leakDetection.level=disabled"
+check "no warning when the hard limit covers the expected connections" test ! -s "$work/stderr"
+
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=$((hard + 1)))
+check "a warning at boot when the hard limit is below the expected connections" \
+    grep -q "WARNING sipcity: the open-file hard limit is $hard" "$work/stderr"
+
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_OPTS="-XX:+UseZGC -Xmx256m")
+check "an operator's collector is kept and no second one added" \
+    bash -c '[[ "$1" == *-XX:+UseZGC* && "$1" != *UseG1GC* && "$1" != *-Xms* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_GC=zgc SIPCITY_HEAP=3g SIPCITY_PRETOUCH=false)
+check "SIPCITY_GC, SIPCITY_HEAP and SIPCITY_PRETOUCH override the defaults" \
+    bash -c '[[ "$1" == *-XX:+UseZGC* && "$1" == *"-Xms3g -Xmx3g"* && "$1" != *AlwaysPreTouch* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_JVM_TUNING=false)
+check "SIPCITY_JVM_TUNING=false adds no option" lacks "$out" "-XX:+UseG1GC"
+
+# The JVM accepts the composed options (small heap: this only proves the flags).
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_HEAP=64m)
+opts=${out##*opts=}
+# shellcheck disable=SC2086 # word splitting is how standalone.sh passes JAVA_OPTS
+"$java" $opts -version > "$work/java.out" 2>&1; status=$?
+check "java starts with the composed options" test "$status" -eq 0 || cat "$work/java.out" >&2
+
+# --- the preflight ----------------------------------------------------------------------------------------
+out=$("$bin/sipcity-preflight" --connections 1000); status=$?
+echo "$out"
+check "preflight --connections 1000 exits 0 or 1 here (got $status)" test "$status" -le 1
+check "preflight prints a line per limit" \
+    bash -c 'for l in "open files, hard" fs.nr_open fs.file-max net.core.somaxconn net.ipv4.tcp_max_syn_backlog \
+        net.ipv4.ip_local_port_range net.ipv4.tcp_mem net.ipv4.tcp_rmem net.ipv4.tcp_wmem net.netfilter.nf_conntrack_max memory; do
+        grep -qE "^(OK|WARN|FAIL) +$l" <<< "$1" || { echo "no line for $l" >&2; exit 1; }; done' _ "$out"
+
+out=$("$bin/sipcity-preflight" --connections 1000000 --quiet); status=$?
+echo "$out"
+sentence="The per-process open-file hard limit on this machine is $(grouped "$hard") and cannot be raised"
+if ((hard < 1000000 + 2048)) && ! (ulimit -H -n 1002048) 2>/dev/null; then
+    check "preflight --connections 1000000 exits 2 under a hard limit of $hard that cannot be raised" test "$status" -eq 2
+    check "preflight says plainly that the hard limit cannot be raised" contains "$out" "$sentence"
+else
+    check "preflight --connections 1000000 does not blame the open-file limit on a host that allows it" \
+        lacks "$out" "cannot be raised"
+fi
+out=$("$bin/sipcity-preflight" --connections many 2>&1); status=$?
+check "preflight rejects a bad --connections with exit 2" test "$status" -eq 2
+
+if ((failures)); then
+    echo "launch-config-test: $failures check(s) failed" >&2
+    exit 1
+fi
+echo "launch-config-test: all checks passed"
