@@ -67,12 +67,12 @@ public final class SentRequest {
 
     /** The first final response, waiting at most {@code timeout}. */
     public SipResponse awaitFinal(Duration timeout) {
-        return await(r -> r.getStatus() >= 200, "a final response", timeout);
+        return await(r -> r.getStatus() >= 200, "final response", timeout);
     }
 
     /** The first response of {@code status}, waiting at most {@code timeout}; responses before it are kept. */
     public SipResponse awaitResponse(int status, Duration timeout) {
-        return await(r -> r.getStatus() == status, "a " + status + " response", timeout);
+        return await(r -> r.getStatus() == status, status + " response", timeout);
     }
 
     private synchronized SipResponse await(Predicate<SipResponse> wanted, String what, Duration timeout) {
@@ -138,7 +138,7 @@ public final class SentRequest {
         if (request.getMethod() != SipMethod.INVITE) {
             throw new IllegalStateException("Only an INVITE is cancelled, not " + description);
         }
-        await(r -> r.getStatus() < 200, "a provisional response (a CANCEL waits for one, RFC 3261 §9.1)", timeout);
+        await(r -> r.getStatus() < 200, "provisional response (a CANCEL waits for one, RFC 3261 §9.1)", timeout);
         InviteClientTransaction invite;
         synchronized (this) {
             invite = (InviteClientTransaction) transaction;
