@@ -13,6 +13,7 @@ import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.parser.SipParseException;
+import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -31,6 +32,9 @@ public final class Dialog {
     private final AtomicLong localSequence;
     /** The CSeq number of the INVITE, which its ACK repeats (§13.2.2.4); -1 on the callee side. */
     private final long inviteSequence;
+    /** The ACK sent for the 2xx and its flow, to answer 2xx retransmissions; guarded by {@code this}. */
+    private SipRequest ack;
+    private Flow ackFlow;
 
     private Dialog(SipTestClient client, String callId, String localAddress, String remoteAddress, Uri remoteTarget,
                    List<String> routeSet, TransportType transport, long localSequence, long inviteSequence) {
@@ -102,29 +106,58 @@ public final class Dialog {
         return request("BYE").send();
     }
 
-    /** Sends the ACK for the 2xx (§13.2.2.4): the INVITE's CSeq number, a new branch, outside any transaction. */
+    /**
+     * Sends the ACK for the 2xx (§13.2.2.4): the INVITE's CSeq number, a new branch, outside any transaction; a
+     * second call sends the same ACK again. No lock is held while the flow is opened: the event loop that opens it
+     * may at the same time deliver a 2xx retransmission to {@link #twoHundredRetransmitted}.
+     */
     void ack() {
+        SipRequest sent;
+        Flow flow;
+        synchronized (this) {
+            sent = ack;
+            flow = ackFlow;
+        }
+        if (sent != null) {
+            client.resendAck(sent, flow);
+            return;
+        }
         if (inviteSequence < 0) {
             throw new IllegalStateException("The callee does not send the ACK");
         }
-        SipRequest ack = SipRequest.create(SipMethod.ACK, remoteTarget);
-        ack.setHeader(HeaderName.FROM, localAddress);
-        ack.setHeader(HeaderName.TO, remoteAddress);
-        ack.setHeader(HeaderName.CALL_ID, callId);
-        ack.setHeader(HeaderName.CSEQ, new CSeq(inviteSequence, SipMethod.ACK).toString());
-        ack.setHeader(HeaderName.MAX_FORWARDS, "70");
-        Uri nextHop = route(ack);
-        ack.setBody(new byte[0], null);
+        SipRequest request = SipRequest.create(SipMethod.ACK, remoteTarget);
+        request.setHeader(HeaderName.FROM, localAddress);
+        request.setHeader(HeaderName.TO, remoteAddress);
+        request.setHeader(HeaderName.CALL_ID, callId);
+        request.setHeader(HeaderName.CSEQ, new CSeq(inviteSequence, SipMethod.ACK).toString());
+        request.setHeader(HeaderName.MAX_FORWARDS, "70");
+        Uri nextHop = route(request);
+        request.setBody(new byte[0], null);
         NextHop hop = NextHop.of(nextHop, transport);
-        client.sendAck(ack, hop.transport(), hop.address());
+        Flow used = client.sendAck(request, hop.transport(), hop.address());
+        synchronized (this) {
+            ack = request;
+            ackFlow = used;
+        }
+    }
+
+    /**
+     * A 2xx arrived again (a retransmission, RFC 3261 §13.2.2.4: "The UAC core MUST generate an ACK request for
+     * each 2xx received"): resends the ACK once one was sent. Called on the event loop; never blocks.
+     */
+    synchronized void twoHundredRetransmitted() {
+        if (ack != null) {
+            client.resendAck(ack, ackFlow);
+        }
     }
 
     private void fill(RequestBuilder builder, long sequence) {
         builder.from(localAddress).to(remoteAddress).callId(callId).cseq(sequence).transport(transport);
-        SipRequest probe = SipRequest.create(SipMethod.OPTIONS, remoteTarget);
-        Uri nextHop = route(probe);
-        builder.requestUri(probe.getRequestUri()).nextHopUri(nextHop);
-        for (String route : probe.getHeaders(HeaderName.ROUTE)) {
+        // The routing rules write into a request; a scratch one gives the Request-URI and Routes to copy.
+        SipRequest routed = SipRequest.create(SipMethod.OPTIONS, remoteTarget);
+        Uri nextHop = route(routed);
+        builder.requestUri(routed.getRequestUri()).nextHopUri(nextHop);
+        for (String route : routed.getHeaders(HeaderName.ROUTE)) {
             builder.header("Route", route);
         }
     }

@@ -168,11 +168,11 @@ public final class RequestBuilder {
     private SipRequest build(TransportType used) {
         SipRequest request = SipRequest.create(method, requestUri);
         String aor = "sip:" + client.user() + "@" + (method == SipMethod.REGISTER && requestUri instanceof SipUri sip
-                ? sip.host() : client.host());
+                ? sip.host() : client.uriHost());
         request.setHeader(HeaderName.FROM, from != null ? from : "<" + aor + ">;tag=" + Messages.randomToken());
         request.setHeader(HeaderName.TO, to != null ? to
                 : "<" + (method == SipMethod.REGISTER ? aor : requestUri.toString()) + ">");
-        request.setHeader(HeaderName.CALL_ID, callId != null ? callId : Messages.randomToken() + "@" + client.host());
+        request.setHeader(HeaderName.CALL_ID, callId != null ? callId : Messages.randomToken() + "@" + client.uriHost());
         request.setHeader(HeaderName.CSEQ, new CSeq(cseq, method).toString());
         request.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards));
         if (contact != null) {

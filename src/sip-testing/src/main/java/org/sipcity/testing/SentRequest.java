@@ -197,9 +197,17 @@ public final class SentRequest {
         this.transaction = transaction;
     }
 
-    synchronized void responseArrived(SipResponse response) {
-        responses.add(response);
-        notifyAll();
+    void responseArrived(SipResponse response) {
+        Dialog acknowledged;
+        synchronized (this) {
+            responses.add(response);
+            notifyAll();
+            acknowledged = dialog;
+        }
+        int status = response.getStatus();
+        if (acknowledged != null && status >= 200 && status < 300) {
+            acknowledged.twoHundredRetransmitted();
+        }
     }
 
     synchronized void failed(String why) {

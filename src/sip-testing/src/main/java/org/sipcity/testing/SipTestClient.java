@@ -138,9 +138,14 @@ public final class SipTestClient implements AutoCloseable {
         return user;
     }
 
-    /** The host (an address literal) this client binds to and writes in its URIs. */
+    /** The host (an address literal) this client binds to. */
     public String host() {
         return host;
+    }
+
+    /** The host as written in a URI: an IPv6 reference in brackets (RFC 3261 §25.1). */
+    String uriHost() {
+        return host.indexOf(':') >= 0 && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     public TransportType defaultTransport() {
@@ -211,14 +216,24 @@ public final class SipTestClient implements AutoCloseable {
         return handle;
     }
 
-    /** Sends an ACK for a 2xx outside any transaction (RFC 3261 §13.2.2.4, §17.1.1.3). */
-    void sendAck(SipRequest ack, TransportType transport, InetSocketAddress target) {
+    /**
+     * Sends an ACK for a 2xx outside any transaction (RFC 3261 §13.2.2.4, §17.1.1.3).
+     *
+     * @return the flow it left on, for {@link #resendAck}
+     */
+    Flow sendAck(SipRequest ack, TransportType transport, InetSocketAddress target) {
         Flow flow = flow(transport, target);
         if (ack.getTopVia() == null) {
             ack.addHeaderFirst(HeaderName.VIA, via(flow).toString());
         }
-        stack.sendStateless(ack, flow, (message, cause) ->
-                LOG.warnf("The SIP test client could not send the ACK to %s: %s", target, cause.toString()));
+        resendAck(ack, flow);
+        return flow;
+    }
+
+    /** Sends an ACK again over {@code flow}; never blocks, so the event loop may call it. */
+    void resendAck(SipRequest ack, Flow flow) {
+        stack.sendStateless(ack, flow, (message, cause) -> LOG.warnf(
+                "The SIP test client could not send the ACK to %s: %s", flow.remoteAddress(), cause.toString()));
     }
 
     private Via via(Flow flow) {

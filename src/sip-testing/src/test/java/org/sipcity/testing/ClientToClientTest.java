@@ -78,4 +78,18 @@ class ClientToClientTest {
             assertThat(message.transport()).isEqualTo(TransportType.TCP);   // from the URI's transport parameter
         }
     }
+
+    @Test
+    void ipv6LoopbackWorksToo() {
+        try (SipTestClient caller = SipTestClient.builder().host("::1").transports(TransportType.UDP).build();
+             SipTestClient callee = SipTestClient.builder().host("::1").transports(TransportType.UDP).build()) {
+            callee.onRequest(request -> request.respond(200));
+
+            SentRequest options = caller.request("OPTIONS", callee.contactUri(TransportType.UDP).toString()).send();
+
+            SipAssertions.assertThat(options.awaitFinal(WAIT)).hasStatus(200);
+            assertThat(options.request().getFrom().uri().toString()).isEqualTo("sip:sip-test@[::1]");
+            assertThat(options.request().getTopVia().host()).isEqualTo("[::1]");
+        }
+    }
 }
