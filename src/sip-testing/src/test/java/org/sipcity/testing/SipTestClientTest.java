@@ -192,4 +192,17 @@ class SipTestClientTest {
                     .hasMessageContaining("received: nothing");
         }
     }
+
+    @Test
+    void every2xxRetransmissionIsAcknowledged() throws Exception {
+        SentRequest invite = client.request("INVITE", responder.uri("retransmit", TransportType.UDP)).send();
+        invite.ack(WAIT);
+        SipRequest first = responder.next("ACK");
+
+        SipRequest second = responder.next("ACK");    // the 200 came again: RFC 3261 §13.2.2.4
+
+        assertThat(second.getCSeq()).isEqualTo(first.getCSeq());
+        assertThat(second.getCallId()).isEqualTo(invite.request().getCallId());
+        assertThat(invite.responses()).filteredOn(r -> r.getStatus() == 200).hasSize(2);
+    }
 }

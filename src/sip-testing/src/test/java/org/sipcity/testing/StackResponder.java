@@ -35,7 +35,9 @@ import org.sipcity.stack.transport.TransportType;
  * A UAS on a bare {@link SipStack}, written without the test client's code, that the client's tests talk to:
  * OPTIONS 200; REGISTER challenged (401 with a SHA-256 and an MD5 challenge, qop=auth) and then checked by its
  * own digest computation; INVITE 180 + 200 with a Record-Route naming itself, or only 180 for user
- * {@code ringing} (then a CANCEL gets 200 and the INVITE 487); BYE 200; nothing at all for user {@code silent}.
+ * {@code ringing} (then a CANCEL gets 200 and the INVITE 487); for user {@code retransmit} the 200 is sent once
+ * more when the first ACK arrives, as a UAS core does until it sees the ACK (RFC 3261 §13.3.1.4); BYE 200; nothing
+ * at all for user {@code silent}.
  * What it received goes into {@link #received} (requests, including ACKs).
  */
 final class StackResponder implements TransactionUser, AutoCloseable {
@@ -51,6 +53,9 @@ final class StackResponder implements TransactionUser, AutoCloseable {
     /** Algorithm of the last Authorization that verified, e.g. "SHA-256". */
     volatile String verifiedAlgorithm;
     private final String nonce = HexFormat.of().formatHex(randomBytes());
+    /** The 200 to resend once, by Call-ID, with the channel it went out on. */
+    private final Map<String, Map.Entry<SipResponse, TransactionChannel>> resendOnAck =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     StackResponder(SSLContext tls) throws Exception {
         this.stack = new SipStack(SipStackConfig.defaults(), this);
@@ -104,6 +109,9 @@ final class StackResponder implements TransactionUser, AutoCloseable {
                     String params = ";transport=" + transport.uriParameter();
                     ok.setHeader(HeaderName.CONTACT, "<sip:callee@127.0.0.1:" + self.getPort() + params + ">");
                     ok.setHeader(HeaderName.RECORD_ROUTE, "<sip:127.0.0.1:" + self.getPort() + params + ";lr>");
+                    if ("retransmit".equals(user)) {
+                        resendOnAck.put(request.getCallId(), Map.entry(ok, transaction.channel()));
+                    }
                     transaction.sendResponse(ok);
                 }
             }
@@ -180,6 +188,10 @@ final class StackResponder implements TransactionUser, AutoCloseable {
     @Override
     public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
         received.add(ack);
+        Map.Entry<SipResponse, TransactionChannel> again = resendOnAck.remove(ack.getCallId());
+        if (again != null) {
+            again.getValue().send(again.getKey(), (message, cause) -> { });
+        }
     }
 
     @Override
