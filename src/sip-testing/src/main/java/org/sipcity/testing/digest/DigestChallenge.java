@@ -86,6 +86,7 @@ public record DigestChallenge(String realm, String nonce, String opaque, DigestA
             }
             StringBuilder val = new StringBuilder();
             if (i < n && text.charAt(i) == '"') {
+                // A quoted-string is taken as is, spaces included; only its escapes are undone (RFC 7230 §3.2.6).
                 i++;
                 while (i < n && text.charAt(i) != '"') {
                     if (text.charAt(i) == '\\' && i + 1 < n) {
@@ -94,12 +95,13 @@ public record DigestChallenge(String realm, String nonce, String opaque, DigestA
                     val.append(text.charAt(i++));
                 }
                 i++;   // closing quote
+                params.put(name, val.toString());
             } else {
                 while (i < n && text.charAt(i) != ',') {
                     val.append(text.charAt(i++));
                 }
+                params.put(name, val.toString().trim());
             }
-            params.put(name, val.toString().trim());
         }
         return Collections.unmodifiableMap(params);
     }
