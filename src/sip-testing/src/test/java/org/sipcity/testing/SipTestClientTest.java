@@ -205,4 +205,19 @@ class SipTestClientTest {
         assertThat(second.getCallId()).isEqualTo(invite.request().getCallId());
         assertThat(invite.responses()).filteredOn(r -> r.getStatus() == 200).hasSize(2);
     }
+
+    @Test
+    void a407IsAnsweredWithProxyAuthorization() throws Exception {
+        SentRequest message = client.request("MESSAGE", responder.uri("bob", TransportType.TCP))
+                .body("text/plain", "hello").send();
+        SipAssertions.assertThat(message.awaitFinal(WAIT)).hasStatus(407);
+
+        SentRequest retry = message.authenticate("alice", StackResponder.PASSWORD, WAIT);
+
+        SipAssertions.assertThat(retry.awaitFinal(WAIT)).hasStatus(202);
+        assertThat(responder.verifiedAlgorithm).isEqualTo("MD5");
+        assertThat(retry.request().getHeader(HeaderName.PROXY_AUTHORIZATION)).contains("algorithm=MD5");
+        assertThat(retry.request().hasHeader(HeaderName.AUTHORIZATION)).isFalse();
+        assertThat(retry.request().getBody()).isEqualTo(message.request().getBody());
+    }
 }

@@ -97,6 +97,7 @@ final class StackResponder implements TransactionUser, AutoCloseable {
         switch (request.getMethod().name()) {
             case "OPTIONS", "BYE" -> transaction.sendResponse(tagged(request.createResponse(200)));
             case "REGISTER" -> transaction.sendResponse(register(request));
+            case "MESSAGE" -> transaction.sendResponse(proxyAuthenticated(request));
             case "INVITE" -> {
                 SipResponse ringing = tagged(request.createResponse(180));
                 String tag = ringing.getToTag();
@@ -129,14 +130,36 @@ final class StackResponder implements TransactionUser, AutoCloseable {
                     + "\", qop=\"auth\", algorithm=MD5");
             return challenge;
         }
+        boolean valid = verify(authorization, request);
+        SipResponse response = tagged(request.createResponse(valid ? 200 : 403));
+        if (valid) {
+            response.setHeader(HeaderName.CONTACT, request.getHeader(HeaderName.CONTACT) + ";expires=3600");
+        }
+        return response;
+    }
+
+    /** As a proxy would (RFC 3261 §22.3): 407 with an MD5 challenge (no algorithm parameter), then 202 or 403. */
+    private SipResponse proxyAuthenticated(SipRequest request) {
+        String credentials = request.getHeader(HeaderName.PROXY_AUTHORIZATION);
+        if (credentials == null) {
+            SipResponse challenge = tagged(request.createResponse(407));
+            challenge.addHeader(HeaderName.PROXY_AUTHENTICATE, "Digest realm=\"" + REALM + "\", nonce=\"" + nonce
+                    + "\", qop=\"auth\"");
+            return challenge;
+        }
+        return tagged(request.createResponse(verify(credentials, request) ? 202 : 403));
+    }
+
+    /** Checks credentials by RFC 7616 §3.4.1 with qop=auth, computed here independently of the client's code. */
+    private boolean verify(String credentials, SipRequest request) {
         Map<String, String> p = new HashMap<>();
-        Matcher m = PARAM.matcher(authorization.substring("Digest ".length()));
+        Matcher m = PARAM.matcher(credentials.substring("Digest ".length()));
         while (m.find()) {
             p.put(m.group(1), m.group(2) != null ? m.group(2) : m.group(3));
         }
         String algorithm = p.getOrDefault("algorithm", "MD5");
         String ha1 = hex(algorithm, p.get("username") + ":" + REALM + ":" + PASSWORD);
-        String ha2 = hex(algorithm, "REGISTER:" + p.get("uri"));
+        String ha2 = hex(algorithm, request.getMethod().name() + ":" + p.get("uri"));
         String expected = hex(algorithm, ha1 + ":" + nonce + ":" + p.get("nc") + ":" + p.get("cnonce") + ":"
                 + p.get("qop") + ":" + ha2);
         boolean valid = expected.equals(p.get("response")) && "auth".equals(p.get("qop"))
@@ -144,11 +167,7 @@ final class StackResponder implements TransactionUser, AutoCloseable {
         if (valid) {
             verifiedAlgorithm = algorithm;
         }
-        SipResponse response = tagged(request.createResponse(valid ? 200 : 403));
-        if (valid) {
-            response.setHeader(HeaderName.CONTACT, request.getHeader(HeaderName.CONTACT) + ";expires=3600");
-        }
-        return response;
+        return valid;
     }
 
     private static String hex(String algorithm, String text) {
