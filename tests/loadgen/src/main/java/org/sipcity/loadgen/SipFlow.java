@@ -1,0 +1,342 @@
+package org.sipcity.loadgen;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.ScheduledFuture;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+import org.sipcity.stack.framing.FramingError;
+import org.sipcity.stack.framing.KeepAlive;
+import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipMessage;
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.parser.SipParseException;
+
+/**
+ * One persistent flow: registers when connected (answering a digest challenge), then pings with CRLFCRLF and
+ * refreshes its registration until closed; runs REGISTER probes on demand. Everything runs on the channel's event
+ * loop, so no field needs a lock. At most one REGISTER is outstanding per flow (RFC 3261 §10.2: a UA does not
+ * send a new registration until it has the final response to the previous one).
+ */
+final class SipFlow extends ChannelInboundHandlerAdapter {
+
+    private static final Logger LOG = Logger.getLogger(SipFlow.class);
+    /** RFC 5626 §4.4.1: the double CRLF a client sends as a keep-alive ping. */
+    private static final ByteBuf PING = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("\r\n\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+    /** RFC 5626 §4.4.1: the single CRLF that answers a ping. */
+    private static final ByteBuf PONG = Unpooled.unreleasableBuffer(
+            Unpooled.wrappedBuffer("\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
+    /** A challenge answered this many times in one transaction without success means wrong credentials. */
+    private static final int MAX_CHALLENGES_PER_REGISTER = 2;
+
+    private enum Purpose { SETUP, REFRESH, PROBE }
+
+    private final FlowPool pool;
+    private final int userIndex;
+    private final CompletableFuture<Boolean> registration = new CompletableFuture<>();
+    private volatile Channel channel;
+    private RegisterRequests requests;
+    private DigestAnswer digest;
+
+    // the outstanding REGISTER, if any
+    private Purpose pending;
+    private String pendingBranch;
+    private long pendingStartNanos;
+    private int pendingChallenges;
+    private ScheduledFuture<?> pendingTimeout;
+
+    private long pingSentNanos;
+    private boolean ponged;
+    private ScheduledFuture<?> pongTimeout;
+    private ScheduledFuture<?> nextPing;
+    private ScheduledFuture<?> nextRefresh;
+
+    SipFlow(FlowPool pool, int userIndex) {
+        this.pool = pool;
+        this.userIndex = userIndex;
+    }
+
+    /** Completes with true on the first 2xx to REGISTER, false if the first registration failed. */
+    CompletableFuture<Boolean> registration() {
+        return registration;
+    }
+
+    boolean isRegistered() {
+        return registration.getNow(false) && channel != null && channel.isActive();
+    }
+
+    /** Sends a REGISTER refresh now and measures it; skipped if the flow is not registered or has one outstanding. */
+    void probe() {
+        channel.eventLoop().execute(() -> {
+            if (!channel.isActive() || pending != null || !registration.getNow(false)) {
+                pool.probeSkipped();
+                return;
+            }
+            pool.counters().probesSent.increment();
+            startRegister(Purpose.PROBE);
+        });
+    }
+
+    /** Closes the connection (the pool is stopping); safe from any thread. */
+    void close() {
+        Channel open = channel;
+        if (open != null) {
+            open.close();
+        }
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+        FlowSettings settings = pool.settings();
+        requests = new RegisterRequests(settings.domain(), settings.user(userIndex),
+                (InetSocketAddress) channel.localAddress(), (int) settings.registerExpires().toSeconds());
+        pool.counters().connected.increment();
+        startRegister(Purpose.SETUP);
+        schedulePing();
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof ByteBuf frame) {
+                onMessage(frame);
+            } else if (msg == KeepAlive.PONG) {
+                onPong();
+            } else if (msg == KeepAlive.PING) {
+                channel.writeAndFlush(PONG.duplicate());
+            } else if (msg instanceof FramingError error) {
+                LOG.warnf("Flow %s: the server's stream cannot be framed (%d %s); closing",
+                        channel, error.statusCode(), error.reasonPhrase());
+                channel.close();
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onMessage(ByteBuf frame) {
+        SipMessage message;
+        try {
+            message = pool.parser().parse(frame);
+        } catch (SipParseException e) {
+            LOG.warnf("Flow %s: unparseable message from the server dropped: %d %s", channel, e.statusCode(), e.reasonPhrase());
+            return;
+        }
+        if (!(message instanceof SipResponse response)) {
+            // This client offers no service: RFC 3261 §8.2.1 lets it refuse any request.
+            SipRequest request = (SipRequest) message;
+            if (!"ACK".equals(request.getMethod().name())) {
+                channel.writeAndFlush(Unpooled.wrappedBuffer(request.createResponse(501).encode()));
+            }
+            return;
+        }
+        String branch = response.getTopVia() == null ? null : response.getTopVia().branch();
+        if (pending == null || branch == null || !pendingBranch.equals(RegisterRequests.branchOf(branch))) {
+            return; // stray (RFC 3261 §8.1.3.3): a late answer to a REGISTER already given up
+        }
+        int status = response.getStatus();
+        if (status < 200) {
+            return;
+        }
+        if ((status == 401 || status == 407) && answerChallenge(response)) {
+            return;
+        }
+        finishRegister(status >= 200 && status < 300, status);
+    }
+
+    /** Resends the pending REGISTER with credentials; false when the challenge cannot or should not be answered. */
+    private boolean answerChallenge(SipResponse response) {
+        if (pendingChallenges >= MAX_CHALLENGES_PER_REGISTER) {
+            return false;
+        }
+        HeaderName header = response.getStatus() == 401 ? HeaderName.WWW_AUTHENTICATE : HeaderName.PROXY_AUTHENTICATE;
+        Optional<DigestChallenge> challenge = DigestChallenge.firstSupported(response.getHeaders(header));
+        if (challenge.isEmpty()) {
+            LOG.warnf("Flow %s: %d without a Digest challenge this client can answer (MD5 or SHA-256, qop=auth)",
+                    channel, response.getStatus());
+            return false;
+        }
+        pool.counters().challenges.increment();
+        pendingChallenges++;
+        digest = new DigestAnswer(challenge.get(), pool.settings().user(userIndex), pool.settings().password(userIndex));
+        sendPending();
+        return true;
+    }
+
+    private void startRegister(Purpose purpose) {
+        pending = purpose;
+        pendingStartNanos = System.nanoTime();
+        pendingChallenges = 0;
+        pendingTimeout = channel.eventLoop().schedule(this::registerTimedOut,
+                pool.settings().responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        sendPending();
+    }
+
+    private void sendPending() {
+        pendingBranch = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + Integer.toHexString(userIndex);
+        String authorization = digest == null ? null : digest.authorization("REGISTER", requests.digestUri());
+        SipRequest register = requests.next(pendingBranch, authorization);
+        ByteBuf out = channel.alloc().buffer(512);
+        register.encode(out);
+        channel.writeAndFlush(out).addListener(written -> {
+            if (!written.isSuccess() && pending != null) {
+                finishRegister(false, 0);
+            }
+        });
+    }
+
+    private void registerTimedOut() {
+        if (pending != null) {
+            LOG.debugf("Flow %s: no final answer to REGISTER within %s", channel, pool.settings().responseTimeout());
+            pendingTimeout = null;
+            finishRegister(false, 408);
+        }
+    }
+
+    private void finishRegister(boolean success, int status) {
+        Purpose purpose = pending;
+        long elapsed = System.nanoTime() - pendingStartNanos;
+        pending = null;
+        if (pendingTimeout != null) {
+            pendingTimeout.cancel(false);
+            pendingTimeout = null;
+        }
+        FlowCounters counters = pool.counters();
+        switch (purpose) {
+            case SETUP -> {
+                if (success) {
+                    counters.registered.increment();
+                    counters.recordSetup(elapsed);
+                } else {
+                    counters.registerFailures.increment();
+                    LOG.debugf("Flow %s: first REGISTER failed with %d", channel, status);
+                }
+                registration.complete(success);
+            }
+            case REFRESH -> {
+                if (success) {
+                    counters.recordRegister(elapsed);
+                }
+            }
+            case PROBE -> {
+                if (success) {
+                    counters.recordRegister(elapsed);
+                } else {
+                    counters.probeFailures.increment();
+                }
+                pool.probeDone(success);
+            }
+        }
+        if (success) {
+            scheduleRefresh();
+        } else if (purpose == Purpose.SETUP) {
+            channel.close();
+        }
+    }
+
+    /** RFC 3261 §10.2.4: refresh before the binding lapses; 80-95% of Expires spreads refreshes out. */
+    private void scheduleRefresh() {
+        if (nextRefresh != null) {
+            nextRefresh.cancel(false);
+        }
+        long expires = pool.settings().registerExpires().toNanos();
+        long delay = (long) (expires * ThreadLocalRandom.current().nextDouble(0.80, 0.95));
+        nextRefresh = channel.eventLoop().schedule(() -> {
+            nextRefresh = null;
+            if (pending == null && channel.isActive()) {
+                pool.counters().refreshes.increment();
+                startRegister(Purpose.REFRESH);
+            } else if (channel.isActive()) {
+                scheduleRefresh();
+            }
+        }, delay, TimeUnit.NANOSECONDS);
+    }
+
+    /** RFC 5626 §4.4.1: each ping after a random 80-100% of the keep-alive interval, so flows do not ping in step. */
+    private void schedulePing() {
+        long interval = pool.settings().pingInterval().toNanos();
+        long delay = (long) (interval * ThreadLocalRandom.current().nextDouble(0.80, 1.0));
+        nextPing = channel.eventLoop().schedule(this::ping, delay, TimeUnit.NANOSECONDS);
+    }
+
+    private void ping() {
+        nextPing = null;
+        if (!channel.isActive()) {
+            return;
+        }
+        pingSentNanos = System.nanoTime();
+        pool.counters().pingsSent.increment();
+        channel.writeAndFlush(PING.duplicate());
+        Duration wait = pool.settings().pongTimeout();
+        pongTimeout = channel.eventLoop().schedule(this::pongMissed, wait.toNanos(), TimeUnit.NANOSECONDS);
+    }
+
+    private void onPong() {
+        if (pongTimeout == null) {
+            return; // unsolicited: RFC 5626 §4.4.1 has a client ignore a pong it did not ask for
+        }
+        pongTimeout.cancel(false);
+        pongTimeout = null;
+        pool.counters().pongsReceived.increment();
+        if (!ponged) {
+            ponged = true;
+            pool.counters().flowsPonged.increment();
+        }
+        schedulePing();
+    }
+
+    private void pongMissed() {
+        pongTimeout = null;
+        pool.counters().pongsMissed.increment();
+        LOG.debugf("Flow %s: no pong within %s of the ping sent %d ns ago", channel, pool.settings().pongTimeout(),
+                System.nanoTime() - pingSentNanos);
+        if (channel.isActive()) {
+            schedulePing();
+        }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancel(nextPing);
+        cancel(pongTimeout);
+        cancel(nextRefresh);
+        if (!pool.isClosing()) {
+            if (registration.getNow(false)) {
+                pool.counters().dropped.increment();
+            }
+            LOG.debugf("Flow %s closed by the server or an error", channel);
+        }
+        if (pending != null) {
+            finishRegister(false, 0);
+        }
+        registration.complete(false);
+        pool.flowClosed(this);
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        LOG.debugf("Flow %s failed: %s", ctx.channel(), cause.toString());
+        ctx.close();
+    }
+
+    private static void cancel(ScheduledFuture<?> future) {
+        if (future != null) {
+            future.cancel(false);
+        }
+    }
+}
