@@ -31,9 +31,13 @@ public final class DigestAnswer {
 
     /** The header value for the next request with this nonce; increments {@code nc}. */
     public String authorization(String method, String digestUri) {
+        return authorization(method, digestUri, Long.toHexString(ThreadLocalRandom.current().nextLong()));
+    }
+
+    /** As {@link #authorization(String, String)} with a given client nonce (for known-answer tests). */
+    String authorization(String method, String digestUri, String cnonce) {
         nonceCount++;
         String nc = String.format("%08x", nonceCount);
-        String cnonce = Long.toHexString(ThreadLocalRandom.current().nextLong());
         String ha2 = hash(challenge.algorithm(), method + ":" + digestUri);
         String response = hash(challenge.algorithm(),
                 ha1 + ":" + challenge.nonce() + ":" + nc + ":" + cnonce + ":auth:" + ha2);
