@@ -14,7 +14,9 @@ import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * The command line: {@code --target 127.0.0.1:5060 --connections 19000 --sources 127.0.0.2,127.0.0.3 --processes 2
@@ -87,6 +89,8 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     @Option(names = "--worker-jvm-options", defaultValue = "-Xms256m -Xmx768m -XX:+UseSerialGC",
             description = "JVM options of each forked worker.")
     String workerJvmOptions;
+    @Spec
+    CommandSpec spec;
     @Option(names = "--worker", hidden = true, description = "Run as a forked worker speaking on stdin/stdout.")
     boolean worker;
 
@@ -97,9 +101,17 @@ public final class LoadGeneratorMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
+        try {
+            return run();
+        } catch (IllegalArgumentException refused) {
+            // a plan this host cannot run or a non-loopback address: a message, not a stack trace
+            throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage(), refused);
+        }
+    }
+
+    private int run() throws IOException {
         if (!"tcp".equalsIgnoreCase(transport)) {
-            throw new CommandLine.ParameterException(new CommandLine(this),
-                    "Transport '" + transport + "' is not supported: only tcp is implemented");
+            throw new IllegalArgumentException("Transport '" + transport + "' is not supported: only tcp is implemented");
         }
         if (processes < 1 || processes > 16) {
             throw new IllegalArgumentException("--processes must be 1-16, got " + processes);
