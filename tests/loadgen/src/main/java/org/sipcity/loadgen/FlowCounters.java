@@ -21,6 +21,7 @@ final class FlowCounters {
     final LongAdder pongsMissed = new LongAdder();
     final LongAdder flowsPonged = new LongAdder();
     final LongAdder refreshes = new LongAdder();
+    final LongAdder refreshFailures = new LongAdder();
     final LongAdder probesSent = new LongAdder();
     final LongAdder probeFailures = new LongAdder();
     final LongAdder challenges = new LongAdder();
@@ -43,7 +44,7 @@ final class FlowCounters {
         Histogram register = registerLatency.getIntervalHistogram();
         return new WorkerSnapshot(openFlows, connected.sum(), connectFailures.sum(), registered.sum(),
                 registerFailures.sum(), dropped.sum(), pingsSent.sum(), pongsReceived.sum(), pongsMissed.sum(),
-                flowsPonged.sum(), refreshes.sum(), probesSent.sum(), probeFailures.sum(), challenges.sum(), setup,
+                flowsPonged.sum(), refreshes.sum(), refreshFailures.sum(), probesSent.sum(), probeFailures.sum(), challenges.sum(), setup,
                 register);
     }
 }

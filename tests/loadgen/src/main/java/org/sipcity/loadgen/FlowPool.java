@@ -96,15 +96,12 @@ public final class FlowPool implements Worker {
         return closing;
     }
 
-    void flowClosed(SipFlow flow) {
+    void flowClosed() {
         closedFlows.incrementAndGet();
     }
 
-    void probeDone(boolean success) {
-        probeCompletions.release();
-    }
-
-    void probeSkipped() {
+    /** A probe was answered, failed, or was skipped (its flow busy or gone). */
+    void probeDone() {
         probeCompletions.release();
     }
 

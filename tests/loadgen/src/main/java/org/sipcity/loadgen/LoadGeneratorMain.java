@@ -195,9 +195,9 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     private void printSummary(LoadRun.Result result) throws IOException {
         WorkerSnapshot end = result.end();
         System.out.printf(Locale.ROOT, "%d steps, %d flows open, %d registered, %d failures (connect %d, register %d, "
-                        + "dropped %d); pings %d, pongs %d, missed %d, flows ponged %d; refreshes %d; challenges %d%s%n",
+                        + "dropped %d, refresh %d); pings %d, pongs %d, missed %d, flows ponged %d; refreshes %d; challenges %d%s%n",
                 result.steps().size(), end.openFlows(), end.registered(), end.failures(), end.connectFailures(),
-                end.registerFailures(), end.dropped(), end.pingsSent(), end.pongsReceived(), end.pongsMissed(),
+                end.registerFailures(), end.dropped(), end.refreshFailures(), end.pingsSent(), end.pongsReceived(), end.pongsMissed(),
                 end.flowsPonged(), end.refreshes(), end.challenges(),
                 result.cutShortByDuration() ? " (cut short by --duration)" : "");
         System.out.println(Files.readAllLines(csv).stream().collect(Collectors.joining(System.lineSeparator())));

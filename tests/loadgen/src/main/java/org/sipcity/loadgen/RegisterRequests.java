@@ -26,7 +26,7 @@ final class RegisterRequests {
     private final String instance = "<urn:uuid:" + UUID.randomUUID() + ">";
     private final String viaSentBy;
     private final String contactUri;
-    private final int expiresSeconds;
+    private int expiresSeconds;
     private long cseq;
 
     RegisterRequests(String domain, String user, InetSocketAddress local, int expiresSeconds) {
@@ -36,6 +36,16 @@ final class RegisterRequests {
         this.viaSentBy = hostPort(local);
         this.contactUri = "<sip:" + user + "@" + hostPort(local) + ";transport=tcp>";
         this.expiresSeconds = expiresSeconds;
+    }
+
+    /** The Expires asked for, in seconds. */
+    int expires() {
+        return expiresSeconds;
+    }
+
+    /** Asks for {@code seconds} from the next REGISTER on (a 423's Min-Expires). */
+    void expires(int seconds) {
+        this.expiresSeconds = seconds;
     }
 
     /** The Request-URI as digest {@code uri} (RFC 3261 §22.4: the Request-URI of the request). */

@@ -38,8 +38,11 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     /** RFC 5626 §4.4.1: the single CRLF that answers a ping. */
     private static final ByteBuf PONG = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
-    /** A challenge answered this many times in one transaction without success means wrong credentials. */
-    private static final int MAX_CHALLENGES_PER_REGISTER = 2;
+    /**
+     * A REGISTER resent this many times (answering challenges or a 423) without success has failed: a second
+     * challenge after fresh credentials means they are wrong.
+     */
+    private static final int MAX_RETRIES_PER_REGISTER = 3;
 
     private enum Purpose { SETUP, REFRESH, PROBE }
 
@@ -54,7 +57,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     private Purpose pending;
     private String pendingBranch;
     private long pendingStartNanos;
-    private int pendingChallenges;
+    private int pendingRetries;
     private ScheduledFuture<?> pendingTimeout;
 
     private long pingSentNanos;
@@ -81,7 +84,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     void probe() {
         channel.eventLoop().execute(() -> {
             if (!channel.isActive() || pending != null || !registration.getNow(false)) {
-                pool.probeSkipped();
+                pool.probeDone();
                 return;
             }
             pool.counters().probesSent.increment();
@@ -155,12 +158,15 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
         if ((status == 401 || status == 407) && answerChallenge(response)) {
             return;
         }
+        if (status == 423 && acceptMinExpires(response)) {
+            return;
+        }
         finishRegister(status >= 200 && status < 300, status);
     }
 
     /** Resends the pending REGISTER with credentials; false when the challenge cannot or should not be answered. */
     private boolean answerChallenge(SipResponse response) {
-        if (pendingChallenges >= MAX_CHALLENGES_PER_REGISTER) {
+        if (pendingRetries >= MAX_RETRIES_PER_REGISTER) {
             return false;
         }
         HeaderName header = response.getStatus() == 401 ? HeaderName.WWW_AUTHENTICATE : HeaderName.PROXY_AUTHENTICATE;
@@ -171,8 +177,29 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             return false;
         }
         pool.counters().challenges.increment();
-        pendingChallenges++;
+        pendingRetries++;
         digest = new DigestAnswer(challenge.get(), pool.settings().user(userIndex), pool.settings().password(userIndex));
+        sendPending();
+        return true;
+    }
+
+    /** RFC 3261 §10.2.8: 423 (Interval Too Brief) names the shortest Expires accepted; ask for that once. */
+    private boolean acceptMinExpires(SipResponse response) {
+        String minExpires = response.getHeader(HeaderName.MIN_EXPIRES);
+        if (pendingRetries >= MAX_RETRIES_PER_REGISTER || minExpires == null) {
+            return false;
+        }
+        int seconds;
+        try {
+            seconds = Integer.parseInt(minExpires.trim());
+        } catch (NumberFormatException e) {
+            return false;
+        }
+        if (seconds <= requests.expires()) {
+            return false; // asking again for what was refused cannot succeed
+        }
+        pendingRetries++;
+        requests.expires(seconds);
         sendPending();
         return true;
     }
@@ -180,7 +207,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     private void startRegister(Purpose purpose) {
         pending = purpose;
         pendingStartNanos = System.nanoTime();
-        pendingChallenges = 0;
+        pendingRetries = 0;
         pendingTimeout = channel.eventLoop().schedule(this::registerTimedOut,
                 pool.settings().responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
         sendPending();
@@ -230,6 +257,9 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             case REFRESH -> {
                 if (success) {
                     counters.recordRegister(elapsed);
+                } else {
+                    counters.refreshFailures.increment();
+                    LOG.debugf("Flow %s: REGISTER refresh failed with %d", channel, status);
                 }
             }
             case PROBE -> {
@@ -238,7 +268,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
                 } else {
                     counters.probeFailures.increment();
                 }
-                pool.probeDone(success);
+                pool.probeDone();
             }
         }
         if (success) {
@@ -253,7 +283,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
         if (nextRefresh != null) {
             nextRefresh.cancel(false);
         }
-        long expires = pool.settings().registerExpires().toNanos();
+        long expires = TimeUnit.SECONDS.toNanos(requests.expires());
         long delay = (long) (expires * ThreadLocalRandom.current().nextDouble(0.80, 0.95));
         nextRefresh = channel.eventLoop().schedule(() -> {
             nextRefresh = null;
@@ -324,7 +354,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             finishRegister(false, 0);
         }
         registration.complete(false);
-        pool.flowClosed(this);
+        pool.flowClosed();
         ctx.fireChannelInactive();
     }
 

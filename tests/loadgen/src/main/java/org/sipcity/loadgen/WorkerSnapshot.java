@@ -22,13 +22,13 @@ import org.HdrHistogram.Histogram;
  */
 public record WorkerSnapshot(long openFlows, long connected, long connectFailures, long registered,
         long registerFailures, long dropped, long pingsSent, long pongsReceived, long pongsMissed, long flowsPonged,
-        long refreshes, long probesSent, long probeFailures, long challenges, Histogram setupLatency,
+        long refreshes, long refreshFailures, long probesSent, long probeFailures, long challenges, Histogram setupLatency,
         Histogram registerLatency) {
 
     static final String LINE_PREFIX = "@@SNAPSHOT ";
 
     public static WorkerSnapshot empty() {
-        return new WorkerSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, histogram(), histogram());
+        return new WorkerSnapshot(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, histogram(), histogram());
     }
 
     static Histogram histogram() {
@@ -43,13 +43,13 @@ public record WorkerSnapshot(long openFlows, long connected, long connectFailure
         return new WorkerSnapshot(openFlows + o.openFlows, connected + o.connected, connectFailures + o.connectFailures,
                 registered + o.registered, registerFailures + o.registerFailures, dropped + o.dropped,
                 pingsSent + o.pingsSent, pongsReceived + o.pongsReceived, pongsMissed + o.pongsMissed,
-                flowsPonged + o.flowsPonged, refreshes + o.refreshes, probesSent + o.probesSent,
+                flowsPonged + o.flowsPonged, refreshes + o.refreshes, refreshFailures + o.refreshFailures, probesSent + o.probesSent,
                 probeFailures + o.probeFailures, challenges + o.challenges, setup, register);
     }
 
-    /** Every flow that failed to connect, failed to register, or was dropped. */
+    /** Every flow that failed to connect, failed to register or was dropped, and every failed refresh. */
     public long failures() {
-        return connectFailures + registerFailures + dropped;
+        return connectFailures + registerFailures + dropped + refreshFailures;
     }
 
     String toLine() {
@@ -71,7 +71,7 @@ public record WorkerSnapshot(long openFlows, long connected, long connectFailure
         }
         return new WorkerSnapshot(l(f, "openFlows"), l(f, "connected"), l(f, "connectFailures"), l(f, "registered"),
                 l(f, "registerFailures"), l(f, "dropped"), l(f, "pingsSent"), l(f, "pongsReceived"),
-                l(f, "pongsMissed"), l(f, "flowsPonged"), l(f, "refreshes"), l(f, "probesSent"),
+                l(f, "pongsMissed"), l(f, "flowsPonged"), l(f, "refreshes"), l(f, "refreshFailures"), l(f, "probesSent"),
                 l(f, "probeFailures"), l(f, "challenges"), decode(f.get("setup")), decode(f.get("register")));
     }
 
@@ -88,6 +88,7 @@ public record WorkerSnapshot(long openFlows, long connected, long connectFailure
         f.put("pongsMissed", pongsMissed);
         f.put("flowsPonged", flowsPonged);
         f.put("refreshes", refreshes);
+        f.put("refreshFailures", refreshFailures);
         f.put("probesSent", probesSent);
         f.put("probeFailures", probeFailures);
         f.put("challenges", challenges);

@@ -35,14 +35,22 @@ final class DigestChallengingResponder implements TransactionUser {
 
     private final TinyResponder registrar = new TinyResponder();
     private final List<String> algorithms;
+    private final int minExpires;
     private final Set<String> issuedNonces = ConcurrentHashMap.newKeySet();
     final LongAdder challenged = new LongAdder();
     final LongAdder accepted = new LongAdder();
     final LongAdder rejected = new LongAdder();
+    final LongAdder intervalTooBrief = new LongAdder();
 
     /** @param algorithms "MD5" and/or "SHA-256", preferred first */
     DigestChallengingResponder(List<String> algorithms) {
+        this(algorithms, 0);
+    }
+
+    /** @param minExpires shorter registrations get 423 with this Min-Expires (RFC 3261 §10.3 step 7) */
+    DigestChallengingResponder(List<String> algorithms, int minExpires) {
         this.algorithms = List.copyOf(algorithms);
+        this.minExpires = minExpires;
     }
 
     @Override
@@ -54,6 +62,14 @@ final class DigestChallengingResponder implements TransactionUser {
         String authorization = request.getHeader(HeaderName.AUTHORIZATION);
         if (authorization != null && valid(authorization, request)) {
             accepted.increment();
+            String expires = request.getHeader(HeaderName.EXPIRES);
+            if (expires != null && Integer.parseInt(expires) < minExpires) {
+                intervalTooBrief.increment();
+                SipResponse tooBrief = request.createResponse(423, "Interval Too Brief");
+                tooBrief.setHeader(HeaderName.MIN_EXPIRES, Integer.toString(minExpires));
+                send(transaction, tooBrief);
+                return;
+            }
             registrar.requestReceived(transaction, request);
             return;
         }
@@ -68,9 +84,13 @@ final class DigestChallengingResponder implements TransactionUser {
             challenge.addHeader(HeaderName.WWW_AUTHENTICATE, "Digest realm=\"" + REALM + "\", nonce=\"" + nonce
                     + "\", qop=\"auth\", algorithm=" + algorithm + ", opaque=\"op-" + nonce.substring(0, 8) + "\"");
         }
-        challenge.setHeader(HeaderName.TO, challenge.getHeader(HeaderName.TO) + ";tag="
+        send(transaction, challenge);
+    }
+
+    private static void send(ServerTransaction transaction, SipResponse response) {
+        response.setHeader(HeaderName.TO, response.getHeader(HeaderName.TO) + ";tag="
                 + Long.toHexString(ThreadLocalRandom.current().nextLong()));
-        transaction.sendResponse(challenge);
+        transaction.sendResponse(response);
     }
 
     private boolean valid(String authorization, SipRequest request) {

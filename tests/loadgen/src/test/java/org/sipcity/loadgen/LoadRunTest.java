@@ -103,6 +103,22 @@ class LoadRunTest {
     }
 
     @Test
+    void intervalTooBriefIsAnsweredWithTheMinExpiresAsked() throws Exception {
+        DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256"), 3);
+        InetSocketAddress target = startServer(responder);
+        RunPlan plan = new RunPlan(10, 10, 0, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("423.csv"));
+
+        LoadRun.Result result;
+        try (FlowPool pool = new FlowPool(settings(target), 10, 1)) { // asks for 2 s
+            result = new LoadRun(plan, List.of(pool), null).run();
+        }
+
+        assertThat(result.end().registered()).isEqualTo(10);
+        assertThat(result.end().failures()).isZero();
+        assertThat(responder.intervalTooBrief.sum()).isEqualTo(10);
+    }
+
+    @Test
     void commandLineForksTwoWorkerProcessesAndSumsTheirFlows() throws Exception {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256"));
         InetSocketAddress target = startServer(responder);

@@ -15,7 +15,7 @@ class WorkerSnapshotTest {
         Histogram register = WorkerSnapshot.histogram();
         register.recordValue(80_000);
         register.recordValue(2_000_000);
-        WorkerSnapshot sent = new WorkerSnapshot(10, 11, 1, 9, 2, 0, 30, 29, 1, 9, 4, 5, 0, 11, setup, register);
+        WorkerSnapshot sent = new WorkerSnapshot(10, 11, 1, 9, 2, 0, 30, 29, 1, 9, 4, 1, 5, 0, 11, setup, register);
 
         WorkerSnapshot received = WorkerSnapshot.parse(sent.toLine());
 
@@ -24,7 +24,7 @@ class WorkerSnapshotTest {
         assertThat(received.setupLatency()).isEqualTo(setup);
         WorkerSnapshot sum = received.plus(sent);
         assertThat(sum.connected()).isEqualTo(22);
-        assertThat(sum.failures()).isEqualTo(6);
+        assertThat(sum.failures()).isEqualTo(8);
         assertThat(sum.registerLatency().getTotalCount()).isEqualTo(4);
     }
 
