@@ -26,7 +26,7 @@ final class FlowCounters {
     final LongAdder probeFailures = new LongAdder();
     final LongAdder challenges = new LongAdder();
     private final Recorder setupLatency = new Recorder(HIGHEST_NANOS, 3);
-    private final Recorder registerLatency = new Recorder(HIGHEST_NANOS, 3);
+    private final Recorder probeLatency = new Recorder(HIGHEST_NANOS, 3);
 
     /** The first registration of a flow, from the first REGISTER sent to its 200 (a 401 round trip included). */
     void recordSetup(long nanos) {
@@ -34,14 +34,14 @@ final class FlowCounters {
     }
 
     /** A REGISTER on a registered flow (probe or refresh), from sending to its 200. */
-    void recordRegister(long nanos) {
-        registerLatency.recordValue(Math.min(nanos, HIGHEST_NANOS));
+    void recordProbe(long nanos) {
+        probeLatency.recordValue(Math.min(nanos, HIGHEST_NANOS));
     }
 
     /** Cumulative counts, and the latencies recorded since the previous snapshot. */
     WorkerSnapshot snapshot(long openFlows) {
         Histogram setup = setupLatency.getIntervalHistogram();
-        Histogram register = registerLatency.getIntervalHistogram();
+        Histogram register = probeLatency.getIntervalHistogram();
         return new WorkerSnapshot(openFlows, connected.sum(), connectFailures.sum(), registered.sum(),
                 registerFailures.sum(), dropped.sum(), pingsSent.sum(), pongsReceived.sum(), pongsMissed.sum(),
                 flowsPonged.sum(), refreshes.sum(), refreshFailures.sum(), probesSent.sum(), probeFailures.sum(), challenges.sum(), setup,

@@ -147,7 +147,7 @@ public final class FlowPool implements Worker {
     }
 
     @Override
-    public WorkerSnapshot probe(int probes, double perSecond, Instant deadline) {
+    public WorkerSnapshot probe(ProbeMethod method, int probes, double perSecond, Instant deadline) {
         List<SipFlow> registered = new ArrayList<>(opened);
         for (int i = 0; i < opened; i++) {
             if (flows[i] != null && flows[i].isRegistered()) {
@@ -168,7 +168,7 @@ public final class FlowPool implements Worker {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            registered.get(ThreadLocalRandom.current().nextInt(registered.size())).probe();
+            registered.get(ThreadLocalRandom.current().nextInt(registered.size())).probe(method);
         }
         Instant answersDue = Instant.now().plus(settings.responseTimeout()).plusSeconds(1);
         acquire(completions, issued, answersDue.isBefore(deadline) ? answersDue : deadline);

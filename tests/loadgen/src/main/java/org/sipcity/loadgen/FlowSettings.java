@@ -34,7 +34,7 @@ public record FlowSettings(InetSocketAddress target, List<InetAddress> sources, 
             throw new IllegalArgumentException("At least one source address is needed");
         }
         sources.forEach(source -> LoopbackAddresses.loopback(source.getHostAddress(), "source"));
-        RegisterRequests.registrarUri(Objects.requireNonNull(domain, "domain"));
+        FlowRequests.registrarUri(Objects.requireNonNull(domain, "domain"));
         requirePattern(userPattern, "user pattern");
         requirePattern(passwordPattern, "password pattern");
         requirePositive(registerExpires, "register interval");

@@ -82,8 +82,8 @@ public final class ForkedWorker implements Worker {
     }
 
     @Override
-    public WorkerSnapshot probe(int probes, double perSecond, Instant deadline) {
-        return call("PROBE " + probes + " " + perSecond + " " + deadline.toEpochMilli(), deadline);
+    public WorkerSnapshot probe(ProbeMethod method, int probes, double perSecond, Instant deadline) {
+        return call("PROBE " + method + " " + probes + " " + perSecond + " " + deadline.toEpochMilli(), deadline);
     }
 
     @Override

@@ -58,7 +58,9 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     @Option(names = "--ping-interval", defaultValue = "100", converter = DurationConverter.class,
             description = "RFC 5626 keep-alive interval; pings go after 80-100%% of it (seconds unless suffixed).")
     Duration pingInterval;
-    @Option(names = "--probes", defaultValue = "1000", description = "REGISTERs measured per step.")
+    @Option(names = "--probe-method", defaultValue = "REGISTER", description = "REGISTER or OPTIONS.")
+    ProbeMethod probeMethod;
+    @Option(names = "--probes", defaultValue = "1000", description = "Requests measured per step.")
     int probes;
     @Option(names = "--probe-rate", defaultValue = "500", description = "Probes per second, all workers together.")
     double probeRate;
@@ -128,7 +130,7 @@ public final class LoadGeneratorMain implements Callable<Integer> {
                     maxFlowsPerProcess, (connections + maxFlowsPerProcess - 1) / maxFlowsPerProcess));
         }
         EphemeralPorts.requireEnough(connections, settings.sources().size());
-        RunPlan plan = new RunPlan(connections, step, probes, probeRate, duration, hold, csv);
+        RunPlan plan = new RunPlan(connections, step, probeMethod, probes, probeRate, duration, hold, csv);
         ServerMemoryProbe memory = serverPid > 0 ? new ServerMemoryProbe(serverPid, serverHeap) : null;
         Thread hardStop = hardStop(Instant.now().plus(duration).plus(HARD_STOP_GRACE));
         List<Worker> workers = new ArrayList<>();

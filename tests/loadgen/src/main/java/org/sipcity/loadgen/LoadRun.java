@@ -17,8 +17,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Drives the workers step by step (the paper's Figure 4: response time against the number of connections): grows
- * every worker to its share of the step's flows, samples the server's memory, measures REGISTER latency with
- * probes, and appends a CSV row, flushed at once so a run cut short keeps its steps.
+ * every worker to its share of the step's flows, samples the server's memory, measures REGISTER (or OPTIONS)
+ * latency with probes, and appends a CSV row, flushed at once so a run cut short keeps its steps.
  */
 public final class LoadRun {
 
@@ -71,19 +71,19 @@ public final class LoadRun {
                 double connectsPerSecond = (grown.connected() - previous.connected()) / Math.max(seconds, 1e-9);
                 long rss = memory == null ? -1 : memory.rssKb().orElse(-1);
                 long heap = memory == null ? -1 : memory.liveHeapKb().orElse(-1);
-                WorkerSnapshot probed = all(calls, (worker, i) -> worker.probe(share(plan.probesPerStep(), i),
+                WorkerSnapshot probed = all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.probesPerStep(), i),
                         plan.probeRate() / workers.size(), deadline));
                 StepRow row = new StepRow(step, target, grown, connectsPerSecond, grown.setupLatency(),
-                        probed.registerLatency(), probed, rss, perFlowBytes(rss, baselineRss, grown.openFlows()), heap,
+                        plan.probeMethod(), probed.probeLatency(), probed, rss, perFlowBytes(rss, baselineRss, grown.openFlows()), heap,
                         perFlowBytes(heap, baselineHeap, grown.openFlows()));
                 rows.add(row);
                 csv.write(row.toCsv());
                 csv.newLine();
                 csv.flush();
-                LOG.infof("Step %d: %d flows open, %d registered, %d failures, %.0f connects/s, REGISTER p50 %s us "
+                LOG.infof("Step %d: %d flows open, %d registered, %d failures, %.0f connects/s, %s p50 %s us "
                         + "p99 %s us (%d probes), server RSS %d kB (%d B/flow)", step, probed.openFlows(),
-                        probed.registered(), probed.failures(), connectsPerSecond, StepRow.micros(probed.registerLatency(), 50),
-                        StepRow.micros(probed.registerLatency(), 99), probed.registerLatency().getTotalCount(), rss,
+                        probed.registered(), probed.failures(), connectsPerSecond, plan.probeMethod(), StepRow.micros(probed.probeLatency(), 50),
+                        StepRow.micros(probed.probeLatency(), 99), probed.probeLatency().getTotalCount(), rss,
                         row.serverRssPerFlowBytes());
                 previous = probed;
             }

@@ -6,10 +6,10 @@ import java.util.Objects;
 
 /**
  * The shape of one run: flows grow by {@code step} up to {@code connections}; after each step {@code probesPerStep}
- * REGISTERs are measured at {@code probeRate} per second; then the flows are held for {@code hold}. Nothing runs
+ * requests of {@code probeMethod} are measured at {@code probeRate} per second; then the flows are held for {@code hold}. Nothing runs
  * past {@code duration} after the start.
  */
-public record RunPlan(int connections, int step, int probesPerStep, double probeRate, Duration duration, Duration hold,
+public record RunPlan(int connections, int step, ProbeMethod probeMethod, int probesPerStep, double probeRate, Duration duration, Duration hold,
         Path csv) {
 
     public RunPlan {
@@ -22,6 +22,7 @@ public record RunPlan(int connections, int step, int probesPerStep, double probe
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration must be positive: " + duration);
         }
+        Objects.requireNonNull(probeMethod, "probeMethod");
         Objects.requireNonNull(hold, "hold");
         Objects.requireNonNull(csv, "csv");
     }

@@ -19,15 +19,16 @@ import org.sipcity.stack.framing.FramingError;
 import org.sipcity.stack.framing.KeepAlive;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMessage;
+import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.parser.SipParseException;
 
 /**
  * One persistent flow: registers when connected (answering a digest challenge), then pings with CRLFCRLF and
- * refreshes its registration until closed; runs REGISTER probes on demand. Everything runs on the channel's event
- * loop, so no field needs a lock. At most one REGISTER is outstanding per flow (RFC 3261 §10.2: a UA does not
- * send a new registration until it has the final response to the previous one).
+ * refreshes its registration until closed; runs REGISTER or OPTIONS probes on demand. Everything runs on the
+ * channel's event loop, so no field needs a lock. At most one request is outstanding per flow (RFC 3261 §10.2: a
+ * UA does not send a new registration until it has the final response to the previous one).
  */
 final class SipFlow extends ChannelInboundHandlerAdapter {
 
@@ -39,10 +40,10 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     private static final ByteBuf PONG = Unpooled.unreleasableBuffer(
             Unpooled.wrappedBuffer("\r\n".getBytes(StandardCharsets.US_ASCII)).asReadOnly());
     /**
-     * A REGISTER resent this many times (answering challenges or a 423) without success has failed: a second
+     * A request resent this many times (answering challenges or a 423) without success has failed: a second
      * challenge after fresh credentials means they are wrong.
      */
-    private static final int MAX_RETRIES_PER_REGISTER = 3;
+    private static final int MAX_RETRIES_PER_REQUEST = 3;
 
     private enum Purpose { SETUP, REFRESH, PROBE }
 
@@ -50,11 +51,12 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     private final int userIndex;
     private final CompletableFuture<Boolean> registration = new CompletableFuture<>();
     private volatile Channel channel;
-    private RegisterRequests requests;
+    private FlowRequests requests;
     private DigestAnswer digest;
 
-    // the outstanding REGISTER, if any
+    // the outstanding request (a REGISTER, or an OPTIONS probe), if any
     private Purpose pending;
+    private SipMethod pendingMethod;
     private String pendingBranch;
     private long pendingStartNanos;
     private int pendingRetries;
@@ -80,15 +82,15 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
         return registration.getNow(false) && channel != null && channel.isActive();
     }
 
-    /** Sends a REGISTER refresh now and measures it; skipped if the flow is not registered or has one outstanding. */
-    void probe() {
+    /** Sends a probe request now and measures it; skipped if the flow is not registered or has one outstanding. */
+    void probe(ProbeMethod method) {
         channel.eventLoop().execute(() -> {
             if (!channel.isActive() || pending != null || !registration.getNow(false)) {
                 pool.probeDone();
                 return;
             }
             pool.counters().probesSent.increment();
-            startRegister(Purpose.PROBE);
+            start(Purpose.PROBE, method == ProbeMethod.OPTIONS ? SipMethod.OPTIONS : SipMethod.REGISTER);
         });
     }
 
@@ -104,10 +106,10 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     public void channelActive(ChannelHandlerContext ctx) {
         channel = ctx.channel();
         FlowSettings settings = pool.settings();
-        requests = new RegisterRequests(settings.domain(), settings.user(userIndex),
+        requests = new FlowRequests(settings.domain(), settings.user(userIndex),
                 (InetSocketAddress) channel.localAddress(), (int) settings.registerExpires().toSeconds());
         pool.counters().connected.increment();
-        startRegister(Purpose.SETUP);
+        start(Purpose.SETUP, SipMethod.REGISTER);
         schedulePing();
         ctx.fireChannelActive();
     }
@@ -148,8 +150,8 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             return;
         }
         String branch = response.getTopVia() == null ? null : response.getTopVia().branch();
-        if (pending == null || branch == null || !pendingBranch.equals(RegisterRequests.branchOf(branch))) {
-            return; // stray (RFC 3261 §8.1.3.3): a late answer to a REGISTER already given up
+        if (pending == null || branch == null || !pendingBranch.equals(FlowRequests.branchOf(branch))) {
+            return; // stray (RFC 3261 §8.1.3.3): a late answer to a request already given up
         }
         int status = response.getStatus();
         if (status < 200) {
@@ -158,15 +160,15 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
         if ((status == 401 || status == 407) && answerChallenge(response)) {
             return;
         }
-        if (status == 423 && acceptMinExpires(response)) {
+        if (status == 423 && SipMethod.REGISTER.equals(pendingMethod) && acceptMinExpires(response)) {
             return;
         }
-        finishRegister(status >= 200 && status < 300, status);
+        finish(status >= 200 && status < 300, status);
     }
 
-    /** Resends the pending REGISTER with credentials; false when the challenge cannot or should not be answered. */
+    /** Resends the pending request with credentials; false when the challenge cannot or should not be answered. */
     private boolean answerChallenge(SipResponse response) {
-        if (pendingRetries >= MAX_RETRIES_PER_REGISTER) {
+        if (pendingRetries >= MAX_RETRIES_PER_REQUEST) {
             return false;
         }
         HeaderName header = response.getStatus() == 401 ? HeaderName.WWW_AUTHENTICATE : HeaderName.PROXY_AUTHENTICATE;
@@ -186,7 +188,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
     /** RFC 3261 §10.2.8: 423 (Interval Too Brief) names the shortest Expires accepted; ask for that once. */
     private boolean acceptMinExpires(SipResponse response) {
         String minExpires = response.getHeader(HeaderName.MIN_EXPIRES);
-        if (pendingRetries >= MAX_RETRIES_PER_REGISTER || minExpires == null) {
+        if (pendingRetries >= MAX_RETRIES_PER_REQUEST || minExpires == null) {
             return false;
         }
         int seconds;
@@ -204,38 +206,40 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
         return true;
     }
 
-    private void startRegister(Purpose purpose) {
+    private void start(Purpose purpose, SipMethod method) {
         pending = purpose;
+        pendingMethod = method;
         pendingStartNanos = System.nanoTime();
         pendingRetries = 0;
-        pendingTimeout = channel.eventLoop().schedule(this::registerTimedOut,
+        pendingTimeout = channel.eventLoop().schedule(this::timedOut,
                 pool.settings().responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
         sendPending();
     }
 
     private void sendPending() {
         pendingBranch = Long.toHexString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE) + Integer.toHexString(userIndex);
-        String authorization = digest == null ? null : digest.authorization("REGISTER", requests.digestUri());
-        SipRequest register = requests.next(pendingBranch, authorization);
+        String authorization = digest == null ? null : digest.authorization(pendingMethod.name(), requests.digestUri());
+        SipRequest request = requests.next(pendingMethod, pendingBranch, authorization);
         ByteBuf out = channel.alloc().buffer(512);
-        register.encode(out);
+        request.encode(out);
         channel.writeAndFlush(out).addListener(written -> {
             if (!written.isSuccess() && pending != null) {
-                finishRegister(false, 0);
+                finish(false, 0);
             }
         });
     }
 
-    private void registerTimedOut() {
+    private void timedOut() {
         if (pending != null) {
-            LOG.debugf("Flow %s: no final answer to REGISTER within %s", channel, pool.settings().responseTimeout());
+            LOG.debugf("Flow %s: no final answer to %s within %s", channel, pendingMethod, pool.settings().responseTimeout());
             pendingTimeout = null;
-            finishRegister(false, 408);
+            finish(false, 408);
         }
     }
 
-    private void finishRegister(boolean success, int status) {
+    private void finish(boolean success, int status) {
         Purpose purpose = pending;
+        boolean register = SipMethod.REGISTER.equals(pendingMethod);
         long elapsed = System.nanoTime() - pendingStartNanos;
         pending = null;
         if (pendingTimeout != null) {
@@ -256,7 +260,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             }
             case REFRESH -> {
                 if (success) {
-                    counters.recordRegister(elapsed);
+                    counters.recordProbe(elapsed);
                 } else {
                     counters.refreshFailures.increment();
                     LOG.debugf("Flow %s: REGISTER refresh failed with %d", channel, status);
@@ -264,14 +268,14 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             }
             case PROBE -> {
                 if (success) {
-                    counters.recordRegister(elapsed);
+                    counters.recordProbe(elapsed);
                 } else {
                     counters.probeFailures.increment();
                 }
                 pool.probeDone();
             }
         }
-        if (success) {
+        if (success && register) {
             scheduleRefresh();
         } else if (purpose == Purpose.SETUP) {
             channel.close();
@@ -289,7 +293,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             nextRefresh = null;
             if (pending == null && channel.isActive()) {
                 pool.counters().refreshes.increment();
-                startRegister(Purpose.REFRESH);
+                start(Purpose.REFRESH, SipMethod.REGISTER);
             } else if (channel.isActive()) {
                 scheduleRefresh();
             }
@@ -351,7 +355,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             LOG.debugf("Flow %s closed by the server or an error", channel);
         }
         if (pending != null) {
-            finishRegister(false, 0);
+            finish(false, 0);
         }
         registration.complete(false);
         pool.flowClosed();

@@ -12,8 +12,8 @@ public interface Worker extends AutoCloseable {
     /** Opens connections until {@code flows} are open (or tried), and waits for their first registration. */
     WorkerSnapshot grow(int flows, Instant deadline);
 
-    /** Sends {@code probes} REGISTER refreshes on random registered flows, paced at {@code perSecond}, and waits for them. */
-    WorkerSnapshot probe(int probes, double perSecond, Instant deadline);
+    /** Sends {@code probes} requests on random registered flows, paced at {@code perSecond}, and waits for their answers. */
+    WorkerSnapshot probe(ProbeMethod method, int probes, double perSecond, Instant deadline);
 
     /** Keeps the flows as they are (pinging, refreshing) for {@code duration}. */
     WorkerSnapshot hold(Duration duration, Instant deadline);

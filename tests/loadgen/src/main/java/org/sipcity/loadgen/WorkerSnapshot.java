@@ -18,12 +18,12 @@ import org.HdrHistogram.Histogram;
  * @param dropped         established connections closed by the peer or an error, not by us
  * @param flowsPonged     flows that got at least one pong
  * @param setupLatency    first registrations: first REGISTER sent to 200, nanoseconds
- * @param registerLatency REGISTERs on registered flows (probes, refreshes), nanoseconds
+ * @param probeLatency REGISTERs on registered flows (probes, refreshes), nanoseconds
  */
 public record WorkerSnapshot(long openFlows, long connected, long connectFailures, long registered,
         long registerFailures, long dropped, long pingsSent, long pongsReceived, long pongsMissed, long flowsPonged,
         long refreshes, long refreshFailures, long probesSent, long probeFailures, long challenges, Histogram setupLatency,
-        Histogram registerLatency) {
+        Histogram probeLatency) {
 
     static final String LINE_PREFIX = "@@SNAPSHOT ";
 
@@ -38,8 +38,8 @@ public record WorkerSnapshot(long openFlows, long connected, long connectFailure
     public WorkerSnapshot plus(WorkerSnapshot o) {
         Histogram setup = setupLatency.copy();
         setup.add(o.setupLatency);
-        Histogram register = registerLatency.copy();
-        register.add(o.registerLatency);
+        Histogram register = probeLatency.copy();
+        register.add(o.probeLatency);
         return new WorkerSnapshot(openFlows + o.openFlows, connected + o.connected, connectFailures + o.connectFailures,
                 registered + o.registered, registerFailures + o.registerFailures, dropped + o.dropped,
                 pingsSent + o.pingsSent, pongsReceived + o.pongsReceived, pongsMissed + o.pongsMissed,
@@ -56,7 +56,7 @@ public record WorkerSnapshot(long openFlows, long connected, long connectFailure
         Map<String, Object> fields = counts();
         StringBuilder line = new StringBuilder(LINE_PREFIX);
         fields.forEach((k, v) -> line.append(k).append('=').append(v).append(' '));
-        line.append("setup=").append(encode(setupLatency)).append(" register=").append(encode(registerLatency));
+        line.append("setup=").append(encode(setupLatency)).append(" probe=").append(encode(probeLatency));
         return line.toString();
     }
 
@@ -72,7 +72,7 @@ public record WorkerSnapshot(long openFlows, long connected, long connectFailure
         return new WorkerSnapshot(l(f, "openFlows"), l(f, "connected"), l(f, "connectFailures"), l(f, "registered"),
                 l(f, "registerFailures"), l(f, "dropped"), l(f, "pingsSent"), l(f, "pongsReceived"),
                 l(f, "pongsMissed"), l(f, "flowsPonged"), l(f, "refreshes"), l(f, "refreshFailures"), l(f, "probesSent"),
-                l(f, "probeFailures"), l(f, "challenges"), decode(f.get("setup")), decode(f.get("register")));
+                l(f, "probeFailures"), l(f, "challenges"), decode(f.get("setup")), decode(f.get("probe")));
     }
 
     private Map<String, Object> counts() {
@@ -124,6 +124,6 @@ public record WorkerSnapshot(long openFlows, long connected, long connectFailure
     @Override
     public String toString() {
         return "WorkerSnapshot" + counts() + " setup n=" + setupLatency.getTotalCount() + " register n="
-                + registerLatency.getTotalCount();
+                + probeLatency.getTotalCount();
     }
 }

@@ -49,7 +49,7 @@ class LoadRunTest {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256", "MD5"));
         InetSocketAddress target = startServer(responder);
         Path csv = dir.resolve("steps.csv");
-        RunPlan plan = new RunPlan(500, 250, 200, 1000, Duration.ofSeconds(60), Duration.ofMillis(2500), csv);
+        RunPlan plan = new RunPlan(500, 250, ProbeMethod.REGISTER, 200, 1000, Duration.ofSeconds(60), Duration.ofMillis(2500), csv);
 
         LoadRun.Result result;
         try (FlowPool pool = new FlowPool(settings(target), 500, 1)) {
@@ -74,7 +74,7 @@ class LoadRunTest {
 
         assertThat(result.steps()).hasSize(2);
         assertThat(result.steps()).allSatisfy(row -> {
-            assertThat(row.registerLatency().getTotalCount()).isPositive();
+            assertThat(row.probeLatency().getTotalCount()).isPositive();
             assertThat(row.afterProbe().probeFailures()).isZero();
         });
         assertThat(result.steps().get(0).setupLatency().getTotalCount()).isEqualTo(250);
@@ -87,10 +87,10 @@ class LoadRunTest {
     }
 
     @Test
-    void md5OnlyChallengeIsAnswered() throws Exception {
+    void md5OnlyChallengeIsAnsweredAndOptionsProbesAreMeasured() throws Exception {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("MD5"));
         InetSocketAddress target = startServer(responder);
-        RunPlan plan = new RunPlan(20, 20, 20, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("md5.csv"));
+        RunPlan plan = new RunPlan(20, 20, ProbeMethod.OPTIONS, 20, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("md5.csv"));
 
         LoadRun.Result result;
         try (FlowPool pool = new FlowPool(settings(target), 20, 1)) {
@@ -100,13 +100,17 @@ class LoadRunTest {
         assertThat(result.end().registered()).isEqualTo(20);
         assertThat(result.end().failures()).isZero();
         assertThat(responder.rejected.sum()).isZero();
+        assertThat(responder.accepted.sum()).isEqualTo(20); // OPTIONS probes do not re-register
+        assertThat(result.steps().get(0).probeLatency().getTotalCount()).isEqualTo(20);
+        assertThat(result.steps().get(0).afterProbe().probeFailures()).isZero();
+        assertThat(Files.readAllLines(dir.resolve("md5.csv")).get(1)).contains(",OPTIONS,20,");
     }
 
     @Test
     void intervalTooBriefIsAnsweredWithTheMinExpiresAsked() throws Exception {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256"), 3);
         InetSocketAddress target = startServer(responder);
-        RunPlan plan = new RunPlan(10, 10, 0, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("423.csv"));
+        RunPlan plan = new RunPlan(10, 10, ProbeMethod.REGISTER, 0, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("423.csv"));
 
         LoadRun.Result result;
         try (FlowPool pool = new FlowPool(settings(target), 10, 1)) { // asks for 2 s

@@ -19,13 +19,13 @@ class WorkerSnapshotTest {
 
         WorkerSnapshot received = WorkerSnapshot.parse(sent.toLine());
 
-        assertThat(received).usingRecursiveComparison().ignoringFields("setupLatency", "registerLatency").isEqualTo(sent);
-        assertThat(received.registerLatency()).isEqualTo(register);
+        assertThat(received).usingRecursiveComparison().ignoringFields("setupLatency", "probeLatency").isEqualTo(sent);
+        assertThat(received.probeLatency()).isEqualTo(register);
         assertThat(received.setupLatency()).isEqualTo(setup);
         WorkerSnapshot sum = received.plus(sent);
         assertThat(sum.connected()).isEqualTo(22);
         assertThat(sum.failures()).isEqualTo(8);
-        assertThat(sum.registerLatency().getTotalCount()).isEqualTo(4);
+        assertThat(sum.probeLatency().getTotalCount()).isEqualTo(4);
     }
 
     @Test

@@ -10,11 +10,12 @@ import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.parser.SipParseException;
 
 /**
- * Builds the REGISTERs of one flow as an RFC 5626 user agent sends them over a persistent TCP connection: one
- * Call-ID and From tag for all of them with CSeq increasing (RFC 3261 §10.2), a Contact with {@code +sip.instance}
- * and {@code reg-id} (RFC 5626 §4.2), and {@code Supported: outbound, path}.
+ * Builds the requests of one flow as an RFC 5626 user agent sends them over a persistent TCP connection.
+ * REGISTERs: one Call-ID and From tag for all of them with CSeq increasing (RFC 3261 §10.2), a Contact with
+ * {@code +sip.instance} and {@code reg-id} (RFC 5626 §4.2), and {@code Supported: outbound, path}. OPTIONS: out of
+ * dialog to the registrar's domain, a new Call-ID and From tag each (RFC 3261 §11.1).
  */
-final class RegisterRequests {
+final class FlowRequests {
 
     /** RFC 3261 §8.1.1.7: the magic cookie every branch starts with. */
     private static final String BRANCH_COOKIE = "z9hG4bK";
@@ -29,7 +30,7 @@ final class RegisterRequests {
     private int expiresSeconds;
     private long cseq;
 
-    RegisterRequests(String domain, String user, InetSocketAddress local, int expiresSeconds) {
+    FlowRequests(String domain, String user, InetSocketAddress local, int expiresSeconds) {
         this.requestUri = registrarUri(domain);
         this.aor = "<sip:" + user + "@" + domain + ">";
         this.callId = Long.toHexString(ThreadLocalRandom.current().nextLong()) + "@" + local.getAddress().getHostAddress();
@@ -53,8 +54,28 @@ final class RegisterRequests {
         return requestUri.toString();
     }
 
-    /** The next REGISTER with a fresh branch; {@code authorization} may be null. */
-    SipRequest next(String branchSuffix, String authorization) {
+    /** The next request with a fresh branch; {@code authorization} may be null. */
+    SipRequest next(SipMethod method, String branchSuffix, String authorization) {
+        return SipMethod.REGISTER.equals(method) ? register(branchSuffix, authorization) : options(branchSuffix, authorization);
+    }
+
+    private SipRequest options(String branchSuffix, String authorization) {
+        SipRequest options = SipRequest.create(SipMethod.OPTIONS, requestUri);
+        options.setHeader(HeaderName.VIA, "SIP/2.0/TCP " + viaSentBy + ";branch=" + BRANCH_COOKIE + branchSuffix + ";rport");
+        options.setHeader(HeaderName.MAX_FORWARDS, "70");
+        options.setHeader(HeaderName.FROM, aor + ";tag=" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        options.setHeader(HeaderName.TO, "<" + requestUri + ">");
+        options.setHeader(HeaderName.CALL_ID, Long.toHexString(ThreadLocalRandom.current().nextLong()) + "@" + viaSentBy);
+        options.setHeader(HeaderName.CSEQ, "1 OPTIONS");
+        options.setHeader(HeaderName.ACCEPT, "application/sdp");
+        if (authorization != null) {
+            options.setHeader(HeaderName.AUTHORIZATION, authorization);
+        }
+        options.setBody(new byte[0], null);
+        return options;
+    }
+
+    private SipRequest register(String branchSuffix, String authorization) {
         SipRequest register = SipRequest.create(SipMethod.REGISTER, requestUri);
         register.setHeader(HeaderName.VIA, "SIP/2.0/TCP " + viaSentBy + ";branch=" + BRANCH_COOKIE + branchSuffix + ";rport");
         register.setHeader(HeaderName.MAX_FORWARDS, "70");
