@@ -103,6 +103,9 @@ public final class ForkedWorker implements Worker {
             if (answer instanceof RuntimeException failure) {
                 throw failure;
             }
+            if (answer == END_OF_STREAM) {
+                answers.add(END_OF_STREAM); // every later call fails at once too
+            }
             throw new IllegalStateException("Worker " + index + (answer == null ? " did not answer '" + command
                     + "' in time" : " ended (exit " + exitValue() + ") before answering '" + command + "'"));
         } catch (IOException e) {
