@@ -60,6 +60,9 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     Duration pingInterval;
     @Option(names = "--probe-method", defaultValue = "REGISTER", description = "REGISTER or OPTIONS.")
     ProbeMethod probeMethod;
+    @Option(names = "--warmup-probes", defaultValue = "2000",
+            description = "Probes sent, not measured, before the first step's (JIT warm-up).")
+    int warmupProbes;
     @Option(names = "--probes", defaultValue = "1000", description = "Requests measured per step.")
     int probes;
     @Option(names = "--probe-rate", defaultValue = "500", description = "Probes per second, all workers together.")
@@ -130,7 +133,7 @@ public final class LoadGeneratorMain implements Callable<Integer> {
                     maxFlowsPerProcess, (connections + maxFlowsPerProcess - 1) / maxFlowsPerProcess));
         }
         EphemeralPorts.requireEnough(connections, settings.sources().size());
-        RunPlan plan = new RunPlan(connections, step, probeMethod, probes, probeRate, duration, hold, csv);
+        RunPlan plan = new RunPlan(connections, step, probeMethod, warmupProbes, probes, probeRate, duration, hold, csv);
         ServerMemoryProbe memory = serverPid > 0 ? new ServerMemoryProbe(serverPid, serverHeap) : null;
         Thread hardStop = hardStop(Instant.now().plus(duration).plus(HARD_STOP_GRACE));
         List<Worker> workers = new ArrayList<>();

@@ -69,6 +69,10 @@ public final class LoadRun {
                 WorkerSnapshot grown = all(calls, (worker, i) -> worker.grow(share(target, i), deadline));
                 double seconds = (System.nanoTime() - growStart) / 1e9;
                 double connectsPerSecond = (grown.connected() - previous.connected()) / Math.max(seconds, 1e-9);
+                if (step == 1 && plan.warmupProbes() > 0) {
+                    all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.warmupProbes(), i),
+                            plan.probeRate() / workers.size(), deadline)); // latencies dropped with this snapshot
+                }
                 long rss = memory == null ? -1 : memory.rssKb().orElse(-1);
                 long heap = memory == null ? -1 : memory.liveHeapKb().orElse(-1);
                 WorkerSnapshot probed = all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.probesPerStep(), i),

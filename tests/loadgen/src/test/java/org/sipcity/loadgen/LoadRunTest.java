@@ -49,7 +49,7 @@ class LoadRunTest {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256", "MD5"));
         InetSocketAddress target = startServer(responder);
         Path csv = dir.resolve("steps.csv");
-        RunPlan plan = new RunPlan(500, 250, ProbeMethod.REGISTER, 200, 1000, Duration.ofSeconds(60), Duration.ofMillis(2500), csv);
+        RunPlan plan = new RunPlan(500, 250, ProbeMethod.REGISTER, 100, 200, 1000, Duration.ofSeconds(60), Duration.ofMillis(2500), csv);
 
         LoadRun.Result result;
         try (FlowPool pool = new FlowPool(settings(target), 500, 1)) {
@@ -78,6 +78,10 @@ class LoadRunTest {
             assertThat(row.afterProbe().probeFailures()).isZero();
         });
         assertThat(result.steps().get(0).setupLatency().getTotalCount()).isEqualTo(250);
+        // the 100 warm-up probes were sent but are in no row
+        assertThat(result.steps().get(0).probeLatency().getTotalCount()).isLessThanOrEqualTo(200);
+        assertThat(end.probesSent()).isGreaterThan(
+                result.steps().stream().mapToLong(row -> row.probeLatency().getTotalCount()).sum());
         assertThat(result.steps().get(1).afterProbe().openFlows()).isEqualTo(500);
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(3);
@@ -90,7 +94,7 @@ class LoadRunTest {
     void md5OnlyChallengeIsAnsweredAndOptionsProbesAreMeasured() throws Exception {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("MD5"));
         InetSocketAddress target = startServer(responder);
-        RunPlan plan = new RunPlan(20, 20, ProbeMethod.OPTIONS, 20, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("md5.csv"));
+        RunPlan plan = new RunPlan(20, 20, ProbeMethod.OPTIONS, 0, 20, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("md5.csv"));
 
         LoadRun.Result result;
         try (FlowPool pool = new FlowPool(settings(target), 20, 1)) {
@@ -110,7 +114,7 @@ class LoadRunTest {
     void intervalTooBriefIsAnsweredWithTheMinExpiresAsked() throws Exception {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256"), 3);
         InetSocketAddress target = startServer(responder);
-        RunPlan plan = new RunPlan(10, 10, ProbeMethod.REGISTER, 0, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("423.csv"));
+        RunPlan plan = new RunPlan(10, 10, ProbeMethod.REGISTER, 0, 0, 1000, Duration.ofSeconds(30), Duration.ZERO, dir.resolve("423.csv"));
 
         LoadRun.Result result;
         try (FlowPool pool = new FlowPool(settings(target), 10, 1)) { // asks for 2 s
