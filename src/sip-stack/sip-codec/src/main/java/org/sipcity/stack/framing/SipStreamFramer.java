@@ -132,12 +132,14 @@ public final class SipStreamFramer {
         if (in.getByte(r + 1) != LF) {
             return fail(in, out, FramingFault.MALFORMED_KEEP_ALIVE, null);
         }
+        if (crlfEndedInput) {
+            // The second half of a ping whose first CRLF ended the previous read. Checked before a whole ping:
+            // "CRLF | CRLF CRLF CRLF" is two pings, and pairing the second half with the next ping's first half
+            // would leave that ping unanswered.
+            return keepAlive(in, out, KeepAlive.PING, 2, false);
+        }
         if (readable >= 4 && in.getByte(r + 2) == CR && in.getByte(r + 3) == LF) {
             return keepAlive(in, out, KeepAlive.PING, 4, false);
-        }
-        if (crlfEndedInput) {
-            // The second half of a ping whose first CRLF ended the previous read.
-            return keepAlive(in, out, KeepAlive.PING, 2, false);
         }
         if (readable == 2) {
             return keepAlive(in, out, KeepAlive.PONG, 2, true);
