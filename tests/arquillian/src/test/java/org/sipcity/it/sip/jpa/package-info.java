@@ -1,0 +1,2 @@
+/** A SIP servlet with {@code @PersistenceContext} and a transactional CDI bean on the server's default datasource. */
+package org.sipcity.it.sip.jpa;
