@@ -87,6 +87,7 @@ final class InboundDispatcher implements InboundHandler {
     private Verdict judge(Flow flow, ByteBuf message) {
         try {
             long classification = FirstLineClassifier.classify(message, message.readerIndex(), message.readableBytes());
+            counters.classified(classification);
             return valve.inspect(classification, message, flow);
         } catch (RuntimeException e) {
             valveFailed(e);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.sipcity.stack.classify.KnownMethod;
 import org.sipcity.stack.parser.ParserConfig;
 import org.sipcity.stack.transaction.TransactionConfig;
 import org.sipcity.stack.transport.SipConnector;
@@ -67,6 +68,8 @@ class StatelessAnswersTest {
         assertThat(WirePeer.tcp(tcp, options("TCP", "1 OPTIONS", "SIP/2.0", "Content-Length: 0\r\n"), TIMEOUT).status())
                 .isEqualTo(200);
         assertThat(user.requests).hasValue(2);
+        assertThat(stack.counters().requestsByMethod(KnownMethod.OPTIONS)).isEqualTo(2);
+        assertThat(stack.counters().requestsByMethod(KnownMethod.INVITE)).isZero();
     }
 
     @Test
@@ -94,6 +97,8 @@ class StatelessAnswersTest {
 
         assertThat(WirePeer.udp(udp, response, 500)).isEqualTo(WirePeer.Reply.SILENCE);
         assertThat(stack.counters().malformedResponsesDropped()).isEqualTo(1);
+        // counted by its first line before the parse found it malformed
+        assertThat(stack.counters().responsesByClass(2)).isEqualTo(1);
     }
 
     @Test
