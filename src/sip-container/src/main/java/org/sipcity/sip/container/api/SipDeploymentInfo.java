@@ -27,6 +27,8 @@ public final class SipDeploymentInfo {
     private final String source;
     private final String applicationKeyClass;
     private final String applicationKeyMethod;
+    private final List<ThreadSetup> threadSetups;
+    private final List<ApplicationInitializer> initializers;
 
     private SipDeploymentInfo(Builder b) {
         this.applicationName = b.applicationName;
@@ -41,6 +43,8 @@ public final class SipDeploymentInfo {
         this.source = b.source;
         this.applicationKeyClass = b.applicationKeyClass;
         this.applicationKeyMethod = b.applicationKeyMethod;
+        this.threadSetups = List.copyOf(b.threadSetups);
+        this.initializers = List.copyOf(b.initializers);
     }
 
     public static Builder builder(String applicationName) {
@@ -102,6 +106,16 @@ public final class SipDeploymentInfo {
         return applicationKeyMethod;
     }
 
+    /** What prepares a worker thread for this application's code, in order; the class loader is set regardless. */
+    public List<ThreadSetup> threadSetups() {
+        return threadSetups;
+    }
+
+    /** Called with the servlet context before listeners and servlets are created, in order. */
+    public List<ApplicationInitializer> initializers() {
+        return initializers;
+    }
+
     public static final class Builder {
         private final String applicationName;
         private String displayName;
@@ -115,6 +129,8 @@ public final class SipDeploymentInfo {
         private String source;
         private String applicationKeyClass;
         private String applicationKeyMethod;
+        private final List<ThreadSetup> threadSetups = new ArrayList<>();
+        private final List<ApplicationInitializer> initializers = new ArrayList<>();
 
         private Builder(String applicationName) {
             this.applicationName = Objects.requireNonNull(applicationName, "applicationName");
@@ -169,6 +185,18 @@ public final class SipDeploymentInfo {
         public Builder applicationKey(String className, String methodName) {
             applicationKeyClass = className;
             applicationKeyMethod = methodName;
+            return this;
+        }
+
+        /** Adds a setup run around every call into this application's code (see {@link ThreadSetup}). */
+        public Builder addThreadSetup(ThreadSetup value) {
+            threadSetups.add(Objects.requireNonNull(value, "threadSetup"));
+            return this;
+        }
+
+        /** Adds an initializer called with the servlet context before any instance is made. */
+        public Builder addInitializer(ApplicationInitializer value) {
+            initializers.add(Objects.requireNonNull(value, "initializer"));
             return this;
         }
 

@@ -25,6 +25,7 @@ import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.parser.SipParseException;
 import org.sipcity.stack.transaction.ClientTransaction;
 import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.SipConnector;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -57,7 +58,7 @@ public final class RequestSender {
         NextHop hop = nextHop(message);
         Flow flow = connect(stack, hop);
         MessageEndpoints endpoints = new MessageEndpoints(flow.transport().name(), flow.localAddress(), flow.remoteAddress());
-        InetSocketAddress local = flow.localAddress();
+        InetSocketAddress local = sentBy(stack, flow);
         String branch;
         if (request.keepsTopVia() && message.getTopVia() != null) {
             branch = message.getTopVia().branch();   // a CANCEL: the branch of the INVITE it cancels (RFC 3261 §9.1)
@@ -87,6 +88,21 @@ public final class RequestSender {
             outstanding.remove(key);
             throw new IOException("The stack refused the request: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The address we write in our Via and Contact. On a connection we opened, the local port is an ephemeral one that
+     * nobody can connect to: RFC 3261 §18.2.2 has the UAS open a new connection to the Via's sent-by port when ours
+     * is gone, and a Contact must be reachable, so both name the listening port of the flow's connector.
+     */
+    private static InetSocketAddress sentBy(SipStack stack, Flow flow) {
+        InetSocketAddress local = flow.localAddress();
+        if (!flow.transport().isStream()) {
+            return local;
+        }
+        SipConnector connector = stack.transports().connector(flow.connectorName());
+        InetSocketAddress listening = connector == null ? null : connector.localAddress();
+        return listening == null ? local : new InetSocketAddress(local.getAddress(), listening.getPort());
     }
 
     /** The application's request of a client transaction, or null (not ours, or already finished). */

@@ -9,7 +9,8 @@ import org.sipcity.sip.container.spec.SipSessionImpl;
 import org.sipcity.stack.message.SipMethod;
 
 /**
- * Calls the servlet for one message on a worker: the application's class loader as context class loader, session
+ * Calls the servlet for one message on a worker, inside the application's {@link ApplicationThreadContext} (class
+ * loader and the embedding server's thread setups), session
  * access times touched, and a servlet failure turned into a 500 for a request still unanswered (the client must not
  * wait for Timer F because a servlet threw). After the call, sessions that became ready are invalidated.
  */
@@ -29,17 +30,15 @@ final class ServletInvoker {
         }
         session.access();
         applicationSession.access();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(application.classLoader());
-        try {
-            application.servletFor(session).service(request, null);
-        } catch (Throwable t) {
-            LOG.errorf(t, "SIP servlet of application %s failed on %s", application.name(), request.getMethod());
-            answerFailure(request);
-        } finally {
-            thread.setContextClassLoader(previous);
-            afterTask(applicationSession);
+        try (ApplicationThreadContext.Scope scope = application.threadContext().enter()) {
+            try {
+                application.servletFor(session).service(request, null);
+            } catch (Throwable t) {
+                LOG.errorf(t, "SIP servlet of application %s failed on %s", application.name(), request.getMethod());
+                answerFailure(request);
+            } finally {
+                afterTask(applicationSession);
+            }
         }
     }
 
@@ -56,16 +55,14 @@ final class ServletInvoker {
         session.access();
         applicationSession.access();
         session.responseReceived(response);
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(application.classLoader());
-        try {
-            application.servletFor(session).service(null, response);
-        } catch (Throwable t) {
-            LOG.errorf(t, "SIP servlet of application %s failed on a %d response", application.name(), response.getStatus());
-        } finally {
-            thread.setContextClassLoader(previous);
-            afterTask(applicationSession);
+        try (ApplicationThreadContext.Scope scope = application.threadContext().enter()) {
+            try {
+                application.servletFor(session).service(null, response);
+            } catch (Throwable t) {
+                LOG.errorf(t, "SIP servlet of application %s failed on a %d response", application.name(), response.getStatus());
+            } finally {
+                afterTask(applicationSession);
+            }
         }
     }
 
@@ -80,12 +77,14 @@ final class ServletInvoker {
         SipApplication application = session.application();
         session.access();
         applicationSession.access();
-        try {
-            branch.proxy().branchResponse(branch, response, r -> callServlet(application, session, r));
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "Proxying a %d response of application %s failed", response.getStatus(), application.name());
-        } finally {
-            afterTask(applicationSession);
+        try (ApplicationThreadContext.Scope scope = application.threadContext().enter()) {
+            try {
+                branch.proxy().branchResponse(branch, response, r -> callServlet(application, session, r));
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Proxying a %d response of application %s failed", response.getStatus(), application.name());
+            } finally {
+                afterTask(applicationSession);
+            }
         }
     }
 
@@ -93,15 +92,11 @@ final class ServletInvoker {
         if (!session.isValid()) {
             return;
         }
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(application.classLoader());
+        // Called inside proxyResponse's scope: the thread is already the application's.
         try {
             application.servletFor(session).service(null, response);
         } catch (Throwable t) {
             LOG.errorf(t, "SIP servlet of application %s failed on a proxied %d response", application.name(), response.getStatus());
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 

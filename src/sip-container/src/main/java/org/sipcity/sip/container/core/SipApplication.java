@@ -12,6 +12,7 @@ import java.util.Map;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletContextEvent;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.api.ApplicationInitializer;
 import org.sipcity.sip.container.api.InstanceFactory;
 import org.sipcity.sip.container.api.InstanceHandle;
 import org.sipcity.sip.container.api.SipDeploymentException;
@@ -38,6 +39,7 @@ public final class SipApplication {
     private final String name;
     private final ContainerRuntime runtime;
     private final ClassLoader classLoader;
+    private final ApplicationThreadContext threadContext;
     private final SipServletContextImpl servletContext;
     private final ApplicationListeners listeners;
     private final SessionManager sessions;
@@ -51,6 +53,7 @@ public final class SipApplication {
         this.name = info.applicationName();
         this.runtime = runtime;
         this.classLoader = info.classLoader();
+        this.threadContext = new ApplicationThreadContext(classLoader, info.threadSetups());
         this.mainServlet = mainServlet;
         this.sessionTimeoutMinutes = info.sessionTimeoutMinutes();
         this.servletContext = new SipServletContextImpl(name, classLoader, info.contextParameters(), sessionTimeoutMinutes);
@@ -68,12 +71,12 @@ public final class SipApplication {
         String main = mainServletOf(info, where);
         SipApplication app = new SipApplication(info, runtime, main);
         InstanceFactory factory = info.instanceFactory() == null ? ReflectionInstanceFactory.INSTANCE : info.instanceFactory();
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(app.classLoader);
-        try {
+        try (ApplicationThreadContext.Scope scope = app.threadContext.enter()) {
             app.applicationKey = applicationKeyOf(info, app.classLoader, where);
             app.publishServices();
+            for (ApplicationInitializer initializer : info.initializers()) {
+                initializer.onStartup(app.servletContext);
+            }
             app.createListeners(info, factory, where);
             app.createServlets(info, factory, where);
             app.initServlets(where);
@@ -81,8 +84,6 @@ public final class SipApplication {
         } catch (SipDeploymentException | RuntimeException e) {
             app.undeploy();
             throw e;
-        } finally {
-            thread.setContextClassLoader(previous);
         }
     }
 
@@ -140,7 +141,7 @@ public final class SipApplication {
         if (applicationKey == null) {
             return null;
         }
-        try {
+        try (ApplicationThreadContext.Scope scope = threadContext.enter()) {
             return (String) applicationKey.invoke(null, request);
         } catch (java.lang.reflect.InvocationTargetException e) {
             throw new IllegalStateException("@SipApplicationKey " + applicationKey.getName() + " failed: " + e.getCause(),
@@ -223,10 +224,7 @@ public final class SipApplication {
 
     /** Invalidates every session, destroys the servlets and releases the listeners; never throws. */
     void undeploy() {
-        Thread thread = Thread.currentThread();
-        ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(classLoader);
-        try {
+        try (ApplicationThreadContext.Scope scope = threadContext.enter()) {
             try {
                 sessions.invalidateAll();
             } catch (RuntimeException e) {
@@ -246,8 +244,8 @@ public final class SipApplication {
                     LOG.errorf(e, "Releasing a listener of SIP application %s failed", name);
                 }
             }
-        } finally {
-            thread.setContextClassLoader(previous);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Entering the thread context of SIP application %s for its undeployment failed", name);
         }
     }
 
@@ -271,6 +269,11 @@ public final class SipApplication {
 
     public ClassLoader classLoader() {
         return classLoader;
+    }
+
+    /** Every call into this application's code runs inside {@code threadContext().enter()}. */
+    public ApplicationThreadContext threadContext() {
+        return threadContext;
     }
 
     public ServletContext servletContext() {

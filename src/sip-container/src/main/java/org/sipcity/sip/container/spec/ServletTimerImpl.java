@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import javax.servlet.sip.ServletTimer;
 import javax.servlet.sip.SipApplicationSession;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.core.ApplicationThreadContext;
 import org.sipcity.stack.timer.SipTimer;
 import org.sipcity.stack.timer.TimerHandle;
 
@@ -68,7 +69,9 @@ public final class ServletTimerImpl implements ServletTimer {
                 return;
             }
         }
-        applicationSession.application().listeners().timeout(this);
+        try (ApplicationThreadContext.Scope scope = applicationSession.application().threadContext().enter()) {
+            applicationSession.application().listeners().timeout(this);
+        }
         synchronized (this) {
             if (cancelled || !applicationSession.isValid()) {
                 return;

@@ -20,6 +20,7 @@ import javax.servlet.sip.SipSession;
 import javax.servlet.sip.SipSessionEvent;
 import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.core.ApplicationThreadContext;
 import org.sipcity.sip.container.core.SerialQueue;
 import org.sipcity.sip.container.core.SipApplication;
 import org.sipcity.stack.timer.SipTimer;
@@ -143,9 +144,11 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         if (!valid || !expiryReached()) {
             return;
         }
-        application.listeners().applicationSessionExpired(new SipApplicationSessionEvent(this));
-        if (valid && expiryReached()) {
-            invalidate();
+        try (ApplicationThreadContext.Scope scope = application.threadContext().enter()) {
+            application.listeners().applicationSessionExpired(new SipApplicationSessionEvent(this));
+            if (valid && expiryReached()) {
+                invalidate();
+            }
         }
     }
 

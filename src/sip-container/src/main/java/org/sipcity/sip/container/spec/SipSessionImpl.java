@@ -219,9 +219,13 @@ public final class SipSessionImpl implements SipSession {
         org.sipcity.sip.container.core.ContainerRuntime runtime = application().runtime();
         org.sipcity.stack.transaction.TransactionConfig timers = runtime.stack().transactions().config();
         awaitingAck = SuccessRetransmitter.start(runtime.timer(), response.request().serverTransaction(),
-                response.stackMessage(), timers.t1(), timers.t2(), () -> applicationSession.queue().submit(() ->
+                response.stackMessage(), timers.t1(), timers.t2(), () -> applicationSession.queue().submit(() -> {
+                    try (org.sipcity.sip.container.core.ApplicationThreadContext.Scope scope =
+                                 application().threadContext().enter()) {
                         application().listeners().noAckReceived(
-                                new javax.servlet.sip.SipErrorEvent(response.request(), response)), false));
+                                new javax.servlet.sip.SipErrorEvent(response.request(), response));
+                    }
+                }, false));
     }
 
     /** The ACK for our 2xx arrived (on an event loop): stop retransmitting. */

@@ -11,6 +11,14 @@ import org.jboss.as.server.deployment.DeploymentPhaseContext;
 import org.jboss.as.server.deployment.DeploymentUnit;
 import org.jboss.as.server.deployment.DeploymentUnitProcessingException;
 import org.jboss.as.server.deployment.DeploymentUnitProcessor;
+import org.jboss.as.server.deployment.annotation.CompositeIndex;
+import org.jboss.as.ee.naming.JavaNamespaceSetup;
+import org.jboss.jandex.AnnotationInstance;
+import org.jboss.jandex.AnnotationTarget;
+import org.jboss.jandex.AnnotationValue;
+import org.jboss.jandex.DotName;
+import org.jboss.jandex.FieldInfo;
+import org.jboss.jandex.MethodInfo;
 import org.jboss.modules.Module;
 import org.jboss.msc.service.ServiceName;
 import org.sipcity.sip.container.api.SipContainer;
@@ -32,6 +40,8 @@ import org.wildfly.subsystem.service.ServiceInstaller;
  */
 public final class SipInstallProcessor implements DeploymentUnitProcessor {
 
+    private static final DotName RESOURCE = DotName.createSimple("jakarta.annotation.Resource");
+
     @Override
     public void deploy(DeploymentPhaseContext phaseContext) throws DeploymentUnitProcessingException {
         DeploymentUnit unit = phaseContext.getDeploymentUnit();
@@ -49,10 +59,24 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
         ServiceDependency<BeanManager> beanManager = cdi
                 ? ServiceDependency.<BeanManager>on(beanManagerName).andThen(builder -> builder.requires(weldStartName))
                 : ServiceDependency.of(null);
-        SipDeploymentInfo info = describe(unit, marker, module.getClassLoader(), defaultName, beanManager);
-        String application = info.applicationName();
-
         ServiceDependency<SipContainer> container = ServiceDependency.on(SipSubsystemResourceDefinitionRegistrar.CONTAINER);
+        SipDeploymentInfo.Builder builder = describe(unit, marker, module.getClassLoader(), defaultName, beanManager);
+        String application = builder.applicationName();
+
+        List<ServiceDependency<?>> requirements = new ArrayList<>(List.of(container, beanManager));
+        // Servlet code runs on the container's workers: give it the module's java: namespace there (JSR 289 §18.2
+        // lookups and @Resource), as Undertow does for HTTP servlets.
+        JavaNamespaceSetup namespace = unit.getAttachment(org.jboss.as.ee.naming.Attachments.JAVA_NAMESPACE_SETUP_ACTION);
+        if (namespace != null) {
+            builder.addThreadSetup(new NamingThreadSetup(namespace));
+            namespace.dependencies().forEach(name -> requirements.add(ServiceDependency.on(name)));
+        }
+        SipJndiBindings bindings = new SipJndiBindings(defaultName, application);
+        addResourceReferences(unit, bindings);
+        builder.addInitializer(bindings.initializer());
+        bindings.install(phaseContext.getServiceTarget()).forEach(name -> requirements.add(ServiceDependency.on(name)));
+        SipDeploymentInfo info = builder.build();
+
         ServiceName deployed = unit.getServiceName().append("sip", "application");
         ServiceInstaller.builder(() -> {
                     try {
@@ -64,7 +88,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
                     return application;
                 })
                 .provides(deployed)
-                .requires(List.of(container, beanManager))
+                .requires(requirements)
                 .onStop(name -> {
                     container.get().undeploy(name);
                     SipLogger.ROOT_LOGGER.applicationUndeployed(name, unit.getName());
@@ -73,11 +97,53 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
                 .startWhen(StartWhen.INSTALLED)
                 .build()
                 .install(phaseContext);
-        SipJndiBindings.install(phaseContext.getServiceTarget(), defaultName, application, deployed,
-                () -> container.get().servletContext(application));
     }
 
-    private static SipDeploymentInfo describe(DeploymentUnit unit, SipDeploymentMarker marker, ClassLoader loader, String defaultName,
+    /**
+     * JSR 289 §18.2.1 / JSR 250: each {@code @Resource} of a SIP service type without a {@code lookup} is injected from
+     * the name it resolves to, {@code name} or by default {@code CLASS/PROPERTY}; bind the service there.
+     */
+    private static void addResourceReferences(DeploymentUnit unit, SipJndiBindings bindings) throws DeploymentUnitProcessingException {
+        CompositeIndex index = unit.getAttachment(Attachments.COMPOSITE_ANNOTATION_INDEX);
+        if (index == null) {
+            return;
+        }
+        for (AnnotationInstance resource : index.getAnnotations(RESOURCE)) {
+            AnnotationTarget target = resource.target();
+            String type;
+            String declaringClass;
+            String property;
+            if (target.kind() == AnnotationTarget.Kind.FIELD) {
+                FieldInfo field = target.asField();
+                type = field.type().name().toString();
+                declaringClass = field.declaringClass().name().toString();
+                property = field.name();
+            } else if (target.kind() == AnnotationTarget.Kind.METHOD && target.asMethod().parametersCount() == 1
+                    && target.asMethod().name().startsWith("set") && target.asMethod().name().length() > 3) {
+                MethodInfo setter = target.asMethod();
+                type = setter.parameterType(0).name().toString();
+                declaringClass = setter.declaringClass().name().toString();
+                property = Character.toLowerCase(setter.name().charAt(3)) + setter.name().substring(4);
+            } else {
+                continue;
+            }
+            AnnotationValue lookup = resource.value("lookup");
+            if (!SipJndiBindings.SERVICE_TYPES.contains(type) || (lookup != null && !lookup.asString().isEmpty())) {
+                continue;
+            }
+            AnnotationValue name = resource.value("name");
+            String envName = name != null && !name.asString().isEmpty() ? name.asString() : declaringClass + "/" + property;
+            if (envName.startsWith("java:comp/env/")) {
+                envName = envName.substring("java:comp/env/".length());
+            }
+            if (!bindings.addResourceReference(envName, type)) {
+                throw SipLogger.ROOT_LOGGER.invalidSipApplication(unit.getName(), "@Resource " + declaringClass + "." + property
+                        + " names java:comp/env/" + envName + ", which is already bound to another SIP service", null);
+            }
+        }
+    }
+
+    private static SipDeploymentInfo.Builder describe(DeploymentUnit unit, SipDeploymentMarker marker, ClassLoader loader, String defaultName,
                                               Supplier<BeanManager> beanManager) throws DeploymentUnitProcessingException {
         try {
             SipDeploymentInfo.Builder descriptor;
@@ -94,8 +160,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
             }
             return SipAnnotations.read(classes, descriptor, defaultName, unit.getName())
                     .classLoader(loader)
-                    .instanceFactory(new CdiInstanceFactory(loader, beanManager))
-                    .build();
+                    .instanceFactory(new CdiInstanceFactory(loader, beanManager));
         } catch (IOException | ClassNotFoundException | SipDeploymentException e) {
             throw SipLogger.ROOT_LOGGER.invalidSipApplication(unit.getName(), e.getMessage(), e);
         }
