@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * HTTP digest authentication as SIP uses it (RFC 3261 §22, RFC 7616), {@code qop=auth} only, MD5 and SHA-256.
@@ -20,14 +21,32 @@ import java.util.List;
  */
 public final class DigestAuthenticator {
 
+    /** SHA-256 first: RFC 7616 §3.7 "the server ... SHOULD list the challenges in order of preference". */
+    public static final List<DigestAlgorithm> PREFERENCE = List.of(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+
     private final CredentialStore credentials;
     private final NonceService nonces;
     private final NonceCountTracker nonceCounts;
+    private final List<DigestAlgorithm> algorithms;
 
     public DigestAuthenticator(CredentialStore credentials, NonceService nonces, NonceCountTracker nonceCounts) {
+        this(credentials, nonces, nonceCounts, PREFERENCE);
+    }
+
+    /**
+     * @param algorithms the algorithms offered, one challenge each, in this order; credentials computed with any other
+     *                   are challenged again. Some UAs answer only the first challenge whatever its algorithm (SIPp
+     *                   gives up on a first SHA-256 one): for them, list MD5 first or alone.
+     */
+    public DigestAuthenticator(CredentialStore credentials, NonceService nonces, NonceCountTracker nonceCounts,
+            List<DigestAlgorithm> algorithms) {
+        if (algorithms.isEmpty() || Set.copyOf(algorithms).size() != algorithms.size()) {
+            throw new IllegalArgumentException("Digest algorithms must be listed once each, at least one: " + algorithms);
+        }
         this.credentials = credentials;
         this.nonces = nonces;
         this.nonceCounts = nonceCounts;
+        this.algorithms = List.copyOf(algorithms);
     }
 
     /**
@@ -58,7 +77,7 @@ public final class DigestAuthenticator {
             return new AuthResult.Malformed("Bad Request (Digest credentials lack username, nonce, uri or response)");
         }
         DigestAlgorithm algorithm = DigestAlgorithm.fromToken(offered.algorithm());
-        if (algorithm == null || !"auth".equalsIgnoreCase(offered.qop())) {
+        if (algorithm == null || !algorithms.contains(algorithm) || !"auth".equalsIgnoreCase(offered.qop())) {
             return new AuthResult.Challenge(false);
         }
         long count = parseNonceCount(offered.nonceCount());
@@ -92,13 +111,13 @@ public final class DigestAuthenticator {
     }
 
     /**
-     * The challenge header values (WWW-Authenticate or Proxy-Authenticate), SHA-256 first: RFC 7616 §3.7 "the server
-     * ... SHOULD list the challenges in order of preference", and MD5 for the UAs that know nothing else.
+     * The challenge header values (WWW-Authenticate or Proxy-Authenticate), one per offered algorithm in the configured
+     * order (by default {@link #PREFERENCE}: SHA-256, then MD5 for the UAs that know nothing else).
      */
     public List<String> challenges(String realm, boolean stale, Instant now) {
         String nonce = nonces.issue(realm, now);
-        List<String> values = new ArrayList<>(2);
-        for (DigestAlgorithm algorithm : new DigestAlgorithm[] {DigestAlgorithm.SHA_256, DigestAlgorithm.MD5}) {
+        List<String> values = new ArrayList<>(algorithms.size());
+        for (DigestAlgorithm algorithm : algorithms) {
             StringBuilder sb = new StringBuilder(128).append("Digest realm=\"").append(realm)
                     .append("\", nonce=\"").append(nonce).append("\", algorithm=").append(algorithm.token())
                     .append(", qop=\"auth\"");

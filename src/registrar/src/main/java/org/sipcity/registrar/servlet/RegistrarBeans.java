@@ -68,7 +68,7 @@ public class RegistrarBeans {
             SubscriberStore subscribers, BindingReaper reaper) {
         DigestAuthenticator authenticator = settings.authenticate()
                 ? new DigestAuthenticator(subscribers, new NonceService(settings.nonceSecret(), settings.nonceLifetime()),
-                        new NonceCountTracker(settings.nonceTrackerSize()))
+                        new NonceCountTracker(settings.nonceTrackerSize()), settings.digestAlgorithms())
                 : null;
         // The reaper parameter only makes it start with the service.
         return new RegistrationService(new Registrar(settings.policy(), locations), authenticator, Clock.systemUTC());

@@ -2,12 +2,15 @@ package org.sipcity.registrar.servlet;
 
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import org.sipcity.registrar.auth.DigestAlgorithm;
 import org.sipcity.registrar.location.jpa.WriteMode;
 import org.sipcity.registrar.registration.RegistrarPolicy;
 
@@ -16,7 +19,8 @@ import org.sipcity.registrar.registration.RegistrarPolicy;
  * server configuration, which accept expressions such as {@code ${env.SIPCITY_DOMAINS:example.org}}).
  * Every key, its default and its meaning is listed in the module README.
  */
-public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, Duration nonceLifetime,
+public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, List<DigestAlgorithm> digestAlgorithms,
+        Duration nonceLifetime,
         byte[] nonceSecret, int nonceTrackerSize, WriteMode writeMode, Duration flushInterval, int maxDirty,
         Duration reapInterval, int reapBatch) {
 
@@ -42,7 +46,17 @@ public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, Du
             case "write-back" -> WriteMode.WRITE_BACK;
             default -> throw new IllegalArgumentException(PREFIX + "write-mode must be write-back or write-through");
         };
+        List<DigestAlgorithm> algorithms = new ArrayList<>();
+        for (String token : get(properties, "digest-algorithms", "SHA-256,MD5").split(",")) {
+            DigestAlgorithm algorithm = DigestAlgorithm.fromToken(token.strip());
+            if (algorithm == null || algorithms.contains(algorithm)) {
+                throw new IllegalArgumentException(PREFIX + "digest-algorithms lists SHA-256 and/or MD5 once each, not '"
+                        + token.strip() + "'");
+            }
+            algorithms.add(algorithm);
+        }
         return new RegistrarSettings(policy, Boolean.parseBoolean(get(properties, "authenticate", "true")),
+                List.copyOf(algorithms),
                 Duration.ofSeconds(integer(properties, "nonce-lifetime", 300)), secretBytes,
                 integer(properties, "nonce-tracker-size", 200_000), mode,
                 Duration.ofMillis(integer(properties, "flush-interval-ms", 1000)),

@@ -79,6 +79,23 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void configured_algorithms_are_the_only_ones_challenged_and_accepted() {
+        DigestAuthenticator md5Only = new DigestAuthenticator(store, nonces, new NonceCountTracker(1000),
+                List.of(DigestAlgorithm.MD5));
+        assertThat(md5Only.challenges(REALM, false, now)).singleElement().asString().contains("algorithm=MD5");
+
+        String nonce = nonces.issue(REALM, now);
+        assertThat(md5Only.authenticate("REGISTER", List.of(header(DigestAlgorithm.SHA_256, "alice", PASSWORD, nonce, 1)),
+                REALM, now)).isEqualTo(new AuthResult.Challenge(false));
+        assertThat(md5Only.authenticate("REGISTER", List.of(header(DigestAlgorithm.MD5, "alice", PASSWORD, nonce, 2)),
+                REALM, now)).isEqualTo(new AuthResult.Authenticated("alice", REALM));
+
+        DigestAuthenticator md5First = new DigestAuthenticator(store, nonces, new NonceCountTracker(1000),
+                List.of(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256));
+        assertThat(md5First.challenges(REALM, false, now)).hasSize(2).first().asString().contains("algorithm=MD5");
+    }
+
+    @Test
     void a_wrong_password_is_challenged_again_without_stale() {
         assertThat(authenticate(DigestAlgorithm.SHA_256, "alice", "wrong", nonces.issue(REALM, now), 1))
                 .isEqualTo(new AuthResult.Challenge(false));

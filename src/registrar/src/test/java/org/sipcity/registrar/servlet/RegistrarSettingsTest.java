@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
+import org.sipcity.registrar.auth.DigestAlgorithm;
 import org.sipcity.registrar.location.jpa.WriteMode;
 
 class RegistrarSettingsTest {
@@ -22,6 +23,19 @@ class RegistrarSettingsTest {
         assertThat(settings.writeMode()).isEqualTo(WriteMode.WRITE_BACK);
         assertThat(settings.flushInterval().toMillis()).isEqualTo(1000);
         assertThat(settings.nonceSecret()).hasSize(32);
+        assertThat(settings.digestAlgorithms()).containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
+    }
+
+    @Test
+    void digest_algorithms_are_read_in_order_and_checked() {
+        Properties p = new Properties();
+        p.setProperty("sipcity.registrar.digest-algorithms", "md5, SHA-256");
+        assertThat(RegistrarSettings.from(p).digestAlgorithms()).containsExactly(DigestAlgorithm.MD5, DigestAlgorithm.SHA_256);
+
+        p.setProperty("sipcity.registrar.digest-algorithms", "MD5,SHA-512");
+        assertThatIllegalArgumentException().isThrownBy(() -> RegistrarSettings.from(p)).withMessageContaining("SHA-512");
+        p.setProperty("sipcity.registrar.digest-algorithms", "MD5,MD5");
+        assertThatIllegalArgumentException().isThrownBy(() -> RegistrarSettings.from(p)).withMessageContaining("once");
     }
 
     @Test
