@@ -137,13 +137,26 @@ stop_kamailio() {
     rm -f "$WORK/kamailio.pid"
 }
 
-# SIPp as the server for one transport (the SIPp-against-SIPp ceiling); prints its pid.
+# SIPp as the server for one transport (the SIPp-against-SIPp ceiling). It is restarted before every step: after an
+# overload step SIPp as the server may be left aborted or wedged, which would fail every later step of the bisection.
+SIPP_UAS_PID=""
+SIPP_UAS_TRANSPORT=""
 start_sipp_uas() {
     local transport="$1" mode=u1
     [ "$transport" != udp ] && mode=t1
     sipp -sf "$HERE/sipp/register-uas.xml" -i 127.0.0.1 -p "$SIPP_UAS_PORT" -t "$mode" -buff_size 4194304 \
-        -max_socket 16000 -nostdin >"$WORK/sipp-uas-$transport.log" 2>&1 &
-    echo "$!"
+        -max_socket 16000 -nostdin >>"$WORK/sipp-uas-$transport.log" 2>&1 &
+    SIPP_UAS_PID="$!"
+    STARTED_PIDS+=("$SIPP_UAS_PID")
+    wait_ready 127.0.0.1 "$SIPP_UAS_PORT"
+}
+
+stop_sipp_uas() {
+    if [ -n "$SIPP_UAS_PID" ]; then
+        kill "$SIPP_UAS_PID" 2>/dev/null || true
+        wait "$SIPP_UAS_PID" 2>/dev/null || true
+        SIPP_UAS_PID=""
+    fi
 }
 
 # Number of SIPp client processes per transport: several for TCP (one persistent connection each; transaction TCP
@@ -206,6 +219,10 @@ MAX_CSV="$OUT/max-rate.csv"
 step() {
     local target="$1" host="$2" port="$3" transport="$4" rate="$5"
     local probe_transport=udp sipp_line probe_line passed=1
+    if [ "$target" = sipp ]; then
+        stop_sipp_uas
+        start_sipp_uas "$SIPP_UAS_TRANSPORT"
+    fi
     case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; esac
     ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$host" --port "$port" \
         --transport "$probe_transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) \
@@ -220,8 +237,8 @@ step() {
     echo "$target,$transport,$rate,$achieved,$(echo "$sipp_line" | tr ';' ','),$passed,$(echo "$probe_line" | tr ';' ',')" \
         >>"$STEPS_CSV"
     log "$target $transport ${rate}/s: $( [ "$passed" = 1 ] && echo pass || echo FAIL ) (sipp $sipp_line; probe n;lost;p50;p90;p99;max us $probe_line)"
-    # Let TIME_WAIT sockets and queues drain before the next step.
-    sleep 1
+    # Let queues and, after an overload, TIME_WAIT sockets and retransmissions drain before the next step.
+    sleep $(( passed == 1 ? 1 : 5 ))
     return $(( 1 - passed ))
 }
 
@@ -291,12 +308,9 @@ for target in "${target_list[@]}"; do
     case "$target" in
         sipp)
             for transport in "${transport_list[@]}"; do
-                uas="$(start_sipp_uas "$transport")"
-                STARTED_PIDS+=("$uas")
-                sleep 1
+                SIPP_UAS_TRANSPORT="$transport"
                 find_max sipp 127.0.0.1 "$SIPP_UAS_PORT" "$transport" "$(ladder_for "$transport")"
-                kill "$uas" 2>/dev/null || true
-                wait "$uas" 2>/dev/null || true
+                stop_sipp_uas
             done ;;
         ours)
             start_ours

@@ -8,23 +8,28 @@ persistent connection), tcp-new (a new connection per REGISTER, connect time inc
 Prints one line: samples;lost;p50_us;p90_us;p99_us;max_us
 """
 import argparse
+import os
 import socket
 import time
 
 
+# Unique per probe run: SIPp as the server keeps finished calls for a while and would take a reused Call-ID as a
+# retransmission of an old call.
+RUN = "%x%x" % (os.getpid(), int(time.time() * 1000))
+
+
 def register(user, transport, local, seq, host, port):
     via = "UDP" if transport == "udp" else "TCP"
-    return ("REGISTER sip:%s:%d SIP/2.0\r\n"
-            "Via: SIP/2.0/%s %s:%d;branch=z9hG4bK-probe-%d;rport\r\n"
-            "Max-Forwards: 70\r\n"
-            "From: <sip:%s@bench.invalid>;tag=p%d\r\n"
-            "To: <sip:%s@bench.invalid>\r\n"
-            "Call-ID: probe-%d@%s\r\n"
-            "CSeq: %d REGISTER\r\n"
-            "Contact: <sip:%s@%s;transport=%s>\r\n"
-            "Expires: 3600\r\n"
-            "Content-Length: 0\r\n\r\n") % (host, port, via, local[0], local[1], seq, user, seq, user, seq, local[0],
-                                            seq, user, local[0], via.lower(), )
+    return (f"REGISTER sip:{host}:{port} SIP/2.0\r\n"
+            f"Via: SIP/2.0/{via} {local[0]}:{local[1]};branch=z9hG4bK-{RUN}-{seq};rport\r\n"
+            f"Max-Forwards: 70\r\n"
+            f"From: <sip:{user}@bench.invalid>;tag=p{seq}\r\n"
+            f"To: <sip:{user}@bench.invalid>\r\n"
+            f"Call-ID: probe-{RUN}-{seq}@{local[0]}\r\n"
+            f"CSeq: {seq} REGISTER\r\n"
+            f"Contact: <sip:{user}@{local[0]};transport={via.lower()}>\r\n"
+            f"Expires: 3600\r\n"
+            f"Content-Length: 0\r\n\r\n")
 
 
 def read_response(sock, buffered, deadline):
@@ -95,7 +100,7 @@ def main():
                 while True:
                     udp.settimeout(max(0.0, deadline - time.monotonic()))
                     data = udp.recv(65536)
-                    if ("branch=z9hG4bK-probe-%d;" % seq).encode() in data:
+                    if f"branch=z9hG4bK-{RUN}-{seq};".encode() in data:
                         break
                 latencies.append(time.perf_counter_ns() - sent)
             else:
