@@ -83,11 +83,12 @@ trap 'exit 130' INT TERM
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-# Waits (at most 30 s) until HOST:PORT answers a REGISTER over UDP.
+# Waits (at most 30 s) until HOST:PORT answers a REGISTER over TRANSPORT (udp by default, or tcp).
 wait_ready() {
-    local host="$1" port="$2" i
+    local host="$1" port="$2" transport="${3:-udp}" i
     for i in $(seq 1 30); do
-        if python3 "$HERE/probe.py" --host "$host" --port "$port" --rate 10 --duration 0.3 --timeout 0.2 \
+        if python3 "$HERE/probe.py" --host "$host" --port "$port" --transport "$transport" --rate 10 --duration 0.3 \
+                --timeout 0.2 \
                 | awk -F';' '{ exit !($1 > 0) }'; then
             return 0
         fi
@@ -148,7 +149,7 @@ start_sipp_uas() {
         -max_socket 16000 -nostdin >>"$WORK/sipp-uas-$transport.log" 2>&1 &
     SIPP_UAS_PID="$!"
     STARTED_PIDS+=("$SIPP_UAS_PID")
-    wait_ready 127.0.0.1 "$SIPP_UAS_PORT"
+    wait_ready 127.0.0.1 "$SIPP_UAS_PORT" "$( [ "$transport" = udp ] && echo udp || echo tcp )"
 }
 
 stop_sipp_uas() {
