@@ -222,7 +222,8 @@ step() {
     local probe_transport=udp sipp_line probe_line passed=1
     if [ "$target" = sipp ]; then
         stop_sipp_uas
-        start_sipp_uas "$SIPP_UAS_TRANSPORT"
+        # `step` runs as an if-condition, where set -e does not apply: a server that did not start ends the run here.
+        start_sipp_uas "$SIPP_UAS_TRANSPORT" || exit 1
     fi
     case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; esac
     ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$host" --port "$port" \
