@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+"""Summarises a REGISTER benchmark run (results/steps.csv, results/max-rate.csv written by bench.sh): prints our
+figure, Kamailio's and the ratio per transport, names the limit (server or generator, from the SIPp-against-SIPp
+ceiling), writes results/summary.csv and draws latency against offered rate per target (results/figure8-*.png)."""
+import csv
+import os
+import shutil
+import subprocess
+import sys
+
+TRANSPORT_TITLES = {"udp": "UDP", "tcp": "persistent TCP", "tcp-tn": "transaction TCP"}
+LATENCY_RATE = 2500
+
+
+def read(path):
+    with open(path, newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def as_int(value):
+    try:
+        return int(float(value))
+    except (TypeError, ValueError):
+        return None
+
+
+def main(out):
+    steps = read(os.path.join(out, "steps.csv"))
+    maxima = {(row["target"], row["transport"]): row for row in read(os.path.join(out, "max-rate.csv"))}
+    transports = [t for t in TRANSPORT_TITLES if any(k[1] == t for k in maxima)]
+
+    def latency(target, transport):
+        for row in steps:
+            if row["target"] == target and row["transport"] == transport and as_int(row["offered_per_s"]) == LATENCY_RATE:
+                return row["p50_us"], row["p99_us"]
+        return "", ""
+
+    summary = []
+    for transport in transports:
+        ceiling = as_int(maxima.get(("sipp", transport), {}).get("max_zero_failure_per_s"))
+        ours = as_int(maxima.get(("ours", transport), {}).get("max_zero_failure_per_s"))
+        kamailio = as_int(maxima.get(("kamailio", transport), {}).get("max_zero_failure_per_s"))
+
+        def limit(value):
+            if value is None or ceiling is None:
+                return "unknown"
+            if value > 1.1 * ceiling:
+                # SIPp as the server stopped first: the pair's figure bounds neither side here.
+                return "server or generator (above SIPp against SIPp, whose server side limits it)"
+            return "generator (within 10% of SIPp against SIPp)" if value >= 0.9 * ceiling else "server"
+
+        ratio = "%.2f" % (ours / kamailio) if ours and kamailio else ""
+        ours_p50, ours_p99 = latency("ours", transport)
+        kam_p50, kam_p99 = latency("kamailio", transport)
+        summary.append({
+            "transport": transport, "sipp_ceiling_per_s": ceiling if ceiling is not None else "",
+            "ours_max_per_s": ours if ours is not None else "", "ours_limit": limit(ours),
+            "kamailio_max_per_s": kamailio if kamailio is not None else "", "kamailio_limit": limit(kamailio),
+            "ratio_ours_to_kamailio": ratio,
+            "ours_p50_us_at_2500": ours_p50, "ours_p99_us_at_2500": ours_p99,
+            "kamailio_p50_us_at_2500": kam_p50, "kamailio_p99_us_at_2500": kam_p99,
+        })
+    if summary:
+        with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
+            writer = csv.DictWriter(f, fieldnames=list(summary[0]))
+            writer.writeheader()
+            writer.writerows(summary)
+
+    print("%-16s %10s %10s %10s %6s  %-22s %-22s" % ("transport", "SIPp-SIPp", "ours", "Kamailio", "ratio",
+                                                    "ours p50/p99 @2500", "Kamailio p50/p99 @2500"))
+    for row in summary:
+        print("%-16s %10s %10s %10s %6s  %-22s %-22s" % (
+            TRANSPORT_TITLES[row["transport"]], row["sipp_ceiling_per_s"], row["ours_max_per_s"],
+            row["kamailio_max_per_s"], row["ratio_ours_to_kamailio"],
+            "%s/%s us" % (row["ours_p50_us_at_2500"], row["ours_p99_us_at_2500"]),
+            "%s/%s us" % (row["kamailio_p50_us_at_2500"], row["kamailio_p99_us_at_2500"])))
+        print("%-16s limit: ours by the %s, Kamailio by the %s" % ("", row["ours_limit"], row["kamailio_limit"]))
+    plot(out, steps)
+
+
+def plot(out, steps):
+    if not shutil.which("gnuplot"):
+        print("gnuplot not installed: no plots", file=sys.stderr)
+        return
+    targets = sorted({row["target"] for row in steps})
+    for target in targets:
+        series = []
+        for transport in TRANSPORT_TITLES:
+            rows = sorted((r for r in steps if r["target"] == target and r["transport"] == transport
+                           and as_int(r["probe_samples"])), key=lambda r: as_int(r["offered_per_s"]))
+            if not rows:
+                continue
+            data = os.path.join(out, "plot-%s-%s.dat" % (target, transport))
+            with open(data, "w") as f:
+                f.write("# offered_per_s p50_us p99_us pass\n")
+                for r in rows:
+                    f.write("%s %s %s %s\n" % (r["offered_per_s"], r["p50_us"], r["p99_us"], r["pass"]))
+            series.append((transport, data))
+        if not series:
+            continue
+        png = os.path.join(out, "figure8-%s.png" % target)
+        lines = []
+        for index, (transport, data) in enumerate(series, start=1):
+            title = TRANSPORT_TITLES[transport]
+            lines.append("'%s' using 1:2 with linespoints lc %d pt 7 title '%s p50'" % (data, index, title))
+            lines.append("'%s' using 1:3 with linespoints lc %d pt 5 dt 2 title '%s p99'" % (data, index, title))
+        script = "\n".join([
+            "set terminal pngcairo size 1000,560 font ',10'" if "cairo" in terminals() else "set terminal png size 1000,560",
+            "set output '%s'" % png,
+            "set title 'REGISTER latency against offered rate: %s (probe at %s, 2 shared cores)' " % (
+                {"ours": "our stack", "kamailio": "Kamailio 5.6", "sipp": "SIPp against SIPp"}.get(target, target),
+                "200 REGISTER/s"),
+            "set xlabel 'offered REGISTER/s'", "set ylabel 'latency (us, log scale)'",
+            "set logscale y", "set grid", "set key outside right top",
+            "plot " + ", ".join(lines), ""])
+        subprocess.run(["gnuplot"], input=script.encode(), check=True)
+        print("plot: %s" % png)
+
+
+def terminals():
+    result = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True)
+    return result.stdout + result.stderr
+
+
+if __name__ == "__main__":
+    main(sys.argv[1] if len(sys.argv) > 1 else os.path.join(os.path.dirname(os.path.abspath(__file__)), "results"))
