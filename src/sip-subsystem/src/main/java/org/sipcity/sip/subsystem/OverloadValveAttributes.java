@@ -3,7 +3,7 @@ package org.sipcity.sip.subsystem;
 import java.time.Duration;
 import java.util.List;
 import org.jboss.as.controller.AttributeDefinition;
-import org.jboss.as.controller.OperationContext;
+import org.jboss.as.controller.ExpressionResolver;
 import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
@@ -63,7 +63,7 @@ final class OverloadValveAttributes {
     }
 
     /** The default valve's settings from the resolved model; a broken relation between two of them fails the operation. */
-    static OverloadSettings settings(OperationContext context, ModelNode model) throws OperationFailedException {
+    static OverloadSettings settings(ExpressionResolver context, ModelNode model) throws OperationFailedException {
         try {
             return DEFAULTS.toBuilder()
                     .sojourn(millis(context, model, SOJOURN_HIGH), millis(context, model, SOJOURN_LOW))
@@ -82,7 +82,7 @@ final class OverloadValveAttributes {
         }
     }
 
-    private static Duration millis(OperationContext context, ModelNode model, AttributeDefinition attribute)
+    private static Duration millis(ExpressionResolver context, ModelNode model, AttributeDefinition attribute)
             throws OperationFailedException {
         return Duration.ofMillis(attribute.resolveModelAttribute(context, model).asLong());
     }

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.time.Duration;
+import org.jboss.as.controller.ExpressionResolver;
 import org.jboss.as.controller.OperationFailedException;
+import org.jboss.dmr.ModelNode;
 import org.junit.jupiter.api.Test;
 import org.sipcity.stack.overload.OverloadSettings;
 import org.sipcity.stack.overload.OverloadValve;
@@ -107,5 +110,28 @@ class OverloadValveFactoryTest {
         @Override
         public void stop() {
         }
+    }
+
+    @Test
+    void thresholdsComeFromTheModelAndTheirRelationsAreChecked() throws OperationFailedException {
+        ModelNode model = new ModelNode();
+        model.get("overload-sojourn-high").set(8);
+        model.get("overload-sojourn-low").set(4);
+        model.get("overload-heap-high").set(95);
+        model.get("overload-retry-after-min").set(1);
+        model.get("overload-retry-after-max").set(3);
+
+        OverloadSettings resolved = OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model);
+
+        assertThat(resolved.sojournHigh()).isEqualTo(Duration.ofMillis(8));
+        assertThat(resolved.sojournLow()).isEqualTo(Duration.ofMillis(4));
+        assertThat(resolved.heapHigh()).isEqualTo(0.95);
+        assertThat(resolved.retryAfterMax()).isEqualTo(3);
+        assertThat(resolved.holdTime()).isEqualTo(OverloadSettings.defaults().holdTime());
+
+        model.get("overload-sojourn-low").set(8);
+        assertThatThrownBy(() -> OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model))
+                .isInstanceOf(OperationFailedException.class)
+                .hasMessageContaining("SIPCITY00020").hasMessageContaining("sojourn");
     }
 }
