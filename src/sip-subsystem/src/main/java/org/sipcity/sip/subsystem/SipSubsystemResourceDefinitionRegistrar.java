@@ -2,6 +2,7 @@ package org.sipcity.sip.subsystem;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.stream.Stream;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.OperationContext;
 import org.jboss.as.controller.OperationFailedException;
@@ -25,6 +26,7 @@ import org.sipcity.sip.subsystem.deployment.SipInstallProcessor;
 import org.sipcity.sip.subsystem.logging.SipLogger;
 import org.sipcity.sip.subsystem.runtime.CapturedValueMetricExecutor;
 import org.sipcity.sip.subsystem.runtime.ContainerMetric;
+import org.sipcity.sip.subsystem.runtime.OverloadMetric;
 import org.sipcity.sip.subsystem.runtime.RouterProperties;
 import org.sipcity.sip.subsystem.runtime.StackMetric;
 import org.sipcity.sip.container.api.SipContainer;
@@ -113,8 +115,9 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
             .setRestartAllServices()
             .build();
 
-    static final List<AttributeDefinition> ATTRIBUTES = List.of(EVENT_LOOP_THREADS, EPOLL, T1, T2, T4, MAX_LIVE_TRANSACTIONS,
-            WORKER_THREADS, WORKER_QUEUE_BOUND, APPLICATION_ROUTER_PROPERTIES);
+    static final List<AttributeDefinition> ATTRIBUTES = Stream.concat(Stream.of(EVENT_LOOP_THREADS, EPOLL, T1, T2, T4,
+                    MAX_LIVE_TRANSACTIONS, WORKER_THREADS, WORKER_QUEUE_BOUND, APPLICATION_ROUTER_PROPERTIES),
+            OverloadValveAttributes.ATTRIBUTES.stream()).toList();
 
     public static final String CONTAINER_CAPABILITY_NAME = "org.sipcity.sip.container";
     /** The SIP servlet container, the stack's transaction user; deployments are deployed into it. */
@@ -153,6 +156,8 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
                     StackMetric.class).register(registration);
             new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(containers, ctx -> ServiceDependency.on(CONTAINER)),
                     ContainerMetric.class).register(registration);
+            new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(stacks, ctx -> ServiceDependency.on(STACK)),
+                    OverloadMetric.class).register(registration);
         }
         new ConnectorResourceDefinitionRegistrar().register(registration, context);
         return registration;
@@ -168,6 +173,11 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
     public ResourceServiceInstaller configure(OperationContext context, ModelNode model) throws OperationFailedException {
         SipLogger.ROOT_LOGGER.activatingSubsystem();
         SipStackConfig config = new SipStackConfig(transports(context, model), ParserConfig.defaults(), transactions(context, model));
+        ModelNode valveModule = OverloadValveAttributes.VALVE_MODULE.resolveModelAttribute(context, model);
+        OverloadValveFactory valves = OverloadValveFactory.load(
+                OverloadValveAttributes.VALVE_CLASS.resolveModelAttribute(context, model).asString(),
+                valveModule.isDefined() ? valveModule.asString() : null,
+                OverloadValveAttributes.settings(context, model));
         SipContainerConfig containerConfig = SipContainerConfig.defaults().withWorkers(
                 WORKER_THREADS.resolveModelAttribute(context, model).asInt(),
                 WORKER_QUEUE_BOUND.resolveModelAttribute(context, model).asInt());
@@ -183,7 +193,10 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
                 .build();
         ServiceDependency<SipContainer> transactionUser = ServiceDependency.on(CONTAINER);
         ResourceServiceInstaller stack = CapabilityServiceInstaller.builder(STACK_CAPABILITY, () -> {
-                    SipStack created = new SipStack(config, transactionUser.get());
+                    // The valve reads the container's worker queue: the sojourn time of its oldest task, its depth.
+                    SipStack created = new SipStack(config.withOverloadValve(valves.create(transactionUser.get().metrics())),
+                            transactionUser.get());
+                    SipLogger.ROOT_LOGGER.overloadValveInstalled(valves.valveClassName());
                     transactionUser.get().bind(created);
                     SipLogger.ROOT_LOGGER.stackStarted(config.transports().eventLoopThreads(),
                             config.transports().nativeEpoll() ? "epoll" : "nio", config.transactions().toString());

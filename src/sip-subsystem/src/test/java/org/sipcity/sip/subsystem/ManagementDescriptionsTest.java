@@ -14,6 +14,7 @@ import org.jboss.dmr.ModelType;
 import org.junit.jupiter.api.Test;
 import org.sipcity.sip.subsystem.runtime.ConnectorMetric;
 import org.sipcity.sip.subsystem.runtime.ContainerMetric;
+import org.sipcity.sip.subsystem.runtime.OverloadMetric;
 import org.sipcity.sip.subsystem.runtime.StackMetric;
 import org.wildfly.subsystem.resource.executor.Metric;
 
@@ -37,7 +38,8 @@ class ManagementDescriptionsTest {
     void everySubsystemAttributeAndMetricIsDescribed() throws IOException {
         Properties descriptions = descriptions();
         Stream.of(SipSubsystemResourceDefinitionRegistrar.ATTRIBUTES.stream(), Stream.of(StackMetric.values()).map(Metric::get),
-                        Stream.of(ContainerMetric.values()).map(Metric::get)).flatMap(s -> s)
+                        Stream.of(ContainerMetric.values()).map(Metric::get), Stream.of(OverloadMetric.values()).map(Metric::get))
+                .flatMap(s -> s)
                 .forEach(attribute -> assertThat(descriptions.getProperty("sip." + attribute.getName()))
                         .as("description of sip %s", attribute.getName()).isNotBlank());
     }
@@ -53,7 +55,8 @@ class ManagementDescriptionsTest {
     @Test
     void metricsAreRequiredLongsWithAnUndefinedValueOfZero() {
         Stream.of(Stream.of(StackMetric.values()).map(Metric::get), Stream.of(ConnectorMetric.values()).map(Metric::get),
-                        Stream.of(ContainerMetric.values()).map(Metric::get)).flatMap(s -> s)
+                        Stream.of(ContainerMetric.values()).map(Metric::get), Stream.of(OverloadMetric.values()).map(Metric::get))
+                .flatMap(s -> s)
                 .forEach(metric -> {
                     assertThat(metric.getType()).as(metric.getName()).isEqualTo(ModelType.LONG);
                     assertThat(metric.isRequired()).as("%s required", metric.getName()).isTrue();
@@ -89,5 +92,18 @@ class ManagementDescriptionsTest {
         assertThat(t1.getDefaultValue().asLong()).isEqualTo(500L);
         assertThat(SipSubsystemResourceDefinitionRegistrar.T2.getDefaultValue().asLong()).isEqualTo(4_000L);
         assertThat(SipSubsystemResourceDefinitionRegistrar.T4.getDefaultValue().asLong()).isEqualTo(5_000L);
+    }
+
+    @Test
+    void overloadValveDefaultsAreThoseOfTheStacksSettings() {
+        org.sipcity.stack.overload.OverloadSettings defaults = org.sipcity.stack.overload.OverloadSettings.defaults();
+        assertThat(OverloadValveAttributes.VALVE_CLASS.getDefaultValue().asString())
+                .isEqualTo(org.sipcity.stack.overload.SojournTimeValve.class.getName());
+        assertThat(OverloadValveAttributes.SOJOURN_HIGH.getDefaultValue().asLong()).isEqualTo(defaults.sojournHigh().toMillis());
+        assertThat(OverloadValveAttributes.SOJOURN_LOW.getDefaultValue().asLong()).isEqualTo(defaults.sojournLow().toMillis());
+        assertThat(OverloadValveAttributes.HEAP_HIGH.getDefaultValue().asInt()).isEqualTo(90);
+        assertThat(OverloadValveAttributes.HOLD_TIME.getDefaultValue().asLong()).isEqualTo(defaults.holdTime().toMillis());
+        assertThat(OverloadValveAttributes.RETRY_AFTER_MAX.getDefaultValue().asInt()).isEqualTo(defaults.retryAfterMax());
+        assertThat(OverloadValveAttributes.SOJOURN_HIGH.getMeasurementUnit()).isEqualTo(org.jboss.as.controller.client.helpers.MeasurementUnit.MILLISECONDS);
     }
 }

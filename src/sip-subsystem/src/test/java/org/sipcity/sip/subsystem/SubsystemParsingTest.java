@@ -49,6 +49,11 @@ class SubsystemParsingTest {
         assertThat(subsystem.get("t1").asLong()).isEqualTo(250L);
         assertThat(subsystem.get("epoll").getType()).isEqualTo(ModelType.EXPRESSION);
         assertThat(subsystem.get("epoll").asExpression().getExpressionString()).isEqualTo("${sip.epoll:false}");
+        assertThat(subsystem.get("overload-valve-module").asString()).isEqualTo("org.example.sip.valve");
+        assertThat(subsystem.get("overload-sojourn-high").asExpression().getExpressionString()).isEqualTo("${sip.overload.sojourn:150}");
+        assertThat(subsystem.get("overload-heap-low").asInt()).isEqualTo(70);
+        assertThat(subsystem.get("overload-retry-after-max").asInt()).isEqualTo(20);
+        assertThat(subsystem.get("overload-udp-drop").asBoolean()).isTrue();
 
         ModelNode tcp = operations.get(2);
         assertThat(tcp.get("socket-binding").asString()).isEqualTo("sip-tcp");
@@ -81,7 +86,7 @@ class SubsystemParsingTest {
 
         String marshalled = xml.marshal(SubsystemXml.model(parsed));
 
-        assertThat(marshalled).doesNotContain("connector").doesNotContain("t1=");
+        assertThat(marshalled).doesNotContain("connector").doesNotContain("t1=").doesNotContain("overload-");
         assertThat(xml.parse(SipSubsystemSchema.CURRENT, marshalled)).isEqualTo(parsed);
     }
 

@@ -1,10 +1,13 @@
 package org.sipcity.sip.container.api;
 
+import org.sipcity.stack.overload.WorkerQueueLoad;
+
 /**
- * The queue between the event loops and the servlet workers, as the overload valve sees it. Every figure is a
+ * The queue between the event loops and the servlet workers, as the overload valve sees it: it is the valve's
+ * {@link WorkerQueueLoad} (hand {@code container.metrics()} to a {@code SojournTimeValve}). Every figure is a
  * snapshot, cheap to read from any thread.
  */
-public interface DispatchMetrics {
+public interface DispatchMetrics extends WorkerQueueLoad {
 
     /** Tasks admitted and not yet started: the queue depth. */
     int queuedTasks();
@@ -26,4 +29,10 @@ public interface DispatchMetrics {
 
     /** Tasks finished, since start. */
     long completedTasks();
+
+    /** The valve's name for {@link #queuedTasks()}. */
+    @Override
+    default int depth() {
+        return queuedTasks();
+    }
 }

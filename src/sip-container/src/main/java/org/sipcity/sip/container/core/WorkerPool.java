@@ -123,8 +123,14 @@ public final class WorkerPool implements DispatchMetrics, AutoCloseable {
 
     @Override
     public long oldestTaskWaitMillis() {
+        return TimeUnit.NANOSECONDS.toMillis(oldestWaitNanos());
+    }
+
+    /** Exact: the admission time of the oldest ticket still waiting (a peek at the skip list's head). */
+    @Override
+    public long oldestWaitNanos() {
         Map.Entry<Long, Long> oldest = waiting.firstEntry();
-        return oldest == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - oldest.getValue()));
+        return oldest == null ? 0 : Math.max(0, System.nanoTime() - oldest.getValue());
     }
 
     @Override

@@ -87,6 +87,9 @@ class WorkerPoolTest {
         assertThat(pool.queuedTasks()).isEqualTo(2);
         Thread.sleep(30);
         assertThat(pool.oldestTaskWaitMillis()).isGreaterThanOrEqualTo(30);
+        // what the overload valve reads through WorkerQueueLoad: the same queue, in nanoseconds
+        assertThat(pool.depth()).isEqualTo(2);
+        assertThat(pool.oldestWaitNanos()).isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(30));
 
         // capacity reached: a new initial request is refused, other work has headroom up to twice the capacity
         assertThat(new SerialQueue(pool).submit(() -> { }, true)).isFalse();
@@ -103,6 +106,7 @@ class WorkerPoolTest {
         assertThat(pool.completedTasks()).isEqualTo(5);
         assertThat(pool.queuedTasks()).isZero();
         assertThat(pool.oldestTaskWaitMillis()).isZero();
+        assertThat(pool.oldestWaitNanos()).isZero();
     }
 
     @Test

@@ -71,6 +71,11 @@ public final class SipStack implements AutoCloseable {
         return counters;
     }
 
+    /** The valve every inbound message passes before it is parsed (its figures are read by the management model). */
+    public OverloadValve overloadValve() {
+        return valve;
+    }
+
     /**
      * Sends {@code request} in a new client transaction to {@code target}, over an open connection to it if one
      * exists (RFC 5923 reuse) or a new one. A request without a Via gets ours: the flow's local address as

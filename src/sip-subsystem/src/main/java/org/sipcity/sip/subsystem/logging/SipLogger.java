@@ -56,4 +56,22 @@ public interface SipLogger extends BasicLogger {
 
     @Message(id = 14, value = "Unknown SIP transport '%s': expected udp, tcp or tls")
     OperationFailedException unknownTransport(String transport);
+
+    // 20-29: the overload valve
+
+    @Message(id = 20, value = "Invalid overload valve settings: %s")
+    OperationFailedException invalidOverloadSettings(String reason);
+
+    @Message(id = 21, value = "Overload valve class %s (module %s) cannot be used: %s")
+    OperationFailedException invalidOverloadValve(String className, String module, String reason);
+
+    @Message(id = 22, value = "Overload valve class %s has neither a public (OverloadSettings, WorkerQueueLoad) constructor nor a public one without parameters")
+    String overloadValveWithoutConstructor(String className);
+
+    @Message(id = 23, value = "Overload valve class %s could not be made: %s")
+    String overloadValveFailed(String className, String reason);
+
+    @LogMessage(level = INFO)
+    @Message(id = 24, value = "SIP overload valve %s installed")
+    void overloadValveInstalled(String className);
 }
