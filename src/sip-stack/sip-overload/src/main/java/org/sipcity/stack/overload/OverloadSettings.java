@@ -14,7 +14,7 @@ import java.util.Objects;
  * <tr><td>sojournHigh / sojournLow</td><td>100 ms / 20 ms</td><td>waiting time of the oldest worker task; the
  *     high mark leaves room under a 200 ms p99 response time</td></tr>
  * <tr><td>queueDepthHigh / queueDepthLow</td><td>10000 / 2000</td><td>waiting worker tasks; 0 disables</td></tr>
- * <tr><td>lagHigh / lagLow</td><td>30 ms / 5 ms</td><td>event-loop scheduling delay</td></tr>
+ * <tr><td>lagHigh / lagLow</td><td>100 ms / 20 ms</td><td>event-loop scheduling delay; above a G1 pause of its 50 ms target, which must not shed work</td></tr>
  * <tr><td>heapHigh / heapLow</td><td>0.90 / 0.75</td><td>heap occupancy after GC</td></tr>
  * <tr><td>holdTime</td><td>2 s</td><td>how long every signal must stay below its low mark before overload ends</td></tr>
  * <tr><td>evaluationInterval</td><td>50 ms</td><td>how often the controller reads the signals</td></tr>
@@ -115,8 +115,8 @@ public record OverloadSettings(
         private Duration sojournLow = Duration.ofMillis(20);
         private int queueDepthHigh = 10_000;
         private int queueDepthLow = 2_000;
-        private Duration lagHigh = Duration.ofMillis(30);
-        private Duration lagLow = Duration.ofMillis(5);
+        private Duration lagHigh = Duration.ofMillis(100);
+        private Duration lagLow = Duration.ofMillis(20);
         private double heapHigh = 0.90;
         private double heapLow = 0.75;
         private Duration holdTime = Duration.ofSeconds(2);

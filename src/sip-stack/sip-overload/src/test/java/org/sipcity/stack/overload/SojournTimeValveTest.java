@@ -185,7 +185,7 @@ class SojournTimeValveTest {
         SojournTimeValve valve = valve(OverloadSettings.defaults());
         signals.waitMillis(99);
         signals.queueDepth = 9_999;
-        signals.lagNanos = Duration.ofMillis(29).toNanos();
+        signals.lagNanos = OverloadSettings.defaults().lagHigh().toNanos() - 1_000_000;
         signals.heap = 0.89;
         for (int i = 0; i < 10; i++) {
             tick(valve);
@@ -203,7 +203,7 @@ class SojournTimeValveTest {
         signals.queueDepth = 0;
 
         SojournTimeValve byLag = valve(OverloadSettings.defaults());
-        signals.lagNanos = Duration.ofMillis(30).toNanos();
+        signals.lagNanos = OverloadSettings.defaults().lagHigh().toNanos();
         tick(byLag);
         assertThat(byLag.state()).isEqualTo(OverloadState.OVERLOADED);
         signals.lagNanos = 0;
