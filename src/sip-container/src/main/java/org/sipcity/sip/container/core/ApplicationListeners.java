@@ -3,6 +3,7 @@ package org.sipcity.sip.container.core;
 import java.util.ArrayList;
 import java.util.EventListener;
 import java.util.List;
+import java.util.function.Consumer;
 import javax.servlet.sip.ServletTimer;
 import javax.servlet.sip.SipApplicationSessionAttributeListener;
 import javax.servlet.sip.SipErrorEvent;
@@ -78,136 +79,72 @@ public final class ApplicationListeners {
         return !timer.isEmpty();
     }
 
-    private void failed(String callback, Object listener, Throwable t) {
-        LOG.errorf(t, "Listener %s of SIP application %s failed in %s", listener.getClass().getName(), application, callback);
+    /** Calls {@code callback} on every listener of {@code listeners}; one that throws is logged, the others still run. */
+    private <L> void notifyEach(List<L> listeners, String callback, Consumer<L> call) {
+        for (L listener : listeners) {
+            try {
+                call.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.errorf(e, "Listener %s of SIP application %s failed in %s", listener.getClass().getName(),
+                        application, callback);
+            }
+        }
     }
 
     void servletInitialized(SipServletContextEvent event) {
-        for (SipServletListener l : servlet) {
-            try {
-                l.servletInitialized(event);
-            } catch (RuntimeException e) {
-                failed("servletInitialized", l, e);
-            }
-        }
+        notifyEach(servlet, "servletInitialized", l -> l.servletInitialized(event));
     }
 
     public void applicationSessionCreated(SipApplicationSessionEvent event) {
-        for (SipApplicationSessionListener l : applicationSession) {
-            try {
-                l.sessionCreated(event);
-            } catch (RuntimeException e) {
-                failed("sessionCreated", l, e);
-            }
-        }
+        notifyEach(applicationSession, "sessionCreated", l -> l.sessionCreated(event));
     }
 
     public void applicationSessionDestroyed(SipApplicationSessionEvent event) {
-        for (SipApplicationSessionListener l : applicationSession) {
-            try {
-                l.sessionDestroyed(event);
-            } catch (RuntimeException e) {
-                failed("sessionDestroyed", l, e);
-            }
-        }
+        notifyEach(applicationSession, "sessionDestroyed", l -> l.sessionDestroyed(event));
     }
 
     public void applicationSessionExpired(SipApplicationSessionEvent event) {
-        for (SipApplicationSessionListener l : applicationSession) {
-            try {
-                l.sessionExpired(event);
-            } catch (RuntimeException e) {
-                failed("sessionExpired", l, e);
-            }
-        }
+        notifyEach(applicationSession, "sessionExpired", l -> l.sessionExpired(event));
     }
 
     public void applicationSessionReadyToInvalidate(SipApplicationSessionEvent event) {
-        for (SipApplicationSessionListener l : applicationSession) {
-            try {
-                l.sessionReadyToInvalidate(event);
-            } catch (RuntimeException e) {
-                failed("sessionReadyToInvalidate", l, e);
-            }
-        }
+        notifyEach(applicationSession, "sessionReadyToInvalidate", l -> l.sessionReadyToInvalidate(event));
     }
 
     public void sipSessionCreated(SipSessionEvent event) {
-        for (SipSessionListener l : sipSession) {
-            try {
-                l.sessionCreated(event);
-            } catch (RuntimeException e) {
-                failed("sessionCreated", l, e);
-            }
-        }
+        notifyEach(sipSession, "sessionCreated", l -> l.sessionCreated(event));
     }
 
     public void sipSessionDestroyed(SipSessionEvent event) {
-        for (SipSessionListener l : sipSession) {
-            try {
-                l.sessionDestroyed(event);
-            } catch (RuntimeException e) {
-                failed("sessionDestroyed", l, e);
-            }
-        }
+        notifyEach(sipSession, "sessionDestroyed", l -> l.sessionDestroyed(event));
     }
 
     public void sipSessionReadyToInvalidate(SipSessionEvent event) {
-        for (SipSessionListener l : sipSession) {
-            try {
-                l.sessionReadyToInvalidate(event);
-            } catch (RuntimeException e) {
-                failed("sessionReadyToInvalidate", l, e);
-            }
-        }
+        notifyEach(sipSession, "sessionReadyToInvalidate", l -> l.sessionReadyToInvalidate(event));
     }
 
     public void applicationSessionAttributeChanged(SipApplicationSessionBindingEvent event, boolean added) {
-        for (SipApplicationSessionAttributeListener l : applicationSessionAttribute) {
-            try {
-                if (added) {
-                    l.attributeAdded(event);
-                } else {
-                    l.attributeReplaced(event);
-                }
-            } catch (RuntimeException e) {
-                failed(added ? "attributeAdded" : "attributeReplaced", l, e);
-            }
+        if (added) {
+            notifyEach(applicationSessionAttribute, "attributeAdded", l -> l.attributeAdded(event));
+        } else {
+            notifyEach(applicationSessionAttribute, "attributeReplaced", l -> l.attributeReplaced(event));
         }
     }
 
     public void applicationSessionAttributeRemoved(SipApplicationSessionBindingEvent event) {
-        for (SipApplicationSessionAttributeListener l : applicationSessionAttribute) {
-            try {
-                l.attributeRemoved(event);
-            } catch (RuntimeException e) {
-                failed("attributeRemoved", l, e);
-            }
-        }
+        notifyEach(applicationSessionAttribute, "attributeRemoved", l -> l.attributeRemoved(event));
     }
 
     public void sipSessionAttributeChanged(SipSessionBindingEvent event, boolean added) {
-        for (SipSessionAttributeListener l : sipSessionAttribute) {
-            try {
-                if (added) {
-                    l.attributeAdded(event);
-                } else {
-                    l.attributeReplaced(event);
-                }
-            } catch (RuntimeException e) {
-                failed(added ? "attributeAdded" : "attributeReplaced", l, e);
-            }
+        if (added) {
+            notifyEach(sipSessionAttribute, "attributeAdded", l -> l.attributeAdded(event));
+        } else {
+            notifyEach(sipSessionAttribute, "attributeReplaced", l -> l.attributeReplaced(event));
         }
     }
 
     public void sipSessionAttributeRemoved(SipSessionBindingEvent event) {
-        for (SipSessionAttributeListener l : sipSessionAttribute) {
-            try {
-                l.attributeRemoved(event);
-            } catch (RuntimeException e) {
-                failed("attributeRemoved", l, e);
-            }
-        }
+        notifyEach(sipSessionAttribute, "attributeRemoved", l -> l.attributeRemoved(event));
     }
 
     /** RFC 3261 §13.3.1.4: no ACK for a 2xx within 64·T1; the application should end the dialog with a BYE. */
@@ -216,13 +153,7 @@ public final class ApplicationListeners {
             LOG.warnf("No ACK for a 2xx of SIP application %s (Call-ID %s) and no SipErrorListener to tell",
                     application, event.getRequest().getCallId());
         }
-        for (SipErrorListener l : error) {
-            try {
-                l.noAckReceived(event);
-            } catch (RuntimeException e) {
-                failed("noAckReceived", l, e);
-            }
-        }
+        notifyEach(error, "noAckReceived", l -> l.noAckReceived(event));
     }
 
     /** JSR 289 §21.2: every TimerListener of the application hears every timer. */
@@ -230,12 +161,6 @@ public final class ApplicationListeners {
         if (timer.isEmpty()) {
             LOG.warnf("Servlet timer %s expired but SIP application %s declares no TimerListener", expired.getId(), application);
         }
-        for (TimerListener l : timer) {
-            try {
-                l.timeout(expired);
-            } catch (RuntimeException e) {
-                failed("timeout", l, e);
-            }
-        }
+        notifyEach(timer, "timeout", l -> l.timeout(expired));
     }
 }
