@@ -6,6 +6,7 @@ import java.util.Set;
 import javax.servlet.sip.Parameterable;
 import javax.servlet.sip.ServletParseException;
 import org.sipcity.stack.address.Parameters;
+import org.sipcity.stack.message.HeaderValues;
 
 /**
  * A header value with parameters that is not an address: {@code Accept: application/sdp;level=1},
@@ -51,27 +52,8 @@ public final class ParameterableImpl implements Parameterable {
 
     /** The next ';' outside a quoted string and outside angle brackets, or the length. */
     private static int nextSemicolon(String text, int from) {
-        boolean quoted = false;
-        boolean bracketed = false;
-        for (int i = from; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (quoted) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                }
-            } else if (c == '"') {
-                quoted = true;
-            } else if (c == '<') {
-                bracketed = true;
-            } else if (c == '>') {
-                bracketed = false;
-            } else if (c == ';' && !bracketed) {
-                return i;
-            }
-        }
-        return text.length();
+        int semicolon = HeaderValues.nextTopLevel(text, from, ';');
+        return semicolon < 0 ? text.length() : semicolon;
     }
 
     /** Makes this value unchangeable: it stands for a system header (JSR 289 §4.1.2). */

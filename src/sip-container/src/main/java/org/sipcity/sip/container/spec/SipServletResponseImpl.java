@@ -117,16 +117,18 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
         if (status > 100 && status < 300 && request.isInitial() && SipSessionImpl.createsDialog(method())) {
             addOwnContact();
         }
+        // The dialog and the 2xx retransmitter exist before the response is on the wire: the peer's ACK (or BYE)
+        // comes back on an event loop and may arrive before this worker thread goes on.
+        sipSession().responseSent(this);
+        if (status < 300 && isFinal && SipMethod.INVITE.equals(method()) && !request.serverTransaction().channel().isReliable()) {
+            sipSession().retransmitUntilAck(this);
+        }
         if (!request.serverTransaction().sendResponse(response)) {
             throw new IOException("The server transaction no longer accepts a response (it timed out or its transport failed)");
         }
         commit();
         if (isFinal) {
             request.finalResponseSent();
-        }
-        sipSession().responseSent(this);
-        if (status < 300 && isFinal && SipMethod.INVITE.equals(method()) && !request.serverTransaction().channel().isReliable()) {
-            sipSession().retransmitUntilAck(this);
         }
     }
 

@@ -54,6 +54,15 @@ public final class HeaderValues {
      * strings and outside angle brackets (a URI such as {@code <sip:a,b@host>} may hold commas), or -1.
      */
     public static int nextTopLevelComma(String v, int from) {
+        return nextTopLevel(v, from, ',');
+    }
+
+    /**
+     * The index of the next {@code separator} at or after {@code from} outside quoted strings (with their
+     * backslash escapes) and outside angle brackets, or -1: list commas, and the semicolons before header
+     * parameters ({@code <sip:a;lr>;tag=1}).
+     */
+    public static int nextTopLevel(String v, int from, char separator) {
         boolean quoted = false;
         boolean angle = false;
         for (int i = from; i < v.length(); i++) {
@@ -70,7 +79,7 @@ public final class HeaderValues {
                 angle = true;
             } else if (c == '>') {
                 angle = false;
-            } else if (c == ',' && !angle) {
+            } else if (c == separator && !angle) {
                 return i;
             }
         }
