@@ -20,7 +20,7 @@ RUN = "%x%x" % (os.getpid(), int(time.time() * 1000))
 
 def register(user, transport, local, seq, host, port):
     via = "UDP" if transport == "udp" else "TCP"
-    return (f"REGISTER sip:{host}:{port} SIP/2.0\r\n"
+    return (f"REGISTER sip:bench.invalid SIP/2.0\r\n"
             f"Via: SIP/2.0/{via} {local[0]}:{local[1]};branch=z9hG4bK-{RUN}-{seq};rport\r\n"
             f"Max-Forwards: 70\r\n"
             f"From: <sip:{user}@bench.invalid>;tag=p{seq}\r\n"
