@@ -20,6 +20,7 @@ OURS="127.0.0.1:15060"
 KAMAILIO_PORT=15070
 SIPP_UAS_PORT=15080
 NO_START=0
+WILDFLY="127.0.0.1:5060"
 TARGET_CMD=""
 SMOKE=0
 OUT="$HERE/results"
@@ -28,12 +29,14 @@ BISECTIONS=2
 
 usage() {
     cat <<USAGE
-Usage: $0 [--smoke] [--targets sipp,ours,kamailio] [--transports udp,tcp,tcp-tn] [--step-seconds N]
-          [--ours HOST:PORT] [--no-start | --target-cmd 'COMMAND'] [--out DIR]
+Usage: $0 [--smoke] [--targets sipp,ours,wildfly,kamailio] [--transports udp,tcp,tcp-tn] [--step-seconds N]
+          [--ours HOST:PORT] [--no-start | --target-cmd 'COMMAND'] [--wildfly HOST:PORT] [--out DIR]
   --smoke        a few seconds at 200/s against our stack only (UDP and TCP); exit status 1 on any failure
   --ours         where our server listens (default $OURS); without --no-start/--target-cmd, TinyResponder is started there
   --no-start     our server is already running at --ours (e.g. WildFly with the registrar)
   --target-cmd   command that starts our server in the foreground (stopped at the end)
+  --wildfly      where the provisioned WildFly with the registrar listens (target wildfly; start it yourself, open
+                 registrar for domain bench.invalid: see README), default $WILDFLY
 USAGE
 }
 
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
         --ours) OURS="$2"; shift ;;
         --no-start) NO_START=1 ;;
         --target-cmd) TARGET_CMD="$2"; shift ;;
+        --wildfly) WILDFLY="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -56,6 +60,9 @@ done
 OURS_HOST="${OURS%:*}"
 OURS_PORT="${OURS##*:}"
 case "$OURS_HOST" in 127.*) ;; *) echo "refusing a target off loopback: $OURS_HOST" >&2; exit 2 ;; esac
+WILDFLY_HOST="${WILDFLY%:*}"
+WILDFLY_PORT="${WILDFLY##*:}"
+case "$WILDFLY_HOST" in 127.*) ;; *) echo "refusing a target off loopback: $WILDFLY_HOST" >&2; exit 2 ;; esac
 
 if ! command -v sipp >/dev/null 2>&1; then
     echo "sipp is not installed (Debian package sip-tester): benchmark skipped" >&2
@@ -318,6 +325,14 @@ for target in "${target_list[@]}"; do
             start_ours
             for transport in "${transport_list[@]}"; do
                 find_max ours "$OURS_HOST" "$OURS_PORT" "$transport" "$(ladder_for "$transport")"
+            done ;;
+        wildfly)
+            log "wildfly: using the running server at $WILDFLY"
+            wait_ready "$WILDFLY_HOST" "$WILDFLY_PORT"
+            run_sipp "$WILDFLY_HOST" "$WILDFLY_PORT" udp 2000 5 >/dev/null 2>&1 || true
+            run_sipp "$WILDFLY_HOST" "$WILDFLY_PORT" tcp 2000 5 >/dev/null 2>&1 || true
+            for transport in "${transport_list[@]}"; do
+                find_max wildfly "$WILDFLY_HOST" "$WILDFLY_PORT" "$transport" "$(ladder_for "$transport")"
             done ;;
         kamailio)
             start_kamailio
