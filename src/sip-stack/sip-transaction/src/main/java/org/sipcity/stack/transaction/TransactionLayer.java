@@ -172,6 +172,8 @@ public final class TransactionLayer {
                 other.requestRetransmitted(request);
             } else {
                 counters.countAbsorbed();
+                counters.countRetransmission();
+                ((CompletedEntry) raced).response.resend();
             }
             return RequestDisposition.ABSORBED;
         }
