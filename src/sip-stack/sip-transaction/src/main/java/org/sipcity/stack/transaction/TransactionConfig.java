@@ -25,7 +25,7 @@ import java.util.Objects;
  *       answers 503)</td></tr>
  *   <tr><td>completed memory</td><td>a quarter of the heap ({@code Runtime.maxMemory() / 4})</td><td>bytes
  *       for the completed non-INVITE server transactions of unreliable transports, each kept as its key and
- *       encoded final response until Timer J (about 0.8 KB per REGISTER, see the module README); when full, the
+ *       encoded final response until Timer J (0.65 KB per REGISTER measured, see the module README); when full, the
  *       oldest are released after {@link #completedHoldFloor()}, and if that is not enough new server
  *       transactions are refused (503)</td></tr>
  * </table>
