@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -14,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
+import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.Transactions;
@@ -202,5 +204,70 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             assertThat(fromDatabase("sip:u" + a + "@example.org")).hasSize(threads)
                     .allSatisfy(b -> assertThat(b.cseq()).isEqualTo(rounds));
         }
+    }
+
+    // Several nodes on one database (docs/CLUSTERING.md). Two services on one persistence unit stand for two nodes;
+    // a ConcurrentHashMap stands for the replicated stamp cache (a put is visible everywhere when it returns).
+
+    @Test
+    void a_node_sees_a_binding_another_node_added_after_it_had_loaded_the_aor() {
+        BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps);
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps);
+        ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        nodeA.apply(save(first));
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);   // B loads the AOR and keeps it in memory
+
+        ContactBinding second = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        nodeA.apply(save(second));
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactlyInAnyOrder(first, second);
+
+        nodeA.apply(new BindingChange(AOR, List.of(), List.of(first.key()), false));
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(second);
+        nodeA.removeAll(AOR);
+        assertThat(nodeB.lookup(AOR, NOW)).isEmpty();
+    }
+
+    @Test
+    void without_shared_stamps_a_node_keeps_what_it_loaded() {
+        // The contrast that shows the stamps do the work: single-node services trust their memory.
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory);
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory);
+        ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        nodeA.apply(save(first));
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);
+        nodeA.apply(save(binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600))));
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);
+    }
+
+    @Test
+    void a_writer_sees_what_another_node_wrote_to_the_same_aor_between_its_loads() {
+        BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps);
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps);
+        assertThat(nodeA.lookup(AOR, NOW)).isEmpty();
+        assertThat(nodeB.lookup(AOR, NOW)).isEmpty();
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        nodeB.apply(save(laptop));
+        nodeA.apply(save(phone));
+        assertThat(nodeA.lookup(AOR, NOW)).containsExactlyInAnyOrder(phone, laptop);
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactlyInAnyOrder(phone, laptop);
+    }
+
+    @Test
+    void a_stamp_lost_from_the_shared_map_makes_nodes_reload_not_trust_stale_rows() {
+        // A replicated cache may expire or evict a stamp: null is then just another stamp, and differs from the one
+        // a node loaded with.
+        ConcurrentHashMap<String, Long> map = new ConcurrentHashMap<>();
+        BindingVersions stamps = BindingVersions.shared(map);
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps);
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps);
+        ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        nodeA.apply(save(first));
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);
+        map.clear();
+        Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
+        assertThat(nodeB.lookup(AOR, NOW)).isEmpty();
     }
 }
