@@ -1,5 +1,8 @@
 package org.sipcity.registrar.location;
 
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -27,16 +30,26 @@ public interface BindingVersions {
         }
 
         @Override
+        public void changedAll(Collection<String> aors) {
+        }
+
+        @Override
         public boolean isShared() {
             return false;
         }
     };
+
+    /** Stamps per replicated write when many AORs change at once ({@link #changedAll}). */
+    int BATCH = 1000;
 
     /** The stamp of {@code aor} now, or {@code null} when it has none (never written, or expired from the map). */
     Long current(String aor);
 
     /** Publishes a new stamp for {@code aor}; call after the change is committed. Returns once every node has it. */
     void changed(String aor);
+
+    /** {@link #changed} for many AORs, in writes of {@link #BATCH} stamps (one replication each, not one per AOR). */
+    void changedAll(Collection<String> aors);
 
     /** Whether other nodes write the same bindings. */
     boolean isShared();
@@ -55,12 +68,22 @@ public interface BindingVersions {
 
             @Override
             public void changed(String aor) {
-                // Random, not a counter: two nodes writing one AOR need no read-modify-write, only distinct values.
-                long stamp;
-                do {
-                    stamp = ThreadLocalRandom.current().nextLong();
-                } while (stamp == 0);
-                stamps.put(aor, stamp);
+                stamps.put(aor, newStamp());
+            }
+
+            @Override
+            public void changedAll(Collection<String> aors) {
+                Map<String, Long> batch = new HashMap<>();
+                for (String aor : aors) {
+                    batch.put(aor, newStamp());
+                    if (batch.size() == BATCH) {
+                        stamps.putAll(batch);
+                        batch.clear();
+                    }
+                }
+                if (!batch.isEmpty()) {
+                    stamps.putAll(batch);
+                }
             }
 
             @Override
@@ -68,5 +91,14 @@ public interface BindingVersions {
                 return true;
             }
         };
+    }
+
+    /** Random, not a counter: two nodes writing one AOR need no read-modify-write, only distinct values. */
+    private static long newStamp() {
+        long stamp;
+        do {
+            stamp = ThreadLocalRandom.current().nextLong();
+        } while (stamp == 0);
+        return stamp;
     }
 }

@@ -59,8 +59,14 @@ public class RegistrarBeans {
                 throw new IllegalStateException("the registrar shares its bindings with other nodes ("
                         + CLUSTER_VERSIONS + " is bound): set sipcity.registrar.write-mode=write-through");
             }
-            LOG.infof("location service shared with the cluster through %s (write-through)", CLUSTER_VERSIONS);
-            return JpaLocationService.writeThrough(factory, versions);
+            // WildFly's node name: unique in the cluster (JGroups needs it so), stable across restarts of the node.
+            String node = System.getProperty("jboss.node.name");
+            if (node == null || node.isBlank()) {
+                throw new IllegalStateException("a clustered registrar needs the system property jboss.node.name");
+            }
+            LOG.infof("location service of node %s shared with the cluster through %s (write-through)", node,
+                    CLUSTER_VERSIONS);
+            return JpaLocationService.writeThrough(factory, versions, node);
         }
         return settings.writeMode() == WriteMode.WRITE_THROUGH ? JpaLocationService.writeThrough(factory)
                 : JpaLocationService.writeBack(factory, settings.flushInterval(), settings.maxDirty());

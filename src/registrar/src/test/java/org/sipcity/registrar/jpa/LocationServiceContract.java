@@ -212,8 +212,8 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     @Test
     void a_node_sees_a_binding_another_node_added_after_it_had_loaded_the_aor() {
         BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
-        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps);
-        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps);
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
         ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         nodeA.apply(save(first));
         assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);   // B loads the AOR and keeps it in memory
@@ -243,8 +243,8 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     @Test
     void a_writer_sees_what_another_node_wrote_to_the_same_aor_between_its_loads() {
         BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
-        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps);
-        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps);
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
         assertThat(nodeA.lookup(AOR, NOW)).isEmpty();
         assertThat(nodeB.lookup(AOR, NOW)).isEmpty();
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
@@ -261,13 +261,42 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         // a node loaded with.
         ConcurrentHashMap<String, Long> map = new ConcurrentHashMap<>();
         BindingVersions stamps = BindingVersions.shared(map);
-        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps);
-        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps);
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
         ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         nodeA.apply(save(first));
         assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);
         map.clear();
         Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
         assertThat(nodeB.lookup(AOR, NOW)).isEmpty();
+    }
+
+    @Test
+    void a_restarted_node_releases_the_outbound_flows_it_held_and_nothing_else() {
+        BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
+        ContactBinding flowOnA = flow(AOR, "sip:alice@192.0.2.10;transport=tcp", "<urn:uuid:a>");
+        ContactBinding plainOnA = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        ContactBinding flowOnB = flow(AOR, "sip:alice@192.0.2.12;transport=tcp", "<urn:uuid:b>");
+        ContactBinding bobOnA = flow("sip:bob@example.org", "sip:bob@192.0.2.20;transport=tcp", "<urn:uuid:c>");
+        nodeA.apply(save(flowOnA, plainOnA));
+        nodeA.apply(save(bobOnA));
+        nodeB.apply(save(flowOnB));
+        assertThat(nodeB.lookup(AOR, NOW)).hasSize(3);   // B has the AOR in memory
+
+        // node A comes back (a new process: its connections, hence its flows, are gone)
+        JpaLocationService restartedA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+
+        assertThat(restartedA.lookup(AOR, NOW)).containsExactlyInAnyOrder(plainOnA, flowOnB);
+        assertThat(nodeB.lookup(AOR, NOW)).as("B reloads: the AOR got a new stamp")
+                .containsExactlyInAnyOrder(plainOnA, flowOnB);
+        assertThat(nodeB.lookup("sip:bob@example.org", NOW)).isEmpty();
+        assertThat(restartedA.releaseOwnFlows()).isZero();
+    }
+
+    private static ContactBinding flow(String aor, String contact, String instance) {
+        return new ContactBinding(aor, contact, NOW.plusSeconds(600), -1, "call-1", 1, List.of(), instance, 1,
+                "tcp:192.0.2.10:40000>198.51.100.1:5060", "tcp:192.0.2.10:40000>198.51.100.1:5060", null);
     }
 }

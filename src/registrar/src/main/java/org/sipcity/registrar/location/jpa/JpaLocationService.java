@@ -56,6 +56,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private final WriteMode mode;
     private final ConcurrentHashMap<String, Loaded> table = new ConcurrentHashMap<>();
     private final BindingVersions versions;
+    /** This node's name, written with every binding it stores ({@code owner_node}); null on a single node. */
+    private final String owner;
     private final ConcurrentLinkedQueue<String> dirty = new ConcurrentLinkedQueue<>();
     private final Set<String> dirtySet = ConcurrentHashMap.newKeySet();
     private final ReentrantLock flushLock = new ReentrantLock();
@@ -64,12 +66,24 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
 
     /** A write-through service. */
     public static JpaLocationService writeThrough(EntityManagerFactory factory) {
-        return writeThrough(factory, BindingVersions.SINGLE_NODE);
+        return new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0, BindingVersions.SINGLE_NODE,
+                null);
     }
 
-    /** A write-through service kept coherent with other nodes' through {@code versions}. */
-    public static JpaLocationService writeThrough(EntityManagerFactory factory, BindingVersions versions) {
-        return new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0, versions);
+    /**
+     * A write-through service of node {@code owner}, kept coherent with the other nodes' through {@code versions}.
+     * Starting, it releases the outbound flows this node held in its previous life ({@link #releaseOwnFlows()}).
+     */
+    public static JpaLocationService writeThrough(EntityManagerFactory factory, BindingVersions versions,
+            String owner) {
+        JpaLocationService service = new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0,
+                versions, Objects.requireNonNull(owner, "owner"));
+        int released = service.releaseOwnFlows();
+        if (released > 0) {
+            LOG.infof("node %s: %d outbound-flow bindings of its previous run removed (their connections are gone)",
+                    owner, released);
+        }
+        return service;
     }
 
     /**
@@ -79,13 +93,15 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      * @param maxDirty beyond this many dirty AORs the writer flushes at once on its own thread (back-pressure)
      */
     public static JpaLocationService writeBack(EntityManagerFactory factory, Duration interval, int maxDirty) {
-        return new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty, BindingVersions.SINGLE_NODE);
+        return new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty, BindingVersions.SINGLE_NODE,
+                null);
     }
 
     private JpaLocationService(EntityManagerFactory factory, WriteMode mode, Duration interval, int maxDirty,
-            BindingVersions versions) {
+            BindingVersions versions, String owner) {
         this.factory = factory;
         this.versions = Objects.requireNonNull(versions, "versions");
+        this.owner = owner;
         this.mode = mode;
         this.maxDirty = maxDirty;
         if (mode == WriteMode.WRITE_BACK) {
@@ -246,6 +262,36 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
+    /**
+     * Removes the outbound-flow bindings ({@code +sip.instance} and {@code reg-id}) this node stored in an earlier
+     * run: a flow is a connection of the process that accepted it, so none of them can be used any more (RFC 5626
+     * §5.3 would answer 430). Their UAs re-register over a new flow. Every AOR touched gets a new stamp, so the other
+     * nodes stop listing them at once. Bindings of other nodes, and this node's bindings that are not flows, stay.
+     *
+     * @return how many bindings were removed
+     */
+    public int releaseOwnFlows() {
+        if (owner == null) {
+            return 0;
+        }
+        try {
+            List<String> aors = Transactions.read(factory, em -> em.createQuery(
+                    "select distinct b.aor from Binding b where b.ownerNode = :owner and b.flow is not null",
+                    String.class).setParameter("owner", owner).getResultList());
+            if (aors.isEmpty()) {
+                return 0;
+            }
+            int removed = Transactions.inTransaction(factory, em -> em.createQuery(
+                    "delete from Binding b where b.ownerNode = :owner and b.flow is not null")
+                    .setParameter("owner", owner).executeUpdate());
+            versions.changedAll(aors);
+            aors.forEach(table::remove);
+            return removed;
+        } catch (PersistenceException e) {
+            throw new LocationException("outbound flows of node " + owner + " not released", e);
+        }
+    }
+
     /** The number of AORs changed in memory and not yet written (write-back), for metrics and tests. */
     public int dirtyCount() {
         return dirtySet.size();
@@ -295,7 +341,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         });
     }
 
-    private static void write(EntityManager em, BindingChange change) {
+    private void write(EntityManager em, BindingChange change) {
         if (change.removeAll()) {
             em.createQuery("delete from Binding b where b.aor = :aor").setParameter("aor", change.aor())
                     .executeUpdate();
@@ -337,10 +383,10 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private record Loaded(List<ContactBinding> bindings, Long stamp) {
     }
 
-    private static Binding toEntity(ContactBinding b) {
+    private Binding toEntity(ContactBinding b) {
         return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAt().toEpochMilli(),
                 b.qMillis(), b.callId(), b.cseq(), b.path().isEmpty() ? null : String.join("\n", b.path()),
-                b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent());
+                b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent(), owner);
     }
 
     private static ContactBinding fromEntity(Binding e) {
