@@ -293,12 +293,20 @@ public final class ProxyImpl implements Proxy {
                 replaced.setHeader(HeaderName.TO, to);
             }
             message = replaced;
-        } else {
+        } else if (!isOriginalTopVia(message)) {
+            // A response made here for a branch that could not be sent (430, 403) never had our Via.
             message.removeFirstHeader(HeaderName.VIA);
         }
         if (original.serverTransaction() != null && !original.serverTransaction().sendResponse(message)) {
             LOG.debugf("%d not relayed: the server transaction no longer accepts responses", message.getStatus());
         }
+    }
+
+    private boolean isOriginalTopVia(SipResponse message) {
+        var top = message.getTopVia();
+        var upstream = original.stackMessage().getTopVia();
+        return top != null && upstream != null && top.branch() != null && top.branch().equals(upstream.branch())
+                && top.host().equalsIgnoreCase(upstream.host()) && top.port() == upstream.port();
     }
 
     private void cancelPending() {

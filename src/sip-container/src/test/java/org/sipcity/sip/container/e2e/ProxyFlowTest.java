@@ -84,6 +84,8 @@ class ProxyFlowTest {
             String failed = caller.receiveFinal();
             assertThat(RawSipClient.status(failed)).as(failed).isEqualTo(430);
             assertThat(failed).contains("Flow Failed");
+            assertThat(RawSipClient.headers(failed, "Via")).as("the caller's Via, and only it").hasSize(1)
+                    .allSatisfy(via -> assertThat(via).contains("127.0.0.1:" + caller.localPort()));
         }
     }
 
@@ -98,7 +100,9 @@ class ProxyFlowTest {
                     1, null, "Route: " + ours + ", " + forged + "\r\nX-Targets: sip:bob@" + UNREACHABLE
                             + ";transport=tcp\r\n", ""));
 
-            assertThat(RawSipClient.status(caller.receiveFinal())).isEqualTo(403);
+            String refused = caller.receiveFinal();
+            assertThat(RawSipClient.status(refused)).isEqualTo(403);
+            assertThat(RawSipClient.headers(refused, "Via")).hasSize(1);
         }
     }
 
