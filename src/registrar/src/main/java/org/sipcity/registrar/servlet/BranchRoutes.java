@@ -22,7 +22,7 @@ import org.sipcity.registrar.registration.FlowAddress;
  * TCP or TLS prefers its connection and falls back to its Contact ({@code flow-optional}); a UDP binding is sent to
  * the address the REGISTER came from (Kamailio's "received"), there being no connection to lose.</li>
  * <li>The branch's Record-Route names the same flow, so that requests of the dialog coming from the other side also
- * reach the UA over its flow.</li>
+ * reach the UA over its flow; the proxy's Record-Route names the caller's ({@link #markCaller}).</li>
  * </ul>
  */
 final class BranchRoutes {
@@ -63,10 +63,27 @@ final class BranchRoutes {
         return flow.transport() + ':' + literal(flow.remoteHost()) + ':' + flow.remotePort();
     }
 
+    /**
+     * The caller's side: the proxy's Record-Route URI names the flow the request came over, so that requests of the
+     * dialog from the callee reach the caller over it too (the container then record-routes twice, one URI per
+     * side). Optional: the caller may not have asked for outbound, and its Contact is the fallback.
+     */
+    static void markCaller(SipURI proxyRecordRoute, SipServletRequest request) {
+        String transport = request.getInitialTransport() != null ? request.getInitialTransport() : request.getTransport();
+        if (transport == null || request.getInitialRemoteAddr() == null) {
+            return;
+        }
+        String value = transport.toLowerCase(java.util.Locale.ROOT) + ':' + literal(request.getInitialRemoteAddr())
+                + ':' + request.getInitialRemotePort();
+        mark(proxyRecordRoute, value, !"udp".equalsIgnoreCase(transport));
+    }
+
     private static void mark(SipURI uri, String value, boolean optional) {
         uri.setParameter(FLOW, value);
         if (optional) {
             uri.setParameter(FLOW_OPTIONAL, "");
+        } else {
+            uri.removeParameter(FLOW_OPTIONAL);
         }
     }
 

@@ -113,9 +113,10 @@ public class ProxyServlet extends SipServlet {
         if (proxy == null) {
             return;
         }
-        proxy.setRecordRoute(true);   // in-dialog requests come back through us and over the callee's flow
+        proxy.setRecordRoute(true);   // in-dialog requests come back through us and over each side's flow
         proxy.setSupervised(true);    // we see the best response of each group
         proxy.setParallel(true);
+        BranchRoutes.markCaller(proxy.getRecordRouteURI(), request);
         List<List<ContactBinding>> all = ((TargetDecision.Groups) found).groups();
         request.setAttribute(REMAINING_GROUPS, all.subList(1, all.size()));
         if (!startGroup(proxy, all.get(0))) {

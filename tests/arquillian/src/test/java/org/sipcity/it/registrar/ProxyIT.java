@@ -106,18 +106,22 @@ class ProxyIT {
         String alice = newSubscriber();
         String bob = newSubscriber();
         try (SipTestClient caller = tcpClient(alice); SipTestClient callee = tcpClient(bob)) {
-            register(caller, alice, TransportType.TCP, "<" + caller.contactUri(TransportType.TCP) + ">");
+            register(caller, alice, TransportType.TCP, "<sip:" + alice + "@" + UNREACHABLE + ";transport=tcp>");
             register(callee, bob, TransportType.TCP, "<sip:" + bob + "@" + UNREACHABLE + ";transport=tcp>");
+            Flow callerRegisteredOver = onlyFlow(caller);
             Flow registeredOver = onlyFlow(callee);
 
-            SentRequest invite = authenticated(invite(caller, alice, bob, TransportType.TCP));
+            // Both Contacts are unreachable: every request of the dialog travels over the two registration flows.
+            SentRequest invite = authenticated(invite(caller, alice, bob, TransportType.TCP)
+                    .contact("<sip:" + alice + "@" + UNREACHABLE + ";transport=tcp>"));
             IncomingRequest received = callee.awaitRequest("INVITE", WAIT);
             SipRequest atCallee = received.request();
             assertThat(atCallee.getRequestUri().toString()).as("Request-URI: the Contact")
                     .isEqualTo("sip:" + bob + "@" + UNREACHABLE + ";transport=tcp");
             assertThat(onlyFlow(callee)).as("the INVITE came over the registration's connection")
                     .isSameAs(registeredOver);
-            assertThat(atCallee.getHeaders(HeaderName.RECORD_ROUTE)).as("Record-Route").hasSize(1);
+            assertThat(atCallee.getHeaders(HeaderName.RECORD_ROUTE)).as("Record-Route: one per side's flow")
+                    .hasSize(2).allSatisfy(value -> assertThat(value).contains(";flow="));
             assertThat(atCallee.getHeaders(HeaderName.PROXY_AUTHORIZATION)).as("our credentials consumed").isEmpty();
             assertThat(atCallee.getHeader(HeaderName.ROUTE)).as("the flow route is ours, not the callee's").isNull();
             assertThat(new String(atCallee.getBody(), StandardCharsets.UTF_8)).isEqualTo(SDP);
@@ -133,10 +137,17 @@ class ProxyIT {
             Dialog dialog = invite.ack(WAIT);
             callee.awaitRequest("ACK", WAIT);
 
-            SentRequest bye = dialog.bye();
-            IncomingRequest byeAtCallee = callee.awaitRequest("BYE", WAIT);
-            assertThat(onlyFlow(callee)).as("the BYE came over the registration's connection").isSameAs(registeredOver);
-            byeAtCallee.respond(200);
+            SentRequest info = dialog.request("INFO").send();
+            IncomingRequest infoAtCallee = callee.awaitRequest("INFO", WAIT);
+            assertThat(onlyFlow(callee)).as("the INFO came over the registration's connection").isSameAs(registeredOver);
+            infoAtCallee.respond(200);
+            assertThat(info.awaitFinal(WAIT).getStatus()).isEqualTo(200);
+
+            // The callee hangs up: its BYE reaches the caller over the caller's own registration connection.
+            SentRequest bye = received.dialog().bye();
+            IncomingRequest byeAtCaller = caller.awaitRequest("BYE", WAIT);
+            assertThat(onlyFlow(caller)).as("the BYE came over the caller's connection").isSameAs(callerRegisteredOver);
+            byeAtCaller.respond(200);
             assertThat(bye.awaitFinal(WAIT).getStatus()).isEqualTo(200);
         }
     }

@@ -13,6 +13,7 @@ import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.core.SerialQueue;
+import org.sipcity.stack.address.SipUri;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
@@ -174,7 +175,15 @@ public final class ProxyImpl implements Proxy {
         int maxForwards = copy.getMaxForwards();
         copy.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards < 0 ? 70 : maxForwards - 1));
         if (branch.getRecordRoute() && applicationDriven) {
-            copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + FlowRoutes.seal(branch.recordRouteUri().toStack()) + ">");
+            SipUri toCallee = branch.recordRouteUri().toStack();
+            SipUri toCaller = ((SipURIImpl) getRecordRouteURI()).toStack();
+            if (FlowRoutes.hasFlow(toCaller) && FlowRoutes.hasFlow(toCallee)
+                    && !toCaller.parameters().get(FlowRoutes.FLOW).equals(toCallee.parameters().get(FlowRoutes.FLOW))) {
+                // Two flows, one per side (RFC 5658 double record-routing): the proxy's URI names the caller's flow
+                // and ends up first in the caller's route set, the branch's URI the callee's, first in the callee's.
+                copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + FlowRoutes.seal(toCaller) + ">");
+            }
+            copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + FlowRoutes.seal(toCallee) + ">");
         }
         if (branch.getAddToPath() && applicationDriven && SipMethod.REGISTER.equals(copy.getMethod())) {
             copy.addHeaderFirst(HeaderName.PATH, "<" + ourUri() + ">");   // RFC 3327 §5.1
