@@ -216,14 +216,14 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
         ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         nodeA.apply(save(first));
-        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);   // B loads the AOR and keeps it in memory
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first.ownedBy("node-a"));   // B loads the AOR, keeps it
 
         ContactBinding second = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
         nodeA.apply(save(second));
-        assertThat(nodeB.lookup(AOR, NOW)).containsExactlyInAnyOrder(first, second);
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactlyInAnyOrder(first.ownedBy("node-a"), second.ownedBy("node-a"));
 
         nodeA.apply(new BindingChange(AOR, List.of(), List.of(first.key()), false));
-        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(second);
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(second.ownedBy("node-a"));
         nodeA.removeAll(AOR);
         assertThat(nodeB.lookup(AOR, NOW)).isEmpty();
     }
@@ -251,8 +251,8 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
         nodeB.apply(save(laptop));
         nodeA.apply(save(phone));
-        assertThat(nodeA.lookup(AOR, NOW)).containsExactlyInAnyOrder(phone, laptop);
-        assertThat(nodeB.lookup(AOR, NOW)).containsExactlyInAnyOrder(phone, laptop);
+        assertThat(nodeA.lookup(AOR, NOW)).containsExactlyInAnyOrder(phone.ownedBy("node-a"), laptop.ownedBy("node-b"));
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactlyInAnyOrder(phone.ownedBy("node-a"), laptop.ownedBy("node-b"));
     }
 
     @Test
@@ -265,7 +265,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
         ContactBinding first = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         nodeA.apply(save(first));
-        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first);
+        assertThat(nodeB.lookup(AOR, NOW)).containsExactly(first.ownedBy("node-a"));
         map.clear();
         Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
         assertThat(nodeB.lookup(AOR, NOW)).isEmpty();
@@ -288,9 +288,10 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         // node A comes back (a new process: its connections, hence its flows, are gone)
         JpaLocationService restartedA = JpaLocationService.writeThrough(factory, stamps, "node-a");
 
-        assertThat(restartedA.lookup(AOR, NOW)).containsExactlyInAnyOrder(plainOnA, flowOnB);
+        assertThat(restartedA.lookup(AOR, NOW)).containsExactlyInAnyOrder(plainOnA.ownedBy("node-a"),
+                flowOnB.ownedBy("node-b"));
         assertThat(nodeB.lookup(AOR, NOW)).as("B reloads: the AOR got a new stamp")
-                .containsExactlyInAnyOrder(plainOnA, flowOnB);
+                .containsExactlyInAnyOrder(plainOnA.ownedBy("node-a"), flowOnB.ownedBy("node-b"));
         assertThat(nodeB.lookup("sip:bob@example.org", NOW)).isEmpty();
         assertThat(restartedA.releaseOwnFlows()).isZero();
     }

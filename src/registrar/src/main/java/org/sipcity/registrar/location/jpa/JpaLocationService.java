@@ -125,6 +125,11 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         return mode;
     }
 
+    /** This node's name when the bindings are shared with other nodes, else {@code null}. */
+    public String node() {
+        return owner;
+    }
+
     /** Whether other nodes share the database and keep their tables coherent with this one's. */
     public boolean isShared() {
         return versions.isShared();
@@ -393,6 +398,6 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         List<String> path = e.getPath() == null ? List.of() : Arrays.asList(e.getPath().split("\n"));
         return new ContactBinding(e.getAor(), e.getContactUri(), Instant.ofEpochMilli(e.getExpiresAt()), e.getQ(),
                 e.getCallId(), e.getCseq(), path, e.getInstanceId(), e.getRegId(), e.getFlow(), e.getSource(),
-                e.getUserAgent());
+                e.getUserAgent(), e.getOwnerNode());
     }
 }
