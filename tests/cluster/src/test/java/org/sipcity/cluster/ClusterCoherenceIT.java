@@ -20,16 +20,22 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.TransportType;
+import org.sipcity.testing.Dialog;
+import org.sipcity.testing.IncomingRequest;
 import org.sipcity.testing.RequestBuilder;
+import org.sipcity.testing.SentRequest;
 import org.sipcity.testing.SipTestClient;
 
 /**
  * Two clustered nodes (docs/CLUSTERING.md) on one PostgreSQL database, each its own WildFly process on its own
  * loopback address: node A = 127.0.0.2, node B = 127.0.0.3. What one node's registrar stores, the other's lists at
- * once; a killed node takes none of the other node's bindings with it, and a UA that re-registers its flow on the
- * surviving node replaces its old binding. Time figures are printed, never asserted.
+ * once; UA1 on A calls UA2 registered on B and the INVITE reaches UA2 over its own flow on B; a killed node takes
+ * none of the other node's bindings with it, and UA2, re-registering its flow on the surviving node, replaces its old
+ * binding and is called there. Time figures are printed, never asserted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -110,14 +116,44 @@ class ClusterCoherenceIT {
 
     @Test
     @Order(2)
+    void ua1OnNodeACallsUa2AndTheInviteReachesUa2OverItsFlowOnNodeB() throws Exception {
+        assumeTrue(unreachable == null, unreachable);
+        String ua1 = database.newSubscriber(DOMAIN, PASSWORD);
+        String ua2 = database.newSubscriber(DOMAIN, PASSWORD);
+        try (SipTestClient caller = client(ua1); SipTestClient callee = client(ua2)) {
+            assertThat(register(caller, A, ua1, UnaryOperator.identity()).getStatus()).isEqualTo(200);
+            assertThat(register(callee, B, ua2, outbound(callee, instance())).getStatus()).isEqualTo(200);
+            Flow toB = onlyFlow(callee);
+
+            SentRequest invite = invite(caller, A, ua1, ua2);
+            IncomingRequest received = callee.awaitRequest("INVITE", WAIT);
+            SipRequest atCallee = received.request();
+            assertThat(onlyFlow(callee)).as("the INVITE came over UA2's registration connection to node B")
+                    .isSameAs(toB);
+            assertThat(atCallee.getHeaders(HeaderName.VIA)).as("through node A, then node B").hasSize(3);
+            assertThat(atCallee.getHeaders(HeaderName.RECORD_ROUTE)).as("both nodes stay in the dialog")
+                    .anySatisfy(value -> assertThat(value).contains(nodes.sip(A).getAddress().getHostAddress()))
+                    .anySatisfy(value -> assertThat(value).contains(nodes.sip(B).getAddress().getHostAddress()));
+
+            received.respond(200);
+            assertThat(invite.awaitFinal(WAIT).getStatus()).isEqualTo(200);
+            Dialog dialog = invite.ack(WAIT);
+            callee.awaitRequest("ACK", WAIT);
+            SentRequest bye = dialog.bye();
+            callee.awaitRequest("BYE", WAIT).respond(200);
+            assertThat(bye.awaitFinal(WAIT).getStatus()).as("BYE along the Record-Route").isEqualTo(200);
+        }
+    }
+
+    @Test
+    @Order(3)
     void aKilledNodeLosesNoBindingOfTheOtherAndAFlowReRegisteredOnTheSurvivorReplacesItsOldBinding() throws Exception {
         assumeTrue(unreachable == null, unreachable);
         String ua1 = database.newSubscriber(DOMAIN, PASSWORD);
         String ua2 = database.newSubscriber(DOMAIN, PASSWORD);
-        String instance = "\"<urn:uuid:" + UUID.randomUUID() + ">\"";
+        String instance = instance();
         try (SipTestClient client1 = client(ua1); SipTestClient client2 = client(ua2)) {
-            UnaryOperator<RequestBuilder> flow2 = r -> r.setHeader("Supported", "outbound, path")
-                    .contact("<" + client2.contactUri(TransportType.TCP) + ">;+sip.instance=" + instance + ";reg-id=1");
+            UnaryOperator<RequestBuilder> flow2 = outbound(client2, instance);
             assertThat(register(client1, A, ua1, UnaryOperator.identity()).getStatus()).isEqualTo(200);
             SipResponse onB = register(client2, B, ua2, flow2);
             assertThat(onB.getStatus()).as("UA2 on B: " + onB.getReasonPhrase()).isEqualTo(200);
@@ -135,7 +171,46 @@ class ClusterCoherenceIT {
             assertThat(contacts(reRegistered)).as("same +sip.instance and reg-id: one binding, replaced")
                     .singleElement().satisfies(value -> assertThat(value).contains("reg-id=1"));
             assertThat(contacts(register(client2, A, ua2, RequestBuilder::noContact))).hasSize(1);
+
+            // and UA2 is reachable again, now over its flow to A
+            Flow toA = onlyFlow(client2);
+            SentRequest invite = invite(client1, A, ua1, ua2);
+            IncomingRequest received = client2.awaitRequest("INVITE", WAIT);
+            assertThat(onlyFlow(client2)).as("over UA2's new connection to node A").isSameAs(toA);
+            received.respond(486);
+            assertThat(invite.awaitFinal(WAIT).getStatus()).isEqualTo(486);
         }
+    }
+
+    private static String instance() {
+        return "\"<urn:uuid:" + UUID.randomUUID() + ">\"";
+    }
+
+    /** An RFC 5626 registration: +sip.instance and reg-id 1 on the client's TCP contact. */
+    private static UnaryOperator<RequestBuilder> outbound(SipTestClient client, String instance) {
+        return r -> r.setHeader("Supported", "outbound, path")
+                .contact("<" + client.contactUri(TransportType.TCP) + ">;+sip.instance=" + instance + ";reg-id=1");
+    }
+
+    /** An INVITE from {@code from} to {@code to}@DOMAIN sent to {@code node}, answered its 407 challenge. */
+    private SentRequest invite(SipTestClient client, int node, String from, String to) {
+        SentRequest challenged = client.request("INVITE", "sip:" + to + "@" + DOMAIN)
+                .from("<sip:" + from + "@" + DOMAIN + ">;tag=" + UUID.randomUUID().toString().substring(0, 8))
+                .to("<sip:" + to + "@" + DOMAIN + ">").transport(TransportType.TCP).target(nodes.sip(node))
+                .body("application/sdp", "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n"
+                        + "m=audio 49170 RTP/AVP 0\r\n")
+                .send();
+        SipResponse challenge = challenged.awaitFinal(WAIT);
+        assertThat(challenge.getStatus()).as("INVITE challenge: " + challenge.getReasonPhrase()).isEqualTo(407);
+        return challenged.authenticate(from, PASSWORD, WAIT);
+    }
+
+    /** The one open TCP connection a client has. */
+    private static Flow onlyFlow(SipTestClient client) {
+        List<Flow> flows = client.stack().transports().flowTable().flows().stream()
+                .filter(flow -> flow.transport() == TransportType.TCP && flow.isOpen()).toList();
+        assertThat(flows).as("open TCP connections of " + client.user()).hasSize(1);
+        return flows.get(0);
     }
 
     private SipResponse register(SipTestClient client, int node, String user, UnaryOperator<RequestBuilder> customizer)
