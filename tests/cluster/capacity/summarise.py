@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """One CSV line for one step of register-capacity.sh from SIPp's statistics files (-trace_stat, last line of each):
-nodes, offered/s, registered, failed, achieved/s, and the p50 and p99 of the final REGISTER's response time as the
+nodes, offered/s, registered, failed, achieved/s, and the p50 and p99 of the REGISTER response time as the
 upper bound of SIPp's repartition bucket that holds them (ResponseTimeRepartition of the scenario)."""
 import csv
 import glob
