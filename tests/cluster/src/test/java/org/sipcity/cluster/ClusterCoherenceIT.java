@@ -33,7 +33,8 @@ import org.sipcity.testing.SipTestClient;
 /**
  * Two clustered nodes (docs/CLUSTERING.md) on one PostgreSQL database, each its own WildFly process on its own
  * loopback address: node A = 127.0.0.2, node B = 127.0.0.3. What one node's registrar stores, the other's lists at
- * once; UA1 on A calls UA2 registered on B and the INVITE reaches UA2 over its own flow on B; a killed node takes
+ * once; UA1 on A calls UA2 registered on B and the INVITE reaches UA2 over its own flow on B, or gets 430 once that
+ * flow is gone; a killed node takes
  * none of the other node's bindings with it, and UA2, re-registering its flow on the surviving node, replaces its old
  * binding and is called there. Time figures are printed, never asserted.
  */
@@ -142,6 +143,17 @@ class ClusterCoherenceIT {
             SentRequest bye = dialog.bye();
             callee.awaitRequest("BYE", WAIT).respond(200);
             assertThat(bye.awaitFinal(WAIT).getStatus()).as("BYE along the Record-Route").isEqualTo(200);
+
+            // UA2's connection to B goes away without a de-registration: B, the owner, answers 430 for the flow
+            // (RFC 5626 §5.3) and A passes it on, never trying the Contact.
+            toB.close();
+            for (int i = 0; i < 50 && toB.isOpen(); i++) {
+                Thread.sleep(100);
+            }
+            SipResponse gone = invite(caller, A, ua1, ua2).awaitFinal(WAIT);
+            assertThat(gone.getStatus()).as("INVITE to UA2 whose flow is gone: " + gone.getReasonPhrase())
+                    .isEqualTo(430);
+            assertThat(callee.pendingRequests()).as("nothing reached UA2 any other way").isEmpty();
         }
     }
 
