@@ -62,15 +62,22 @@ public class RegistrarBeans {
         return new SubscriberStore(factory);
     }
 
+    /** One registrar: its per-AOR locks are shared by REGISTER handling and administration. */
     @Produces
     @Singleton
-    RegistrationService registrationService(RegistrarSettings settings, JpaLocationService locations,
+    Registrar registrar(RegistrarSettings settings, JpaLocationService locations) {
+        return new Registrar(settings.policy(), locations);
+    }
+
+    @Produces
+    @Singleton
+    RegistrationService registrationService(RegistrarSettings settings, Registrar registrar,
             SubscriberStore subscribers, BindingReaper reaper) {
         DigestAuthenticator authenticator = settings.authenticate()
                 ? new DigestAuthenticator(subscribers, new NonceService(settings.nonceSecret(), settings.nonceLifetime()),
                         new NonceCountTracker(settings.nonceTrackerSize()), settings.digestAlgorithms())
                 : null;
         // The reaper parameter only makes it start with the service.
-        return new RegistrationService(new Registrar(settings.policy(), locations), authenticator, Clock.systemUTC());
+        return new RegistrationService(registrar, authenticator, Clock.systemUTC());
     }
 }

@@ -26,10 +26,9 @@ final class ManagedBeanAttributeHandler implements OperationStepHandler {
         String name = operation.require(ModelDescriptionConstants.NAME).asString();
         ManagedBeanType.Attribute attribute = type.attributes().get(name);
         javax.management.ObjectName objectName = ManagedBeanEntry.objectName(context.readResource(PathAddress.EMPTY_ADDRESS, false));
-        context.addStep((ctx, op) -> {
-            Object value = invoker.call(objectName, type.name(), "read " + name,
-                    server -> server.getAttribute(objectName, attribute.jmxName()));
-            ctx.getResult().set(JmxValues.toModel(value));
-        }, OperationContext.Stage.RUNTIME);
+        // In the model stage, like the operations (ManagedBeanOperationHandler says why).
+        Object value = invoker.call(objectName, type.name(), "read " + name,
+                server -> server.getAttribute(objectName, attribute.jmxName()));
+        context.getResult().set(JmxValues.toModel(value));
     }
 }

@@ -9,8 +9,8 @@ import org.jboss.dmr.ModelNode;
 
 /**
  * Runs an MBean operation: parameters by name, checked and converted to the operation's Java types (missing ones take
- * their declared default or fail the operation), the result converted to DMR. Runs in the runtime stage, so a
- * long import holds the management thread, not the model lock of any other resource's writes.
+ * their declared default or fail the operation), the result converted to DMR. The handler takes no model lock: a
+ * long import holds only its management thread.
  */
 final class ManagedBeanOperationHandler implements OperationStepHandler {
 
@@ -46,12 +46,13 @@ final class ManagedBeanOperationHandler implements OperationStepHandler {
             return;
         }
         ObjectName objectName = ManagedBeanEntry.objectName(context.readResource(PathAddress.EMPTY_ADDRESS, false));
-        context.addStep((ctx, op) -> {
-            Object result = invoker.call(objectName, type.name(), definition.name(),
-                    server -> server.invoke(objectName, definition.jmxName(), arguments, definition.signature()));
-            if (result != null) {
-                ctx.getResult().set(JmxValues.toModel(result));
-            }
-        }, OperationContext.Stage.RUNTIME);
+        // Called here, in the model stage, not in a runtime step: the bean's effects are outside the model and its
+        // services, and a refusal ("no such subscriber") is the operator's error, which the controller logs at DEBUG
+        // here but at ERROR from a runtime step.
+        Object result = invoker.call(objectName, type.name(), definition.name(),
+                server -> server.invoke(objectName, definition.jmxName(), arguments, definition.signature()));
+        if (result != null) {
+            context.getResult().set(JmxValues.toModel(result));
+        }
     }
 }
