@@ -79,9 +79,10 @@ public final class SubscriberStore implements CredentialStore, SubscriberDirecto
         if (offset < 0 || limit < 1) {
             throw new SubscriberException("offset must not be negative and limit must be positive");
         }
-        String pattern = prefix == null ? "%" : prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + '%';
+        // '!' escapes: a backslash would itself need escaping in MariaDB's string literals.
+        String pattern = prefix == null ? "%" : prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + '%';
         return Transactions.read(factory, em -> em
-                .createQuery("select s.username, s.domain from Subscriber s where s.username like :p escape '\\'"
+                .createQuery("select s.username, s.domain from Subscriber s where s.username like :p escape '!'"
                         + " order by s.domain, s.username", Object[].class)
                 .setParameter("p", pattern).setFirstResult(offset).setMaxResults(limit).getResultList().stream()
                 .map(row -> row[0] + "@" + row[1]).toList());

@@ -63,8 +63,10 @@ final class ApplicationBeans implements NotificationListener {
         } catch (InstanceNotFoundException e) {
             throw new IllegalStateException(e);
         }
-        for (ObjectName name : server.queryNames(ManagedBeanNames.pattern(application), null)) {
-            show(server, name);
+        for (ObjectName name : server.queryNames(ManagedBeanNames.ALL, null)) {
+            if (application.equals(ManagedBeanNames.application(name))) {
+                show(server, name);
+            }
         }
     }
 
@@ -76,8 +78,8 @@ final class ApplicationBeans implements NotificationListener {
         } catch (JMException e) {
             // Not registered: nothing to remove.
         }
-        for (ObjectName name : server.queryNames(ManagedBeanNames.pattern(application), null)) {
-            if (ManagedBeanNames.application(name) == null) {
+        for (ObjectName name : server.queryNames(ManagedBeanNames.ALL, null)) {
+            if (!application.equals(ManagedBeanNames.application(name))) {
                 continue;
             }
             ManagedBeanLogger.LOGGER.beanLeftRegistered(application, deployment, name.toString());

@@ -34,12 +34,14 @@ public final class ManagedBeanNames {
     private ManagedBeanNames() {
     }
 
-    /** Every bean of one application. */
-    static ObjectName pattern(String application) {
+    /** Every bean of every application; filter with {@link #application} (the value may be quoted or not). */
+    static final ObjectName ALL;
+
+    static {
         try {
-            return new ObjectName(DOMAIN + ':' + APPLICATION_KEY + '=' + ObjectName.quote(application) + ",*");
+            ALL = new ObjectName(DOMAIN + ":*");
         } catch (MalformedObjectNameException e) {
-            throw new IllegalArgumentException(application, e);
+            throw new ExceptionInInitializerError(e);
         }
     }
 
