@@ -144,9 +144,9 @@ final class ManagedBeanType {
             ModelNode defaultValue = new ModelNode();
             Object declaredDefault = field(parameter.getDescriptor(), ManagedBeanNames.DEFAULT_VALUE);
             if (declaredDefault != null) {
-                defaultValue.set(declaredDefault.toString());
                 try {
-                    JmxValues.fromModel(defaultValue, parameter.getType());
+                    // Typed in the description (INT 100, not "100"), as the CLI and HAL show defaults.
+                    defaultValue = JmxValues.toModel(JmxValues.fromModel(new ModelNode(declaredDefault.toString()), parameter.getType()));
                 } catch (IllegalArgumentException e) {
                     skip(objectName, "operation", operation.getName(), "default of " + parameterName + ": " + e.getMessage());
                     return null;

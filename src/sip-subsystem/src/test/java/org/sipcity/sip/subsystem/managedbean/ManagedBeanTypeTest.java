@@ -124,7 +124,8 @@ class ManagedBeanTypeTest {
         assertThat(aor.get("description").asString()).isEqualTo("Whose");
         ModelNode limit = rows.description().get("request-properties", "limit");
         assertThat(limit.get("required").asBoolean()).isFalse();
-        assertThat(limit.get("default").asString()).isEqualTo("10");
+        assertThat(limit.get("default").getType()).isEqualTo(ModelType.INT);
+        assertThat(limit.get("default").asInt()).isEqualTo(10);
         ModelNode reply = rows.description().get("reply-properties");
         assertThat(reply.get("type").asType()).isEqualTo(ModelType.LIST);
         assertThat(reply.get("value-type").keys()).containsExactlyInAnyOrder("contact", "reg-id");
