@@ -186,4 +186,14 @@ class ManagedBeanTypeTest {
         assertThat(ManagedBeanNames.application(new ObjectName("other:application=a,name=x"))).isNull();
         assertThat(ManagedBeanNames.beanName(new ObjectName("org.sipcity.sip:application=a,name=\"two words\""))).isEqualTo("two words");
     }
+
+    @Test
+    void the_deployment_resources_are_described() {
+        java.util.ResourceBundle bundle = java.util.ResourceBundle.getBundle(
+                ManagedBeanResourceRegistrar.class.getPackageName() + ".LocalDescriptions");
+        for (String key : List.of("sip-deployment", "sip-deployment.managed-bean", "sip-deployment.managed-bean.object-name",
+                "sip-deployment.managed-bean.description")) {
+            assertThat(bundle.getString(key)).as(key).isNotBlank();
+        }
+    }
 }
