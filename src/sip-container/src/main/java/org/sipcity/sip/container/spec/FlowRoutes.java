@@ -101,7 +101,10 @@ public final class FlowRoutes {
 
     /** {@code address} as header text, its URI's flow value sealed (what {@code pushRoute} writes). */
     static String sealed(Address address) {
-        NameAddress stack = ((AddressImpl) address).toStack();
+        if (!(address instanceof AddressImpl ours)) {
+            return address.toString();   // not made by this container: written as it is, never honoured as a flow
+        }
+        NameAddress stack = ours.toStack();
         if (!(stack.uri() instanceof SipUri sip) || !hasFlow(sip)) {
             return stack.toString();
         }
