@@ -62,7 +62,7 @@ public class ProxyServlet extends SipServlet {
     private transient ProxyPolicy policy;
     private transient LocalTargets targets;
     private transient SipFactory factory;
-    private transient URI nextHop;
+    private transient SipURI nextHop;
     /** This cluster node's name, or null on a single node. */
     private transient String node;
     private transient PeerRoutes peers;
@@ -77,11 +77,16 @@ public class ProxyServlet extends SipServlet {
         peers = new PeerRoutes(settings.nonceSecret(), Clock.systemUTC());
         String configured = settings.proxyNextHop();
         if (configured != null) {
+            URI parsed;
             try {
-                nextHop = factory.createURI(configured);
+                parsed = factory.createURI(configured);
             } catch (ServletParseException e) {
                 throw new ServletException(RegistrarSettings.PREFIX + "proxy-next-hop is not a SIP URI: " + configured, e);
             }
+            if (!(parsed instanceof SipURI sip)) {
+                throw new ServletException(RegistrarSettings.PREFIX + "proxy-next-hop is not a SIP URI: " + configured);
+            }
+            nextHop = sip;
         }
     }
 
@@ -182,7 +187,7 @@ public class ProxyServlet extends SipServlet {
         proxy.setSupervised(false);
         List<ProxyBranch> branches = proxy.createProxyBranches(List.of(request.getRequestURI()));
         if (onward.nextHop() != null) {
-            branches.get(0).getRequest().pushRoute((SipURI) nextHop);
+            branches.get(0).getRequest().pushRoute(nextHop);
         }
         proxy.startProxy();
     }
