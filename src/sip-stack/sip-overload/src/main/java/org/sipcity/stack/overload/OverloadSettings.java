@@ -19,6 +19,9 @@ import java.util.Objects;
  * <tr><td>holdTime</td><td>2 s</td><td>how long every signal must stay below its low mark before overload ends</td></tr>
  * <tr><td>evaluationInterval</td><td>50 ms</td><td>how often the controller reads the signals</td></tr>
  * <tr><td>lagProbeInterval</td><td>100 ms</td><td>how often each event loop's lag is measured</td></tr>
+ * <tr><td>lagLateProbes</td><td>3</td><td>consecutive probes a loop must be late in for its lag to count (the
+ *     smallest of their lateness is the signal): one pause shorter than {@code lagHigh + (lagLateProbes - 1)
+ *     lagProbeInterval}, 300 ms by default, does not start overload</td></tr>
  * <tr><td>reductionGain</td><td>0.5</td><td>share of the measured excess removed per evaluation: with the load
  *     at {@code p} times its high mark, the admitted fraction is multiplied by {@code 1 - gain (1 - 1/p)}</td></tr>
  * <tr><td>recoveryStep</td><td>0.05</td><td>admitted fraction given back per evaluation while below the high
@@ -35,7 +38,7 @@ public record OverloadSettings(
         int queueDepthHigh, int queueDepthLow,
         Duration lagHigh, Duration lagLow,
         double heapHigh, double heapLow,
-        Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval,
+        Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval, int lagLateProbes,
         double reductionGain, double recoveryStep,
         int retryAfterMin, int retryAfterMax,
         boolean dropOnUdp, Duration ocValidity) {
@@ -60,6 +63,9 @@ public record OverloadSettings(
         if (holdTime.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
                 || ocValidity.isNegative()) {
             throw new IllegalArgumentException("hold time and oc-validity must not be negative, intervals must be positive");
+        }
+        if (lagLateProbes < 1) {
+            throw new IllegalArgumentException("lagLateProbes must be at least 1: " + lagLateProbes);
         }
         if (!(reductionGain > 0 && reductionGain <= 1) || !(recoveryStep > 0 && recoveryStep <= 1)) {
             throw new IllegalArgumentException("reduction gain and recovery step must be in (0, 1]");
@@ -100,6 +106,7 @@ public record OverloadSettings(
         b.holdTime = holdTime;
         b.evaluationInterval = evaluationInterval;
         b.lagProbeInterval = lagProbeInterval;
+        b.lagLateProbes = lagLateProbes;
         b.reductionGain = reductionGain;
         b.recoveryStep = recoveryStep;
         b.retryAfterMin = retryAfterMin;
@@ -122,6 +129,7 @@ public record OverloadSettings(
         private Duration holdTime = Duration.ofSeconds(2);
         private Duration evaluationInterval = Duration.ofMillis(50);
         private Duration lagProbeInterval = Duration.ofMillis(100);
+        private int lagLateProbes = 3;
         private double reductionGain = 0.5;
         private double recoveryStep = 0.05;
         private int retryAfterMin = 5;
@@ -172,6 +180,12 @@ public record OverloadSettings(
             return this;
         }
 
+        /** How many consecutive probes a loop must be late in before its lag counts. */
+        public Builder lagLateProbes(int probes) {
+            this.lagLateProbes = probes;
+            return this;
+        }
+
         public Builder reductionGain(double gain) {
             this.reductionGain = gain;
             return this;
@@ -200,7 +214,7 @@ public record OverloadSettings(
 
         public OverloadSettings build() {
             return new OverloadSettings(sojournHigh, sojournLow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
-                    heapHigh, heapLow, holdTime, evaluationInterval, lagProbeInterval, reductionGain, recoveryStep,
+                    heapHigh, heapLow, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
                     retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
         }
     }
