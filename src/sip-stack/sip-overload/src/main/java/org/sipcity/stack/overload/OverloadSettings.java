@@ -13,6 +13,10 @@ import java.util.Objects;
  * <tr><th>setting</th><th>default</th><th>meaning</th></tr>
  * <tr><td>sojournHigh / sojournLow</td><td>100 ms / 20 ms</td><td>waiting time of the oldest worker task; the
  *     high mark leaves room under a 200 ms p99 response time</td></tr>
+ * <tr><td>sojournWindow</td><td>200 ms</td><td>the sojourn signal is the shortest oldest-task wait seen over this
+ *     window (CoDel's standing-queue test): a stall of the workers shorter than {@code sojournHigh + sojournWindow}
+ *     (a database flush, a GC pause, the host descheduling the process) does not start overload; 0 judges each
+ *     evaluation alone</td></tr>
  * <tr><td>queueDepthHigh / queueDepthLow</td><td>10000 / 2000</td><td>waiting worker tasks; 0 disables</td></tr>
  * <tr><td>lagHigh / lagLow</td><td>100 ms / 20 ms</td><td>event-loop scheduling delay; above a G1 pause of its 50 ms target, which must not shed work</td></tr>
  * <tr><td>heapHigh / heapLow</td><td>0.90 / 0.75</td><td>heap occupancy after GC</td></tr>
@@ -34,7 +38,7 @@ import java.util.Objects;
  * </table>
  */
 public record OverloadSettings(
-        Duration sojournHigh, Duration sojournLow,
+        Duration sojournHigh, Duration sojournLow, Duration sojournWindow,
         int queueDepthHigh, int queueDepthLow,
         Duration lagHigh, Duration lagLow,
         double heapHigh, double heapLow,
@@ -46,6 +50,7 @@ public record OverloadSettings(
     public OverloadSettings {
         Objects.requireNonNull(sojournHigh, "sojournHigh");
         Objects.requireNonNull(sojournLow, "sojournLow");
+        Objects.requireNonNull(sojournWindow, "sojournWindow");
         Objects.requireNonNull(lagHigh, "lagHigh");
         Objects.requireNonNull(lagLow, "lagLow");
         Objects.requireNonNull(holdTime, "holdTime");
@@ -60,9 +65,9 @@ public record OverloadSettings(
         if (!(heapLow > 0 && heapLow < heapHigh && heapHigh <= 1)) {
             throw new IllegalArgumentException("heap thresholds need 0 < low < high <= 1: " + heapLow + ", " + heapHigh);
         }
-        if (holdTime.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
+        if (holdTime.isNegative() || sojournWindow.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
                 || ocValidity.isNegative()) {
-            throw new IllegalArgumentException("hold time and oc-validity must not be negative, intervals must be positive");
+            throw new IllegalArgumentException("hold time, sojourn window and oc-validity must not be negative, intervals must be positive");
         }
         if (lagLateProbes < 1) {
             throw new IllegalArgumentException("lagLateProbes must be at least 1: " + lagLateProbes);
@@ -97,6 +102,7 @@ public record OverloadSettings(
         Builder b = new Builder();
         b.sojournHigh = sojournHigh;
         b.sojournLow = sojournLow;
+        b.sojournWindow = sojournWindow;
         b.queueDepthHigh = queueDepthHigh;
         b.queueDepthLow = queueDepthLow;
         b.lagHigh = lagHigh;
@@ -120,6 +126,7 @@ public record OverloadSettings(
     public static final class Builder {
         private Duration sojournHigh = Duration.ofMillis(100);
         private Duration sojournLow = Duration.ofMillis(20);
+        private Duration sojournWindow = Duration.ofMillis(200);
         private int queueDepthHigh = 10_000;
         private int queueDepthLow = 2_000;
         private Duration lagHigh = Duration.ofMillis(100);
@@ -143,6 +150,12 @@ public record OverloadSettings(
         public Builder sojourn(Duration high, Duration low) {
             this.sojournHigh = high;
             this.sojournLow = low;
+            return this;
+        }
+
+        /** Window over which the shortest oldest-task wait is the sojourn signal; zero: each evaluation alone. */
+        public Builder sojournWindow(Duration window) {
+            this.sojournWindow = window;
             return this;
         }
 
@@ -213,7 +226,7 @@ public record OverloadSettings(
         }
 
         public OverloadSettings build() {
-            return new OverloadSettings(sojournHigh, sojournLow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
+            return new OverloadSettings(sojournHigh, sojournLow, sojournWindow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
                     heapHigh, heapLow, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
                     retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
         }
