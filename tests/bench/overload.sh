@@ -70,6 +70,7 @@ command -v sipp >/dev/null 2>&1 || { echo "sipp is not installed (Debian package
 source "$HERE/lib.sh"
 
 HOST=127.0.0.1
+USERS=$(( $(wc -l <"$HERE/sipp/users.csv") - 1 ))
 SIP_PORT=$(( 5060 + OFFSET ))
 MGMT_PORT=$(( 9990 + OFFSET ))
 SIPP_SCENARIO="$HERE/sipp/register-uac.xml"
@@ -77,6 +78,7 @@ SIPP_SCENARIO="$HERE/sipp/register-uac.xml"
 # throttle itself, hiding the overload).
 SIPP_LIMIT_SECONDS=3
 mkdir -p "$OUT"
+: >"$OUT/cli.log"
 STEPS_CSV="$OUT/capacity-steps.csv"
 MAX_CSV="$OUT/capacity.csv"
 RESULTS_CSV="$OUT/overload.csv"
@@ -109,8 +111,18 @@ start_server() {
     log "server: pid $SERVER_PID, SIP on $HOST:$SIP_PORT, management on $HOST:$MGMT_PORT"
 }
 
+# One management operation through jboss-cli; tried three times (the CLI's own JVM may time out connecting on a
+# loaded host); its output ends up in OUT/cli.log.
 cli() {
-    "$SERVER/bin/jboss-cli.sh" -c --controller="$HOST:$MGMT_PORT" --command="$1" >>"$WORK/cli.log" 2>&1
+    local attempt
+    for attempt in 1 2 3; do
+        if "$SERVER/bin/jboss-cli.sh" -c --controller="$HOST:$MGMT_PORT" --timeout=30000 --command="$1" >>"$OUT/cli.log" 2>&1; then
+            return 0
+        fi
+        log "cli: '$1' failed (attempt $attempt), see $OUT/cli.log"
+        sleep 2
+    done
+    return 1
 }
 
 # Writes the valve's attributes (a CLI batch) and reloads; waits until SIP answers again.
@@ -260,8 +272,11 @@ echo "transport,valve,level,offered_per_s,seconds,sent,goodput_per_s,ok,rejected
 } >"$OUT/run-info.csv"
 
 start_server
+# Every user of users.csv registered once (each SIPp process starts at its first line), so that every measured step
+# refreshes bindings rather than first inserting some (a first registration writes a new row: slower); then the JIT.
+log "warm-up: registering the ${USERS} users of users.csv"
+run_sipp "$HOST" "$SIP_PORT" tcp $(( USERS / 20 )) 40 >/dev/null 2>&1 || true
 run_sipp "$HOST" "$SIP_PORT" udp 1000 5 >/dev/null 2>&1 || true
-run_sipp "$HOST" "$SIP_PORT" tcp 1000 5 >/dev/null 2>&1 || true
 settle
 
 IFS=',' read -r -a transport_list <<<"$TRANSPORTS"

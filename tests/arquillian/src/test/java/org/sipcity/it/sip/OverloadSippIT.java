@@ -33,16 +33,16 @@ import org.sipcity.it.sip.dialog.DialogServlet;
  * capacity over UDP while calls set up before the overload end during it.
  *
  * <ol>
- * <li>{@value #DIALOGS} calls are set up ({@code dialog-uac.xml}): INVITE, 200, ACK, then the servlet's INFO in the
- *     dialog and SIPp's 200 to it. They wait 7 s before their BYE.</li>
+ * <li>{@value #DIALOGS} calls are set up ({@code dialog-uac.xml}): INVITE, 200, ACK. They wait 7 s.</li>
  * <li>OPTIONS at {@value #LOAD_RATE}/s to a servlet that works 250 ms each ({@code options-load.xml}): the 16 workers
  *     serve 64/s, the worker queue's sojourn time passes 100 ms and the valve sheds.</li>
  * <li>While it sheds, new INVITEs and new REGISTERs ({@code new-invite.xml}, {@code new-register.xml}): those refused
  *     get 503 with Retry-After (a 503 without it fails the SIPp call); those admitted while the loss is below 100%
  *     complete normally.</li>
- * <li>Every call of step 1 ends with its BYE answered 200 while the valve is still overloaded, and that 200 says the
- *     INFO's 200 (a response into the server) reached the servlet; the valve shed no response and no in-dialog
- *     request.</li>
+ * <li>While the valve is still overloaded, every call of step 1 sends an INFO in the dialog, answered 200; the
+ *     servlet sends an INFO back and SIPp's 200 to it (a response into the server) reaches the servlet; the BYE
+ *     then gets its 200, which says so ({@code X-Info-Answered: yes}). The valve shed no response and no in-dialog
+ *     request, and did not leave overload in between.</li>
  * </ol>
  * Loopback only; every SIPp run is bounded in calls and time (the whole test takes about 20 s). Skipped when SIPp is
  * not installed.

@@ -6,9 +6,10 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
 
 /**
- * The far end of SIPp's calls in {@code OverloadSippIT}: answers INVITE with 200; on the ACK sends an INFO in the
- * dialog (its 200, from SIPp, is a response the server must take in while overloaded); answers BYE with 200 and
- * {@code X-Info-Answered: yes} once that 200 arrived. OPTIONS are slow ({@value #OPTIONS_WORK_MILLIS} ms of
+ * The far end of SIPp's calls in {@code OverloadSippIT}: answers INVITE with 200; answers an INFO in the dialog and
+ * sends an INFO back (its 200, from SIPp, is a response the server must take in while overloaded); answers BYE with
+ * 200 and {@code X-Info-Answered: yes} once that 200 arrived (the tasks of one application session run in order, so
+ * the 200 sent before the BYE is handled before it). OPTIONS are slow ({@value #OPTIONS_WORK_MILLIS} ms of
  * "work" on the worker), so that SIPp's OPTIONS load fills the worker queue; REGISTER is answered 200 at once.
  */
 @javax.servlet.sip.annotation.SipServlet(name = "dialog-uas")
@@ -23,8 +24,10 @@ public class DialogServlet extends SipServlet {
         request.createResponse(200).send();
     }
 
+    /** Answers an INFO in the dialog and sends one back, whose 200 the server must take in. */
     @Override
-    protected void doAck(SipServletRequest request) throws IOException {
+    protected void doInfo(SipServletRequest request) throws IOException {
+        request.createResponse(200).send();
         request.getSession().createRequest("INFO").send();
     }
 
