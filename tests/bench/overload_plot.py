@@ -86,20 +86,21 @@ def main(out):
                     f.write("%s %s\n" % (r["offered_per_s"], r["goodput_per_s"]))
             data[valve] = path
         top = max(num(r["offered_per_s"]) for r in mine) * 1.05
+        ceiling = max([cap] + [num(r["goodput_per_s"]) for r in mine]) * 1.15
         script = f"""
 set terminal pngcairo size 800,520 noenhanced
 set output '{os.path.join(out, name)}'
-set title 'REGISTER goodput against offered load, {title} (registrar on WildFly, capacity {cap:.0f}/s)'
+set title 'REGISTER goodput, {title}, registrar on WildFly (capacity {cap:.0f}/s)'
 set xlabel 'offered load (REGISTER/s)'
 set ylabel 'goodput (REGISTER answered 200 per s)'
 set key outside bottom center horizontal
 set grid
 set xrange [0:{top:.0f}]
-set yrange [0:{cap * 1.3:.0f}]
+set yrange [0:{ceiling:.0f}]
 plot '{data['on']}' using 1:2 with linespoints lw 2 pt 7 title 'valve on', \\
      '{data['off']}' using 1:2 with linespoints lw 2 pt 5 title 'valve off', \\
-     x < {cap:.0f} ? x : {cap:.0f} with lines dt 2 lc rgb 'gray' title 'ideal', \\
-     {0.9 * cap:.0f} with lines dt 3 lc rgb 'red' title '90% of capacity'
+     x < {cap:.0f} ? x : {cap:.0f} with lines dt 2 lc rgb 'gray' title 'min(offered, capacity)', \\
+     {0.9 * cap:.0f} with lines dt 3 lc rgb 'red' title '90% of capacity (the goal)'
 """
         subprocess.run(["gnuplot"], input=script.encode(), check=True)
         for path in data.values():
