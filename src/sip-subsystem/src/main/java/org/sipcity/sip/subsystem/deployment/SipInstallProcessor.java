@@ -62,6 +62,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
         ServiceDependency<SipContainer> container = ServiceDependency.on(SipSubsystemResourceDefinitionRegistrar.CONTAINER);
         SipDeploymentInfo.Builder builder = describe(unit, marker, module.getClassLoader(), defaultName, beanManager);
         String application = builder.applicationName();
+        unit.putAttachment(SipApplicationName.KEY, application);
 
         List<ServiceDependency<?>> requirements = new ArrayList<>(List.of(container, beanManager));
         // Servlet code runs on the container's workers: give it the module's java: namespace there (JSR 289 §18.2
@@ -152,7 +153,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
                     descriptor = SipXmlParser.parse(in, "WEB-INF/sip.xml of " + unit.getName(), defaultName);
                 }
             } else {
-                descriptor = SipDeploymentInfo.builder(defaultName);
+                descriptor = null;   // annotations only: @SipApplication names the main servlet (JSR 289 §18.2)
             }
             List<Class<?>> classes = new ArrayList<>(marker.annotatedClasses().size());
             for (String name : marker.annotatedClasses()) {
