@@ -23,6 +23,7 @@ public final class TransportMetrics {
     private final LongAdder framingErrors = new LongAdder();
     private final LongAdder keepAlivePings = new LongAdder();
     private final LongAdder droppedSends = new LongAdder();
+    private final LongAdder readPauses = new LongAdder();
     private final LongAdder oversizedDatagrams = new LongAdder();
     private final LongAdder untrackedDatagramFlows = new LongAdder();
 
@@ -91,9 +92,20 @@ public final class TransportMetrics {
         return keepAlivePings.sum();
     }
 
-    /** Messages not sent because their flow was closed or its write queue was full. */
+    /**
+     * Messages not sent because their flow was closed, its datagram socket's queue was full, or a stream's write
+     * queue would have exceeded its hard limit ({@link SipConnectorConfig#writeQueueLimit()}).
+     */
     public long droppedSends() {
         return droppedSends.sum();
+    }
+
+    /**
+     * Times a stream connection stopped reading because its write queue rose above the high water mark (its
+     * peer reads our answers slower than it sends requests); reading resumes below the low mark.
+     */
+    public long readPauses() {
+        return readPauses.sum();
     }
 
     /** Datagrams dropped because they exceeded the maximum message size. */
@@ -157,6 +169,10 @@ public final class TransportMetrics {
         droppedSends.increment();
     }
 
+    public void readPaused() {
+        readPauses.increment();
+    }
+
     public void oversizedDatagram() {
         oversizedDatagrams.increment();
     }
@@ -170,6 +186,6 @@ public final class TransportMetrics {
         return "TransportMetrics[open=" + openConnections() + ", accepted=" + acceptedConnections()
                 + ", outbound=" + outboundConnections() + ", refused=" + refusedConnections()
                 + ", in=" + messagesIn() + "/" + bytesIn() + "B, out=" + messagesOut() + "/" + bytesOut()
-                + "B, framingErrors=" + framingErrors() + ", droppedSends=" + droppedSends() + "]";
+                + "B, framingErrors=" + framingErrors() + ", droppedSends=" + droppedSends() + ", readPauses=" + readPauses() + "]";
     }
 }
