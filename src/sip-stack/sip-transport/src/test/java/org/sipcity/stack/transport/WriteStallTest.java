@@ -48,7 +48,7 @@ class WriteStallTest {
                 assertThat(accepted * big.length()).isLessThan(WRITE_QUEUE_LIMIT + 1024L * 1024);
                 assertThat(core.closed.poll(5, TimeUnit.SECONDS)).isSameAs(flow);
                 assertThat(connector.metrics().stalledClosedConnections()).isEqualTo(1);
-                assertThat(connector.metrics().readPauses()).isEqualTo(1);
+                assertThat(connector.metrics().readPauses()).isPositive();
                 assertThat(sleeper.closedByPeerAfterDraining()).isTrue();
             }
         }
