@@ -49,8 +49,9 @@ public interface Flow {
 
     /**
      * Whether the flow is open and its write queue is below the high water mark (a stream connection above it
-     * has stopped reading, though {@link #send} still queues up to the hard limit). A connection that is not writable has a peer that does not read what we send it; the overload
-     * valve takes no new work from it (Shen and Schulzrinne, TCP-based SIP overload control). A volatile read.
+     * has stopped reading, though {@link #send} still queues up to the hard limit). A connection that is not
+     * writable has a peer that does not read what we send it; the overload valve takes no new work from it (Shen
+     * and Schulzrinne, TCP-based SIP overload control). A volatile read.
      */
     default boolean isWritable() {
         return isOpen();
