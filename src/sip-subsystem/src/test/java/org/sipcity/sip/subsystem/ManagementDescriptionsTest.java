@@ -77,7 +77,7 @@ class ManagementDescriptionsTest {
         assertThat(StackMetric.REQUESTS_REGISTER.get().getName()).isEqualTo("requests-register");
         assertThat(StackMetric.RESPONSES_4XX.get().getName()).isEqualTo("responses-4xx");
         assertThat(StackMetric.REQUESTS_REGISTER.get().getFlags()).contains(AttributeAccess.Flag.COUNTER_METRIC);
-        assertThat(ConnectorMetric.BYTES_IN.get().getFlags()).contains(AttributeAccess.Flag.COUNTER_METRIC);
+        assertThat(ConnectorMetric.RECEIVED_BYTES.get().getFlags()).contains(AttributeAccess.Flag.COUNTER_METRIC);
         for (AttributeDefinition gauge : new AttributeDefinition[] {ConnectorMetric.OPEN_CONNECTIONS.get(),
                 ConnectorMetric.MESSAGES_IN_PER_SECOND.get(), StackMetric.ACTIVE_TRANSACTIONS.get(),
                 ContainerMetric.WORKER_QUEUE_DEPTH.get(), ContainerMetric.OLDEST_TASK_WAIT.get(), OverloadMetric.STATE.get()}) {
