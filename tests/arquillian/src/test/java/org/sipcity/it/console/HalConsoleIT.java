@@ -21,9 +21,11 @@ import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
+import org.openqa.selenium.ElementClickInterceptedException;
 import org.openqa.selenium.HasAuthentication;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.UsernameAndPassword;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -81,16 +83,21 @@ class HalConsoleIT {
             browser.get(console);
             wait.until(ExpectedConditions.presenceOfElementLocated(By.linkText("Configuration")));
             browser.get(console + "#configuration;path=configuration~subsystems!css~sip");
-            wait.until(ExpectedConditions.elementToBeClickable(
-                    By.xpath("//li[@id='sip']//*[self::button or self::a][normalize-space()='View']"))).click();
-            wait.until(ExpectedConditions.elementToBeClickable(By.cssSelector("#model-browser-root___connector > i.jstree-ocl"))).click();
-            wait.until(ExpectedConditions.elementToBeClickable(By.id("model-browser-root___connector___" + CONNECTOR + "_anchor"))).click();
+            click(wait, By.xpath("//li[@id='sip']//*[self::button or self::a][normalize-space()='View']"));
+            // The model browser's tree: open the connector folder (unless HAL already did) and select ours.
+            WebElement connectors = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("model-browser-root___connector")));
+            if (connectors.getAttribute("class").contains("jstree-closed")) {
+                click(wait, By.cssSelector("#model-browser-root___connector > i.jstree-ocl"));
+            }
+            click(wait, By.id("model-browser-root___connector___" + CONNECTOR + "_anchor"));
             By openConnections = By.id("model-browser-model-browser-root-connector-" + CONNECTOR + "-form-open-connections-readonly");
             WebElement figure = wait.until(ExpectedConditions.presenceOfElementLocated(openConnections));
             ((JavascriptExecutor) browser).executeScript("arguments[0].scrollIntoView({block: 'center'});", figure);
             wait.until(ExpectedConditions.visibilityOf(figure));
 
-            assertThat(figure.getText().strip()).isEqualTo(Integer.toString(CONNECTIONS));
+            String shown = wait.ignoring(StaleElementReferenceException.class)
+                    .until(driver -> driver.findElement(openConnections).getText().strip());
+            assertThat(shown).isEqualTo(Integer.toString(CONNECTIONS));
             Path screenshot = Path.of("target", "console", "console-sip-subsystem.png");
             Files.createDirectories(screenshot.getParent());
             Files.write(screenshot, browser.getScreenshotAs(OutputType.BYTES));
@@ -100,6 +107,22 @@ class HalConsoleIT {
             }
             management.removeTestConnector(CONNECTOR);
         }
+    }
+
+    /**
+     * Clicks once the element is there and clickable. HAL re-renders its finder and tree as data arrives, which on a
+     * loaded machine can replace an element between finding and clicking it: found again then.
+     */
+    private static void click(WebDriverWait wait, By locator) {
+        wait.ignoring(StaleElementReferenceException.class).ignoring(ElementClickInterceptedException.class)
+                .until(driver -> {
+                    WebElement element = ExpectedConditions.elementToBeClickable(locator).apply(driver);
+                    if (element == null) {
+                        return false;
+                    }
+                    element.click();
+                    return true;
+                });
     }
 
     /** Headless, no network of its own, a fresh profile: nothing of the machine's or a previous run's state. */
