@@ -78,20 +78,32 @@ public final class TraceFilter {
         return aorUser != null;
     }
 
-    /** Whether the raw message contains the AOR's user part, ignoring case: only such messages are parsed. */
+    /**
+     * Whether the raw message contains the AOR's user part, ignoring case: only such messages are parsed. The scan
+     * runs through {@link ByteBuf#forEachByte} (no bounds check per byte) looking for the first character, and
+     * compares the rest only where it occurs.
+     */
     boolean mayNameAor(ByteBuf message) {
-        int length = userLower.length;
-        int end = message.writerIndex() - length;
-        for (int i = message.readerIndex(); i <= end; i++) {
-            if (regionMatches(message, i)) {
+        int start = message.readerIndex();
+        int end = message.writerIndex() - userLower.length;
+        byte lower = userLower[0];
+        byte upper = userUpper[0];
+        int from = start;
+        while (from <= end) {
+            int hit = message.forEachByte(from, end - from + 1, b -> b != lower && b != upper);
+            if (hit < 0) {
+                return false;
+            }
+            if (regionMatches(message, hit)) {
                 return true;
             }
+            from = hit + 1;
         }
         return false;
     }
 
     private boolean regionMatches(ByteBuf message, int from) {
-        for (int j = 0; j < userLower.length; j++) {
+        for (int j = 1; j < userLower.length; j++) {
             byte b = message.getByte(from + j);
             if (b != userLower[j] && b != userUpper[j]) {
                 return false;
