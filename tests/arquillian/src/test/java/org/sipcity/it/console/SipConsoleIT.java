@@ -72,6 +72,7 @@ class SipConsoleIT {
             ModelNode connector = sip(CONNECTOR);
             assertThat(management.awaitFigure(connector, "open-connections", open -> open == 5, SETTLE)).isEqualTo(5);
             assertThat(management.read(connector, "accepted-connections")).isEqualTo(5);
+            assertThat(management.read(sip(), "open-flows-tcp")).as("summed over the tcp connectors").isGreaterThanOrEqualTo(5);
 
             List<ModelNode> flows = listFlows(null, null);
             assertThat(flows).hasSize(5);
@@ -159,6 +160,7 @@ class SipConsoleIT {
                 .containsEntry("wildfly_sip_responses_4xx_total", "counter")
                 .containsEntry("wildfly_sip_tls_handshake_failures_total", "counter")
                 .containsEntry("wildfly_sip_open_connections", "gauge")
+                .containsEntry("wildfly_sip_open_flows_tcp", "gauge")
                 .containsEntry("wildfly_sip_messages_in_per_second", "gauge")
                 .containsEntry("wildfly_sip_active_transactions", "gauge")
                 .containsEntry("wildfly_sip_worker_queue_depth", "gauge")

@@ -5,6 +5,8 @@ import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.dmr.ModelNode;
 import org.sipcity.stack.classify.KnownMethod;
 import org.sipcity.stack.core.SipStack;
+import org.sipcity.stack.transport.SipConnector;
+import org.sipcity.stack.transport.TransportType;
 import org.wildfly.subsystem.resource.executor.Metric;
 
 /**
@@ -48,6 +50,9 @@ public enum StackMetric implements Metric<SipStack> {
     RESPONSES_5XX(responses(5)),
     RESPONSES_6XX(responses(6)),
     UNCLASSIFIABLE_MESSAGES(Metrics.counter("unclassifiable-messages"), stack -> stack.counters().unclassifiable()),
+    OPEN_FLOWS_UDP(openFlows(TransportType.UDP)),
+    OPEN_FLOWS_TCP(openFlows(TransportType.TCP)),
+    OPEN_FLOWS_TLS(openFlows(TransportType.TLS)),
     ;
 
     private final AttributeDefinition definition;
@@ -68,6 +73,19 @@ public enum StackMetric implements Metric<SipStack> {
     private static Counted requests(KnownMethod method) {
         return new Counted(Metrics.counter("requests-" + method.name().toLowerCase(java.util.Locale.ROOT)),
                 stack -> stack.counters().requestsByMethod(method));
+    }
+
+    /** Connections (UDP: remote addresses) open now over every connector of one transport. */
+    private static Counted openFlows(TransportType transport) {
+        return new Counted(Metrics.gauge("open-flows-" + transport.name().toLowerCase(java.util.Locale.ROOT), null), stack -> {
+            long open = 0;
+            for (SipConnector connector : stack.transports().connectors()) {
+                if (connector.transport() == transport) {
+                    open += connector.openConnections();
+                }
+            }
+            return open;
+        });
     }
 
     private static Counted responses(int statusClass) {
