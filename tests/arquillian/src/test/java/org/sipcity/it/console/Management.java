@@ -85,8 +85,13 @@ final class Management {
         return value;
     }
 
-    /** Adds a TCP connector listening on 127.0.0.1:{@link #TEST_CONNECTOR_PORT} + offset; returns that address. */
-    InetSocketAddress addTestConnector(String name) throws IOException {
+    /**
+     * Adds a TCP connector listening on 127.0.0.1:{@link #TEST_CONNECTOR_PORT} + offset; returns that address. A server
+     * that earlier tests left in reload-required or restart-required only records an added resource in its model
+     * without starting it: such a server is reloaded first, and the socket binding must then report bound.
+     */
+    InetSocketAddress addTestConnector(String name) throws IOException, InterruptedException {
+        reloadIfRequired();
         ModelNode binding = operation("add", socketBinding(name));
         binding.get("port").set(TEST_CONNECTOR_PORT);
         execute(binding);
@@ -94,6 +99,9 @@ final class Management {
         connector.get("socket-binding").set(name);
         connector.get("transport").set("tcp");
         execute(connector);
+        ModelNode bound = operation("read-attribute", socketBinding(name));
+        bound.get("name").set("bound");
+        assertThat(execute(bound).asBoolean()).as("connector %s listens (server state %s)", name, serverState()).isTrue();
         InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), TEST_CONNECTOR_PORT + portOffset());
         assertThat(address.getAddress().isLoopbackAddress()).isTrue();
         return address;
@@ -106,6 +114,34 @@ final class Management {
             remove.get("operation-headers", "allow-resource-service-restart").set(true);
             execute(remove);
         }
+    }
+
+    String serverState() throws IOException {
+        ModelNode read = operation("read-attribute", new ModelNode().setEmptyList());
+        read.get("name").set("server-state");
+        return execute(read).asString();
+    }
+
+    /** Reloads a server in reload-required or restart-required and waits (bounded) until it runs again. */
+    private void reloadIfRequired() throws IOException, InterruptedException {
+        if ("running".equals(serverState())) {
+            return;
+        }
+        client.execute(operation("reload", new ModelNode().setEmptyList()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        String state = null;
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(500);
+            try {
+                state = serverState();
+                if ("running".equals(state)) {
+                    return;
+                }
+            } catch (IOException | AssertionError reconnecting) {
+                // the management interface is down while the server reloads
+            }
+        }
+        throw new AssertionError("the server did not run again within 180 s after a reload (last state " + state + ")");
     }
 
     int portOffset() throws IOException {
