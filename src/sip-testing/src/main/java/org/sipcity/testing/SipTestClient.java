@@ -80,7 +80,7 @@ public final class SipTestClient implements AutoCloseable {
             return t;
         });
         try {
-            InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(host), 0);
+            InetSocketAddress bind = new InetSocketAddress(InetAddress.getByName(host), b.port);
             for (TransportType transport : b.transports) {
                 SipConnectorConfig.Builder connector = SipConnectorConfig
                         .builder("test-" + transport.uriParameter(), transport)
@@ -278,6 +278,7 @@ public final class SipTestClient implements AutoCloseable {
         private SSLContext sslContext;
         private String user = "sip-test";
         private String host = "127.0.0.1";
+        private int port;
         private Duration connectTimeout = Duration.ofSeconds(5);
         private TransactionConfig transactions = TransactionConfig.defaults();
 
@@ -309,6 +310,18 @@ public final class SipTestClient implements AutoCloseable {
         /** The loopback address to bind to, {@code 127.0.0.1} by default ({@code ::1} for IPv6). */
         public Builder host(String host) {
             this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /**
+         * The port every connector binds to; 0 (the default) for an ephemeral one each. A fixed port is for a test
+         * whose server must be configured with this client's address before the client exists (a next hop).
+         */
+        public Builder port(int port) {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("A port is 0-65535: " + port);
+            }
+            this.port = port;
             return this;
         }
 

@@ -14,6 +14,8 @@ import org.sipcity.registrar.auth.NonceCountTracker;
 import org.sipcity.registrar.auth.NonceService;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.WriteMode;
+import org.sipcity.registrar.proxy.LocalTargets;
+import org.sipcity.registrar.proxy.ProxyPolicy;
 import org.sipcity.registrar.registration.Registrar;
 import org.sipcity.registrar.registration.RegistrationService;
 import org.sipcity.registrar.subscriber.SubscriberStore;
@@ -62,15 +64,42 @@ public class RegistrarBeans {
         return new SubscriberStore(factory);
     }
 
+    /**
+     * One authenticator for REGISTER (401) and proxied requests (407): one nonce secret and one nonce-count tracker,
+     * so a nonce is good for either. Absent (null) when authentication is off.
+     */
+    @Produces
+    @Singleton
+    Authentication authentication(RegistrarSettings settings, SubscriberStore subscribers) {
+        return new Authentication(settings.authenticate()
+                ? new DigestAuthenticator(subscribers, new NonceService(settings.nonceSecret(), settings.nonceLifetime()),
+                        new NonceCountTracker(settings.nonceTrackerSize()), settings.digestAlgorithms())
+                : null);
+    }
+
     @Produces
     @Singleton
     RegistrationService registrationService(RegistrarSettings settings, JpaLocationService locations,
-            SubscriberStore subscribers, BindingReaper reaper) {
-        DigestAuthenticator authenticator = settings.authenticate()
-                ? new DigestAuthenticator(subscribers, new NonceService(settings.nonceSecret(), settings.nonceLifetime()),
-                        new NonceCountTracker(settings.nonceTrackerSize()), settings.digestAlgorithms())
-                : null;
+            Authentication authentication, BindingReaper reaper) {
         // The reaper parameter only makes it start with the service.
-        return new RegistrationService(new Registrar(settings.policy(), locations), authenticator, Clock.systemUTC());
+        return new RegistrationService(new Registrar(settings.policy(), locations), authentication.authenticator(),
+                Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    ProxyPolicy proxyPolicy(RegistrarSettings settings, Authentication authentication) {
+        return new ProxyPolicy(settings.policy().domains(), authentication.authenticator(), settings.proxyNextHop(),
+                Clock.systemUTC());
+    }
+
+    @Produces
+    @Singleton
+    LocalTargets localTargets(JpaLocationService locations, SubscriberStore subscribers, BindingReaper reaper) {
+        return new LocalTargets(locations, subscribers);
+    }
+
+    /** The digest authenticator, or null for an open server; a holder because CDI producers may not return null. */
+    record Authentication(DigestAuthenticator authenticator) {
     }
 }

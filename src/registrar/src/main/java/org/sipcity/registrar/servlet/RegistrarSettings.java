@@ -22,7 +22,7 @@ import org.sipcity.registrar.registration.RegistrarPolicy;
 public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, List<DigestAlgorithm> digestAlgorithms,
         Duration nonceLifetime,
         byte[] nonceSecret, int nonceTrackerSize, WriteMode writeMode, Duration flushInterval, int maxDirty,
-        Duration reapInterval, int reapBatch) {
+        Duration reapInterval, int reapBatch, String proxyNextHop) {
 
     static final String PREFIX = "sipcity.registrar.";
 
@@ -61,7 +61,13 @@ public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, Li
                 integer(properties, "nonce-tracker-size", 200_000), mode,
                 Duration.ofMillis(integer(properties, "flush-interval-ms", 1000)),
                 integer(properties, "max-dirty", 50_000), Duration.ofSeconds(integer(properties, "reap-interval", 60)),
-                integer(properties, "reap-batch", 1000));
+                integer(properties, "reap-batch", 1000), optional(properties, "proxy-next-hop"));
+    }
+
+    /** The value of {@code key}, or null when it is absent or blank. */
+    private static String optional(Properties properties, String key) {
+        String value = properties.getProperty(PREFIX + key);
+        return value == null || value.isBlank() ? null : value.strip();
     }
 
     private static String get(Properties properties, String key, String fallback) {

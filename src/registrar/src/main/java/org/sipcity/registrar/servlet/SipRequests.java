@@ -11,6 +11,9 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
 
+import org.sipcity.registrar.auth.DigestCredentials;
+import org.sipcity.registrar.auth.DigestHeaderParser;
+import org.sipcity.registrar.proxy.ProxyRequest;
 import org.sipcity.registrar.registration.AddressOfRecord;
 import org.sipcity.registrar.registration.ContactSpec;
 import org.sipcity.registrar.registration.FlowAddress;
@@ -72,6 +75,57 @@ final class SipRequests {
                 contacts, request.getHeader("Expires"), request.getCallId(), sequence, optionTags(request, "Require"),
                 optionTags(request, "Supported"), values(request, "Path"), values(request, "Via").size(), flow,
                 request.getHeader("User-Agent"));
+    }
+
+    /** The parts of an initial request {@link org.sipcity.registrar.proxy.ProxyPolicy} decides on. */
+    static ProxyRequest proxy(SipServletRequest request) throws UnreadableRequest {
+        URI requestUri = request.getRequestURI();
+        SipURI sip = requestUri instanceof SipURI s ? s : null;
+        if (request.getFrom() == null) {
+            throw new UnreadableRequest("Bad Request (no From)");
+        }
+        URI from = request.getFrom().getURI();
+        SipURI sipFrom = from instanceof SipURI s ? s : null;
+        boolean routed = request.getHeader("Route") != null;
+        String user = sip == null ? null : sip.getUser();
+        boolean addressedToUs = sip != null && (user == null || user.isEmpty())
+                && (sip.getHost().equalsIgnoreCase(request.getLocalAddr())
+                        || sip.getHost().equalsIgnoreCase("[" + request.getLocalAddr() + "]"));
+        return new ProxyRequest(request.getMethod(), sip != null, user, sip == null ? null : sip.getHost(),
+                sipFrom == null ? null : sipFrom.getUser(), sipFrom == null ? null : sipFrom.getHost(), routed,
+                headerValues(request, "Proxy-Authorization"), addressedToUs);
+    }
+
+    /**
+     * Removes the Proxy-Authorization values of {@code realm} (the credentials we checked) and keeps every other:
+     * RFC 3261 §22.3, credentials meant for proxies further on must reach them.
+     */
+    static void consumeCredentials(SipServletRequest request, String realm) {
+        if (realm == null) {
+            return;
+        }
+        List<String> values = headerValues(request, "Proxy-Authorization");
+        List<String> kept = values.stream().filter(value -> {
+            DigestCredentials credentials = DigestHeaderParser.parse(value);
+            return credentials == null || !realm.equals(credentials.realm());
+        }).toList();
+        if (kept.size() == values.size()) {
+            return;
+        }
+        request.removeHeader("Proxy-Authorization");
+        for (String value : kept) {
+            request.addHeader("Proxy-Authorization", value);
+        }
+    }
+
+    /** Every value of a header as the container gives them, not split (credentials hold commas). */
+    static List<String> headerValues(SipServletRequest request, String name) {
+        List<String> values = new ArrayList<>(1);
+        ListIterator<String> it = request.getHeaders(name);
+        while (it.hasNext()) {
+            values.add(it.next());
+        }
+        return values;
     }
 
     static List<String> values(SipServletRequest request, String name) {

@@ -40,7 +40,7 @@ final class LocalRoutes {
         }
     }
 
-    private static boolean isOurs(SipUri uri, SipStack stack, String advertisedHost) {
+    static boolean isOurs(SipUri uri, SipStack stack, String advertisedHost) {
         String host = uri.host().startsWith("[") ? uri.host().substring(1, uri.host().length() - 1) : uri.host();
         for (SipConnector connector : stack.transports().connectors()) {
             InetSocketAddress local = connector.localAddress();

@@ -2,6 +2,7 @@ package org.sipcity.sip.container.core;
 
 import java.io.IOException;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.spec.FlowRoutes;
 import org.sipcity.sip.container.spec.MessageEndpoints;
 import org.sipcity.sip.container.spec.Messages;
 import org.sipcity.sip.container.spec.ProxyBranchImpl;
@@ -41,6 +42,7 @@ public final class MessageDispatcher implements TransactionUser {
         this.runtime = runtime;
         this.selector = selector;
         this.invoker = new ServletInvoker();
+        runtime.localResponses(this::deliver);
     }
 
     private SipStack stackOrNull() {
@@ -204,6 +206,7 @@ public final class MessageDispatcher implements TransactionUser {
         }
         copy.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards < 0 ? 70 : maxForwards - 1));
         try {
+            FlowRoutes.routeTowardsFlow(ack, copy);
             runtime.sender().send(new SipServletRequestImpl(copy, null, false));
         } catch (IOException e) {
             LOG.debugf("ACK for %s not forwarded: %s", ack.getCallId(), e.getMessage());

@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.spec.Contacts;
+import org.sipcity.sip.container.spec.FlowRoutes;
+import org.sipcity.sip.container.spec.FlowRoutes.FlowRouteException;
 import org.sipcity.sip.container.spec.MessageEndpoints;
 import org.sipcity.sip.container.spec.SipServletRequestImpl;
 import org.sipcity.sip.container.spec.SipSessionImpl;
@@ -22,6 +24,7 @@ import org.sipcity.stack.core.SipStack;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.parser.SipParseException;
 import org.sipcity.stack.transaction.ClientTransaction;
 import org.sipcity.stack.transport.Flow;
@@ -55,8 +58,8 @@ public final class RequestSender {
     public void send(SipServletRequestImpl request) throws IOException {
         SipStack stack = runtime.stack();
         SipRequest message = request.stackMessage();
-        NextHop hop = nextHop(message);
-        Flow flow = connect(stack, hop);
+        Flow flow = flowFor(stack, request);
+        request.sentFlow(flow);
         MessageEndpoints endpoints = new MessageEndpoints(flow.transport().name(), flow.localAddress(), flow.remoteAddress());
         InetSocketAddress local = sentBy(stack, flow);
         String branch;
@@ -91,6 +94,56 @@ public final class RequestSender {
     }
 
     /**
+     * The flow {@code request} leaves on: a CANCEL's is its INVITE's (RFC 3261 §9.1); a top Route that is one of our
+     * flow routes ({@link FlowRoutes}) is popped and names an existing flow, never a new connection; otherwise the
+     * next hop of the Route set or Request-URI, over an open flow or a new one.
+     */
+    private Flow flowFor(SipStack stack, SipServletRequestImpl request) throws IOException {
+        SipServletRequestImpl invite = request.cancelledRequest();
+        if (invite != null && invite.sentFlow() != null && invite.sentFlow().isOpen()) {
+            return invite.sentFlow();
+        }
+        SipRequest message = request.stackMessage();
+        FlowRoutes.FlowTarget target = popFlowRoute(stack, message);
+        if (target != null) {
+            Flow flow = target.transport().isStream()
+                    ? stack.transports().flowTable().find(target.transport(), target.remote())
+                    : connect(stack, new NextHop(target.transport(), target.remote()));
+            if (flow != null) {
+                return flow;
+            }
+            if (!target.optional()) {
+                // RFC 5626 §5.3: "the proxy MUST NOT ... create a new flow"; the requester learns 430.
+                throw new FlowRouteException(430, "no open " + target.transport() + " connection to "
+                        + target.remote());
+            }
+            LOG.debugf("Flow to %s is gone; %s goes on by its route", target.remote(), message.getMethod());
+        }
+        return connect(stack, nextHop(message));
+    }
+
+    /** The flow of a top Route naming us with a flow parameter, which is removed; null when there is none. */
+    private FlowRoutes.FlowTarget popFlowRoute(SipStack stack, SipRequest message) throws FlowRouteException {
+        String route = message.getHeader(HeaderName.ROUTE);
+        if (route == null) {
+            return null;
+        }
+        NameAddress top;
+        try {
+            top = NameAddress.parse(route);
+        } catch (SipParseException e) {
+            return null;   // nextHop reports it
+        }
+        if (!(top.uri() instanceof SipUri sip) || !FlowRoutes.hasFlow(sip)
+                || !LocalRoutes.isOurs(sip, stack, runtime.config().advertisedHost())) {
+            return null;
+        }
+        FlowRoutes.FlowTarget target = FlowRoutes.open(sip);
+        message.removeFirstHeader(HeaderName.ROUTE);
+        return target;
+    }
+
+    /**
      * The address we write in our Via and Contact. On a connection we opened, the local port is an ephemeral one that
      * nobody can connect to: RFC 3261 §18.2.2 has the UAS open a new connection to the Via's sent-by port when ours
      * is gone, and a Contact must be reachable, so both name the listening port of the flow's connector.
@@ -103,6 +156,14 @@ public final class RequestSender {
         SipConnector connector = stack.transports().connector(flow.connectorName());
         InetSocketAddress listening = connector == null ? null : connector.localAddress();
         return listening == null ? local : new InetSocketAddress(local.getAddress(), listening.getPort());
+    }
+
+    /**
+     * A response made here for {@code request} (it could not be sent: 503, 430, 403), delivered to its proxy or
+     * application like a received one, in its queue and after the current task.
+     */
+    public void deliverLocally(SipServletRequestImpl request, SipResponse response) {
+        runtime.deliverLocally(request, response);
     }
 
     /** The application's request of a client transaction, or null (not ours, or already finished). */

@@ -186,6 +186,10 @@ public final class SipApplication {
                     (InstanceHandle<? extends Servlet>) instantiate(factory, type, where, "servlet '" + s.name() + "'");
             servlets.put(s.name(), new ServletHolder(s, servletContext, handle));
         }
+        servletContext.namedDispatchers(name -> {
+            ServletHolder holder = servlets.get(name);
+            return holder == null ? null : new NamedSipDispatcher(holder);
+        });
     }
 
     private void initServlets(String where) throws SipDeploymentException {

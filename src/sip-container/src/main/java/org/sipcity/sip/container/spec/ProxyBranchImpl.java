@@ -26,7 +26,8 @@ public final class ProxyBranchImpl implements ProxyBranch {
 
     private final ProxyImpl proxy;
     private final URI target;
-    private SipServletRequestImpl request;
+    private final SipServletRequestImpl request;
+    private SipURIImpl recordRouteUri;
     private SipServletResponseImpl response;
     private boolean started;
     private boolean provisionalReceived;
@@ -38,9 +39,10 @@ public final class ProxyBranchImpl implements ProxyBranch {
     /** RFC 3261 §16.6 step 11 Timer C, armed while the branch is pending. */
     private org.sipcity.stack.timer.TimerHandle timerC;
 
-    ProxyBranchImpl(ProxyImpl proxy, URI target) {
+    ProxyBranchImpl(ProxyImpl proxy, URI target, SipServletRequestImpl request) {
         this.proxy = proxy;
         this.target = target;
+        this.request = request;
         this.recordRoute = proxy.getRecordRoute();
         this.addToPath = proxy.getAddToPath();
         this.timeoutSeconds = proxy.getProxyTimeout();
@@ -50,9 +52,18 @@ public final class ProxyBranchImpl implements ProxyBranch {
         return target;
     }
 
-    void started(SipServletRequestImpl forwarded) {
-        this.request = forwarded;
+    void started() {
         this.started = true;
+    }
+
+    /** The request this branch sends (or sent). */
+    SipServletRequestImpl pendingRequest() {
+        return request;
+    }
+
+    /** The Record-Route URI this branch writes: its own copy once the application asked for it, else the proxy's. */
+    SipURIImpl recordRouteUri() {
+        return recordRouteUri != null ? recordRouteUri : (SipURIImpl) proxy.getRecordRouteURI();
     }
 
     /**
@@ -145,6 +156,7 @@ public final class ProxyBranchImpl implements ProxyBranch {
         return proxy;
     }
 
+    /** The request of this branch: before {@code startProxy} the application may still change it (push a Route). */
     @Override
     public SipServletRequest getRequest() {
         return request;
@@ -171,12 +183,20 @@ public final class ProxyBranchImpl implements ProxyBranch {
         recordRoute = value;
     }
 
+    /**
+     * JSR 289 §10.2.3: this branch's own Record-Route URI (a copy of the proxy's made on first use), so that an
+     * application can give each branch its parameters, e.g. the {@code flow} of the callee's connection
+     * ({@link FlowRoutes}).
+     */
     @Override
     public SipURI getRecordRouteURI() {
         if (!recordRoute) {
             throw new IllegalStateException("This branch does not record-route");
         }
-        return proxy.ourUri();
+        if (recordRouteUri == null) {
+            recordRouteUri = (SipURIImpl) proxy.ourUri().clone();
+        }
+        return recordRouteUri;
     }
 
     /** Recursion on 3xx is not done: redirects reach the application as the branch's final response. */

@@ -13,6 +13,7 @@ import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.core.SerialQueue;
+import org.sipcity.stack.address.SipUri;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
@@ -79,9 +80,29 @@ public final class ProxyImpl implements Proxy {
         }
         ProxyImpl proxy = new ProxyImpl(request, queue, false);
         proxy.supervised = false;
-        ProxyBranchImpl branch = new ProxyBranchImpl(proxy, Uris.fromStack(request.stackMessage().getRequestUri()));
+        ProxyBranchImpl branch = proxy.newBranch(Uris.fromStack(request.stackMessage().getRequestUri()));
+        try {
+            FlowRoutes.routeTowardsFlow(request, branch.pendingRequest().stackMessage());
+        } catch (FlowRoutes.FlowRouteException e) {
+            proxy.relayLocal(e.status(), e.reason());
+            return;
+        }
         proxy.branches.add(branch);
         proxy.start(branch, sender);
+    }
+
+    /**
+     * A branch to {@code target} with its request made now (RFC 3261 §16.6 steps 1-2: a copy with the target as
+     * Request-URI), so that the application can change it through {@link ProxyBranchImpl#getRequest()} — push a
+     * Route, add a header — before the branch starts (JSR 289 §10.2.3).
+     */
+    private ProxyBranchImpl newBranch(URI target) {
+        SipRequest copy = Messages.copy(original.stackMessage());
+        copy.setRequestUri(Uris.toStack(target));
+        SipServletRequestImpl forwarded = new SipServletRequestImpl(copy, original.sipSession(), false);
+        ProxyBranchImpl branch = new ProxyBranchImpl(this, target, forwarded);
+        forwarded.branchOf(branch);
+        return branch;
     }
 
     /** The queue the responses of this proxy's branches run in. */
@@ -110,7 +131,7 @@ public final class ProxyImpl implements Proxy {
             if (target == null) {
                 throw new NullPointerException("proxy target");
             }
-            ProxyBranchImpl branch = new ProxyBranchImpl(this, target.clone());
+            ProxyBranchImpl branch = newBranch(target.clone());
             branches.add(branch);
             created.add(branch);
         }
@@ -144,21 +165,30 @@ public final class ProxyImpl implements Proxy {
         }
     }
 
-    /** RFC 3261 §16.6 steps 1-8: copy, Request-URI, Max-Forwards, Record-Route, then our Via and the send. */
+    /**
+     * RFC 3261 §16.6 steps 3-8 on the branch's request (copy and Request-URI were made with the branch): Max-Forwards,
+     * Record-Route (the branch's URI, flow values sealed), Path, then our Via and the send.
+     */
     private void start(ProxyBranchImpl branch, org.sipcity.sip.container.core.RequestSender sender) {
-        SipRequest copy = Messages.copy(original.stackMessage());
-        copy.setRequestUri(Uris.toStack(branch.target()));
+        SipServletRequestImpl forwarded = branch.pendingRequest();
+        SipRequest copy = forwarded.stackMessage();
         int maxForwards = copy.getMaxForwards();
         copy.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards < 0 ? 70 : maxForwards - 1));
         if (branch.getRecordRoute() && applicationDriven) {
-            copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + getRecordRouteURI() + ">");
+            SipUri toCallee = branch.recordRouteUri().toStack();
+            SipUri toCaller = ((SipURIImpl) getRecordRouteURI()).toStack();
+            if (FlowRoutes.hasFlow(toCaller) && FlowRoutes.hasFlow(toCallee)
+                    && !toCaller.parameters().get(FlowRoutes.FLOW).equals(toCallee.parameters().get(FlowRoutes.FLOW))) {
+                // Two flows, one per side (RFC 5658 double record-routing): the proxy's URI names the caller's flow
+                // and ends up first in the caller's route set, the branch's URI the callee's, first in the callee's.
+                copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + FlowRoutes.seal(toCaller) + ">");
+            }
+            copy.addHeaderFirst(HeaderName.RECORD_ROUTE, "<" + FlowRoutes.seal(toCallee) + ">");
         }
         if (branch.getAddToPath() && applicationDriven && SipMethod.REGISTER.equals(copy.getMethod())) {
             copy.addHeaderFirst(HeaderName.PATH, "<" + ourUri() + ">");   // RFC 3327 §5.1
         }
-        SipServletRequestImpl forwarded = new SipServletRequestImpl(copy, original.sipSession(), false);
-        forwarded.branchOf(branch);
-        branch.started(forwarded);
+        branch.started();
         if (applicationDriven) {
             branch.armTimerC(original.sipSession().application().runtime().timer(), queue);
         }
@@ -166,9 +196,14 @@ public final class ProxyImpl implements Proxy {
             sender.send(forwarded);
         } catch (IOException | RuntimeException e) {
             LOG.debugf("Branch to %s failed: %s", branch.target(), e.getMessage());
-            // §16.7: a branch that cannot be sent counts as a 503 from it
-            SipResponse failed = copy.createResponse(503, "Service Unavailable - " + e.getMessage().replace('\r', ' ').replace('\n', ' '));
-            branchResponse(branch, new SipServletResponseImpl(forwarded, failed, MessageEndpoints.UNKNOWN), null);
+            // §16.7: a branch that cannot be sent counts as a 503 from it; a flow route that cannot be honoured
+            // as 430 (RFC 5626 §5.3) or 403 (a forged flow token). It is delivered like any response, after the
+            // servlet's current call, so that a supervising servlet sees it as it would a received one.
+            int status = e instanceof FlowRoutes.FlowRouteException flow ? flow.status() : 503;
+            String reason = e instanceof FlowRoutes.FlowRouteException flow ? flow.reason()
+                    : "Service Unavailable - " + String.valueOf(e.getMessage());
+            SipResponse failed = copy.createResponse(status, reason.replace('\r', ' ').replace('\n', ' '));
+            sender.deliverLocally(forwarded, failed);
         }
     }
 
@@ -267,12 +302,20 @@ public final class ProxyImpl implements Proxy {
                 replaced.setHeader(HeaderName.TO, to);
             }
             message = replaced;
-        } else {
+        } else if (!isOriginalTopVia(message)) {
+            // A response made here for a branch that could not be sent (430, 403) never had our Via.
             message.removeFirstHeader(HeaderName.VIA);
         }
         if (original.serverTransaction() != null && !original.serverTransaction().sendResponse(message)) {
             LOG.debugf("%d not relayed: the server transaction no longer accepts responses", message.getStatus());
         }
+    }
+
+    private boolean isOriginalTopVia(SipResponse message) {
+        var top = message.getTopVia();
+        var upstream = original.stackMessage().getTopVia();
+        return top != null && upstream != null && top.branch() != null && top.branch().equals(upstream.branch())
+                && top.host().equalsIgnoreCase(upstream.host()) && top.port() == upstream.port();
     }
 
     private void cancelPending() {
@@ -303,7 +346,11 @@ public final class ProxyImpl implements Proxy {
 
     private void relayLocal(int status, String reason) {
         SipResponse response = original.stackMessage().createResponse(status, reason);
-        response.setToTag(original.sipSession().localTag());
+        if (original.sipSession() != null) {
+            response.setToTag(original.sipSession().localTag());
+        } else if (response.getToTag() == null) {
+            response.setToTag(Long.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextLong() | 1L << 62));
+        }
         if (original.serverTransaction() != null) {
             original.serverTransaction().sendResponse(response);
         }

@@ -28,7 +28,7 @@ import org.jboss.logging.Logger;
  *
  * <p>Inside WildFly a converged application uses the web container's context instead; the container accepts any
  * {@link ServletContext} from its embedder. HTTP-only features (dynamic servlet and filter registration, request
- * dispatchers, session cookies, JSP) have no meaning here and are refused with {@link UnsupportedOperationException}.
+ * dispatchers by path, session cookies, JSP) have no meaning here and are refused with {@link UnsupportedOperationException}.
  */
 public final class SipServletContextImpl implements ServletContext {
 
@@ -41,6 +41,7 @@ public final class SipServletContextImpl implements ServletContext {
     private final Map<String, Object> attributes = new ConcurrentHashMap<>();
     private final Map<String, String> initParameters = new ConcurrentHashMap<>();
     private volatile int sessionTimeoutMinutes;
+    private volatile java.util.function.Function<String, RequestDispatcher> dispatchers;
 
     public SipServletContextImpl(String name, ClassLoader classLoader, Map<String, String> initParameters,
                                  int sessionTimeoutMinutes) {
@@ -107,9 +108,20 @@ public final class SipServletContextImpl implements ServletContext {
         return null;
     }
 
+    /**
+     * Servlet §9.1.1 named dispatcher, as JSR 289 lets SIP servlets use it: a dispatcher to another SIP servlet of this application, so that a main servlet can
+     * hand a message to the servlet that handles it (with {@code SipSession.setHandler} for the messages after it).
+     * Null for a name that is not one of the application's servlets.
+     */
     @Override
     public RequestDispatcher getNamedDispatcher(String servletName) {
-        return null;
+        java.util.function.Function<String, RequestDispatcher> lookup = dispatchers;
+        return lookup == null || servletName == null ? null : lookup.apply(servletName);
+    }
+
+    /** Set by the container when the application's servlets exist. */
+    public void namedDispatchers(java.util.function.Function<String, RequestDispatcher> lookup) {
+        this.dispatchers = lookup;
     }
 
     @Override

@@ -38,6 +38,7 @@ import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.transaction.ClientTransaction;
 import org.sipcity.stack.transaction.ServerTransaction;
+import org.sipcity.stack.transport.Flow;
 
 /**
  * A SIP request (JSR 289 {@link SipServletRequest}): either received, in a server transaction the application
@@ -62,6 +63,10 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
     private ProxyImpl proxy;
     private ProxyBranchImpl proxyBranch;
     private boolean keepsTopVia;
+    /** For a CANCEL: the INVITE it cancels (RFC 3261 §9.1: the CANCEL goes where the INVITE went). */
+    private SipServletRequestImpl cancelled;
+    /** The flow the request left on, once sent. */
+    private volatile Flow sentFlow;
 
     /** A received request; {@code transaction} is null for an ACK (it has none of its own). */
     public SipServletRequestImpl(SipRequest request, ServerTransaction transaction, MessageEndpoints endpoints,
@@ -103,6 +108,21 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
         this.clientTransaction = transaction;
         this.sentOver = over;
         commit();
+    }
+
+    /** Set by the container when the request leaves. */
+    public void sentFlow(Flow flow) {
+        this.sentFlow = flow;
+    }
+
+    /** The flow the request left on, or null before it is sent. */
+    public Flow sentFlow() {
+        return sentFlow;
+    }
+
+    /** For a CANCEL this application created: the INVITE it cancels; else null. */
+    public SipServletRequestImpl cancelledRequest() {
+        return cancelled;
     }
 
     /** Where the request went; the endpoints of the responses to it. */
@@ -208,6 +228,7 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
         }
         SipServletRequestImpl result = new SipServletRequestImpl(cancel, sipSession(), false);
         result.keepsTopVia = true;
+        result.cancelled = this;
         return result;
     }
 
@@ -251,7 +272,7 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
         if (isIncoming()) {
             throw new IllegalStateException("Routes are pushed on requests the application sends");
         }
-        request.addHeaderFirst(HeaderName.ROUTE, address.toString());
+        request.addHeaderFirst(HeaderName.ROUTE, FlowRoutes.sealed(address).toString());
     }
 
     /** RFC 3327 Path is added by a registrar's edge proxy; proxying is not available yet. */

@@ -81,7 +81,7 @@ class ProxyOverTcpTest {
     }
 
     /** The head of the next message (an OPTIONS without body), bounded in length. */
-    private static String readHead(InputStream in) throws IOException {
+    static String readHead(InputStream in) throws IOException {
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         for (int i = 0; i < 65_535; i++) {
             int b = in.read();

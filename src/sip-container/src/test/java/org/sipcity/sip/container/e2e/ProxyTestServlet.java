@@ -6,10 +6,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import javax.servlet.sip.Proxy;
+import javax.servlet.sip.ProxyBranch;
 import javax.servlet.sip.SipFactory;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipServletResponse;
+import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
 
 /** Proxies every initial request to the targets listed in its X-Targets header, record-routing when asked. */
@@ -36,7 +38,19 @@ public class ProxyTestServlet extends SipServlet {
         if (request.getHeader("X-Proxy-Timeout") != null) {
             proxy.setProxyTimeout(Integer.parseInt(request.getHeader("X-Proxy-Timeout")));
         }
-        proxy.proxyTo(targets);
+        String flow = request.getHeader("X-Flow");
+        if (flow == null) {
+            proxy.proxyTo(targets);
+            return;
+        }
+        // Each branch over an existing flow: a flow route naming us (FlowRoutes), as an edge proxy does.
+        SipURI route = factory.createSipURI(null, request.getLocalAddr());
+        route.setPort(request.getLocalPort());
+        route.setParameter("flow", flow);
+        for (ProxyBranch branch : proxy.createProxyBranches(targets)) {
+            branch.getRequest().pushRoute(route);
+        }
+        proxy.startProxy();
     }
 
     @Override

@@ -152,7 +152,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
                     descriptor = SipXmlParser.parse(in, "WEB-INF/sip.xml of " + unit.getName(), defaultName);
                 }
             } else {
-                descriptor = SipDeploymentInfo.builder(defaultName);
+                descriptor = null;   // annotations only: @SipApplication names the main servlet (JSR 289 §18.2)
             }
             List<Class<?>> classes = new ArrayList<>(marker.annotatedClasses().size());
             for (String name : marker.annotatedClasses()) {

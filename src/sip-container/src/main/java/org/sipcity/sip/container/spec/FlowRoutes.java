@@ -1,0 +1,203 @@
+package org.sipcity.sip.container.spec;
+
+import io.netty.util.NetUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.util.Base64;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+import org.sipcity.stack.address.SipUri;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * Flow routes: a Route or Record-Route URI naming this server with the parameter
+ * {@code flow=<transport>:<ip>:<port>} says "the next hop is the peer at that address, over the connection it already
+ * has with us" (RFC 5626 §5.3, the edge proxy sending a request over the flow a registration came on). The container
+ * pops such a Route itself when it sends, and never opens a connection for it: when no open flow of that transport
+ * to that address exists, the request fails with 430 Flow Failed. UDP has no connection: a UDP flow route simply
+ * sends to that address from our UDP socket. The flag {@code flow-optional} relaxes this for UAs that did not ask
+ * for outbound: when the connection is gone the Route is dropped and the request goes on by the rest of its route
+ * (next Route, else the Request-URI), as RFC 3261 would send it.
+ *
+ * <p>RFC 5626 §5.2: a flow token must be integrity-protected, or anyone could send us a Route that reaches another
+ * user's connection behind its NAT. The container seals every flow value it writes on the application's behalf
+ * ({@code pushRoute}, Record-Route) with an HMAC-SHA-256 under a random key of this process
+ * ({@code flow=tcp:192.0.2.7:49152~<mac>}), and honours only sealed values; an unsealed or forged one gets 403. A
+ * restart changes the key, and also closes every connection, so nothing of value is lost.
+ */
+public final class FlowRoutes {
+
+    /** The URI parameter naming the flow. */
+    public static final String FLOW = "flow";
+    /** The flag allowing the request to go on by its route when the flow is gone. */
+    public static final String OPTIONAL = "flow-optional";
+
+    private static final char SEAL = '~';
+    private static final int MAC_BYTES = 12;
+    private static final byte[] KEY = new byte[32];
+    private static final ThreadLocal<Mac> MACS = ThreadLocal.withInitial(FlowRoutes::newMac);
+
+    static {
+        new SecureRandom().nextBytes(KEY);
+    }
+
+    private FlowRoutes() {
+    }
+
+    /** Where a flow route leads. */
+    public record FlowTarget(TransportType transport, InetSocketAddress remote, boolean optional) {
+
+        /** Whether a message that came from {@code transport}/{@code remote} came over this flow. */
+        public boolean isFlowOf(String transportToken, InetSocketAddress remoteAddress) {
+            return remoteAddress != null && transport == TransportType.fromToken(transportToken)
+                    && remote.equals(remoteAddress);
+        }
+    }
+
+    /** A flow route could not be honoured: its {@code status} (403 forged, 430 gone) goes to the requester. */
+    public static final class FlowRouteException extends java.io.IOException {
+        private static final long serialVersionUID = 1L;
+        private final int status;
+
+        public FlowRouteException(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+
+        /** The reason phrase of the response this failure gives. */
+        public String reason() {
+            return (status == 430 ? "Flow Failed" : "Forbidden") + " - " + getMessage();
+        }
+    }
+
+    /** The unsealed value naming {@code remote} over {@code transport}: {@code tcp:192.0.2.7:49152}. */
+    public static String value(TransportType transport, InetSocketAddress remote) {
+        return transport.name().toLowerCase(java.util.Locale.ROOT) + ':'
+                + NetUtil.toSocketAddressString(remote);
+    }
+
+    /** Whether {@code uri} carries a flow parameter (sealed or not). */
+    public static boolean hasFlow(SipUri uri) {
+        return uri.parameters().has(FLOW);
+    }
+
+    /** {@code uri} with its flow value sealed (any seal it had replaced); {@code uri} itself when it names no flow. */
+    public static SipUri seal(SipUri uri) {
+        String value = uri.parameters().get(FLOW);
+        if (value == null) {
+            return uri;
+        }
+        int at = value.indexOf(SEAL);
+        String plain = at < 0 ? value : value.substring(0, at);
+        return uri.toBuilder().parameter(FLOW, plain + SEAL + mac(plain)).build();
+    }
+
+    /** {@code address} as header text, its URI's flow value sealed (what {@code pushRoute} writes). */
+    static String sealed(javax.servlet.sip.Address address) {
+        org.sipcity.stack.address.NameAddress stack = ((AddressImpl) address).toStack();
+        if (!(stack.uri() instanceof SipUri sip) || !hasFlow(sip)) {
+            return stack.toString();
+        }
+        org.sipcity.stack.address.NameAddress result = org.sipcity.stack.address.NameAddress.of(stack.displayName(),
+                seal(sip));
+        for (String name : stack.parameters().names()) {
+            result = result.withParameter(name, stack.parameters().get(name));
+        }
+        return result.toString();
+    }
+
+    /**
+     * The flow a route names, or {@code null} when it names none.
+     *
+     * @throws FlowRouteException (403) when the value is not sealed by this process or not a flow
+     */
+    public static FlowTarget open(SipUri uri) throws FlowRouteException {
+        String value = uri.parameters().get(FLOW);
+        if (value == null) {
+            return null;
+        }
+        int at = value.lastIndexOf(SEAL);
+        if (at < 0 || !MessageDigest.isEqual(mac(value.substring(0, at)).getBytes(StandardCharsets.US_ASCII),
+                value.substring(at + 1).getBytes(StandardCharsets.US_ASCII))) {
+            throw new FlowRouteException(403, "flow token not issued here");
+        }
+        FlowTarget target = parse(value.substring(0, at), uri.parameters().has(OPTIONAL));
+        if (target == null) {
+            throw new FlowRouteException(403, "malformed flow token");
+        }
+        return target;
+    }
+
+    /**
+     * A received request that came by a Route we record-routed, about to be forwarded: when that Route named a flow
+     * and the request did not come over it, it travels towards the flow's UA, and the Route is put back on top of
+     * {@code forwarded} so that it leaves over the flow (RFC 5626 §5.3: a request that arrives over the flow named by
+     * the token is travelling away from that UA and goes on by the rest of its route).
+     *
+     * @throws FlowRouteException (403) when the popped Route's flow value was not sealed here
+     */
+    public static void routeTowardsFlow(SipServletRequestImpl received, org.sipcity.stack.message.SipRequest forwarded)
+            throws FlowRouteException {
+        javax.servlet.sip.Address popped = received.getPoppedRoute();
+        if (popped == null || !(popped.getURI() instanceof SipURIImpl uri)) {
+            return;
+        }
+        FlowTarget target = open(uri.toStack());
+        if (target != null && !target.isFlowOf(received.endpoints().transport(), received.endpoints().remote())) {
+            forwarded.addHeaderFirst(org.sipcity.stack.message.HeaderName.ROUTE, popped.toString());
+        }
+    }
+
+    /** {@code tcp:192.0.2.7:49152} or {@code tls:[2001:db8::1]:5061}; null when malformed. IP literals only. */
+    static FlowTarget parse(String value, boolean optional) {
+        int colon = value.indexOf(':');
+        int portColon = value.lastIndexOf(':');
+        if (colon <= 0 || portColon <= colon + 1) {
+            return null;
+        }
+        TransportType transport = TransportType.fromToken(value.substring(0, colon));
+        String host = value.substring(colon + 1, portColon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        int port;
+        try {
+            port = Integer.parseInt(value.substring(portColon + 1));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+        if (transport == null || literal == null || port <= 0 || port > 65_535) {
+            return null;
+        }
+        try {
+            return new FlowTarget(transport, new InetSocketAddress(InetAddress.getByAddress(literal), port), optional);
+        } catch (UnknownHostException e) {
+            return null;   // not reached: the address is a literal of valid length
+        }
+    }
+
+    private static String mac(String value) {
+        byte[] full = MACS.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, MAC_BYTES));
+    }
+
+    private static Mac newMac() {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(KEY, "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is part of every Java platform", e);
+        }
+    }
+}

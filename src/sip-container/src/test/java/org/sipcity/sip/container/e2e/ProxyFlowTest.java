@@ -1,0 +1,113 @@
+package org.sipcity.sip.container.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.sipcity.sip.container.api.SipContainer;
+import org.sipcity.sip.container.api.SipContainerConfig;
+import org.sipcity.sip.container.api.SipDeploymentInfo;
+import org.sipcity.sip.container.api.SipServletInfo;
+import org.sipcity.stack.core.SipStack;
+import org.sipcity.stack.core.SipStackConfig;
+import org.sipcity.stack.transport.SipConnector;
+import org.sipcity.stack.transport.SipConnectorConfig;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * Flow routes end to end (RFC 5626 §5.3): a branch routed over a callee's existing TCP connection reaches it there
+ * although its Request-URI names an address where nothing listens, the flow route itself is not sent, and once the
+ * connection is gone the branch fails with 430 instead of a new connection being opened.
+ */
+class ProxyFlowTest {
+
+    /** A Request-URI host:port nobody listens on: only the flow reaches the callee. */
+    private static final String UNREACHABLE = "127.0.0.9:9";
+
+    private static SipContainer container;
+    private static SipStack stack;
+    private static SipConnector tcp;
+
+    @BeforeAll
+    static void start() throws Exception {
+        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100));
+        stack = new SipStack(SipStackConfig.defaults(), container);
+        container.bind(stack);
+        container.deploy(SipDeploymentInfo.builder("proxy").classLoader(ProxyFlowTest.class.getClassLoader())
+                .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build());
+        tcp = stack.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
+                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stack != null) {
+            stack.close();
+        }
+        if (container != null) {
+            container.close();
+        }
+    }
+
+    @Test
+    void aBranchOverAnExistingFlowReachesTheCalleeOnItAndFailsWith430OnceItIsGone() throws Exception {
+        int port = tcp.localAddress().getPort();
+        try (RawSipClient caller = RawSipClient.tcp(tcp.localAddress())) {
+            String flow;
+            InetSocketAddress calleeAddress;
+            try (Socket callee = new Socket(InetAddress.getLoopbackAddress(), port)) {
+                calleeAddress = (InetSocketAddress) callee.getLocalSocketAddress();
+                callee.setSoTimeout(10_000);
+                flow = "tcp:127.0.0.1:" + callee.getLocalPort();
+                caller.send(options(caller, port, flow));
+
+                String forwarded = ProxyOverTcpTest.readHead(callee.getInputStream());
+                assertThat(forwarded).startsWith("OPTIONS sip:bob@" + UNREACHABLE + ";transport=tcp SIP/2.0");
+                assertThat(RawSipClient.headers(forwarded, "Route")).as("the flow route is consumed here").isEmpty();
+                callee.getOutputStream().write(RawSipClient.answer(forwarded, 200, "OK", "callee", "")
+                        .getBytes(StandardCharsets.UTF_8));
+                assertThat(RawSipClient.status(caller.receiveFinal())).isEqualTo(200);
+            }
+
+            // The callee's connection is closed: once the stack has seen it go, the flow must not be replaced by a
+            // new connection (a bounded wait for that condition, not a timing assertion).
+            for (int i = 0; i < 1000 && stack.transports().flowTable().find(TransportType.TCP, calleeAddress) != null; i++) {
+                Thread.sleep(10);
+            }
+            caller.send(options(caller, port, flow));
+            String failed = caller.receiveFinal();
+            assertThat(RawSipClient.status(failed)).as(failed).isEqualTo(430);
+            assertThat(failed).contains("Flow Failed");
+            assertThat(RawSipClient.headers(failed, "Via")).as("the caller's Via, and only it").hasSize(1)
+                    .allSatisfy(via -> assertThat(via).contains("127.0.0.1:" + caller.localPort()));
+        }
+    }
+
+    @Test
+    void anUnsealedFlowRouteFromTheNetworkIsRefusedWith403() throws Exception {
+        int port = tcp.localAddress().getPort();
+        try (RawSipClient caller = RawSipClient.tcp(tcp.localAddress())) {
+            // A second Route naming us with a flow we never sealed, behind the one the container pops.
+            String ours = "<sip:127.0.0.1:" + port + ";transport=tcp;lr>";
+            String forged = "<sip:127.0.0.1:" + port + ";transport=tcp;lr;flow=tcp:127.0.0.1:1>";
+            caller.send(caller.request("OPTIONS", "sip:bob@" + UNREACHABLE + ";transport=tcp", RawSipClient.random(),
+                    1, null, "Route: " + ours + ", " + forged + "\r\nX-Targets: sip:bob@" + UNREACHABLE
+                            + ";transport=tcp\r\n", ""));
+
+            String refused = caller.receiveFinal();
+            assertThat(RawSipClient.status(refused)).isEqualTo(403);
+            assertThat(RawSipClient.headers(refused, "Via")).hasSize(1);
+        }
+    }
+
+    private static String options(RawSipClient caller, int port, String flow) {
+        return caller.request("OPTIONS", "sip:127.0.0.1:" + port + ";transport=tcp", RawSipClient.random(), 1, null,
+                "X-Targets: sip:bob@" + UNREACHABLE + ";transport=tcp\r\nX-Flow: " + flow + "\r\n", "");
+    }
+}
