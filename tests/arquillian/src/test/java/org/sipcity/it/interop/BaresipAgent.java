@@ -135,22 +135,27 @@ final class BaresipAgent implements AutoCloseable {
     }
 
     private static final Pattern ANSI = Pattern.compile("\u001B\\[[0-9;]*m");
+    private static final Pattern CONTROL = Pattern.compile("[\\x00-\\x08\\x0B\\x0C\\x0E-\\x1F\\x7F]");
     private static final Pattern TRACE = Pattern.compile("(?m)^#\\R(UDP|TCP|TLS) (\\S+) -> (\\S+)\\R(.*)$");
 
     /** Every SIP message baresip sent or received so far ({@code -s}: "#", "TCP from -> to", the message). */
     List<Traced> trace() {
         List<Traced> messages = new ArrayList<>();
-        Matcher matcher = TRACE.matcher(ANSI.matcher(output()).replaceAll(""));
+        Matcher matcher = TRACE.matcher(output());
         while (matcher.find()) {
             messages.add(new Traced(matcher.group(1), matcher.group(2), matcher.group(3), matcher.group(4).strip()));
         }
         return messages;
     }
 
-    /** What baresip printed, its SIP trace included. */
+    /**
+     * What baresip printed, its SIP trace included, without its colour escapes and other control characters (they
+     * end up in assertion messages, and a test report is XML).
+     */
     String output() {
         try {
-            return Files.readString(dir.resolve("baresip.out"), StandardCharsets.ISO_8859_1);
+            String raw = Files.readString(dir.resolve("baresip.out"), StandardCharsets.ISO_8859_1);
+            return CONTROL.matcher(ANSI.matcher(raw).replaceAll("")).replaceAll("");
         } catch (IOException e) {
             return "(unreadable: " + e + ")";
         }

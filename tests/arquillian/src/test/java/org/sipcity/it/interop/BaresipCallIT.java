@@ -23,7 +23,6 @@ import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
@@ -46,6 +45,11 @@ class BaresipCallIT {
     private static final String DOMAIN = "localhost";
     private static final String DIGEST_ALGORITHMS = "sipcity.registrar.digest-algorithms";
     private static final Duration WAIT = Duration.ofSeconds(20);
+    /**
+     * Registration may take one retry: on a busy host the overload valve can shed a first REGISTER (503), and
+     * baresip 1.0 (libre) tries again 30-60 s later, whatever the Retry-After. At once on a quiet machine.
+     */
+    private static final Duration REGISTRATION_WAIT = Duration.ofSeconds(75);
     /** baresip ends itself after this ({@code -t}), whatever the test does. */
     private static final Duration AGENT_LIFETIME = Duration.ofSeconds(120);
 
@@ -90,10 +94,10 @@ class BaresipCallIT {
 
         // Registered as the server sees it: each AOR has its binding in the location service.
         String aors = "sip:" + aliceUser + "@" + DOMAIN + "\nsip:" + bobUser + "@" + DOMAIN + "\n";
-        Instant deadline = Instant.now().plus(WAIT);
+        Instant deadline = Instant.now().plus(REGISTRATION_WAIT);
         String held = server.bindings("sip:bs-" + run + "-", aors);
         while (!held.contains("live 2") && Instant.now().isBefore(deadline)) {
-            Thread.sleep(200);
+            Thread.sleep(250);
             held = server.bindings("sip:bs-" + run + "-", aors);
         }
         assertThat(held).as("bindings of both; alice:\n%s\nbob:\n%s", alice.output(), bob.output())
@@ -128,8 +132,6 @@ class BaresipCallIT {
     }
 
     @Test
-    @Disabled("needs the registrar WAR's proxy servlet (branch proxy, not yet merged into main): without it the INVITE "
-            + "is answered 500 Request not handled by app")
     void aliceCallsBobThroughTheProxyAndTheByeReachesBobOverItsOwnConnection() throws Exception {
         alice.command("dial", "sip:" + bob.user() + "@" + DOMAIN);
 
