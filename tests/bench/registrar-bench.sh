@@ -2,7 +2,7 @@
 # REGISTER with digest authentication against the registrar WAR in the provisioned WildFly, over persistent TCP, for
 # each write mode of the location service and each database: the highest rate of registrations (REGISTER, 401,
 # REGISTER with Authorization, 200) answered with zero failed calls, found by stepping SIPp's rate up and bisecting
-# once, and p50/p99 of a whole registration at 2,500/s from probe.py (--password: nanosecond clock, one outstanding).
+# once, and p50/p99 of a whole registration at 2,500/s (a step of its own) from probe.py (--password: nanosecond clock, one outstanding).
 #
 # Each (database, mode) gets a fresh copy of the server and a fresh database: the server's registrar WAR plus the ITs'
 # test-only import servlet (tests/arquillian, org.sipcity.it.registrar.seed) to load the subscribers with the
@@ -15,7 +15,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 DATABASES="h2,mariadb"
 MODES="write-through,write-back"
-LADDER="1000 2500 4000 5500 7000 8500 10000"
+LADDER="500 1000 1500 2000 3000 4000 5000 6000 8000"
+LATENCY_RATE=2500
 STEP_SECONDS=10
 USERS=20000
 OFFSET=1100
@@ -26,7 +27,7 @@ PASSWORD="bench-Pa55"
 usage() {
     cat <<USAGE
 Usage: $0 [--databases h2,mariadb,postgresql] [--modes write-through,write-back] [--ladder "1000 2500 ..."]
-          [--step-seconds N] [--users N] [--port-offset N] [--out DIR]
+          [--latency-rate N] [--step-seconds N] [--users N] [--port-offset N] [--out DIR]
 Needs: mvn -q -o verify -pl tests/arquillian -am -DskipITs (server, registrar WAR, the test-only import servlet),
 sipp (Debian sip-tester), python3, curl; for mariadb/postgresql the servers of .ci/run on 127.0.0.1 (root / postgres).
 USAGE
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
         --databases) DATABASES="$2"; shift ;;
         --modes) MODES="$2"; shift ;;
         --ladder) LADDER="$2"; shift ;;
+        --latency-rate) LATENCY_RATE="$2"; shift ;;
         --step-seconds) STEP_SECONDS="$2"; shift ;;
         --users) USERS="$2"; shift ;;
         --port-offset) OFFSET="$2"; shift ;;
@@ -213,6 +215,12 @@ step() {
     load="$(cut -d' ' -f1 /proc/loadavg)"
     echo "$db,$mode,$rate,$achieved,$(echo "$sipp_line" | tr ';' ','),$passed,$(echo "$probe_line" | tr ';' ','),$load" >>"$STEPS_CSV"
     log "$db $mode ${rate}/s: $( [ "$passed" = 1 ] && echo pass || echo FAIL ) (sipp sent;ok;failed;s $sipp_line; probe n;lost;p50;p90;p99;max us $probe_line; load $load)"
+    if [ "$passed" = 0 ]; then
+        # Why the calls failed: the first SIPp errors, and what the failed calls received.
+        cat "$WORK"/errors-*.log 2>/dev/null | head -40 >"$OUT/errors-$db-$mode-$rate.log" || true
+        grep -ho "received 'SIP/2.0 [0-9]* [A-Za-z ]*\|receive timeout" "$WORK"/errors-*.log 2>/dev/null \
+            | sort | uniq -c >>"$OUT/errors-$db-$mode-$rate.log" || true
+    fi
     sleep $(( passed == 1 ? 2 : 6 ))
     return $(( 1 - passed ))
 }
@@ -225,17 +233,19 @@ for db in ${DATABASES//,/ }; do
             "http://127.0.0.1:$HTTP_PORT/sipcity-registrar/it/subscribers/import" | head -1)"
         # Warm-up: every user registered once (the table at its full size), the JIT past its first compilations.
         run_sipp 1000 $(( USERS / 1000 )) >/dev/null || log "warm-up had failures"
+        # The latency point, whatever the maximum turns out to be (a failed step is marked so in steps.csv).
+        step "$db" "$mode" "$LATENCY_RATE" || true
         best=0; failed_at=0
         for rate in $LADDER; do
             if step "$db" "$mode" "$rate"; then best=$rate; else failed_at=$rate; break; fi
         done
-        if [ "$failed_at" -gt 0 ] && [ $(( failed_at - best )) -ge 1000 ]; then
+        if [ "$failed_at" -gt 0 ] && [ $(( failed_at - best )) -ge 1000 ] && [ "$best" -gt 0 ]; then
             mid=$(( (best + failed_at) / 2 ))
             if step "$db" "$mode" "$mid"; then best=$mid; else failed_at=$mid; fi
         fi
         # What the registrar holds afterwards, counted in its database after a flush.
-        aors="$(python3 -c "import sys; print(''.join(f'sip:bench{i:05d}@localhost\n' for i in range($USERS)))")"
-        held="$(curl -s --data-binary "$aors" -H 'Content-Type: text/plain' \
+        python3 -c "print(''.join(f'sip:bench{i:05d}@localhost\n' for i in range($USERS)), end='')" >"$WORK/aors.txt"
+        held="$(curl -s --data-binary @"$WORK/aors.txt" -H 'Content-Type: text/plain' \
             "http://127.0.0.1:$HTTP_PORT/sipcity-registrar/it/bindings?aor-prefix=sip:bench" | tr '\n' ' ')"
         echo "$db,$mode,$best,$failed_at,$held,$(date -u +%FT%TZ)" >>"$MAX_CSV"
         log "== $db, $mode: max $best/s with zero failures (first failure $failed_at/s); $held"

@@ -12,11 +12,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.api.ServerSetup;
 import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
@@ -35,15 +35,14 @@ import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
  * over (read from bob's SIP trace), the server having accepted exactly the two connections.
  *
  * <p>baresip 1.0's digest code (libre) gives up on a challenge set that contains any algorithm but MD5, whatever
- * their order, so the registrar offers MD5 alone here ({@code sipcity.registrar.digest-algorithms=MD5}).
+ * their order, so the registrar offers MD5 alone here ({@link DigestAlgorithms.Md5Only}).
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@ServerSetup(DigestAlgorithms.Md5Only.class)
 class BaresipCallIT {
 
-    private static final String REGISTRAR = "registrar";
     private static final String DOMAIN = "localhost";
-    private static final String DIGEST_ALGORITHMS = "sipcity.registrar.digest-algorithms";
     private static final Duration WAIT = Duration.ofSeconds(20);
     /**
      * Registration may take one retry: on a busy host the overload valve can shed a first REGISTER (503), and
@@ -53,7 +52,7 @@ class BaresipCallIT {
     /** baresip ends itself after this ({@code -t}), whatever the test does. */
     private static final Duration AGENT_LIFETIME = Duration.ofSeconds(120);
 
-    @Deployment(name = REGISTRAR, managed = false, testable = false)
+    @Deployment(testable = false)
     static WebArchive registrar() {
         File war = new File(System.getProperty("sipcity.it.registrar.war"));
         return ShrinkWrap.create(ZipImporter.class, "sipcity-registrar.war").importFrom(war).as(WebArchive.class)
@@ -62,9 +61,6 @@ class BaresipCallIT {
 
     @ArquillianResource
     ManagementClient management;
-
-    @ArquillianResource
-    Deployer deployer;
 
     private RegistrarClient server;
     private BaresipAgent alice;
@@ -75,8 +71,6 @@ class BaresipCallIT {
     void registerBoth() throws Exception {
         assumeTrue(ExternalTools.requiredOrInstalled("baresip"), "baresip (Debian package) is not installed");
         server = new RegistrarClient(management);
-        server.setSystemProperty(DIGEST_ALGORITHMS, "MD5");
-        deployer.deploy(REGISTRAR);
 
         String run = UUID.randomUUID().toString().substring(0, 8);
         String password = "bs-" + run;
@@ -111,10 +105,6 @@ class BaresipCallIT {
         }
         if (bob != null) {
             bob.close();
-        }
-        if (server != null) {
-            deployer.undeploy(REGISTRAR);
-            server.removeSystemProperty(DIGEST_ALGORITHMS);
         }
     }
 

@@ -16,8 +16,8 @@ import org.jboss.dmr.ModelNode;
 
 /**
  * The server side of the interop tests, through its management API and the test-only servlets added to the registrar
- * archive ({@code org.sipcity.it.registrar.seed}): socket-binding ports, system properties, connector metrics,
- * subscriber import and binding counts.
+ * archive ({@code org.sipcity.it.registrar.seed}): socket-binding ports, connector metrics, subscriber import and
+ * binding counts.
  */
 final class RegistrarClient {
 
@@ -46,22 +46,6 @@ final class RegistrarClient {
         read.get("address").add("subsystem", "sip").add("connector", connector);
         read.get("name").set(metric);
         return execute(read).asLong();
-    }
-
-    /** Sets a system property of the running server (the registrar reads its settings when it is deployed). */
-    void setSystemProperty(String name, String value) throws IOException {
-        ModelNode add = new ModelNode();
-        add.get("operation").set("add");
-        add.get("address").add("system-property", name);
-        add.get("value").set(value);
-        execute(add);
-    }
-
-    void removeSystemProperty(String name) throws IOException {
-        ModelNode remove = new ModelNode();
-        remove.get("operation").set("remove");
-        remove.get("address").add("system-property", name);
-        management.getControllerClient().execute(remove);
     }
 
     /** Imports {@code username,domain,password} lines with the registrar's CSV importer; returns its report. */

@@ -11,18 +11,17 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.UUID;
 
-import org.jboss.arquillian.container.test.api.Deployer;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.container.test.api.RunAsClient;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
+import org.jboss.as.arquillian.api.ServerSetup;
 import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.junit.jupiter.api.io.TempDir;
 import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
 
 /**
@@ -35,19 +34,15 @@ import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
  */
 @ExtendWith(ArquillianExtension.class)
 @RunAsClient
+@ServerSetup(DigestAlgorithms.Md5First.class)
 class SippRegistrationIT {
 
-    private static final String REGISTRAR = "registrar";
     private static final int USERS = 5_000;
     private static final int PER_SECOND = 500;
     /** Registrations in progress at once: a UA population, not a flood (the overload valve has its own IT). */
     private static final int MAX_OPEN = 50;
     private static final String PASSWORD = "Sipp-pa55-word";
-    /** SIPp answers only the first challenge, and only MD5 (see the registrar README). */
-    private static final String DIGEST_ALGORITHMS = "sipcity.registrar.digest-algorithms";
-
-    /** Deployed by the test once the server has the digest setting SIPp needs (the registrar reads it at deploy). */
-    @Deployment(name = REGISTRAR, managed = false, testable = false)
+    @Deployment(testable = false)
     static WebArchive registrar() {
         File war = new File(System.getProperty("sipcity.it.registrar.war"));
         return ShrinkWrap.create(ZipImporter.class, "sipcity-registrar.war").importFrom(war).as(WebArchive.class)
@@ -57,14 +52,14 @@ class SippRegistrationIT {
     @ArquillianResource
     ManagementClient management;
 
-    @ArquillianResource
-    Deployer deployer;
-
     @Test
-    void sippRegistersThousandsOfUsersWithDigestOverOnePersistentTcpConnection(@TempDir Path work) throws Exception {
+    void sippRegistersThousandsOfUsersWithDigestOverOnePersistentTcpConnection() throws Exception {
         assumeTrue(ExternalTools.requiredOrInstalled("sipp"), "sipp (Debian sip-tester) is not installed");
         RegistrarClient server = new RegistrarClient(management);
         String prefix = "sipp-" + UUID.randomUUID().toString().substring(0, 8) + "-";
+        // SIPp's screen, error log and injection file stay in target/sipp/<prefix> for a look after a failure.
+        Path work = Files.createDirectories(Path.of(System.getProperty("sipcity.it.work-dir", "target"))
+                .resolve("sipp").resolve(prefix));
         StringBuilder subscribers = new StringBuilder("username,domain,password\n");
         StringBuilder injection = new StringBuilder("SEQUENTIAL\n");
         StringBuilder aors = new StringBuilder();
@@ -77,34 +72,27 @@ class SippRegistrationIT {
         }
         Path users = Files.writeString(work.resolve("users.csv"), injection);
 
-        server.setSystemProperty(DIGEST_ALGORITHMS, "MD5,SHA-256");
-        deployer.deploy(REGISTRAR);
-        try {
-            assertThat(server.importSubscribers(subscribers.toString()))
-                    .startsWith("imported " + USERS + " existing 0 rejected 0");
-            InetSocketAddress sip = server.boundAddress("sip-tcp");
-            long connectionsBefore = server.connectorMetric("tcp", "accepted-connections");
+        assertThat(server.importSubscribers(subscribers.toString()))
+                .startsWith("imported " + USERS + " existing 0 rejected 0");
+        InetSocketAddress sip = server.boundAddress("sip-tcp");
+        long connectionsBefore = server.connectorMetric("tcp", "accepted-connections");
 
-            SippRun.Result sipp = new SippRun(scenario("register-digest.xml"), sip, "t1", work)
-                    .injection(users)
-                    .calls(USERS, PER_SECOND, MAX_OPEN)
-                    .limit(Duration.ofSeconds(180))
-                    .run();
-            // Not a failure: the overload valve may shed on a busy build host, and SIPp retries as a UA must.
-            System.out.printf("SIPp registered %d users over TCP at %d/s: %d answered 503 and retried after Retry-After%n",
-                    sipp.successfulCalls(), PER_SECOND, sipp.serviceUnavailable());
+        SippRun.Result sipp = new SippRun(scenario("register-digest.xml"), sip, "t1", work)
+                .injection(users)
+                .calls(USERS, PER_SECOND, MAX_OPEN)
+                .limit(Duration.ofSeconds(180))
+                .run();
+        // Not a failure: the overload valve may shed on a busy build host, and SIPp retries as a UA must.
+        System.out.printf("SIPp registered %d users over TCP at %d/s: %d answered 503 and retried after Retry-After%n",
+                sipp.successfulCalls(), PER_SECOND, sipp.serviceUnavailable());
 
-            assertThat(sipp.successfulCalls()).as(sipp.report()).isEqualTo(USERS);
-            assertThat(sipp.failedCalls()).as(sipp.report()).isZero();
-            assertThat(sipp.exitCode()).as(sipp.report()).isZero();
-            // -t t1: every registration over one connection, as the paper's persistent-TCP clients.
-            assertThat(server.connectorMetric("tcp", "accepted-connections") - connectionsBefore).isEqualTo(1);
-            assertThat(server.bindings("sip:" + prefix, aors.toString()))
-                    .contains("live " + USERS).contains("stored " + USERS);
-        } finally {
-            deployer.undeploy(REGISTRAR);
-            server.removeSystemProperty(DIGEST_ALGORITHMS);
-        }
+        assertThat(sipp.successfulCalls()).as(sipp.report()).isEqualTo(USERS);
+        assertThat(sipp.failedCalls()).as(sipp.report()).isZero();
+        assertThat(sipp.exitCode()).as(sipp.report()).isZero();
+        // -t t1: every registration over one connection, as the paper's persistent-TCP clients.
+        assertThat(server.connectorMetric("tcp", "accepted-connections") - connectionsBefore).isEqualTo(1);
+        assertThat(server.bindings("sip:" + prefix, aors.toString()))
+                .contains("live " + USERS).contains("stored " + USERS);
     }
 
     private static Path scenario(String name) throws URISyntaxException {
