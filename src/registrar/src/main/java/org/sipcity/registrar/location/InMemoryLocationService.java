@@ -53,6 +53,18 @@ public final class InMemoryLocationService implements LocationService {
     }
 
     @Override
+    public Totals totals(Instant now) {
+        long bindings = 0;
+        long aors = 0;
+        for (List<ContactBinding> list : table.values()) {
+            long live = list.stream().filter(b -> !b.isExpiredAt(now)).count();
+            bindings += live;
+            aors += live > 0 ? 1 : 0;
+        }
+        return new Totals(bindings, aors);
+    }
+
+    @Override
     public long count() {
         return table.values().stream().mapToLong(List::size).sum();
     }

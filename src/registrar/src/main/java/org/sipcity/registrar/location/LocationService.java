@@ -33,4 +33,14 @@ public interface LocationService {
 
     /** The number of stored bindings, expired-but-not-reaped included. */
     long count();
+
+    /**
+     * Bindings unexpired at {@code now} and the AORs that have any, over the whole table (not only the AORs held in
+     * memory): for administration, not for the request path.
+     */
+    Totals totals(Instant now);
+
+    /** What {@link #totals} counts. */
+    record Totals(long bindings, long addressesOfRecord) {
+    }
 }

@@ -13,6 +13,7 @@ import org.sipcity.registrar.auth.DigestAuthenticator;
  * Where an initial request goes, in the order a Kamailio default configuration checks it:
  * <ol>
  * <li>OPTIONS to the server itself (no user part) → 200: keep-alive pings are answered, not proxied.</li>
+ * <li>A Request-URI whose host is our own address stands for our domain (the To host if ours, else the only one).</li>
  * <li>A Request-URI that is not SIP → 416 (RFC 3261 §21.4.17; tel: URIs need a gateway route we do not have).</li>
  * <li>A request whose From claims one of our domains must prove it (RFC 3261 §22.3): 407 with a Proxy-Authenticate
  * challenge per algorithm, realm = that domain; the authenticated user must be the From user, else 403 (no
@@ -46,9 +47,8 @@ public final class ProxyPolicy {
 
     public ProxyDecision decide(ProxyRequest request) {
         boolean noUser = request.requestUser() == null || request.requestUser().isEmpty();
-        boolean toServer = request.addressedToUs()
-                || (noUser && request.requestHost() != null && ours(request.requestHost()));
-        if (toServer && !request.routed() && "OPTIONS".equals(request.method())) {
+        String localDomain = localDomain(request);
+        if (noUser && localDomain != null && !request.routed() && "OPTIONS".equals(request.method())) {
             return ProxyDecision.Answer.of(200, "OK");
         }
         if (!request.requestUriIsSip() && !request.routed()) {
@@ -76,13 +76,14 @@ public final class ProxyPolicy {
             }
             consumedRealm = realm;
         }
-        boolean toUs = request.requestUriIsSip() && request.requestHost() != null && ours(request.requestHost());
-        if (toUs && !request.routed()) {
+        if (localDomain != null && !request.routed()) {
             if (noUser) {
                 return ProxyDecision.Answer.of(404, "Not Found (no user part)");
             }
-            return new ProxyDecision.ToLocalUser(request.requestUser(), request.requestHost().toLowerCase(Locale.ROOT),
-                    consumedRealm);
+            return new ProxyDecision.ToLocalUser(request.requestUser(), localDomain, consumedRealm);
+        }
+        if (request.requestHostIsUs() && !request.routed()) {
+            return ProxyDecision.Answer.of(404, "Not Found (name the domain: the To host is none of ours)");
         }
         if (!fromUs) {
             return ProxyDecision.Answer.of(403, "Forbidden (relaying denied)");
@@ -94,6 +95,29 @@ public final class ProxyPolicy {
             return ProxyDecision.Answer.of(404, "Not Found (domain not served here and no outbound route)");
         }
         return new ProxyDecision.Onward(nextHop, consumedRealm);
+    }
+
+    /**
+     * The domain of ours a Request-URI names: its host when that is one of our domains; when the host is our own
+     * address (UAs and SIPp often write {@code sip:bob@192.0.2.1}, as Kamailio's "myself" accepts), the To host if it
+     * is ours, else our only domain. Null when the request is for elsewhere (or our address with several domains and
+     * no hint).
+     */
+    private String localDomain(ProxyRequest request) {
+        String host = request.requestHost();
+        if (!request.requestUriIsSip() || host == null) {
+            return null;
+        }
+        if (ours(host)) {
+            return host.toLowerCase(Locale.ROOT);
+        }
+        if (!request.requestHostIsUs()) {
+            return null;
+        }
+        if (request.toHost() != null && ours(request.toHost())) {
+            return request.toHost().toLowerCase(Locale.ROOT);
+        }
+        return domains.size() == 1 ? domains.iterator().next() : null;
     }
 
     private boolean ours(String host) {

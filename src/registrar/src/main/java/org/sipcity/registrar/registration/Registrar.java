@@ -8,6 +8,7 @@ import java.util.concurrent.locks.ReentrantLock;
 
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.ContactUris;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
 import org.sipcity.registrar.registration.RegistrarOutcome.Header;
@@ -102,6 +103,52 @@ public final class Registrar {
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Administration: removes the binding of {@code aor} whose contact URI is {@code contactUri} (compared as §10.3
+     * step 7 compares contacts), under the AOR's lock so that it cannot interleave with a REGISTER of the same AOR.
+     *
+     * @return whether there was such a binding
+     * @throws LocationException when the change could not be stored
+     */
+    public boolean removeBinding(String aor, String contactUri, Instant now) {
+        String wanted = ContactUris.canonical(contactUri);
+        ReentrantLock lock = lockFor(aor);
+        lock.lock();
+        try {
+            for (ContactBinding binding : locations.lookup(aor, now)) {
+                if (ContactUris.canonical(binding.contactUri()).equals(wanted)) {
+                    locations.apply(new BindingChange(aor, List.of(), List.of(binding.key()), false));
+                    return true;
+                }
+            }
+            return false;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Administration: removes every binding of {@code aor}, under its lock.
+     *
+     * @return how many unexpired bindings there were
+     */
+    public int removeBindings(String aor, Instant now) {
+        ReentrantLock lock = lockFor(aor);
+        lock.lock();
+        try {
+            int current = locations.lookup(aor, now).size();
+            locations.removeAll(aor);
+            return current;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The unexpired bindings of an AOR (administration and the proxy read the same table). */
+    public List<ContactBinding> bindings(String aor, Instant now) {
+        return locations.lookup(aor, now);
     }
 
     private RegistrarOutcome success(RegisterRequest request, ContactPlan plan, List<ContactBinding> bindings,

@@ -47,7 +47,7 @@ public class ProxyServlet extends SipServlet {
     private transient ProxyPolicy policy;
     private transient LocalTargets targets;
     private transient SipFactory factory;
-    private transient URI nextHop;
+    private transient SipURI nextHop;
 
     @Override
     public void init() throws ServletException {
@@ -56,11 +56,16 @@ public class ProxyServlet extends SipServlet {
         factory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
         String configured = CDI.current().select(RegistrarSettings.class).get().proxyNextHop();
         if (configured != null) {
+            URI parsed;
             try {
-                nextHop = factory.createURI(configured);
+                parsed = factory.createURI(configured);
             } catch (ServletParseException e) {
                 throw new ServletException(RegistrarSettings.PREFIX + "proxy-next-hop is not a SIP URI: " + configured, e);
             }
+            if (!(parsed instanceof SipURI sip)) {
+                throw new ServletException(RegistrarSettings.PREFIX + "proxy-next-hop is not a SIP URI: " + configured);
+            }
+            nextHop = sip;
         }
     }
 
@@ -134,7 +139,7 @@ public class ProxyServlet extends SipServlet {
         proxy.setSupervised(false);
         List<ProxyBranch> branches = proxy.createProxyBranches(List.of(request.getRequestURI()));
         if (onward.nextHop() != null) {
-            branches.get(0).getRequest().pushRoute((SipURI) nextHop);
+            branches.get(0).getRequest().pushRoute(nextHop);
         }
         proxy.startProxy();
     }

@@ -77,13 +77,18 @@ public class RegistrarBeans {
                 : null);
     }
 
+    /** One registrar: its per-AOR locks are shared by REGISTER handling and administration. */
     @Produces
     @Singleton
-    RegistrationService registrationService(RegistrarSettings settings, JpaLocationService locations,
-            Authentication authentication, BindingReaper reaper) {
+    Registrar registrar(RegistrarSettings settings, JpaLocationService locations) {
+        return new Registrar(settings.policy(), locations);
+    }
+
+    @Produces
+    @Singleton
+    RegistrationService registrationService(Registrar registrar, Authentication authentication, BindingReaper reaper) {
         // The reaper parameter only makes it start with the service.
-        return new RegistrationService(new Registrar(settings.policy(), locations), authentication.authenticator(),
-                Clock.systemUTC());
+        return new RegistrationService(registrar, authentication.authenticator(), Clock.systemUTC());
     }
 
     @Produces

@@ -87,13 +87,14 @@ final class SipRequests {
         URI from = request.getFrom().getURI();
         SipURI sipFrom = from instanceof SipURI s ? s : null;
         boolean routed = request.getHeader("Route") != null;
-        String user = sip == null ? null : sip.getUser();
-        boolean addressedToUs = sip != null && (user == null || user.isEmpty())
-                && (sip.getHost().equalsIgnoreCase(request.getLocalAddr())
-                        || sip.getHost().equalsIgnoreCase("[" + request.getLocalAddr() + "]"));
-        return new ProxyRequest(request.getMethod(), sip != null, user, sip == null ? null : sip.getHost(),
+        String local = request.getLocalAddr();
+        boolean hostIsUs = sip != null && local != null && (sip.getHost().equalsIgnoreCase(local)
+                || sip.getHost().equalsIgnoreCase("[" + local + "]"));
+        URI to = request.getTo() == null ? null : request.getTo().getURI();
+        return new ProxyRequest(request.getMethod(), sip != null, sip == null ? null : sip.getUser(),
+                sip == null ? null : sip.getHost(), hostIsUs, to instanceof SipURI sipTo ? sipTo.getHost() : null,
                 sipFrom == null ? null : sipFrom.getUser(), sipFrom == null ? null : sipFrom.getHost(), routed,
-                headerValues(request, "Proxy-Authorization"), addressedToUs);
+                headerValues(request, "Proxy-Authorization"));
     }
 
     /**

@@ -71,6 +71,23 @@ public final class SubscriberStore implements CredentialStore, SubscriberDirecto
                 .getSingleResult());
     }
 
+    /**
+     * Subscribers as {@code user@domain}, ordered by domain then user, optionally only users whose name starts with
+     * {@code prefix}; a page of at most {@code limit} from {@code offset}.
+     */
+    public List<String> list(String prefix, int offset, int limit) {
+        if (offset < 0 || limit < 1) {
+            throw new SubscriberException("offset must not be negative and limit must be positive");
+        }
+        // '!' escapes: a backslash would itself need escaping in MariaDB's string literals.
+        String pattern = prefix == null ? "%" : prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_") + '%';
+        return Transactions.read(factory, em -> em
+                .createQuery("select s.username, s.domain from Subscriber s where s.username like :p escape '!'"
+                        + " order by s.domain, s.username", Object[].class)
+                .setParameter("p", pattern).setFirstResult(offset).setMaxResults(limit).getResultList().stream()
+                .map(row -> row[0] + "@" + row[1]).toList());
+    }
+
     @Override
     public boolean exists(String username, String domain) {
         return Transactions.read(factory, em -> find(em, username, domain.toLowerCase(Locale.ROOT)) != null);

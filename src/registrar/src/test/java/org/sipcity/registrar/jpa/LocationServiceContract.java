@@ -15,6 +15,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.LocationService;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.Transactions;
 import org.sipcity.registrar.registration.ContactSpec;
@@ -95,6 +96,23 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         JpaLocationService restarted = JpaLocationService.writeThrough(factory);
         assertThat(restarted.lookup(AOR, NOW)).hasSize(1);
         assertThat(restarted.lookup(AOR, NOW.plusSeconds(601))).isEmpty();
+    }
+
+    @Test
+    void totals_count_unexpired_bindings_and_their_aors_including_changes_not_yet_written_back() {
+        JpaLocationService.writeThrough(factory).apply(save(binding("sip:carol@example.org", "sip:carol@192.0.2.30",
+                NOW.minusSeconds(1))));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600)),
+                    binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600))));
+            service.apply(save(binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(600))));
+
+            LocationService.Totals totals = service.totals(NOW);
+
+            assertThat(totals.bindings()).isEqualTo(3);
+            assertThat(totals.addressesOfRecord()).as("carol's binding expired").isEqualTo(2);
+            assertThat(service.dirtyCount()).as("written to be counted").isZero();
+        }
     }
 
     @Test

@@ -132,4 +132,22 @@ public abstract class SubscriberStoreContract extends DatabaseTestBase {
                 List.of(ContactSpec.of("sip:alice@192.0.2.10;transport=tcp")), null, "call-1", cseq, List.of(),
                 List.of(), List.of(), 1, null, null);
     }
+
+    @Test
+    void list_pages_in_domain_then_user_order_and_takes_prefix_wildcards_literally() {
+        SubscriberStore store = new SubscriberStore(factory);
+        for (String user : List.of("carol", "a_1", "ab", "a%", "alice")) {
+            store.add(user, "example.org", "pw");
+        }
+        store.add("alice", "aaa.example", "pw");
+
+        // The order of punctuation is the database's collation; only letters are compared across databases here.
+        assertThat(store.list("", 0, 10)).containsExactlyInAnyOrder("alice@aaa.example", "a%@example.org", "a_1@example.org",
+                "ab@example.org", "alice@example.org", "carol@example.org");
+        assertThat(store.list("a_", 0, 10)).as("_ is no wildcard").containsExactly("a_1@example.org");
+        assertThat(store.list("a%", 0, 10)).as("% is no wildcard").containsExactly("a%@example.org");
+        assertThat(store.list("al", 0, 10)).as("domain, then user").containsExactly("alice@aaa.example", "alice@example.org");
+        assertThat(store.list("al", 1, 5)).containsExactly("alice@example.org");
+        assertThatThrownBy(() -> store.list("", -1, 10)).isInstanceOf(SubscriberException.class);
+    }
 }

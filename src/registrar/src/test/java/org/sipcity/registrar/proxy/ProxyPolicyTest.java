@@ -34,17 +34,17 @@ class ProxyPolicyTest {
 
     @Test
     void options_to_the_server_itself_is_answered_200_without_authentication() {
-        ProxyDecision decision = policy.decide(new ProxyRequest("OPTIONS", true, null, "example.org", "alice",
-                "example.org", false, List.of(), false));
+        ProxyDecision decision = policy.decide(new ProxyRequest("OPTIONS", true, null, "example.org", false, null,
+                "alice", "example.org", false, List.of()));
         assertThat(decision).isEqualTo(new ProxyDecision.Answer(200, "OK", List.of()));
-        assertThat(policy.decide(new ProxyRequest("OPTIONS", true, null, "192.0.2.1", "x", "elsewhere.net", false,
-                List.of(), true))).isInstanceOf(ProxyDecision.Answer.class);
+        assertThat(policy.decide(new ProxyRequest("OPTIONS", true, null, "192.0.2.1", true, null, "x",
+                "elsewhere.net", false, List.of()))).isEqualTo(new ProxyDecision.Answer(200, "OK", List.of()));
     }
 
     @Test
     void a_request_uri_that_is_not_sip_gets_416() {
-        ProxyDecision decision = policy.decide(new ProxyRequest("INVITE", false, null, null, "alice", "example.org",
-                false, List.of(), false));
+        ProxyDecision decision = policy.decide(new ProxyRequest("INVITE", false, null, null, false, null, "alice",
+                "example.org", false, List.of()));
         assertThat(((ProxyDecision.Answer) decision).status()).isEqualTo(416);
     }
 
@@ -108,9 +108,24 @@ class ProxyPolicyTest {
 
     @Test
     void a_preloaded_route_is_followed_for_our_subscriber() {
-        ProxyRequest routed = new ProxyRequest("INVITE", true, "carol", "far.example", "alice", "example.org", true,
-                List.of(credentials("alice", "alice-secret", challengeNonce(policy))), false);
+        ProxyRequest routed = new ProxyRequest("INVITE", true, "carol", "far.example", false, null, "alice",
+                "example.org", true, List.of(credentials("alice", "alice-secret", challengeNonce(policy))));
         assertThat(policy.decide(routed)).isEqualTo(new ProxyDecision.Onward(null, "example.org"));
+    }
+
+    @Test
+    void a_request_uri_naming_our_address_stands_for_our_domain() {
+        ProxyRequest byAddress = new ProxyRequest("INVITE", true, "bob", "192.0.2.1", true, "192.0.2.1", "dave",
+                "elsewhere.net", false, List.of());
+        assertThat(policy.decide(byAddress)).isEqualTo(new ProxyDecision.ToLocalUser("bob", "example.org", null));
+
+        ProxyPolicy twoDomains = new ProxyPolicy(Set.of("example.org", "example.com"), null, null, clock);
+        ProxyRequest toNamesIt = new ProxyRequest("INVITE", true, "bob", "192.0.2.1", true, "Example.COM", "dave",
+                "elsewhere.net", false, List.of());
+        assertThat(twoDomains.decide(toNamesIt)).isEqualTo(new ProxyDecision.ToLocalUser("bob", "example.com", null));
+        ProxyRequest ambiguous = new ProxyRequest("INVITE", true, "bob", "192.0.2.1", true, "192.0.2.1", "dave",
+                "elsewhere.net", false, List.of());
+        assertThat(((ProxyDecision.Answer) twoDomains.decide(ambiguous)).status()).isEqualTo(404);
     }
 
     @Test
@@ -122,7 +137,7 @@ class ProxyPolicyTest {
 
     private static ProxyRequest invite(String toUser, String toHost, String fromUser, String fromHost,
             List<String> credentials) {
-        return new ProxyRequest("INVITE", true, toUser, toHost, fromUser, fromHost, false, credentials, false);
+        return new ProxyRequest("INVITE", true, toUser, toHost, false, toHost, fromUser, fromHost, false, credentials);
     }
 
     private String challengeNonce(ProxyPolicy which) {

@@ -24,6 +24,7 @@ import org.jboss.as.server.deployment.Phase;
 import org.sipcity.sip.subsystem.deployment.SipDependencyProcessor;
 import org.sipcity.sip.subsystem.deployment.SipInstallProcessor;
 import org.sipcity.sip.subsystem.logging.SipLogger;
+import org.sipcity.sip.subsystem.managedbean.ManagedBeanResourceRegistrar;
 import org.sipcity.sip.subsystem.runtime.CapturedValueMetricExecutor;
 import org.sipcity.sip.subsystem.runtime.ContainerMetric;
 import org.sipcity.sip.subsystem.runtime.OverloadMetric;
@@ -144,11 +145,19 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
     @Override
     public ManagementResourceRegistration register(SubsystemRegistration parent, ManagementResourceRegistrationContext context) {
         ManagementResourceRegistration registration = parent.registerSubsystemModel(ResourceDefinition.builder(REGISTRATION, RESOLVER).build());
+        // Applications' management beans under /deployment=*/subsystem=sip (runtime resources, servers only).
+        ManagedBeanResourceRegistrar managedBeans = new ManagedBeanResourceRegistrar();
+        if (context.isRuntimeOnlyRegistrationValid()) {
+            managedBeans.register(parent);
+        }
         ResourceDescriptor descriptor = ResourceDescriptor.builder(RESOLVER)
                 .addAttributes(ATTRIBUTES)
                 .addCapabilities(List.of(STACK_CAPABILITY, CONTAINER_CAPABILITY))
                 .withRuntimeHandler(ResourceOperationRuntimeHandler.configureService(this))
-                .withDeploymentChainContributor(SipSubsystemResourceDefinitionRegistrar::addDeploymentProcessors)
+                .withDeploymentChainContributor(target -> {
+                    addDeploymentProcessors(target);
+                    managedBeans.addDeploymentProcessor(target, INSTALL_PRIORITY);
+                })
                 .build();
         ManagementResourceRegistrar.of(descriptor).register(registration);
         if (context.isRuntimeOnlyRegistrationValid()) {

@@ -181,6 +181,20 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                 .getSingleResult());
     }
 
+    /** Write-back writes what is pending first, so the database holds every AOR, loaded in memory or not. */
+    @Override
+    public Totals totals(Instant now) {
+        flush();
+        try {
+            Object[] counts = Transactions.read(factory, em -> em
+                    .createQuery("select count(b), count(distinct b.aor) from Binding b where b.expiresAt > :now", Object[].class)
+                    .setParameter("now", now.toEpochMilli()).getSingleResult());
+            return new Totals(((Number) counts[0]).longValue(), ((Number) counts[1]).longValue());
+        } catch (PersistenceException e) {
+            throw new LocationException("bindings not counted", e);
+        }
+    }
+
     /** Write-back: writes every dirty AOR now. Does nothing in write-through mode. */
     public void flush() {
         if (mode != WriteMode.WRITE_BACK) {

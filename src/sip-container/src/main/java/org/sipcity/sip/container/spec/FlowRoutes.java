@@ -11,7 +11,11 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import javax.servlet.sip.Address;
+import org.sipcity.stack.address.NameAddress;
 import org.sipcity.stack.address.SipUri;
+import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -79,12 +83,6 @@ public final class FlowRoutes {
         }
     }
 
-    /** The unsealed value naming {@code remote} over {@code transport}: {@code tcp:192.0.2.7:49152}. */
-    public static String value(TransportType transport, InetSocketAddress remote) {
-        return transport.name().toLowerCase(java.util.Locale.ROOT) + ':'
-                + NetUtil.toSocketAddressString(remote);
-    }
-
     /** Whether {@code uri} carries a flow parameter (sealed or not). */
     public static boolean hasFlow(SipUri uri) {
         return uri.parameters().has(FLOW);
@@ -98,17 +96,19 @@ public final class FlowRoutes {
         }
         int at = value.indexOf(SEAL);
         String plain = at < 0 ? value : value.substring(0, at);
-        return uri.toBuilder().parameter(FLOW, plain + SEAL + mac(plain)).build();
+        return uri.toBuilder().parameter(FLOW, plain + SEAL + mac(plain, uri.parameters().has(OPTIONAL))).build();
     }
 
     /** {@code address} as header text, its URI's flow value sealed (what {@code pushRoute} writes). */
-    static String sealed(javax.servlet.sip.Address address) {
-        org.sipcity.stack.address.NameAddress stack = ((AddressImpl) address).toStack();
+    static String sealed(Address address) {
+        if (!(address instanceof AddressImpl ours)) {
+            return address.toString();   // not made by this container: written as it is, never honoured as a flow
+        }
+        NameAddress stack = ours.toStack();
         if (!(stack.uri() instanceof SipUri sip) || !hasFlow(sip)) {
             return stack.toString();
         }
-        org.sipcity.stack.address.NameAddress result = org.sipcity.stack.address.NameAddress.of(stack.displayName(),
-                seal(sip));
+        NameAddress result = NameAddress.of(stack.displayName(), seal(sip));
         for (String name : stack.parameters().names()) {
             result = result.withParameter(name, stack.parameters().get(name));
         }
@@ -126,11 +126,12 @@ public final class FlowRoutes {
             return null;
         }
         int at = value.lastIndexOf(SEAL);
-        if (at < 0 || !MessageDigest.isEqual(mac(value.substring(0, at)).getBytes(StandardCharsets.US_ASCII),
+        boolean optional = uri.parameters().has(OPTIONAL);
+        if (at < 0 || !MessageDigest.isEqual(mac(value.substring(0, at), optional).getBytes(StandardCharsets.US_ASCII),
                 value.substring(at + 1).getBytes(StandardCharsets.US_ASCII))) {
             throw new FlowRouteException(403, "flow token not issued here");
         }
-        FlowTarget target = parse(value.substring(0, at), uri.parameters().has(OPTIONAL));
+        FlowTarget target = parse(value.substring(0, at), optional);
         if (target == null) {
             throw new FlowRouteException(403, "malformed flow token");
         }
@@ -145,15 +146,14 @@ public final class FlowRoutes {
      *
      * @throws FlowRouteException (403) when the popped Route's flow value was not sealed here
      */
-    public static void routeTowardsFlow(SipServletRequestImpl received, org.sipcity.stack.message.SipRequest forwarded)
-            throws FlowRouteException {
-        javax.servlet.sip.Address popped = received.getPoppedRoute();
+    public static void routeTowardsFlow(SipServletRequestImpl received, SipRequest forwarded) throws FlowRouteException {
+        Address popped = received.getPoppedRoute();
         if (popped == null || !(popped.getURI() instanceof SipURIImpl uri)) {
             return;
         }
         FlowTarget target = open(uri.toStack());
         if (target != null && !target.isFlowOf(received.endpoints().transport(), received.endpoints().remote())) {
-            forwarded.addHeaderFirst(org.sipcity.stack.message.HeaderName.ROUTE, popped.toString());
+            forwarded.addHeaderFirst(HeaderName.ROUTE, popped.toString());
         }
     }
 
@@ -186,8 +186,9 @@ public final class FlowRoutes {
         }
     }
 
-    private static String mac(String value) {
-        byte[] full = MACS.get().doFinal(value.getBytes(StandardCharsets.UTF_8));
+    /** The seal covers the flow and whether it may be given up ({@code flow-optional}). */
+    private static String mac(String value, boolean optional) {
+        byte[] full = MACS.get().doFinal((optional ? value + ";optional" : value).getBytes(StandardCharsets.UTF_8));
         return Base64.getUrlEncoder().withoutPadding().encodeToString(java.util.Arrays.copyOf(full, MAC_BYTES));
     }
 

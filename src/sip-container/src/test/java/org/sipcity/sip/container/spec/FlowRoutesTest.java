@@ -60,9 +60,15 @@ class FlowRoutesTest {
     }
 
     @Test
-    void theValueOfAnAddressIsWhatParseReads() throws Exception {
+    void theOptionalFlagIsSealedWithTheFlow() throws Exception {
+        SipUri strict = FlowRoutes.seal(SipUri.parse("sip:127.0.0.1;lr;flow=tcp:127.0.0.1:40123"));
+        SipUri relaxed = strict.toBuilder().parameter(FlowRoutes.OPTIONAL, null).build();
+        assertThatThrownBy(() -> FlowRoutes.open(relaxed)).isInstanceOf(FlowRoutes.FlowRouteException.class);
+    }
+
+    @Test
+    void parseReadsIpv4AndIpv6AndRefusesTheRest() throws Exception {
         InetSocketAddress remote = new InetSocketAddress(InetAddress.getByName("::1"), 7000);
-        assertThat(FlowRoutes.value(TransportType.TCP, remote)).isEqualTo("tcp:[::1]:7000");
         assertThat(FlowRoutes.parse("tcp:[::1]:7000", false).remote()).isEqualTo(remote);
         assertThat(FlowRoutes.parse("sctp:127.0.0.1:7000", false)).isNull();
         assertThat(FlowRoutes.parse("tcp:127.0.0.1:70000", false)).isNull();

@@ -62,6 +62,7 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
         ServiceDependency<SipContainer> container = ServiceDependency.on(SipSubsystemResourceDefinitionRegistrar.CONTAINER);
         SipDeploymentInfo.Builder builder = describe(unit, marker, module.getClassLoader(), defaultName, beanManager);
         String application = builder.applicationName();
+        unit.putAttachment(SipApplicationName.KEY, application);
 
         List<ServiceDependency<?>> requirements = new ArrayList<>(List.of(container, beanManager));
         // Servlet code runs on the container's workers: give it the module's java: namespace there (JSR 289 §18.2
