@@ -77,7 +77,9 @@ stop_server() {
     "$WORK/server/bin/jboss-cli.sh" --controller="127.0.0.1:$MGMT_PORT" -c ":shutdown" >/dev/null 2>&1 || true
     for _ in $(seq 1 30); do kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 1; done
     # What the server complained of (a failed binding update's cause, the valve's transitions), kept with the results.
-    grep -hE " (WARN|ERROR) " "$WORK/server-${CURRENT_RUN:-none}.log" 2>/dev/null | sed "s/^[0-9:,]* //" | cut -c1-400 | sort | uniq -c | sort -rn | head -40 \
+    sed -e 's/\x1b\[[0-9;]*m//g' "$WORK/server-${CURRENT_RUN:-none}.log" 2>/dev/null | grep -E " (WARN|ERROR) " \
+        | sed -e 's/^[0-9:,]* //' -e "s#$WORK#<work>#g" -e 's/(sip-worker-[0-9]*)/(sip-worker-N)/' | cut -c1-400 \
+        | sort | uniq -c | sort -rn | head -40 \
         >"$OUT/server-warnings-${CURRENT_RUN:-server}.log" || true
     local java
     for java in $(pgrep -f -- "-Djboss.home.dir=$WORK/server" || true); do kill -9 "$java" 2>/dev/null || true; done
