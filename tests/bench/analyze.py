@@ -40,6 +40,7 @@ def main(out):
         ceiling = as_int(maxima.get(("sipp", transport), {}).get("max_zero_failure_per_s"))
         ours = as_int(maxima.get(("ours", transport), {}).get("max_zero_failure_per_s"))
         kamailio = as_int(maxima.get(("kamailio", transport), {}).get("max_zero_failure_per_s"))
+        wildfly = as_int(maxima.get(("wildfly", transport), {}).get("max_zero_failure_per_s"))
 
         def limit(value):
             if value is None or ceiling is None:
@@ -52,6 +53,7 @@ def main(out):
         ratio = "%.2f" % (ours / kamailio) if ours and kamailio else ""
         ours_p50, ours_p99 = latency("ours", transport)
         kam_p50, kam_p99 = latency("kamailio", transport)
+        wf_p50, wf_p99 = latency("wildfly", transport)
         summary.append({
             "transport": transport, "sipp_ceiling_per_s": ceiling if ceiling is not None else "",
             "ours_max_per_s": ours if ours is not None else "", "ours_limit": limit(ours),
@@ -59,6 +61,9 @@ def main(out):
             "ratio_ours_to_kamailio": ratio,
             "ours_p50_us_at_2500": ours_p50, "ours_p99_us_at_2500": ours_p99,
             "kamailio_p50_us_at_2500": kam_p50, "kamailio_p99_us_at_2500": kam_p99,
+            "wildfly_max_per_s": wildfly if wildfly is not None else "", "wildfly_limit": limit(wildfly),
+            "ratio_wildfly_to_kamailio": "%.2f" % (wildfly / kamailio) if wildfly and kamailio else "",
+            "wildfly_p50_us_at_2500": wf_p50, "wildfly_p99_us_at_2500": wf_p99,
         })
     if summary:
         with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
@@ -75,6 +80,10 @@ def main(out):
             "%s/%s us" % (row["ours_p50_us_at_2500"], row["ours_p99_us_at_2500"]),
             "%s/%s us" % (row["kamailio_p50_us_at_2500"], row["kamailio_p99_us_at_2500"])))
         print("%-16s limit: ours by the %s, Kamailio by the %s" % ("", row["ours_limit"], row["kamailio_limit"]))
+        if row["wildfly_max_per_s"] != "":
+            print("%-16s WildFly + registrar: %s/s (ratio to Kamailio %s), p50/p99 @2500 %s/%s us, limit: the %s" % (
+                "", row["wildfly_max_per_s"], row["ratio_wildfly_to_kamailio"], row["wildfly_p50_us_at_2500"],
+                row["wildfly_p99_us_at_2500"], row["wildfly_limit"]))
     plot(out, steps)
 
 
@@ -108,7 +117,8 @@ def plot(out, steps):
             "set terminal pngcairo size 1000,560 font ',10'" if "cairo" in terminals() else "set terminal png size 1000,560",
             "set output '%s'" % png,
             "set title 'REGISTER latency against offered rate: %s (probe at %s, 2 shared cores)' " % (
-                {"ours": "our stack", "kamailio": "Kamailio 5.6", "sipp": "SIPp against SIPp"}.get(target, target),
+                {"ours": "our stack (TinyResponder)", "wildfly": "WildFly + registrar WAR", "kamailio": "Kamailio 5.6",
+                 "sipp": "SIPp against SIPp"}.get(target, target),
                 "200 REGISTER/s"),
             "set xlabel 'offered REGISTER/s'", "set ylabel 'latency (us, log scale)'",
             "set logscale y", "set grid", "set key outside right top",

@@ -9,6 +9,8 @@ With --password (TCP only) the probe registers with digest authentication as a U
 REGISTER, 401, REGISTER with Authorization, 200; one sample is that whole registration (two round trips), as users
 of the registrar on WildFly (registrar-bench.sh) see it, and anything but the 401 and the 200 counts as lost.
 Prints one line: samples;lost;p50_us;p90_us;p99_us;max_us
+With --accepted-only (the overload benchmark): latencies of 200 responses only, any other final status counted as
+rejected and not as lost, and a seventh field: rejected.
 """
 import argparse
 import hashlib
@@ -25,7 +27,7 @@ RUN = "%x%x" % (os.getpid(), int(time.time() * 1000))
 
 def register(user, transport, local, seq, host, port, domain=None, cseq=None, branch=None, authorization=None):
     via = "UDP" if transport == "udp" else "TCP"
-    request_uri = f"sip:{domain}" if domain else f"sip:{host}:{port}"
+    request_uri = f"sip:{domain}" if domain else "sip:bench.invalid"
     return (f"REGISTER {request_uri} SIP/2.0\r\n"
             f"Via: SIP/2.0/{via} {local[0]}:{local[1]};branch=z9hG4bK-{RUN}-{branch or seq};rport\r\n"
             f"Max-Forwards: 70\r\n"
@@ -100,12 +102,14 @@ def main():
     parser.add_argument("--domain", help="the registrar's domain: Request-URI sip:DOMAIN, AORs user@DOMAIN")
     parser.add_argument("--user-prefix", default="probe", help="users PREFIX000 to PREFIX099")
     parser.add_argument("--password", help="register with digest authentication (tcp only), every user this password")
+    parser.add_argument("--accepted-only", action="store_true")
     args = parser.parse_args()
     if args.password and args.transport != "tcp":
         parser.error("--password needs --transport tcp")
 
     latencies = []
     lost = 0
+    rejected = 0
     stream = None
     buffered = b""
     udp = None
@@ -132,7 +136,11 @@ def main():
                     data = udp.recv(65536)
                     if f"branch=z9hG4bK-{RUN}-{seq};".encode() in data:
                         break
-                latencies.append(time.perf_counter_ns() - sent)
+                elapsed = time.perf_counter_ns() - sent
+                if args.accepted_only and int(data.split(b" ", 2)[1]) != 200:
+                    rejected += 1
+                else:
+                    latencies.append(elapsed)
             else:
                 sent = time.perf_counter_ns()
                 if stream is None:
@@ -155,10 +163,15 @@ def main():
                 else:
                     stream.sendall(register(user, "tcp", local, seq, args.host, args.port, args.domain).encode())
                 status, buffered = read_response(stream, buffered, time.monotonic() + args.timeout)
-                if status != 200:
-                    lost += 1
-                if status == 200 or not args.password:
-                    latencies.append(time.perf_counter_ns() - sent)
+                elapsed = time.perf_counter_ns() - sent
+                if args.accepted_only and status != 200:
+                    rejected += 1
+                elif args.password and status != 200:
+                    lost += 1  # a registration that did not end in 200 has no latency to report
+                else:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        lost += 1
                 if args.transport == "tcp-new":
                     stream.close()
                     stream = None
@@ -175,8 +188,9 @@ def main():
             next_send = time.monotonic()
     latencies.sort()
     us = [value / 1000.0 for value in latencies]
-    print("%d;%d;%.0f;%.0f;%.0f;%.0f" % (len(us), lost, percentile(us, 0.50), percentile(us, 0.90),
-                                         percentile(us, 0.99), us[-1] if us else float("nan")))
+    line = "%d;%d;%.0f;%.0f;%.0f;%.0f" % (len(us), lost, percentile(us, 0.50), percentile(us, 0.90),
+                                          percentile(us, 0.99), us[-1] if us else float("nan"))
+    print(line + (";%d" % rejected if args.accepted_only else ""))
 
 
 if __name__ == "__main__":

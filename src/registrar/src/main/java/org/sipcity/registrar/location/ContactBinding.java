@@ -20,9 +20,19 @@ import java.util.Objects;
  * @param flowToken  the flow the REGISTER came over ({@code FlowAddress.token()}), set only for outbound flows
  * @param source     the transport source of the REGISTER (same token form), for every binding, or {@code null}
  * @param userAgent  User-Agent of the REGISTER, or {@code null}
+ * @param ownerNode  the cluster node that stored the binding and holds its flow (docs/CLUSTERING.md), or {@code null}
+ *                   on a single node and for bindings not read back from a shared database yet
  */
 public record ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
-        List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent) {
+        List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent,
+        String ownerNode) {
+
+    /** A binding with no owner node recorded (one node). */
+    public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
+            List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent) {
+        this(aor, contactUri, expiresAt, qMillis, callId, cseq, path, instanceId, regId, flowToken, source, userAgent,
+                null);
+    }
 
     public ContactBinding {
         Objects.requireNonNull(aor, "aor");
@@ -46,6 +56,17 @@ public record ContactBinding(String aor, String contactUri, Instant expiresAt, i
             return "flow:" + instanceId + ';' + regId;
         }
         return "uri:" + ContactUris.canonical(contactUri);
+    }
+
+    /** Whether another cluster node owns this binding: only that node can reach its flow. */
+    public boolean isOwnedByAnotherNode(String thisNode) {
+        return thisNode != null && ownerNode != null && !ownerNode.equals(thisNode);
+    }
+
+    /** This binding as stored by node {@code node}. */
+    public ContactBinding ownedBy(String node) {
+        return new ContactBinding(aor, contactUri, expiresAt, qMillis, callId, cseq, path, instanceId, regId,
+                flowToken, source, userAgent, node);
     }
 
     /** Whether this binding is an RFC 5626 outbound flow (requests must use the flow it registered over). */

@@ -1,6 +1,11 @@
 package org.sipcity.registrar.servlet;
 
 import java.time.Clock;
+import java.util.concurrent.ConcurrentMap;
+
+import javax.naming.InitialContext;
+import javax.naming.NameNotFoundException;
+import javax.naming.NamingException;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Disposes;
@@ -9,9 +14,11 @@ import jakarta.inject.Singleton;
 import jakarta.persistence.EntityManagerFactory;
 import jakarta.persistence.PersistenceUnit;
 
+import org.jboss.logging.Logger;
 import org.sipcity.registrar.auth.DigestAuthenticator;
 import org.sipcity.registrar.auth.NonceCountTracker;
 import org.sipcity.registrar.auth.NonceService;
+import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.WriteMode;
 import org.sipcity.registrar.proxy.LocalTargets;
@@ -24,9 +31,16 @@ import org.sipcity.registrar.subscriber.SubscriberStore;
  * CDI wiring: the plain classes of the application built once, from {@link RegistrarSettings}, on the server's
  * persistence unit {@code sipcity}. The location service is closed (write-back flushed) when the application stops.
  * Produced beans are {@code @Singleton}: the classes are final and need no client proxy.
+ * <p>
+ * In the clustered server (docs/CLUSTERING.md) the name {@value #CLUSTER_VERSIONS} is bound, by a
+ * {@code resource-env-ref} the server's configuration adds to this application, to the replicated cache of binding
+ * stamps; the application sees it only as a {@link ConcurrentMap}. Absent, the registrar runs as a single node.
  */
 @ApplicationScoped
 public class RegistrarBeans {
+
+    static final String CLUSTER_VERSIONS = "java:global/sipcity/binding-versions";
+    private static final Logger LOG = Logger.getLogger(RegistrarBeans.class);
 
     @PersistenceUnit(unitName = "sipcity")
     EntityManagerFactory factory;
@@ -40,8 +54,36 @@ public class RegistrarBeans {
     @Produces
     @Singleton
     JpaLocationService locationService(RegistrarSettings settings) {
+        BindingVersions versions = clusterVersions();
+        if (versions.isShared()) {
+            if (settings.writeMode() != WriteMode.WRITE_THROUGH) {
+                // Two nodes' write-back snapshots of one AOR would overwrite each other's rows (docs/CLUSTERING.md).
+                throw new IllegalStateException("the registrar shares its bindings with other nodes ("
+                        + CLUSTER_VERSIONS + " is bound): set sipcity.registrar.write-mode=write-through");
+            }
+            // WildFly's node name: unique in the cluster (JGroups needs it so), stable across restarts of the node.
+            String node = System.getProperty("jboss.node.name");
+            if (node == null || node.isBlank()) {
+                throw new IllegalStateException("a clustered registrar needs the system property jboss.node.name");
+            }
+            LOG.infof("location service of node %s shared with the cluster through %s (write-through)", node,
+                    CLUSTER_VERSIONS);
+            return JpaLocationService.writeThrough(factory, versions, node);
+        }
         return settings.writeMode() == WriteMode.WRITE_THROUGH ? JpaLocationService.writeThrough(factory)
                 : JpaLocationService.writeBack(factory, settings.flushInterval(), settings.maxDirty());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static BindingVersions clusterVersions() {
+        try {
+            Object stamps = new InitialContext().lookup(CLUSTER_VERSIONS);
+            return BindingVersions.shared((ConcurrentMap<String, Long>) stamps);
+        } catch (NameNotFoundException e) {
+            return BindingVersions.SINGLE_NODE;
+        } catch (NamingException e) {
+            throw new IllegalStateException(CLUSTER_VERSIONS + " could not be looked up", e);
+        }
     }
 
     void closeLocationService(@Disposes JpaLocationService locations) {

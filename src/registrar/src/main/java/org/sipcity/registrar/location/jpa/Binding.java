@@ -26,6 +26,7 @@ public class Binding {
     static final int URI_LENGTH = 1024;
     static final int TEXT_LENGTH = 255;
     static final int PATH_LENGTH = 2048;
+    static final int NODE_LENGTH = 64;
 
     @Id
     @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "sip_binding_seq")
@@ -76,11 +77,19 @@ public class Binding {
     @Column(name = "user_agent", length = TEXT_LENGTH)
     private String userAgent;
 
+    /**
+     * The node that wrote the binding and holds its flow (docs/CLUSTERING.md): the server's {@code jboss.node.name}.
+     * Null for rows written before nodes were recorded.
+     */
+    @Column(name = "owner_node", length = NODE_LENGTH)
+    private String ownerNode;
+
     protected Binding() {
     }
 
     Binding(String aor, String bindingKey, String contactUri, long expiresAt, int q, String callId, long cseq,
-            String path, String instanceId, Integer regId, String flow, String source, String userAgent) {
+            String path, String instanceId, Integer regId, String flow, String source, String userAgent,
+            String ownerNode) {
         this.aor = aor;
         this.bindingKey = bindingKey;
         this.contactUri = contactUri;
@@ -94,6 +103,7 @@ public class Binding {
         this.flow = flow;
         this.source = source;
         this.userAgent = userAgent;
+        this.ownerNode = ownerNode;
     }
 
     public Long getId() {
@@ -150,5 +160,9 @@ public class Binding {
 
     public String getUserAgent() {
         return userAgent;
+    }
+
+    public String getOwnerNode() {
+        return ownerNode;
     }
 }

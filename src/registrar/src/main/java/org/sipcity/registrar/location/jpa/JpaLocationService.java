@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -22,6 +23,7 @@ import jakarta.persistence.PersistenceException;
 
 import org.jboss.logging.Logger;
 import org.sipcity.registrar.location.BindingChange;
+import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
@@ -38,6 +40,11 @@ import org.sipcity.registrar.location.LocationService;
  * writes the current in-memory bindings of all dirty AORs in one transaction (delete the AOR's rows, insert its
  * bindings; batched JDBC). Several refreshes of one AOR within an interval cost one write. {@link #close()} flushes
  * everything; a crash loses the dirty AORs of at most one interval.
+ * <p>
+ * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
+ * Each loaded AOR remembers the version stamp read before its rows; a lookup that finds another stamp reloads. A
+ * write commits, publishes a new stamp (every node holds it when this returns) and drops this node's entry, which the
+ * next lookup reloads: this node cannot tell whether another node committed between its commit and its stamp.
  */
 public final class JpaLocationService implements LocationService, AutoCloseable {
 
@@ -47,7 +54,10 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
 
     private final EntityManagerFactory factory;
     private final WriteMode mode;
-    private final ConcurrentHashMap<String, List<ContactBinding>> table = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Loaded> table = new ConcurrentHashMap<>();
+    private final BindingVersions versions;
+    /** This node's name, written with every binding it stores ({@code owner_node}); null on a single node. */
+    private final String owner;
     private final ConcurrentLinkedQueue<String> dirty = new ConcurrentLinkedQueue<>();
     private final Set<String> dirtySet = ConcurrentHashMap.newKeySet();
     private final ReentrantLock flushLock = new ReentrantLock();
@@ -56,7 +66,24 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
 
     /** A write-through service. */
     public static JpaLocationService writeThrough(EntityManagerFactory factory) {
-        return new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0);
+        return new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0, BindingVersions.SINGLE_NODE,
+                null);
+    }
+
+    /**
+     * A write-through service of node {@code owner}, kept coherent with the other nodes' through {@code versions}.
+     * Starting, it releases the outbound flows this node held in its previous life ({@link #releaseOwnFlows()}).
+     */
+    public static JpaLocationService writeThrough(EntityManagerFactory factory, BindingVersions versions,
+            String owner) {
+        JpaLocationService service = new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0,
+                versions, Objects.requireNonNull(owner, "owner"));
+        int released = service.releaseOwnFlows();
+        if (released > 0) {
+            LOG.infof("node %s: %d outbound-flow bindings of its previous run removed (their connections are gone)",
+                    owner, released);
+        }
+        return service;
     }
 
     /**
@@ -66,11 +93,15 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      * @param maxDirty beyond this many dirty AORs the writer flushes at once on its own thread (back-pressure)
      */
     public static JpaLocationService writeBack(EntityManagerFactory factory, Duration interval, int maxDirty) {
-        return new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty);
+        return new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty, BindingVersions.SINGLE_NODE,
+                null);
     }
 
-    private JpaLocationService(EntityManagerFactory factory, WriteMode mode, Duration interval, int maxDirty) {
+    private JpaLocationService(EntityManagerFactory factory, WriteMode mode, Duration interval, int maxDirty,
+            BindingVersions versions, String owner) {
         this.factory = factory;
+        this.versions = Objects.requireNonNull(versions, "versions");
+        this.owner = owner;
         this.mode = mode;
         this.maxDirty = maxDirty;
         if (mode == WriteMode.WRITE_BACK) {
@@ -94,12 +125,29 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         return mode;
     }
 
+    /** This node's name when the bindings are shared with other nodes, else {@code null}. */
+    public String node() {
+        return owner;
+    }
+
+    /** Whether other nodes share the database and keep their tables coherent with this one's. */
+    public boolean isShared() {
+        return versions.isShared();
+    }
+
     @Override
     public List<ContactBinding> lookup(String aor, Instant now) {
-        List<ContactBinding> bindings = table.get(aor);
-        if (bindings == null) {
-            bindings = table.computeIfAbsent(aor, this::load);
+        Loaded loaded = table.get(aor);
+        if (loaded == null) {
+            loaded = table.computeIfAbsent(aor, this::loadStamped);
+        } else if (versions.isShared()) {
+            Long stamp = versions.current(aor);
+            if (!Objects.equals(stamp, loaded.stamp())) {
+                loaded = table.compute(aor,
+                        (key, old) -> old != null && Objects.equals(old.stamp(), stamp) ? old : loadStamped(key));
+            }
         }
+        List<ContactBinding> bindings = loaded.bindings();
         for (ContactBinding binding : bindings) {
             if (binding.isExpiredAt(now)) {
                 return bindings.stream().filter(b -> !b.isExpiredAt(now)).toList();
@@ -122,10 +170,15 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             } catch (PersistenceException e) {
                 throw new LocationException("bindings of " + change.aor() + " not stored", e);
             }
-            table.compute(change.aor(), (aor, old) -> change.applyTo(old == null ? load(aor) : old));
+            if (versions.isShared()) {
+                versions.changed(change.aor());
+                table.remove(change.aor());
+            } else {
+                table.compute(change.aor(), (aor, old) -> applyTo(change, old));
+            }
             return;
         }
-        table.compute(change.aor(), (aor, old) -> change.applyTo(old == null ? load(aor) : old));
+        table.compute(change.aor(), (aor, old) -> applyTo(change, old));
         if (dirtySet.add(change.aor())) {
             dirty.add(change.aor());
         }
@@ -148,13 +201,14 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         // waits to be written; an absent AOR is simply reloaded from the database on its next lookup).
         flushLock.lock();
         try {
-            for (Map.Entry<String, List<ContactBinding>> entry : table.entrySet()) {
-                table.computeIfPresent(entry.getKey(), (aor, list) -> {
+            for (Map.Entry<String, Loaded> entry : table.entrySet()) {
+                table.computeIfPresent(entry.getKey(), (aor, loaded) -> {
+                    List<ContactBinding> list = loaded.bindings();
                     List<ContactBinding> live = list.stream().filter(b -> !b.isExpiredAt(now)).toList();
                     if (live.isEmpty() && !dirtySet.contains(aor)) {
                         return null;
                     }
-                    return live.size() == list.size() ? list : live;
+                    return live.size() == list.size() ? loaded : new Loaded(live, loaded.stamp());
                 });
             }
         } finally {
@@ -227,6 +281,36 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
+    /**
+     * Removes the outbound-flow bindings ({@code +sip.instance} and {@code reg-id}) this node stored in an earlier
+     * run: a flow is a connection of the process that accepted it, so none of them can be used any more (RFC 5626
+     * §5.3 would answer 430). Their UAs re-register over a new flow. Every AOR touched gets a new stamp, so the other
+     * nodes stop listing them at once. Bindings of other nodes, and this node's bindings that are not flows, stay.
+     *
+     * @return how many bindings were removed
+     */
+    public int releaseOwnFlows() {
+        if (owner == null) {
+            return 0;
+        }
+        try {
+            List<String> aors = Transactions.read(factory, em -> em.createQuery(
+                    "select distinct b.aor from Binding b where b.ownerNode = :owner and b.flow is not null",
+                    String.class).setParameter("owner", owner).getResultList());
+            if (aors.isEmpty()) {
+                return 0;
+            }
+            int removed = Transactions.inTransaction(factory, em -> em.createQuery(
+                    "delete from Binding b where b.ownerNode = :owner and b.flow is not null")
+                    .setParameter("owner", owner).executeUpdate());
+            versions.changedAll(aors);
+            aors.forEach(table::remove);
+            return removed;
+        } catch (PersistenceException e) {
+            throw new LocationException("outbound flows of node " + owner + " not released", e);
+        }
+    }
+
     /** The number of AORs changed in memory and not yet written (write-back), for metrics and tests. */
     public int dirtyCount() {
         return dirtySet.size();
@@ -264,7 +348,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                 em.createQuery("delete from Binding b where b.aor in :aors").setParameter("aors", chunk)
                         .executeUpdate();
                 for (String aor : chunk) {
-                    for (ContactBinding binding : table.getOrDefault(aor, List.of())) {
+                    Loaded loaded = table.get(aor);
+                    for (ContactBinding binding : loaded == null ? List.<ContactBinding>of() : loaded.bindings()) {
                         em.persist(toEntity(binding));
                     }
                 }
@@ -275,7 +360,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         });
     }
 
-    private static void write(EntityManager em, BindingChange change) {
+    private void write(EntityManager em, BindingChange change) {
         if (change.removeAll()) {
             em.createQuery("delete from Binding b where b.aor = :aor").setParameter("aor", change.aor())
                     .executeUpdate();
@@ -292,6 +377,17 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
+    private Loaded applyTo(BindingChange change, Loaded old) {
+        Loaded base = old == null ? loadStamped(change.aor()) : old;
+        return new Loaded(change.applyTo(base.bindings()), base.stamp());
+    }
+
+    /** The stamp first, then the rows: a commit the rows miss has a later stamp (see {@link BindingVersions}). */
+    private Loaded loadStamped(String aor) {
+        Long stamp = versions.current(aor);
+        return new Loaded(load(aor), stamp);
+    }
+
     private List<ContactBinding> load(String aor) {
         try {
             return Transactions.read(factory, em -> em
@@ -302,16 +398,20 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
-    private static Binding toEntity(ContactBinding b) {
+    /** An AOR's bindings in memory and the stamp read before they were loaded ({@code null} on one node). */
+    private record Loaded(List<ContactBinding> bindings, Long stamp) {
+    }
+
+    private Binding toEntity(ContactBinding b) {
         return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAt().toEpochMilli(),
                 b.qMillis(), b.callId(), b.cseq(), b.path().isEmpty() ? null : String.join("\n", b.path()),
-                b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent());
+                b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent(), owner);
     }
 
     private static ContactBinding fromEntity(Binding e) {
         List<String> path = e.getPath() == null ? List.of() : Arrays.asList(e.getPath().split("\n"));
         return new ContactBinding(e.getAor(), e.getContactUri(), Instant.ofEpochMilli(e.getExpiresAt()), e.getQ(),
                 e.getCallId(), e.getCseq(), path, e.getInstanceId(), e.getRegId(), e.getFlow(), e.getSource(),
-                e.getUserAgent());
+                e.getUserAgent(), e.getOwnerNode());
     }
 }

@@ -2,10 +2,12 @@ package org.sipcity.stack.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
 import java.net.InetSocketAddress;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.message.SipMessage;
 import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.transaction.RetainedResponse;
 import org.sipcity.stack.transaction.SendFailureListener;
 import org.sipcity.stack.transaction.TransactionChannel;
 import org.sipcity.stack.transport.Flow;
@@ -75,6 +77,47 @@ final class FlowChannel implements TransactionChannel {
         });
     }
 
+    /**
+     * Encodes the response once, sends it as {@link #send} would, and keeps the bytes and where they went, not the
+     * message (see {@link EncodedResponse}).
+     */
+    @Override
+    public RetainedResponse sendRetained(SipResponse response, SendFailureListener onFailure) {
+        ByteBuf encoded = ByteBufAllocator.DEFAULT.ioBuffer(512);
+        try {
+            response.encode(encoded);
+        } catch (RuntimeException e) {
+            encoded.release();
+            fail(response, onFailure, e);
+            return NOTHING_KEPT;
+        }
+        byte[] bytes = ByteBufUtil.getBytes(encoded);
+        if (isReliable() && flow.isOpen()) {
+            sendEncoded(flow, encoded, response, onFailure);
+            return new EncodedResponse(bytes, flow, counters);
+        }
+        InetSocketAddress target = ResponseTargets.of(response.getTopVia(), flow.transport());
+        if (target == null) {
+            encoded.release();
+            fail(response, onFailure, new IllegalArgumentException(
+                    "the top Via names no IP address to send the response to (RFC 3263 resolution not done here)"));
+            return NOTHING_KEPT;
+        }
+        if (flow.isOpen() && target.equals(flow.remoteAddress())) {
+            sendEncoded(flow, encoded, response, onFailure);
+            return new EncodedResponse(bytes, flow, counters);
+        }
+        encoded.release();
+        transports.connect(flow.transport(), target).whenComplete((other, error) -> {
+            if (error != null) {
+                fail(response, onFailure, error);
+            } else {
+                sendEncoded(other, ByteBufAllocator.DEFAULT.ioBuffer(bytes.length).writeBytes(bytes), response, onFailure);
+            }
+        });
+        return new EncodedResponse(bytes, transports, flow.transport(), target, counters);
+    }
+
     private void sendOn(Flow target, SipMessage message, SendFailureListener onFailure) {
         ByteBuf encoded = ByteBufAllocator.DEFAULT.ioBuffer(512);
         try {
@@ -84,11 +127,27 @@ final class FlowChannel implements TransactionChannel {
             fail(message, onFailure, e);
             return;
         }
+        sendEncoded(target, encoded, message, onFailure);
+    }
+
+    private void sendEncoded(Flow target, ByteBuf encoded, SipMessage message, SendFailureListener onFailure) {
         if (!target.send(encoded)) {
             fail(message, onFailure, new java.io.IOException("flow " + target.id() + " to " + target.remoteAddress()
                     + (target.isOpen() ? " does not read fast enough" : " is closed")));
         }
     }
+
+    /** What a response that could not be sent leaves: nothing to resend (its transaction ends on the failure). */
+    private static final RetainedResponse NOTHING_KEPT = new RetainedResponse() {
+        @Override
+        public void resend() {
+        }
+
+        @Override
+        public int retainedBytes() {
+            return 0;
+        }
+    };
 
     private void fail(SipMessage message, SendFailureListener onFailure, Throwable cause) {
         counters.sendFailed();

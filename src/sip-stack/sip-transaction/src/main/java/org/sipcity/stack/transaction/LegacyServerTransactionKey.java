@@ -16,6 +16,12 @@ package org.sipcity.stack.transaction;
 record LegacyServerTransactionKey(String requestUri, String toTag, String fromTag, String callId,
                                   long cseq, String method, String topVia) {
 
+    /** Heap bytes of the key's own strings (the method name is a shared constant). */
+    int stringBytes() {
+        return KeyStrings.bytes(requestUri) + KeyStrings.bytes(toTag) + KeyStrings.bytes(fromTag)
+                + KeyStrings.bytes(callId) + KeyStrings.bytes(topVia);
+    }
+
     LegacyServerTransactionKey withToTag(String tag) {
         return new LegacyServerTransactionKey(requestUri, tag, fromTag, callId, cseq, method, topVia);
     }

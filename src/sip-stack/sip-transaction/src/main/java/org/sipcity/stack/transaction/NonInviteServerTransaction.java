@@ -56,6 +56,13 @@ import org.sipcity.stack.timer.TimerHandle;
  *       Completed the last response is sent again.</li>
  *   <li>Timer J is 64·T1 on unreliable channels and zero on reliable ones: the final response ends
  *       the transaction at once there.</li>
+ *   <li>On unreliable channels the Completed state is lean: the final response is handed to the channel
+ *       once to be kept encoded ({@link TransactionChannel#sendRetained}), and a {@link CompletedEntry}
+ *       holding only the table key and that response takes the transaction's place in the table until
+ *       Timer J; the transaction object, its parsed messages and timers are released, and the TU is told
+ *       the transaction terminated. This object still reports {@link TransactionState#COMPLETED} until
+ *       Timer J. A transport error on a resent response is counted by the channel, not reported (no TU
+ *       is left to tell).</li>
  *   <li>Not in the RFC: a transaction whose TU never sends a final response ends after
  *       {@link TransactionConfig#nonInviteServerGuard()} with a timeout to the TU, so that a lost
  *       request in the TU cannot hold a slot of the live-transaction limit forever.</li>
@@ -64,7 +71,10 @@ import org.sipcity.stack.timer.TimerHandle;
 public final class NonInviteServerTransaction extends ServerTransaction {
 
     private TimerHandle guardTimer;
-    private TimerHandle timerJ;
+    /** The final response as the channel keeps it, once handed to a lean entry; guarded by {@code this}. */
+    private RetainedResponse retained;
+    /** When Timer J fires, on the layer's clock, once {@link #retained} is set; guarded by {@code this}. */
+    private long completedUntil;
 
     NonInviteServerTransaction(TransactionLayer layer, SipRequest request, TransactionChannel channel, String branch,
                                Object key) {
@@ -98,13 +108,11 @@ public final class NonInviteServerTransaction extends ServerTransaction {
                 } else {
                     state = TransactionState.COMPLETED;
                     cancel(guardTimer);
-                    long timerJValue = config.timerJ(reliable);
-                    if (timerJValue > 0) {
-                        timerJ = schedule(this::timerJFired, timerJValue);
-                    }
-                    send(response);
-                    if (timerJValue == 0) {
-                        terminateLocked();
+                    if (reliable) {
+                        send(response);
+                        terminateLocked(); // Timer J = 0
+                    } else {
+                        completeUnreliableLocked(response);
                     }
                 }
                 sent = true;
@@ -114,11 +122,35 @@ public final class NonInviteServerTransaction extends ServerTransaction {
         return sent;
     }
 
+    /** Sends the final response to be kept, hands the Completed state to a lean entry and terminates. */
+    private void completeUnreliableLocked(SipResponse response) {
+        RetainedResponse kept = sendRetained(response);
+        if (state != TransactionState.COMPLETED) {
+            return; // the send failed at once: terminated, and the TU hears of it
+        }
+        retained = kept;
+        completedUntil = layer.timer().now() + config.timerJ(false);
+        layer.holdCompleted(this, kept);
+        terminateLocked();
+    }
+
+    @Override
+    TransactionState visibleStateLocked() {
+        if (state == TransactionState.TERMINATED && retained != null && layer.timer().now() < completedUntil) {
+            return TransactionState.COMPLETED;
+        }
+        return state;
+    }
+
     @Override
     void requestRetransmitted(SipRequest retransmission) {
         synchronized (this) {
             layer.counters().countAbsorbed();
-            if ((state == TransactionState.PROCEEDING || state == TransactionState.COMPLETED) && lastResponse != null) {
+            if (retained != null) {
+                // Matched the transaction just before its lean entry replaced it.
+                layer.counters().countRetransmission();
+                retained.resend();
+            } else if ((state == TransactionState.PROCEEDING || state == TransactionState.COMPLETED) && lastResponse != null) {
                 resend(lastResponse);
             }
         }
@@ -136,18 +168,8 @@ public final class NonInviteServerTransaction extends ServerTransaction {
         afterTransition();
     }
 
-    private void timerJFired() {
-        synchronized (this) {
-            if (state == TransactionState.COMPLETED) {
-                terminateLocked();
-            }
-        }
-        afterTransition();
-    }
-
     @Override
     void cancelTimersLocked() {
         cancel(guardTimer);
-        cancel(timerJ);
     }
 }

@@ -8,4 +8,9 @@ package org.sipcity.stack.transaction;
  * case-insensitively, as host names do (RFC 3261 §19.1.4).
  */
 record ServerTransactionKey(String branch, String sentByHost, int sentByPort, String method) {
+
+    /** Heap bytes of the key's own strings (the method name is a shared constant), compact Latin-1 strings. */
+    int stringBytes() {
+        return KeyStrings.bytes(branch) + KeyStrings.bytes(sentByHost);
+    }
 }

@@ -3,6 +3,7 @@ package org.sipcity.stack.transaction;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.message.SipMessage;
 import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.timer.TimerHandle;
 
 import java.util.concurrent.RejectedExecutionException;
@@ -74,11 +75,19 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
     }
 
     public synchronized TransactionState state() {
-        return state;
+        return visibleStateLocked();
     }
 
     public synchronized boolean isTerminated() {
-        return state == TransactionState.TERMINATED;
+        return visibleStateLocked() == TransactionState.TERMINATED;
+    }
+
+    /**
+     * The state as {@link #state()} reports it; called with the monitor held. A non-INVITE server transaction
+     * whose Completed state was handed to a lean entry reads Completed until its Timer J.
+     */
+    TransactionState visibleStateLocked() {
+        return state;
     }
 
     /** The TU's object for this transaction (a proxy branch, a registration), or {@code null}. */
@@ -98,6 +107,16 @@ public abstract sealed class Transaction permits ClientTransaction, ServerTransa
         sending = true;
         try {
             channel.send(message, failureListener);
+        } finally {
+            sending = false;
+        }
+    }
+
+    /** Same as {@link #send} for a final response the channel keeps for resending ({@link TransactionChannel#sendRetained}). */
+    final RetainedResponse sendRetained(SipResponse response) {
+        sending = true;
+        try {
+            return channel.sendRetained(response, failureListener);
         } finally {
             sending = false;
         }

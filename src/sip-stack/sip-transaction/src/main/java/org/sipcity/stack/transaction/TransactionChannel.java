@@ -1,6 +1,7 @@
 package org.sipcity.stack.transaction;
 
 import org.sipcity.stack.message.SipMessage;
+import org.sipcity.stack.message.SipResponse;
 
 /**
  * The transaction layer's only view of the network (RFC 3261 §18 sits behind it).
@@ -31,4 +32,30 @@ public interface TransactionChannel {
      * each time, do not consume it.
      */
     void send(SipMessage message, SendFailureListener onFailure);
+
+    /**
+     * Sends the final response of a non-INVITE server transaction over an unreliable channel and returns what
+     * sending it again needs. The transaction then leaves the table and only this object (with the table key)
+     * stays for Timer J: implementations should encode the response once and keep the bytes and the
+     * destination, not the parsed message. {@code onFailure} is as for {@link #send}.
+     *
+     * <p>This default keeps the message itself (correct, but about as heavy as the transaction was).
+     */
+    default RetainedResponse sendRetained(SipResponse response, SendFailureListener onFailure) {
+        send(response, onFailure);
+        return new RetainedResponse() {
+            @Override
+            public void resend() {
+                send(response, null);
+            }
+
+            @Override
+            public int retainedBytes() {
+                return KEPT_MESSAGE_BYTES;
+            }
+        };
+    }
+
+    /** What {@link #sendRetained}'s default is charged: a parsed response with its request's headers, about. */
+    int KEPT_MESSAGE_BYTES = 4096;
 }

@@ -20,8 +20,14 @@ import java.util.Objects;
  *   <tr><td>provisional delay</td><td>200 ms</td><td>§17.2.1: an INVITE server transaction sends
  *       100 Trying itself if the TU has not answered by then; {@link Duration#ZERO} sends it at once,
  *       a negative value never</td></tr>
- *   <tr><td>max live transactions</td><td>100 000</td><td>all kinds counted; beyond it new server
- *       transactions are refused (the caller answers 503)</td></tr>
+ *   <tr><td>max live transactions</td><td>100 000</td><td>transactions of all kinds with a state machine
+ *       running (not the completed entries below); beyond it new server transactions are refused (the caller
+ *       answers 503)</td></tr>
+ *   <tr><td>completed memory</td><td>a quarter of the heap ({@code Runtime.maxMemory() / 4})</td><td>bytes
+ *       for the completed non-INVITE server transactions of unreliable transports, each kept as its key and
+ *       encoded final response until Timer J (0.65 KB per REGISTER measured, see the module README); when full, the
+ *       oldest are released after {@link #completedHoldFloor()}, and if that is not enough new server
+ *       transactions are refused (503)</td></tr>
  * </table>
  *
  * <table>
@@ -54,6 +60,8 @@ public final class TransactionConfig {
     public static final Duration DEFAULT_T4 = Duration.ofSeconds(5);
     public static final Duration DEFAULT_PROVISIONAL_DELAY = Duration.ofMillis(200);
     public static final int DEFAULT_MAX_LIVE_TRANSACTIONS = 100_000;
+    /** Default {@link #completedMemoryBytes()}: a quarter of the heap this JVM may use. */
+    public static final long DEFAULT_COMPLETED_MEMORY_BYTES = Runtime.getRuntime().maxMemory() / 4;
 
     private static final long TIMER_D_FLOOR_MILLIS = 32_000;
     private static final TransactionConfig DEFAULTS = builder().build();
@@ -63,6 +71,7 @@ public final class TransactionConfig {
     private final long t4;
     private final long provisionalDelay;
     private final int maxLiveTransactions;
+    private final long completedMemoryBytes;
 
     private TransactionConfig(Builder builder) {
         this.t1 = builder.t1.toMillis();
@@ -70,6 +79,7 @@ public final class TransactionConfig {
         this.t4 = builder.t4.toMillis();
         this.provisionalDelay = builder.provisionalDelay.isNegative() ? -1 : builder.provisionalDelay.toMillis();
         this.maxLiveTransactions = builder.maxLiveTransactions;
+        this.completedMemoryBytes = builder.completedMemoryBytes;
         if (t1 < 1) {
             throw new IllegalArgumentException("T1 must be at least 1 ms: " + builder.t1);
         }
@@ -82,9 +92,12 @@ public final class TransactionConfig {
         if (maxLiveTransactions < 1) {
             throw new IllegalArgumentException("maxLiveTransactions must be positive: " + maxLiveTransactions);
         }
+        if (completedMemoryBytes < 1) {
+            throw new IllegalArgumentException("completedMemoryBytes must be positive: " + completedMemoryBytes);
+        }
     }
 
-    /** T1 = 500 ms, T2 = 4 s, T4 = 5 s, 100 Trying after 200 ms, 100 000 live transactions. */
+    /** T1 = 500 ms, T2 = 4 s, T4 = 5 s, 100 Trying after 200 ms, 100 000 live transactions, a quarter of the heap for completed ones. */
     public static TransactionConfig defaults() {
         return DEFAULTS;
     }
@@ -116,6 +129,23 @@ public final class TransactionConfig {
     /** Limit of live transactions of all kinds. */
     public int maxLiveTransactions() {
         return maxLiveTransactions;
+    }
+
+    /**
+     * Bytes of heap for completed non-INVITE server transactions on unreliable transports (each charged its
+     * encoded final response, key and table entry).
+     */
+    public long completedMemoryBytes() {
+        return completedMemoryBytes;
+    }
+
+    /**
+     * How long a completed non-INVITE server transaction absorbs retransmissions at least, when the completed
+     * memory is full and older ones are released before Timer J to make room: T4, the longest a message stays
+     * in the network, longer than T2, the longest a client waits between retransmissions (§17.1.2.2).
+     */
+    public long completedHoldFloor() {
+        return t4;
     }
 
     /** First interval of Timer A (it doubles on every firing, §17.1.1.2). */
@@ -177,7 +207,8 @@ public final class TransactionConfig {
     @Override
     public String toString() {
         return "TransactionConfig[T1=" + t1 + "ms, T2=" + t2 + "ms, T4=" + t4 + "ms, provisionalDelay="
-                + provisionalDelay + "ms, maxLiveTransactions=" + maxLiveTransactions + "]";
+                + provisionalDelay + "ms, maxLiveTransactions=" + maxLiveTransactions + ", completedMemoryBytes="
+                + completedMemoryBytes + "]";
     }
 
     /** Builder starting from the defaults. */
@@ -187,6 +218,7 @@ public final class TransactionConfig {
         private Duration t4 = DEFAULT_T4;
         private Duration provisionalDelay = DEFAULT_PROVISIONAL_DELAY;
         private int maxLiveTransactions = DEFAULT_MAX_LIVE_TRANSACTIONS;
+        private long completedMemoryBytes = DEFAULT_COMPLETED_MEMORY_BYTES;
 
         private Builder() {
         }
@@ -213,6 +245,11 @@ public final class TransactionConfig {
 
         public Builder maxLiveTransactions(int value) {
             this.maxLiveTransactions = value;
+            return this;
+        }
+
+        public Builder completedMemoryBytes(long value) {
+            this.completedMemoryBytes = value;
             return this;
         }
 

@@ -32,12 +32,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  *       server transaction it targets with the INVITE rules, method INVITE.</li>
  * </ul>
  *
- * <h2>Limit</h2>
+ * <h2>Limits</h2>
  * At most {@link TransactionConfig#maxLiveTransactions()} transactions of all kinds live at once.
  * A new request beyond it gets no server transaction: {@link #requestReceived} answers
  * {@link RequestDisposition#REFUSED_OVERLOAD} and the caller sends 503 statelessly (RFC 3261
  * §21.5.4). Client transactions are never refused (they serve server transactions that already
  * exist, or the TU's own requests) but count against the limit.
+ *
+ * <p>A non-INVITE server transaction over an unreliable transport that has sent its final response
+ * leaves the table and the count: a lean {@link CompletedEntry} (key and encoded response) takes its
+ * place until Timer J, within {@link TransactionConfig#completedMemoryBytes()} (see
+ * {@link CompletedEntries}). When that memory is full of entries too young to release, new requests
+ * are refused the same way.
  *
  * <h2>Threads</h2>
  * {@link #requestReceived} and {@link #responseReceived} are called by the event loop of the flow
@@ -54,8 +60,12 @@ public final class TransactionLayer {
     private final TransactionUser user;
     private final TransactionCounters counters = new TransactionCounters();
     private final ConcurrentHashMap<ClientTransactionKey, ClientTransaction> clientTransactions = new ConcurrentHashMap<>();
-    /** Keyed by {@link ServerTransactionKey} or {@link LegacyServerTransactionKey}. */
-    private final ConcurrentHashMap<Object, ServerTransaction> serverTransactions = new ConcurrentHashMap<>();
+    /**
+     * Keyed by {@link ServerTransactionKey} or {@link LegacyServerTransactionKey}; a {@link ServerTransaction}
+     * or a {@link CompletedEntry}.
+     */
+    private final ConcurrentHashMap<Object, Object> serverTransactions = new ConcurrentHashMap<>();
+    private final CompletedEntries completed;
     /** Exact count for the limit; the per-kind LongAdders are for metrics. */
     private final AtomicInteger live = new AtomicInteger();
 
@@ -63,6 +73,7 @@ public final class TransactionLayer {
         this.config = Objects.requireNonNull(config, "config");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.user = Objects.requireNonNull(user, "user");
+        this.completed = new CompletedEntries(serverTransactions, timer, config);
     }
 
     public TransactionConfig config() {
@@ -73,9 +84,24 @@ public final class TransactionLayer {
         return counters;
     }
 
-    /** Live transactions of all kinds, exact. */
+    /** Live transactions of all kinds, exact; completed ones held as lean entries are not among them. */
     public int liveTransactions() {
         return live.get();
+    }
+
+    /** Completed non-INVITE server transactions of unreliable transports held until Timer J as lean entries. */
+    public long completedTransactions() {
+        return completed.count();
+    }
+
+    /** Bytes charged for them, against {@link TransactionConfig#completedMemoryBytes()}. */
+    public long completedTransactionBytes() {
+        return completed.bytes();
+    }
+
+    /** Completed transactions released before Timer J because their memory was full. */
+    public long completedReleasedEarly() {
+        return completed.releasedEarly();
     }
 
     /** A new branch for the top Via of a request the TU sends (RFC 3261 §8.1.1.7). */
@@ -107,19 +133,30 @@ public final class TransactionLayer {
             return ackReceived(request, channel, id);
         }
         Object key = id.serverKey(id.method.name(), id.toTag);
-        ServerTransaction existing;
+        Object existing;
         while ((existing = serverTransactions.get(key)) != null) {
-            if (!existing.isTerminated()) {
-                existing.requestRetransmitted(request);
-                return RequestDisposition.ABSORBED;
+            if (existing instanceof CompletedEntry entry) {
+                if (!entry.isExpired(timer.now())) {
+                    counters.countAbsorbed();
+                    counters.countRetransmission();
+                    entry.response.resend();
+                    return RequestDisposition.ABSORBED;
+                }
+            } else {
+                ServerTransaction transaction = (ServerTransaction) existing;
+                if (!transaction.isTerminated()) {
+                    transaction.requestRetransmitted(request);
+                    return RequestDisposition.ABSORBED;
+                }
             }
-            // Terminated but not yet removed: its absorbing time is over, this is a new request.
+            // Terminated or past Timer J but not yet removed: its absorbing time is over, this is a new request.
             serverTransactions.remove(key, existing);
         }
-        if (!reserveServerSlot()) {
+        if (!completed.hasRoom() || !reserveServerSlot()) {
             counters.countRefused();
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("Live-transaction limit %d reached, refusing %s %s", config.maxLiveTransactions(),
+                LOG.debugf("Transaction limits reached (%d live of %d, %d of %d bytes for completed ones), refusing %s %s",
+                        live.get(), config.maxLiveTransactions(), completed.bytes(), config.completedMemoryBytes(),
                         id.method.name(), id.callId);
             }
             return RequestDisposition.REFUSED_OVERLOAD;
@@ -127,11 +164,17 @@ public final class TransactionLayer {
         ServerTransaction created = SipMethod.INVITE.equals(id.method)
                 ? new InviteServerTransaction(this, request, channel, id.branch, key)
                 : new NonInviteServerTransaction(this, request, channel, id.branch, key);
-        ServerTransaction raced = serverTransactions.putIfAbsent(key, created);
+        Object raced = serverTransactions.putIfAbsent(key, created);
         if (raced != null) {
             // The same request came in twice at once on two threads: the other one won.
             live.decrementAndGet();
-            raced.requestRetransmitted(request);
+            if (raced instanceof ServerTransaction other) {
+                other.requestRetransmitted(request);
+            } else {
+                counters.countAbsorbed();
+                counters.countRetransmission();
+                ((CompletedEntry) raced).response.resend();
+            }
             return RequestDisposition.ABSORBED;
         }
         counters.transactionCreated(created.kind());
@@ -147,7 +190,7 @@ public final class TransactionLayer {
     private RequestDisposition ackReceived(SipRequest ack, TransactionChannel channel, RequestIdentity id) {
         // §17.2.3: "the method of the request matches the one that created the transaction, except
         // for ACK, where the method of the request that created the transaction is INVITE."
-        ServerTransaction matched = serverTransactions.get(id.serverKey(SipMethod.INVITE.name(), id.toTag));
+        Object matched = serverTransactions.get(id.serverKey(SipMethod.INVITE.name(), id.toTag));
         if (matched instanceof InviteServerTransaction invite) {
             if (!invite.ackReceived()) {
                 return RequestDisposition.ACK_CONSUMED;
@@ -198,7 +241,7 @@ public final class TransactionLayer {
     }
 
     private InviteServerTransaction findInviteServerTransaction(RequestIdentity id) {
-        ServerTransaction target = serverTransactions.get(id.serverKey(SipMethod.INVITE.name(), id.toTag));
+        Object target = serverTransactions.get(id.serverKey(SipMethod.INVITE.name(), id.toTag));
         return target instanceof InviteServerTransaction invite && !invite.isTerminated() ? invite : null;
     }
 
@@ -269,7 +312,19 @@ public final class TransactionLayer {
         }
     }
 
-    /** Called exactly once per transaction, when it has reached Terminated. */
+    /**
+     * A non-INVITE server transaction on an unreliable channel sent its final response: a lean entry takes its
+     * place in the table until Timer J. Called with the transaction's monitor held, before it terminates.
+     *
+     * @return {@code false} if the transaction was no longer in the table (nothing is held for it)
+     */
+    boolean holdCompleted(ServerTransaction transaction, RetainedResponse response) {
+        int keyBytes = transaction.key instanceof ServerTransactionKey key ? key.stringBytes()
+                : ((LegacyServerTransactionKey) transaction.key).stringBytes();
+        return completed.add(transaction, response, keyBytes) != null;
+    }
+
+    /** Called exactly once per transaction, when it has reached Terminated (or was replaced by a lean entry). */
     void transactionTerminated(Transaction transaction) {
         if (transaction instanceof ClientTransaction client) {
             clientTransactions.remove(client.key, client);

@@ -59,7 +59,11 @@ public interface TransactionUser {
     /** The channel could not send a message of the transaction (RFC 3261 §17.1.4, §17.2.4). */
     void transportError(Transaction transaction, Throwable cause);
 
-    /** The transaction reached Terminated and left the table. Last callback for it. */
+    /**
+     * The transaction left the table: it reached Terminated, or, for a non-INVITE server transaction over an
+     * unreliable transport, it sent its final response and a lean entry absorbs retransmissions in its place
+     * until Timer J (the object reports Completed until then). Last callback for it.
+     */
     default void transactionTerminated(Transaction transaction) {
     }
 }

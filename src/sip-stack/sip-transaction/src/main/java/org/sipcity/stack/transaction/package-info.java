@@ -14,7 +14,10 @@
  *   <li>{@link org.sipcity.stack.transaction.TransactionChannel}: the only view of the network; the
  *       transport implements it. Reliability decides retransmissions and zero timers.</li>
  *   <li>{@link org.sipcity.stack.transaction.TransactionUser}: the callbacks to the core.</li>
- *   <li>{@link org.sipcity.stack.transaction.TransactionConfig}: T1, T2, T4 and the derived timers.</li>
+ *   <li>{@link org.sipcity.stack.transaction.TransactionConfig}: T1, T2, T4, the derived timers and the limits.</li>
+ *   <li>{@code CompletedEntries}: completed non-INVITE server transactions of unreliable transports as lean
+ *       entries (key and {@link org.sipcity.stack.transaction.RetainedResponse}) until Timer J, within a byte
+ *       budget, with one timer task for all of them.</li>
  *   <li>{@link org.sipcity.stack.transaction.TransactionCounters}: LongAdder metrics.</li>
  * </ul>
  *

@@ -46,21 +46,29 @@ class NonInviteServerTransactionTest {
 
         assertThat(f.udp.messages()).containsExactly(trying, trying, ok, ok, ok);
         assertThat(f.layer.counters().retransmissions()).isEqualTo(3);
-        assertThat(f.user.types()).containsExactly("request");
+        assertThat(f.user.types()).as("over UDP the TU is done with the transaction once it sent the final response")
+                .containsExactly("request", "terminated");
     }
 
     @Test
     void timerJKeepsCompletedFor64T1OverUdp() {
         ServerTransaction tx = receive(false);
         f.advanceTo(300);
-        tx.sendResponse(Messages.response(register, 200));
+        SipResponse ok = Messages.response(register, 200);
+        tx.sendResponse(ok);
+        assertThat(f.user.types()).as("the TU is told at once: only the lean entry is left")
+                .containsExactly("request", "terminated");
 
         f.advanceTo(300 + 31_999);
         assertThat(tx.state()).isEqualTo(TransactionState.COMPLETED);
+        assertThat(tx.sendResponse(Messages.response(register, 500))).isFalse();
+        assertThat(f.layer.requestReceived(register, f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.udp.messages()).containsExactly(ok, ok);
         f.advanceTo(300 + 32_000);
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
         assertThat(f.user.types()).containsExactly("request", "terminated");
-        assertThat(f.udp.count()).as("final responses are not retransmitted on a timer").isEqualTo(1);
+        assertThat(f.udp.count()).as("final responses are not retransmitted on a timer").isEqualTo(2);
+        assertThat(f.layer.requestReceived(register, f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
     }
 
     @Test

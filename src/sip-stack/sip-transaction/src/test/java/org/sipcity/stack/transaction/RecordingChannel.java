@@ -23,6 +23,10 @@ final class RecordingChannel implements TransactionChannel {
     private final List<Sent> sent = new ArrayList<>();
     private final List<SendFailureListener> listeners = new ArrayList<>();
     private Throwable failNextWith;
+    /** What each response kept by {@link #sendRetained} is charged against the completed-transaction memory. */
+    int retainedBytes = KEPT_MESSAGE_BYTES;
+    /** Responses handed over with {@link #sendRetained}. */
+    int retainedCount;
 
     RecordingChannel(boolean reliable, SipTimer clock) {
         this.reliable = reliable;
@@ -44,6 +48,25 @@ final class RecordingChannel implements TransactionChannel {
             return;
         }
         sent.add(new Sent(clock.now(), message));
+    }
+
+    /** Keeps the message itself; resends record the same object, so tests compare what was sent by identity. */
+    @Override
+    public RetainedResponse sendRetained(SipResponse response, SendFailureListener onFailure) {
+        send(response, onFailure);
+        retainedCount++;
+        int charge = retainedBytes;
+        return new RetainedResponse() {
+            @Override
+            public void resend() {
+                send(response, (message, cause) -> { });
+            }
+
+            @Override
+            public int retainedBytes() {
+                return charge;
+            }
+        };
     }
 
     /** The next send fails from within {@code send}. */

@@ -1,0 +1,178 @@
+package org.sipcity.stack.transaction;
+
+import org.jboss.logging.Logger;
+import org.sipcity.stack.timer.SipTimer;
+
+import java.util.Map;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The completed non-INVITE server transactions of unreliable transports, as {@link CompletedEntry lean entries},
+ * held within a byte budget.
+ *
+ * <p>Why a byte budget and not a count: over UDP every REGISTER leaves its transaction in Completed for Timer J =
+ * 64·T1 = 32 s, so the number held is 32 s times the request rate. A count bound caps throughput at bound / 32 s
+ * (100,000 gave 3,125/s), whatever the memory. Here the bound is memory, and each entry is charged what it keeps
+ * reachable.
+ *
+ * <p>Timer J is the same for every entry, so entries expire in the order they were added: a FIFO list, and one
+ * task on the timer armed for the oldest entry's expiry, instead of one timer per transaction.
+ *
+ * <p>When an entry would take the total over the budget, the oldest entries are released early, but never before
+ * they have absorbed for {@link TransactionConfig#completedHoldFloor()} (T4, as Kamailio's tm keeps completed
+ * transactions 5 s by default): a client whose final response was lost retransmits within T2, so one
+ * retransmission is still absorbed. If the budget is full of entries younger than that, {@link #hasRoom} says no
+ * and the layer refuses new requests (503), rather than treat retransmissions as new requests.
+ *
+ * <p>Threads: adding (the thread sending the final response), expiry (the timer thread) and admission (event
+ * loops) take one lock, held for a few pointer moves; the table itself is the layer's concurrent map.
+ */
+final class CompletedEntries {
+
+    private static final Logger LOG = Logger.getLogger(CompletedEntries.class);
+
+    private final Map<Object, Object> table;
+    private final SipTimer timer;
+    private final long budgetBytes;
+    private final long holdFloorMillis;
+    private final long timerJMillis;
+
+    /** Guarded by {@code this}: oldest and youngest entry, whether the expiry task is armed. */
+    private CompletedEntry oldest;
+    private CompletedEntry youngest;
+    private boolean expiryArmed;
+    /** Written under the lock, read without it by metrics. */
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicLong count = new AtomicLong();
+    private final LongAdder releasedEarly = new LongAdder();
+
+    CompletedEntries(Map<Object, Object> table, SipTimer timer, TransactionConfig config) {
+        this.table = table;
+        this.timer = timer;
+        this.budgetBytes = config.completedMemoryBytes();
+        this.holdFloorMillis = Math.min(config.completedHoldFloor(), config.timerJ(false));
+        this.timerJMillis = config.timerJ(false);
+    }
+
+    /** Entries held now. */
+    long count() {
+        return count.get();
+    }
+
+    /** Bytes charged for the entries held now. */
+    long bytes() {
+        return bytes.get();
+    }
+
+    /** Entries released before Timer J to stay within the budget. */
+    long releasedEarly() {
+        return releasedEarly.sum();
+    }
+
+    /**
+     * Whether a new transaction may start: the budget has room, possibly after releasing entries that have
+     * absorbed for the floor time. Transactions admitted while there is room may take the total over the budget
+     * by their own responses; the next admission sees it.
+     */
+    boolean hasRoom() {
+        if (bytes.get() < budgetBytes) {
+            return true;
+        }
+        synchronized (this) {
+            releaseLocked(timer.now(), budgetBytes - 1);
+            return bytes.get() < budgetBytes;
+        }
+    }
+
+    /**
+     * Takes over a transaction that sent its final response: the entry replaces the transaction in the table
+     * (unless something else is there now) and is held until Timer J.
+     *
+     * @return the entry, or {@code null} if the transaction was no longer in the table
+     */
+    CompletedEntry add(ServerTransaction transaction, RetainedResponse response, int keyBytes) {
+        long now = timer.now();
+        CompletedEntry entry = new CompletedEntry(transaction.key, response, now + timerJMillis,
+                response.retainedBytes() + keyBytes + ENTRY_BYTES);
+        if (!table.replace(transaction.key, transaction, entry)) {
+            return null;
+        }
+        boolean arm;
+        synchronized (this) {
+            if (youngest == null) {
+                oldest = entry;
+            } else {
+                youngest.next = entry;
+            }
+            youngest = entry;
+            count.incrementAndGet();
+            bytes.addAndGet(entry.bytes);
+            releaseLocked(now, budgetBytes);
+            arm = !expiryArmed;
+            expiryArmed = true;
+        }
+        if (arm) {
+            armExpiry(timerJMillis);
+        }
+        return entry;
+    }
+
+    /** Releases the oldest entries that have absorbed for the floor time until at most {@code limit} bytes are held. */
+    private void releaseLocked(long now, long limit) {
+        while (bytes.get() > limit && oldest != null && now - (oldest.expiresAtMillis - timerJMillis) >= holdFloorMillis) {
+            releasedEarly.increment();
+            removeOldestLocked();
+        }
+    }
+
+    private void removeOldestLocked() {
+        CompletedEntry gone = oldest;
+        oldest = gone.next;
+        gone.next = null;
+        if (oldest == null) {
+            youngest = null;
+        }
+        count.decrementAndGet();
+        bytes.addAndGet(-gone.bytes);
+        table.remove(gone.key, gone);
+    }
+
+    /** Timer J of every entry due: releases them and arms itself again for the oldest left. */
+    private void expire() {
+        long delay;
+        synchronized (this) {
+            long now = timer.now();
+            while (oldest != null && oldest.isExpired(now)) {
+                removeOldestLocked();
+            }
+            if (oldest == null) {
+                expiryArmed = false;
+                return;
+            }
+            delay = oldest.expiresAtMillis - now;
+        }
+        armExpiry(delay);
+    }
+
+    private void armExpiry(long delayMillis) {
+        try {
+            timer.schedule(this::expire, delayMillis, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Only while the stack shuts down: the entries go with the layer.
+            LOG.debugf("Timer J of completed transactions not armed: %s", e.getMessage());
+            synchronized (this) {
+                expiryArmed = false;
+            }
+        }
+    }
+
+    /**
+     * Heap bytes of one entry besides the response and the key's strings: the entry (32), the key record (32),
+     * the map's node (32) and its share of the map's table (8 / load factor 0.75). Measured figure per completed
+     * REGISTER in the README.
+     */
+    static final int ENTRY_BYTES = 32 + 32 + 32 + 11;
+}

@@ -1,0 +1,192 @@
+package org.sipcity.stack.transaction;
+
+import org.junit.jupiter.api.Test;
+import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipMethod;
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Completed non-INVITE server transactions over UDP kept as lean entries within a byte budget, on the simulated
+ * clock (T1 = 500 ms: Timer J = 32 s; T4 = 5 s: the least an entry absorbs before the budget may release it).
+ */
+class CompletedTransactionsTest {
+
+    /** What every entry of these tests is charged: the channel's figure plus its key and table slot. */
+    private static final int RETAINED = 500;
+
+    private static SipRequest register(int n) {
+        return Messages.request(SipMethod.REGISTER, "z9hG4bKreg" + n);
+    }
+
+    private static Fixture answeringFixture(TransactionConfig config) {
+        Fixture f = new Fixture(config);
+        f.udp.retainedBytes = RETAINED;
+        f.user.onRequest = (tx, request) -> tx.sendResponse(Messages.response(request, 200));
+        return f;
+    }
+
+    /** The charge of one entry for {@link #register}'s key. */
+    private static long entryBytes(int n) {
+        return RETAINED + CompletedEntries.ENTRY_BYTES + KeyStrings.bytes("z9hG4bKreg" + n)
+                + KeyStrings.bytes("pc33.atlanta.example.com");
+    }
+
+    @Test
+    void theTransactionLeavesTheTableAndItsEntryAbsorbsUntilTimerJ() {
+        Fixture f = answeringFixture(TransactionConfig.defaults());
+        SipRequest request = register(1);
+
+        assertThat(f.layer.requestReceived(request, f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        SipResponse ok = f.udp.lastResponse();
+
+        assertThat(f.layer.liveTransactions()).as("no transaction object is live").isZero();
+        assertThat(f.layer.counters().active(TransactionKind.NON_INVITE_SERVER)).isZero();
+        assertThat(f.layer.completedTransactions()).isEqualTo(1);
+        assertThat(f.layer.completedTransactionBytes()).isEqualTo(entryBytes(1));
+        assertThat(f.udp.retainedCount).isEqualTo(1);
+
+        f.advanceTo(500);
+        assertThat(f.layer.requestReceived(register(1), f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+        f.advanceTo(31_999);
+        assertThat(f.layer.requestReceived(register(1), f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.udp.messages()).as("each retransmission gets the same final response again").containsExactly(ok, ok, ok);
+        assertThat(f.user.ofType("request")).hasSize(1);
+        assertThat(f.layer.counters().absorbed()).isEqualTo(2);
+        assertThat(f.layer.counters().retransmissions()).isEqualTo(2);
+
+        f.advanceTo(32_000);
+        assertThat(f.layer.completedTransactions()).isZero();
+        assertThat(f.layer.completedTransactionBytes()).isZero();
+        assertThat(f.timer.pendingTasks()).as("nothing left armed").isZero();
+        assertThat(f.layer.requestReceived(register(1), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.user.ofType("request")).hasSize(2);
+    }
+
+    @Test
+    void oneTimerServesEveryEntryAndTheyExpireInOrder() {
+        Fixture f = answeringFixture(TransactionConfig.defaults());
+        for (int n = 0; n < 100; n++) {
+            f.advanceTo(n * 10L);
+            f.layer.requestReceived(register(n), f.udp);
+        }
+        assertThat(f.timer.pendingTasks()).as("one Timer J task, not one per transaction").isEqualTo(1);
+        assertThat(f.layer.completedTransactions()).isEqualTo(100);
+
+        f.advanceTo(32_000 + 495);
+        assertThat(f.layer.completedTransactions()).as("those completed at 0..490 ms are gone").isEqualTo(50);
+        assertThat(f.layer.requestReceived(register(49), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.requestReceived(register(50), f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+
+        f.advanceTo(32_000 + 990);
+        assertThat(f.layer.completedTransactions()).as("only register(49)'s new entry").isEqualTo(1);
+        f.advanceTo(32_495 + 32_000);
+        assertThat(f.layer.completedTransactions()).isZero();
+        assertThat(f.timer.pendingTasks()).isZero();
+    }
+
+    @Test
+    void theMemoryBoundIsHonouredByReleasingEntriesOlderThanT4() {
+        long budget = 10 * entryBytes(0);
+        Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        // One REGISTER every 100 ms: ten entries fill the budget after 1 s, long before any is 5 s old.
+        int n = 0;
+        for (; n < 10; n++) {
+            f.advanceTo(n * 100L);
+            assertThat(f.layer.requestReceived(register(n), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        // Then one a second: the budget holds the last 10 s, more than T4 but less than Timer J, so each new one
+        // releases the oldest early.
+        for (; n < 100; n++) {
+            f.advanceTo(n * 1_000L);
+            assertThat(f.layer.requestReceived(register(n), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+            assertThat(f.layer.completedTransactionBytes()).as("within the budget by at most one entry")
+                    .isLessThanOrEqualTo(budget + entryBytes(n));
+        }
+        assertThat(f.layer.completedReleasedEarly()).as("every entry from the 11th on released one").isEqualTo(90);
+        assertThat(f.layer.completedTransactions()).isEqualTo(10);
+        assertThat(f.layer.counters().refused()).isZero();
+        // The youngest still absorbs; the oldest released is a new request again.
+        assertThat(f.layer.requestReceived(register(99), f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.layer.requestReceived(register(0), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+    }
+
+    @Test
+    void newRequestsGet503WhenTheBudgetIsFullOfEntriesYoungerThanT4() {
+        long budget = 3 * entryBytes(0);
+        Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        for (int n = 0; n < 3; n++) {
+            assertThat(f.layer.requestReceived(register(n), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+
+        f.advanceTo(4_999);
+        assertThat(f.layer.requestReceived(register(3), f.udp)).isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
+        assertThat(f.layer.counters().refused()).isEqualTo(1);
+        assertThat(f.user.ofType("request")).hasSize(3);
+        assertThat(f.layer.requestReceived(register(1), f.udp)).as("retransmissions are still absorbed")
+                .isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.layer.completedReleasedEarly()).isZero();
+
+        f.advanceTo(5_000);
+        assertThat(f.layer.requestReceived(register(3), f.udp)).as("the oldest have absorbed for T4: room again")
+                .isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.completedReleasedEarly()).isPositive();
+    }
+
+    @Test
+    void overTcpNothingIsKept() {
+        Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(1).build());
+        for (int n = 0; n < 5; n++) {
+            assertThat(f.layer.requestReceived(register(n), f.tcp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        assertThat(f.layer.completedTransactions()).isZero();
+        assertThat(f.tcp.retainedCount).isZero();
+    }
+
+    @Test
+    void aRetransmissionThatReachedTheTransactionObjectIsAnsweredFromTheKeptResponse() {
+        Fixture f = new Fixture();
+        f.layer.requestReceived(register(1), f.udp);
+        ServerTransaction tx = (ServerTransaction) f.user.events.get(0).transaction();
+        SipResponse ok = Messages.response(register(1), 200);
+        tx.sendResponse(ok);
+
+        // As when the event loop matched the object just before its lean entry replaced it.
+        tx.requestRetransmitted(register(1));
+
+        assertThat(f.udp.messages()).containsExactly(ok, ok);
+        assertThat(f.user.types()).containsExactly("request", "terminated");
+    }
+
+    @Test
+    void aSendFailureOfTheFinalResponseKeepsNothing() {
+        Fixture f = new Fixture();
+        f.layer.requestReceived(register(1), f.udp);
+        ServerTransaction tx = (ServerTransaction) f.user.events.get(0).transaction();
+        f.udp.failNextSend(new java.io.IOException("no route"));
+
+        tx.sendResponse(Messages.response(register(1), 200));
+
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.layer.completedTransactions()).isZero();
+        assertThat(f.user.types()).containsExactly("request", "transport-error", "terminated");
+        assertThat(f.layer.requestReceived(register(1), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+    }
+
+    @Test
+    void anRfc2543RequestIsKeptByItsLegacyKey() {
+        Fixture f = answeringFixture(TransactionConfig.defaults());
+        SipRequest old = Messages.request(SipMethod.OPTIONS, "1234");
+        old.setHeader(HeaderName.VIA, "SIP/2.0/UDP pc33.atlanta.example.com:5060");
+
+        assertThat(f.layer.requestReceived(old, f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        SipRequest again = Messages.request(SipMethod.OPTIONS, "1234");
+        again.setHeader(HeaderName.VIA, "SIP/2.0/UDP pc33.atlanta.example.com:5060");
+
+        assertThat(f.layer.completedTransactions()).isEqualTo(1);
+        assertThat(f.layer.requestReceived(again, f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.udp.count()).isEqualTo(2);
+    }
+}
