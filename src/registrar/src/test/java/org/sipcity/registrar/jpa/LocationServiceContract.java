@@ -12,6 +12,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
@@ -141,6 +143,70 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             assertThat(service.dirtyCount()).isEqualTo(2);
             service.flush();
             assertThat(fromDatabase(AOR)).singleElement().extracting(ContactBinding::cseq).isEqualTo(20L);
+        }
+    }
+
+    @Test
+    void write_back_rewrites_an_aor_already_stored_whose_bindings_kept_their_keys() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(phone, laptop));
+            service.flush();
+            // two refreshes of the phone within one interval, the laptop replaced by a binding of the same key
+            service.apply(save(refreshed(phone, 2, 900)));
+            ContactBinding phoneNow = refreshed(phone, 3, 1200);
+            service.apply(save(phoneNow));
+            ContactBinding laptopNow = new ContactBinding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(3600), 700,
+                    "call-other", 1, List.of("<sip:edge.example.org;lr>"), null, null, null, null, "laptop");
+            service.apply(save(laptopNow));
+            service.flush();
+            assertThat(service.dirtyCount()).as("the flush wrote everything").isZero();
+            assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(phoneNow, laptopNow);
+        }
+    }
+
+    @Test
+    void a_flush_racing_refreshes_of_an_aor_it_is_draining_writes_that_aor_once() throws Exception {
+        // The drain used to take an AOR off the dirty set as it polled it, so a refresh landing while the rest of the
+        // queue was drained queued the AOR again and the same flush inserted its bindings twice (unique key 23505).
+        // Dirty AORs behind it make the drain long (fewer than one 500-AOR delete chunk: a repeat in a later chunk was
+        // deleted again and went unnoticed); a writer refreshes the first AOR of the queue all along.
+        int others = 400;
+        int rounds = 30;
+        String hot = "sip:hot@example.org";
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 1_000_000)) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicLong cseq = new AtomicLong();
+            Thread writer = new Thread(() -> {
+                while (!stop.get()) {
+                    service.apply(save(refreshed(binding(hot, "sip:hot@192.0.2.1", NOW), cseq.incrementAndGet(), 600),
+                            binding(hot, "sip:hot@192.0.2.2", NOW.plusSeconds(600))));
+                }
+            }, "refreshing-writer");
+            writer.setDaemon(true);
+            try {
+                for (int round = 1; round <= rounds; round++) {
+                    service.apply(save(binding(hot, "sip:hot@192.0.2.1", NOW.plusSeconds(600))));
+                    for (int i = 0; i < others; i++) {
+                        service.apply(save(refreshed(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW),
+                                round, 600)));
+                    }
+                    if (round == 1) {
+                        writer.start();
+                    }
+                    service.flush();
+                }
+            } finally {
+                stop.set(true);
+                writer.join(TimeUnit.SECONDS.toMillis(30));
+            }
+            service.flush();
+            assertThat(service.failedFlushes()).isZero();
+            assertThat(fromDatabase(hot)).containsExactlyInAnyOrderElementsOf(service.lookup(hot, NOW)).hasSize(2);
+            assertThat(fromDatabase("sip:u7@example.org")).singleElement().extracting(ContactBinding::cseq)
+                    .isEqualTo((long) rounds);
+            assertThat(service.count()).isEqualTo(others + 2);
         }
     }
 
@@ -312,6 +378,11 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
                 .containsExactlyInAnyOrder(plainOnA.ownedBy("node-a"), flowOnB.ownedBy("node-b"));
         assertThat(nodeB.lookup("sip:bob@example.org", NOW)).isEmpty();
         assertThat(restartedA.releaseOwnFlows()).isZero();
+    }
+
+    private static ContactBinding refreshed(ContactBinding b, long cseq, long seconds) {
+        return new ContactBinding(b.aor(), b.contactUri(), NOW.plusSeconds(seconds), b.qMillis(), b.callId(), cseq,
+                b.path(), b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent());
     }
 
     private static ContactBinding flow(String aor, String contact, String instance) {

@@ -15,6 +15,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.persistence.EntityManager;
@@ -63,6 +64,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private final ReentrantLock flushLock = new ReentrantLock();
     private final ScheduledExecutorService flusher;
     private final int maxDirty;
+    private final AtomicLong failedFlushes = new AtomicLong();
 
     /** A write-through service. */
     public static JpaLocationService writeThrough(EntityManagerFactory factory) {
@@ -268,6 +270,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             try {
                 writeSnapshots(batch);
             } catch (RuntimeException e) {
+                failedFlushes.incrementAndGet();
                 // Keep them dirty: the next interval tries again; meanwhile memory stays authoritative.
                 for (String failed : batch) {
                     if (dirtySet.add(failed)) {
@@ -309,6 +312,11 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         } catch (PersistenceException e) {
             throw new LocationException("outbound flows of node " + owner + " not released", e);
         }
+    }
+
+    /** How many write-back flushes failed (and left their AORs dirty for the next one), for metrics and tests. */
+    public long failedFlushes() {
+        return failedFlushes.get();
     }
 
     /** The number of AORs changed in memory and not yet written (write-back), for metrics and tests. */
