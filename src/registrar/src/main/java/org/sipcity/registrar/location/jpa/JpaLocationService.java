@@ -2,9 +2,9 @@ package org.sipcity.registrar.location.jpa;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -258,15 +258,19 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
         flushLock.lock();
         try {
-            List<String> batch = new ArrayList<>();
+            // A set, not a list: an AOR leaves the dirty set as it is polled, so a change landing while the rest of the
+            // queue drains queues it again and this drain meets it twice. Written twice in one transaction, its rows
+            // collided with themselves on the unique (aor, binding_key) and the whole flush failed.
+            Set<String> drained = new LinkedHashSet<>();
             String aor;
             while ((aor = dirty.poll()) != null) {
                 dirtySet.remove(aor);
-                batch.add(aor);
+                drained.add(aor);
             }
-            if (batch.isEmpty()) {
+            if (drained.isEmpty()) {
                 return;
             }
+            List<String> batch = List.copyOf(drained);
             try {
                 writeSnapshots(batch);
             } catch (RuntimeException e) {
@@ -341,12 +345,23 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         flush();
     }
 
+    /** The flusher's and back-pressure's flush: one line per failure with its cause, the stack trace at DEBUG. */
     private void flushQuietly() {
         try {
             flush();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "write-back of bindings failed (%d AORs pending, retried next interval)", dirtyCount());
+            LOG.errorf("write-back of bindings failed, %d AORs kept dirty and retried next interval: %s", dirtyCount(),
+                    rootCause(e));
+            LOG.debug("write-back failure", e);
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause;
     }
 
     private void writeSnapshots(List<String> aors) {
