@@ -1,6 +1,7 @@
 package org.sipcity.registrar.jpa;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.Transactions;
@@ -207,6 +209,36 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             assertThat(fromDatabase("sip:u7@example.org")).singleElement().extracting(ContactBinding::cseq)
                     .isEqualTo((long) rounds);
             assertThat(service.count()).isEqualTo(others + 2);
+        }
+    }
+
+    @Test
+    void an_aor_the_database_refuses_stays_dirty_and_does_not_keep_the_others_from_being_written() {
+        // A User-Agent over its column's 255 characters: accepted in memory, refused by the database.
+        ContactBinding refused = new ContactBinding("sip:long@example.org", "sip:long@192.0.2.9", NOW.plusSeconds(600),
+                -1, "call-1", 1, List.of(), null, null, null, null, "x".repeat(300));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            for (int i = 0; i < 10; i++) {
+                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
+            }
+            service.apply(save(refused));
+            for (int i = 10; i < 20; i++) {
+                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
+            }
+
+            assertThatThrownBy(service::flush).isInstanceOf(LocationException.class)
+                    .hasMessageContaining("1 of 21 dirty AORs not written [sip:long@example.org]");
+
+            assertThat(service.count()).as("every other AOR written").isEqualTo(20);
+            assertThat(service.dirtyCount()).as("the refused AOR kept for the next flush").isEqualTo(1);
+            assertThat(service.failedFlushes()).isEqualTo(1);
+            assertThat(service.lookup("sip:long@example.org", NOW)).containsExactly(refused);
+            // once the AOR changes into something storable, the next flush writes it
+            ContactBinding fixed = binding("sip:long@example.org", "sip:long@192.0.2.9", NOW.plusSeconds(600));
+            service.apply(save(fixed));
+            service.flush();
+            assertThat(service.dirtyCount()).isZero();
+            assertThat(fromDatabase("sip:long@example.org")).containsExactly(fixed);
         }
     }
 

@@ -1,7 +1,9 @@
 package org.sipcity.registrar.location.jpa;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -39,8 +41,9 @@ import org.sipcity.registrar.location.LocationService;
  * <b>Writes</b> in {@link WriteMode#WRITE_THROUGH}: the change is committed, then published in memory.
  * In {@link WriteMode#WRITE_BACK}: published in memory, and the AOR marked dirty; every flush interval the flusher
  * writes the current in-memory bindings of all dirty AORs in one transaction (delete the AOR's rows, insert its
- * bindings; batched JDBC). Several refreshes of one AOR within an interval cost one write. {@link #close()} flushes
- * everything; a crash loses the dirty AORs of at most one interval.
+ * bindings; batched JDBC). Several refreshes of one AOR within an interval cost one write. A failed flush keeps its
+ * AORs dirty for the next one; when the database refuses rows, the batch is halved until only the refused AORs are
+ * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
  * Each loaded AOR remembers the version stamp read before its rows; a lookup that finds another stamp reloads. A
@@ -271,17 +274,28 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                 return;
             }
             List<String> batch = List.copyOf(drained);
+            List<String> unwritten = batch;
+            RuntimeException failure = null;
             try {
                 writeSnapshots(batch);
+                unwritten = List.of();
             } catch (RuntimeException e) {
+                failure = e;
+                if (isCausedByRows(e)) {
+                    // One AOR whose rows the database refuses (a value over a column's width, say) must not keep
+                    // every other AOR out of the database: halve until the refused ones are alone.
+                    unwritten = writeIsolating(batch);
+                }
+            } catch (Error e) {
+                keepDirty(batch);
+                throw e;
+            }
+            if (!unwritten.isEmpty()) {
                 failedFlushes.incrementAndGet();
                 // Keep them dirty: the next interval tries again; meanwhile memory stays authoritative.
-                for (String failed : batch) {
-                    if (dirtySet.add(failed)) {
-                        dirty.add(failed);
-                    }
-                }
-                throw new LocationException(batch.size() + " dirty AORs not written, will retry", e);
+                keepDirty(unwritten);
+                throw new LocationException(unwritten.size() + " of " + batch.size() + " dirty AORs not written"
+                        + (unwritten.size() <= 3 ? " " + unwritten : "") + ", will retry", failure);
             }
         } finally {
             flushLock.unlock();
@@ -362,6 +376,44 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             cause = cause.getCause();
         }
         return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause;
+    }
+
+    private void keepDirty(List<String> aors) {
+        for (String aor : aors) {
+            if (dirtySet.add(aor)) {
+                dirty.add(aor);
+            }
+        }
+    }
+
+    /** Writes {@code aors} in halves, recursively; returns the AORs that failed on their own. */
+    private List<String> writeIsolating(List<String> aors) {
+        if (aors.size() == 1) {
+            return aors;
+        }
+        List<String> failed = new ArrayList<>();
+        for (List<String> half : List.of(aors.subList(0, aors.size() / 2), aors.subList(aors.size() / 2, aors.size()))) {
+            try {
+                writeSnapshots(half);
+            } catch (RuntimeException e) {
+                failed.addAll(isCausedByRows(e) ? writeIsolating(half) : half);
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Whether the database refused the rows themselves (SQLSTATE class 22 data exception or 23 integrity constraint
+     * violation), as opposed to a failed connection or a timeout, where retrying parts would only multiply failures.
+     */
+    private static boolean isCausedByRows(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeSnapshots(List<String> aors) {
