@@ -26,6 +26,9 @@ public final class TransportMetrics {
     private final LongAdder readPauses = new LongAdder();
     private final LongAdder oversizedDatagrams = new LongAdder();
     private final LongAdder untrackedDatagramFlows = new LongAdder();
+    private final LongAdder parseErrors = new LongAdder();
+    private final RateMeter messagesInRate = new RateMeter(messagesIn::sum);
+    private final RateMeter messagesOutRate = new RateMeter(messagesOut::sum);
 
     /** Connections open now (UDP: flows tracked now). */
     public long openConnections() {
@@ -116,6 +119,32 @@ public final class TransportMetrics {
     /** Datagrams delivered on a flow that was not tracked because the table held the maximum. */
     public long untrackedDatagramFlows() {
         return untrackedDatagramFlows.sum();
+    }
+
+    /** Messages received on this connector whose frame was whole but whose content broke the grammar. */
+    public long parseErrors() {
+        return parseErrors.sum();
+    }
+
+    /** Messages received a second, over the last {@value RateMeter#WINDOW_SECONDS} seconds. */
+    public long messagesInPerSecond() {
+        return messagesInRate.perSecond();
+    }
+
+    /** Messages sent a second, over the last {@value RateMeter#WINDOW_SECONDS} seconds. */
+    public long messagesOutPerSecond() {
+        return messagesOutRate.perSecond();
+    }
+
+    /** Takes the rates' samples; the connector calls it once a second from one event loop. */
+    public void sampleRates() {
+        messagesInRate.sample();
+        messagesOutRate.sample();
+    }
+
+    /** Counted by the stack above the transport, which parses what the transport delivered. */
+    public void parseError() {
+        parseErrors.increment();
     }
 
     public void connectionOpened(boolean outbound) {
