@@ -3,7 +3,6 @@ package org.sipcity.it.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,14 +17,12 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.api.ServerSetup;
 import org.jboss.as.arquillian.container.ManagementClient;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
+import org.sipcity.it.registrar.RegistrarWar;
 
 /**
  * Two baresip user agents (Debian's baresip 1.0, nothing of their SIP written by us) with config directories of their
@@ -54,9 +51,7 @@ class BaresipCallIT {
 
     @Deployment(testable = false)
     static WebArchive registrar() {
-        File war = new File(System.getProperty("sipcity.it.registrar.war"));
-        return ShrinkWrap.create(ZipImporter.class, "sipcity-registrar.war").importFrom(war).as(WebArchive.class)
-                .addPackage(SubscriberSeedServlet.class.getPackage());
+        return RegistrarWar.withSubscriberSeed();
     }
 
     @ArquillianResource

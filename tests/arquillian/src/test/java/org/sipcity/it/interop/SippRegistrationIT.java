@@ -3,7 +3,6 @@ package org.sipcity.it.interop;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
 import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -17,12 +16,10 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.api.ServerSetup;
 import org.jboss.as.arquillian.container.ManagementClient;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
+import org.sipcity.it.registrar.RegistrarWar;
 
 /**
  * SIPp, a real user agent with no SIP written by us on its side, registers thousands of users with digest
@@ -44,9 +41,7 @@ class SippRegistrationIT {
     private static final String PASSWORD = "Sipp-pa55-word";
     @Deployment(testable = false)
     static WebArchive registrar() {
-        File war = new File(System.getProperty("sipcity.it.registrar.war"));
-        return ShrinkWrap.create(ZipImporter.class, "sipcity-registrar.war").importFrom(war).as(WebArchive.class)
-                .addPackage(SubscriberSeedServlet.class.getPackage());
+        return RegistrarWar.withSubscriberSeed();
     }
 
     @ArquillianResource

@@ -2,7 +2,6 @@ package org.sipcity.it.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -26,12 +25,9 @@ import org.jboss.as.arquillian.api.ServerSetup;
 import org.jboss.as.arquillian.api.ServerSetupTask;
 import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
@@ -90,9 +86,7 @@ class ProxyIT {
 
     @Deployment(testable = false)
     static WebArchive registrar() {
-        File war = new File(System.getProperty("sipcity.it.registrar.war"));
-        return ShrinkWrap.create(ZipImporter.class, "sipcity-registrar.war").importFrom(war).as(WebArchive.class)
-                .addPackage(SubscriberSeedServlet.class.getPackage());
+        return RegistrarWar.withSubscriberSeed();
     }
 
     @ArquillianResource

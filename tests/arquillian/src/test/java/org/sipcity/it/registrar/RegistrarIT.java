@@ -2,7 +2,6 @@ package org.sipcity.it.registrar;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -24,14 +23,11 @@ import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.arquillian.test.api.ArquillianResource;
 import org.jboss.as.arquillian.container.ManagementClient;
 import org.jboss.dmr.ModelNode;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sipcity.it.db.DatabaseUnderTest;
-import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.transport.TransportType;
@@ -57,9 +53,7 @@ class RegistrarIT {
 
     @Deployment(testable = false)
     static WebArchive registrar() {
-        File war = new File(System.getProperty("sipcity.it.registrar.war"));
-        return ShrinkWrap.create(ZipImporter.class, "sipcity-registrar.war").importFrom(war).as(WebArchive.class)
-                .addPackage(SubscriberSeedServlet.class.getPackage());
+        return RegistrarWar.withSubscriberSeed();
     }
 
     @ArquillianResource
