@@ -166,6 +166,45 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     }
 
     @Test
+    void an_aor_dirtied_again_while_a_flush_drains_the_queue_is_written_once_and_the_flush_succeeds() throws Exception {
+        int writers = 4;
+        int aors = 50;
+        int rounds = 400;
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 1_000_000)) {
+            ExecutorService pool = Executors.newFixedThreadPool(writers);
+            try {
+                List<Future<?>> writes = new ArrayList<>();
+                for (int w = 0; w < writers; w++) {
+                    int writer = w;
+                    writes.add(pool.submit(() -> {
+                        for (int round = 1; round <= rounds; round++) {
+                            for (int i = 0; i < aors; i++) {
+                                int a = ((writer % 2 == 0 ? i : aors - 1 - i) + writer * 13) % aors;   // each writer its order
+                                service.apply(save(new ContactBinding("sip:u" + a + "@example.org",
+                                        "sip:u@192.0.2." + writer, NOW.plusSeconds(600), -1, "call-" + writer, round,
+                                        List.of(), null, null, null, null, null)));
+                            }
+                        }
+                    }));
+                }
+                while (writes.stream().anyMatch(f -> !f.isDone())) {
+                    service.flush();   // throws when a batch holds an AOR twice (unique index on aor, binding_key)
+                }
+                for (Future<?> f : writes) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            service.flush();
+            for (int a = 0; a < aors; a += 7) {
+                assertThat(fromDatabase("sip:u" + a + "@example.org")).hasSize(writers)
+                        .allSatisfy(b -> assertThat(b.cseq()).isEqualTo(rounds));
+            }
+        }
+    }
+
+    @Test
     void expired_bindings_are_reaped_in_batches() {
         JpaLocationService service = JpaLocationService.writeThrough(factory);
         for (int i = 0; i < 25; i++) {

@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -256,12 +257,16 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
         flushLock.lock();
         try {
-            List<String> batch = new ArrayList<>();
+            // A set: an AOR written again while the queue drains (taken, then dirtied and queued anew) must appear
+            // once, or the batch inserts its bindings twice and fails on the (aor, binding_key) unique index. Once
+            // is enough: its bindings are read from memory when the batch is written, so the later change is in.
+            Set<String> pending = new LinkedHashSet<>();
             String aor;
             while ((aor = dirty.poll()) != null) {
                 dirtySet.remove(aor);
-                batch.add(aor);
+                pending.add(aor);
             }
+            List<String> batch = new ArrayList<>(pending);
             if (batch.isEmpty()) {
                 return;
             }
