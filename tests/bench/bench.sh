@@ -69,41 +69,8 @@ if ! command -v sipp >/dev/null 2>&1; then
     exit 3
 fi
 
-WORK="$(mktemp -d -t sipcity-bench.XXXXXX)"
-STARTED_PIDS=()
-cleanup() {
-    local pid
-    for pid in "${STARTED_PIDS[@]:-}"; do
-        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true
-    done
-    sleep 1
-    for pid in "${STARTED_PIDS[@]:-}"; do
-        [ -n "$pid" ] && kill -9 "$pid" 2>/dev/null || true
-    done
-    if [ -f "$WORK/kamailio.pid" ]; then
-        kill "$(cat "$WORK/kamailio.pid")" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
-
-# Waits (at most 30 s) until HOST:PORT answers a REGISTER over TRANSPORT (udp by default, or tcp).
-wait_ready() {
-    local host="$1" port="$2" transport="${3:-udp}" i
-    for i in $(seq 1 30); do
-        if python3 "$HERE/probe.py" --host "$host" --port "$port" --transport "$transport" --rate 10 --duration 0.3 \
-                --timeout 0.2 \
-                | awk -F';' '{ exit !($1 > 0) }'; then
-            return 0
-        fi
-        sleep 1
-    done
-    echo "no answer from $host:$port within 30 s" >&2
-    return 1
-}
+# Shared with overload.sh: the work directory and its cleanup, log, wait_ready, run_sipp, step, find_max.
+source "$HERE/lib.sh"
 
 start_ours() {
     if [ "$NO_START" = 1 ]; then
@@ -165,110 +132,6 @@ stop_sipp_uas() {
         wait "$SIPP_UAS_PID" 2>/dev/null || true
         SIPP_UAS_PID=""
     fi
-}
-
-# Number of SIPp client processes per transport: several for TCP (one persistent connection each; transaction TCP
-# needs several source addresses, each stalls at ~1-1.5k new connections/s in TIME_WAIT).
-processes_for() {
-    case "$1" in udp) echo 2 ;; tcp) echo 2 ;; tcp-tn) echo 4 ;; esac
-}
-
-# Runs SIPp clients at RATE REGISTER/s for SECONDS; prints "sent;succeeded;failed;retransmissions;seconds;rt_ms"
-# and returns non-zero when any call failed or the calls did not complete in time.
-run_sipp() {
-    local host="$1" port="$2" transport="$3" rate="$4" seconds="$5"
-    local processes mode i pids=() status=0 calls per_rate per_calls start end
-    processes="$(processes_for "$transport")"
-    case "$transport" in udp) mode=u1 ;; tcp) mode=t1 ;; tcp-tn) mode=tn ;; esac
-    calls=$(( rate * seconds ))
-    per_calls=$(( calls / processes ))
-    per_rate="$(awk -v r="$rate" -v p="$processes" 'BEGIN { printf "%.3f", r / p }')"
-    local limit=$(( rate > 2000 ? rate : 2000 ))
-    start="$(date +%s.%N)"
-    for i in $(seq 1 "$processes"); do
-        rm -f "$WORK/stat-$i.csv"
-        ( cd "$WORK" && exec timeout -k 2 $(( seconds + 8 )) sipp "$host:$port" -sf "$HERE/sipp/register-uac.xml" \
-            -inf "$HERE/sipp/users.csv" -i "127.0.0.$(( i + 1 ))" -t "$mode" -r "$per_rate" -m "$per_calls" \
-            -l "$limit" -buff_size 4194304 -max_socket 16000 -nostdin -recv_timeout 2000 \
-            -trace_stat -stf "stat-$i.csv" -fd 1 >"$WORK/sipp-$i.log" 2>&1 ) &
-        pids+=("$!")
-    done
-    for i in "${pids[@]}"; do
-        wait "$i" || status=1
-    done
-    end="$(date +%s.%N)"
-    local sent=0 ok=0 failed=0 retrans=0 rt_sum=0
-    for i in $(seq 1 "$processes"); do
-        if [ -s "$WORK/stat-$i.csv" ]; then
-            read -r s o f r rt < <(tail -1 "$WORK/stat-$i.csv" | awk -F';' '{
-                split($70, t, ":"); print $13, $16, $18, $58, (t[1]*3600 + t[2]*60 + t[3]) * 1000 + t[4] / 1000 }')
-        else
-            s=0; o=0; f="$per_calls"; r=0; rt=0
-        fi
-        sent=$(( sent + s )); ok=$(( ok + o )); failed=$(( failed + f )); retrans=$(( retrans + r ))
-        rt_sum="$(awk -v a="$rt_sum" -v b="$rt" 'BEGIN { print a + b }')"
-    done
-    local elapsed
-    elapsed="$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')"
-    # Complete in time: every call answered and the run no more than 5% (+0.5 s start-up) longer than asked.
-    if [ "$ok" -lt $(( per_calls * processes )) ] || [ "$failed" -gt 0 ] \
-        || awk -v e="$elapsed" -v s="$seconds" 'BEGIN { exit !(e > s * 1.05 + 0.5) }'; then
-        status=1
-    fi
-    printf '%s;%s;%s;%s;%s;%s\n' "$sent" "$ok" "$failed" "$retrans" "$elapsed" \
-        "$(awk -v a="$rt_sum" -v p="$processes" 'BEGIN { printf "%.3f", a / p }')"
-    return "$status"
-}
-
-STEPS_CSV="$OUT/steps.csv"
-MAX_CSV="$OUT/max-rate.csv"
-
-# One measured step: SIPp at RATE plus the latency probe; appends a row to steps.csv; returns 0 when it passed.
-step() {
-    local target="$1" host="$2" port="$3" transport="$4" rate="$5"
-    local probe_transport=udp sipp_line probe_line passed=1
-    if [ "$target" = sipp ]; then
-        stop_sipp_uas
-        # `step` runs as an if-condition, where set -e does not apply: a server that did not start ends the run here.
-        start_sipp_uas "$SIPP_UAS_TRANSPORT" || exit 1
-    fi
-    case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; esac
-    ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$host" --port "$port" \
-        --transport "$probe_transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) \
-        >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
-    local probe_pid=$!
-    if sipp_line="$(run_sipp "$host" "$port" "$transport" "$rate" "$STEP_SECONDS")"; then passed=1; else passed=0; fi
-    wait "$probe_pid" || true
-    probe_line="$(cat "$WORK/probe.out" 2>/dev/null)"
-    [ -n "$probe_line" ] || probe_line="0;0;;;;"
-    local achieved
-    achieved="$(echo "$sipp_line" | awk -F';' '{ printf "%.0f", ($5 > 0 ? $2 / $5 : 0) }')"
-    echo "$target,$transport,$rate,$achieved,$(echo "$sipp_line" | tr ';' ','),$passed,$(echo "$probe_line" | tr ';' ',')" \
-        >>"$STEPS_CSV"
-    log "$target $transport ${rate}/s: $( [ "$passed" = 1 ] && echo pass || echo FAIL ) (sipp $sipp_line; probe n;lost;p50;p90;p99;max us $probe_line)"
-    # Let queues and, after an overload, TIME_WAIT sockets and retransmissions drain before the next step.
-    sleep $(( passed == 1 ? 1 : 5 ))
-    return $(( 1 - passed ))
-}
-
-# Steps the rate up until the first failure, then bisects; appends the highest passing rate to max-rate.csv.
-find_max() {
-    local target="$1" host="$2" port="$3" transport="$4" ladder="$5"
-    local best=0 failed_at=0 rate i
-    for rate in $ladder; do
-        if step "$target" "$host" "$port" "$transport" "$rate"; then best=$rate; else failed_at=$rate; break; fi
-    done
-    if [ "$failed_at" -gt 0 ]; then
-        local low=$best high=$failed_at mid
-        for i in $(seq 1 "$BISECTIONS"); do
-            mid=$(( (low + high) / 2 ))
-            [ $(( high - low )) -lt 500 ] && break
-            if step "$target" "$host" "$port" "$transport" "$mid"; then low=$mid; else high=$mid; fi
-        done
-        best=$low
-    fi
-    echo "$target,$transport,$best,$failed_at" >>"$MAX_CSV"
-    log "$target $transport: max zero-failure rate $best/s (first failure at ${failed_at}/s, 0 = none)"
 }
 
 ladder_for() {

@@ -5,10 +5,17 @@ too coarse for a server answering in ~100 us, hence this probe (Python standard 
 
 One request outstanding at a time; a request unanswered within --timeout counts as lost. Transports: udp, tcp (one
 persistent connection), tcp-new (a new connection per REGISTER, connect time included, as transaction TCP).
+With --password (TCP only) the probe registers with digest authentication as a UA does (RFC 3261 §22, MD5, qop=auth):
+REGISTER, 401, REGISTER with Authorization, 200; one sample is that whole registration (two round trips), as users
+of the registrar on WildFly (registrar-bench.sh) see it, and anything but the 401 and the 200 counts as lost.
 Prints one line: samples;lost;p50_us;p90_us;p99_us;max_us
+With --accepted-only (the overload benchmark): latencies of 200 responses only, any other final status counted as
+rejected and not as lost, and a seventh field: rejected.
 """
 import argparse
+import hashlib
 import os
+import re
 import socket
 import time
 
@@ -18,18 +25,37 @@ import time
 RUN = "%x%x" % (os.getpid(), int(time.time() * 1000))
 
 
-def register(user, transport, local, seq, host, port):
+def register(user, transport, local, seq, host, port, domain=None, cseq=None, branch=None, authorization=None):
     via = "UDP" if transport == "udp" else "TCP"
-    return (f"REGISTER sip:bench.invalid SIP/2.0\r\n"
-            f"Via: SIP/2.0/{via} {local[0]}:{local[1]};branch=z9hG4bK-{RUN}-{seq};rport\r\n"
+    request_uri = f"sip:{domain}" if domain else "sip:bench.invalid"
+    return (f"REGISTER {request_uri} SIP/2.0\r\n"
+            f"Via: SIP/2.0/{via} {local[0]}:{local[1]};branch=z9hG4bK-{RUN}-{branch or seq};rport\r\n"
             f"Max-Forwards: 70\r\n"
-            f"From: <sip:{user}@bench.invalid>;tag=p{seq}\r\n"
-            f"To: <sip:{user}@bench.invalid>\r\n"
+            f"From: <sip:{user}@{domain or 'bench.invalid'}>;tag=p{seq}\r\n"
+            f"To: <sip:{user}@{domain or 'bench.invalid'}>\r\n"
             f"Call-ID: probe-{RUN}-{seq}@{local[0]}\r\n"
-            f"CSeq: {seq} REGISTER\r\n"
+            f"CSeq: {cseq or seq} REGISTER\r\n"
             f"Contact: <sip:{user}@{local[0]};transport={via.lower()}>\r\n"
+            + (f"Authorization: {authorization}\r\n" if authorization else "") +
             f"Expires: 3600\r\n"
             f"Content-Length: 0\r\n\r\n")
+
+
+def digest_authorization(head, user, password, domain, seq):
+    """The Authorization answering the first MD5 challenge of a 401 head (RFC 2617/7616 client side, qop=auth)."""
+    for line in head.split("\r\n")[1:]:
+        name, _, value = line.partition(":")
+        if name.strip().lower() != "www-authenticate" or not re.search(r"algorithm=\"?MD5\b", value, re.I):
+            continue
+        params = dict((k.lower(), v1 or v2) for k, v1, v2 in re.findall(r'(\w+)=(?:"([^"]*)"|([^,\s]+))', value))
+        realm, nonce = params["realm"], params["nonce"]
+        uri = f"sip:{domain}"
+        cnonce = "%08x" % seq
+        md5 = lambda text: hashlib.md5(text.encode()).hexdigest()
+        response = md5(f"{md5(f'{user}:{realm}:{password}')}:{nonce}:00000001:{cnonce}:auth:{md5(f'REGISTER:{uri}')}")
+        return (f'Digest username="{user}", realm="{realm}", nonce="{nonce}", uri="{uri}", response="{response}", '
+                f'algorithm=MD5, cnonce="{cnonce}", qop=auth, nc=00000001')
+    raise ValueError("no MD5 challenge in the 401")
 
 
 def read_response(sock, buffered, deadline):
@@ -45,6 +71,7 @@ def read_response(sock, buffered, deadline):
                     length = int(value.strip())
             total = end + 4 + length
             if len(buffered) >= total:
+                read_response.head = head
                 return int(head.split(" ", 2)[1]), buffered[total:]
         remaining = deadline - time.monotonic()
         if remaining <= 0:
@@ -72,10 +99,17 @@ def main():
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=0.5)
     parser.add_argument("--source", default="127.0.0.1")
+    parser.add_argument("--domain", help="the registrar's domain: Request-URI sip:DOMAIN, AORs user@DOMAIN")
+    parser.add_argument("--user-prefix", default="probe", help="users PREFIX000 to PREFIX099")
+    parser.add_argument("--password", help="register with digest authentication (tcp only), every user this password")
+    parser.add_argument("--accepted-only", action="store_true")
     args = parser.parse_args()
+    if args.password and args.transport != "tcp":
+        parser.error("--password needs --transport tcp")
 
     latencies = []
     lost = 0
+    rejected = 0
     stream = None
     buffered = b""
     udp = None
@@ -90,7 +124,7 @@ def main():
     next_send = start
     while time.monotonic() < end:
         seq += 1
-        user = "probe%03d" % (seq % 100)
+        user = "%s%03d" % (args.user_prefix, seq % 100)
         try:
             if args.transport == "udp":
                 message = register(user, "udp", udp.getsockname(), seq, args.host, args.port).encode()
@@ -102,7 +136,11 @@ def main():
                     data = udp.recv(65536)
                     if f"branch=z9hG4bK-{RUN}-{seq};".encode() in data:
                         break
-                latencies.append(time.perf_counter_ns() - sent)
+                elapsed = time.perf_counter_ns() - sent
+                if args.accepted_only and int(data.split(b" ", 2)[1]) != 200:
+                    rejected += 1
+                else:
+                    latencies.append(elapsed)
             else:
                 sent = time.perf_counter_ns()
                 if stream is None:
@@ -112,11 +150,28 @@ def main():
                     buffered = b""
                 if args.transport == "tcp":
                     sent = time.perf_counter_ns()  # the persistent connection's setup is not part of a REGISTER
-                stream.sendall(register(user, "tcp", stream.getsockname(), seq, args.host, args.port).encode())
+                local = stream.getsockname()
+                if args.password:
+                    stream.sendall(register(user, "tcp", local, seq, args.host, args.port, args.domain,
+                                            cseq=2 * seq, branch=f"{seq}a").encode())
+                    status, buffered = read_response(stream, buffered, time.monotonic() + args.timeout)
+                    if status != 401:
+                        raise ValueError(f"expected 401, got {status}")
+                    authorization = digest_authorization(read_response.head, user, args.password, args.domain, seq)
+                    stream.sendall(register(user, "tcp", local, seq, args.host, args.port, args.domain,
+                                            cseq=2 * seq + 1, branch=f"{seq}b", authorization=authorization).encode())
+                else:
+                    stream.sendall(register(user, "tcp", local, seq, args.host, args.port, args.domain).encode())
                 status, buffered = read_response(stream, buffered, time.monotonic() + args.timeout)
-                latencies.append(time.perf_counter_ns() - sent)
-                if status != 200:
-                    lost += 1
+                elapsed = time.perf_counter_ns() - sent
+                if args.accepted_only and status != 200:
+                    rejected += 1
+                elif args.password and status != 200:
+                    lost += 1  # a registration that did not end in 200 has no latency to report
+                else:
+                    latencies.append(elapsed)
+                    if status != 200:
+                        lost += 1
                 if args.transport == "tcp-new":
                     stream.close()
                     stream = None
@@ -133,8 +188,9 @@ def main():
             next_send = time.monotonic()
     latencies.sort()
     us = [value / 1000.0 for value in latencies]
-    print("%d;%d;%.0f;%.0f;%.0f;%.0f" % (len(us), lost, percentile(us, 0.50), percentile(us, 0.90),
-                                         percentile(us, 0.99), us[-1] if us else float("nan")))
+    line = "%d;%d;%.0f;%.0f;%.0f;%.0f" % (len(us), lost, percentile(us, 0.50), percentile(us, 0.90),
+                                          percentile(us, 0.99), us[-1] if us else float("nan"))
+    print(line + (";%d" % rejected if args.accepted_only else ""))
 
 
 if __name__ == "__main__":

@@ -4,18 +4,26 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.concurrent.atomic.AtomicLong;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Nonces that need no server state to verify (RFC 7616 §5.4 suggests "time-stamp H(time-stamp ":" ETag ":" secret)"):
- * {@code base64url(issued-millis[8] || HMAC-SHA256(secret, issued-millis || realm)[0..16])}. A nonce made by someone
- * without the secret, or for another realm, fails; an authentic one older than the lifetime is {@link Status#STALE},
- * which earns {@code stale=true} in the new challenge (RFC 7616 §3.3) so the UA retries without asking its user.
+ * {@code base64url(issued-millis[8] || serial[8] || HMAC-SHA256(secret, issued-millis || serial || realm)[0..16])}.
+ * A nonce made by someone without the secret, or for another realm, fails; an authentic one older than the lifetime is
+ * {@link Status#STALE}, which earns {@code stale=true} in the new challenge (RFC 7616 §3.3) so the UA retries without
+ * asking its user.
+ *
+ * <p>The serial makes every challenge's nonce unique: the nonce-count of a nonce may be used once
+ * ({@link NonceCountTracker}), so two UAs challenged in the same millisecond must not share a nonce, or the second one's
+ * {@code nc=00000001} is refused as a replay (seen with SIPp registering 500 users a second: a third of them got
+ * {@code stale=true}). It counts up from a random start, so nodes sharing a secret do not issue the same one.
  */
 public final class NonceService {
 
@@ -23,11 +31,13 @@ public final class NonceService {
     public enum Status { VALID, STALE, INVALID }
 
     private static final int TIME_BYTES = 8;
+    private static final int SERIAL_BYTES = 8;
     private static final int MAC_BYTES = 16;
     private static final String HMAC = "HmacSHA256";
 
     private final SecretKeySpec key;
     private final long lifetimeMillis;
+    private final AtomicLong serial = new AtomicLong(new SecureRandom().nextLong());
 
     /**
      * @param secret   at least 32 random bytes; every node of a cluster that shares clients shares it
@@ -42,9 +52,10 @@ public final class NonceService {
     }
 
     public String issue(String realm, Instant now) {
-        ByteBuffer buffer = ByteBuffer.allocate(TIME_BYTES + MAC_BYTES);
+        ByteBuffer buffer = ByteBuffer.allocate(TIME_BYTES + SERIAL_BYTES + MAC_BYTES);
         long issued = now.toEpochMilli();
-        buffer.putLong(issued).put(mac(issued, realm), 0, MAC_BYTES);
+        long unique = serial.getAndIncrement();
+        buffer.putLong(issued).putLong(unique).put(mac(issued, unique, realm), 0, MAC_BYTES);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(buffer.array());
     }
 
@@ -68,12 +79,13 @@ public final class NonceService {
         } catch (IllegalArgumentException e) {
             return -1;
         }
-        if (raw.length != TIME_BYTES + MAC_BYTES) {
+        if (raw.length != TIME_BYTES + SERIAL_BYTES + MAC_BYTES) {
             return -1;
         }
         ByteBuffer buffer = ByteBuffer.wrap(raw);
         long issued = buffer.getLong();
-        byte[] expected = mac(issued, realm);
+        long unique = buffer.getLong();
+        byte[] expected = mac(issued, unique, realm);
         byte[] given = new byte[MAC_BYTES];
         buffer.get(given);
         byte[] truncated = new byte[MAC_BYTES];
@@ -81,11 +93,11 @@ public final class NonceService {
         return MessageDigest.isEqual(truncated, given) ? issued : -1;
     }
 
-    private byte[] mac(long issued, String realm) {
+    private byte[] mac(long issued, long unique, String realm) {
         try {
             Mac mac = Mac.getInstance(HMAC);
             mac.init(key);
-            mac.update(ByteBuffer.allocate(TIME_BYTES).putLong(issued).array());
+            mac.update(ByteBuffer.allocate(TIME_BYTES + SERIAL_BYTES).putLong(issued).putLong(unique).array());
             return mac.doFinal(realm.getBytes(StandardCharsets.UTF_8));
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is required of every Java platform", e);

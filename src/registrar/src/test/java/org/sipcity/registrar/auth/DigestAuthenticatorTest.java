@@ -193,6 +193,26 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void two_uas_challenged_in_the_same_millisecond_get_nonces_of_their_own_and_both_authenticate_with_nc_1() {
+        String first = nonces.issue(REALM, now);
+        String second = nonces.issue(REALM, now);
+
+        assertThat(first).isNotEqualTo(second);
+        // Each UA starts its nonce's count at 1 (RFC 7616 §3.4); a shared nonce would make the second a "replay".
+        assertThat(authenticate(authenticator, first, 1)).isInstanceOf(AuthResult.Authenticated.class);
+        assertThat(authenticate(authenticator, second, 1)).isInstanceOf(AuthResult.Authenticated.class);
+    }
+
+    @Test
+    void a_nonce_whose_serial_was_altered_is_not_ours() {
+        byte[] raw = java.util.Base64.getUrlDecoder().decode(nonces.issue(REALM, now));
+        raw[8] ^= 1;
+        String altered = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+
+        assertThat(nonces.check(altered, REALM, now)).isEqualTo(NonceService.Status.INVALID);
+    }
+
+    @Test
     void the_nonce_secret_must_be_long_enough() {
         org.assertj.core.api.Assertions.assertThatIllegalArgumentException()
                 .isThrownBy(() -> new NonceService(new byte[16], Duration.ofMinutes(5)));

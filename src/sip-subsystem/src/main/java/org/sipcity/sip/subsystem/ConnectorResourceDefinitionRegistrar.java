@@ -132,6 +132,7 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
         if (context.isRuntimeOnlyRegistrationValid()) {
             new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(connectors,
                     ctx -> ServiceDependency.on(CONNECTOR, ctx.getCurrentAddressValue())), ConnectorMetric.class).register(registration);
+            new FlowOperations(connectors).register(registration, resolver);
         }
         return registration;
     }

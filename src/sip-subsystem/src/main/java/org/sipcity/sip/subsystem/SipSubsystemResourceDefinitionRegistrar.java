@@ -130,6 +130,7 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
 
     private final ServiceValueExecutorRegistry<SipStack> stacks = ServiceValueExecutorRegistry.newInstance();
     private final ServiceValueExecutorRegistry<SipContainer> containers = ServiceValueExecutorRegistry.newInstance();
+    private final TraceSwitch trace = new TraceSwitch(stacks);
 
     private static AttributeDefinition timer(String name, Duration defaultValue) {
         return new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
@@ -167,6 +168,7 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
                     ContainerMetric.class).register(registration);
             new MetricOperationStepHandler<>(new CapturedValueMetricExecutor<>(stacks, ctx -> ServiceDependency.on(STACK)),
                     OverloadMetric.class).register(registration);
+            trace.register(registration);
         }
         new ConnectorResourceDefinitionRegistrar().register(registration, context);
         return registration;
@@ -207,6 +209,7 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
                             transactionUser.get());
                     SipLogger.ROOT_LOGGER.overloadValveInstalled(valves.valveClassName());
                     transactionUser.get().bind(created);
+                    trace.applyTo(created);
                     SipLogger.ROOT_LOGGER.stackStarted(config.transports().eventLoopThreads(),
                             config.transports().nativeEpoll() ? "epoll" : "nio", config.transactions().toString());
                     return created;

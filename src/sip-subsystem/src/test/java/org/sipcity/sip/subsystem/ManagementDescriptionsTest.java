@@ -9,6 +9,8 @@ import java.util.Properties;
 import java.util.stream.Stream;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.OperationFailedException;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.registry.AttributeAccess;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.junit.jupiter.api.Test;
@@ -62,6 +64,47 @@ class ManagementDescriptionsTest {
                     assertThat(metric.isRequired()).as("%s required", metric.getName()).isTrue();
                     assertThat(metric.getUndefinedMetricValue()).as(metric.getName()).isEqualTo(ModelNode.ZERO);
                 });
+    }
+
+    @Test
+    void countersAreFlaggedForPrometheusAndCarryNoUnitWhileGaugesAreNotFlagged() {
+        Stream.of(Stream.of(StackMetric.values()).map(Metric::get), Stream.of(ConnectorMetric.values()).map(Metric::get),
+                        Stream.of(ContainerMetric.values()).map(Metric::get), Stream.of(OverloadMetric.values()).map(Metric::get))
+                .flatMap(s -> s)
+                .filter(metric -> metric.getFlags().contains(AttributeAccess.Flag.COUNTER_METRIC))
+                .forEach(counter -> assertThat(counter.getMeasurementUnit()).as("unit of counter %s", counter.getName())
+                        .isIn(null, MeasurementUnit.NONE));
+        assertThat(StackMetric.REQUESTS_REGISTER.get().getName()).isEqualTo("requests-register");
+        assertThat(StackMetric.RESPONSES_4XX.get().getName()).isEqualTo("responses-4xx");
+        assertThat(StackMetric.REQUESTS_REGISTER.get().getFlags()).contains(AttributeAccess.Flag.COUNTER_METRIC);
+        assertThat(ConnectorMetric.RECEIVED_BYTES.get().getFlags()).contains(AttributeAccess.Flag.COUNTER_METRIC);
+        for (AttributeDefinition gauge : new AttributeDefinition[] {ConnectorMetric.OPEN_CONNECTIONS.get(),
+                ConnectorMetric.MESSAGES_IN_PER_SECOND.get(), StackMetric.ACTIVE_TRANSACTIONS.get(),
+                ContainerMetric.WORKER_QUEUE_DEPTH.get(), ContainerMetric.OLDEST_TASK_WAIT.get(), OverloadMetric.STATE.get()}) {
+            assertThat(gauge.getFlags()).as(gauge.getName()).doesNotContain(AttributeAccess.Flag.COUNTER_METRIC);
+        }
+        assertThat(ContainerMetric.OLDEST_TASK_WAIT.get().getMeasurementUnit()).isEqualTo(MeasurementUnit.MILLISECONDS);
+    }
+
+    @Test
+    void theTraceSwitchIsDescribedRuntimeOnlyAndNeedsNoReload() throws IOException {
+        Properties descriptions = descriptions();
+        for (AttributeDefinition attribute : new AttributeDefinition[] {TraceSwitch.TRACE_AOR, TraceSwitch.TRACE_ADDRESS}) {
+            assertThat(descriptions.getProperty("sip." + attribute.getName())).as(attribute.getName()).contains("org.sipcity.sip.trace");
+            assertThat(attribute.isRequired()).isFalse();
+            assertThat(attribute.getFlags()).contains(AttributeAccess.Flag.STORAGE_RUNTIME)
+                    .doesNotContain(AttributeAccess.Flag.RESTART_ALL_SERVICES, AttributeAccess.Flag.RESTART_JVM);
+        }
+    }
+
+    @Test
+    void theFlowOperationsAndTheirParametersAreDescribed() throws IOException {
+        Properties descriptions = descriptions();
+        for (String key : new String[] {"list-flows", "list-flows.remote-address", "list-flows.limit", "list-flows.reply",
+                "close-flow", "close-flow.flow-id", "close-flow.remote-address", "close-flow.reply"}) {
+            assertThat(descriptions.getProperty("sip.connector." + key)).as(key).isNotBlank();
+        }
+        assertThat(FlowOperations.LIMIT.getDefaultValue().asInt()).isEqualTo(FlowOperations.DEFAULT_LIMIT);
     }
 
     @Test

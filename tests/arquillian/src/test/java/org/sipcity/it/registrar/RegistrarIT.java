@@ -27,8 +27,10 @@ import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.importer.ZipImporter;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.sipcity.it.db.DatabaseUnderTest;
 import org.sipcity.it.registrar.seed.SubscriberSeedServlet;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipResponse;
@@ -38,10 +40,12 @@ import org.sipcity.testing.SipTestClient;
 
 /**
  * The registrar WAR built by the reactor, deployed as it is (plus one test-only seeding servlet) in the provisioned
- * server on SipCityDS (file-based H2), answers REGISTER over UDP and TCP as RFC 3261 §10.3 says. Each rule is run
- * over both transports, each time as a new subscriber (the H2 file outlives test runs).
+ * server, answers REGISTER over UDP and TCP as RFC 3261 §10.3 says. Each rule is run over both transports, each time
+ * as a new subscriber (the databases outlive test runs). Tagged "databases": run on SipCityDS over H2 (file), then
+ * MariaDB, then PostgreSQL, one server boot each ({@link DatabaseUnderTest}).
  */
-@ExtendWith(ArquillianExtension.class)
+@Tag("databases")
+@ExtendWith({DatabaseUnderTest.class, ArquillianExtension.class})
 @RunAsClient
 class RegistrarIT {
 

@@ -22,6 +22,7 @@ import org.jboss.dmr.ModelNode;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
 import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.sipcity.it.sip.slow.SlowOptionsServlet;
@@ -30,7 +31,8 @@ import org.sipcity.it.sip.slow.SlowOptionsServlet;
  * The overload valve in the provisioned server, with its default settings: its attributes and live figures are in
  * the management model; a burst of OPTIONS to a slow servlet fills the container's worker queue until the sojourn
  * time of its oldest task passes {@code overload-sojourn-high} (100 ms); new OPTIONS then get a stateless 503 with
- * Retry-After from the event loop, while a BYE (in-dialog by method) and a response still pass; once the queue has
+ * Retry-After from the event loop (and, to a request whose Via advertises {@code oc}, RFC 7339 feedback in that Via),
+ * while a BYE (in-dialog by method) and a response still pass; once the queue has
  * drained and the hold time passed, the valve is back to normal. Loopback, UDP, at most {@value #BURST} +
  * {@value #MAX_PROBES} requests.
  */
@@ -41,9 +43,14 @@ class OverloadValveIT {
     /** 16 workers at 250 ms a request: the last of the burst waits about 2 s, 20 times the high mark. */
     private static final int BURST = 150;
     private static final int MAX_PROBES = 60;
-    private static final long WAIT_LIMIT_MILLIS = 20_000;
     private static final Pattern CALL_ID = Pattern.compile("^(?:Call-ID|i)\\s*:\\s*(\\S+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
     private static final Pattern RETRY_AFTER = Pattern.compile("^Retry-After\\s*:\\s*(\\d+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+    /** RFC 7339 §5.2 in the top Via of a 503 to a request whose Via carried {@code oc}. */
+    private static final Pattern TOP_VIA = Pattern.compile("^(?:Via|v)\\s*:\\s*([^\\r\\n]+)", Pattern.CASE_INSENSITIVE | Pattern.MULTILINE);
+    private static final Pattern OC = Pattern.compile(";\\s*oc=(\\d+)");
+    private static final Pattern OC_ALGO = Pattern.compile(";\\s*oc-algo=\"loss\"");
+    private static final Pattern OC_VALIDITY = Pattern.compile(";\\s*oc-validity=(\\d+)");
+    private static final Pattern OC_SEQ = Pattern.compile(";\\s*oc-seq=(\\d+)\\.(\\d+)");
 
     @Deployment(testable = false)
     static WebArchive deployment() {
@@ -55,9 +62,16 @@ class OverloadValveIT {
     @ArquillianResource
     ManagementClient management;
 
+    private ValveModel model;
+
+    @BeforeEach
+    void model() {
+        model = new ValveModel(management);
+    }
+
     @Test
     void subsystemReportsTheDefaultValveItsThresholdsAndFigures() throws IOException {
-        ModelNode subsystem = execute(readSubsystem());
+        ModelNode subsystem = model.readSubsystem();
 
         assertThat(subsystem.get("overload-valve-class").asString()).isEqualTo("org.sipcity.stack.overload.SojournTimeValve");
         assertThat(subsystem.get("overload-valve-module").isDefined()).isFalse();
@@ -76,7 +90,7 @@ class OverloadValveIT {
         write.get("address").add("subsystem", "sip");
         write.get("name").set("overload-sojourn-high");
         write.get("value").set("${sipcity.overload.sojourn-high:100}");
-        ModelNode response = management.getControllerClient().execute(write);
+        ModelNode response = model.executeRaw(write);
         try {
             assertThat(response.get("outcome").asString()).as(response.toString()).isEqualTo("success");
             assertThat(response.get("response-headers", "operation-requires-reload").asBoolean(false)).isTrue();
@@ -85,31 +99,31 @@ class OverloadValveIT {
             undefine.get("operation").set("undefine-attribute");
             undefine.get("address").add("subsystem", "sip");
             undefine.get("name").set("overload-sojourn-high");
-            execute(undefine);
+            model.execute(undefine);
         }
     }
 
     @Test
     void aFullWorkerQueueShedsNewRequestsWith503WhileInDialogRequestsAndResponsesPass() throws Exception {
-        InetSocketAddress server = sipAddress("sip-udp");
-        awaitState(0);
-        long transitions = metric("overload-transitions");
-        long shed = metric("overload-shed-new-work");
-        long rejections = metric("overload-rejections-sent");
-        long responsesAdmitted = metric("overload-admitted-responses");
+        InetSocketAddress server = model.sipAddress("sip-udp");
+        model.awaitState(0);
+        long transitions = model.metric("overload-transitions");
+        long shed = model.metric("overload-shed-new-work");
+        long rejections = model.metric("overload-rejections-sent");
+        long responsesAdmitted = model.metric("overload-admitted-responses");
 
         try (DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
             socket.setReceiveBufferSize(1 << 20);
             Map<String, String> answers = new HashMap<>();
             for (int i = 0; i < BURST; i++) {
-                send(socket, server, options(server, socket.getLocalPort(), "burst-" + i));
+                send(socket, server, options(server, socket.getLocalPort(), "burst-" + i, ""));
             }
-            awaitState(1);
+            model.awaitState(1);
 
             String refused = null;
             for (int i = 0; i < MAX_PROBES && refused == null; i++) {
                 String callId = "probe-" + i;
-                send(socket, server, options(server, socket.getLocalPort(), callId));
+                send(socket, server, options(server, socket.getLocalPort(), callId, ";oc"));
                 receive(socket, answers, 50);
                 refused = answers.get(callId + "@127.0.0.1");
                 if (refused != null && !refused.startsWith("SIP/2.0 503 ")) {
@@ -120,6 +134,7 @@ class OverloadValveIT {
             Matcher retryAfter = RETRY_AFTER.matcher(refused);
             assertThat(retryAfter.find()).as(refused).isTrue();
             assertThat(Integer.parseInt(retryAfter.group(1))).isBetween(5, 15);
+            assertOverloadControlFeedback(refused);
 
             // In-dialog by method: never shed; with no such dialog here the container answers 481 (RFC 3261 §12.2.2).
             send(socket, server, bye(server, socket.getLocalPort(), "bye-in-overload"));
@@ -130,18 +145,18 @@ class OverloadValveIT {
                 receive(socket, answers, 100);
             }
             assertThat(answers.get("bye-in-overload@127.0.0.1")).as("answer to the BYE").startsWith("SIP/2.0 481 ");
-            assertThat(metric("overload-state")).isEqualTo(1L);
+            assertThat(model.metric("overload-state")).isEqualTo(1L);
         }
 
-        assertThat(metric("overload-shed-new-work")).isGreaterThan(shed);
-        assertThat(metric("overload-rejections-sent")).isGreaterThan(rejections);
-        assertThat(metric("overload-admitted-responses")).isGreaterThan(responsesAdmitted);
-        assertThat(metric("overload-shed-responses")).isZero();
-        assertThat(metric("overload-shed-in-dialog")).isZero();
+        assertThat(model.metric("overload-shed-new-work")).isGreaterThan(shed);
+        assertThat(model.metric("overload-rejections-sent")).isGreaterThan(rejections);
+        assertThat(model.metric("overload-admitted-responses")).isGreaterThan(responsesAdmitted);
+        assertThat(model.metric("overload-shed-responses")).isZero();
+        assertThat(model.metric("overload-shed-in-dialog")).isZero();
 
-        awaitState(0);
-        assertThat(metric("overload-transitions")).isGreaterThanOrEqualTo(transitions + 2);
-        assertThat(metric("overload-new-work-loss")).isLessThan(100L);
+        model.awaitState(0);
+        assertThat(model.metric("overload-transitions")).isGreaterThanOrEqualTo(transitions + 2);
+        assertThat(model.metric("overload-new-work-loss")).isLessThan(100L);
     }
 
     private static void send(DatagramSocket socket, InetSocketAddress server, String message) throws IOException {
@@ -169,10 +184,34 @@ class OverloadValveIT {
         }
     }
 
-    private static String options(InetSocketAddress server, int localPort, String callId) {
+    /**
+     * RFC 7339 §5.2: the upstream advertised {@code oc} in its Via; the 503 of a shedding server carries, in that
+     * Via, the loss percentage it asks for ({@code oc}, more than 0 while it sheds), {@code oc-algo="loss"}, how long
+     * the value holds ({@code oc-validity}, ms, more than 0 while shedding) and a sequence {@code seconds.counter}
+     * ({@code oc-seq}) from this epoch.
+     */
+    private static void assertOverloadControlFeedback(String response) {
+        Matcher via = TOP_VIA.matcher(response);
+        assertThat(via.find()).as(response).isTrue();
+        String top = via.group(1);
+        Matcher oc = OC.matcher(top);
+        assertThat(oc.find()).as("oc in %s", top).isTrue();
+        assertThat(Integer.parseInt(oc.group(1))).isBetween(1, 100);
+        assertThat(OC_ALGO.matcher(top).find()).as("oc-algo=\"loss\" in %s", top).isTrue();
+        Matcher validity = OC_VALIDITY.matcher(top);
+        assertThat(validity.find()).as("oc-validity in %s", top).isTrue();
+        assertThat(Long.parseLong(validity.group(1))).isPositive();
+        Matcher seq = OC_SEQ.matcher(top);
+        assertThat(seq.find()).as("oc-seq in %s", top).isTrue();
+        long nowSeconds = System.currentTimeMillis() / 1000;
+        assertThat(Long.parseLong(seq.group(1))).isBetween(nowSeconds - 600, nowSeconds + 600);
+    }
+
+    /** An OPTIONS; {@code viaParameters} end its Via (";oc" for an RFC 7339 upstream). */
+    private static String options(InetSocketAddress server, int localPort, String callId, String viaParameters) {
         String host = server.getAddress().getHostAddress();
         return "OPTIONS sip:" + host + ":" + server.getPort() + " SIP/2.0\r\n"
-                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-" + callId + ";rport\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.1:" + localPort + ";branch=z9hG4bK-" + callId + ";rport" + viaParameters + "\r\n"
                 + "Max-Forwards: 70\r\n"
                 + "From: <sip:load@127.0.0.1>;tag=f-" + callId + "\r\n"
                 + "To: <sip:" + host + ">\r\n"
@@ -201,54 +240,5 @@ class OverloadValveIT {
                 + "Call-ID: " + callId + "@127.0.0.1\r\n"
                 + "CSeq: 1 OPTIONS\r\n"
                 + "Content-Length: 0\r\n\r\n";
-    }
-
-    /** Waits, bounded, until {@code overload-state} reads {@code state} (0 normal, 1 overloaded). */
-    private void awaitState(long state) throws IOException, InterruptedException {
-        long deadline = System.currentTimeMillis() + WAIT_LIMIT_MILLIS;
-        while (metric("overload-state") != state && System.currentTimeMillis() < deadline) {
-            Thread.sleep(50);
-        }
-        assertThat(metric("overload-state")).as("overload-state; sojourn %d ms, event-loop lag %d ms, new-work loss %d %%",
-                metric("overload-sojourn"), metric("overload-event-loop-lag"), metric("overload-new-work-loss")).isEqualTo(state);
-    }
-
-    private long metric(String name) throws IOException {
-        ModelNode read = new ModelNode();
-        read.get("operation").set("read-attribute");
-        read.get("address").add("subsystem", "sip");
-        read.get("name").set(name);
-        return execute(read).asLong();
-    }
-
-    private static ModelNode readSubsystem() {
-        ModelNode op = new ModelNode();
-        op.get("operation").set("read-resource");
-        op.get("address").add("subsystem", "sip");
-        op.get("include-runtime").set(true);
-        return op;
-    }
-
-    /** The address a socket binding resolves to, the server's port offset applied. */
-    private InetSocketAddress sipAddress(String socketBinding) throws IOException {
-        ModelNode port = new ModelNode();
-        port.get("operation").set("read-attribute");
-        port.get("address").add("socket-binding-group", "standard-sockets").add("socket-binding", socketBinding);
-        port.get("name").set("port");
-        port.get("resolve-expressions").set(true);
-        ModelNode offset = new ModelNode();
-        offset.get("operation").set("read-attribute");
-        offset.get("address").add("socket-binding-group", "standard-sockets");
-        offset.get("name").set("port-offset");
-        offset.get("resolve-expressions").set(true);
-        InetSocketAddress address = new InetSocketAddress(InetAddress.getLoopbackAddress(), execute(port).asInt() + execute(offset).asInt());
-        assertThat(address.getAddress().isLoopbackAddress()).isTrue();
-        return address;
-    }
-
-    private ModelNode execute(ModelNode operation) throws IOException {
-        ModelNode response = management.getControllerClient().execute(operation);
-        assertThat(response.get("outcome").asString()).as("%s -> %s", operation, response).isEqualTo("success");
-        return response.get("result");
     }
 }

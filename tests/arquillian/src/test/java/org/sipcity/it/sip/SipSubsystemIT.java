@@ -75,7 +75,7 @@ class SipSubsystemIT {
         assertThat(status).startsWith("SIP/2.0 ");
         assertThat(metric("tcp", "messages-in")).isGreaterThan(before);
         assertThat(metric("tcp", "accepted-connections")).isGreaterThan(accepted);
-        assertThat(metric("tcp", "bytes-in")).isPositive();
+        assertThat(metric("tcp", "received-bytes")).isPositive();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package org.sipcity.registrar.location.jpa;
 
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 import jakarta.persistence.EntityManager;
@@ -39,8 +41,9 @@ import org.sipcity.registrar.location.LocationService;
  * <b>Writes</b> in {@link WriteMode#WRITE_THROUGH}: the change is committed, then published in memory.
  * In {@link WriteMode#WRITE_BACK}: published in memory, and the AOR marked dirty; every flush interval the flusher
  * writes the current in-memory bindings of all dirty AORs in one transaction (delete the AOR's rows, insert its
- * bindings; batched JDBC). Several refreshes of one AOR within an interval cost one write. {@link #close()} flushes
- * everything; a crash loses the dirty AORs of at most one interval.
+ * bindings; batched JDBC). Several refreshes of one AOR within an interval cost one write. A failed flush keeps its
+ * AORs dirty for the next one; when the database refuses rows, the batch is halved until only the refused AORs are
+ * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
  * Each loaded AOR remembers the version stamp read before its rows; a lookup that finds another stamp reloads. A
@@ -64,6 +67,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private final ReentrantLock flushLock = new ReentrantLock();
     private final ScheduledExecutorService flusher;
     private final int maxDirty;
+    private final AtomicLong failedFlushes = new AtomicLong();
 
     /** A write-through service. */
     public static JpaLocationService writeThrough(EntityManagerFactory factory) {
@@ -257,29 +261,41 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
         flushLock.lock();
         try {
-            // A set: an AOR written again while the queue drains (taken, then dirtied and queued anew) must appear
-            // once, or the batch inserts its bindings twice and fails on the (aor, binding_key) unique index. Once
-            // is enough: its bindings are read from memory when the batch is written, so the later change is in.
-            Set<String> pending = new LinkedHashSet<>();
+            // A set, not a list: an AOR leaves the dirty set as it is polled, so a change landing while the rest of the
+            // queue drains queues it again and this drain meets it twice. Written twice in one transaction, its rows
+            // collided with themselves on the unique (aor, binding_key) and the whole flush failed.
+            Set<String> drained = new LinkedHashSet<>();
             String aor;
             while ((aor = dirty.poll()) != null) {
                 dirtySet.remove(aor);
-                pending.add(aor);
+                drained.add(aor);
             }
-            List<String> batch = new ArrayList<>(pending);
-            if (batch.isEmpty()) {
+            if (drained.isEmpty()) {
                 return;
             }
+            List<String> batch = List.copyOf(drained);
+            List<String> unwritten = batch;
+            RuntimeException failure = null;
             try {
                 writeSnapshots(batch);
+                unwritten = List.of();
             } catch (RuntimeException e) {
-                // Keep them dirty: the next interval tries again; meanwhile memory stays authoritative.
-                for (String failed : batch) {
-                    if (dirtySet.add(failed)) {
-                        dirty.add(failed);
-                    }
+                failure = e;
+                if (isCausedByRows(e)) {
+                    // One AOR whose rows the database refuses (a value over a column's width, say) must not keep
+                    // every other AOR out of the database: halve until the refused ones are alone.
+                    unwritten = writeIsolating(batch);
                 }
-                throw new LocationException(batch.size() + " dirty AORs not written, will retry", e);
+            } catch (Error e) {
+                keepDirty(batch);
+                throw e;
+            }
+            if (!unwritten.isEmpty()) {
+                failedFlushes.incrementAndGet();
+                // Keep them dirty: the next interval tries again; meanwhile memory stays authoritative.
+                keepDirty(unwritten);
+                throw new LocationException(unwritten.size() + " of " + batch.size() + " dirty AORs not written"
+                        + (unwritten.size() <= 3 ? " " + unwritten : "") + ", will retry", failure);
             }
         } finally {
             flushLock.unlock();
@@ -316,6 +332,11 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
+    /** How many write-back flushes failed (and left their AORs dirty for the next one), for metrics and tests. */
+    public long failedFlushes() {
+        return failedFlushes.get();
+    }
+
     /** The number of AORs changed in memory and not yet written (write-back), for metrics and tests. */
     public int dirtyCount() {
         return dirtySet.size();
@@ -338,12 +359,61 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         flush();
     }
 
+    /** The flusher's and back-pressure's flush: one line per failure with its cause, the stack trace at DEBUG. */
     private void flushQuietly() {
         try {
             flush();
         } catch (RuntimeException e) {
-            LOG.errorf(e, "write-back of bindings failed (%d AORs pending, retried next interval)", dirtyCount());
+            LOG.errorf("write-back of bindings failed, %d AORs kept dirty and retried next interval: %s", dirtyCount(),
+                    rootCause(e));
+            LOG.debug("write-back failure", e);
         }
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause == e ? String.valueOf(e.getMessage()) : e.getMessage() + ": " + cause;
+    }
+
+    private void keepDirty(List<String> aors) {
+        for (String aor : aors) {
+            if (dirtySet.add(aor)) {
+                dirty.add(aor);
+            }
+        }
+    }
+
+    /** Writes {@code aors} in halves, recursively; returns the AORs that failed on their own. */
+    private List<String> writeIsolating(List<String> aors) {
+        if (aors.size() == 1) {
+            return aors;
+        }
+        List<String> failed = new ArrayList<>();
+        for (List<String> half : List.of(aors.subList(0, aors.size() / 2), aors.subList(aors.size() / 2, aors.size()))) {
+            try {
+                writeSnapshots(half);
+            } catch (RuntimeException e) {
+                failed.addAll(isCausedByRows(e) ? writeIsolating(half) : half);
+            }
+        }
+        return failed;
+    }
+
+    /**
+     * Whether the database refused the rows themselves (SQLSTATE class 22 data exception or 23 integrity constraint
+     * violation), as opposed to a failed connection or a timeout, where retrying parts would only multiply failures.
+     */
+    private static boolean isCausedByRows(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof SQLException sql && sql.getSQLState() != null
+                    && (sql.getSQLState().startsWith("22") || sql.getSQLState().startsWith("23"))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void writeSnapshots(List<String> aors) {

@@ -28,9 +28,11 @@ final class FlowChannel implements TransactionChannel {
     private final Flow flow;
     private final SipTransports transports;
     private final StackCounters counters;
+    private final MessageTrace trace;
 
-    FlowChannel(Flow flow, SipTransports transports, StackCounters counters) {
+    FlowChannel(Flow flow, SipTransports transports, StackCounters counters, MessageTrace trace) {
         this.flow = flow;
+        this.trace = trace;
         this.transports = transports;
         this.counters = counters;
     }
@@ -131,6 +133,10 @@ final class FlowChannel implements TransactionChannel {
     }
 
     private void sendEncoded(Flow target, ByteBuf encoded, SipMessage message, SendFailureListener onFailure) {
+        TraceFilter traced = trace.filter();
+        if (traced != null) {
+            trace.sent(traced, target, encoded);
+        }
         if (!target.send(encoded)) {
             fail(message, onFailure, new java.io.IOException("flow " + target.id() + " to " + target.remoteAddress()
                     + (target.isOpen() ? " does not read fast enough" : " is closed")));

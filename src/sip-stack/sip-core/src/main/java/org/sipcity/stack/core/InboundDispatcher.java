@@ -19,6 +19,7 @@ import org.sipcity.stack.transaction.RequestDisposition;
 import org.sipcity.stack.transaction.TransactionLayer;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.InboundHandler;
+import org.sipcity.stack.transport.SipConnector;
 import org.sipcity.stack.transport.SipTransports;
 
 /**
@@ -38,13 +39,15 @@ final class InboundDispatcher implements InboundHandler {
     private final TransactionLayer transactions;
     private final StackCounters counters;
     private final OverloadValve valve;
+    private final MessageTrace trace;
     private final AtomicLong lastFramingWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private final AtomicLong lastValveWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
     private volatile SipTransports transports;
 
     InboundDispatcher(SipMessageParser parser, TransactionLayer transactions, StackCounters counters,
-                      OverloadValve valve) {
+                      OverloadValve valve, MessageTrace trace) {
         this.parser = parser;
+        this.trace = trace;
         this.transactions = transactions;
         this.counters = counters;
         this.valve = valve;
@@ -55,11 +58,15 @@ final class InboundDispatcher implements InboundHandler {
     }
 
     FlowChannel channel(Flow flow) {
-        return new FlowChannel(flow, transports, counters);
+        return new FlowChannel(flow, transports, counters, trace);
     }
 
     @Override
     public void onMessage(Flow flow, ByteBuf message) {
+        TraceFilter traced = trace.filter();
+        if (traced != null) {
+            trace.received(traced, flow, message);
+        }
         Verdict verdict = judge(flow, message);
         if (verdict != Verdict.ADMIT) {
             shed(flow, message, verdict);
@@ -108,6 +115,10 @@ final class InboundDispatcher implements InboundHandler {
                 }
                 if (written) {
                     counters.statelessResponseSent();
+                    TraceFilter traced = trace.filter();
+                    if (traced != null) {
+                        trace.sent(traced, flow, answer);
+                    }
                     flow.send(answer);
                 } else {
                     answer.release();
@@ -147,6 +158,11 @@ final class InboundDispatcher implements InboundHandler {
 
     private void rejectUnparsable(Flow flow, SipParseException e) {
         counters.parseError();
+        SipTransports bound = transports;
+        SipConnector connector = bound == null ? null : bound.connector(flow.connectorName());
+        if (connector != null) {
+            connector.metrics().parseError();
+        }
         if (!e.isRequest()) {
             counters.malformedResponseDropped();
             if (LOG.isDebugEnabled()) {

@@ -37,6 +37,7 @@ public final class SipStack implements AutoCloseable {
     private final InboundDispatcher dispatcher;
     private final SipTransports transports;
     private final OverloadValve valve;
+    private final MessageTrace trace;
 
     public SipStack(SipStackConfig config, TransactionUser user) {
         Objects.requireNonNull(config, "config");
@@ -44,7 +45,9 @@ public final class SipStack implements AutoCloseable {
         this.timer = new WheelTimer();
         this.transactions = new TransactionLayer(config.transactions(), timer, user);
         this.valve = config.overloadValve();
-        this.dispatcher = new InboundDispatcher(new SipMessageParser(config.parser()), transactions, counters, valve);
+        SipMessageParser parser = new SipMessageParser(config.parser());
+        this.trace = new MessageTrace(parser);
+        this.dispatcher = new InboundDispatcher(parser, transactions, counters, valve, trace);
         this.transports = new SipTransports(config.transports(), dispatcher);
         dispatcher.bind(transports);
         valve.start(transports.eventLoops());
@@ -69,6 +72,11 @@ public final class SipStack implements AutoCloseable {
 
     public StackCounters counters() {
         return counters;
+    }
+
+    /** The message trace: set its filter to log the messages of one AOR or one address (operators' switch). */
+    public MessageTrace trace() {
+        return trace;
     }
 
     /** The valve every inbound message passes before it is parsed (its figures are read by the management model). */

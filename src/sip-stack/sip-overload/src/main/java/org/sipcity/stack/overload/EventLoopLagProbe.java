@@ -14,25 +14,27 @@ import java.util.function.LongSupplier;
  * how much later than planned it ran. A loop busy with reading, framing and parsing (or blocked by mistake)
  * delays everything it serves, responses included, so its lag is an overload signal of its own.
  *
- * <p>A probe that has not yet run although it is due counts as late by how overdue it is, so a loop that is
- * stuck shows a growing lag instead of its last, small figure.
+ * <p>Each loop's lag is judged over consecutive probes ({@link SustainedLag}): the smallest lateness of its last
+ * {@code lateProbes} probes, a pending probe counting as the probes it holds up, so that one GC pause or one
+ * descheduling of the process does not read as overload while a loop that stays behind, or is stuck, does.
  */
 final class EventLoopLagProbe implements AutoCloseable {
 
     private final long intervalNanos;
     private final LongSupplier nanoClock;
     private final AtomicLongArray dueAt;
-    private final AtomicLongArray lastLag;
+    private final SustainedLag[] lags;
     private final List<ScheduledFuture<?>> tasks = new ArrayList<>();
 
-    EventLoopLagProbe(EventExecutorGroup loops, long intervalNanos, LongSupplier nanoClock) {
+    EventLoopLagProbe(EventExecutorGroup loops, long intervalNanos, int lateProbes, LongSupplier nanoClock) {
         this.intervalNanos = intervalNanos;
         this.nanoClock = nanoClock;
         List<EventExecutor> executors = new ArrayList<>();
         loops.forEach(executors::add);
         this.dueAt = new AtomicLongArray(executors.size());
-        this.lastLag = new AtomicLongArray(executors.size());
+        this.lags = new SustainedLag[executors.size()];
         for (int i = 0; i < executors.size(); i++) {
+            lags[i] = new SustainedLag(lateProbes, intervalNanos);
             schedule(executors.get(i), i);
         }
     }
@@ -43,7 +45,7 @@ final class EventLoopLagProbe implements AutoCloseable {
             return;
         }
         ScheduledFuture<?> task = loop.schedule(() -> {
-            lastLag.set(index, Math.max(0, nanoClock.getAsLong() - dueAt.get(index)));
+            lags[index].record(nanoClock.getAsLong() - dueAt.get(index));
             schedule(loop, index);
         }, intervalNanos, TimeUnit.NANOSECONDS);
         synchronized (tasks) {
@@ -52,12 +54,12 @@ final class EventLoopLagProbe implements AutoCloseable {
         }
     }
 
-    /** The largest lag over all loops: the last measured one, or how overdue a pending probe is. */
+    /** The largest sustained lag over all loops ({@link SustainedLag}). */
     long lagNanos() {
         long now = nanoClock.getAsLong();
         long max = 0;
         for (int i = 0; i < dueAt.length(); i++) {
-            max = Math.max(max, Math.max(lastLag.get(i), now - dueAt.get(i)));
+            max = Math.max(max, lags[i].lagNanos(now - dueAt.get(i)));
         }
         return max;
     }

@@ -16,7 +16,8 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     /** Starts the lag probes on every loop of {@code eventLoops}; {@link #close()} stops them. */
     public MeasuredLoadSignals(WorkerQueueLoad workers, EventExecutorGroup eventLoops, OverloadSettings settings) {
         this.workers = Objects.requireNonNull(workers, "workers");
-        this.lag = new EventLoopLagProbe(eventLoops, settings.lagProbeInterval().toNanos(), System::nanoTime);
+        this.lag = new EventLoopLagProbe(eventLoops, settings.lagProbeInterval().toNanos(),
+                settings.lagLateProbes(), System::nanoTime);
     }
 
     @Override

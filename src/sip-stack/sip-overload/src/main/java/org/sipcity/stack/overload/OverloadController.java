@@ -5,7 +5,9 @@ package org.sipcity.stack.overload;
  * valve's timer calls it; event loops only read the volatile results).
  *
  * <p><b>Hysteresis.</b> Overload begins when any signal reaches its high mark, and ends only once every signal
- * has stayed below its low mark for the hold time.
+ * has stayed below its low mark for the hold time. The worker sojourn time counts towards overload as its shortest
+ * value over {@code sojournWindow} ({@link WindowMinimum}), so a short stall is not taken for a standing queue;
+ * the end of overload is judged on the current value.
  *
  * <p><b>Loss.</b> A loss-based controller in the spirit of RFC 7339 Appendix B: the load is expressed as
  * {@code p}, the largest ratio of a signal to its high mark. While {@code p > 1} the admitted fraction of new work
@@ -27,6 +29,7 @@ final class OverloadController {
     private final long lagHigh;
     private final long lagLow;
     private final long holdNanos;
+    private final WindowMinimum standingWait;
 
     private OverloadState state = OverloadState.NORMAL;
     private long calmSince = NOT_CALM;
@@ -41,6 +44,9 @@ final class OverloadController {
         this.lagHigh = settings.lagHigh().toNanos();
         this.lagLow = settings.lagLow().toNanos();
         this.holdNanos = settings.holdTime().toNanos();
+        // Samples spanning the window: its two ends and every evaluation in between.
+        long samples = settings.sojournWindow().toNanos() / settings.evaluationInterval().toNanos() + 1;
+        this.standingWait = new WindowMinimum((int) Math.max(1, Math.min(1000, samples)));
     }
 
     /** Reads {@code signals} once and updates state and loss; {@code nowNanos} from a monotonic clock. */
@@ -50,7 +56,8 @@ final class OverloadController {
         long lag = signals.eventLoopLagNanos();
         double heap = signals.heapOccupancyAfterGc();
 
-        double load = Math.max(Math.max((double) wait / sojournHigh, (double) lag / lagHigh), heap / settings.heapHigh());
+        long standing = standingWait.add(wait);
+        double load = Math.max(Math.max((double) standing / sojournHigh, (double) lag / lagHigh), heap / settings.heapHigh());
         if (settings.queueDepthHigh() > 0) {
             load = Math.max(load, (double) depth / settings.queueDepthHigh());
         }

@@ -13,12 +13,19 @@ import java.util.Objects;
  * <tr><th>setting</th><th>default</th><th>meaning</th></tr>
  * <tr><td>sojournHigh / sojournLow</td><td>100 ms / 20 ms</td><td>waiting time of the oldest worker task; the
  *     high mark leaves room under a 200 ms p99 response time</td></tr>
+ * <tr><td>sojournWindow</td><td>200 ms</td><td>the sojourn signal is the shortest oldest-task wait seen over this
+ *     window (CoDel's standing-queue test): a stall of the workers shorter than {@code sojournHigh + sojournWindow}
+ *     (a database flush, a GC pause, the host descheduling the process) does not start overload; 0 judges each
+ *     evaluation alone</td></tr>
  * <tr><td>queueDepthHigh / queueDepthLow</td><td>10000 / 2000</td><td>waiting worker tasks; 0 disables</td></tr>
  * <tr><td>lagHigh / lagLow</td><td>100 ms / 20 ms</td><td>event-loop scheduling delay; above a G1 pause of its 50 ms target, which must not shed work</td></tr>
  * <tr><td>heapHigh / heapLow</td><td>0.90 / 0.75</td><td>heap occupancy after GC</td></tr>
  * <tr><td>holdTime</td><td>2 s</td><td>how long every signal must stay below its low mark before overload ends</td></tr>
  * <tr><td>evaluationInterval</td><td>50 ms</td><td>how often the controller reads the signals</td></tr>
  * <tr><td>lagProbeInterval</td><td>100 ms</td><td>how often each event loop's lag is measured</td></tr>
+ * <tr><td>lagLateProbes</td><td>3</td><td>consecutive probes a loop must be late in for its lag to count (the
+ *     smallest of their lateness is the signal): one pause shorter than {@code lagHigh + (lagLateProbes - 1)
+ *     lagProbeInterval}, 300 ms by default, does not start overload</td></tr>
  * <tr><td>reductionGain</td><td>0.5</td><td>share of the measured excess removed per evaluation: with the load
  *     at {@code p} times its high mark, the admitted fraction is multiplied by {@code 1 - gain (1 - 1/p)}</td></tr>
  * <tr><td>recoveryStep</td><td>0.05</td><td>admitted fraction given back per evaluation while below the high
@@ -31,11 +38,11 @@ import java.util.Objects;
  * </table>
  */
 public record OverloadSettings(
-        Duration sojournHigh, Duration sojournLow,
+        Duration sojournHigh, Duration sojournLow, Duration sojournWindow,
         int queueDepthHigh, int queueDepthLow,
         Duration lagHigh, Duration lagLow,
         double heapHigh, double heapLow,
-        Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval,
+        Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval, int lagLateProbes,
         double reductionGain, double recoveryStep,
         int retryAfterMin, int retryAfterMax,
         boolean dropOnUdp, Duration ocValidity) {
@@ -43,6 +50,7 @@ public record OverloadSettings(
     public OverloadSettings {
         Objects.requireNonNull(sojournHigh, "sojournHigh");
         Objects.requireNonNull(sojournLow, "sojournLow");
+        Objects.requireNonNull(sojournWindow, "sojournWindow");
         Objects.requireNonNull(lagHigh, "lagHigh");
         Objects.requireNonNull(lagLow, "lagLow");
         Objects.requireNonNull(holdTime, "holdTime");
@@ -57,9 +65,12 @@ public record OverloadSettings(
         if (!(heapLow > 0 && heapLow < heapHigh && heapHigh <= 1)) {
             throw new IllegalArgumentException("heap thresholds need 0 < low < high <= 1: " + heapLow + ", " + heapHigh);
         }
-        if (holdTime.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
+        if (holdTime.isNegative() || sojournWindow.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
                 || ocValidity.isNegative()) {
-            throw new IllegalArgumentException("hold time and oc-validity must not be negative, intervals must be positive");
+            throw new IllegalArgumentException("hold time, sojourn window and oc-validity must not be negative, intervals must be positive");
+        }
+        if (lagLateProbes < 1) {
+            throw new IllegalArgumentException("lagLateProbes must be at least 1: " + lagLateProbes);
         }
         if (!(reductionGain > 0 && reductionGain <= 1) || !(recoveryStep > 0 && recoveryStep <= 1)) {
             throw new IllegalArgumentException("reduction gain and recovery step must be in (0, 1]");
@@ -91,6 +102,7 @@ public record OverloadSettings(
         Builder b = new Builder();
         b.sojournHigh = sojournHigh;
         b.sojournLow = sojournLow;
+        b.sojournWindow = sojournWindow;
         b.queueDepthHigh = queueDepthHigh;
         b.queueDepthLow = queueDepthLow;
         b.lagHigh = lagHigh;
@@ -100,6 +112,7 @@ public record OverloadSettings(
         b.holdTime = holdTime;
         b.evaluationInterval = evaluationInterval;
         b.lagProbeInterval = lagProbeInterval;
+        b.lagLateProbes = lagLateProbes;
         b.reductionGain = reductionGain;
         b.recoveryStep = recoveryStep;
         b.retryAfterMin = retryAfterMin;
@@ -113,6 +126,7 @@ public record OverloadSettings(
     public static final class Builder {
         private Duration sojournHigh = Duration.ofMillis(100);
         private Duration sojournLow = Duration.ofMillis(20);
+        private Duration sojournWindow = Duration.ofMillis(200);
         private int queueDepthHigh = 10_000;
         private int queueDepthLow = 2_000;
         private Duration lagHigh = Duration.ofMillis(100);
@@ -122,6 +136,7 @@ public record OverloadSettings(
         private Duration holdTime = Duration.ofSeconds(2);
         private Duration evaluationInterval = Duration.ofMillis(50);
         private Duration lagProbeInterval = Duration.ofMillis(100);
+        private int lagLateProbes = 3;
         private double reductionGain = 0.5;
         private double recoveryStep = 0.05;
         private int retryAfterMin = 5;
@@ -135,6 +150,12 @@ public record OverloadSettings(
         public Builder sojourn(Duration high, Duration low) {
             this.sojournHigh = high;
             this.sojournLow = low;
+            return this;
+        }
+
+        /** Window over which the shortest oldest-task wait is the sojourn signal; zero: each evaluation alone. */
+        public Builder sojournWindow(Duration window) {
+            this.sojournWindow = window;
             return this;
         }
 
@@ -172,6 +193,12 @@ public record OverloadSettings(
             return this;
         }
 
+        /** How many consecutive probes a loop must be late in before its lag counts. */
+        public Builder lagLateProbes(int probes) {
+            this.lagLateProbes = probes;
+            return this;
+        }
+
         public Builder reductionGain(double gain) {
             this.reductionGain = gain;
             return this;
@@ -199,8 +226,8 @@ public record OverloadSettings(
         }
 
         public OverloadSettings build() {
-            return new OverloadSettings(sojournHigh, sojournLow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
-                    heapHigh, heapLow, holdTime, evaluationInterval, lagProbeInterval, reductionGain, recoveryStep,
+            return new OverloadSettings(sojournHigh, sojournLow, sojournWindow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
+                    heapHigh, heapLow, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
                     retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
         }
     }

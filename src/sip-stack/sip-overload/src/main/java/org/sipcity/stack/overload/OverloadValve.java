@@ -18,17 +18,7 @@ import org.sipcity.stack.transport.Flow;
 public interface OverloadValve {
 
     /** Admits everything: a stack without overload control. */
-    OverloadValve ADMIT_ALL = new OverloadValve() {
-        @Override
-        public Verdict inspect(long classification, ByteBuf message, Flow flow) {
-            return Verdict.ADMIT;
-        }
-
-        @Override
-        public boolean writeRejection(ByteBuf request, ByteBuf out) {
-            return false;
-        }
-    };
+    OverloadValve ADMIT_ALL = new AdmitAllValve();
 
     /**
      * Called on the event loop for every whole message (a datagram, a frame cut from a stream).

@@ -23,9 +23,9 @@ import org.sipcity.stack.transport.TransportType;
  * <ul>
  * <li>responses and in-dialog requests: always admitted;</li>
  * <li>new work, then REGISTER refreshes: shed with the controller's loss fraction ({@link OverloadController});</li>
- * <li>any request but those of the classes above from a flow whose write queue is backed up: dropped, whatever
- *     the state (Shen and Schulzrinne: a peer that does not read our answers must not hand us new work, and a
- *     503 could not be written anyway).</li>
+ * <li>any request but those of the classes above from a connection (TCP, TLS) whose write queue is backed up:
+ *     dropped, whatever the state (Shen and Schulzrinne: a peer that does not read our answers must not hand us new
+ *     work, and a 503 could not be written anyway). Not on UDP, whose socket serves every peer.</li>
  * </ul>
  *
  * <p>A shed request is answered with a byte-built 503 ({@link RejectionWriter}) carrying a random Retry-After
@@ -80,7 +80,8 @@ public final class SojournTimeValve implements OverloadValve {
 
     @Override
     public Verdict inspect(long classification, ByteBuf message, Flow flow) {
-        if (newWorkLoss == 0 && flow.isWritable()) {
+        boolean backedUp = isBackedUpConnection(flow);
+        if (newWorkLoss == 0 && !backedUp) {
             // Nothing is being shed (refreshes are cut only after all new work): admit without scanning the head.
             TrafficClass byFirstLine = TrafficClass.ofFirstLine(classification);
             if (byFirstLine == null) {
@@ -95,7 +96,7 @@ public final class SojournTimeValve implements OverloadValve {
             figures.countAdmitted(trafficClass);
             return Verdict.ADMIT;
         }
-        if (!flow.isWritable()) {
+        if (backedUp) {
             figures.countShed(trafficClass);
             figures.countShedBackedUp();
             return Verdict.DROP;
@@ -109,6 +110,14 @@ public final class SojournTimeValve implements OverloadValve {
         }
         figures.countAdmitted(trafficClass);
         return Verdict.ADMIT;
+    }
+
+    /**
+     * A connection whose write queue to its peer is above the high water mark. Only streams: a UDP socket's queue
+     * is shared by every peer and says the server writes slowly, not that one peer does not read.
+     */
+    private static boolean isBackedUpConnection(Flow flow) {
+        return flow.transport().isStream() && !flow.isWritable();
     }
 
     @Override

@@ -18,7 +18,7 @@ class EventLoopLagProbeTest {
         CountDownLatch release = new CountDownLatch(1);
         AtomicLong now = new AtomicLong(5_000_000_000L);
         long interval = Duration.ofMillis(100).toNanos();
-        try (EventLoopLagProbe probe = new EventLoopLagProbe(loops, interval, now::get)) {
+        try (EventLoopLagProbe probe = new EventLoopLagProbe(loops, interval, 1, now::get)) {
             assertThat(probe.lagNanos()).isZero();
             loops.forEach(loop -> loop.execute(() -> awaitQuietly(release))); // both loops blocked
 

@@ -15,6 +15,11 @@ import org.sipcity.stack.transport.TransportType;
 class SojournTimeValveTest {
 
     private static final long EVALUATION = Duration.ofMillis(50).toNanos();
+    /**
+     * The defaults with every evaluation judged alone (no sojourn window), for the tests of state and loss
+     * dynamics; the window has tests of its own.
+     */
+    private static final OverloadSettings IMMEDIATE = OverloadSettings.builder().sojournWindow(Duration.ZERO).build();
 
     private final FakeSignals signals = new FakeSignals();
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
@@ -61,9 +66,50 @@ class SojournTimeValveTest {
         assertThat(valve.figures().newWorkLoss()).isEqualTo(1.0);
     }
 
+    /** Worker queue stalled for {@code millis} (a flush, a pause): the oldest wait grows with it, then drains. */
+    private void stall(SojournTimeValve valve, long millis) {
+        for (long waited = 0; waited <= millis; waited += EVALUATION / 1_000_000) {
+            signals.waitMillis(waited);
+            tick(valve);
+        }
+        signals.waitMillis(0);
+        tick(valve);
+    }
+
+    @Test
+    void aStallOfTheWorkersShorterThanHighMarkPlusWindowDoesNotStartOverload() {
+        SojournTimeValve valve = valve(OverloadSettings.defaults()); // 100 ms high, 200 ms window
+        stall(valve, 250);
+
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(valve.figures().transitions()).isZero();
+    }
+
+    @Test
+    void withoutAWindowTheSameStallStartsOverload() {
+        SojournTimeValve valve = valve(OverloadSettings.builder().sojournWindow(Duration.ZERO).build());
+        stall(valve, 250);
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    @Test
+    void aStandingQueueStartsOverloadOnceItOutlastsTheWindow() {
+        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        signals.waitMillis(150);
+        for (int i = 0; i < 4; i++) {
+            tick(valve);
+        }
+        assertThat(valve.state()).as("150 ms of waits seen, window 200 ms").isEqualTo(OverloadState.NORMAL);
+
+        tick(valve);
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
     @Test
     void normalStateAdmitsEverything() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         signals.waitMillis(10);
         tick(valve);
 
@@ -80,7 +126,7 @@ class SojournTimeValveTest {
 
     @Test
     void underFullOverloadOnlyNewWorkIsRejectedAndRefreshesGoLast() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         signals.waitMillis(150); // 1.5 x the high mark: refreshes are reached only after new work is all shed
         tick(valve);
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
@@ -109,7 +155,7 @@ class SojournTimeValveTest {
 
     @Test
     void partialLossShedsByTheRandomDraw() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         signals.waitMillis(200);
         tick(valve); // admitted fraction 1 - 0.5 * (1 - 1/2) = 0.75
         assertThat(valve.figures().newWorkLoss()).isCloseTo(0.25, org.assertj.core.data.Offset.offset(1e-9));
@@ -122,12 +168,12 @@ class SojournTimeValveTest {
 
     @Test
     void lossGrowsSmoothlyAndFasterWithALargerExcess() {
-        SojournTimeValve mild = valve(OverloadSettings.defaults());
+        SojournTimeValve mild = valve(IMMEDIATE);
         signals.waitMillis(120);
         tick(mild);
         double mildLoss = mild.figures().newWorkLoss();
 
-        SojournTimeValve severe = valve(OverloadSettings.defaults());
+        SojournTimeValve severe = valve(IMMEDIATE);
         signals.waitMillis(400);
         tick(severe);
         double severeLoss = severe.figures().newWorkLoss();
@@ -141,7 +187,7 @@ class SojournTimeValveTest {
 
     @Test
     void lossRecoversStepByStepBetweenTheMarksWithoutLeavingOverload() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         overloadUntilNewWorkFullyShed(valve, 150);
         signals.waitMillis(50); // between low (20) and high (100)
 
@@ -157,7 +203,7 @@ class SojournTimeValveTest {
 
     @Test
     void overloadEndsOnlyAfterTheHoldTimeBelowTheLowMark() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults()); // hold 2 s = 40 evaluations
+        SojournTimeValve valve = valve(IMMEDIATE); // hold 2 s = 40 evaluations
         signals.waitMillis(100);
         tick(valve);
         assertThat(valve.state()).as("at the high mark").isEqualTo(OverloadState.OVERLOADED);
@@ -182,7 +228,7 @@ class SojournTimeValveTest {
 
     @Test
     void justBelowTheHighMarkDoesNotEnterOverload() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         signals.waitMillis(99);
         signals.queueDepth = 9_999;
         signals.lagNanos = OverloadSettings.defaults().lagHigh().toNanos() - 1_000_000;
@@ -196,19 +242,19 @@ class SojournTimeValveTest {
 
     @Test
     void eachSignalAloneEntersOverload() {
-        SojournTimeValve byDepth = valve(OverloadSettings.defaults());
+        SojournTimeValve byDepth = valve(IMMEDIATE);
         signals.queueDepth = 10_000;
         tick(byDepth);
         assertThat(byDepth.state()).isEqualTo(OverloadState.OVERLOADED);
         signals.queueDepth = 0;
 
-        SojournTimeValve byLag = valve(OverloadSettings.defaults());
+        SojournTimeValve byLag = valve(IMMEDIATE);
         signals.lagNanos = OverloadSettings.defaults().lagHigh().toNanos();
         tick(byLag);
         assertThat(byLag.state()).isEqualTo(OverloadState.OVERLOADED);
         signals.lagNanos = 0;
 
-        SojournTimeValve byHeap = valve(OverloadSettings.defaults());
+        SojournTimeValve byHeap = valve(IMMEDIATE);
         signals.heap = 0.95;
         tick(byHeap);
         assertThat(byHeap.state()).isEqualTo(OverloadState.OVERLOADED);
@@ -217,7 +263,7 @@ class SojournTimeValveTest {
 
     @Test
     void udpCanBeShedSilently() {
-        SojournTimeValve valve = valve(OverloadSettings.builder().dropOnUdp(true).build());
+        SojournTimeValve valve = valve(IMMEDIATE.toBuilder().dropOnUdp(true).build());
         overloadUntilNewWorkFullyShed(valve, 1000);
 
         assertThat(inspect(valve, NEW_INVITE, udp)).isEqualTo(Verdict.DROP);
@@ -226,7 +272,7 @@ class SojournTimeValveTest {
 
     @Test
     void unclassifiableMessageIsDroppedNotAnswered() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         overloadUntilNewWorkFullyShed(valve, 1000);
 
         assertThat(inspect(valve, "NOT A SIP LINE\r\n\r\n", tcp)).isEqualTo(Verdict.DROP);
@@ -234,7 +280,7 @@ class SojournTimeValveTest {
 
     @Test
     void backedUpConnectionGivesNoNewWorkEvenWithoutOverload() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         tcp.writable = false;
 
         assertThat(inspect(valve, NEW_INVITE, tcp)).isEqualTo(Verdict.DROP);
@@ -245,9 +291,26 @@ class SojournTimeValveTest {
         assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
     }
 
+    /**
+     * A UDP socket's write queue is the server's own, shared by every peer: backed up, it says the server writes
+     * slowly, not that one peer does not read. Dropping new work for it would drop every peer's new UDP requests at
+     * once, silently.
+     */
+    @Test
+    void aBackedUpUdpSocketIsNoReasonToDropRequests() {
+        SojournTimeValve valve = valve(IMMEDIATE);
+        udp.writable = false;
+
+        assertThat(inspect(valve, NEW_INVITE, udp)).isEqualTo(Verdict.ADMIT);
+        assertThat(inspect(valve, REFRESH, udp)).isEqualTo(Verdict.ADMIT);
+        overloadUntilNewWorkFullyShed(valve, 1000);
+        assertThat(inspect(valve, NEW_INVITE, udp)).as("shed by the loss, answered").isEqualTo(Verdict.REJECT);
+        assertThat(valve.figures().shedBackedUp()).isZero();
+    }
+
     @Test
     void rejectionCarriesRetryAfterWithinTheRangeAndRfc7339Feedback() {
-        SojournTimeValve valve = valve(OverloadSettings.builder().retryAfter(7, 9).build());
+        SojournTimeValve valve = valve(IMMEDIATE.toBuilder().retryAfter(7, 9).build());
         overloadUntilNewWorkFullyShed(valve, 1000);
         String request = request("OPTIONS", "<sip:bob@city.example.net>")
                 .replace(";rport;branch=z9hG4bK-1a2b3c", ";rport;branch=z9hG4bK-1a2b3c;oc;oc-algo=\"loss,A\"");
@@ -268,7 +331,7 @@ class SojournTimeValveTest {
 
     @Test
     void feedbackSequenceGrowsAndValidityIsZeroWhenNotShedding() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        SojournTimeValve valve = valve(IMMEDIATE);
         assertThat(valve.feedback().validityMillis()).isZero();
         signals.waitMillis(300);
         tick(valve);

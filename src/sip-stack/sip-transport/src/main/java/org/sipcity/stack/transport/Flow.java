@@ -37,16 +37,21 @@ public interface Flow {
      * Queues one whole encoded message for sending and returns at once. Ownership of {@code message}
      * passes to the flow: it is released whatever happens.
      *
+     * <p>On a stream a message is queued even above the high water mark (a response lost on TCP is never
+     * retransmitted); there the connection stops reading instead, so that TCP flow control slows the peer.
+     * Only beyond the hard limit ({@link SipConnectorConfig#writeQueueLimit()}) is it dropped. A UDP flow drops
+     * above the high water mark of its socket, as the network would.
+     *
      * @return {@code true} if the message was handed to the socket's write queue; {@code false} if it was
-     *         dropped because the flow is closed or the peer does not read fast enough (its write queue is
-     *         above the high water mark, see {@link SipConnectorConfig#writeBufferHighWaterMark()})
+     *         dropped (and counted) because the flow is closed or its write queue is full
      */
     boolean send(ByteBuf message);
 
     /**
-     * Whether {@link #send} would take a message now: the flow is open and its write queue is below the high
-     * water mark. A connection that is not writable has a peer that does not read what we send it; the overload
-     * valve takes no new work from it (Shen and Schulzrinne, TCP-based SIP overload control). A volatile read.
+     * Whether the flow is open and its write queue is below the high water mark (a stream connection above it
+     * has stopped reading, though {@link #send} still queues up to the hard limit). A connection that is not
+     * writable has a peer that does not read what we send it; the overload valve takes no new work from it (Shen
+     * and Schulzrinne, TCP-based SIP overload control). A volatile read.
      */
     default boolean isWritable() {
         return isOpen();

@@ -31,6 +31,7 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     private final List<Channel> listeners = new ArrayList<>();
     private final AtomicBoolean closed = new AtomicBoolean();
     private volatile ScheduledFuture<?> idleSweeper;
+    private volatile ScheduledFuture<?> rateSampler;
     private volatile InetSocketAddress localAddress;
 
     SipConnector(SipTransports transports, ConnectorRuntime runtime) {
@@ -130,7 +131,12 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     private void bound() {
         Duration idle = config().idleTimeout();
         List<Channel> sockets = listeningChannels();
-        if (idle.isZero() || sockets.isEmpty()) {
+        if (sockets.isEmpty()) {
+            return;
+        }
+        TransportMetrics metrics = metrics();
+        rateSampler = sockets.get(0).eventLoop().scheduleAtFixedRate(metrics::sampleRates, 1, 1, TimeUnit.SECONDS);
+        if (idle.isZero()) {
             return;
         }
         long idleMillis = idle.toMillis();
@@ -142,6 +148,60 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
                 LOG.errorf(e, "Idle sweep of SIP connector '%s' failed", name());
             }
         }, interval, interval, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * The open flows of this connector, those {@code remote} names if it is not {@code null}, at most {@code limit}
+     * of them, in no particular order. A walk over the flow table: meant for management, not the hot path.
+     */
+    public List<Flow> flows(RemoteFlowAddress remote, int limit) {
+        List<Flow> found = new ArrayList<>(Math.min(limit, 64));
+        if (limit <= 0) {
+            return found;
+        }
+        for (Flow flow : runtime.flowTable().flows()) {
+            if (flow.connectorName().equals(name()) && flow.isOpen() && (remote == null || remote.matches(flow))) {
+                found.add(flow);
+                if (found.size() == limit) {
+                    break;
+                }
+            }
+        }
+        return found;
+    }
+
+    /** The open flow of this connector with that id (a flow token, see {@link Flow#id()}), or {@code null}. */
+    public Flow flow(String id) {
+        Flow flow = runtime.flowTable().get(id);
+        return flow != null && flow.connectorName().equals(name()) ? flow : null;
+    }
+
+    /**
+     * Closes the flows of this connector that {@code remote} names: TCP and TLS connections are closed (TLS after
+     * close_notify), UDP flows are forgotten (the next datagram opens a new one). The peer of a registered flow sees
+     * its connection end and, if it follows RFC 5626, registers again.
+     *
+     * @return the flows closed
+     */
+    public List<Flow> closeFlowsOf(RemoteFlowAddress remote) {
+        List<Flow> closing = flows(remote, Integer.MAX_VALUE);
+        closing.forEach(this::closeOnRequest);
+        return closing;
+    }
+
+    /** Closes the flow of this connector with that id; {@code null} if this connector has no such open flow. */
+    public Flow closeFlow(String id) {
+        Flow flow = flow(id);
+        if (flow != null) {
+            closeOnRequest(flow);
+        }
+        return flow;
+    }
+
+    private void closeOnRequest(Flow flow) {
+        LOG.infof("Closing %s flow %s from %s on connector '%s' at an operator's request", flow.transport(),
+                flow.id(), describe(flow.remoteAddress()), name());
+        flow.close();
     }
 
     /** Closes the flows of this connector on which nothing arrived for {@code idleMillis}. */
@@ -156,9 +216,10 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        ScheduledFuture<?> sweeper = idleSweeper;
-        if (sweeper != null) {
-            sweeper.cancel(false);
+        for (ScheduledFuture<?> task : new ScheduledFuture<?>[] {idleSweeper, rateSampler}) {
+            if (task != null) {
+                task.cancel(false);
+            }
         }
         closeListeners();
         closeFlows();

@@ -20,10 +20,19 @@ import org.sipcity.stack.framing.FramingConfig;
  * <tr><td>{@code backlog}</td><td>1024</td><td>absorbs reconnect storms after a restart</td></tr>
  * <tr><td>{@code tcpNoDelay}</td><td>true</td><td>a SIP message is written whole; Nagle would only delay it</td></tr>
  * <tr><td>{@code writeBufferLowWaterMark} / {@code HighWaterMark}</td><td>32 KiB / 64 KiB</td><td>one maximum-size
- *     message always fits; beyond the high mark further sends to that peer are dropped and counted</td></tr>
+ *     message always fits; above the high mark the connection stops reading from that peer (TCP flow control
+ *     then slows its sender: Shen and Schulzrinne's remedy for TCP-based SIP overload) and resumes below the
+ *     low mark. Sends are still queued: they answer work already accepted, which a reliable transport would
+ *     never recover if dropped</td></tr>
+ * <tr><td>{@code writeQueueLimit}</td><td>16 x the high water mark (1 MiB)</td><td>the hard limit of one
+ *     connection's write queue: a send that would take it beyond is dropped and counted. Reading has stopped at
+ *     the high mark, so what arrives beyond it answers requests already read or queued for processing; 1 MiB
+ *     holds the answers to one full read burst (Netty reads up to 16 buffers of up to 64 KiB before it sees the
+ *     queue) or about 2 000 typical responses. Only a backed-up connection holds it, at most for
+ *     {@code writeStallTimeout}. At least the high water mark.</td></tr>
  * <tr><td>{@code writeStallTimeout}</td><td>30 s</td><td>a connection whose queue stays above the high mark this
- *     long is closed: its peer has stopped reading, and a reliable transport never recovers dropped
- *     messages by itself (transactions would time out after 32 s anyway, RFC 3261 §17.1.1.2 Timer B)</td></tr>
+ *     long is closed, freeing the queue: its peer has stopped reading (transactions would time out after 32 s
+ *     anyway, RFC 3261 §17.1.1.2 Timer B), and closing lets the client reconnect (RFC 5626 flow recovery)</td></tr>
  * <tr><td>{@code idleTimeout}</td><td>2 h</td><td>a connection on which nothing arrived for this long is closed.
  *     Registrations last 3600 s by default (RFC 3261 §10.2.1.1) and are refreshed before they expire, and
  *     RFC 5626 clients ping every 95-120 s (§4.4.1): a live client is never cut. Silent peers that vanished
@@ -44,6 +53,9 @@ import org.sipcity.stack.framing.FramingConfig;
  */
 public final class SipConnectorConfig {
 
+    /** The default {@link #writeQueueLimit()} in multiples of the high water mark. */
+    public static final int DEFAULT_WRITE_QUEUE_LIMIT_FACTOR = 16;
+
     private final String name;
     private final TransportType transport;
     private final InetSocketAddress bindAddress;
@@ -52,6 +64,8 @@ public final class SipConnectorConfig {
     private final boolean tcpNoDelay;
     private final int writeBufferLowWaterMark;
     private final int writeBufferHighWaterMark;
+    /** As set on the builder, 0 for the default multiple of the high water mark (kept for {@link #toBuilder()}). */
+    private final int writeQueueLimitSetting;
     private final Duration writeStallTimeout;
     private final Duration idleTimeout;
     private final int maxConnections;
@@ -72,6 +86,7 @@ public final class SipConnectorConfig {
         this.tcpNoDelay = b.tcpNoDelay;
         this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
+        this.writeQueueLimitSetting = b.writeQueueLimit;
         this.writeStallTimeout = b.writeStallTimeout;
         this.idleTimeout = b.idleTimeout;
         this.maxConnections = b.maxConnections;
@@ -119,6 +134,15 @@ public final class SipConnectorConfig {
 
     public int writeBufferHighWaterMark() {
         return writeBufferHighWaterMark;
+    }
+
+    /**
+     * Bytes a stream connection's write queue may hold; beyond, sends are dropped. The setting, or by default
+     * {@value #DEFAULT_WRITE_QUEUE_LIMIT_FACTOR} times the high water mark.
+     */
+    public int writeQueueLimit() {
+        return writeQueueLimitSetting > 0 ? writeQueueLimitSetting
+                : (int) Math.min(Integer.MAX_VALUE, (long) DEFAULT_WRITE_QUEUE_LIMIT_FACTOR * writeBufferHighWaterMark);
     }
 
     public Duration writeStallTimeout() {
@@ -174,6 +198,7 @@ public final class SipConnectorConfig {
         b.tcpNoDelay = tcpNoDelay;
         b.writeBufferLowWaterMark = writeBufferLowWaterMark;
         b.writeBufferHighWaterMark = writeBufferHighWaterMark;
+        b.writeQueueLimit = writeQueueLimitSetting;
         b.writeStallTimeout = writeStallTimeout;
         b.idleTimeout = idleTimeout;
         b.maxConnections = maxConnections;
@@ -203,6 +228,7 @@ public final class SipConnectorConfig {
         private boolean tcpNoDelay = true;
         private int writeBufferLowWaterMark = 32 * 1024;
         private int writeBufferHighWaterMark = 64 * 1024;
+        private int writeQueueLimit;
         private Duration writeStallTimeout = Duration.ofSeconds(30);
         private Duration idleTimeout = Duration.ofHours(2);
         private int maxConnections = 100_000;
@@ -253,6 +279,12 @@ public final class SipConnectorConfig {
             }
             this.writeBufferLowWaterMark = low;
             this.writeBufferHighWaterMark = high;
+            return this;
+        }
+
+        /** The hard limit of a stream connection's write queue in bytes; at least the high water mark. */
+        public Builder writeQueueLimit(int bytes) {
+            this.writeQueueLimit = positive(bytes, "writeQueueLimit");
             return this;
         }
 
@@ -321,6 +353,10 @@ public final class SipConnectorConfig {
             }
             if (transport != TransportType.TLS && sslContext != null) {
                 throw new IllegalStateException(transport + " connector '" + name + "' must not have an SSLContext");
+            }
+            if (writeQueueLimit > 0 && writeQueueLimit < writeBufferHighWaterMark) {
+                throw new IllegalStateException("connector '" + name + "': write queue limit " + writeQueueLimit
+                        + " is below the write buffer high water mark " + writeBufferHighWaterMark);
             }
             return new SipConnectorConfig(this);
         }

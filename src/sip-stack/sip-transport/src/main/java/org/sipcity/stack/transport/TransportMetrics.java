@@ -23,8 +23,12 @@ public final class TransportMetrics {
     private final LongAdder framingErrors = new LongAdder();
     private final LongAdder keepAlivePings = new LongAdder();
     private final LongAdder droppedSends = new LongAdder();
+    private final LongAdder readPauses = new LongAdder();
     private final LongAdder oversizedDatagrams = new LongAdder();
     private final LongAdder untrackedDatagramFlows = new LongAdder();
+    private final LongAdder parseErrors = new LongAdder();
+    private final RateMeter messagesInRate = new RateMeter(messagesIn::sum);
+    private final RateMeter messagesOutRate = new RateMeter(messagesOut::sum);
 
     /** Connections open now (UDP: flows tracked now). */
     public long openConnections() {
@@ -91,9 +95,20 @@ public final class TransportMetrics {
         return keepAlivePings.sum();
     }
 
-    /** Messages not sent because their flow was closed or its write queue was full. */
+    /**
+     * Messages not sent because their flow was closed, its datagram socket's queue was full, or a stream's write
+     * queue would have exceeded its hard limit ({@link SipConnectorConfig#writeQueueLimit()}).
+     */
     public long droppedSends() {
         return droppedSends.sum();
+    }
+
+    /**
+     * Times a stream connection stopped reading because its write queue rose above the high water mark (its
+     * peer reads our answers slower than it sends requests); reading resumes below the low mark.
+     */
+    public long readPauses() {
+        return readPauses.sum();
     }
 
     /** Datagrams dropped because they exceeded the maximum message size. */
@@ -104,6 +119,32 @@ public final class TransportMetrics {
     /** Datagrams delivered on a flow that was not tracked because the table held the maximum. */
     public long untrackedDatagramFlows() {
         return untrackedDatagramFlows.sum();
+    }
+
+    /** Messages received on this connector whose frame was whole but whose content broke the grammar. */
+    public long parseErrors() {
+        return parseErrors.sum();
+    }
+
+    /** Messages received a second, over the last {@value RateMeter#WINDOW_SECONDS} seconds. */
+    public long messagesInPerSecond() {
+        return messagesInRate.perSecond();
+    }
+
+    /** Messages sent a second, over the last {@value RateMeter#WINDOW_SECONDS} seconds. */
+    public long messagesOutPerSecond() {
+        return messagesOutRate.perSecond();
+    }
+
+    /** Takes the rates' samples; the connector calls it once a second from one event loop. */
+    public void sampleRates() {
+        messagesInRate.sample();
+        messagesOutRate.sample();
+    }
+
+    /** Counted by the stack above the transport, which parses what the transport delivered. */
+    public void parseError() {
+        parseErrors.increment();
     }
 
     public void connectionOpened(boolean outbound) {
@@ -157,6 +198,10 @@ public final class TransportMetrics {
         droppedSends.increment();
     }
 
+    public void readPaused() {
+        readPauses.increment();
+    }
+
     public void oversizedDatagram() {
         oversizedDatagrams.increment();
     }
@@ -170,6 +215,6 @@ public final class TransportMetrics {
         return "TransportMetrics[open=" + openConnections() + ", accepted=" + acceptedConnections()
                 + ", outbound=" + outboundConnections() + ", refused=" + refusedConnections()
                 + ", in=" + messagesIn() + "/" + bytesIn() + "B, out=" + messagesOut() + "/" + bytesOut()
-                + "B, framingErrors=" + framingErrors() + ", droppedSends=" + droppedSends() + "]";
+                + "B, framingErrors=" + framingErrors() + ", droppedSends=" + droppedSends() + ", readPauses=" + readPauses() + "]";
     }
 }

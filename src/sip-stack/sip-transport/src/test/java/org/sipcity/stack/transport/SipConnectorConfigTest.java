@@ -21,6 +21,7 @@ class SipConnectorConfigTest {
         assertThat(config.tcpNoDelay()).isTrue();
         assertThat(config.writeBufferLowWaterMark()).isEqualTo(32 * 1024);
         assertThat(config.writeBufferHighWaterMark()).isEqualTo(64 * 1024);
+        assertThat(config.writeQueueLimit()).isEqualTo(1024 * 1024);
         assertThat(config.writeStallTimeout()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.idleTimeout()).isEqualTo(Duration.ofHours(2));
         assertThat(config.maxConnections()).isEqualTo(100_000);
@@ -55,6 +56,23 @@ class SipConnectorConfigTest {
         assertThatThrownBy(() -> builder.idleTimeout(Duration.ofSeconds(-1))).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> builder.writeStallTimeout(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> SipConnectorConfig.builder(" ", TransportType.UDP))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theWriteQueueLimitFollowsTheHighWaterMarkUnlessSetAndIsNeverBelowIt() {
+        SipConnectorConfig derived = SipConnectorConfig.builder("sip", TransportType.TCP)
+                .writeBufferWaterMarks(100_000, 200_000).build();
+        assertThat(derived.writeQueueLimit()).isEqualTo(16 * 200_000);
+        assertThat(derived.toBuilder().writeBufferWaterMarks(1, 2).build().writeQueueLimit()).isEqualTo(32);
+
+        SipConnectorConfig set = SipConnectorConfig.builder("sip", TransportType.TCP).writeQueueLimit(500_000).build();
+        assertThat(set.writeQueueLimit()).isEqualTo(500_000);
+        assertThat(set.toBuilder().build().writeQueueLimit()).isEqualTo(500_000);
+
+        assertThatThrownBy(() -> SipConnectorConfig.builder("sip", TransportType.TCP).writeQueueLimit(1000).build())
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("high water mark");
+        assertThatThrownBy(() -> SipConnectorConfig.builder("sip", TransportType.TCP).writeQueueLimit(0))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 

@@ -119,6 +119,24 @@ final class StreamClient implements AutoCloseable {
         }
     }
 
+    /**
+     * Reads and discards what the peer still sends, and reports whether it then closed the connection (end of
+     * stream or reset) rather than falling silent for the read timeout.
+     */
+    boolean closedByPeerAfterDraining() throws IOException {
+        byte[] sink = new byte[8192];
+        try {
+            while (in.read(sink) >= 0) {
+                // discard
+            }
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        } catch (IOException e) {
+            return true; // connection reset
+        }
+    }
+
     @Override
     public void close() throws IOException {
         socket.close();

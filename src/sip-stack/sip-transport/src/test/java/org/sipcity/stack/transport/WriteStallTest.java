@@ -8,18 +8,21 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** A peer that stops reading cannot make the server queue without bound. */
+/** A peer that stops reading for good cannot make the server queue without bound, and is closed. */
 class WriteStallTest {
 
+    private static final int HIGH_WATER_MARK = 16 * 1024;
+    private static final int WRITE_QUEUE_LIMIT = 64 * 1024;
+
     @Test
-    void sendsAreDroppedAboveTheHighWaterMarkAndAStuckConnectionIsClosed() throws Exception {
+    void sendsBeyondTheHardLimitAreDroppedAndAStuckConnectionIsClosed() throws Exception {
         EchoHandler core = new EchoHandler();
         try (SipTransports transports = new SipTransports(SipTransportsConfig.builder().eventLoopThreads(1).build(),
                 core)) {
             SipConnector connector = transports.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
                     .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
-                    .sendBufferSize(4096).writeBufferWaterMarks(8 * 1024, 16 * 1024)
-                    .writeStallTimeout(Duration.ofMillis(300)).build());
+                    .sendBufferSize(4096).writeBufferWaterMarks(8 * 1024, HIGH_WATER_MARK)
+                    .writeQueueLimit(WRITE_QUEUE_LIMIT).writeStallTimeout(Duration.ofMillis(300)).build());
             try (StreamClient sleeper = StreamClient.slowReader(connector.localAddress(), 4096)) {
                 sleeper.write(Messages.request(1, "TCP"));
                 Flow flow = core.messages.poll(5, TimeUnit.SECONDS).flow();
@@ -41,10 +44,12 @@ class WriteStallTest {
                 assertThat(flow.isOpen()).as("closed after %d sent, %d dropped", accepted, dropped).isFalse();
                 assertThat(dropped).isPositive();
                 assertThat(connector.metrics().droppedSends()).isGreaterThanOrEqualTo(dropped);
-                // What was queued is bounded by the kernel buffers plus the high water mark, not by the offers.
-                assertThat(accepted * big.length()).isLessThan(4L * 1024 * 1024);
+                // What was accepted is bounded by the kernel buffers plus the hard limit, not by the offers.
+                assertThat(accepted * big.length()).isLessThan(WRITE_QUEUE_LIMIT + 1024L * 1024);
                 assertThat(core.closed.poll(5, TimeUnit.SECONDS)).isSameAs(flow);
                 assertThat(connector.metrics().stalledClosedConnections()).isEqualTo(1);
+                assertThat(connector.metrics().readPauses()).isPositive();
+                assertThat(sleeper.closedByPeerAfterDraining()).isTrue();
             }
         }
     }

@@ -74,4 +74,18 @@ public interface SipLogger extends BasicLogger {
     @LogMessage(level = INFO)
     @Message(id = 24, value = "SIP overload valve %s installed")
     void overloadValveInstalled(String className);
+
+    // 70-79: runtime operations of the console and CLI (message trace, flows)
+
+    @Message(id = 70, value = "Invalid %s '%s': %s")
+    OperationFailedException invalidTraceFilter(String attribute, String value, String reason);
+
+    @Message(id = 71, value = "SIP connector '%s' is not running")
+    OperationFailedException connectorNotRunning(String connector);
+
+    @Message(id = 72, value = "close-flow needs flow-id or remote-address (not both)")
+    OperationFailedException closeFlowNeedsOneSelector();
+
+    @Message(id = 73, value = "Invalid remote-address '%s': %s")
+    OperationFailedException invalidRemoteAddress(String value, String reason);
 }

@@ -13,20 +13,20 @@ import org.wildfly.subsystem.resource.executor.Metric;
  * loses its throughput).
  */
 public enum ContainerMetric implements Metric<SipContainer> {
-    WORKER_QUEUE_DEPTH("worker-queue-depth", null, container -> container.metrics().queuedTasks()),
-    OLDEST_TASK_WAIT("oldest-task-wait", MeasurementUnit.MILLISECONDS, container -> container.metrics().oldestTaskWaitMillis()),
-    ACTIVE_WORKERS("active-workers", null, container -> container.metrics().activeWorkers()),
-    COMPLETED_TASKS("completed-tasks", null, container -> container.metrics().completedTasks()),
-    REJECTED_INITIAL_REQUESTS("rejected-initial-requests", null, container -> container.metrics().rejectedInitialRequests()),
-    REJECTED_SUBSEQUENT_MESSAGES("rejected-subsequent-messages", null, container -> container.metrics().rejectedSubsequentMessages()),
-    DEPLOYED_APPLICATIONS("deployed-applications", null, container -> container.applicationNames().size()),
+    WORKER_QUEUE_DEPTH(Metrics.gauge("worker-queue-depth", null), container -> container.metrics().queuedTasks()),
+    OLDEST_TASK_WAIT(Metrics.gauge("oldest-task-wait", MeasurementUnit.MILLISECONDS), container -> container.metrics().oldestTaskWaitMillis()),
+    ACTIVE_WORKERS(Metrics.gauge("active-workers", null), container -> container.metrics().activeWorkers()),
+    COMPLETED_TASKS(Metrics.counter("completed-tasks"), container -> container.metrics().completedTasks()),
+    REJECTED_INITIAL_REQUESTS(Metrics.counter("rejected-initial-requests"), container -> container.metrics().rejectedInitialRequests()),
+    REJECTED_SUBSEQUENT_MESSAGES(Metrics.counter("rejected-subsequent-messages"), container -> container.metrics().rejectedSubsequentMessages()),
+    DEPLOYED_APPLICATIONS(Metrics.gauge("deployed-applications", null), container -> container.applicationNames().size()),
     ;
 
     private final AttributeDefinition definition;
     private final ToLongFunction<SipContainer> reader;
 
-    ContainerMetric(String name, MeasurementUnit unit, ToLongFunction<SipContainer> reader) {
-        this.definition = Metrics.counter(name, unit);
+    ContainerMetric(AttributeDefinition definition, ToLongFunction<SipContainer> reader) {
+        this.definition = definition;
         this.reader = reader;
     }
 

@@ -17,29 +17,29 @@ import org.wildfly.subsystem.resource.executor.Metric;
  */
 public enum OverloadMetric implements Metric<SipStack> {
     /** 0 normal, 1 overloaded. */
-    STATE("overload-state", null, figures -> figures.state() == OverloadState.OVERLOADED ? 1 : 0),
-    TRANSITIONS("overload-transitions", null, OverloadFigures::transitions),
-    SHED_NEW_WORK("overload-shed-new-work", null, figures -> figures.shed(TrafficClass.NEW_WORK)),
-    SHED_REGISTER_REFRESHES("overload-shed-register-refreshes", null, figures -> figures.shed(TrafficClass.REGISTER_REFRESH)),
-    SHED_IN_DIALOG("overload-shed-in-dialog", null, figures -> figures.shed(TrafficClass.IN_DIALOG)),
-    SHED_RESPONSES("overload-shed-responses", null, figures -> figures.shed(TrafficClass.RESPONSE)),
-    SHED_BACKED_UP("overload-shed-backed-up", null, OverloadFigures::shedBackedUp),
-    ADMITTED_NEW_WORK("overload-admitted-new-work", null, figures -> figures.admitted(TrafficClass.NEW_WORK)),
-    ADMITTED_REGISTER_REFRESHES("overload-admitted-register-refreshes", null, figures -> figures.admitted(TrafficClass.REGISTER_REFRESH)),
-    ADMITTED_IN_DIALOG("overload-admitted-in-dialog", null, figures -> figures.admitted(TrafficClass.IN_DIALOG)),
-    ADMITTED_RESPONSES("overload-admitted-responses", null, figures -> figures.admitted(TrafficClass.RESPONSE)),
-    ADMITTED_UNSORTED("overload-admitted-unsorted", null, OverloadFigures::admittedUnsorted),
-    REJECTIONS_SENT("overload-rejections-sent", null, OverloadFigures::rejectionsSent),
-    SOJOURN("overload-sojourn", MeasurementUnit.MILLISECONDS, figures -> Math.round(figures.oldestWaitMillis())),
-    EVENT_LOOP_LAG("overload-event-loop-lag", MeasurementUnit.MILLISECONDS, figures -> Math.round(figures.eventLoopLagMillis())),
-    NEW_WORK_LOSS("overload-new-work-loss", MeasurementUnit.PERCENTAGE, figures -> Math.round(figures.newWorkLoss() * 100)),
+    STATE(Metrics.gauge("overload-state", null), figures -> figures.state() == OverloadState.OVERLOADED ? 1 : 0),
+    TRANSITIONS(Metrics.counter("overload-transitions"), OverloadFigures::transitions),
+    SHED_NEW_WORK(Metrics.counter("overload-shed-new-work"), figures -> figures.shed(TrafficClass.NEW_WORK)),
+    SHED_REGISTER_REFRESHES(Metrics.counter("overload-shed-register-refreshes"), figures -> figures.shed(TrafficClass.REGISTER_REFRESH)),
+    SHED_IN_DIALOG(Metrics.counter("overload-shed-in-dialog"), figures -> figures.shed(TrafficClass.IN_DIALOG)),
+    SHED_RESPONSES(Metrics.counter("overload-shed-responses"), figures -> figures.shed(TrafficClass.RESPONSE)),
+    SHED_BACKED_UP(Metrics.counter("overload-shed-backed-up"), OverloadFigures::shedBackedUp),
+    ADMITTED_NEW_WORK(Metrics.counter("overload-admitted-new-work"), figures -> figures.admitted(TrafficClass.NEW_WORK)),
+    ADMITTED_REGISTER_REFRESHES(Metrics.counter("overload-admitted-register-refreshes"), figures -> figures.admitted(TrafficClass.REGISTER_REFRESH)),
+    ADMITTED_IN_DIALOG(Metrics.counter("overload-admitted-in-dialog"), figures -> figures.admitted(TrafficClass.IN_DIALOG)),
+    ADMITTED_RESPONSES(Metrics.counter("overload-admitted-responses"), figures -> figures.admitted(TrafficClass.RESPONSE)),
+    ADMITTED_UNSORTED(Metrics.counter("overload-admitted-unsorted"), OverloadFigures::admittedUnsorted),
+    REJECTIONS_SENT(Metrics.counter("overload-rejections-sent"), OverloadFigures::rejectionsSent),
+    SOJOURN(Metrics.gauge("overload-sojourn", MeasurementUnit.MILLISECONDS), figures -> Math.round(figures.oldestWaitMillis())),
+    EVENT_LOOP_LAG(Metrics.gauge("overload-event-loop-lag", MeasurementUnit.MILLISECONDS), figures -> Math.round(figures.eventLoopLagMillis())),
+    NEW_WORK_LOSS(Metrics.gauge("overload-new-work-loss", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.newWorkLoss() * 100)),
     ;
 
     private final AttributeDefinition definition;
     private final ToLongFunction<OverloadFigures> reader;
 
-    OverloadMetric(String name, MeasurementUnit unit, ToLongFunction<OverloadFigures> reader) {
-        this.definition = Metrics.counter(name, unit);
+    OverloadMetric(AttributeDefinition definition, ToLongFunction<OverloadFigures> reader) {
+        this.definition = definition;
         this.reader = reader;
     }
 

@@ -2,6 +2,7 @@ package org.sipcity.stack.transport.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelOutboundBuffer;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 import org.sipcity.stack.transport.Flow;
@@ -17,6 +18,7 @@ public final class StreamFlow implements Flow {
     private final String connectorName;
     private final Channel channel;
     private final TransportMetrics metrics;
+    private final int writeQueueLimit;
     private final InetSocketAddress localAddress;
     private final InetSocketAddress remoteAddress;
     private volatile long lastActivityMillis = System.currentTimeMillis();
@@ -28,6 +30,7 @@ public final class StreamFlow implements Flow {
         this.connectorName = runtime.name();
         this.channel = channel;
         this.metrics = runtime.metrics();
+        this.writeQueueLimit = runtime.config().writeQueueLimit();
         this.localAddress = (InetSocketAddress) channel.localAddress();
         this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
     }
@@ -63,14 +66,16 @@ public final class StreamFlow implements Flow {
     }
 
     /**
-     * Writes without waiting. A full write queue (above the high water mark) means the peer reads slower
-     * than we write: the message is dropped and counted rather than queued without bound; if the queue
-     * stays full, {@link StreamFlowHandler} closes the connection. Write failures close it as well
-     * (reported through the pipeline, hence the void promise: no future allocated per message).
+     * Writes without waiting. Above the high water mark the peer reads slower than we write: {@link
+     * StreamFlowHandler} has stopped reading from it, so what still comes answers work already accepted and is
+     * queued, for on a stream nothing would retransmit it. Only a send that would take the queue beyond the hard
+     * limit is dropped and counted; if the queue stays above the high mark, {@link StreamFlowHandler} closes the
+     * connection. Write failures close it as well (reported through the pipeline, hence the void promise: no
+     * future allocated per message).
      */
     @Override
     public boolean send(ByteBuf message) {
-        if (!channel.isActive() || !channel.isWritable()) {
+        if (!channel.isActive() || queuedBytes() + message.readableBytes() > writeQueueLimit) {
             message.release();
             metrics.sendDropped();
             return false;
@@ -78,6 +83,15 @@ public final class StreamFlow implements Flow {
         metrics.messageOut(message.readableBytes());
         channel.writeAndFlush(message, channel.voidPromise());
         return true;
+    }
+
+    /**
+     * Bytes waiting in the write queue, including writes other threads handed to the event loop and not yet
+     * run (Netty counts those at once). A volatile read; 0 once the channel closed.
+     */
+    private long queuedBytes() {
+        ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
+        return queue == null ? 0 : queue.totalPendingWriteBytes();
     }
 
     @Override

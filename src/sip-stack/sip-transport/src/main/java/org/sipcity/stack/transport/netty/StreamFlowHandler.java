@@ -2,6 +2,7 @@ package org.sipcity.stack.transport.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -28,7 +29,10 @@ import org.sipcity.stack.transport.TransportType;
  * cut to the inbound callback. Keep-alive pings are answered here, on the event loop, without waking
  * anyone (RFC 5626 §4.4.1: "the server MUST respond with a single CRLF").
  *
- * <p>It also closes a connection whose peer stopped reading (the write stall timeout). The idle timeout is
+ * <p>It pushes back on a peer that reads our answers slower than it sends requests: above the write queue's
+ * high water mark it stops reading from the connection, so that requests stay in the kernel and TCP flow
+ * control slows the sender (Shen and Schulzrinne, TCP-based SIP overload control); below the low mark it
+ * reads again. It closes a connection whose peer stopped reading altogether (the write stall timeout). The idle timeout is
  * enforced by the connector's periodic sweep over {@link StreamFlow#lastActivityMillis()}, which is kept
  * here: every message and keep-alive counts as activity.
  */
@@ -43,6 +47,8 @@ public final class StreamFlowHandler extends ChannelInboundHandlerAdapter {
     private final CompletableFuture<Flow> ready;
     private StreamFlow flow;
     private boolean registered;
+    /** Set after a framing error: reading stopped for good, the connection is closing. */
+    private boolean closing;
     private ScheduledFuture<?> stallCheck;
 
     /**
@@ -108,6 +114,7 @@ public final class StreamFlowHandler extends ChannelInboundHandlerAdapter {
      */
     private void framingError(ChannelHandlerContext ctx, FramingError error) {
         runtime.metrics().framingError();
+        closing = true;
         ctx.channel().config().setAutoRead(false);
         try {
             runtime.deliverFramingError(flow, error);
@@ -121,18 +128,27 @@ public final class StreamFlowHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * Above the high water mark the flow drops sends; if the peer does not drain its queue within the stall
-     * timeout, it is stuck (or malicious) and the connection is closed, releasing the queued buffers.
+     * Above the high water mark the peer does not read what we send as fast as we answer it: stop taking new
+     * work from it until it has drained to the low mark. If it does not drain within the stall timeout, it is
+     * stuck (or malicious) and the connection is closed, releasing the queued buffers.
      */
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ChannelConfig config = ctx.channel().config();
         if (!ctx.channel().isWritable()) {
+            if (config.isAutoRead() && !closing) {
+                config.setAutoRead(false);
+                runtime.metrics().readPaused();
+            }
             if (stallCheck == null) {
                 stallCheck = ctx.executor().schedule(() -> closeIfStalled(ctx),
                         runtime.config().writeStallTimeout().toNanos(), TimeUnit.NANOSECONDS);
             }
         } else {
             cancelStallCheck();
+            if (!closing) {
+                config.setAutoRead(true);
+            }
         }
         ctx.fireChannelWritabilityChanged();
     }

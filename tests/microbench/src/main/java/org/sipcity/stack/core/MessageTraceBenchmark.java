@@ -1,0 +1,172 @@
+package org.sipcity.stack.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
+import org.sipcity.stack.parser.SipMessageParser;
+import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * What the message trace costs per message on the event loop, for a message that is not traced: off (the one
+ * volatile read of the hot path), an address trace (a comparison of the flow's address), an AOR trace whose user part
+ * the message does not contain (a byte scan of the message), and one whose user part it contains without naming
+ * the AOR (the scan, then a parse to compare From, To and Request-URI). Against them, {@code traced}: a message the
+ * AOR trace writes (parse and the text of the log entry; the entry goes to a sink that drops it).
+ * A 560-byte REGISTER in a direct buffer, as the transport delivers it.
+ *
+ * <p>Run: {@code java -jar tests/microbench/target/benchmarks.jar MessageTrace -prof gc}
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(1)
+public class MessageTraceBenchmark {
+
+    /** A REGISTER as a softphone on TCP sends it (RFC 5626 outbound), 560 bytes. */
+    static final String REGISTER = String.join("\r\n",
+            "REGISTER sip:registrar.city.example.net SIP/2.0",
+            "Via: SIP/2.0/TCP 192.0.2.41:50412;rport;branch=z9hG4bK-524287-1---a3e1f7c5d2b4",
+            "Max-Forwards: 70",
+            "Contact: <sip:alice@192.0.2.41:50412;transport=tcp;ob>;reg-id=1;+sip.instance=\"<urn:uuid:6f1c2e7a-0d4b-4a8e-9c3f-2b7d5e1a9c40>\"",
+            "To: <sip:alice@city.example.net>",
+            "From: <sip:alice@city.example.net>;tag=7c1d2e9a",
+            "Call-ID: 5f0e8c1b2a3d4e5f6a7b8c9d0e1f2a3b",
+            "CSeq: 1 REGISTER",
+            "Expires: 3600",
+            "Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, INFO, SUBSCRIBE",
+            "Supported: replaces, outbound, gruu, path",
+            "User-Agent: Softphone 5.3.1",
+            "Content-Length: 0",
+            "", "");
+
+    private final Flow flow = new SilentFlow();
+    private MessageTrace off;
+    private MessageTrace byAddress;
+    private MessageTrace aorAbsent;
+    private MessageTrace aorUserOnly;
+    private MessageTrace aorTraced;
+    private ByteBuf register;
+
+    @Setup
+    public void setUp() {
+        SipMessageParser parser = new SipMessageParser();
+        off = trace(parser, null);
+        byAddress = trace(parser, TraceFilter.of("192.0.2.99", null));
+        aorAbsent = trace(parser, TraceFilter.of(null, "sip:zoe@city.example.net"));
+        // "alice" is in the message, but as alice@other.example.net nowhere: the scan passes, the parse says no.
+        aorUserOnly = trace(parser, TraceFilter.of(null, "sip:alice@other.example.net"));
+        aorTraced = trace(parser, TraceFilter.of(null, "sip:alice@city.example.net"));
+        byte[] bytes = REGISTER.getBytes(StandardCharsets.US_ASCII);
+        register = ByteBufAllocator.DEFAULT.directBuffer(bytes.length).writeBytes(bytes);
+    }
+
+    private static MessageTrace trace(SipMessageParser parser, TraceFilter filter) {
+        MessageTrace trace = new MessageTrace(parser);
+        trace.sinkForTests(entry -> { });
+        trace.filter(filter);
+        return trace;
+    }
+
+    @TearDown
+    public void tearDown() {
+        register.release();
+    }
+
+    /** The hot path while tracing is off, as the dispatcher runs it. */
+    @Benchmark
+    public void off(Blackhole hole) {
+        TraceFilter filter = off.filter();
+        if (filter != null) {
+            off.received(filter, flow, register);
+        }
+        hole.consume(filter);
+    }
+
+    @Benchmark
+    public void addressNotMatching() {
+        byAddress.received(byAddress.filter(), flow, register);
+    }
+
+    @Benchmark
+    public void aorUserAbsent() {
+        aorAbsent.received(aorAbsent.filter(), flow, register);
+    }
+
+    @Benchmark
+    public void aorUserPresentNotMatching() {
+        aorUserOnly.received(aorUserOnly.filter(), flow, register);
+    }
+
+    @Benchmark
+    public void traced() {
+        aorTraced.received(aorTraced.filter(), flow, register);
+    }
+
+    /** A TCP flow that sends nothing. */
+    private static final class SilentFlow implements Flow {
+        private final InetSocketAddress local = new InetSocketAddress("127.0.0.1", 5060);
+        private final InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 50412);
+
+        @Override
+        public String id() {
+            return "bench";
+        }
+
+        @Override
+        public TransportType transport() {
+            return TransportType.TCP;
+        }
+
+        @Override
+        public String connectorName() {
+            return "bench";
+        }
+
+        @Override
+        public InetSocketAddress localAddress() {
+            return local;
+        }
+
+        @Override
+        public InetSocketAddress remoteAddress() {
+            return remote;
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public boolean send(ByteBuf message) {
+            message.release();
+            return true;
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public long lastActivityMillis() {
+            return 0;
+        }
+    }
+}
