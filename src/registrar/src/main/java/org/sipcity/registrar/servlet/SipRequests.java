@@ -62,7 +62,7 @@ final class SipRequests {
         String cseq = request.getHeader("CSeq");
         long sequence;
         try {
-            sequence = Long.parseLong(cseq.strip().split("\\s+")[0]);
+            sequence = Long.parseLong(sequenceNumber(cseq));
         } catch (RuntimeException e) {
             throw new UnreadableRequest("Bad Request (malformed CSeq)");
         }
@@ -151,5 +151,15 @@ final class SipRequests {
             return value.substring(1, value.length() - 1);
         }
         return value;
+    }
+
+    /** The number of a CSeq value ({@code 1 REGISTER}): its first token, found without a regular expression per request. */
+    private static String sequenceNumber(String cseq) {
+        String value = cseq.strip();
+        int end = 0;
+        while (end < value.length() && !Character.isWhitespace(value.charAt(end))) {
+            end++;
+        }
+        return value.substring(0, end);
     }
 }
