@@ -35,6 +35,9 @@ public final class Dialog {
     /** The ACK sent for the 2xx and its flow, to answer 2xx retransmissions; guarded by {@code this}. */
     private SipRequest ack;
     private Flow ackFlow;
+    /** The first ACK is being sent; a 2xx retransmission arriving meanwhile is answered once it is out. */
+    private boolean ackSending;
+    private boolean retransmittedWhileSending;
 
     private Dialog(SipTestClient client, String callId, String localAddress, String remoteAddress, Uri remoteTarget,
                    List<String> routeSet, TransportType transport, long localSequence, long inviteSequence) {
@@ -134,10 +137,21 @@ public final class Dialog {
         Uri nextHop = route(request);
         request.setBody(new byte[0], null);
         NextHop hop = NextHop.of(nextHop, transport);
+        synchronized (this) {
+            ackSending = true;
+        }
         Flow used = client.sendAck(request, hop.transport(), hop.address());
+        boolean resend;
         synchronized (this) {
             ack = request;
             ackFlow = used;
+            ackSending = false;
+            resend = retransmittedWhileSending;
+            retransmittedWhileSending = false;
+        }
+        // the peer may answer our ACK with a 2xx retransmission before the ACK was recorded above
+        if (resend) {
+            client.resendAck(request, used);
         }
     }
 
@@ -148,6 +162,8 @@ public final class Dialog {
     synchronized void twoHundredRetransmitted() {
         if (ack != null) {
             client.resendAck(ack, ackFlow);
+        } else if (ackSending) {
+            retransmittedWhileSending = true;
         }
     }
 
