@@ -27,6 +27,16 @@ public record ContactBinding(String aor, String contactUri, Instant expiresAt, i
         List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent,
         String ownerNode) {
 
+    /**
+     * The longest values a binding stores (the database's column widths): the registrar refuses a REGISTER that
+     * exceeds them with 400 rather than accept a binding the location service could not write.
+     */
+    public static final int MAX_AOR_LENGTH = 255;
+    public static final int MAX_URI_LENGTH = 1024;
+    public static final int MAX_TEXT_LENGTH = 255;
+    /** All Path values of one REGISTER, joined by one newline each. */
+    public static final int MAX_PATH_LENGTH = 2048;
+
     /** A binding with no owner node recorded (one node). */
     public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
             List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent) {

@@ -13,6 +13,7 @@ import javax.servlet.sip.URI;
 
 import org.sipcity.registrar.auth.DigestCredentials;
 import org.sipcity.registrar.auth.DigestHeaderParser;
+import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.proxy.ProxyRequest;
 import org.sipcity.registrar.registration.AddressOfRecord;
 import org.sipcity.registrar.registration.ContactSpec;
@@ -71,10 +72,41 @@ final class SipRequests {
                 : new FlowAddress(transport.toLowerCase(Locale.ROOT),
                         request.getInitialRemoteAddr(), request.getInitialRemotePort(), request.getLocalAddr(),
                         request.getLocalPort());
-        return new RegisterRequest(AddressOfRecord.of(sipTo.getUser(), sipTo.getHost()), sipRequestUri.getHost(),
-                contacts, request.getHeader("Expires"), request.getCallId(), sequence, optionTags(request, "Require"),
-                optionTags(request, "Supported"), values(request, "Path"), values(request, "Via").size(), flow,
-                request.getHeader("User-Agent"));
+        String aor = AddressOfRecord.of(sipTo.getUser(), sipTo.getHost());
+        List<String> path = values(request, "Path");
+        checkStorable(aor, contacts, request.getCallId(), path);
+        return new RegisterRequest(aor, sipRequestUri.getHost(), contacts, request.getHeader("Expires"),
+                request.getCallId(), sequence, optionTags(request, "Require"), optionTags(request, "Supported"), path,
+                values(request, "Via").size(), flow, userAgent(request.getHeader("User-Agent")));
+    }
+
+    /**
+     * Refuses, with 400 naming the field, a REGISTER whose values a binding cannot hold (the location service's
+     * column widths): accepted, it would be answered 200 and then never stored.
+     */
+    private static void checkStorable(String aor, List<ContactSpec> contacts, String callId, List<String> path)
+            throws UnreadableRequest {
+        tooLong("To address-of-record", aor, ContactBinding.MAX_AOR_LENGTH);
+        tooLong("Call-ID", callId, ContactBinding.MAX_TEXT_LENGTH);
+        tooLong("Path", String.join("\n", path), ContactBinding.MAX_PATH_LENGTH);
+        for (ContactSpec contact : contacts) {
+            if (!contact.isWildcard()) {
+                tooLong("Contact URI", contact.uri(), ContactBinding.MAX_URI_LENGTH);
+                tooLong("+sip.instance", contact.instanceId(), ContactBinding.MAX_TEXT_LENGTH);
+            }
+        }
+    }
+
+    private static void tooLong(String field, String value, int max) throws UnreadableRequest {
+        if (value != null && value.length() > max) {
+            throw new UnreadableRequest("Bad Request (" + field + " longer than " + max + " characters)");
+        }
+    }
+
+    /** The User-Agent is only shown to operators: a long one is cut to what a binding stores, not refused. */
+    private static String userAgent(String value) {
+        return value == null || value.length() <= ContactBinding.MAX_TEXT_LENGTH ? value
+                : value.substring(0, ContactBinding.MAX_TEXT_LENGTH);
     }
 
     /** The parts of an initial request {@link org.sipcity.registrar.proxy.ProxyPolicy} decides on. */

@@ -173,6 +173,21 @@ class RegistrarIT {
         }
     }
 
+    @Test
+    void aCallIdLongerThanABindingStoresIsRefusedWith400NamingIt() throws Exception {
+        for (TransportType transport : TRANSPORTS) {
+            String user = newSubscriber();
+            try (SipTestClient client = client(user)) {
+                SipResponse answer = register(client, transport, user, "x".repeat(300) + "@it", 1, r -> r)
+                        .awaitFinal(WAIT);
+
+                // Refused before authentication: a 200 for a binding that cannot be stored would be a lie.
+                assertThat(answer.getStatus()).as(transport + " " + answer.getReasonPhrase()).isEqualTo(400);
+                assertThat(answer.getReasonPhrase()).as(transport.name()).contains("Call-ID longer than 255");
+            }
+        }
+    }
+
     private static SipTestClient client(String user) {
         return SipTestClient.builder().transports(TransportType.UDP, TransportType.TCP).user(user).build();
     }

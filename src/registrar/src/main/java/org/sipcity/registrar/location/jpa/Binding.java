@@ -10,6 +10,8 @@ import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 import jakarta.persistence.UniqueConstraint;
 
+import org.sipcity.registrar.location.ContactBinding;
+
 /**
  * A binding row. Indexes: {@code (aor, binding_key)} unique (the lookup by AOR uses its prefix, and a binding is
  * replaced by key), {@code expires_at} for the reaper's range scan. Times are epoch milliseconds in a BIGINT:
@@ -22,10 +24,10 @@ import jakarta.persistence.UniqueConstraint;
 public class Binding {
 
     /** Column widths; MariaDB's 3072-byte index limit (utf8mb4) bounds aor + binding_key. */
-    static final int AOR_LENGTH = 255;
-    static final int URI_LENGTH = 1024;
-    static final int TEXT_LENGTH = 255;
-    static final int PATH_LENGTH = 2048;
+    static final int AOR_LENGTH = ContactBinding.MAX_AOR_LENGTH;
+    static final int URI_LENGTH = ContactBinding.MAX_URI_LENGTH;
+    static final int TEXT_LENGTH = ContactBinding.MAX_TEXT_LENGTH;
+    static final int PATH_LENGTH = ContactBinding.MAX_PATH_LENGTH;
     static final int NODE_LENGTH = 64;
 
     @Id
