@@ -2,7 +2,6 @@ package org.sipcity.stack.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,9 +16,9 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.sipcity.microbench.SilentTcpFlow;
 import org.sipcity.stack.parser.SipMessageParser;
 import org.sipcity.stack.transport.Flow;
-import org.sipcity.stack.transport.TransportType;
 
 /**
  * What the message trace costs per message on the event loop, for a message that is not traced: off (the one
@@ -56,7 +55,7 @@ public class MessageTraceBenchmark {
             "Content-Length: 0",
             "", "");
 
-    private final Flow flow = new SilentFlow();
+    private final Flow flow = new SilentTcpFlow();
     private MessageTrace off;
     private MessageTrace byAddress;
     private MessageTrace aorAbsent;
@@ -117,56 +116,5 @@ public class MessageTraceBenchmark {
     @Benchmark
     public void traced() {
         aorTraced.received(aorTraced.filter(), flow, register);
-    }
-
-    /** A TCP flow that sends nothing. */
-    private static final class SilentFlow implements Flow {
-        private final InetSocketAddress local = new InetSocketAddress("127.0.0.1", 5060);
-        private final InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 50412);
-
-        @Override
-        public String id() {
-            return "bench";
-        }
-
-        @Override
-        public TransportType transport() {
-            return TransportType.TCP;
-        }
-
-        @Override
-        public String connectorName() {
-            return "bench";
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return local;
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return remote;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public boolean send(ByteBuf message) {
-            message.release();
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public long lastActivityMillis() {
-            return 0;
-        }
     }
 }

@@ -3,7 +3,6 @@ package org.sipcity.stack.overload;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.Unpooled;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -17,13 +16,13 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.sipcity.microbench.SilentTcpFlow;
 import org.sipcity.stack.classify.FirstLineClassifier;
 import org.sipcity.stack.message.SipMessage;
 import org.sipcity.stack.parser.ParserConfig;
 import org.sipcity.stack.parser.SipMessageParser;
 import org.sipcity.stack.parser.SipParseException;
 import org.sipcity.stack.transport.Flow;
-import org.sipcity.stack.transport.TransportType;
 
 /**
  * What shedding one request costs on the event loop, against parsing it: the shed path is what the stack's
@@ -101,7 +100,7 @@ public class OverloadValveBenchmark {
     }
 
     private final SipMessageParser parser = new SipMessageParser(ParserConfig.defaults());
-    private final Flow flow = new WritableTcpFlow();
+    private final Flow flow = new SilentTcpFlow();
     private SojournTimeValve overloaded;
     private SojournTimeValve idle;
     private ByteBuf register;
@@ -173,61 +172,5 @@ public class OverloadValveBenchmark {
     public Verdict admitRegisterWhenIdle() {
         long classification = FirstLineClassifier.classify(register, register.readerIndex(), register.readableBytes());
         return idle.inspect(classification, register, flow);
-    }
-
-    /** A TCP flow whose write queue is never full; it sends nothing. */
-    private static final class WritableTcpFlow implements Flow {
-        private final InetSocketAddress local = new InetSocketAddress("127.0.0.1", 5060);
-        private final InetSocketAddress remote = new InetSocketAddress("127.0.0.1", 50412);
-
-        @Override
-        public String id() {
-            return "bench";
-        }
-
-        @Override
-        public TransportType transport() {
-            return TransportType.TCP;
-        }
-
-        @Override
-        public String connectorName() {
-            return "bench";
-        }
-
-        @Override
-        public InetSocketAddress localAddress() {
-            return local;
-        }
-
-        @Override
-        public InetSocketAddress remoteAddress() {
-            return remote;
-        }
-
-        @Override
-        public boolean isOpen() {
-            return true;
-        }
-
-        @Override
-        public boolean isWritable() {
-            return true;
-        }
-
-        @Override
-        public boolean send(ByteBuf message) {
-            message.release();
-            return true;
-        }
-
-        @Override
-        public void close() {
-        }
-
-        @Override
-        public long lastActivityMillis() {
-            return 0;
-        }
     }
 }
