@@ -41,6 +41,7 @@ final class DigestChallengingResponder implements TransactionUser {
     final LongAdder accepted = new LongAdder();
     final LongAdder rejected = new LongAdder();
     final LongAdder intervalTooBrief = new LongAdder();
+    final LongAdder otherRequests = new LongAdder();
 
     /** @param algorithms "MD5" and/or "SHA-256", preferred first */
     DigestChallengingResponder(List<String> algorithms) {
@@ -56,6 +57,7 @@ final class DigestChallengingResponder implements TransactionUser {
     @Override
     public void requestReceived(ServerTransaction transaction, SipRequest request) {
         if (!SipMethod.REGISTER.equals(request.getMethod())) {
+            otherRequests.increment();
             registrar.requestReceived(transaction, request);
             return;
         }

@@ -52,9 +52,12 @@ class LoadRunTest {
         RunPlan plan = new RunPlan(500, 250, ProbeMethod.REGISTER, 100, 200, 1000, Duration.ofSeconds(60), Duration.ofMillis(2500), csv);
 
         LoadRun.Result result;
-        try (FlowPool pool = new FlowPool(settings(target), 500, 1)) {
+        FlowPool pool = new FlowPool(settings(target), 500, 1);
+        try (pool) {
             result = new LoadRun(plan, List.of(pool), null).run();
         }
+        // flows go on refreshing between the run's last snapshot and the pool's close: those REGISTERs are in these
+        long refreshesUntilClosed = pool.counters().refreshes.sum();
 
         WorkerSnapshot end = result.end();
         assertThat(result.cutShortByDuration()).isFalse();
@@ -66,7 +69,12 @@ class LoadRunTest {
         assertThat(responder.challenged.sum()).isEqualTo(500);
         assertThat(responder.rejected.sum()).isZero();
         assertThat(end.refreshes()).isPositive();
-        assertThat(responder.accepted.sum()).isEqualTo(500 + end.refreshes() + end.probesSent());
+        // a REGISTER written just before the close may still be on its way to the responder
+        long countedByTheEnd = 500 + end.refreshes() + end.probesSent();
+        for (int i = 0; i < 500 && responder.accepted.sum() < countedByTheEnd; i++) {
+            Thread.sleep(10);
+        }
+        assertThat(responder.accepted.sum()).isBetween(countedByTheEnd, 500 + refreshesUntilClosed + end.probesSent());
         // every flow pinged (500 ms interval) and each ping got its CRLF pong
         assertThat(end.flowsPonged()).isEqualTo(500);
         assertThat(end.pongsMissed()).isZero();
@@ -105,10 +113,10 @@ class LoadRunTest {
         assertThat(result.end().failures()).isZero();
         assertThat(responder.rejected.sum()).isZero();
         assertThat(responder.accepted.sum()).isEqualTo(20); // OPTIONS probes do not re-register
-        // Every probe sent is measured; a probe that picks a flow whose previous probe is still outstanding is skipped
-        // by design, which a loaded machine makes possible now and then.
+        // Every probe sent reached the server and is measured. How many are sent depends on the machine's timing: a
+        // probe that picks a flow whose previous probe is still outstanding is skipped by design.
         long sent = result.steps().get(0).afterProbe().probesSent();
-        assertThat(sent).isBetween(15L, 20L);
+        assertThat(sent).isPositive().isEqualTo(responder.otherRequests.sum());
         assertThat(result.steps().get(0).probeLatency().getTotalCount()).isEqualTo(sent);
         assertThat(result.steps().get(0).afterProbe().probeFailures()).isZero();
         assertThat(Files.readAllLines(dir.resolve("md5.csv")).get(1)).contains(",OPTIONS," + sent + ",");
