@@ -52,6 +52,53 @@ public class SipMessageParserBenchmark {
             "Content-Length: 0",
             "", "");
 
+    /** The second REGISTER of a digest exchange (RFC 3261 §22.4, RFC 8760 MD5): what a registrar parses most. */
+    static final String REGISTER_WITH_DIGEST = String.join("\r\n",
+            "REGISTER sip:registrar.city.example.net SIP/2.0",
+            "Via: SIP/2.0/TCP 192.0.2.41:50412;rport;branch=z9hG4bK-524287-1---b7f2a9c1e3d5",
+            "Max-Forwards: 70",
+            "Contact: <sip:alice@192.0.2.41:50412;transport=tcp;ob>;reg-id=1;+sip.instance=\"<urn:uuid:6f1c2e7a-0d4b-4a8e-9c3f-2b7d5e1a9c40>\"",
+            "To: <sip:alice@city.example.net>",
+            "From: <sip:alice@city.example.net>;tag=7c1d2e9a",
+            "Call-ID: 5f0e8c1b2a3d4e5f6a7b8c9d0e1f2a3b",
+            "CSeq: 3 REGISTER",
+            "Expires: 3600",
+            "Allow: INVITE, ACK, CANCEL, BYE, NOTIFY, REFER, MESSAGE, OPTIONS, INFO, SUBSCRIBE",
+            "Supported: replaces, outbound, gruu, path",
+            "User-Agent: Softphone 5.3.1",
+            "Authorization: Digest username=\"alice\", realm=\"city.example.net\", nonce=\"a1b2c3d4e5f60718293a4b5c6d7e8f90\", "
+                    + "uri=\"sip:registrar.city.example.net\", response=\"6629fae49393a05397450978507c4ef1\", "
+                    + "algorithm=MD5, cnonce=\"0a4f113b\", qop=auth, nc=00000001",
+            "Content-Length: 0",
+            "", "");
+
+    /** The registrar's answer to REGISTER as a phone (or an upstream proxy) receives it. */
+    static final String OK_TO_REGISTER = String.join("\r\n",
+            "SIP/2.0 200 OK",
+            "Via: SIP/2.0/TCP 192.0.2.41:50412;rport=50412;branch=z9hG4bK-524287-1---b7f2a9c1e3d5;received=192.0.2.41",
+            "To: <sip:alice@city.example.net>;tag=b27e1a1d33761e85846fc98f5f3a7e58.2bf8",
+            "From: <sip:alice@city.example.net>;tag=7c1d2e9a",
+            "Call-ID: 5f0e8c1b2a3d4e5f6a7b8c9d0e1f2a3b",
+            "CSeq: 3 REGISTER",
+            "Contact: <sip:alice@192.0.2.41:50412;transport=tcp;ob>;expires=3600;reg-id=1;+sip.instance=\"<urn:uuid:6f1c2e7a-0d4b-4a8e-9c3f-2b7d5e1a9c40>\"",
+            "Require: outbound",
+            "Date: Wed, 25 Nov 2026 23:41:41 GMT",
+            "Content-Length: 0",
+            "", "");
+
+    /** The ACK of a 2xx to an INVITE, end to end through the proxy (RFC 3261 §13.2.2.4). */
+    static final String ACK = String.join("\r\n",
+            "ACK sip:bob@192.0.2.77:5062;transport=tcp SIP/2.0",
+            "Via: SIP/2.0/TCP 192.0.2.41:50412;rport;branch=z9hG4bK-524287-1---9d8e7f6a5b4c",
+            "Max-Forwards: 70",
+            "Route: <sip:192.0.2.1;transport=tcp;lr>",
+            "To: Bob <sip:bob@city.example.net>;tag=8321234356",
+            "From: Alice <sip:alice@city.example.net>;tag=1928301774",
+            "Call-ID: a84b4c76e66710@pc33.city.example.net",
+            "CSeq: 314159 ACK",
+            "Content-Length: 0",
+            "", "");
+
     static final String SDP = String.join("\r\n",
             "v=0",
             "o=alice 2890844526 2890844526 IN IP4 192.0.2.41",
@@ -85,6 +132,9 @@ public class SipMessageParserBenchmark {
     private final SipMessageParser parser = new SipMessageParser(ParserConfig.defaults());
     private byte[] register;
     private byte[] invite;
+    private byte[] registerWithDigest;
+    private byte[] okToRegister;
+    private byte[] ack;
     private SipRequest parsedRegister;
     private ByteBuf out;
 
@@ -92,6 +142,9 @@ public class SipMessageParserBenchmark {
     public void setUp() throws SipParseException {
         register = REGISTER.getBytes(StandardCharsets.US_ASCII);
         invite = INVITE.getBytes(StandardCharsets.US_ASCII);
+        registerWithDigest = REGISTER_WITH_DIGEST.getBytes(StandardCharsets.US_ASCII);
+        okToRegister = OK_TO_REGISTER.getBytes(StandardCharsets.US_ASCII);
+        ack = ACK.getBytes(StandardCharsets.US_ASCII);
         parsedRegister = (SipRequest) parser.parse(register, 0, register.length);
         out = Unpooled.directBuffer(1024);
     }
@@ -109,6 +162,21 @@ public class SipMessageParserBenchmark {
     @Benchmark
     public SipMessage parseInviteWithSdp() throws SipParseException {
         return parser.parse(invite, 0, invite.length);
+    }
+
+    @Benchmark
+    public SipMessage parseRegisterWithDigest() throws SipParseException {
+        return parser.parse(registerWithDigest, 0, registerWithDigest.length);
+    }
+
+    @Benchmark
+    public SipMessage parseOkToRegister() throws SipParseException {
+        return parser.parse(okToRegister, 0, okToRegister.length);
+    }
+
+    @Benchmark
+    public SipMessage parseAck() throws SipParseException {
+        return parser.parse(ack, 0, ack.length);
     }
 
     /** What a transaction and a registrar read first: branch, tags, Call-ID, CSeq, plus the Contact text. */
@@ -133,6 +201,18 @@ public class SipMessageParserBenchmark {
                 "<sip:alice@192.0.2.41:50412;transport=tcp;ob>;expires=3600");
         out.clear();
         ok.encode(out);
+        return out;
+    }
+
+    /** A registrar's digest challenge (RFC 3261 §22.4): createResponse(401), a To tag, WWW-Authenticate. */
+    @Benchmark
+    public ByteBuf encodeUnauthorizedChallenge() {
+        SipResponse challenge = parsedRegister.createResponse(401, null);
+        challenge.setToTag("b27e1a1d33761e85846fc98f5f3a7e58.2bf8");
+        challenge.addHeader(org.sipcity.stack.message.HeaderName.WWW_AUTHENTICATE,
+                "Digest realm=\"city.example.net\", nonce=\"a1b2c3d4e5f60718293a4b5c6d7e8f90\", algorithm=MD5, qop=\"auth\"");
+        out.clear();
+        challenge.encode(out);
         return out;
     }
 }
