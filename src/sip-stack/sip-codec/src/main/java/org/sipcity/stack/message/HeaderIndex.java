@@ -16,6 +16,7 @@ public final class HeaderIndex {
 
     private HeaderName[] names;
     private int[] offsets;
+    /** Texts of fields read or set, by field; null until the first one (most received fields are never read). */
     private String[] values;
     private int size;
 
@@ -27,7 +28,6 @@ public final class HeaderIndex {
         int c = Math.max(capacity, 4);
         names = new HeaderName[c];
         offsets = new int[c * SLOTS];
-        values = new String[c];
     }
 
     /** Appends a received field; the offsets point into the message's received bytes. */
@@ -39,7 +39,6 @@ public final class HeaderIndex {
         offsets[o + 1] = valueStart;
         offsets[o + 2] = valueEnd;
         offsets[o + 3] = fieldEnd;
-        values[size] = null;
         size++;
     }
 
@@ -83,7 +82,7 @@ public final class HeaderIndex {
     }
 
     String cachedValue(int i) {
-        return values[i];
+        return values == null ? null : values[i];
     }
 
     /**
@@ -91,39 +90,50 @@ public final class HeaderIndex {
      * (unfolded, see {@link HeaderValues#text}) and kept; for a field set in code its text.
      */
     public String value(byte[] wire, int i) {
-        String v = values[i];
+        String v = cachedValue(i);
         if (v == null) {
             int o = i * SLOTS;
             v = HeaderValues.text(wire, offsets[o + 1], offsets[o + 2]);
-            values[i] = v;
+            texts()[i] = v;
         }
         return v;
+    }
+
+    private String[] texts() {
+        String[] t = values;
+        if (t == null) {
+            values = t = new String[names.length];
+        }
+        return t;
     }
 
     /** Inserts a field holding {@code value} as text at position i. */
     void insert(int i, HeaderName name, String value) {
         ensureCapacity(size + 1);
+        String[] t = texts();
         System.arraycopy(names, i, names, i + 1, size - i);
-        System.arraycopy(values, i, values, i + 1, size - i);
+        System.arraycopy(t, i, t, i + 1, size - i);
         System.arraycopy(offsets, i * SLOTS, offsets, (i + 1) * SLOTS, (size - i) * SLOTS);
         names[i] = name;
-        values[i] = value;
+        t[i] = value;
         Arrays.fill(offsets, i * SLOTS, (i + 1) * SLOTS, -1);
         size++;
     }
 
     void remove(int i) {
         System.arraycopy(names, i + 1, names, i, size - i - 1);
-        System.arraycopy(values, i + 1, values, i, size - i - 1);
+        if (values != null) {
+            System.arraycopy(values, i + 1, values, i, size - i - 1);
+            values[size - 1] = null;
+        }
         System.arraycopy(offsets, (i + 1) * SLOTS, offsets, i * SLOTS, (size - i - 1) * SLOTS);
         size--;
         names[size] = null;
-        values[size] = null;
     }
 
     /** Replaces field i by a text field of the same name. */
     void replace(int i, String value) {
-        values[i] = value;
+        texts()[i] = value;
         Arrays.fill(offsets, i * SLOTS, (i + 1) * SLOTS, -1);
     }
 
@@ -131,7 +141,10 @@ public final class HeaderIndex {
     void copyField(HeaderIndex other, int i) {
         ensureCapacity(size + 1);
         names[size] = other.names[i];
-        values[size] = other.values[i];
+        String text = other.cachedValue(i);
+        if (text != null) {
+            texts()[size] = text;
+        }
         System.arraycopy(other.offsets, i * SLOTS, offsets, size * SLOTS, SLOTS);
         size++;
     }
@@ -140,7 +153,9 @@ public final class HeaderIndex {
         if (needed > names.length) {
             int c = Math.max(needed, names.length * 2);
             names = Arrays.copyOf(names, c);
-            values = Arrays.copyOf(values, c);
+            if (values != null) {
+                values = Arrays.copyOf(values, c);
+            }
             offsets = Arrays.copyOf(offsets, c * SLOTS);
         }
     }

@@ -76,7 +76,6 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.from = parts.from();
         this.to = parts.to();
         this.cseq = parts.cseq();
-        this.callId = parts.callId();
         this.maxForwards = parts.maxForwards();
         this.partial = parts.partial();
     }
