@@ -169,8 +169,15 @@ public final class NameAddress {
         if (isWildcard()) {
             throw new IllegalStateException("The Contact wildcard takes no parameters");
         }
-        Parameters copy = parameters.copy().set(name, value);
-        return new NameAddress(displayNameText, displayName, uri, copy.readOnly());
+        Parameters copy = parameters.copy();
+        boolean appended = !copy.has(name);
+        copy.set(name, value);
+        NameAddress changed = new NameAddress(displayNameText, displayName, uri, copy.readOnly());
+        if (appended) {
+            // a new parameter goes last: the text is this text and it, made in one step (a To tag per response)
+            changed.text = value == null ? toString() + ';' + name : toString() + ';' + name + '=' + value;
+        }
+        return changed;
     }
 
     /** A copy with the tag parameter set (RFC 3261 §8.2.6.2, §19.3). */
