@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.sipcity.sip.container.api.SipContainer;
 import org.sipcity.sip.container.api.SipContainerConfig;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
+import org.sipcity.sip.container.api.SipServletInfo;
 import org.sipcity.stack.core.SipStack;
 import org.sipcity.stack.core.SipStackConfig;
 import org.sipcity.stack.transport.SipConnector;
@@ -21,9 +22,11 @@ import org.sipcity.stack.transport.TransportType;
  *
  * <pre>
  * &#64;RegisterExtension
- * static final ContainerOnStack server = new ContainerOnStack(TransportType.TCP, SipDeploymentInfo.builder("proxy")
+ * static final ContainerOnStack server = new ContainerOnStack(TransportType.UDP, SipDeploymentInfo.builder("app")
  *         .classLoader(MyTest.class.getClassLoader()).addServlet(...).build());
  * </pre>
+ *
+ * or {@link #proxying} for the proxy servlet most end-to-end tests drive.
  */
 final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
 
@@ -36,6 +39,13 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
     ContainerOnStack(TransportType transport, SipDeploymentInfo application) {
         this.transport = transport;
         this.application = application;
+    }
+
+    /** The proxy of the end-to-end tests ({@link ProxyTestServlet}) as the one application. */
+    static ContainerOnStack proxying(TransportType transport) {
+        return new ContainerOnStack(transport, SipDeploymentInfo.builder("proxy")
+                .classLoader(ContainerOnStack.class.getClassLoader())
+                .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, java.util.Map.of())).build());
     }
 
     @Override

@@ -2,11 +2,8 @@ package org.sipcity.sip.container.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipcity.sip.container.api.SipDeploymentInfo;
-import org.sipcity.sip.container.api.SipServletInfo;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -17,9 +14,7 @@ import org.sipcity.stack.transport.TransportType;
 class LoopDetectionTest {
 
     @RegisterExtension
-    static final ContainerOnStack server = new ContainerOnStack(TransportType.UDP, SipDeploymentInfo.builder("proxy")
-            .classLoader(LoopDetectionTest.class.getClassLoader())
-            .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build());
+    static final ContainerOnStack server = ContainerOnStack.proxying(TransportType.UDP);
 
     @Test
     void aRequestComingBackUnchangedIsAnswered482AndASpiralIsForwarded() throws Exception {

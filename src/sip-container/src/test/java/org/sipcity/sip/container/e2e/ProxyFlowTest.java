@@ -6,11 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipcity.sip.container.api.SipDeploymentInfo;
-import org.sipcity.sip.container.api.SipServletInfo;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -24,9 +21,7 @@ class ProxyFlowTest {
     private static final String UNREACHABLE = "127.0.0.9:9";
 
     @RegisterExtension
-    static final ContainerOnStack server = new ContainerOnStack(TransportType.TCP, SipDeploymentInfo.builder("proxy")
-            .classLoader(ProxyFlowTest.class.getClassLoader())
-            .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build());
+    static final ContainerOnStack server = ContainerOnStack.proxying(TransportType.TCP);
 
     @Test
     void aBranchOverAnExistingFlowReachesTheCalleeOnItAndFailsWith430OnceItIsGone() throws Exception {

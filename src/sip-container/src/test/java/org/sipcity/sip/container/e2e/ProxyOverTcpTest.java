@@ -11,11 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipcity.sip.container.api.SipDeploymentInfo;
-import org.sipcity.sip.container.api.SipServletInfo;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -26,9 +23,7 @@ import org.sipcity.stack.transport.TransportType;
 class ProxyOverTcpTest {
 
     @RegisterExtension
-    static final ContainerOnStack server = new ContainerOnStack(TransportType.TCP, SipDeploymentInfo.builder("proxy")
-            .classLoader(ProxyOverTcpTest.class.getClassLoader())
-            .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build());
+    static final ContainerOnStack server = ContainerOnStack.proxying(TransportType.TCP);
 
     @Test
     void forwardedRequestNamesTheListeningPortInItsVia() throws Exception {
