@@ -1,6 +1,7 @@
 package org.sipcity.stack.parser;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import io.netty.buffer.ByteBuf;
@@ -11,20 +12,23 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.openjdk.jmh.infra.Blackhole;
+import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMessage;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
 
 /**
- * The parser on the messages the server sees most: a REGISTER of about 500 bytes (persistent TCP, RFC 5626
- * outbound) and an INVITE with an SDP body; parse alone, parse plus the system headers a transaction reads,
- * and the 200 OK a registrar builds with createResponse and writes to a buffer.
+ * The parser on the messages the server sees most: REGISTER (persistent TCP, RFC 5626 outbound) without and with
+ * digest credentials, an INVITE with an SDP body, a 200 OK to REGISTER and an ACK; parse alone, parse plus the
+ * system headers a transaction reads, and the 200 OK and 401 challenge a registrar builds with createResponse and
+ * writes to a buffer.
  *
  * <p>Run: {@code java -jar tests/microbench/target/benchmarks.jar parser -prof gc}
  */
@@ -129,22 +133,31 @@ public class SipMessageParserBenchmark {
             "Content-Length: " + SDP.length(),
             "", SDP);
 
+    private static final Map<String, String> MESSAGES = Map.of("register", REGISTER,
+            "registerWithDigest", REGISTER_WITH_DIGEST, "inviteWithSdp", INVITE, "okToRegister", OK_TO_REGISTER,
+            "ack", ACK);
+
+    /** One received message, by name: the parse benchmark runs once for each. */
+    @State(Scope.Thread)
+    public static class Received {
+        @Param({"register", "registerWithDigest", "inviteWithSdp", "okToRegister", "ack"})
+        public String message;
+        byte[] bytes;
+
+        @Setup
+        public void setUp() {
+            bytes = MESSAGES.get(message).getBytes(StandardCharsets.US_ASCII);
+        }
+    }
+
     private final SipMessageParser parser = new SipMessageParser(ParserConfig.defaults());
     private byte[] register;
-    private byte[] invite;
-    private byte[] registerWithDigest;
-    private byte[] okToRegister;
-    private byte[] ack;
     private SipRequest parsedRegister;
     private ByteBuf out;
 
     @Setup
     public void setUp() throws SipParseException {
         register = REGISTER.getBytes(StandardCharsets.US_ASCII);
-        invite = INVITE.getBytes(StandardCharsets.US_ASCII);
-        registerWithDigest = REGISTER_WITH_DIGEST.getBytes(StandardCharsets.US_ASCII);
-        okToRegister = OK_TO_REGISTER.getBytes(StandardCharsets.US_ASCII);
-        ack = ACK.getBytes(StandardCharsets.US_ASCII);
         parsedRegister = (SipRequest) parser.parse(register, 0, register.length);
         // a registrar reads the AOR in To before it answers; the responses share that parse
         parsedRegister.getTo();
@@ -156,29 +169,10 @@ public class SipMessageParserBenchmark {
         out.release();
     }
 
+    /** Parse alone: copy, start line, header index, the checks of the system headers. */
     @Benchmark
-    public SipMessage parseRegister() throws SipParseException {
-        return parser.parse(register, 0, register.length);
-    }
-
-    @Benchmark
-    public SipMessage parseInviteWithSdp() throws SipParseException {
-        return parser.parse(invite, 0, invite.length);
-    }
-
-    @Benchmark
-    public SipMessage parseRegisterWithDigest() throws SipParseException {
-        return parser.parse(registerWithDigest, 0, registerWithDigest.length);
-    }
-
-    @Benchmark
-    public SipMessage parseOkToRegister() throws SipParseException {
-        return parser.parse(okToRegister, 0, okToRegister.length);
-    }
-
-    @Benchmark
-    public SipMessage parseAck() throws SipParseException {
-        return parser.parse(ack, 0, ack.length);
+    public SipMessage parse(Received received) throws SipParseException {
+        return parser.parse(received.bytes, 0, received.bytes.length);
     }
 
     /** What a transaction and a registrar read first: branch, tags, Call-ID, CSeq, plus the Contact text. */
@@ -191,30 +185,28 @@ public class SipMessageParserBenchmark {
         bh.consume(m.getTo().uri());
         bh.consume(m.getCallId());
         bh.consume(m.getCSeq().sequence());
-        bh.consume(m.getHeader(org.sipcity.stack.message.HeaderName.CONTACT));
+        bh.consume(m.getHeader(HeaderName.CONTACT));
     }
 
     /** A registrar's 200 OK: createResponse (RFC 3261 §8.2.6.2), a To tag, a Contact, written to a buffer. */
     @Benchmark
     public ByteBuf encodeOkFromCreateResponse() {
-        SipResponse ok = parsedRegister.createResponse(200, null);
-        ok.setToTag("b27e1a1d33761e85846fc98f5f3a7e58.2bf8");
-        ok.addHeader(org.sipcity.stack.message.HeaderName.CONTACT,
-                "<sip:alice@192.0.2.41:50412;transport=tcp;ob>;expires=3600");
-        out.clear();
-        ok.encode(out);
-        return out;
+        return answer(200, HeaderName.CONTACT, "<sip:alice@192.0.2.41:50412;transport=tcp;ob>;expires=3600");
     }
 
     /** A registrar's digest challenge (RFC 3261 §22.4): createResponse(401), a To tag, WWW-Authenticate. */
     @Benchmark
     public ByteBuf encodeUnauthorizedChallenge() {
-        SipResponse challenge = parsedRegister.createResponse(401, null);
-        challenge.setToTag("b27e1a1d33761e85846fc98f5f3a7e58.2bf8");
-        challenge.addHeader(org.sipcity.stack.message.HeaderName.WWW_AUTHENTICATE,
-                "Digest realm=\"city.example.net\", nonce=\"a1b2c3d4e5f60718293a4b5c6d7e8f90\", algorithm=MD5, qop=\"auth\"");
+        return answer(401, HeaderName.WWW_AUTHENTICATE, "Digest realm=\"city.example.net\", "
+                + "nonce=\"a1b2c3d4e5f60718293a4b5c6d7e8f90\", algorithm=MD5, qop=\"auth\"");
+    }
+
+    private ByteBuf answer(int status, HeaderName header, String value) {
+        SipResponse response = parsedRegister.createResponse(status, null);
+        response.setToTag("b27e1a1d33761e85846fc98f5f3a7e58.2bf8");
+        response.addHeader(header, value);
         out.clear();
-        challenge.encode(out);
+        response.encode(out);
         return out;
     }
 }
