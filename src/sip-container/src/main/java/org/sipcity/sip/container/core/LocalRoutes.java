@@ -41,10 +41,15 @@ final class LocalRoutes {
     }
 
     static boolean isOurs(SipUri uri, SipStack stack, String advertisedHost) {
-        String host = uri.host().startsWith("[") ? uri.host().substring(1, uri.host().length() - 1) : uri.host();
+        return isOurs(uri.host(), uri.port(), stack, advertisedHost);
+    }
+
+    /** Whether host and port (-1 for the transport's default) name a connector of ours: a URI's or a Via's sent-by. */
+    static boolean isOurs(String hostAsWritten, int portOrNone, SipStack stack, String advertisedHost) {
+        String host = hostAsWritten.startsWith("[") ? hostAsWritten.substring(1, hostAsWritten.length() - 1) : hostAsWritten;
         for (SipConnector connector : stack.transports().connectors()) {
             InetSocketAddress local = connector.localAddress();
-            int port = uri.port() > 0 ? uri.port() : connector.transport().defaultPort();
+            int port = portOrNone > 0 ? portOrNone : connector.transport().defaultPort();
             if (port != local.getPort()) {
                 continue;
             }

@@ -66,7 +66,8 @@ public final class RequestSender {
         if (request.keepsTopVia() && message.getTopVia() != null) {
             branch = message.getTopVia().branch();   // a CANCEL: the branch of the INVITE it cancels (RFC 3261 §9.1)
         } else {
-            branch = stack.transactions().newBranch();
+            branch = request.loopKey() == null ? stack.transactions().newBranch()
+                    : LoopDetection.branch(request.loopKey(), stack.transactions().newBranch());
             message.addHeaderFirst(HeaderName.VIA, Via.of(flow.transport().viaToken(),
                     NetUtil.toAddressString(local.getAddress()), local.getPort(), branch).withParameter("rport", null).toString());
         }
@@ -91,6 +92,11 @@ public final class RequestSender {
             outstanding.remove(key);
             throw new IOException("The stack refused the request: " + e.getMessage(), e);
         }
+    }
+
+    /** RFC 3261 §16.3 step 4: whether a request to be proxied holds a Via of ours showing it looped ({@link LoopDetection}). */
+    public boolean hasLooped(SipRequest received) {
+        return LoopDetection.hasLooped(received, runtime.stack(), runtime.config().advertisedHost());
     }
 
     /**

@@ -12,6 +12,7 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.core.LoopDetection;
 import org.sipcity.sip.container.core.SerialQueue;
 import org.sipcity.stack.address.SipUri;
 import org.sipcity.stack.message.HeaderName;
@@ -50,6 +51,7 @@ public final class ProxyImpl implements Proxy {
     private SipURIImpl recordRouteUri;
     private SipServletResponseImpl best;
     private boolean finalForwarded;
+    private String loopKey;
 
     /** The proxy of an initial request the application proxies (through {@code getProxy}). */
     ProxyImpl(SipServletRequestImpl original) {
@@ -78,6 +80,13 @@ public final class ProxyImpl implements Proxy {
             }
             return;
         }
+        if (sender.hasLooped(request.stackMessage())) {
+            // RFC 3261 §16.3 step 4
+            if (request.serverTransaction() != null) {
+                request.serverTransaction().sendResponse(request.stackMessage().createResponse(482, null));
+            }
+            return;
+        }
         ProxyImpl proxy = new ProxyImpl(request, queue, false);
         proxy.supervised = false;
         ProxyBranchImpl branch = proxy.newBranch(Uris.fromStack(request.stackMessage().getRequestUri()));
@@ -103,6 +112,19 @@ public final class ProxyImpl implements Proxy {
         ProxyBranchImpl branch = new ProxyBranchImpl(this, target, forwarded);
         forwarded.branchOf(branch);
         return branch;
+    }
+
+    /** RFC 3261 §16.3 step 4: whether {@code request}, which an application proxies, came back to us unchanged. */
+    static boolean hasLooped(SipServletRequestImpl request) {
+        return request.sipSession().application().runtime().sender().hasLooped(request.stackMessage());
+    }
+
+    /** The loop key every branch of this proxy carries, made once from the request as received. */
+    private String loopKey() {
+        if (loopKey == null) {
+            loopKey = LoopDetection.loopKey(original.stackMessage());
+        }
+        return loopKey;
     }
 
     /** The queue the responses of this proxy's branches run in. */
@@ -171,6 +193,7 @@ public final class ProxyImpl implements Proxy {
      */
     private void start(ProxyBranchImpl branch, org.sipcity.sip.container.core.RequestSender sender) {
         SipServletRequestImpl forwarded = branch.pendingRequest();
+        forwarded.loopKey(loopKey());
         SipRequest copy = forwarded.stackMessage();
         int maxForwards = copy.getMaxForwards();
         copy.setHeader(HeaderName.MAX_FORWARDS, Integer.toString(maxForwards < 0 ? 70 : maxForwards - 1));

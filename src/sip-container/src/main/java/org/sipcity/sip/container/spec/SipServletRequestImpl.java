@@ -63,6 +63,8 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
     private ProxyImpl proxy;
     private ProxyBranchImpl proxyBranch;
     private boolean keepsTopVia;
+    /** For a request a proxy forwards: the loop key of the request it forwards, to go into its branch. */
+    private String loopKey;
     /** For a CANCEL: the INVITE it cancels (RFC 3261 §9.1: the CANCEL goes where the INVITE went). */
     private SipServletRequestImpl cancelled;
     /** The flow the request left on, once sent. */
@@ -168,6 +170,15 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
     /** The proxy branch this request was forwarded on, or null. */
     public ProxyBranchImpl proxyBranch() {
         return proxyBranch;
+    }
+
+    void loopKey(String value) {
+        this.loopKey = value;
+    }
+
+    /** The loop key this forwarded request's branch carries ({@code LoopDetection}), or null when not forwarded. */
+    public String loopKey() {
+        return loopKey;
     }
 
     /** True for a CANCEL, which goes out with the top Via of the request it cancels (RFC 3261 §9.1), not a new one. */
@@ -358,7 +369,7 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
 
     /**
      * JSR 289 §10.2.1: the proxy of this received initial request, made on first use. A request with Max-Forwards 0
-     * is answered 483 and refused (RFC 3261 §16.3 step 2).
+     * is answered 483 and refused (RFC 3261 §16.3 step 2), a request that has looped back to us 482 (step 4).
      */
     @Override
     public Proxy getProxy(boolean create) throws TooManyHopsException {
@@ -378,6 +389,15 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
                 // the client learns nothing more; its transaction times out
             }
             throw new TooManyHopsException("Max-Forwards is 0 (RFC 3261 §16.3)");
+        }
+        if (ProxyImpl.hasLooped(this)) {
+            try {
+                createResponse(482).send();
+            } catch (IOException e) {
+                // as above
+            }
+            // JSR 289 has no exception of its own for a loop; the application sees the same refusal as for 483
+            throw new TooManyHopsException("Loop detected (RFC 3261 §16.3 step 4)");
         }
         return new ProxyImpl(this);
     }

@@ -5,30 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.ServletException;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.util.Map;
 import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletRequest;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sipcity.sip.container.api.SipContainer;
-import org.sipcity.sip.container.api.SipContainerConfig;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
 import org.sipcity.sip.container.api.SipServletInfo;
-import org.sipcity.stack.core.SipStack;
-import org.sipcity.stack.core.SipStackConfig;
-import org.sipcity.stack.transport.SipConnector;
-import org.sipcity.stack.transport.SipConnectorConfig;
 import org.sipcity.stack.transport.TransportType;
 
 /** A main servlet selects another servlet of its application through the context's named dispatcher. */
 class NamedDispatchTest {
-
-    private static SipContainer container;
-    private static SipStack stack;
-    private static SipConnector udp;
 
     /** The main servlet: hands every request to the servlet its X-Servlet header names. */
     public static class Selector extends SipServlet {
@@ -59,33 +46,17 @@ class NamedDispatchTest {
         }
     }
 
-    @BeforeAll
-    static void start() throws Exception {
-        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100));
-        stack = new SipStack(SipStackConfig.defaults(), container);
-        container.bind(stack);
-        container.deploy(SipDeploymentInfo.builder("selecting").classLoader(NamedDispatchTest.class.getClassLoader())
-                .mainServlet("selector")
-                .addServlet(new SipServletInfo("selector", Selector.class.getName(), 1, Map.of()))
-                .addServlet(new SipServletInfo("second", Answerer.class.getName(), 1, Map.of())).build());
-        udp = stack.start(SipConnectorConfig.builder("udp", TransportType.UDP)
-                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (container != null) {
-            container.close();
-        }
-    }
+    @RegisterExtension
+    static final ContainerOnStack server = new ContainerOnStack(TransportType.UDP, SipDeploymentInfo.builder("selecting")
+            .classLoader(NamedDispatchTest.class.getClassLoader())
+            .mainServlet("selector")
+            .addServlet(new SipServletInfo("selector", Selector.class.getName(), 1, Map.of()))
+            .addServlet(new SipServletInfo("second", Answerer.class.getName(), 1, Map.of())).build());
 
     @Test
     void theNamedServletAnswersAndAnUnknownNameHasNoDispatcher() throws Exception {
-        try (RawSipClient client = RawSipClient.udp(udp.localAddress())) {
-            String uri = "sip:127.0.0.1:" + udp.localAddress().getPort();
+        try (RawSipClient client = RawSipClient.udp(server.address())) {
+            String uri = "sip:127.0.0.1:" + server.port();
             client.send(client.request("OPTIONS", uri, RawSipClient.random(), 1, null, "X-Servlet: second\r\n", ""));
             String answered = client.receiveFinal();
             assertThat(RawSipClient.status(answered)).isEqualTo(200);

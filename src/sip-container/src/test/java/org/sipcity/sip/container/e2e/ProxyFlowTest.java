@@ -6,18 +6,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sipcity.sip.container.api.SipContainer;
-import org.sipcity.sip.container.api.SipContainerConfig;
-import org.sipcity.sip.container.api.SipDeploymentInfo;
-import org.sipcity.sip.container.api.SipServletInfo;
-import org.sipcity.stack.core.SipStack;
-import org.sipcity.stack.core.SipStackConfig;
-import org.sipcity.stack.transport.SipConnector;
-import org.sipcity.stack.transport.SipConnectorConfig;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -30,35 +20,13 @@ class ProxyFlowTest {
     /** A Request-URI host:port nobody listens on: only the flow reaches the callee. */
     private static final String UNREACHABLE = "127.0.0.9:9";
 
-    private static SipContainer container;
-    private static SipStack stack;
-    private static SipConnector tcp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100));
-        stack = new SipStack(SipStackConfig.defaults(), container);
-        container.bind(stack);
-        container.deploy(SipDeploymentInfo.builder("proxy").classLoader(ProxyFlowTest.class.getClassLoader())
-                .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build());
-        tcp = stack.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
-                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (container != null) {
-            container.close();
-        }
-    }
+    @RegisterExtension
+    static final ContainerOnStack server = ContainerOnStack.proxying(TransportType.TCP);
 
     @Test
     void aBranchOverAnExistingFlowReachesTheCalleeOnItAndFailsWith430OnceItIsGone() throws Exception {
-        int port = tcp.localAddress().getPort();
-        try (RawSipClient caller = RawSipClient.tcp(tcp.localAddress())) {
+        int port = server.port();
+        try (RawSipClient caller = RawSipClient.tcp(server.address())) {
             String flow;
             InetSocketAddress calleeAddress;
             try (Socket callee = new Socket(InetAddress.getLoopbackAddress(), port)) {
@@ -77,7 +45,7 @@ class ProxyFlowTest {
 
             // The callee's connection is closed: once the stack has seen it go, the flow must not be replaced by a
             // new connection (a bounded wait for that condition, not a timing assertion).
-            for (int i = 0; i < 1000 && stack.transports().flowTable().find(TransportType.TCP, calleeAddress) != null; i++) {
+            for (int i = 0; i < 1000 && server.stack().transports().flowTable().find(TransportType.TCP, calleeAddress) != null; i++) {
                 Thread.sleep(10);
             }
             caller.send(options(caller, port, flow));
@@ -91,8 +59,8 @@ class ProxyFlowTest {
 
     @Test
     void anUnsealedFlowRouteFromTheNetworkIsRefusedWith403() throws Exception {
-        int port = tcp.localAddress().getPort();
-        try (RawSipClient caller = RawSipClient.tcp(tcp.localAddress())) {
+        int port = server.port();
+        try (RawSipClient caller = RawSipClient.tcp(server.address())) {
             // A second Route naming us with a flow we never sealed, behind the one the container pops.
             String ours = "<sip:127.0.0.1:" + port + ";transport=tcp;lr>";
             String forged = "<sip:127.0.0.1:" + port + ";transport=tcp;lr;flow=tcp:127.0.0.1:1>";

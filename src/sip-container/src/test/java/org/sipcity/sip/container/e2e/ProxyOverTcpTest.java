@@ -11,18 +11,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sipcity.sip.container.api.SipContainer;
-import org.sipcity.sip.container.api.SipContainerConfig;
-import org.sipcity.sip.container.api.SipDeploymentInfo;
-import org.sipcity.sip.container.api.SipServletInfo;
-import org.sipcity.stack.core.SipStack;
-import org.sipcity.stack.core.SipStackConfig;
-import org.sipcity.stack.transport.SipConnector;
-import org.sipcity.stack.transport.SipConnectorConfig;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -32,46 +22,24 @@ import org.sipcity.stack.transport.TransportType;
  */
 class ProxyOverTcpTest {
 
-    private static SipContainer container;
-    private static SipStack stack;
-    private static SipConnector tcp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100));
-        stack = new SipStack(SipStackConfig.defaults(), container);
-        container.bind(stack);
-        container.deploy(SipDeploymentInfo.builder("proxy").classLoader(ProxyOverTcpTest.class.getClassLoader())
-                .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build());
-        tcp = stack.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
-                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (container != null) {
-            container.close();
-        }
-    }
+    @RegisterExtension
+    static final ContainerOnStack server = ContainerOnStack.proxying(TransportType.TCP);
 
     @Test
     void forwardedRequestNamesTheListeningPortInItsVia() throws Exception {
         try (ServerSocket callee = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
-             RawSipClient caller = RawSipClient.tcp(tcp.localAddress())) {
+             RawSipClient caller = RawSipClient.tcp(server.address())) {
             callee.setSoTimeout(10_000);
             String target = "sip:bob@127.0.0.1:" + callee.getLocalPort() + ";transport=tcp";
-            caller.send(caller.request("OPTIONS", "sip:127.0.0.1:" + tcp.localAddress().getPort() + ";transport=tcp",
+            caller.send(caller.request("OPTIONS", "sip:127.0.0.1:" + server.port() + ";transport=tcp",
                     RawSipClient.random(), 1, null, "X-Targets: " + target + "\r\n", ""));
 
             try (Socket connection = callee.accept()) {
                 connection.setSoTimeout(10_000);
                 String forwarded = readHead(connection.getInputStream());
                 List<String> vias = RawSipClient.headers(forwarded, "Via");
-                assertThat(connection.getPort()).isNotEqualTo(tcp.localAddress().getPort());   // an ephemeral port
-                assertThat(vias.get(0)).startsWith("SIP/2.0/TCP 127.0.0.1:" + tcp.localAddress().getPort() + ";");
+                assertThat(connection.getPort()).isNotEqualTo(server.port());   // an ephemeral port
+                assertThat(vias.get(0)).startsWith("SIP/2.0/TCP 127.0.0.1:" + server.port() + ";");
 
                 connection.getOutputStream().write(RawSipClient.answer(forwarded, 200, "OK", "callee", "")
                         .getBytes(StandardCharsets.UTF_8));

@@ -2,25 +2,16 @@ package org.sipcity.sip.container.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.servlet.sip.SipServlet;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.sipcity.sip.container.api.SipContainer;
-import org.sipcity.sip.container.api.SipContainerConfig;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
 import org.sipcity.sip.container.api.SipServletInfo;
 import org.sipcity.sip.container.api.ThreadSetup;
-import org.sipcity.stack.core.SipStack;
-import org.sipcity.stack.core.SipStackConfig;
-import org.sipcity.stack.transport.SipConnector;
-import org.sipcity.stack.transport.SipConnectorConfig;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -35,47 +26,26 @@ class ThreadContextTest {
     private static final AtomicInteger SETUPS = new AtomicInteger();
     private static final AtomicInteger TEARDOWNS = new AtomicInteger();
 
-    private static SipContainer container;
-    private static SipStack stack;
-    private static SipConnector udp;
-
-    @BeforeAll
-    static void start() throws Exception {
-        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100));
-        stack = new SipStack(SipStackConfig.defaults(), container);
-        container.bind(stack);
-        container.deploy(SipDeploymentInfo.builder("context")
-                .classLoader(APPLICATION_LOADER)
-                .addServlet(new SipServletInfo("context", ThreadContextServlet.class.getName(), 1, Map.of()))
-                .addInitializer(context -> ThreadContextServlet.publishedFactory = context.getAttribute(SipServlet.SIP_FACTORY))
-                .addThreadSetup(() -> {
-                    String previous = ThreadContextServlet.CONTEXT.get();
-                    ThreadContextServlet.CONTEXT.set("application-context");
-                    SETUPS.incrementAndGet();
-                    return () -> {
-                        ThreadContextServlet.CONTEXT.set(previous);
-                        TEARDOWNS.incrementAndGet();
-                    };
-                })
-                .build());
-        udp = stack.start(SipConnectorConfig.builder("udp", TransportType.UDP)
-                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-        if (container != null) {
-            container.close();
-        }
-    }
+    @RegisterExtension
+    static final ContainerOnStack server = new ContainerOnStack(TransportType.UDP, SipDeploymentInfo.builder("context")
+            .classLoader(APPLICATION_LOADER)
+            .addServlet(new SipServletInfo("context", ThreadContextServlet.class.getName(), 1, Map.of()))
+            .addInitializer(context -> ThreadContextServlet.publishedFactory = context.getAttribute(SipServlet.SIP_FACTORY))
+            .addThreadSetup(() -> {
+                String previous = ThreadContextServlet.CONTEXT.get();
+                ThreadContextServlet.CONTEXT.set("application-context");
+                SETUPS.incrementAndGet();
+                return () -> {
+                    ThreadContextServlet.CONTEXT.set(previous);
+                    TEARDOWNS.incrementAndGet();
+                };
+            })
+            .build());
 
     @Test
     void servletRunsInsideTheApplicationsThreadContext() throws Exception {
-        try (RawSipClient client = RawSipClient.udp(udp.localAddress())) {
-            String target = "sip:127.0.0.1:" + udp.localAddress().getPort();
+        try (RawSipClient client = RawSipClient.udp(server.address())) {
+            String target = "sip:127.0.0.1:" + server.port();
             client.send(client.request("OPTIONS", target, RawSipClient.random(), 1, null, "", ""));
             String response = client.receiveFinal();
 
@@ -90,8 +60,8 @@ class ThreadContextTest {
 
     @Test
     void everySetupIsTornDown() throws Exception {
-        try (RawSipClient client = RawSipClient.udp(udp.localAddress())) {
-            String target = "sip:127.0.0.1:" + udp.localAddress().getPort();
+        try (RawSipClient client = RawSipClient.udp(server.address())) {
+            String target = "sip:127.0.0.1:" + server.port();
             client.send(client.request("OPTIONS", target, RawSipClient.random(), 1, null, "", ""));
             assertThat(RawSipClient.status(client.receiveFinal())).isEqualTo(200);
         }

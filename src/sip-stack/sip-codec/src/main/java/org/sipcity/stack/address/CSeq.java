@@ -21,8 +21,15 @@ public record CSeq(long sequence, SipMethod method) {
     }
 
     public static CSeq parse(String s) throws SipParseException {
-        int end = s.length();
-        int pos = 0;
+        return parse(s, 0, s.length());
+    }
+
+    /**
+     * Parses {@code s[start, end)} (the parser reads it in the received bytes, see {@link WireText}); offsets in
+     * the exception count from {@code start}. Allocates nothing but the result for an RFC method.
+     */
+    public static CSeq parse(CharSequence s, int start, int end) throws SipParseException {
+        int pos = start;
         while (pos < end && SipChars.isWsp(s.charAt(pos))) {
             pos++;
         }
@@ -31,7 +38,7 @@ public record CSeq(long sequence, SipMethod method) {
         while (pos < end && s.charAt(pos) >= '0' && s.charAt(pos) <= '9') {
             value = value * 10 + (s.charAt(pos) - '0');
             if (value > MAX_SEQUENCE) {
-                throw SipParseException.badRequest("Invalid CSeq", digitsStart);
+                throw SipParseException.badRequest("Invalid CSeq", digitsStart - start);
             }
             pos++;
         }
@@ -40,7 +47,7 @@ public record CSeq(long sequence, SipMethod method) {
             pos++;
         }
         if (digitsEnd == digitsStart || pos == digitsEnd) {
-            throw SipParseException.badRequest("Invalid CSeq", pos);
+            throw SipParseException.badRequest("Invalid CSeq", pos - start);
         }
         int methodStart = pos;
         while (pos < end && SipChars.isTokenChar(s.charAt(pos))) {
@@ -51,9 +58,9 @@ public record CSeq(long sequence, SipMethod method) {
             pos++;
         }
         if (methodEnd == methodStart || pos != end) {
-            throw SipParseException.badRequest("Invalid CSeq", pos);
+            throw SipParseException.badRequest("Invalid CSeq", pos - start);
         }
-        return new CSeq(value, SipMethod.of(s.substring(methodStart, methodEnd)));
+        return new CSeq(value, SipMethod.of(s, methodStart, methodEnd - methodStart));
     }
 
     @Override

@@ -22,15 +22,24 @@ final class CommonTokens {
     }
 
     /** text[start, end) as a shared constant when it is a common token, else as a new String. */
-    static String of(String text, int start, int end) {
+    static String of(CharSequence text, int start, int end) {
         int len = end - start;
         if (len < BY_LENGTH.length) {
             for (String candidate : BY_LENGTH[len]) {
-                if (text.startsWith(candidate, start)) {
+                if (regionEquals(candidate, text, start)) {
                     return candidate;
                 }
             }
         }
-        return text.substring(start, end);
+        return text.subSequence(start, end).toString();
+    }
+
+    private static boolean regionEquals(String candidate, CharSequence text, int start) {
+        for (int i = 0; i < candidate.length(); i++) {
+            if (candidate.charAt(i) != text.charAt(start + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 }

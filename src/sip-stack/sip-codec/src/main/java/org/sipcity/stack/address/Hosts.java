@@ -15,7 +15,7 @@ final class Hosts {
         if (c.peek() == '[') {
             int start = c.pos;
             parseIpv6Reference(c);
-            return c.text.substring(start, c.pos);
+            return c.slice(start, c.pos);
         }
         int start = c.pos;
         while (c.pos < c.end) {
@@ -28,18 +28,18 @@ final class Hosts {
         if (!isHostnameOrIpv4(c.text, start, c.pos)) {
             throw c.failAt(start);
         }
-        return c.text.substring(start, c.pos);
+        return c.slice(start, c.pos);
     }
 
     /** Whether text[start, end) is a hostname or an IPv4 address. */
-    static boolean isHostnameOrIpv4(String s, int start, int end) {
+    static boolean isHostnameOrIpv4(CharSequence s, int start, int end) {
         if (start >= end) {
             return false;
         }
         return isIpv4(s, start, end) || isHostname(s, start, end);
     }
 
-    static boolean isIpv4(String s, int start, int end) {
+    static boolean isIpv4(CharSequence s, int start, int end) {
         int parts = 0;
         int i = start;
         while (i < end) {
@@ -71,7 +71,7 @@ final class Hosts {
     }
 
     /** hostname = *( domainlabel "." ) toplabel [ "." ]; toplabel starts with ALPHA; no '-' at label edges. */
-    private static boolean isHostname(String s, int start, int end) {
+    private static boolean isHostname(CharSequence s, int start, int end) {
         if (s.charAt(end - 1) == '.') {
             end--;
         }
@@ -97,14 +97,14 @@ final class Hosts {
     static void parseIpv6Reference(TextCursor c) throws SipParseException {
         int start = c.pos;
         c.expect('[');
-        int close = c.text.indexOf(']', c.pos);
-        if (close < 0 || close >= c.end || !isIpv6(c.text, c.pos, close)) {
+        int close = c.indexOf(']', c.pos);
+        if (close < 0 || !isIpv6(c.text, c.pos, close)) {
             throw c.failAt(start);
         }
         c.pos = close + 1;
     }
 
-    static boolean isIpv6(String s, int start, int end) {
+    static boolean isIpv6(CharSequence s, int start, int end) {
         int groups = 0;
         boolean compressed = false;
         int i = start;

@@ -92,7 +92,7 @@ public final class NameAddress {
                 c.skipWs();
             }
             if (c.peek() == '<' && lastTokenEnd > 0) {
-                displayText = c.text.substring(start, lastTokenEnd);
+                displayText = c.slice(start, lastTokenEnd);
             } else {
                 c.pos = start;
                 return parseAddrSpec(c);
@@ -100,11 +100,11 @@ public final class NameAddress {
         }
         c.expect('<');
         int uriStart = c.pos;
-        int close = c.text.indexOf('>', uriStart);
-        if (close < 0 || close >= c.end) {
+        int close = c.indexOf('>', uriStart);
+        if (close < 0) {
             throw SipParseException.badRequest("Unterminated <URI>", uriStart);
         }
-        Uri uri = parseUri(c.text, uriStart, close);
+        Uri uri = parseUri(c.text.toString(), uriStart, close);
         c.pos = close + 1;
         Parameters params = Parameters.parseGeneric(c);
         String display = displayText == null ? null
@@ -128,7 +128,7 @@ public final class NameAddress {
         if (c.pos == uriStart) {
             throw c.fail();
         }
-        Uri uri = parseUri(c.text, uriStart, c.pos);
+        Uri uri = parseUri(c.text.toString(), uriStart, c.pos);
         Parameters params = Parameters.parseGeneric(c);
         return new NameAddress(null, null, uri, params);
     }
@@ -169,8 +169,15 @@ public final class NameAddress {
         if (isWildcard()) {
             throw new IllegalStateException("The Contact wildcard takes no parameters");
         }
-        Parameters copy = parameters.copy().set(name, value);
-        return new NameAddress(displayNameText, displayName, uri, copy.readOnly());
+        Parameters copy = parameters.copy();
+        boolean appended = !copy.has(name);
+        copy.set(name, value);
+        NameAddress changed = new NameAddress(displayNameText, displayName, uri, copy.readOnly());
+        if (appended) {
+            // a new parameter goes last: the text is this text and it, made in one step (a To tag per response)
+            changed.text = value == null ? toString() + ';' + name : toString() + ';' + name + '=' + value;
+        }
+        return changed;
     }
 
     /** A copy with the tag parameter set (RFC 3261 §8.2.6.2, §19.3). */

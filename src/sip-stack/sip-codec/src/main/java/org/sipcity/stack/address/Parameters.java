@@ -220,7 +220,7 @@ public final class Parameters {
         if (c.pos == start) {
             throw c.fail();
         }
-        return c.text.substring(start, c.pos);
+        return c.slice(start, c.pos);
     }
 
     static String genValue(TextCursor c) throws SipParseException {
@@ -231,7 +231,7 @@ public final class Parameters {
         if (p == '[') {
             int start = c.pos;
             Hosts.parseIpv6Reference(c);
-            return c.text.substring(start, c.pos);
+            return c.slice(start, c.pos);
         }
         return c.token();
     }

@@ -12,7 +12,8 @@ import org.sipcity.stack.parser.SipParseException;
  */
 final class TextCursor {
 
-    final String text;
+    /** A String, or the received bytes themselves ({@link WireText}). */
+    final CharSequence text;
     final String what;
     int pos;
     final int end;
@@ -21,7 +22,7 @@ final class TextCursor {
         this(text, 0, text.length(), what);
     }
 
-    TextCursor(String text, int start, int end, String what) {
+    TextCursor(CharSequence text, int start, int end, String what) {
         this.text = text;
         this.pos = start;
         this.end = end;
@@ -43,7 +44,13 @@ final class TextCursor {
 
     /** Reads {@code element *(COMMA element)} from the whole text (RFC 3261 §7.3.1 combined values). */
     static <T> List<T> list(String text, String what, Element<T> element) throws SipParseException {
-        TextCursor c = new TextCursor(text, what);
+        return list(text, 0, text.length(), what, element);
+    }
+
+    /** As {@link #list(String, String, Element)} over {@code text[start, end)}; offsets are those of text. */
+    static <T> List<T> list(CharSequence text, int start, int end, String what, Element<T> element)
+            throws SipParseException {
+        TextCursor c = new TextCursor(text, start, end, what);
         List<T> all = new ArrayList<>(2);
         do {
             all.add(element.read(c));
@@ -124,7 +131,7 @@ final class TextCursor {
             char c = text.charAt(pos);
             if (c == '"') {
                 pos++;
-                return text.substring(start, pos);
+                return slice(start, pos);
             }
             if (c == '\\') {
                 // quoted-pair = "\" (%x00-09 / %x0B-0C / %x0E-7F)
@@ -146,6 +153,21 @@ final class TextCursor {
         }
         throw new SipParseException(400, "Bad Request - Unterminated quoted string in " + what,
                 "Unterminated quoted string in " + what, start, true, null);
+    }
+
+    /** text[start, end) as a new String. */
+    String slice(int start, int end) {
+        return text.subSequence(start, end).toString();
+    }
+
+    /** The first offset of {@code ch} in [from, end), or -1. */
+    int indexOf(char ch, int from) {
+        for (int i = from; i < end; i++) {
+            if (text.charAt(i) == ch) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     SipParseException fail() {

@@ -60,6 +60,14 @@ public final class Via {
         return TextCursor.list(s, "Via", Via::parse);
     }
 
+    /**
+     * As {@link #parseAll(String)} over {@code s[start, end)}, for the parser reading a received, unfolded
+     * ASCII value where it lies ({@link WireText}); offsets in the exception are those of {@code s}.
+     */
+    public static List<Via> parseAll(CharSequence s, int start, int end) throws SipParseException {
+        return TextCursor.list(s, start, end, "Via", Via::parse);
+    }
+
     private static Via parse(TextCursor c) throws SipParseException {
         c.skipWs();
         String name = c.token();

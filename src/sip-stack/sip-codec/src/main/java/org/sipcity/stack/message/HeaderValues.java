@@ -104,34 +104,47 @@ public final class HeaderValues {
 
     /** Call-ID = word [ "@" word ] (RFC 3261 §25.1). */
     public static void checkCallId(String v) throws SipParseException {
+        checkCallId(v, 0, v.length());
+    }
+
+    /**
+     * As {@link #checkCallId(String)} over {@code v[start, end)} (the parser reads it in the received bytes, see
+     * {@link org.sipcity.stack.address.WireText}); offsets in the exception count from {@code start}.
+     */
+    public static void checkCallId(CharSequence v, int start, int end) throws SipParseException {
         int at = -1;
-        for (int i = 0; i < v.length(); i++) {
+        for (int i = start; i < end; i++) {
             char c = v.charAt(i);
-            if (c == '@' && at < 0 && i > 0) {
+            if (c == '@' && at < 0 && i > start) {
                 at = i;
             } else if (!SipChars.isWordChar(c)) {
-                throw SipParseException.badRequest("Invalid Call-ID", i);
+                throw SipParseException.badRequest("Invalid Call-ID", i - start);
             }
         }
-        if (v.isEmpty() || at == v.length() - 1) {
-            throw SipParseException.badRequest("Invalid Call-ID", v.length());
+        if (end == start || at == end - 1) {
+            throw SipParseException.badRequest("Invalid Call-ID", end - start);
         }
     }
 
     /** Max-Forwards = 1*DIGIT, an integer in the range 0-255 (RFC 3261 §20.22). */
     public static int parseMaxForwards(String v) throws SipParseException {
+        return parseMaxForwards(v, 0, v.length());
+    }
+
+    /** As {@link #parseMaxForwards(String)} over {@code v[start, end)}; offsets count from {@code start}. */
+    public static int parseMaxForwards(CharSequence v, int start, int end) throws SipParseException {
         int value = 0;
-        if (v.isEmpty()) {
+        if (end == start) {
             throw SipParseException.badRequest("Invalid Max-Forwards", 0);
         }
-        for (int i = 0; i < v.length(); i++) {
+        for (int i = start; i < end; i++) {
             char c = v.charAt(i);
             if (c < '0' || c > '9') {
-                throw SipParseException.badRequest("Invalid Max-Forwards", i);
+                throw SipParseException.badRequest("Invalid Max-Forwards", i - start);
             }
             value = value * 10 + (c - '0');
             if (value > 255) {
-                throw SipParseException.badRequest("Invalid Max-Forwards", i);
+                throw SipParseException.badRequest("Invalid Max-Forwards", i - start);
             }
         }
         return value;

@@ -14,6 +14,18 @@ abstract sealed class MessageSink {
     /** Text known to be ASCII (names, numbers, fixed words). */
     abstract void ascii(String s);
 
+    /** A non-negative number in decimal digits, without making a String of it. */
+    final void decimal(int value) {
+        if (value < 10) {
+            digit(value);
+            return;
+        }
+        decimal(value / 10);
+        digit(value % 10);
+    }
+
+    abstract void digit(int d);
+
     /** Text that may hold UTF-8 (display names, reason phrases, values set in code). */
     abstract void utf8(String s);
 
@@ -48,6 +60,12 @@ abstract sealed class MessageSink {
         }
 
         @Override
+        void digit(int d) {
+            ensure(1);
+            out[pos++] = (byte) ('0' + d);
+        }
+
+        @Override
         void utf8(String s) {
             byte[] b = s.getBytes(StandardCharsets.UTF_8);
             bytes(b, 0, b.length);
@@ -73,6 +91,11 @@ abstract sealed class MessageSink {
         @Override
         void ascii(String s) {
             ByteBufUtil.writeAscii(out, s);
+        }
+
+        @Override
+        void digit(int d) {
+            out.writeByte('0' + d);
         }
 
         @Override

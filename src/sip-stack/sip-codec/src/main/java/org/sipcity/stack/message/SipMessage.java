@@ -76,7 +76,6 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.from = parts.from();
         this.to = parts.to();
         this.cseq = parts.cseq();
-        this.callId = parts.callId();
         this.maxForwards = parts.maxForwards();
         this.partial = parts.partial();
     }
@@ -88,20 +87,21 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
     SipMessage(SipMessage request, boolean copyTimestamp) {
         this.wire = request.wire;
         this.startLineStart = -1;
-        this.headers = new HeaderIndex(request.headers.size());
         this.bodySource = EMPTY;
         this.partial = request.partial;
         HeaderIndex src = request.headers;
-        List<HeaderName> copiedOnce = new ArrayList<>(5);
+        int vias = 0;
+        for (int i = src.indexOf(HeaderName.VIA, 0); i >= 0; i = src.indexOf(HeaderName.VIA, i + 1)) {
+            vias++;
+        }
+        // the copied fields, and room for what a UAS adds: Contact, Content-Length, a challenge or Date
+        this.headers = new HeaderIndex(vias + 5 + 3);
+        int copiedOnce = 0;
         for (int i = 0; i < src.size(); i++) {
-            HeaderName n = src.name(i);
-            boolean once = n == HeaderName.FROM || n == HeaderName.TO || n == HeaderName.CALL_ID
-                    || n == HeaderName.CSEQ || copyTimestamp && n == HeaderName.TIMESTAMP;
-            if (n == HeaderName.VIA || once && !copiedOnce.contains(n)) {
+            int once = copiedOnce(src.name(i), copyTimestamp);
+            if (src.name(i) == HeaderName.VIA || once != 0 && (copiedOnce & once) == 0) {
                 headers.copyField(src, i);
-                if (once) {
-                    copiedOnce.add(n);
-                }
+                copiedOnce |= once;
             }
         }
         this.vias = request.vias;
@@ -109,6 +109,20 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         this.to = request.to;
         this.cseq = request.cseq;
         this.callId = request.callId;
+    }
+
+    /** A bit for each field a response copies once (RFC 3261 §8.2.6.2), or 0 for the others. */
+    private static int copiedOnce(HeaderName n, boolean copyTimestamp) {
+        if (n == HeaderName.FROM) {
+            return 1;
+        } else if (n == HeaderName.TO) {
+            return 2;
+        } else if (n == HeaderName.CALL_ID) {
+            return 4;
+        } else if (n == HeaderName.CSEQ) {
+            return 8;
+        }
+        return copyTimestamp && n == HeaderName.TIMESTAMP ? 16 : 0;
     }
 
     // ---- header access ------------------------------------------------------------------------------------
@@ -522,7 +536,7 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         }
         if (!contentLength) {
             out.ascii("Content-Length: ");
-            out.ascii(Integer.toString(bodyLength));
+            out.decimal(bodyLength);
             out.bytes(CRLF, 0, 2);
         }
         out.bytes(CRLF, 0, 2);

@@ -1,7 +1,5 @@
 package org.sipcity.stack.message;
 
-import java.nio.charset.StandardCharsets;
-
 import org.sipcity.stack.address.SipChars;
 
 /**
@@ -29,11 +27,9 @@ public final class SipMethod {
         NOTIFY, PUBLISH, INFO, REFER, MESSAGE, UPDATE};
 
     private final String name;
-    private final byte[] bytes;
 
     private SipMethod(String name) {
         this.name = name;
-        this.bytes = name.getBytes(StandardCharsets.US_ASCII);
     }
 
     /** The method of that name; an extension method must be a token. */
@@ -49,15 +45,27 @@ public final class SipMethod {
         return new SipMethod(name);
     }
 
-    /** As {@link #of(String)} over bytes the caller has checked to be a token; allocates only for extensions. */
-    public static SipMethod of(byte[] buf, int off, int len) {
+    /**
+     * As {@link #of(String)} over {@code text[off, off+len)}, which the caller has checked to be a token (a
+     * Request-Line or CSeq read in the received bytes); allocates only for an extension method.
+     */
+    public static SipMethod of(CharSequence text, int off, int len) {
         for (SipMethod m : KNOWN) {
-            byte[] b = m.bytes;
-            if (b.length == len && java.util.Arrays.equals(b, 0, len, buf, off, off + len)) {
+            if (m.name.length() == len && regionEquals(m.name, text, off)) {
                 return m;
             }
         }
-        return new SipMethod(new String(buf, off, len, StandardCharsets.ISO_8859_1));
+        return new SipMethod(text.subSequence(off, off + len).toString());
+    }
+
+    /** Methods are case-sensitive (RFC 3261 §7.1). */
+    private static boolean regionEquals(String name, CharSequence text, int off) {
+        for (int i = 0; i < name.length(); i++) {
+            if (name.charAt(i) != text.charAt(off + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public String name() {

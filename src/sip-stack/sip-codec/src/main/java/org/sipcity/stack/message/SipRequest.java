@@ -3,12 +3,17 @@ package org.sipcity.stack.message;
 import java.util.Objects;
 
 import org.sipcity.stack.address.Uri;
+import org.sipcity.stack.parser.SipParseException;
 
 /** A SIP request: method, Request-URI and the message (RFC 3261 §7.1). */
 public final class SipRequest extends SipMessage {
 
     private final SipMethod method;
+    /** Null until first read when the parser left a plain Request-URI unparsed (see {@link #uriStart}). */
     private Uri requestUri;
+    /** Where the unparsed Request-URI lies in the received bytes; -1 once parsed or set. */
+    private int uriStart = -1;
+    private int uriEnd;
 
     private SipRequest(SipMethod method, Uri requestUri) {
         this.method = method;
@@ -19,6 +24,17 @@ public final class SipRequest extends SipMessage {
         super(parts);
         this.method = method;
         this.requestUri = requestUri;
+    }
+
+    /**
+     * A received request whose Request-URI the parser found plain ({@code PlainAddresses.isPlainSipUri}) and
+     * left in the received bytes [uriStart, uriEnd): it is parsed when first read.
+     */
+    public static SipRequest fromWire(SipMethod method, int uriStart, int uriEnd, WireParts parts) {
+        SipRequest request = new SipRequest(Objects.requireNonNull(method, "method"), null, parts);
+        request.uriStart = uriStart;
+        request.uriEnd = uriEnd;
+        return request;
     }
 
     /** A new request with no header fields; add Via, From, To, Call-ID, CSeq and Max-Forwards before sending. */
@@ -39,12 +55,23 @@ public final class SipRequest extends SipMessage {
     }
 
     public Uri getRequestUri() {
-        return requestUri;
+        Uri uri = requestUri;
+        if (uri == null && uriStart >= 0) {
+            try {
+                uri = Uri.parse(HeaderValues.text(wire, uriStart, uriEnd));
+            } catch (SipParseException e) {
+                throw new IllegalStateException("A Request-URI checked as plain failed to parse", e);
+            }
+            requestUri = uri;
+            uriStart = -1;
+        }
+        return uri;
     }
 
     /** Changes the Request-URI; the Request-Line is then written canonically. */
     public void setRequestUri(Uri uri) {
         this.requestUri = Objects.requireNonNull(uri, "uri");
+        this.uriStart = -1;
         this.startLineStart = -1;
     }
 
@@ -73,7 +100,7 @@ public final class SipRequest extends SipMessage {
     void writeCanonicalStartLine(MessageSink out) {
         out.ascii(method.name());
         out.ascii(" ");
-        out.utf8(String.valueOf(requestUri));
+        out.utf8(String.valueOf(getRequestUri()));
         out.ascii(" SIP/2.0\r\n");
     }
 }

@@ -78,7 +78,7 @@ public final class SipResponse extends SipMessage {
     @Override
     void writeCanonicalStartLine(MessageSink out) {
         out.ascii("SIP/2.0 ");
-        out.ascii(Integer.toString(status));
+        out.decimal(status);
         out.ascii(" ");
         out.utf8(reasonPhrase);
         out.ascii("\r\n");

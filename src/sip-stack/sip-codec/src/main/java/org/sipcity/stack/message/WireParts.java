@@ -9,7 +9,9 @@ import org.sipcity.stack.address.Via;
 /**
  * What {@code SipMessageParser} hands to the message model: the received bytes (owned by the message from then
  * on and never written), where the start line and body lie, the header index, and the system headers it has
- * already parsed and checked (so the message never parses them again). In a partial request (one that failed
+ * already parsed and checked (so the message never parses them again). From and To are null when the parser
+ * checked them as plain and left them to be parsed on first read, as is Call-ID (checked, read as text on first
+ * read). In a partial request (one that failed
  * to parse but can still be answered) any of the parsed values may be null: its typed getters then return null
  * (or -1) for a system header that is malformed instead of failing; {@code maxForwards} is -1 when the field is
  * absent (or, in a partial request, invalid).
@@ -24,6 +26,6 @@ import org.sipcity.stack.address.Via;
  */
 public record WireParts(byte[] bytes, int startLineStart, int headersStart, HeaderIndex headers,
                         int bodyOffset, int bodyLength, List<Via> vias, NameAddress from, NameAddress to,
-                        CSeq cseq, String callId, int maxForwards,
+                        CSeq cseq, int maxForwards,
                         boolean partial) {
 }

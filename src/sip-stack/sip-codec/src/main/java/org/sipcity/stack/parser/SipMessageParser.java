@@ -9,8 +9,10 @@ import io.netty.buffer.ByteBuf;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.address.CSeq;
 import org.sipcity.stack.address.NameAddress;
+import org.sipcity.stack.address.PlainAddresses;
 import org.sipcity.stack.address.Uri;
 import org.sipcity.stack.address.Via;
+import org.sipcity.stack.address.WireText;
 import org.sipcity.stack.message.HeaderIndex;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.HeaderValues;
@@ -24,10 +26,14 @@ import org.sipcity.stack.message.WireParts;
  * Parses one whole SIP message: a datagram, or a frame the stream framer cut (RFC 3261 §7, §18.3).
  *
  * <p>One pass copies the bytes once, reads the start line and indexes the header fields (name and offsets,
- * no String per field). Only what transactions and responses need is parsed and checked at once: Via (one at
- * least in a request), From, To, Call-ID, CSeq (number below 2**31, method equal to the request's),
+ * no String per field). What transactions and responses need is checked at once: the Request-URI, Via (one
+ * at least in a request), From, To, Call-ID, CSeq (number below 2**31, method equal to the request's),
  * Max-Forwards (0-255) and Content-Length (RFC 3261 §18.3: larger than the body is an error, smaller cuts the
- * body). Every other field is parsed when read. Strict: lines end in CRLF, the Request-Line has single SPs.
+ * body). Of those, only the Vias are built at once (the stack reads the top one on every message); CSeq,
+ * Max-Forwards and Content-Length are read from the bytes without a String, Call-ID is checked there, and a
+ * plain Request-URI, From or To ({@link PlainAddresses}) is checked there and parsed when first read. A value
+ * that is not plain is parsed at once by the full grammar, which names the fault. Every other field is parsed
+ * when read. Strict: lines end in CRLF, the Request-Line has single SPs.
  *
  * <p>Thread-safe and stateless: one instance serves every connection.
  */
@@ -78,6 +84,8 @@ public final class SipMessageParser {
     /** The state of one parse. */
     private static final class Run {
         private final byte[] b;
+        /** The same bytes as characters, for the checks that read values where they lie. */
+        private final WireText text;
         private final int end;
         private final ParserConfig config;
 
@@ -89,6 +97,9 @@ public final class SipMessageParser {
         private SipMethod method;
         private Uri requestUri;
         private int requestUriStart = -1;
+        /** Set when the Request-URI is plain and left unparsed: its end, and its scheme. */
+        private int plainRequestUriEnd = -1;
+        private String requestUriScheme;
         // status line
         private int status;
         private String reason;
@@ -98,6 +109,7 @@ public final class SipMessageParser {
 
         Run(byte[] b, ParserConfig config) {
             this.b = b;
+            this.text = new WireText(b);
             this.end = b.length;
             this.config = config;
         }
@@ -186,7 +198,7 @@ public final class SipMessageParser {
                 error(SipParseException.badRequest("Invalid Request-Line", i));
                 return;
             }
-            method = SipMethod.of(b, p, i - p);
+            method = SipMethod.of(text, p, i - p);
             int uriStart = i + 1;
             int uriEnd = uriStart;
             while (uriEnd < cr && b[uriEnd] != ' ' && b[uriEnd] != '\t') {
@@ -205,9 +217,15 @@ public final class SipMessageParser {
                 return;
             }
             requestUriStart = uriStart;
+            if (PlainAddresses.isPlainSipUri(text, uriStart, uriEnd)) {
+                plainRequestUriEnd = uriEnd;
+                requestUriScheme = b[uriStart + 3] == ':' ? "sip" : "sips";
+                return;
+            }
             String uriText = HeaderValues.text(b, uriStart, uriEnd);
             try {
                 requestUri = Uri.parse(uriText);
+                requestUriScheme = requestUri.scheme();
                 if (requestUri instanceof org.sipcity.stack.address.SipUri sip && !sip.headers().isEmpty()) {
                     // RFC 3261 §19.1.1 (table 1): URI headers are not allowed in a Request-URI
                     error(SipParseException.badRequest("Headers in Request-URI", uriStart + uriText.indexOf('?')));
@@ -355,7 +373,7 @@ public final class SipMessageParser {
         }
 
         private SipMessage build() throws SipParseException {
-            List<Via> vias = new ArrayList<>(2);
+            List<Via> vias = null;
             boolean viaError = false;
             int from = -1;
             int to = -1;
@@ -366,11 +384,17 @@ public final class SipMessageParser {
             for (int i = 0; i < index.size(); i++) {
                 HeaderName n = index.name(i);
                 if (n == HeaderName.VIA) {
+                    CharSequence v = chars(i);
                     try {
-                        vias.addAll(Via.parseAll(value(i)));
+                        List<Via> parsed = Via.parseAll(v, from(i, v), to(i, v));
+                        if (vias == null) {
+                            vias = parsed;
+                        } else {
+                            vias.addAll(parsed);
+                        }
                     } catch (SipParseException e) {
                         viaError = true;
-                        error(e.shiftedBy(index.valueStart(i)));
+                        error(v == text ? e : e.shiftedBy(index.valueStart(i)));
                     }
                 } else if (n == HeaderName.FROM) {
                     from = single(from, i, "From");
@@ -386,19 +410,18 @@ public final class SipMessageParser {
                     contentLength = single(contentLength, i, "Content-Length");
                 }
             }
-            if (vias.isEmpty()) {
+            if (vias == null) {
+                vias = new ArrayList<>(0);
                 error(SipParseException.badRequest("Missing Via", headersStart));
             }
             NameAddress fromValue = nameAddress(from, "From");
             NameAddress toValue = nameAddress(to, "To");
-            String callIdValue = null;
             if (callId < 0) {
                 error(SipParseException.badRequest("Missing Call-ID", headersStart));
             } else {
-                String v = value(callId);
+                CharSequence v = chars(callId);
                 try {
-                    HeaderValues.checkCallId(v);
-                    callIdValue = v;
+                    HeaderValues.checkCallId(v, from(callId, v), to(callId, v));
                 } catch (SipParseException e) {
                     error(e.shiftedBy(index.valueStart(callId)));
                 }
@@ -407,8 +430,9 @@ public final class SipMessageParser {
             if (cseq < 0) {
                 error(SipParseException.badRequest("Missing CSeq", headersStart));
             } else {
+                CharSequence v = chars(cseq);
                 try {
-                    cseqValue = CSeq.parse(value(cseq));
+                    cseqValue = CSeq.parse(v, from(cseq, v), to(cseq, v));
                 } catch (SipParseException e) {
                     error(SipParseException.badRequest("Invalid CSeq", index.valueStart(cseq) + e.offset()));
                 }
@@ -420,8 +444,9 @@ public final class SipMessageParser {
             }
             int maxForwardsValue = -1;
             if (maxForwards >= 0 && !response) {
+                CharSequence v = chars(maxForwards);
                 try {
-                    maxForwardsValue = HeaderValues.parseMaxForwards(value(maxForwards));
+                    maxForwardsValue = HeaderValues.parseMaxForwards(v, from(maxForwards, v), to(maxForwards, v));
                 } catch (SipParseException e) {
                     error(e.shiftedBy(index.valueStart(maxForwards)));
                 }
@@ -429,7 +454,7 @@ public final class SipMessageParser {
             int bodyLength = bodyLength(contentLength);
             int bodyOffset = bodyStart < 0 ? end : bodyStart;
 
-            if (!response && firstError == null && !config.requestUriSchemes().contains(requestUri.scheme())) {
+            if (!response && firstError == null && !config.requestUriSchemes().contains(requestUriScheme)) {
                 // RFC 3261 §8.2.2.1: decided last, so any syntax fault is reported first
                 error(SipParseException.unsupportedUriScheme(requestUriStart));
             }
@@ -439,7 +464,7 @@ public final class SipMessageParser {
             boolean answerable = method != null && !vias.isEmpty() && !viaError && from >= 0 && to >= 0
                     && callId >= 0 && cseq >= 0;
             WireParts parts = new WireParts(b, startLineStart, headersStart, index, bodyOffset,
-                    Math.max(bodyLength, 0), vias, fromValue, toValue, cseqValue, callIdValue, maxForwardsValue,
+                    Math.max(bodyLength, 0), vias, fromValue, toValue, cseqValue, maxForwardsValue,
                     firstError != null);
             if (response) {
                 if (firstError != null) {
@@ -448,11 +473,37 @@ public final class SipMessageParser {
                 return SipResponse.fromWire(status, reason, parts);
             }
             if (firstError != null) {
-                throw answerable
-                        ? firstError.withPartialRequest(SipRequest.fromWire(method, requestUri, parts))
-                        : firstError;
+                throw answerable ? firstError.withPartialRequest(request(parts)) : firstError;
             }
-            return SipRequest.fromWire(method, requestUri, parts);
+            return request(parts);
+        }
+
+        private SipRequest request(WireParts parts) {
+            return plainRequestUriEnd >= 0
+                    ? SipRequest.fromWire(method, requestUriStart, plainRequestUriEnd, parts)
+                    : SipRequest.fromWire(method, requestUri, parts);
+        }
+
+        /**
+         * Field i's value as characters: the received bytes where it lies, or its text for a value that is
+         * folded (the grammars expect the line breaks unfolded) or holds UTF-8 (read as such, not byte by
+         * byte); {@link #from} and {@link #to} bound it.
+         */
+        private CharSequence chars(int i) {
+            for (int k = index.valueStart(i); k < index.valueEnd(i); k++) {
+                if (b[k] == '\r' || b[k] < 0) {
+                    return value(i);
+                }
+            }
+            return text;
+        }
+
+        private int from(int i, CharSequence chars) {
+            return chars == text ? index.valueStart(i) : 0;
+        }
+
+        private int to(int i, CharSequence chars) {
+            return chars == text ? index.valueEnd(i) : chars.length();
         }
 
         /** Records the field index of a header that may appear only once (RFC 3261 §7.3.1, RFC 4475 §3.3.8). */
@@ -464,9 +515,13 @@ public final class SipMessageParser {
             return i;
         }
 
+        /** A From or To: null when absent (an error) or plain (left for the first read), else parsed. */
         private NameAddress nameAddress(int i, String name) {
             if (i < 0) {
                 error(SipParseException.badRequest("Missing " + name, headersStart));
+                return null;
+            }
+            if (PlainAddresses.isPlainNameAddress(text, index.valueStart(i), index.valueEnd(i))) {
                 return null;
             }
             try {

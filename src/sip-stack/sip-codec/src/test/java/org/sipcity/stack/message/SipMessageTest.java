@@ -242,4 +242,31 @@ class SipMessageTest {
         m.addHeader(HeaderName.CONTACT, "<sip:broken");
         assertThatThrownBy(() -> m.getNameAddresses(HeaderName.CONTACT)).isInstanceOf(SipParseException.class);
     }
+
+    /** Header offsets beyond 16 bits (a message over 64 KiB, where a stream allows one) widen the index. */
+    @Test
+    void fieldsBeyondSixtyFourKibibytesKeepTheirPlace() throws Exception {
+        String large = String.join("\r\n",
+                "MESSAGE sip:bob@biloxi.example.com SIP/2.0",
+                "Via: SIP/2.0/TCP pc33.atlanta.example.com;branch=z9hG4bK776",
+                "X-Padding: " + "p".repeat(70_000),
+                "Max-Forwards: 70",
+                "To: <sip:bob@biloxi.example.com>",
+                "From: <sip:alice@atlanta.example.com>;tag=88",
+                "Call-ID: beyond-64k",
+                "CSeq: 1 MESSAGE",
+                "Content-Length: 0", "", "");
+        byte[] b = large.getBytes(StandardCharsets.US_ASCII);
+        SipMessage m = new SipMessageParser(org.sipcity.stack.parser.ParserConfig.defaults().withMaxMessageSize(200_000))
+                .parse(b, 0, b.length);
+        assertThat(m.getCallId()).isEqualTo("beyond-64k");
+        assertThat(m.getFromTag()).isEqualTo("88");
+        assertThat(m.getHeader(HeaderName.of("X-Padding"))).hasSize(70_000);
+        assertThat(text(m)).isEqualTo(large);
+        m.addHeaderFirst(HeaderName.VIA, "SIP/2.0/TCP p1.example.com;branch=z9hG4bK1");
+        m.removeHeader(HeaderName.of("X-Padding"));
+        assertThat(text(m)).contains("CSeq: 1 MESSAGE\r\n").startsWith("MESSAGE sip:bob@biloxi.example.com SIP/2.0\r\n"
+                + "Via: SIP/2.0/TCP p1.example.com;branch=z9hG4bK1\r\nVia: SIP/2.0/TCP pc33");
+        assertThat(m.getCallId()).isEqualTo("beyond-64k");
+    }
 }

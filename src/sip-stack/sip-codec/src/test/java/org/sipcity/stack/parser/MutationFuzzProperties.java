@@ -119,9 +119,13 @@ class MutationFuzzProperties {
         // a message that parses can be read and written again
         m.getHeaderNames().forEach(m::getHeaders);
         m.getVias();
-        m.getFromTag();
-        m.getToTag();
+        // From, To and a Request-URI checked as plain are parsed only now: they must parse
+        assertThat(m.getFrom()).isNotNull();
+        assertThat(m.getTo()).isNotNull();
         m.getMaxForwards();
+        if (m instanceof SipRequest r) {
+            assertThat(r.getRequestUri()).isNotNull();
+        }
         for (String contact : m.getHeaders(HeaderName.CONTACT)) {
             try {
                 NameAddress.parse(contact);
