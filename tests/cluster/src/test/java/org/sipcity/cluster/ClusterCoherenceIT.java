@@ -33,9 +33,10 @@ import org.sipcity.testing.SipTestClient;
 /**
  * Two clustered nodes (docs/CLUSTERING.md) on one PostgreSQL database, each its own WildFly process on its own
  * loopback address: node A = 127.0.0.2, node B = 127.0.0.3. What one node's registrar stores, the other's lists at
- * once; UA1 on A calls UA2 registered on B and the INVITE reaches UA2 over its own flow on B, or gets 430 once that
- * flow is gone; a killed node takes
- * none of the other node's bindings with it, and UA2, re-registering its flow on the surviving node, replaces its old
+ * once; UA2 registering on B gets B's Path with a region flow token in its 200; UA1 on A calls UA2 and the INVITE goes
+ * through B by that Path and reaches UA2 over its own flow, gets 430 once that flow is gone, and 403 with a forged
+ * token; a killed node takes none of the other node's bindings with it, A stops offering the dead node's bindings
+ * (480 instead of a route to the dead node), and UA2, re-registering its flow on the surviving node, replaces its old
  * binding and is called there. Time figures are printed, never asserted.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -123,8 +124,17 @@ class ClusterCoherenceIT {
         String ua2 = database.newSubscriber(DOMAIN, PASSWORD);
         try (SipTestClient caller = client(ua1); SipTestClient callee = client(ua2)) {
             assertThat(register(caller, A, ua1, UnaryOperator.identity()).getStatus()).isEqualTo(200);
-            assertThat(register(callee, B, ua2, outbound(callee, instance())).getStatus()).isEqualTo(200);
+            SipResponse onB = register(callee, B, ua2, outbound(callee, instance()));
+            assertThat(onB.getStatus()).isEqualTo(200);
             Flow toB = onlyFlow(callee);
+            // RFC 3327 §5.3 / RFC 5626 §5: B, the edge proxy of UA2's flow, is on the Path the registrar stored and
+            // returned, with the flow sealed as a region token ("!").
+            String path = onB.getHeader(HeaderName.PATH);
+            assertThat(path).as("B's Path in the 200").isNotNull()
+                    .contains("sip:" + nodes.sip(B).getAddress().getHostAddress() + ":" + nodes.sip(B).getPort())
+                    .contains(";lr").contains(";ob")
+                    .contains("flow=tcp:" + toB.localAddress().getAddress().getHostAddress() + ":"
+                            + toB.localAddress().getPort() + "!");
 
             SentRequest invite = invite(caller, A, ua1, ua2);
             IncomingRequest received = callee.awaitRequest("INVITE", WAIT);
@@ -134,7 +144,10 @@ class ClusterCoherenceIT {
             assertThat(atCallee.getHeaders(HeaderName.VIA)).as("through node A, then node B").hasSize(3);
             assertThat(atCallee.getHeaders(HeaderName.RECORD_ROUTE)).as("both nodes stay in the dialog")
                     .anySatisfy(value -> assertThat(value).contains(nodes.sip(A).getAddress().getHostAddress()))
-                    .anySatisfy(value -> assertThat(value).contains(nodes.sip(B).getAddress().getHostAddress()));
+                    .anySatisfy(value -> assertThat(value).contains(nodes.sip(B).getAddress().getHostAddress()))
+                    .as("B came in by the Path: it record-routes with UA2's flow token as the Path named it")
+                    .anySatisfy(value -> assertThat(value).contains(path.substring(path.indexOf("flow="),
+                            path.indexOf('!'))).contains("!"));
 
             received.respond(200);
             assertThat(invite.awaitFinal(WAIT).getStatus()).isEqualTo(200);
@@ -154,6 +167,15 @@ class ClusterCoherenceIT {
             assertThat(gone.getStatus()).as("INVITE to UA2 whose flow is gone: " + gone.getReasonPhrase())
                     .isEqualTo(430);
             assertThat(callee.pendingRequests()).as("nothing reached UA2 any other way").isEmpty();
+
+            // A Route naming B with a token whose seal does not verify is refused with 403 (RFC 5626 §5.2), never
+            // sent anywhere.
+            String forgedRoute = path.replace("!", "!x");
+            SipResponse forged = caller.request("INVITE", "sip:" + ua2 + "@" + DOMAIN)
+                    .from("<sip:" + ua1 + "@" + DOMAIN + ">;tag=forged").to("<sip:" + ua2 + "@" + DOMAIN + ">")
+                    .header("Route", forgedRoute).transport(TransportType.TCP).target(nodes.sip(B)).send()
+                    .awaitFinal(WAIT);
+            assertThat(forged.getStatus()).as("forged flow token: " + forged.getReasonPhrase()).isEqualTo(403);
         }
     }
 
@@ -171,10 +193,28 @@ class ClusterCoherenceIT {
             assertThat(onB.getStatus()).as("UA2 on B: " + onB.getReasonPhrase()).isEqualTo(200);
             assertThat(onB.getHeader(HeaderName.REQUIRE)).as("an outbound flow").contains("outbound");
 
+            assertThat(contacts(register(client2, A, ua2, RequestBuilder::noContact))).as("A offers UA2's binding")
+                    .hasSize(1);
+
+            long killed = System.nanoTime();
             nodes.kill(B);
 
-            // UA1's binding, made on A, is untouched; UA2's flow binding from B is still stored (designed: marked
-            // unusable once the view drops B, docs/CLUSTERING.md), until UA2 re-registers over A.
+            // A stops offering UA2's binding from B once the view drops B: polled with fetching REGISTERs, bounded.
+            long deadline = killed + Duration.ofSeconds(60).toNanos();
+            List<String> offered = contacts(register(client2, A, ua2, RequestBuilder::noContact));
+            while (!offered.isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+                offered = contacts(register(client2, A, ua2, RequestBuilder::noContact));
+            }
+            long hiddenMillis = (System.nanoTime() - killed) / 1_000_000;
+            assertThat(offered).as("A no longer offers the binding UA2 made on the dead node B").isEmpty();
+            System.out.printf(Locale.ROOT, "dead node: from kill -9 of B to A no longer offering B's binding %d ms"
+                    + " (the kill command's own time included)%n", hiddenMillis);
+            SipResponse unavailable = invite(client1, A, ua1, ua2).awaitFinal(WAIT);
+            assertThat(unavailable.getStatus()).as("INVITE to UA2, whose only binding died with B: "
+                    + unavailable.getReasonPhrase()).isEqualTo(480);
+
+            // UA1's binding, made on A, is untouched.
             assertThat(contacts(register(client1, A, ua1, RequestBuilder::noContact))).as("UA1 after B died")
                     .hasSize(1);
             SipResponse reRegistered = register(client2, A, ua2, flow2);

@@ -73,6 +73,11 @@ public record ContactBinding(String aor, String contactUri, Instant expiresAt, i
         return thisNode != null && ownerNode != null && !ownerNode.equals(thisNode);
     }
 
+    /** Whether cluster node {@code thisNode} owns this binding (false on a single node). */
+    public boolean isOwnedBy(String thisNode) {
+        return thisNode != null && thisNode.equals(ownerNode);
+    }
+
     /** This binding as stored by node {@code node}. */
     public ContactBinding ownedBy(String node) {
         return new ContactBinding(aor, contactUri, expiresAt, qMillis, callId, cseq, path, instanceId, regId,

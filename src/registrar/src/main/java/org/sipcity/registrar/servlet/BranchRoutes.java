@@ -14,7 +14,10 @@ import org.sipcity.registrar.registration.FlowAddress;
 /**
  * How a branch to one binding leaves (the Request-URI stays the Contact URI in every case):
  * <ul>
- * <li>A binding registered through edge proxies: its Path values become the branch's Route set (RFC 3327 §5.3).</li>
+ * <li>A binding registered through edge proxies: its Path values become the branch's Route set (RFC 3327 §5.3). On a
+ * cluster node that includes a binding another node owns: its first Path is that node's ({@link EdgePath}), whose
+ * region flow token the owner honours. A binding this node owns skips its own Path: we hold the flow, and reach it as
+ * on one node (below).</li>
  * <li>Otherwise over the flow the REGISTER came on (RFC 5626 §5.3), named by a container flow route: a Route naming
  * us with {@code flow=<transport>:<address>:<port>}. The Contact's host may be a private address behind NAT; the
  * flow's remote address is what reaches the UA. An outbound binding ({@code +sip.instance} and {@code reg-id}) must
@@ -33,9 +36,17 @@ final class BranchRoutes {
     private BranchRoutes() {
     }
 
-    static void apply(ProxyBranch branch, ContactBinding binding, SipServletRequest original, SipFactory factory)
-            throws ServletParseException {
+    /**
+     * Routes {@code branch} to {@code binding}.
+     *
+     * @param node this cluster node's name, or null on a single node
+     */
+    static void apply(ProxyBranch branch, ContactBinding binding, SipServletRequest original, SipFactory factory,
+            String node) throws ServletParseException {
         List<String> path = binding.path();
+        if (binding.isOwnedBy(node) && !path.isEmpty()) {
+            path = path.subList(1, path.size());   // our own edge Path, always first (EdgePath)
+        }
         if (!path.isEmpty()) {
             for (int i = path.size() - 1; i >= 0; i--) {
                 branch.getRequest().pushRoute(factory.createAddress(path.get(i)));   // the first Path on top
@@ -78,6 +89,15 @@ final class BranchRoutes {
         mark(proxyRecordRoute, value, !"udp".equalsIgnoreCase(transport));
     }
 
+    /**
+     * A request routed to us along one of our flows (a binding's Path naming this node, popped by the container): its
+     * Record-Route names that flow, token as it came, so that requests of the dialog from the caller's side also
+     * leave over the flow, and requests arriving over it go on by the rest of their route.
+     */
+    static void markCallee(SipURI branchRecordRoute, SipURI poppedFlowRoute) {
+        mark(branchRecordRoute, poppedFlowRoute.getParameter(FLOW), poppedFlowRoute.getParameter(FLOW_OPTIONAL) != null);
+    }
+
     private static void mark(SipURI uri, String value, boolean optional) {
         uri.setParameter(FLOW, value);
         if (optional) {
@@ -87,7 +107,7 @@ final class BranchRoutes {
         }
     }
 
-    private static String literal(String host) {
+    static String literal(String host) {
         return host.indexOf(':') >= 0 && !host.startsWith("[") ? '[' + host + ']' : host;
     }
 }

@@ -3,15 +3,11 @@ package org.sipcity.registrar.servlet;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 
 import jakarta.enterprise.inject.spi.CDI;
 import jakarta.servlet.ServletException;
 
-import javax.servlet.sip.Address;
 import javax.servlet.sip.Proxy;
 import javax.servlet.sip.ProxyBranch;
 import javax.servlet.sip.ServletParseException;
@@ -30,7 +26,6 @@ import org.sipcity.registrar.proxy.LocalTargets;
 import org.sipcity.registrar.proxy.ProxyDecision;
 import org.sipcity.registrar.proxy.ProxyPolicy;
 import org.sipcity.registrar.proxy.TargetDecision;
-import org.sipcity.registrar.registration.FlowAddress;
 
 /**
  * The outbound proxy (RFC 3261 §16): {@link ProxyPolicy} decides, this servlet carries the decision out with the
@@ -39,10 +34,11 @@ import org.sipcity.registrar.registration.FlowAddress;
  * neither 2xx nor 6xx (RFC 3261 §16.6 / §16.7). Each branch goes where {@link BranchRoutes} says: over the flow the
  * binding registered on, through its Path, or to its Contact.
  * <p>
- * On a cluster node (docs/CLUSTERING.md) a binding another node owns cannot be reached from here (its flow is that
- * node's connection): the owner gets one branch, the request for the AOR with a Route to it carrying a
- * {@link PeerRoutes} token, and forks to its own bindings; a request that arrives so is served from this node's own
- * bindings only.
+ * On a cluster node (docs/CLUSTERING.md) a binding another node owns is reached through that node's Path, which names
+ * the flow with a region token ({@link EdgePath}); the owner's container pops its Route and this servlet, seeing a
+ * popped flow route on an initial request, relays the request along that flow ({@link #alongFlow}): no lookup and no
+ * challenge there (the node that looked the user up did both), 430 from the container when the flow is gone, 403 when
+ * the token is forged.
  */
 @javax.servlet.sip.annotation.SipServlet(name = "proxy", loadOnStartup = 2,
         description = "Outbound proxy: local users by the location service, other domains for subscribers")
@@ -52,10 +48,6 @@ public class ProxyServlet extends SipServlet {
     private static final Logger LOG = Logger.getLogger(ProxyServlet.class);
     /** Request attribute: the q-value groups not tried yet. */
     private static final String REMAINING_GROUPS = "org.sipcity.registrar.proxy.remaining-groups";
-    /** Request attribute: the owner nodes this request was already delegated to. */
-    private static final String DELEGATED_TO = "org.sipcity.registrar.proxy.delegated-to";
-    /** Request attribute: the request was delegated to us by a peer: our own bindings only. */
-    private static final String FROM_PEER = "org.sipcity.registrar.proxy.from-peer";
     /** Session attribute: the caller cancelled, so no further group is tried. */
     private static final String CANCELLED = "org.sipcity.registrar.proxy.cancelled";
 
@@ -65,7 +57,6 @@ public class ProxyServlet extends SipServlet {
     private transient SipURI nextHop;
     /** This cluster node's name, or null on a single node. */
     private transient String node;
-    private transient PeerRoutes peers;
 
     @Override
     public void init() throws ServletException {
@@ -74,7 +65,6 @@ public class ProxyServlet extends SipServlet {
         factory = (SipFactory) getServletContext().getAttribute(SIP_FACTORY);
         RegistrarSettings settings = CDI.current().select(RegistrarSettings.class).get();
         node = CDI.current().select(JpaLocationService.class).get().node();
-        peers = new PeerRoutes(settings.nonceSecret(), Clock.systemUTC());
         String configured = settings.proxyNextHop();
         if (configured != null) {
             URI parsed;
@@ -96,9 +86,10 @@ public class ProxyServlet extends SipServlet {
         if (!request.isInitial() || "ACK".equals(method) || "CANCEL".equals(method)) {
             return;   // in-dialog requests of our dialogs are forwarded by the container; a stray ACK is dropped
         }
-        String peerToken = peerToken(request.getPoppedRoute());
-        if (peerToken != null) {
-            fromPeer(request, peerToken);
+        if (node != null && request.getPoppedRoute() != null
+                && request.getPoppedRoute().getURI() instanceof SipURI popped
+                && popped.getParameter(BranchRoutes.FLOW) != null) {
+            alongFlow(request, popped);
             return;
         }
         ProxyDecision decision;
@@ -129,30 +120,27 @@ public class ProxyServlet extends SipServlet {
         response.send();
     }
 
-    /** A request a peer node delegated to us, for the bindings we own: the token vouches for the peer's checks. */
-    private void fromPeer(SipServletRequest request, String token) throws IOException {
-        if (node == null || !(request.getRequestURI() instanceof SipURI uri) || uri.getUser() == null
-                || !peers.verify(token, request.getCallId(), aor(uri.getUser(), uri.getHost()))) {
-            request.createResponse(403, "Forbidden (invalid cluster peer route)").send();
+    /**
+     * RFC 3327 §5.3 / RFC 5626 §5.3, on a cluster node: an initial request that reached us by a Route naming one of our
+     * flows (a binding's Path through this node) goes to its Request-URI over that flow. The Route goes back on top for the container,
+     * which sends over the flow it names or answers 430 (gone) or 403 (not a token of ours or of the region).
+     */
+    private void alongFlow(SipServletRequest request, SipURI flowRoute) throws IOException {
+        Proxy proxy = proxyOf(request);
+        if (proxy == null) {
             return;
         }
-        request.setAttribute(FROM_PEER, Boolean.TRUE);
-        toLocalUser(request, new ProxyDecision.ToLocalUser(uri.getUser(), uri.getHost().toLowerCase(Locale.ROOT), null));
-    }
-
-    private static String peerToken(Address popped) {
-        return popped != null && popped.getURI() instanceof SipURI route ? route.getParameter(PeerRoutes.PARAM) : null;
-    }
-
-    private static String aor(String user, String host) {
-        return user + "@" + host.toLowerCase(Locale.ROOT);
+        proxy.setRecordRoute(true);
+        proxy.setSupervised(false);
+        BranchRoutes.markCaller(proxy.getRecordRouteURI(), request);
+        ProxyBranch branch = proxy.createProxyBranches(List.of(request.getRequestURI())).get(0);
+        branch.getRequest().pushRoute(request.getPoppedRoute());
+        BranchRoutes.markCallee(branch.getRecordRouteURI(), flowRoute);
+        proxy.startProxy();
     }
 
     private void toLocalUser(SipServletRequest request, ProxyDecision.ToLocalUser local) throws IOException {
         TargetDecision found = targets.resolve(local.user(), local.domain(), Clock.systemUTC().instant());
-        if (found instanceof TargetDecision.Groups groups && request.getAttribute(FROM_PEER) != null) {
-            found = ownBindings(groups);
-        }
         if (found instanceof TargetDecision.UnknownUser) {
             request.createResponse(404, "Not Found").send();
             return;
@@ -192,31 +180,11 @@ public class ProxyServlet extends SipServlet {
         proxy.startProxy();
     }
 
-    /** The q-value groups reduced to the bindings this node owns; "not registered" when none is left. */
-    private TargetDecision ownBindings(TargetDecision.Groups groups) {
-        List<List<ContactBinding>> own = new ArrayList<>();
-        for (List<ContactBinding> group : groups.groups()) {
-            List<ContactBinding> mine = group.stream().filter(b -> !b.isOwnedByAnotherNode(node)).toList();
-            if (!mine.isEmpty()) {
-                own.add(mine);
-            }
-        }
-        return own.isEmpty() ? new TargetDecision.NotRegistered() : new TargetDecision.Groups(own);
-    }
-
     /** Starts one q-value group, a branch per binding routed as it requires; false when none could be made. */
     private boolean startGroup(Proxy proxy, List<ContactBinding> group) throws IOException {
         List<URI> uris = new ArrayList<>(group.size());
         List<ContactBinding> usable = new ArrayList<>(group.size());
-        SipServletRequest original = proxy.getOriginalRequest();
-        List<ContactBinding> owners = new ArrayList<>();
         for (ContactBinding binding : group) {
-            if (binding.isOwnedByAnotherNode(node)) {
-                if (delegatedTo(original).add(binding.ownerNode())) {
-                    owners.add(binding);   // the owner forks to all its bindings, once per request
-                }
-                continue;
-            }
             try {
                 uris.add(factory.createURI(binding.contactUri()));
                 usable.add(binding);
@@ -224,29 +192,14 @@ public class ProxyServlet extends SipServlet {
                 LOG.warnf("Binding %s of %s has an unreadable contact; skipped", binding.contactUri(), binding.aor());
             }
         }
-        List<ProxyBranch> toOwners = new ArrayList<>();
-        for (ContactBinding owned : owners) {
-            SipURI route = ownerRoute(owned, original);
-            if (route == null) {
-                LOG.warnf("Binding %s of %s on node %s names no address of its node; skipped", owned.contactUri(),
-                        owned.aor(), owned.ownerNode());
-                continue;
-            }
-            ProxyBranch branch = proxy.createProxyBranches(List.of(original.getRequestURI())).get(0);
-            branch.getRequest().pushRoute(route);
-            toOwners.add(branch);
-        }
         if (uris.isEmpty()) {
-            if (toOwners.isEmpty()) {
-                return false;
-            }
-            proxy.startProxy();
-            return true;
+            return false;
         }
+        SipServletRequest original = proxy.getOriginalRequest();
         List<ProxyBranch> branches = proxy.createProxyBranches(uris);
         for (int i = 0; i < branches.size(); i++) {
             try {
-                BranchRoutes.apply(branches.get(i), usable.get(i), original, factory);
+                BranchRoutes.apply(branches.get(i), usable.get(i), original, factory, node);
             } catch (ServletParseException e) {
                 LOG.warnf("Binding %s of %s has an unreadable Path (%s); sent to its contact",
                         usable.get(i).contactUri(), usable.get(i).aor(), e.getMessage());
@@ -254,36 +207,6 @@ public class ProxyServlet extends SipServlet {
         }
         proxy.startProxy();
         return true;
-    }
-
-    @SuppressWarnings("unchecked")
-    private static Set<String> delegatedTo(SipServletRequest original) {
-        Set<String> owners = (Set<String>) original.getAttribute(DELEGATED_TO);
-        if (owners == null) {
-            owners = new LinkedHashSet<>();
-            original.setAttribute(DELEGATED_TO, owners);
-        }
-        return owners;
-    }
-
-    /**
-     * The Route to the node that owns {@code binding}: the address its REGISTER arrived at (the local side of the
-     * binding's source), with a peer token for this request and AOR.
-     */
-    private SipURI ownerRoute(ContactBinding binding, SipServletRequest original) {
-        FlowAddress source = FlowAddress.parse(binding.source());
-        if (source == null || !(original.getRequestURI() instanceof SipURI target)) {
-            return null;
-        }
-        String host = source.localHost().indexOf(':') >= 0 ? '[' + source.localHost() + ']' : source.localHost();
-        SipURI route = factory.createSipURI(null, host);
-        route.setPort(source.localPort());
-        if (!"udp".equals(source.transport())) {
-            route.setTransportParam(source.transport());
-        }
-        route.setLrParam(true);
-        route.setParameter(PeerRoutes.PARAM, peers.token(original.getCallId(), aor(target.getUser(), target.getHost())));
-        return route;
     }
 
     /**

@@ -18,6 +18,7 @@ import org.jboss.logging.Logger;
 import org.sipcity.registrar.auth.DigestAuthenticator;
 import org.sipcity.registrar.auth.NonceCountTracker;
 import org.sipcity.registrar.auth.NonceService;
+import org.sipcity.registrar.cluster.GroupLiveness;
 import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.WriteMode;
@@ -35,11 +36,14 @@ import org.sipcity.registrar.subscriber.SubscriberStore;
  * In the clustered server (docs/CLUSTERING.md) the name {@value #CLUSTER_VERSIONS} is bound, by a
  * {@code resource-env-ref} the server's configuration adds to this application, to the replicated cache of binding
  * stamps; the application sees it only as a {@link ConcurrentMap}. Absent, the registrar runs as a single node.
+ * There the name {@value #CLUSTER_GROUP} is bound as well, to WildFly's group membership of the same channel, which
+ * only package {@code org.sipcity.registrar.cluster} touches: lookups skip the bindings of nodes that left.
  */
 @ApplicationScoped
 public class RegistrarBeans {
 
     static final String CLUSTER_VERSIONS = "java:global/sipcity/binding-versions";
+    static final String CLUSTER_GROUP = "java:global/sipcity/cluster-group";
     private static final Logger LOG = Logger.getLogger(RegistrarBeans.class);
 
     @PersistenceUnit(unitName = "sipcity")
@@ -68,7 +72,13 @@ public class RegistrarBeans {
             }
             LOG.infof("location service of node %s shared with the cluster through %s (write-through)", node,
                     CLUSTER_VERSIONS);
-            return JpaLocationService.writeThrough(factory, versions, node);
+            JpaLocationService service = JpaLocationService.writeThrough(factory, versions, node);
+            service.followMembership(GroupLiveness.lookup(CLUSTER_GROUP, leaver -> {
+                int released = service.releaseFlowsOf(leaver);
+                LOG.infof("node %s left the cluster: %d of its outbound-flow bindings removed by this node, the"
+                        + " coordinator", leaver, released);
+            }));
+            return service;
         }
         return settings.writeMode() == WriteMode.WRITE_THROUGH ? JpaLocationService.writeThrough(factory)
                 : JpaLocationService.writeBack(factory, settings.flushInterval(), settings.maxDirty());

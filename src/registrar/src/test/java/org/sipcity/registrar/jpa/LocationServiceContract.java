@@ -416,6 +416,64 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         assertThat(restartedA.releaseOwnFlows()).isZero();
     }
 
+    @Test
+    void bindings_of_a_node_that_left_the_cluster_are_skipped_and_the_others_kept() {
+        BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
+        Set<String> members = ConcurrentHashMap.newKeySet();
+        members.addAll(List.of("node-a", "node-b"));
+        nodeA.followMembership(members::contains);
+        ContactBinding flowOnA = flow(AOR, "sip:alice@192.0.2.10;transport=tcp", "<urn:uuid:a>");
+        ContactBinding flowOnB = flow(AOR, "sip:alice@192.0.2.12;transport=tcp", "<urn:uuid:b>");
+        ContactBinding plainOnB = binding(AOR, "sip:alice@192.0.2.13", NOW.plusSeconds(600));
+        nodeA.apply(save(flowOnA));
+        nodeB.apply(save(flowOnB, plainOnB));
+        assertThat(nodeA.lookup(AOR, NOW)).hasSize(3);
+
+        members.remove("node-b");   // the view drops B
+
+        assertThat(nodeA.lookup(AOR, NOW)).as("at once, with no database write")
+                .containsExactly(flowOnA.ownedBy("node-a"));
+        members.add("node-b");
+        assertThat(nodeA.lookup(AOR, NOW)).as("B back in the view").hasSize(3);
+    }
+
+    @Test
+    void the_coordinator_releases_the_flows_of_a_node_that_left_and_nothing_else() {
+        BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
+        ContactBinding flowOnA = flow(AOR, "sip:alice@192.0.2.10;transport=tcp", "<urn:uuid:a>");
+        ContactBinding flowOnB = flow(AOR, "sip:alice@192.0.2.12;transport=tcp", "<urn:uuid:b>");
+        ContactBinding plainOnB = binding(AOR, "sip:alice@192.0.2.13", NOW.plusSeconds(600));
+        nodeA.apply(save(flowOnA));
+        nodeB.apply(save(flowOnB, plainOnB));
+        assertThat(nodeA.lookup(AOR, NOW)).hasSize(3);
+
+        assertThat(nodeA.releaseFlowsOf("node-b")).isEqualTo(1);
+
+        assertThat(nodeA.lookup(AOR, NOW)).containsExactlyInAnyOrder(flowOnA.ownedBy("node-a"),
+                plainOnB.ownedBy("node-b"));
+        assertThat(nodeA.releaseFlowsOf("node-b")).as("idempotent: B itself may run it too").isZero();
+    }
+
+    @Test
+    void a_node_that_stops_gracefully_releases_its_own_flows() {
+        BindingVersions stamps = BindingVersions.shared(new ConcurrentHashMap<>());
+        JpaLocationService nodeA = JpaLocationService.writeThrough(factory, stamps, "node-a");
+        JpaLocationService nodeB = JpaLocationService.writeThrough(factory, stamps, "node-b");
+        ContactBinding flowOnA = flow(AOR, "sip:alice@192.0.2.10;transport=tcp", "<urn:uuid:a>");
+        ContactBinding flowOnB = flow(AOR, "sip:alice@192.0.2.12;transport=tcp", "<urn:uuid:b>");
+        nodeA.apply(save(flowOnA));
+        nodeB.apply(save(flowOnB));
+        assertThat(nodeA.lookup(AOR, NOW)).hasSize(2);
+
+        nodeB.close();
+
+        assertThat(nodeA.lookup(AOR, NOW)).containsExactly(flowOnA.ownedBy("node-a"));
+    }
+
     private static ContactBinding refreshed(ContactBinding b, long cseq, long seconds) {
         return new ContactBinding(b.aor(), b.contactUri(), NOW.plusSeconds(seconds), b.qMillis(), b.callId(), cseq,
                 b.path(), b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent());

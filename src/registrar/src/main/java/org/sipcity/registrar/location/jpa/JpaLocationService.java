@@ -30,6 +30,7 @@ import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
+import org.sipcity.registrar.location.NodeLiveness;
 
 /**
  * The location service on JPA with an in-memory table in front (Kamailio usrloc with a database).
@@ -68,6 +69,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private final ScheduledExecutorService flusher;
     private final int maxDirty;
     private final AtomicLong failedFlushes = new AtomicLong();
+    /** Which owners are alive: bindings of the others are skipped ({@link NodeLiveness#SINGLE_NODE} on one node). */
+    private volatile NodeLiveness liveness = NodeLiveness.SINGLE_NODE;
 
     /** A write-through service. */
     public static JpaLocationService writeThrough(EntityManagerFactory factory) {
@@ -135,6 +138,14 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         return owner;
     }
 
+    /**
+     * From now on, lookups skip the bindings of nodes {@code liveness} says are not alive (docs/CLUSTERING.md); closed
+     * with this service when it is {@link AutoCloseable}.
+     */
+    public void followMembership(NodeLiveness liveness) {
+        this.liveness = Objects.requireNonNull(liveness, "liveness");
+    }
+
     /** Whether other nodes share the database and keep their tables coherent with this one's. */
     public boolean isShared() {
         return versions.isShared();
@@ -154,11 +165,17 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
         List<ContactBinding> bindings = loaded.bindings();
         for (ContactBinding binding : bindings) {
-            if (binding.isExpiredAt(now)) {
-                return bindings.stream().filter(b -> !b.isExpiredAt(now)).toList();
+            if (binding.isExpiredAt(now) || !isUsable(binding)) {
+                return bindings.stream().filter(b -> !b.isExpiredAt(now) && isUsable(b)).toList();
             }
         }
         return bindings;
+    }
+
+    /** A binding is usable unless its owner node left the cluster: its flow and its Path died with that node. */
+    private boolean isUsable(ContactBinding binding) {
+        String node = binding.ownerNode();
+        return node == null || node.equals(owner) || liveness.isAlive(node);
     }
 
     @Override
@@ -311,24 +328,32 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      * @return how many bindings were removed
      */
     public int releaseOwnFlows() {
-        if (owner == null) {
-            return 0;
-        }
+        return owner == null ? 0 : releaseFlowsOf(owner);
+    }
+
+    /**
+     * Removes the outbound-flow bindings node {@code node} stored: it started again, stopped, or left the cluster
+     * (then the view's coordinator calls this for it). The same rule as {@link #releaseOwnFlows()}; idempotent, so
+     * that the node itself and the coordinator may both run it.
+     *
+     * @return how many bindings were removed
+     */
+    public int releaseFlowsOf(String node) {
         try {
             List<String> aors = Transactions.read(factory, em -> em.createQuery(
                     "select distinct b.aor from Binding b where b.ownerNode = :owner and b.flow is not null",
-                    String.class).setParameter("owner", owner).getResultList());
+                    String.class).setParameter("owner", node).getResultList());
             if (aors.isEmpty()) {
                 return 0;
             }
             int removed = Transactions.inTransaction(factory, em -> em.createQuery(
                     "delete from Binding b where b.ownerNode = :owner and b.flow is not null")
-                    .setParameter("owner", owner).executeUpdate());
+                    .setParameter("owner", node).executeUpdate());
             versions.changedAll(aors);
             aors.forEach(table::remove);
             return removed;
         } catch (PersistenceException e) {
-            throw new LocationException("outbound flows of node " + owner + " not released", e);
+            throw new LocationException("outbound flows of node " + node + " not released", e);
         }
     }
 
@@ -345,6 +370,9 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     /** Stops the flusher and writes what is pending: a graceful shutdown loses nothing. */
     @Override
     public void close() {
+        if (owner != null) {
+            leaveCluster();
+        }
         if (flusher == null) {
             return;
         }
@@ -357,6 +385,28 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             Thread.currentThread().interrupt();
         }
         flush();
+    }
+
+    /**
+     * A node that stops gracefully takes its flows with it (its connections close): it removes their bindings itself,
+     * so that the other nodes stop offering them at once, whatever the order in which the cluster learns of its
+     * leaving. Then it stops following the membership.
+     */
+    private void leaveCluster() {
+        try {
+            int released = releaseOwnFlows();
+            LOG.infof("node %s stopping: %d outbound-flow bindings released", owner, released);
+        } catch (LocationException e) {
+            LOG.warnf("node %s stopping: its outbound-flow bindings were not released (%s); the coordinator of the"
+                    + " remaining nodes removes them", owner, rootCause(e));
+        }
+        if (liveness instanceof AutoCloseable closeable) {
+            try {
+                closeable.close();
+            } catch (Exception e) {
+                LOG.debugf(e, "membership listener of node %s not closed", owner);
+            }
+        }
     }
 
     /** The flusher's and back-pressure's flush: one line per failure with its cause, the stack trace at DEBUG. */

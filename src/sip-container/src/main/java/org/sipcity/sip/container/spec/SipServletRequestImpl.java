@@ -286,10 +286,19 @@ public final class SipServletRequestImpl extends SipServletMessageImpl implement
         request.addHeaderFirst(HeaderName.ROUTE, FlowRoutes.sealed(address).toString());
     }
 
-    /** RFC 3327 Path is added by a registrar's edge proxy; proxying is not available yet. */
+    /**
+     * RFC 3327 §5.1: the edge proxy of a REGISTER puts itself on its Path. Besides a REGISTER being sent, this
+     * container accepts it on a REGISTER received, before it is answered: the application is then the edge proxy of
+     * the flow the REGISTER came on and the registrar at once (RFC 5626 §5, docs/CLUSTERING.md), and the Path it
+     * pushes is stored with the binding. A flow value in the Path is sealed as a region token ({@link FlowRoutes}).
+     */
     @Override
     public void pushPath(Address address) {
-        throw new IllegalStateException("pushPath applies to a REGISTER being proxied (RFC 3327); proxying is not available yet");
+        checkNotCommitted();
+        if (!SipMethod.REGISTER.equals(request.getMethod())) {
+            throw new IllegalStateException("Path applies to REGISTER requests (RFC 3327)");
+        }
+        request.addHeaderFirst(HeaderName.PATH, FlowRoutes.sealedForRegion(address));
     }
 
     @Override

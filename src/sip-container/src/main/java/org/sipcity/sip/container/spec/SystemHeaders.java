@@ -9,8 +9,10 @@ import org.sipcity.stack.message.SipMethod;
  * set, add or remove through the generic header methods.
  *
  * <ul>
- *   <li>Call-ID, From, To, CSeq, Via, Record-Route, Path, RSeq, RAck: always (From and To change only through the
+ *   <li>Call-ID, From, To, CSeq, Via, Record-Route, RSeq, RAck: always (From and To change only through the
  *       address {@code getFrom()}/{@code getTo()} return, tags excepted).</li>
+ *   <li>Path: except in responses to REGISTER, where the registrar returns the Path it stored (RFC 3327 §5.3); on a
+ *       request it changes only through {@code pushPath}.</li>
  *   <li>Route: except on a request the application created and has not sent yet (then it sets its own route set;
  *       {@code pushRoute} is the usual way).</li>
  *   <li>Contact: except in REGISTER requests and their responses, 3xx and 485 responses, and 200 responses to
@@ -21,7 +23,7 @@ import org.sipcity.stack.message.SipMethod;
 final class SystemHeaders {
 
     private static final Set<HeaderName> ALWAYS = Set.of(HeaderName.CALL_ID, HeaderName.FROM, HeaderName.TO,
-            HeaderName.CSEQ, HeaderName.VIA, HeaderName.RECORD_ROUTE, HeaderName.PATH, HeaderName.RSEQ,
+            HeaderName.CSEQ, HeaderName.VIA, HeaderName.RECORD_ROUTE, HeaderName.RSEQ,
             HeaderName.RACK, HeaderName.CONTENT_LENGTH);
 
     private SystemHeaders() {
@@ -36,6 +38,11 @@ final class SystemHeaders {
         if (name.equals(HeaderName.ROUTE) && !(message instanceof SipServletRequestImpl request && request.isLocallyCreated())) {
             throw new IllegalArgumentException("Route is a system header of this message (JSR 289 §4.1.2);"
                     + " only a request the application creates may set its Route");
+        }
+        if (name.equals(HeaderName.PATH)
+                && !(message instanceof SipServletResponseImpl && SipMethod.REGISTER.equals(message.method()))) {
+            throw new IllegalArgumentException("Path is a system header here (JSR 289 §4.1.2): applications add it"
+                    + " through pushPath, and write it only in responses to REGISTER (RFC 3327 §5.3)");
         }
         if (name.equals(HeaderName.CONTACT) && !contactWritable(message)) {
             throw new IllegalArgumentException("Contact is a system header here (JSR 289 §4.1.3): applications set it only"

@@ -51,6 +51,28 @@ class SystemHeadersTest {
     }
 
     @Test
+    void pathIsWrittenOnlyInResponsesToRegisterAndPushedOnARegisterReceived() throws Exception {
+        SipServletResponse okToRegister = received("REGISTER", "", "").createResponse(200);
+        okToRegister.addHeader("Path", "<sip:edge.example.com;lr>");   // RFC 3327 §5.3: the registrar returns it
+        assertThat(okToRegister.getHeader("Path")).isEqualTo("<sip:edge.example.com;lr>");
+        SipServletResponse okToInvite = received("INVITE", "", "").createResponse(200);
+        assertThatThrownBy(() -> okToInvite.addHeader("Path", "<sip:edge.example.com;lr>"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Path");
+
+        SipServletRequestImpl register = received("REGISTER", "Path: <sip:outer.example.com;lr>\r\n", "");
+        register.pushPath(new AddressImpl(org.sipcity.stack.address.NameAddress.parse(
+                "<sip:192.0.2.1:5060;transport=tcp;lr;ob;flow=tcp:192.0.2.9:40000>")));
+        List<String> path = new java.util.ArrayList<>();
+        register.getHeaders("Path").forEachRemaining(path::add);
+        assertThat(path).hasSize(2);
+        assertThat(path.get(0)).as("ours on top, its flow sealed").contains(";ob").contains("flow=tcp:192.0.2.9:40000~");
+        assertThat(path.get(1)).isEqualTo("<sip:outer.example.com;lr>");
+        SipServletRequestImpl invite = received("INVITE", "", "");
+        assertThatThrownBy(() -> invite.pushPath(new AddressImpl(org.sipcity.stack.address.NameAddress.parse(
+                "<sip:192.0.2.1;lr>")))).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
     void protectedHeadersStayAsReceived() throws Exception {
         SipServletRequestImpl request = received("INVITE", "", "");
         try {
