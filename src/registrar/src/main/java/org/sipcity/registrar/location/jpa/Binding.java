@@ -108,6 +108,29 @@ public class Binding {
         this.ownerNode = ownerNode;
     }
 
+    /**
+     * Takes every column of {@code current}, a binding with the same AOR and key, keeping this row's id: the write-back
+     * flush refreshes a stored row in place (Hibernate's dirty check then writes an UPDATE only if a column changed).
+     */
+    void overwriteWith(Binding current) {
+        if (!aor.equals(current.aor) || !bindingKey.equals(current.bindingKey)) {
+            throw new IllegalArgumentException("not the same binding: " + aor + " " + bindingKey + " / " + current.aor
+                    + " " + current.bindingKey);
+        }
+        contactUri = current.contactUri;
+        expiresAt = current.expiresAt;
+        q = current.q;
+        callId = current.callId;
+        cseq = current.cseq;
+        path = current.path;
+        instanceId = current.instanceId;
+        regId = current.regId;
+        flow = current.flow;
+        source = current.source;
+        userAgent = current.userAgent;
+        ownerNode = current.ownerNode;
+    }
+
     public Long getId() {
         return id;
     }
