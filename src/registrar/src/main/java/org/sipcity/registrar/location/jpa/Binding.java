@@ -35,11 +35,14 @@ public class Binding {
     @SequenceGenerator(name = "sip_binding_seq", sequenceName = "sip_binding_seq", allocationSize = 100)
     private Long id;
 
-    @Column(name = "aor", nullable = false, length = AOR_LENGTH)
+    /**
+     * Not updatable, as the key: a row's identity never changes, and an UPDATE without them spares the unique index.
+     */
+    @Column(name = "aor", nullable = false, length = AOR_LENGTH, updatable = false)
     private String aor;
 
     /** The binding's key within its AOR, hashed to a fixed width ({@link BindingKeys}). */
-    @Column(name = "binding_key", nullable = false, length = BindingKeys.LENGTH)
+    @Column(name = "binding_key", nullable = false, length = BindingKeys.LENGTH, updatable = false)
     private String bindingKey;
 
     @Column(name = "contact_uri", nullable = false, length = URI_LENGTH)
