@@ -31,7 +31,8 @@ def frame_name(frame):
 
 
 def thread_group(name):
-    return re.sub(r"\d+", "N", name or "?")
+    # H2's background writer names its database file: keep the name, not the path
+    return re.sub(r"\d+", "N", re.sub(r" /\S+", "", name or "?"))
 
 
 def main():
