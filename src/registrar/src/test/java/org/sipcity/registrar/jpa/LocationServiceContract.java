@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -15,6 +16,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 
 import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
@@ -22,6 +24,7 @@ import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
+import org.sipcity.registrar.location.jpa.Binding;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
 import org.sipcity.registrar.location.jpa.Transactions;
 import org.sipcity.registrar.registration.ContactSpec;
@@ -41,6 +44,13 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
 
     private static BindingChange save(ContactBinding... bindings) {
         return new BindingChange(bindings[0].aor(), List.of(bindings), List.of(), false);
+    }
+
+    /** The stored rows' ids by contact URI: an UPDATE keeps a row's id, a delete and an insert do not. */
+    private Map<String, Long> storedIds(String aor) {
+        return Transactions.read(factory, em -> em.createQuery("select b from Binding b where b.aor = :aor", Binding.class)
+                .setParameter("aor", aor).getResultList().stream()
+                .collect(Collectors.toMap(Binding::getContactUri, Binding::getId)));
     }
 
     private List<ContactBinding> fromDatabase(String aor) {
@@ -165,6 +175,150 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             service.flush();
             assertThat(service.dirtyCount()).as("the flush wrote everything").isZero();
             assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(phoneNow, laptopNow);
+        }
+    }
+
+    @Test
+    void a_write_back_refresh_updates_the_stored_row_in_place() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(phone));
+            service.flush();
+            Map<String, Long> before = storedIds(AOR);
+            ContactBinding phoneNow = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1200), 500, "call-2", 7,
+                    List.of(), null, null, null, "tcp:192.0.2.10:40000>198.51.100.1:5060", "phone v2");
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(storedIds(AOR)).as("the same row, updated (a delete and insert would give a new id)")
+                    .isEqualTo(before);
+            assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+        }
+    }
+
+    @Test
+    void a_write_back_removal_deletes_that_row_and_leaves_the_others_untouched() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(phone, laptop));
+            service.flush();
+            Map<String, Long> before = storedIds(AOR);
+            service.apply(new BindingChange(AOR, List.of(), List.of(laptop.key()), false));
+            service.flush();
+            assertThat(storedIds(AOR)).containsExactly(Map.entry(phone.contactUri(), before.get(phone.contactUri())));
+            assertThat(fromDatabase(AOR)).containsExactly(phone);
+        }
+    }
+
+    @Test
+    void one_flush_updates_inserts_and_deletes_across_aors() {
+        String bob = "sip:bob@example.org";
+        String carol = "sip:carol@example.org";
+        String dave = "sip:dave@example.org";
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        ContactBinding desk = binding(bob, "sip:bob@192.0.2.20", NOW.plusSeconds(600));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(phone, laptop));
+            service.apply(save(desk));
+            service.apply(save(binding(carol, "sip:carol@192.0.2.30", NOW.plusSeconds(600))));
+            service.flush();
+            Map<String, Long> alice = storedIds(AOR);
+            Map<String, Long> bobs = storedIds(bob);
+
+            // alice: phone refreshed, laptop removed, tablet added; bob: the same binding again; carol: Contact: *;
+            // dave: a first registration
+            ContactBinding phoneNow = refreshed(phone, 2, 900);
+            ContactBinding tablet = binding(AOR, "sip:alice@192.0.2.12", NOW.plusSeconds(600));
+            service.apply(new BindingChange(AOR, List.of(phoneNow, tablet), List.of(laptop.key()), false));
+            service.apply(save(desk));
+            service.removeAll(carol);
+            ContactBinding daves = binding(dave, "sip:dave@192.0.2.40", NOW.plusSeconds(600));
+            service.apply(save(daves));
+            service.flush();
+
+            assertThat(service.failedFlushes()).isZero();
+            assertThat(service.dirtyCount()).isZero();
+            assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(phoneNow, tablet);
+            Map<String, Long> aliceNow = storedIds(AOR);
+            assertThat(aliceNow.get(phone.contactUri())).as("phone updated in place").isEqualTo(alice.get(phone.contactUri()));
+            assertThat(aliceNow.get(tablet.contactUri())).as("tablet inserted").isNotIn(alice.values());
+            assertThat(storedIds(bob)).isEqualTo(bobs);
+            assertThat(fromDatabase(bob)).containsExactly(desk);
+            assertThat(fromDatabase(carol)).isEmpty();
+            assertThat(fromDatabase(dave)).containsExactly(daves);
+            assertThat(service.count()).isEqualTo(4);
+        }
+    }
+
+    @Test
+    void a_refresh_the_database_refuses_keeps_the_stored_row_and_only_its_aor_dirty() {
+        String longAor = "sip:long@example.org";
+        ContactBinding stored = binding(longAor, "sip:long@192.0.2.9", NOW.plusSeconds(600));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(stored));
+            for (int i = 0; i < 5; i++) {
+                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
+            }
+            service.flush();
+            // every AOR refreshed; the long one with a User-Agent over its column's 255 characters (an UPDATE refused)
+            ContactBinding refused = new ContactBinding(longAor, stored.contactUri(), NOW.plusSeconds(900), -1, "call-1",
+                    2, List.of(), null, null, null, null, "x".repeat(300));
+            service.apply(save(refused));
+            for (int i = 0; i < 5; i++) {
+                service.apply(save(refreshed(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW), 2, 900)));
+            }
+
+            assertThatThrownBy(service::flush).isInstanceOf(LocationException.class)
+                    .hasMessageContaining("1 of 6 dirty AORs not written [" + longAor + "]");
+
+            assertThat(fromDatabase(longAor)).as("the stored row as it was").containsExactly(stored);
+            assertThat(fromDatabase("sip:u3@example.org")).singleElement().extracting(ContactBinding::cseq)
+                    .isEqualTo(2L);
+            assertThat(service.dirtyCount()).isEqualTo(1);
+            assertThat(service.lookup(longAor, NOW)).containsExactly(refused);
+            // refreshed again with a storable User-Agent: the next flush updates the row
+            ContactBinding fixed = refreshed(stored, 3, 1200);
+            service.apply(save(fixed));
+            service.flush();
+            assertThat(service.dirtyCount()).isZero();
+            assertThat(fromDatabase(longAor)).containsExactly(fixed);
+        }
+    }
+
+    @Test
+    void a_refreshed_binding_whose_stale_row_the_reaper_deleted_is_written_again() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(60));
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            service.apply(save(phone));
+            service.flush();
+            ContactBinding phoneNow = refreshed(phone, 2, 3600);
+            service.apply(save(phoneNow));
+            // the refresh is not written yet, so the stored row has expired by then: the reaper deletes it
+            assertThat(service.reapExpired(NOW.plusSeconds(120), 100)).isEqualTo(1);
+            assertThat(service.lookup(AOR, NOW.plusSeconds(120))).containsExactly(phoneNow);
+            service.flush();
+            assertThat(service.failedFlushes()).isZero();
+            assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+        }
+    }
+
+    @Test
+    void a_restarted_write_back_service_holds_every_stored_binding_without_reading_the_database_again() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        ContactBinding desk = binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(600));
+        try (JpaLocationService first = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            first.apply(save(phone, laptop));
+            first.apply(save(desk));
+        }
+        try (JpaLocationService restarted = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+            assertThat(restarted.isPreloaded()).isTrue();
+            // the rows vanish behind its back: what it serves now can only come from the preload
+            Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
+            assertThat(restarted.lookup(AOR, NOW)).containsExactlyInAnyOrder(phone, laptop);
+            assertThat(restarted.lookup("sip:bob@example.org", NOW)).containsExactly(desk);
+            assertThat(restarted.lookup("sip:nobody@example.org", NOW)).isEmpty();
         }
     }
 

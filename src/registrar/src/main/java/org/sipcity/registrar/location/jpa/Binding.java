@@ -35,11 +35,14 @@ public class Binding {
     @SequenceGenerator(name = "sip_binding_seq", sequenceName = "sip_binding_seq", allocationSize = 100)
     private Long id;
 
-    @Column(name = "aor", nullable = false, length = AOR_LENGTH)
+    /**
+     * Not updatable, as the key: a row's identity never changes, and an UPDATE without them spares the unique index.
+     */
+    @Column(name = "aor", nullable = false, length = AOR_LENGTH, updatable = false)
     private String aor;
 
     /** The binding's key within its AOR, hashed to a fixed width ({@link BindingKeys}). */
-    @Column(name = "binding_key", nullable = false, length = BindingKeys.LENGTH)
+    @Column(name = "binding_key", nullable = false, length = BindingKeys.LENGTH, updatable = false)
     private String bindingKey;
 
     @Column(name = "contact_uri", nullable = false, length = URI_LENGTH)
@@ -106,6 +109,29 @@ public class Binding {
         this.source = source;
         this.userAgent = userAgent;
         this.ownerNode = ownerNode;
+    }
+
+    /**
+     * Takes every column of {@code current}, a binding with the same AOR and key, keeping this row's id: the write-back
+     * flush refreshes a stored row in place (Hibernate's dirty check then writes an UPDATE only if a column changed).
+     */
+    void overwriteWith(Binding current) {
+        if (!aor.equals(current.aor) || !bindingKey.equals(current.bindingKey)) {
+            throw new IllegalArgumentException("not the same binding: " + aor + " " + bindingKey + " / " + current.aor
+                    + " " + current.bindingKey);
+        }
+        contactUri = current.contactUri;
+        expiresAt = current.expiresAt;
+        q = current.q;
+        callId = current.callId;
+        cseq = current.cseq;
+        path = current.path;
+        instanceId = current.instanceId;
+        regId = current.regId;
+        flow = current.flow;
+        source = current.source;
+        userAgent = current.userAgent;
+        ownerNode = current.ownerNode;
     }
 
     public Long getId() {

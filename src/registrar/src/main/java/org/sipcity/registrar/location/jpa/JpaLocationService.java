@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,16 +36,18 @@ import org.sipcity.registrar.location.NodeLiveness;
 /**
  * The location service on JPA with an in-memory table in front (Kamailio usrloc with a database).
  * <p>
- * <b>Reads</b> come from memory: an AOR's bindings are loaded from the database the first time it is looked up and
- * from then on the in-memory list is authoritative, since every write of this node goes through here (one node owns
- * its location table, as in the paper). Lists are immutable and replaced whole, so readers never lock.
+ * <b>Reads</b> come from memory: a write-back service loads every stored binding when it starts; otherwise an AOR's
+ * bindings are loaded from the database the first time it is looked up. From then on the in-memory list is
+ * authoritative, since every write of this node goes through here (one node owns its location table, as in the
+ * paper). Lists are immutable and replaced whole, so readers never lock.
  * <p>
  * <b>Writes</b> in {@link WriteMode#WRITE_THROUGH}: the change is committed, then published in memory.
  * In {@link WriteMode#WRITE_BACK}: published in memory, and the AOR marked dirty; every flush interval the flusher
- * writes the current in-memory bindings of all dirty AORs in one transaction (delete the AOR's rows, insert its
- * bindings; batched JDBC). Several refreshes of one AOR within an interval cost one write. A failed flush keeps its
- * AORs dirty for the next one; when the database refuses rows, the batch is halved until only the refused AORs are
- * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval.
+ * writes the current in-memory bindings of all dirty AORs in one transaction, against the rows stored (update a
+ * refreshed binding's row in place, insert new keys, delete removed ones; batched JDBC). Several refreshes of one AOR
+ * within an interval cost one write. A failed flush keeps its AORs dirty for the next one; when the database refuses
+ * rows, the batch is halved until only the refused AORs are left dirty. {@link #close()} flushes everything; a crash
+ * loses the dirty AORs of at most one interval.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
  * Each loaded AOR remembers the version stamp read before its rows; a lookup that finds another stamp reloads. A
@@ -54,8 +57,10 @@ import org.sipcity.registrar.location.NodeLiveness;
 public final class JpaLocationService implements LocationService, AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(JpaLocationService.class);
-    /** AORs per IN-list of the write-back delete; well under every database's bind-parameter limit. */
+    /** AORs per IN-list of the write-back's read of stored rows; well under every database's bind-parameter limit. */
     private static final int IN_LIST_SIZE = 500;
+    /** Rows per query of the preload. */
+    private static final int PRELOAD_PAGE = 5_000;
 
     private final EntityManagerFactory factory;
     private final WriteMode mode;
@@ -71,6 +76,11 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private final AtomicLong failedFlushes = new AtomicLong();
     /** Which owners are alive: bindings of the others are skipped ({@link NodeLiveness#SINGLE_NODE} on one node). */
     private volatile NodeLiveness liveness = NodeLiveness.SINGLE_NODE;
+    /**
+     * Every stored binding is in memory ({@link #preload}): an AOR absent from the table has no binding, and neither a
+     * lookup nor a REGISTER asks the database. Only a write-back service, the only writer of its rows, preloads.
+     */
+    private volatile boolean preloaded;
 
     /** A write-through service. */
     public static JpaLocationService writeThrough(EntityManagerFactory factory) {
@@ -101,8 +111,10 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      * @param maxDirty beyond this many dirty AORs the writer flushes at once on its own thread (back-pressure)
      */
     public static JpaLocationService writeBack(EntityManagerFactory factory, Duration interval, int maxDirty) {
-        return new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty, BindingVersions.SINGLE_NODE,
-                null);
+        JpaLocationService service = new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty,
+                BindingVersions.SINGLE_NODE, null);
+        service.preload();
+        return service;
     }
 
     private JpaLocationService(EntityManagerFactory factory, WriteMode mode, Duration interval, int maxDirty,
@@ -155,6 +167,9 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     public List<ContactBinding> lookup(String aor, Instant now) {
         Loaded loaded = table.get(aor);
         if (loaded == null) {
+            if (preloaded) {
+                return List.of();
+            }
             loaded = table.computeIfAbsent(aor, this::loadStamped);
         } else if (versions.isShared()) {
             Long stamp = versions.current(aor);
@@ -220,7 +235,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     public int reapExpired(Instant now, int batchSize) {
         long cutoff = now.toEpochMilli();
         // Memory first: expired bindings leave the table (and AORs left empty leave it too when nothing of theirs
-        // waits to be written; an absent AOR is simply reloaded from the database on its next lookup).
+        // waits to be written; an absent AOR has no binding once preloaded, else it is reloaded on its next lookup).
         flushLock.lock();
         try {
             for (Map.Entry<String, Loaded> entry : table.entrySet()) {
@@ -233,10 +248,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                     return live.size() == list.size() ? loaded : new Loaded(live, loaded.stamp());
                 });
             }
-        } finally {
-            flushLock.unlock();
-        }
-        try {
+            // Still under the flush lock: a flush updates the rows it read by id, and a row deleted here between its
+            // read and its update (a refresh not yet written is expired in the database) would fail the whole flush.
             return Transactions.inTransaction(factory, em -> {
                 List<Long> ids = em.createQuery("select b.id from Binding b where b.expiresAt <= :cutoff", Long.class)
                         .setParameter("cutoff", cutoff).setMaxResults(batchSize).getResultList();
@@ -248,6 +261,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             });
         } catch (PersistenceException e) {
             throw new LocationException("expired bindings not reaped", e);
+        } finally {
+            flushLock.unlock();
         }
     }
 
@@ -466,23 +481,48 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         return false;
     }
 
+    /**
+     * Writes the current bindings of {@code aors} in one transaction, row by row against what is stored: a binding
+     * whose key has a row updates that row in place (only if a column changed: a refresh changes its expiry, Call-ID
+     * and CSeq), a new key is inserted, a stored key no longer in memory is deleted. Hibernate batches each kind
+     * ({@code hibernate.jdbc.batch_size}). A refresh, by far the commonest change, thus costs one UPDATE touching the
+     * expiry index only, instead of a delete and an insert that each maintain every index of the row.
+     */
     private void writeSnapshots(List<String> aors) {
         Transactions.inTransaction(factory, em -> {
             for (int from = 0; from < aors.size(); from += IN_LIST_SIZE) {
                 List<String> chunk = aors.subList(from, Math.min(aors.size(), from + IN_LIST_SIZE));
-                em.createQuery("delete from Binding b where b.aor in :aors").setParameter("aors", chunk)
-                        .executeUpdate();
+                Map<String, Map<String, Binding>> stored = storedRows(em, chunk);
                 for (String aor : chunk) {
+                    Map<String, Binding> rows = stored.getOrDefault(aor, new HashMap<>());
                     Loaded loaded = table.get(aor);
                     for (ContactBinding binding : loaded == null ? List.<ContactBinding>of() : loaded.bindings()) {
-                        em.persist(toEntity(binding));
+                        Binding current = toEntity(binding);
+                        Binding row = rows.remove(current.getBindingKey());
+                        if (row == null) {
+                            em.persist(current);
+                        } else {
+                            row.overwriteWith(current);
+                        }
                     }
+                    // what is left was removed, replaced by another key, or expired and reaped from memory
+                    rows.values().forEach(em::remove);
                 }
                 em.flush();
                 em.clear();
             }
             return null;
         });
+    }
+
+    /** The stored rows of {@code aors}, managed by {@code em}, by AOR then stored key (maps the caller may empty). */
+    private static Map<String, Map<String, Binding>> storedRows(EntityManager em, List<String> aors) {
+        Map<String, Map<String, Binding>> byAor = new HashMap<>();
+        for (Binding row : em.createQuery("select b from Binding b where b.aor in :aors", Binding.class)
+                .setParameter("aors", aors).getResultList()) {
+            byAor.computeIfAbsent(row.getAor(), aor -> new HashMap<>()).put(row.getBindingKey(), row);
+        }
+        return byAor;
     }
 
     private void write(EntityManager em, BindingChange change) {
@@ -503,7 +543,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     }
 
     private Loaded applyTo(BindingChange change, Loaded old) {
-        Loaded base = old == null ? loadStamped(change.aor()) : old;
+        Loaded base = old != null ? old : preloaded ? NONE : loadStamped(change.aor());
         return new Loaded(change.applyTo(base.bindings()), base.stamp());
     }
 
@@ -523,9 +563,46 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
+    /**
+     * Loads every stored binding into memory, page by page (Kamailio usrloc's preload): from then on the hot path never
+     * waits for the database, not even for the first REGISTER or lookup of an AOR after a restart. Expired rows come
+     * too, as a lazy load would bring them: lookups skip them and the reaper drops them from memory and database. A
+     * database that cannot be read leaves the service as it was: each AOR is loaded on its first use.
+     */
+    private void preload() {
+        Map<String, List<ContactBinding>> byAor = new HashMap<>();
+        long last = Long.MIN_VALUE;
+        try {
+            List<Binding> page;
+            do {
+                long after = last;
+                page = Transactions.read(factory, em -> em.createQuery(
+                        "select b from Binding b where b.id > :after order by b.id", Binding.class)
+                        .setParameter("after", after).setMaxResults(PRELOAD_PAGE).getResultList());
+                for (Binding row : page) {
+                    byAor.computeIfAbsent(row.getAor(), aor -> new ArrayList<>(2)).add(fromEntity(row));
+                    last = row.getId();
+                }
+            } while (page.size() == PRELOAD_PAGE);
+        } catch (PersistenceException e) {
+            LOG.warnf("bindings not preloaded, each AOR is read from the database on its first use: %s", rootCause(e));
+            return;
+        }
+        byAor.forEach((aor, bindings) -> table.put(aor, new Loaded(List.copyOf(bindings), null)));
+        preloaded = true;
+        LOG.infof("%d bindings of %d AORs preloaded", byAor.values().stream().mapToInt(List::size).sum(), byAor.size());
+    }
+
+    /** Whether every stored binding is in memory, so that the hot path never reads the database. */
+    public boolean isPreloaded() {
+        return preloaded;
+    }
+
     /** An AOR's bindings in memory and the stamp read before they were loaded ({@code null} on one node). */
     private record Loaded(List<ContactBinding> bindings, Long stamp) {
     }
+
+    private static final Loaded NONE = new Loaded(List.of(), null);
 
     private Binding toEntity(ContactBinding b) {
         return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAt().toEpochMilli(),

@@ -1,0 +1,89 @@
+#!/usr/bin/env python3
+"""Summarises a JFR recording of the server (registrar-cpu.sh): CPU samples (jdk.ExecutionSample) by thread, by the
+top frame (self time), by the first frame of our own code, and inclusively by library; heap allocated
+(jdk.ThreadAllocationStatistics, first and last reading per thread) in total and per registration (--per N).
+Needs the JDK's `jfr` tool on the PATH. Prints plain text."""
+import argparse
+import collections
+import json
+import re
+import subprocess
+
+# Inclusive buckets: a sample counts in every bucket one of whose prefixes appears anywhere on its stack.
+LIBRARIES = [
+    ("write-back flush (JpaLocationService.flush)", ("org.sipcity.registrar.location.jpa.JpaLocationService.flush",)),
+    ("Hibernate", ("org.hibernate.",)),
+    ("H2", ("org.h2.",)),
+    ("JCA pool / datasource", ("org.jboss.jca.", "org.jboss.as.connector.")),
+    ("registrar (org.sipcity.registrar)", ("org.sipcity.registrar.",)),
+    ("digest (MessageDigest, Mac)", ("java.security.MessageDigest.", "javax.crypto.Mac.")),
+    ("container (org.sipcity.container)", ("org.sipcity.container.",)),
+    ("SIP stack (org.sipcity.stack)", ("org.sipcity.stack.",)),
+    ("Netty", ("io.netty.",)),
+    ("CDI (Weld)", ("org.jboss.weld.",)),
+    ("logging", ("org.jboss.logging.", "org.jboss.logmanager.")),
+]
+
+
+def frame_name(frame):
+    method = frame["method"]
+    return method["type"]["name"].replace("/", ".") + "." + method["name"]
+
+
+def thread_group(name):
+    # H2's background writer names its database file: keep the name, not the path
+    return re.sub(r"\d+", "N", re.sub(r" /\S+", "", name or "?"))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("recording")
+    parser.add_argument("--per", type=int, default=0, help="registrations served during the recording")
+    parser.add_argument("--top", type=int, default=25)
+    args = parser.parse_args()
+    raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "96", "--events",
+                          "jdk.ExecutionSample,jdk.ThreadAllocationStatistics", args.recording],
+                         check=True, capture_output=True, text=True).stdout
+    events = json.loads(raw)["recording"]["events"]
+    samples = [e["values"] for e in events if e["type"] == "jdk.ExecutionSample"]
+    allocations = collections.defaultdict(list)
+    for e in events:
+        if e["type"] == "jdk.ThreadAllocationStatistics":
+            values = e["values"]
+            thread = values.get("thread") or {}
+            allocations[thread.get("javaThreadId") or thread.get("osThreadId")].append(values["allocated"])
+    allocated = sum(max(v) - min(v) for v in allocations.values())
+    per = f", {allocated / args.per / 1024:.1f} KiB per registration" if args.per else ""
+    print(f"allocated {allocated / 1e6:.1f} MB in the recording ({len(allocations)} threads){per}")
+
+    total = len(samples)
+    print(f"{total} CPU samples")
+    by_thread = collections.Counter()
+    by_self = collections.Counter()
+    by_own = collections.Counter()
+    by_library = collections.Counter()
+    for sample in samples:
+        by_thread[thread_group((sample.get("sampledThread") or {}).get("javaName"))] += 1
+        frames = [frame_name(f) for f in (sample.get("stackTrace") or {}).get("frames", [])]
+        if not frames:
+            continue
+        by_self[frames[0]] += 1
+        own = next((f for f in frames if f.startswith("org.sipcity.") and "$$Lambda" not in f), "(none of ours)")
+        by_own[own] += 1
+        for label, prefixes in LIBRARIES:
+            if any(f.startswith(prefixes) for f in frames):
+                by_library[label] += 1
+
+    def table(title, counter, limit):
+        print(f"\n{title}")
+        for name, count in counter.most_common(limit):
+            print(f"  {100 * count / total:5.1f}%  {count:6d}  {name}")
+
+    table("by thread", by_thread, 15)
+    table("inclusive, by library (a sample may count in several)", by_library, len(LIBRARIES))
+    table("first frame of our code", by_own, args.top)
+    table("top frame (self)", by_self, args.top)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# Where the CPU of the registrar on WildFly goes: server CPU time and heap allocated per REGISTER at a fixed rate over
+# persistent TCP, and a JFR profile of the same load summarised by thread and by frame (jfr_top.py).
+#
+# A fresh copy of the provisioned server (write-back to file H2 unless --db-options says otherwise), open registrar for
+# bench.invalid or, with --digest, digest authentication (MD5 first, as SIPp answers only that) for 20,000 subscribers
+# imported with the registrar's own import-csv operation. Every user registers once (warm-up), the server's idle CPU
+# is read over 10 s, then:
+#   1. SIPp at RATE registrations/s for SECONDS: utime+stime of the server process from /proc, minus its idle CPU;
+#   2. the same load again under `jcmd JFR.start settings=profile`: CPU samples and allocation per REGISTER.
+# CPU figures survive a loaded host much better than rates do; still give the load average beside them. Loopback
+# only; every SIPp run is bounded by `timeout`; the server and everything started here are stopped on exit.
+#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+RATE=3000
+SECONDS_PER_RUN=30
+OFFSET=1100
+DIGEST=0
+NO_JFR=0
+USERS=20000
+PASSWORD="bench-Pa55"
+DB_OPTIONS=""
+SERVER="$ROOT/wildfly-config/target/server"
+OUT="$HERE/results-cpu/$(date -u +%Y%m%d-%H%M)"
+
+usage() {
+    cat <<USAGE
+Usage: $0 [--digest] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
+          [--server DIR]
+  --server    a provisioned server to copy (default wildfly-config/target/server; a saved copy compares builds)
+  --rate      registrations per second during both measured runs (default 3000)
+  --seconds   length of each measured run (default 30)
+  --digest    digest authentication (two requests per registration) instead of an open registrar
+  --no-jfr    CPU figures only (no second run under JFR): shorter, to compare several builds in one lock hold
+Needs: mvn -q -o verify -pl wildfly-config -am -DskipTests; sipp (Debian sip-tester), python3, jcmd and jfr (JDK 17).
+USAGE
+}
+
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --digest) DIGEST=1 ;;
+        --no-jfr) NO_JFR=1 ;;
+        --rate) RATE="$2"; shift ;;
+        --seconds) SECONDS_PER_RUN="$2"; shift ;;
+        --port-offset) OFFSET="$2"; shift ;;
+        --db-options) DB_OPTIONS="$2"; shift ;;
+        --server) SERVER="$2"; shift ;;
+        --out) OUT="$2"; shift ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+
+[ -x "$SERVER/bin/standalone.sh" ] || { echo "no provisioned server: build first (see --help)" >&2; exit 2; }
+command -v sipp >/dev/null 2>&1 || { echo "sipp is not installed (Debian sip-tester)" >&2; exit 3; }
+
+SIP_PORT=$(( 5060 + OFFSET ))
+MGMT_PORT=$(( 9990 + OFFSET ))
+WORK="$(mktemp -d -t sipcity-cpu.XXXXXX)"
+SHELL_PID=""
+JAVA_PID=""
+mkdir -p "$OUT"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
+cli() { "$WORK/server/bin/jboss-cli.sh" --controller="127.0.0.1:$MGMT_PORT" -c "$@"; }
+
+stop_server() {
+    [ -n "$SHELL_PID" ] || return 0
+    cli ":shutdown" >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 1; done
+    [ -z "$JAVA_PID" ] || kill -9 "$JAVA_PID" 2>/dev/null || true
+    kill "$SHELL_PID" 2>/dev/null || true
+    wait "$SHELL_PID" 2>/dev/null || true
+    sed -e 's/\x1b\[[0-9;]*m//g' "$WORK/server/standalone/log/server.log" 2>/dev/null | grep -E " (WARN|ERROR) " \
+        | cut -c1-300 | sort | uniq -c | sort -rn | head -30 >"$OUT/server-warnings.log" || true
+    # The overload valve's transitions (INFO): a 503 in the SIPp counts is explained here.
+    grep -i "overload" "$WORK/server/standalone/log/server.log" 2>/dev/null | cut -c1-300 | tail -40 \
+        >"$OUT/server-overload.log" || true
+    SHELL_PID=""
+}
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Users, one injection file per SIPp process so that the warm-up registers every one of them.
+python3 - "$WORK" "$USERS" "$PASSWORD" "$DIGEST" <<'PY'
+import sys
+work, users, password, digest = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4] == "1"
+with open(f"{work}/subscribers.csv", "w") as csv:
+    for i in range(users):
+        csv.write(f"bench{i:05d},localhost,{password}\n")
+for part in (0, 1):
+    with open(f"{work}/users-{part + 1}.csv", "w") as inf:
+        inf.write("SEQUENTIAL\n")
+        for i in range(part, users, 2):
+            inf.write(f"bench{i:05d};[authentication username=bench{i:05d} password={password}]\n" if digest
+                      else f"bench{i:05d}\n")
+PY
+
+cp -a "$SERVER" "$WORK/server"
+rm -rf "$WORK/server/standalone/data/sipcity" "$WORK/server/standalone/log"
+# The valve's marks raised out of this measurement's way (it measures the work of a served REGISTER, not shedding).
+sed -i -e 's#<subsystem xmlns="urn:sipcity:sip:1.0" #<subsystem xmlns="urn:sipcity:sip:1.0" overload-sojourn-high="1000" overload-sojourn-low="200" #' \
+    "$WORK/server/standalone/configuration/standalone.xml"
+if [ "$DIGEST" = 1 ]; then
+    AUTH_OPTIONS="-Dsipcity.registrar.digest-algorithms=MD5,SHA-256"
+    SCENARIO="$HERE/sipp/register-digest-uac.xml"
+else
+    AUTH_OPTIONS="-Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid"
+    SCENARIO="$HERE/sipp/register-uac.xml"
+fi
+# shellcheck disable=SC2086
+"$WORK/server/bin/standalone.sh" -Djboss.socket.binding.port-offset="$OFFSET" \
+    -Dsipcity.overload.event-loop-lag-high=1000 -Dsipcity.overload.event-loop-lag-low=200 \
+    $AUTH_OPTIONS $DB_OPTIONS >"$WORK/console.log" 2>&1 &
+SHELL_PID=$!
+for _ in $(seq 1 90); do
+    if cli --command="/deployment=sipcity-registrar.war:read-attribute(name=status)" 2>/dev/null | grep -q '"OK"'; then
+        break
+    fi
+    kill -0 "$SHELL_PID" 2>/dev/null || { tail -30 "$WORK/console.log" >&2; exit 1; }
+    sleep 2
+done
+JAVA_PID="$(pgrep -P "$SHELL_PID" java | head -1)"
+[ -n "$JAVA_PID" ] || { echo "server java process not found" >&2; exit 1; }
+log "server up (pid $JAVA_PID, port offset $OFFSET, digest $DIGEST, load $(cut -d' ' -f1-3 /proc/loadavg))"
+if [ "$DIGEST" = 1 ]; then
+    log "import: $(cli --command="/deployment=sipcity-registrar.war/subsystem=sip/managed-bean=subscribers:import-csv(path=$WORK/subscribers.csv)" | tr -s ' \n' ' ' | cut -c1-200)"
+fi
+
+# SIPp: two processes over one persistent TCP connection each. Prints "ok;failed;seconds".
+run_sipp() {
+    local rate="$1" seconds="$2" i pids=() per_rate per_calls start end ok=0 failed=0 o f
+    per_rate="$(awk -v r="$rate" 'BEGIN { printf "%.3f", r / 2 }')"
+    per_calls=$(( rate * seconds / 2 ))
+    start="$(date +%s.%N)"
+    for i in 1 2; do
+        rm -f "$WORK/stat-$i.csv" "$WORK/errors-$i.log"
+        ( cd "$WORK" && exec timeout -k 2 $(( seconds + 20 )) sipp "127.0.0.1:$SIP_PORT" -sf "$SCENARIO" \
+            -inf "$WORK/users-$i.csv" -i 127.0.0.1 -t t1 -r "$per_rate" -m "$per_calls" -l $(( rate > 2000 ? rate : 2000 )) \
+            -buff_size 4194304 -nostdin -recv_timeout 5000 -default_behaviors all,-bye -trace_stat -stf "stat-$i.csv" \
+            -fd 1 -trace_err -error_file "errors-$i.log" >"$WORK/sipp-$i.log" 2>&1 ) &
+        pids+=("$!")
+    done
+    for i in "${pids[@]}"; do wait "$i" || true; done
+    end="$(date +%s.%N)"
+    # What failed calls received, kept with the results.
+    grep -ho "received 'SIP/2.0 [0-9]* [A-Za-z ]*\|receive timeout\|[A-Za-z ]*unexpected[A-Za-z ]*" "$WORK"/errors-*.log 2>/dev/null \
+        | sort | uniq -c >>"$OUT/sipp-errors.log" || true
+    for i in 1 2; do
+        if [ -s "$WORK/stat-$i.csv" ]; then
+            read -r o f < <(tail -1 "$WORK/stat-$i.csv" | awk -F';' '{ print $16, $18 }')
+        else
+            o=0; f="$per_calls"
+        fi
+        ok=$(( ok + o )); failed=$(( failed + f ))
+    done
+    printf '%s;%s;%s\n' "$ok" "$failed" "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')"
+}
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
+# utime+stime of every thread of the server, one "group ticks" line per thread; the group is the thread's name with
+# digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by thread_cpu_diff.
+thread_ticks() {
+    local task
+    for task in /proc/"$JAVA_PID"/task/*; do
+        printf '%s %s\n' "$(tr -d '0-9 ' <"$task/comm" 2>/dev/null)" \
+            "$(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null || echo 0)"
+    done
+}
+# Per thread group: ticks spent between two thread_ticks files, as us per registration (threads born in between count
+# from zero; threads that died in between are lost, which the process total above does not miss).
+thread_cpu_diff() {
+    python3 - "$1" "$2" "$3" "$HZ" <<'PY'
+import collections, sys
+def read(path):
+    totals = collections.Counter()
+    for line in open(path):
+        group, _, ticks = line.rpartition(" ")
+        totals[group or "?"] += int(ticks or 0)
+    return totals
+before, after, n, hz = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rows = sorted(((after[g] - before.get(g, 0), g) for g in after), reverse=True)
+for ticks, group in rows:
+    if ticks > 0:
+        print(f"{group},{ticks},{ticks * 1e6 / hz / max(n, 1):.1f}")
+PY
+}
+HZ="$(getconf CLK_TCK)"
+
+# Twice: the first pass creates the bindings and starts the JIT, the second leaves it mostly done (compiler threads
+# would otherwise count in the "idle" CPU and in the measured run).
+log "warm-up: every user once, $(run_sipp 2000 $(( USERS / 2000 ))); again, $(run_sipp 2000 $(( USERS / 2000 )))"
+sleep 2
+idle_before="$(cpu_ticks)"; sleep 10; idle_after="$(cpu_ticks)"
+idle_per_s="$(awk -v a="$idle_before" -v b="$idle_after" 'BEGIN { print (b - a) / 10 }')"
+
+load_before="$(cut -d' ' -f1 /proc/loadavg)"
+before="$(cpu_ticks)"
+thread_ticks >"$WORK/threads-before.txt"
+line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
+after="$(cpu_ticks)"
+thread_ticks >"$WORK/threads-after.txt"
+IFS=';' read -r ok failed elapsed <<<"$line"
+cpu_us="$(awk -v t=$(( after - before )) -v i="$idle_per_s" -v e="$elapsed" -v hz="$HZ" -v n="$ok" \
+    'BEGIN { printf "%.1f", (n > 0 ? (t - i * e) * 1e6 / hz / n : 0) }')"
+{
+    echo "thread_group,cpu_ticks,us_per_registration"
+    thread_cpu_diff "$WORK/threads-before.txt" "$WORK/threads-after.txt" "$ok"
+} >"$OUT/cpu-by-thread.csv"
+# The server's work without the JIT compiler threads (C1/C2, sweeper), whose share depends on how warm the JVM is.
+work_us="$(awk -F, 'NR > 1 && $1 !~ /Compiler|Sweeper/ { t += $2 } END { printf "%.1f", t }' "$OUT/cpu-by-thread.csv")"
+work_us="$(awk -v t="$work_us" -v hz="$HZ" -v n="$ok" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
+log "server threads without the JIT compilers: ${work_us} us per registration"
+log "cpu run: $RATE/s for ${SECONDS_PER_RUN} s: ok $ok, failed $failed, ${elapsed} s; server cpu $(( after - before )) ticks, idle ${idle_per_s} ticks/s: ${cpu_us} us per registration (load $load_before -> $(cut -d' ' -f1 /proc/loadavg))"
+
+if [ "$NO_JFR" = 1 ]; then
+    log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread.csv" | head -6 | awk -F, '{ printf "%s %s; ", $1, $3 }')"
+    {
+        echo "date,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1"
+        echo "$(date -u +%FT%TZ),$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before"
+    } >"$OUT/cpu.csv"
+    stop_server
+    exit 0
+fi
+jcmd "$JAVA_PID" JFR.start name=jfr settings=profile filename="$WORK/profile.jfr" >/dev/null
+line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
+jcmd "$JAVA_PID" JFR.stop name=jfr >/dev/null
+IFS=';' read -r jfr_ok jfr_failed jfr_elapsed <<<"$line"
+log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread.csv" | head -6 | awk -F, '{ printf "%s %s; ", $1, $3 }')"
+log "jfr run: ok $jfr_ok, failed $jfr_failed, ${jfr_elapsed} s (load $(cut -d' ' -f1 /proc/loadavg))"
+cp "$WORK/profile.jfr" "$OUT/profile.jfr"
+{
+    echo "date,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok"
+    echo "$(date -u +%FT%TZ),$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok"
+} >"$OUT/cpu.csv"
+stop_server
+# After the server stopped: the summary needs no lock, run it as `jfr_top.py OUT/profile.jfr --per N` if cut short.
+python3 "$HERE/jfr_top.py" "$OUT/profile.jfr" --per "$jfr_ok" >"$OUT/profile.txt"
+log "$(grep -m1 'allocated' "$OUT/profile.txt")"
