@@ -48,6 +48,17 @@ public interface Flow {
     boolean send(ByteBuf message);
 
     /**
+     * Like {@link #send}, but for a caller on this flow's event loop while it handles a message the transport has
+     * just delivered: the message is queued without a flush, and the transport flushes once when the read batch
+     * ends (Netty's {@code channelReadComplete}). Answers written on the I/O thread (the overload valve's 503s)
+     * thus leave in one system call per batch ({@code writev} on a stream, {@code sendmmsg} over UDP with the
+     * epoll transport) instead of one each. Called from any other thread it is {@link #send}.
+     */
+    default boolean sendInReadBatch(ByteBuf message) {
+        return send(message);
+    }
+
+    /**
      * Whether the flow is open and its write queue is below the high water mark (a stream connection above it
      * has stopped reading, though {@link #send} still queues up to the hard limit). A connection that is not
      * writable has a peer that does not read what we send it; the overload valve takes no new work from it (Shen
