@@ -48,11 +48,12 @@ public interface Flow {
     boolean send(ByteBuf message);
 
     /**
-     * Like {@link #send}, but for a caller on this flow's event loop while it handles a message the transport has
-     * just delivered: the message is queued without a flush, and the transport flushes once when the read batch
-     * ends (Netty's {@code channelReadComplete}). Answers written on the I/O thread (the overload valve's 503s)
-     * thus leave in one system call per batch ({@code writev} on a stream, {@code sendmmsg} over UDP with the
-     * epoll transport) instead of one each. Called from any other thread it is {@link #send}.
+     * Like {@link #send}, for a caller on this flow's event loop while it handles a message the transport has just
+     * delivered (the overload valve's 503s): the answers of one read batch leave in one system call instead of one
+     * each. A UDP flow queues the datagram without a flush and the socket is flushed once when the batch ends
+     * (Netty's {@code channelReadComplete}; one {@code sendmmsg} with epoll). A stream needs nothing more than
+     * {@link #send}: its pipeline's {@code FlushConsolidationHandler} already holds flushes during a read (one
+     * {@code writev}). Called from any other thread it is {@link #send}.
      */
     default boolean sendInReadBatch(ByteBuf message) {
         return send(message);

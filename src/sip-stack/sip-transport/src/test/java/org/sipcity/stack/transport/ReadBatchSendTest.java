@@ -21,9 +21,10 @@ import org.sipcity.stack.framing.FramingError;
 import org.sipcity.stack.transport.netty.DatagramHandler;
 
 /**
- * Answers written on the event loop with {@link Flow#sendInReadBatch} are queued without a flush and leave when
- * the read batch ends (the overload valve's 503s): every one must reach the peer, on a stream and over UDP. Over
- * UDP with epoll, reads are batched by recvmmsg, and a datagram handed on never pins the batch's buffer.
+ * Answers written on the event loop with {@link Flow#sendInReadBatch} (the overload valve's 503s) leave when the
+ * read batch ends: every one must reach the peer, on a stream (flush consolidated by the pipeline) and over UDP
+ * (queued without a flush, flushed at channelReadComplete). Over UDP with epoll, reads are batched by recvmmsg, and
+ * a datagram handed on never pins the batch's buffer.
  */
 class ReadBatchSendTest {
 

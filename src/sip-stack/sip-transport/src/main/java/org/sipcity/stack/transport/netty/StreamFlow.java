@@ -23,8 +23,6 @@ public final class StreamFlow implements Flow {
     private final InetSocketAddress remoteAddress;
     private volatile long lastActivityMillis = System.currentTimeMillis();
     private volatile SSLSession sslSession;
-    /** Written and not yet flushed by {@link #sendInReadBatch}; touched on the event loop only. */
-    private boolean flushPending;
 
     StreamFlow(ConnectorRuntime runtime, Channel channel) {
         this.transport = runtime.transport();
@@ -85,33 +83,6 @@ public final class StreamFlow implements Flow {
         metrics.messageOut(message.readableBytes());
         channel.writeAndFlush(message, channel.voidPromise());
         return true;
-    }
-
-    /**
-     * On the event loop: queued without a flush ({@link StreamFlowHandler#channelReadComplete} flushes once per
-     * read batch), within the same hard limit as {@link #send}.
-     */
-    @Override
-    public boolean sendInReadBatch(ByteBuf message) {
-        if (!channel.eventLoop().inEventLoop()) {
-            return send(message);
-        }
-        if (!channel.isActive() || queuedBytes() + message.readableBytes() > writeQueueLimit) {
-            message.release();
-            metrics.sendDropped();
-            return false;
-        }
-        metrics.messageOut(message.readableBytes());
-        channel.write(message, channel.voidPromise());
-        flushPending = true;
-        return true;
-    }
-
-    /** Whether a write of the current read batch awaits its flush; clears the mark. Event loop only. */
-    boolean takeFlushPending() {
-        boolean pending = flushPending;
-        flushPending = false;
-        return pending;
     }
 
     /**

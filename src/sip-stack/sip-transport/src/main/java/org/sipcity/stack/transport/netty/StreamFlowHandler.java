@@ -109,18 +109,6 @@ public final class StreamFlowHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The end of one read batch (every message framed from one or more socket reads): the answers queued during
-     * it by {@link StreamFlow#sendInReadBatch} leave with one flush, one {@code writev}.
-     */
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        if (flow != null && flow.takeFlushPending()) {
-            ctx.flush();
-        }
-        ctx.fireChannelReadComplete();
-    }
-
-    /**
      * Lets the callee answer (a 400 or 413 it sends on the flow), then flushes and closes: the rest of the
      * stream cannot be framed any more.
      */
