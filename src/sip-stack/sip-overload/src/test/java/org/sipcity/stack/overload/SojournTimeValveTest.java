@@ -78,8 +78,8 @@ class SojournTimeValveTest {
 
     @Test
     void aStallOfTheWorkersShorterThanHighMarkPlusWindowDoesNotStartOverload() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults()); // 100 ms high, 200 ms window
-        stall(valve, 250);
+        SojournTimeValve valve = valve(OverloadSettings.defaults()); // 100 ms high, 500 ms window
+        stall(valve, 550);
 
         assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
         assertThat(valve.figures().transitions()).isZero();
@@ -88,7 +88,7 @@ class SojournTimeValveTest {
     @Test
     void withoutAWindowTheSameStallStartsOverload() {
         SojournTimeValve valve = valve(OverloadSettings.builder().sojournWindow(Duration.ZERO).build());
-        stall(valve, 250);
+        stall(valve, 550);
 
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
     }
@@ -97,10 +97,10 @@ class SojournTimeValveTest {
     void aStandingQueueStartsOverloadOnceItOutlastsTheWindow() {
         SojournTimeValve valve = valve(OverloadSettings.defaults());
         signals.waitMillis(150);
-        for (int i = 0; i < 4; i++) {
+        for (int i = 0; i < 10; i++) {
             tick(valve);
         }
-        assertThat(valve.state()).as("150 ms of waits seen, window 200 ms").isEqualTo(OverloadState.NORMAL);
+        assertThat(valve.state()).as("450 ms of waits seen, window 500 ms").isEqualTo(OverloadState.NORMAL);
 
         tick(valve);
 
@@ -233,9 +233,9 @@ class SojournTimeValveTest {
      */
     @Test
     void aBlipDuringTheHoldTimeDoesNotRestartItButAStandingWaitDoes() {
-        SojournTimeValve valve = valve(OverloadSettings.defaults()); // window 200 ms = 5 evaluations, hold 2 s = 40
+        SojournTimeValve valve = valve(OverloadSettings.defaults()); // window 500 ms = 11 evaluations, hold 2 s = 40
         signals.waitMillis(150);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 12; i++) {
             tick(valve);
         }
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
@@ -254,7 +254,7 @@ class SojournTimeValveTest {
 
         SojournTimeValve standing = valve(OverloadSettings.defaults());
         signals.waitMillis(150);
-        for (int i = 0; i < 6; i++) {
+        for (int i = 0; i < 12; i++) {
             tick(standing);
         }
         signals.waitMillis(30); // below the high mark, above the low one, through the window
