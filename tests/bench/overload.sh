@@ -334,7 +334,7 @@ cpu_run() {
 }
 
 TRACE_CSV="$OUT/recovery-trace.csv"
-echo "transport,valve,level,seconds_after_load,state,sojourn,event_loop_lag,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait,active_transactions" >"$TRACE_CSV"
+echo "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions" >"$TRACE_CSV"
 echo "target,transport,offered_per_s,achieved_per_s,sent,succeeded,failed,retransmissions,seconds,sipp_rt_mean_ms,pass,probe_samples,probe_lost,p50_us,p90_us,p99_us,max_us" >"$STEPS_CSV"
 echo "target,transport,max_zero_failure_per_s,first_failure_per_s" >"$MAX_CSV"
 echo "transport,valve,level,offered_per_s,seconds,sent,goodput_per_s,ok,rejected_503,timeouts,other_failed,retransmissions,probe_samples,probe_lost,probe_p50_us,probe_p90_us,probe_p99_us,probe_max_us,probe_rejected,recovery_s,cpu_ticks,valve_shed_new_work,valve_503_sent,dropped_sends,read_pauses,load_average" >"$RESULTS_CSV"
@@ -398,7 +398,7 @@ if [ "$SKIP_CPU" = 0 ]; then
         configure_valve on
         cpu_run served "$transport" "$capacity"
         configure_valve forced
-        log "valve forced: state $(metric overload_state), new-work loss $(metric overload_new_work_loss)%"
+        log "valve forced: state $(metric overload_state), new-work loss $(metric overload_new_work_loss_percent)%"
         cpu_run shed "$transport" "$capacity"
         cpu_run shed "$transport" $(( 2 * capacity ))
         if [ "$transport" = udp ]; then
