@@ -422,5 +422,6 @@ fi
 
 command -v gnuplot >/dev/null 2>&1 || { log "installing gnuplot-nox"; apt-get install -y -q gnuplot-nox >/dev/null; }
 python3 "$HERE/overload_plot.py" "$OUT"
-cp "$WORK/server.log" "$OUT/server.log" 2>/dev/null || true
+# The server's log, with the paths of this machine replaced, so that it can be kept with the results.
+sed -e "s|$SERVER|\$JBOSS_HOME|g" -e "s|$(cd "$HERE/../.." && pwd)|.|g" "$WORK/server.log" >"$OUT/server.log" 2>/dev/null || true
 log "done in $(( ($(date +%s) - RUN_START) / 60 )) min"
