@@ -5,10 +5,11 @@ package org.sipcity.stack.overload;
  * valve's timer calls it; event loops only read the volatile results).
  *
  * <p><b>Hysteresis.</b> Overload begins when any signal reaches its high mark, and ends only once every signal
- * has stayed below its low mark for the hold time. The worker sojourn time counts as its shortest value over
- * {@code sojournWindow} ({@link WindowMinimum}), both ways: a short stall is not taken for a standing queue, and
- * once the load is gone one late task during the hold time (a flush, the host descheduling a worker) does not
- * restart it. Event-loop lag is de-noised the same way by its probe ({@link SustainedLag}).
+ * has stayed below its low mark for the hold time. The worker sojourn time counts towards overload as its shortest
+ * value over {@code sojournWindow} ({@link WindowMinimum}), so a short stall is not taken for a standing queue;
+ * the end of overload is judged on the current value: while the offered load goes on, the workers drain their
+ * queue between admitted bursts, and a window's shortest wait would read calm and end overload in the middle of
+ * it (tried: the valve then flapped under OverloadSippIT's steady load).
  *
  * <p><b>Loss.</b> A loss-based controller in the spirit of RFC 7339 Appendix B: the load is expressed as
  * {@code p}, the largest ratio of a signal to its high mark. While {@code p > 1} the admitted fraction of new work
@@ -62,7 +63,7 @@ final class OverloadController {
         if (settings.queueDepthHigh() > 0) {
             load = Math.max(load, (double) depth / settings.queueDepthHigh());
         }
-        boolean calm = standing < sojournLow && lag < lagLow && heap < settings.heapLow()
+        boolean calm = wait < sojournLow && lag < lagLow && heap < settings.heapLow()
                 && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
 
         if (state == OverloadState.NORMAL && load >= 1) {

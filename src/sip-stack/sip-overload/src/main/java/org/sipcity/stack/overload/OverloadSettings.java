@@ -16,8 +16,8 @@ import java.util.Objects;
  * <tr><td>sojournWindow</td><td>500 ms</td><td>the sojourn signal is the shortest oldest-task wait seen over this
  *     window (CoDel's standing-queue test): a stall of the workers shorter than {@code sojournHigh + sojournWindow},
  *     600 ms (a database flush, a GC pause, the host descheduling the process: 100-450 ms measured on a loaded
- *     2-core host) does not start overload, and the end of overload is judged on it too; 0 judges each evaluation
- *     alone</td></tr>
+ *     2-core host) does not start overload (the end of overload is judged on the current wait); 0 judges each
+ *     evaluation alone</td></tr>
  * <tr><td>queueDepthHigh / queueDepthLow</td><td>10000 / 2000</td><td>waiting worker tasks; 0 disables</td></tr>
  * <tr><td>lagHigh / lagLow</td><td>100 ms / 20 ms</td><td>event-loop scheduling delay; above a G1 pause of its 50 ms target, which must not shed work</td></tr>
  * <tr><td>heapHigh / heapLow</td><td>0.90 / 0.75</td><td>heap occupancy after GC</td></tr>
