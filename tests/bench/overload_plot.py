@@ -1,7 +1,6 @@
 #!/usr/bin/env python3
 """Summarises an overload run (results/overload/ written by overload.sh): prints, per transport and valve, goodput as a
-share of capacity at each offered level, 503s, timeouts, the probe's accepted p50/p99 and the recovery time; CPU per
-served and per shed request; writes summary.csv and draws goodput against offered load (figure10-udp.png,
+share of capacity at each offered level, 503s, timeouts, the probe's accepted p50/p99 and the recovery time; writes summary.csv and draws goodput against offered load (figure10-udp.png,
 figure11-tcp.png: valve on, valve off, and the ideal min(offered, capacity))."""
 import csv
 import os
@@ -57,18 +56,7 @@ def main(out):
             writer.writeheader()
             writer.writerows(summary)
 
-    cpu = {row["mode"]: row for row in read(os.path.join(out, "cpu.csv"))}
-    if "served" in cpu and "shed" in cpu:
-        per = {}
-        for mode, row in cpu.items():
-            ticks = num(row["cpu_ticks"]) - num(row["idle_cpu_ticks"])
-            count = num(row["ok"]) if mode == "served" else num(row["rejected_503"])
-            per[mode] = ticks / num(row["ticks_per_s"], 100) * 1e6 / count if count else float("nan")
-        print("CPU per served REGISTER %.1f us, per shed REGISTER %.1f us: shed/served = %.1f%%" % (
-            per["served"], per["shed"], 100 * per["shed"] / per["served"]))
-        with open(os.path.join(out, "cpu-summary.csv"), "w") as f:
-            f.write("cpu_us_per_served,cpu_us_per_shed,shed_over_served_pct\n%.1f,%.1f,%.1f\n" % (
-                per["served"], per["shed"], 100 * per["shed"] / per["served"]))
+    # CPU per message: cpu-summary.csv and its table are written by overload.sh itself.
 
     if not shutil.which("gnuplot"):
         print("gnuplot not found: no plots")

@@ -93,6 +93,14 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
             .build();
     static final AttributeDefinition WRITE_BUFFER_LOW_WATER_MARK = intAttribute("write-buffer-low-water-mark", 32 * 1024, MeasurementUnit.BYTES);
     static final AttributeDefinition WRITE_BUFFER_HIGH_WATER_MARK = intAttribute("write-buffer-high-water-mark", 64 * 1024, MeasurementUnit.BYTES);
+    /** Undefined: 16 times the high water mark (the transport's default). */
+    static final AttributeDefinition WRITE_QUEUE_LIMIT = new SimpleAttributeDefinitionBuilder("write-queue-limit", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setMeasurementUnit(MeasurementUnit.BYTES)
+            .setValidator(IntRangeValidator.POSITIVE)
+            .setRestartAllServices()
+            .build();
     static final AttributeDefinition MAX_MESSAGE_SIZE = intAttribute("max-message-size", FramingConfig.defaults().maxMessageSize(), MeasurementUnit.BYTES);
     static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = new CapabilityReferenceAttributeDefinition.Builder<>(
             "ssl-context", CapabilityReference.builder(CONNECTOR_CAPABILITY, SSL_CONTEXT_DESCRIPTOR).build())
@@ -101,7 +109,8 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
             .build();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, TRANSPORT, BACKLOG, REUSE_PORT, MAX_CONNECTIONS,
-            IDLE_TIMEOUT, WRITE_BUFFER_LOW_WATER_MARK, WRITE_BUFFER_HIGH_WATER_MARK, MAX_MESSAGE_SIZE, SSL_CONTEXT);
+            IDLE_TIMEOUT, WRITE_BUFFER_LOW_WATER_MARK, WRITE_BUFFER_HIGH_WATER_MARK, WRITE_QUEUE_LIMIT, MAX_MESSAGE_SIZE,
+            SSL_CONTEXT);
 
     private final ServiceValueExecutorRegistry<SipConnector> connectors = ServiceValueExecutorRegistry.newInstance();
 
@@ -151,6 +160,10 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
         if (low > high) {
             throw SipLogger.ROOT_LOGGER.waterMarksInverted(name, low, high);
         }
+        ModelNode writeQueueLimit = WRITE_QUEUE_LIMIT.resolveModelAttribute(context, model);
+        if (writeQueueLimit.isDefined() && writeQueueLimit.asInt() < high) {
+            throw SipLogger.ROOT_LOGGER.writeQueueLimitBelowHighWaterMark(name, writeQueueLimit.asInt(), high);
+        }
         int maxMessageSize = MAX_MESSAGE_SIZE.resolveModelAttribute(context, model).asInt();
         FramingConfig defaultFraming = FramingConfig.defaults();
         SipConnectorConfig.Builder settings = SipConnectorConfig.builder(name, transport)
@@ -161,6 +174,10 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
                 .writeBufferWaterMarks(low, high)
                 // The header block can never be larger than the whole message.
                 .framing(new FramingConfig(maxMessageSize, Math.min(defaultFraming.maxHeaderSize(), maxMessageSize)));
+
+        if (writeQueueLimit.isDefined()) {
+            settings.writeQueueLimit(writeQueueLimit.asInt());
+        }
 
         ServiceDependency<SipStack> stack = ServiceDependency.on(SipSubsystemResourceDefinitionRegistrar.STACK);
         ServiceDependency<SocketBinding> binding = SOCKET_BINDING.resolve(context, model);

@@ -39,10 +39,18 @@ final class OverloadValveAttributes {
             .build();
     static final AttributeDefinition SOJOURN_HIGH = millis("overload-sojourn-high", DEFAULTS.sojournHigh());
     static final AttributeDefinition SOJOURN_LOW = millis("overload-sojourn-low", DEFAULTS.sojournLow());
+    static final AttributeDefinition SOJOURN_WINDOW = millis("overload-sojourn-window", DEFAULTS.sojournWindow());
     static final AttributeDefinition QUEUE_DEPTH_HIGH = count("overload-queue-depth-high", DEFAULTS.queueDepthHigh());
     static final AttributeDefinition QUEUE_DEPTH_LOW = count("overload-queue-depth-low", DEFAULTS.queueDepthLow());
     static final AttributeDefinition LAG_HIGH = millis("overload-event-loop-lag-high", DEFAULTS.lagHigh());
     static final AttributeDefinition LAG_LOW = millis("overload-event-loop-lag-low", DEFAULTS.lagLow());
+    static final AttributeDefinition LAG_PROBES = new SimpleAttributeDefinitionBuilder("overload-event-loop-lag-probes", ModelType.INT)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(DEFAULTS.lagLateProbes()))
+            .setValidator(new IntRangeValidator(1, 100))
+            .setRestartAllServices()
+            .build();
     static final AttributeDefinition HEAP_HIGH = percent("overload-heap-high", DEFAULTS.heapHigh());
     static final AttributeDefinition HEAP_LOW = percent("overload-heap-low", DEFAULTS.heapLow());
     static final AttributeDefinition HOLD_TIME = millis("overload-hold-time", DEFAULTS.holdTime());
@@ -56,7 +64,7 @@ final class OverloadValveAttributes {
             .build();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(VALVE_CLASS, VALVE_MODULE, SOJOURN_HIGH, SOJOURN_LOW,
-            QUEUE_DEPTH_HIGH, QUEUE_DEPTH_LOW, LAG_HIGH, LAG_LOW, HEAP_HIGH, HEAP_LOW, HOLD_TIME,
+            SOJOURN_WINDOW, QUEUE_DEPTH_HIGH, QUEUE_DEPTH_LOW, LAG_HIGH, LAG_LOW, LAG_PROBES, HEAP_HIGH, HEAP_LOW, HOLD_TIME,
             RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
 
     private OverloadValveAttributes() {
@@ -67,9 +75,11 @@ final class OverloadValveAttributes {
         try {
             return DEFAULTS.toBuilder()
                     .sojourn(millis(context, model, SOJOURN_HIGH), millis(context, model, SOJOURN_LOW))
+                    .sojournWindow(millis(context, model, SOJOURN_WINDOW))
                     .queueDepth(QUEUE_DEPTH_HIGH.resolveModelAttribute(context, model).asInt(),
                             QUEUE_DEPTH_LOW.resolveModelAttribute(context, model).asInt())
                     .eventLoopLag(millis(context, model, LAG_HIGH), millis(context, model, LAG_LOW))
+                    .lagLateProbes(LAG_PROBES.resolveModelAttribute(context, model).asInt())
                     .heapOccupancy(HEAP_HIGH.resolveModelAttribute(context, model).asInt() / 100.0,
                             HEAP_LOW.resolveModelAttribute(context, model).asInt() / 100.0)
                     .holdTime(millis(context, model, HOLD_TIME))

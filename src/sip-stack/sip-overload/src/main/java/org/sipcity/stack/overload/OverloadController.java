@@ -7,7 +7,9 @@ package org.sipcity.stack.overload;
  * <p><b>Hysteresis.</b> Overload begins when any signal reaches its high mark, and ends only once every signal
  * has stayed below its low mark for the hold time. The worker sojourn time counts towards overload as its shortest
  * value over {@code sojournWindow} ({@link WindowMinimum}), so a short stall is not taken for a standing queue;
- * the end of overload is judged on the current value.
+ * the end of overload is judged on the current value: while the offered load goes on, the workers drain their
+ * queue between admitted bursts, and a window's shortest wait would read calm and end overload in the middle of
+ * it (tried: the valve then flapped under OverloadSippIT's steady load).
  *
  * <p><b>Loss.</b> A loss-based controller in the spirit of RFC 7339 Appendix B: the load is expressed as
  * {@code p}, the largest ratio of a signal to its high mark. While {@code p > 1} the admitted fraction of new work

@@ -11,7 +11,6 @@ public final class OverloadFigures {
     private final LongAdder[] admitted = adders();
     private final LongAdder[] shed = adders();
     private final LongAdder admittedUnsorted = new LongAdder();
-    private final LongAdder shedBackedUp = new LongAdder();
     private final LongAdder rejectionsSent = new LongAdder();
     private final LongAdder transitions = new LongAdder();
     private volatile OverloadState state = OverloadState.NORMAL;
@@ -40,10 +39,6 @@ public final class OverloadFigures {
 
     void countShed(TrafficClass trafficClass) {
         shed[trafficClass.ordinal()].increment();
-    }
-
-    void countShedBackedUp() {
-        shedBackedUp.increment();
     }
 
     void countRejectionSent() {
@@ -82,14 +77,9 @@ public final class OverloadFigures {
         return admittedUnsorted.sum();
     }
 
-    /** Messages of {@code trafficClass} shed (answered 503 or dropped), backed-up connections included. */
+    /** Messages of {@code trafficClass} shed (answered 503 or dropped). */
     public long shed(TrafficClass trafficClass) {
         return shed[trafficClass.ordinal()].sum();
-    }
-
-    /** Requests shed because their connection's write queue was backed up. */
-    public long shedBackedUp() {
-        return shedBackedUp.sum();
     }
 
     /** Stateless 503s written. */

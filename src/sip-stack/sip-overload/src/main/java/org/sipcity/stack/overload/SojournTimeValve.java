@@ -22,11 +22,15 @@ import org.sipcity.stack.transport.TransportType;
  *
  * <ul>
  * <li>responses and in-dialog requests: always admitted;</li>
- * <li>new work, then REGISTER refreshes: shed with the controller's loss fraction ({@link OverloadController});</li>
- * <li>any request but those of the classes above from a connection (TCP, TLS) whose write queue is backed up:
- *     dropped, whatever the state (Shen and Schulzrinne: a peer that does not read our answers must not hand us new
- *     work, and a 503 could not be written anyway). Not on UDP, whose socket serves every peer.</li>
+ * <li>new work, then REGISTER refreshes: shed with the controller's loss fraction ({@link OverloadController}).</li>
  * </ul>
+ *
+ * <p>A connection whose write queue is backed up gets no rule of its own. The transport has already stopped
+ * reading from it (Shen and Schulzrinne: TCP flow control then holds the peer's further requests in the kernel),
+ * so what still arrives was read before the pause and is judged like any other request: admitted while there is
+ * capacity, answered 503 (queued within the connection's hard limit) while shedding. Dropping it, as an earlier
+ * version did, left each such client waiting for its transaction timeout over TCP, where nothing retransmits,
+ * and cost goodput against the server without a valve.
  *
  * <p>A shed request is answered with a byte-built 503 ({@link RejectionWriter}) carrying a random Retry-After
  * and, for an upstream that advertises {@code oc}, RFC 7339 feedback; or dropped (UDP with
@@ -80,8 +84,7 @@ public final class SojournTimeValve implements OverloadValve {
 
     @Override
     public Verdict inspect(long classification, ByteBuf message, Flow flow) {
-        boolean backedUp = isBackedUpConnection(flow);
-        if (newWorkLoss == 0 && !backedUp) {
+        if (newWorkLoss == 0) {
             // Nothing is being shed (refreshes are cut only after all new work): admit without scanning the head.
             TrafficClass byFirstLine = TrafficClass.ofFirstLine(classification);
             if (byFirstLine == null) {
@@ -96,11 +99,6 @@ public final class SojournTimeValve implements OverloadValve {
             figures.countAdmitted(trafficClass);
             return Verdict.ADMIT;
         }
-        if (backedUp) {
-            figures.countShed(trafficClass);
-            figures.countShedBackedUp();
-            return Verdict.DROP;
-        }
         double loss = trafficClass == TrafficClass.NEW_WORK ? newWorkLoss : refreshLoss;
         if (loss > 0 && (loss >= 1 || uniform.getAsDouble() < loss)) {
             figures.countShed(trafficClass);
@@ -110,14 +108,6 @@ public final class SojournTimeValve implements OverloadValve {
         }
         figures.countAdmitted(trafficClass);
         return Verdict.ADMIT;
-    }
-
-    /**
-     * A connection whose write queue to its peer is above the high water mark. Only streams: a UDP socket's queue
-     * is shared by every peer and says the server writes slowly, not that one peer does not read.
-     */
-    private static boolean isBackedUpConnection(Flow flow) {
-        return flow.transport().isStream() && !flow.isWritable();
     }
 
     @Override

@@ -6,6 +6,6 @@ public enum Verdict {
     ADMIT,
     /** Shed it and answer a stateless 503 ({@link OverloadValve#writeRejection}); no transaction is created. */
     REJECT,
-    /** Shed it without an answer (UDP by choice, a backed-up connection, or nothing to address an answer with). */
+    /** Shed it without an answer (UDP by choice, or nothing to address an answer with). */
     DROP
 }

@@ -68,7 +68,7 @@ class SustainedLagTest {
     void oneGcPauseDoesNotStartOverload() {
         SimulatedLoop loop = new SimulatedLoop(OverloadSettings.defaults());
         loop.run(Duration.ofSeconds(1));
-        loop.pause(Duration.ofMillis(250)); // longer than lagHigh (100 ms), shorter than 100 + 2 x 100 ms
+        loop.pause(Duration.ofMillis(450)); // longer than lagHigh (100 ms), shorter than 100 + 4 x 100 ms
 
         loop.run(Duration.ofSeconds(2));
 
@@ -81,7 +81,7 @@ class SustainedLagTest {
     void withoutSmoothingTheSamePauseWouldStartOverload() {
         SimulatedLoop loop = new SimulatedLoop(OverloadSettings.builder().lagLateProbes(1).build());
         loop.run(Duration.ofSeconds(1));
-        loop.pause(Duration.ofMillis(250));
+        loop.pause(Duration.ofMillis(450));
 
         loop.run(Duration.ofSeconds(2));
 
@@ -92,9 +92,9 @@ class SustainedLagTest {
     void aLoopThatStaysBehindStartsOverload() {
         SimulatedLoop loop = new SimulatedLoop(OverloadSettings.defaults());
         loop.run(Duration.ofSeconds(1));
-        loop.lateBy = 150 * MS; // every probe runs 150 ms late: a loop busy framing and reading
+        loop.lateBy = 150 * MS; // every probe runs 150 ms late (one each 250 ms): a loop busy framing and reading
 
-        loop.run(Duration.ofSeconds(1));
+        loop.run(Duration.ofSeconds(2)); // five late probes in a row
 
         assertThat(loop.becameOverloaded).isTrue();
         assertThat(loop.controller.state()).isEqualTo(OverloadState.OVERLOADED);
@@ -106,7 +106,7 @@ class SustainedLagTest {
         loop.run(Duration.ofSeconds(1));
         loop.pause(Duration.ofSeconds(10));
 
-        loop.run(Duration.ofMillis(500));
+        loop.run(Duration.ofMillis(1000));
 
         assertThat(loop.becameOverloaded).as("a stuck loop shows before it runs again").isTrue();
     }
@@ -115,7 +115,7 @@ class SustainedLagTest {
     void overloadEndsAfterTheLoopCatchesUpAndTheHoldTime() {
         SimulatedLoop loop = new SimulatedLoop(OverloadSettings.defaults());
         loop.lateBy = 150 * MS;
-        loop.run(Duration.ofSeconds(1));
+        loop.run(Duration.ofSeconds(2));
         assertThat(loop.controller.state()).isEqualTo(OverloadState.OVERLOADED);
 
         loop.lateBy = 0;

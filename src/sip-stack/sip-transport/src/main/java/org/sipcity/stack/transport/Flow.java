@@ -48,6 +48,18 @@ public interface Flow {
     boolean send(ByteBuf message);
 
     /**
+     * Like {@link #send}, for a caller on this flow's event loop while it handles a message the transport has just
+     * delivered (the overload valve's 503s): the answers of one read batch leave in one system call instead of one
+     * each. A UDP flow queues the datagram without a flush and the socket is flushed once when the batch ends
+     * (Netty's {@code channelReadComplete}; one {@code sendmmsg} with epoll). A stream needs nothing more than
+     * {@link #send}: its pipeline's {@code FlushConsolidationHandler} already holds flushes during a read (one
+     * {@code writev}). Called from any other thread it is {@link #send}.
+     */
+    default boolean sendInReadBatch(ByteBuf message) {
+        return send(message);
+    }
+
+    /**
      * Whether the flow is open and its write queue is below the high water mark (a stream connection above it
      * has stopped reading, though {@link #send} still queues up to the hard limit). A connection that is not
      * writable has a peer that does not read what we send it; the overload valve takes no new work from it (Shen

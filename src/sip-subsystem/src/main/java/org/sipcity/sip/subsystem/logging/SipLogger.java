@@ -88,4 +88,7 @@ public interface SipLogger extends BasicLogger {
 
     @Message(id = 73, value = "Invalid remote-address '%s': %s")
     OperationFailedException invalidRemoteAddress(String value, String reason);
+
+    @Message(id = 74, value = "SIP connector '%s': write-queue-limit %d is below write-buffer-high-water-mark %d")
+    OperationFailedException writeQueueLimitBelowHighWaterMark(String connector, int limit, int high);
 }

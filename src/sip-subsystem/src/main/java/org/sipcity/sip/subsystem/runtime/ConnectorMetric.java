@@ -25,6 +25,7 @@ public enum ConnectorMetric implements Metric<SipConnector> {
     FRAMING_ERRORS(Metrics.counter("framing-errors"), metrics(TransportMetrics::framingErrors)),
     KEEP_ALIVE_PINGS(Metrics.counter("keep-alive-pings"), metrics(TransportMetrics::keepAlivePings)),
     DROPPED_SENDS(Metrics.counter("dropped-sends"), metrics(TransportMetrics::droppedSends)),
+    READ_PAUSES(Metrics.counter("read-pauses"), metrics(TransportMetrics::readPauses)),
     TLS_HANDSHAKE_FAILURES(Metrics.counter("tls-handshake-failures"), metrics(TransportMetrics::tlsHandshakeFailures)),
     OVERSIZED_DATAGRAMS(Metrics.counter("oversized-datagrams"), metrics(TransportMetrics::oversizedDatagrams)),
     ;

@@ -23,7 +23,6 @@ public enum OverloadMetric implements Metric<SipStack> {
     SHED_REGISTER_REFRESHES(Metrics.counter("overload-shed-register-refreshes"), figures -> figures.shed(TrafficClass.REGISTER_REFRESH)),
     SHED_IN_DIALOG(Metrics.counter("overload-shed-in-dialog"), figures -> figures.shed(TrafficClass.IN_DIALOG)),
     SHED_RESPONSES(Metrics.counter("overload-shed-responses"), figures -> figures.shed(TrafficClass.RESPONSE)),
-    SHED_BACKED_UP(Metrics.counter("overload-shed-backed-up"), OverloadFigures::shedBackedUp),
     ADMITTED_NEW_WORK(Metrics.counter("overload-admitted-new-work"), figures -> figures.admitted(TrafficClass.NEW_WORK)),
     ADMITTED_REGISTER_REFRESHES(Metrics.counter("overload-admitted-register-refreshes"), figures -> figures.admitted(TrafficClass.REGISTER_REFRESH)),
     ADMITTED_IN_DIALOG(Metrics.counter("overload-admitted-in-dialog"), figures -> figures.admitted(TrafficClass.IN_DIALOG)),
@@ -32,6 +31,7 @@ public enum OverloadMetric implements Metric<SipStack> {
     REJECTIONS_SENT(Metrics.counter("overload-rejections-sent"), OverloadFigures::rejectionsSent),
     SOJOURN(Metrics.gauge("overload-sojourn", MeasurementUnit.MILLISECONDS), figures -> Math.round(figures.oldestWaitMillis())),
     EVENT_LOOP_LAG(Metrics.gauge("overload-event-loop-lag", MeasurementUnit.MILLISECONDS), figures -> Math.round(figures.eventLoopLagMillis())),
+    HEAP_AFTER_GC(Metrics.gauge("overload-heap-after-gc", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.heapOccupancyAfterGc() * 100)),
     NEW_WORK_LOSS(Metrics.gauge("overload-new-work-loss", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.newWorkLoss() * 100)),
     ;
 

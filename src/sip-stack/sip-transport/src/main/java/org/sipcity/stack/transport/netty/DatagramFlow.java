@@ -81,6 +81,25 @@ public final class DatagramFlow implements Flow {
         return true;
     }
 
+    /**
+     * On the socket's event loop: queued without a flush; {@link DatagramHandler#channelReadComplete} flushes the
+     * socket once per read batch, so that the answers of one batch leave in one {@code sendmmsg} (epoll).
+     */
+    @Override
+    public boolean sendInReadBatch(ByteBuf message) {
+        if (!channel.eventLoop().inEventLoop()) {
+            return send(message);
+        }
+        if (!isOpen() || !channel.isWritable()) {
+            message.release();
+            metrics.sendDropped();
+            return false;
+        }
+        metrics.messageOut(message.readableBytes());
+        channel.write(new DatagramPacket(message, remoteAddress), channel.voidPromise());
+        return true;
+    }
+
     @Override
     public boolean isWritable() {
         return isOpen() && channel.isWritable();

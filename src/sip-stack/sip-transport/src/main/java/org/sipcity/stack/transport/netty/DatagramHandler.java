@@ -33,6 +33,14 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
+     * Datagrams taken per read batch: with the epoll transport one {@code recvmmsg} fills this many slots of
+     * {@link #receiveBufferSize} bytes each (Netty's {@code MAX_DATAGRAM_PAYLOAD_SIZE}); otherwise one read each,
+     * up to this many per wake-up. Under load the messages of a batch share one wake-up, one system call and, for
+     * the answers written on the event loop, one flush.
+     */
+    public static final int DATAGRAMS_PER_READ = 16;
+
+    /**
      * The receive buffer size: one byte more than the largest accepted message, so that a larger datagram,
      * which the kernel truncates to the buffer, is recognised by its length; never above the 64 KiB a UDP
      * payload can have.
@@ -73,6 +81,16 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
         runtime.deliver(flow, compact(ctx, content));
     }
 
+    /**
+     * The end of a read batch: what {@link DatagramFlow#sendInReadBatch} queued during it leaves now, in one
+     * {@code sendmmsg} with the epoll transport. A flush with nothing queued returns at once.
+     */
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        ctx.flush();
+        ctx.fireChannelReadComplete();
+    }
+
     /** RFC 5626 §4.4.2: a Binding request is a keep-alive of the sender's flow; anything else STUN is dropped. */
     private void answerStun(ChannelHandlerContext ctx, DatagramPacket packet) {
         try {
@@ -93,7 +111,13 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
      */
     private static ByteBuf compact(ChannelHandlerContext ctx, ByteBuf content) {
         int length = content.readableBytes();
-        if (content.capacity() <= length * COMPACT_RATIO) {
+        // A datagram of a batched read (recvmmsg) is a slice of the batch's buffer (perhaps inside a leak-detection
+        // wrapper): judge the buffer it pins.
+        ByteBuf pinned = content;
+        while (pinned.unwrap() != null) {
+            pinned = pinned.unwrap();
+        }
+        if (pinned.capacity() <= length * COMPACT_RATIO) {
             return content;
         }
         ByteBuf copy = ctx.alloc().directBuffer(length, length);
