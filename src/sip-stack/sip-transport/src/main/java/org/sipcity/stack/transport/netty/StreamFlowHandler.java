@@ -38,8 +38,9 @@ import org.sipcity.stack.transport.TransportType;
  * <ul>
  * <li><b>Framing</b> ({@link #decode}): whatever the framer cuts is handled at once, never queued; after a framing
  * error the rest of the stream is discarded, since where the next message starts can no longer be known (RFC 3261
- * §18.3). No buffer is kept while the connection is idle: {@link ByteToMessageDecoder} releases its cumulation as
- * soon as every byte was consumed.
+ * §18.3). Nothing is kept while the connection is idle: {@link ByteToMessageDecoder} releases its cumulation as
+ * soon as every byte was consumed, and the framer goes back to the connector's {@link IdleFramers} as soon as it
+ * holds nothing of the stream.
  * <li><b>Flush consolidation</b> ({@link #deferFlushOnEventLoop}): answers written on the event loop during a read (pongs,
  * the overload valve's 503s, several bundled requests) leave in one flush at the end of the read, one system call
  * (and one TLS record flush) instead of one each; a long read burst still flushes every
@@ -62,7 +63,8 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
 
     private final ConnectorRuntime runtime;
     private final CompletableFuture<Flow> ready;
-    private final SipStreamFramer framer;
+    /** Only while the stream is mid-message (or mid-read): an idle connection holds no framer. */
+    private SipStreamFramer framer;
     private StreamFlow flow;
     private boolean registered;
     /** Set after a framing error: the rest of the stream is discarded and reading stopped for good. */
@@ -79,7 +81,6 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
     public StreamFlowHandler(ConnectorRuntime runtime, CompletableFuture<Flow> ready) {
         this.runtime = runtime;
         this.ready = ready;
-        this.framer = new SipStreamFramer(runtime.config().framing());
     }
 
     ConnectorRuntime runtime() {
@@ -127,7 +128,14 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        if (framer == null) {
+            framer = runtime.idleFramers().take();
+        }
         framer.decode(in, out);
+        if (!in.isReadable() && framer.isBetweenMessages()) {
+            runtime.idleFramers().giveBack(framer);
+            framer = null;
+        }
         // Handled here, not passed on: this handler is also the one the framed items were for.
         int i = 0;
         try {
