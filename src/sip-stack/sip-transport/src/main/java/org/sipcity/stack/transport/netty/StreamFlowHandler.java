@@ -87,6 +87,11 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
         return runtime;
     }
 
+    /** Whether this connection holds a framer now (only mid-message): for diagnostics and tests, on the event loop. */
+    public boolean holdsFramer() {
+        return framer != null;
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
         flow = new StreamFlow(this, ctx.channel());
