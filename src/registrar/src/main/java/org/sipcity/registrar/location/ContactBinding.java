@@ -7,10 +7,13 @@ import java.util.Objects;
 /**
  * One binding of an address-of-record to a contact (RFC 3261 §10), immutable: the location service hands the same
  * instances to every reader without copying.
+ * <p>
+ * One exists in memory per registered flow, so it is kept compact: the expiry is a number, not an {@link Instant}
+ * object, and a User-Agent shared by many phones is stored once ({@link SharedTexts}).
  *
  * @param aor        canonical address-of-record, {@code sip:user@domain}
  * @param contactUri the contact URI as registered
- * @param expiresAt  when the binding lapses
+ * @param expiresAtMillis when the binding lapses, in milliseconds since the epoch
  * @param qMillis    the q-value in thousandths (RFC 3261 qvalue has at most three decimals), or -1 when none was given
  * @param callId     Call-ID of the REGISTER that last wrote the binding (§10.3 step 7)
  * @param cseq       its CSeq number
@@ -23,7 +26,7 @@ import java.util.Objects;
  * @param ownerNode  the cluster node that stored the binding and holds its flow (docs/CLUSTERING.md), or {@code null}
  *                   on a single node and for bindings not read back from a shared database yet
  */
-public record ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
+public record ContactBinding(String aor, String contactUri, long expiresAtMillis, int qMillis, String callId, long cseq,
         List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent,
         String ownerNode) {
 
@@ -44,12 +47,24 @@ public record ContactBinding(String aor, String contactUri, Instant expiresAt, i
                 null);
     }
 
+    public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
+            List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent,
+            String ownerNode) {
+        this(aor, contactUri, expiresAt.toEpochMilli(), qMillis, callId, cseq, path, instanceId, regId, flowToken,
+                source, userAgent, ownerNode);
+    }
+
     public ContactBinding {
         Objects.requireNonNull(aor, "aor");
         Objects.requireNonNull(contactUri, "contactUri");
-        Objects.requireNonNull(expiresAt, "expiresAt");
         Objects.requireNonNull(callId, "callId");
         path = List.copyOf(path);
+        userAgent = SharedTexts.share(userAgent);
+    }
+
+    /** When the binding lapses. */
+    public Instant expiresAt() {
+        return Instant.ofEpochMilli(expiresAtMillis);
     }
 
     /**
@@ -80,7 +95,7 @@ public record ContactBinding(String aor, String contactUri, Instant expiresAt, i
 
     /** This binding as stored by node {@code node}. */
     public ContactBinding ownedBy(String node) {
-        return new ContactBinding(aor, contactUri, expiresAt, qMillis, callId, cseq, path, instanceId, regId,
+        return new ContactBinding(aor, contactUri, expiresAtMillis, qMillis, callId, cseq, path, instanceId, regId,
                 flowToken, source, userAgent, node);
     }
 
@@ -90,12 +105,12 @@ public record ContactBinding(String aor, String contactUri, Instant expiresAt, i
     }
 
     public boolean isExpiredAt(Instant now) {
-        return !expiresAt.isAfter(now);
+        return expiresAtMillis <= now.toEpochMilli();
     }
 
     /** Seconds left at {@code now}, never negative (the "expires" parameter of the 200 OK, §10.3 step 8). */
     public long remainingSeconds(Instant now) {
-        long millis = expiresAt.toEpochMilli() - now.toEpochMilli();
+        long millis = expiresAtMillis - now.toEpochMilli();
         return millis <= 0 ? 0 : (millis + 999) / 1000;
     }
 }

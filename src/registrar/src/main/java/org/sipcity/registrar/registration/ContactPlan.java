@@ -171,17 +171,20 @@ final class ContactPlan {
         List<ContactBinding> saved = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         String source = request.flow() == null ? null : request.flow().token();
+        // A refresh keeps the AOR text its first binding stored, which the location table holds as its key: one
+        // copy per AOR in memory, not one per REGISTER.
+        String aor = current.isEmpty() ? request.aor() : current.get(0).aor();
         for (Entry entry : entries) {
             if (entry.expires() == 0) {
                 removed.add(entry.key());
                 continue;
             }
             ContactSpec spec = entry.spec();
-            saved.add(new ContactBinding(request.aor(), spec.uri(), now.plusSeconds(entry.expires()), entry.qMillis(),
+            saved.add(new ContactBinding(aor, spec.uri(), now.plusSeconds(entry.expires()), entry.qMillis(),
                     request.callId(), request.cseq(), request.path(), spec.instanceId(), entry.regId(),
                     entry.regId() == null ? null : source, source, request.userAgent()));
         }
-        return new BindingChange(request.aor(), saved, removed, false);
+        return new BindingChange(aor, saved, removed, false);
     }
 
     private static RegisterRejection reject(int status, String reason) {

@@ -605,14 +605,14 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private static final Loaded NONE = new Loaded(List.of(), null);
 
     private Binding toEntity(ContactBinding b) {
-        return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAt().toEpochMilli(),
+        return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAtMillis(),
                 b.qMillis(), b.callId(), b.cseq(), b.path().isEmpty() ? null : String.join("\n", b.path()),
                 b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent(), owner);
     }
 
     private static ContactBinding fromEntity(Binding e) {
         List<String> path = e.getPath() == null ? List.of() : Arrays.asList(e.getPath().split("\n"));
-        return new ContactBinding(e.getAor(), e.getContactUri(), Instant.ofEpochMilli(e.getExpiresAt()), e.getQ(),
+        return new ContactBinding(e.getAor(), e.getContactUri(), e.getExpiresAt(), e.getQ(),
                 e.getCallId(), e.getCseq(), path, e.getInstanceId(), e.getRegId(), e.getFlow(), e.getSource(),
                 e.getUserAgent(), e.getOwnerNode());
     }

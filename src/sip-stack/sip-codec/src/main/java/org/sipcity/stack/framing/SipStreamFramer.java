@@ -102,6 +102,14 @@ public final class SipStreamFramer {
         }
     }
 
+    /**
+     * Whether the framer holds nothing of its stream: no message begun, no half ping pending, no failure. A framer in
+     * this state may serve another connection (a server keeps framers only for connections that are mid-message).
+     */
+    public boolean isBetweenMessages() {
+        return state == State.BETWEEN_MESSAGES && !crlfEndedInput;
+    }
+
     /** Forgets the stream's state, including a failure: the next byte is taken as the start of a message. */
     public void reset() {
         head.reset();

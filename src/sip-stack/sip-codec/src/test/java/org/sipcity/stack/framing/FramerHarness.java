@@ -92,6 +92,11 @@ final class FramerHarness implements AutoCloseable {
         return items;
     }
 
+    /** Whether the framer holds nothing of the stream ({@link SipStreamFramer#isBetweenMessages()}). */
+    boolean framerBetweenMessages() {
+        return framer.isBetweenMessages();
+    }
+
     /** Bytes still held in the cumulation buffer: the start of a message not complete yet. */
     int pending() {
         return cumulation.readableBytes();

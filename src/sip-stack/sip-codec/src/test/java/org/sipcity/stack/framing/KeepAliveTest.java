@@ -120,4 +120,22 @@ class KeepAliveTest {
             assertThat(harness.read(concat(pings))).hasSize(300).containsOnly(PING);
         }
     }
+
+    /** What lets a server hand an idle connection's framer to another connection: only a framer holding nothing. */
+    @Test
+    void theFramerHoldsNothingOnlyBetweenWholeItemsAndNotAfterALoneCrlf() {
+        try (FramerHarness harness = new FramerHarness()) {
+            assertThat(harness.framerBetweenMessages()).isTrue();
+            harness.read(concat(REGISTER, DOUBLE_CRLF));
+            assertThat(harness.framerBetweenMessages()).isTrue();
+            harness.read(REGISTER, 0, 10);
+            assertThat(harness.framerBetweenMessages()).as("a message begun").isFalse();
+            harness.read(REGISTER, 10, REGISTER.length - 10);
+            assertThat(harness.framerBetweenMessages()).isTrue();
+            assertThat(harness.read(CRLF)).containsExactly(PONG);
+            assertThat(harness.framerBetweenMessages()).as("maybe the first half of a ping").isFalse();
+            assertThat(harness.read(CRLF)).containsExactly(PING);
+            assertThat(harness.framerBetweenMessages()).isTrue();
+        }
+    }
 }

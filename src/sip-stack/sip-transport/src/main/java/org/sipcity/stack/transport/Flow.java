@@ -52,7 +52,7 @@ public interface Flow {
      * delivered (the overload valve's 503s): the answers of one read batch leave in one system call instead of one
      * each. A UDP flow queues the datagram without a flush and the socket is flushed once when the batch ends
      * (Netty's {@code channelReadComplete}; one {@code sendmmsg} with epoll). A stream needs nothing more than
-     * {@link #send}: its pipeline's {@code FlushConsolidationHandler} already holds flushes during a read (one
+     * {@link #send}: its {@code StreamFlowHandler} already holds flushes during a read (one
      * {@code writev}). Called from any other thread it is {@link #send}.
      */
     default boolean sendInReadBatch(ByteBuf message) {

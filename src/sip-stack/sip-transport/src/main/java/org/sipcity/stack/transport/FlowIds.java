@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code t3kq9z.1a}. The start-up token keeps an id from naming a different flow after a restart, so a
  * stale flow token held by a client or another server simply finds nothing (RFC 5626 §5.3: "the proxy
  * MUST NOT route to a different flow").
+ *
+ * <p>A stream flow stores only its sequence number and derives its id when asked ({@link #format}): the id is
+ * read by management and logs, never per message, and 300,000 idle connections should not each hold a String.
  */
 public final class FlowIds {
 
@@ -21,7 +24,35 @@ public final class FlowIds {
 
     /** A fresh id for a flow of the given transport. */
     public static String next(TransportType transport) {
-        return prefix(transport) + BOOT_TOKEN + '.' + Long.toString(SEQUENCE.incrementAndGet(), Character.MAX_RADIX);
+        return format(transport, nextSequence());
+    }
+
+    /** A fresh sequence number, unique among the flows of this process whatever their transport. */
+    public static long nextSequence() {
+        return SEQUENCE.incrementAndGet();
+    }
+
+    /** The id of the flow of this transport with this sequence number. */
+    public static String format(TransportType transport, long sequence) {
+        return prefix(transport) + BOOT_TOKEN + '.' + Long.toString(sequence, Character.MAX_RADIX);
+    }
+
+    /**
+     * The sequence number within an id made by this process, or -1 for any other text, including an id made before
+     * a restart (another start-up token).
+     */
+    public static long sequenceOf(String id) {
+        if (transportOf(id) == null || id.charAt(BOOT_TOKEN_LENGTH + 1) != '.'
+                || !id.regionMatches(1, BOOT_TOKEN, 0, BOOT_TOKEN_LENGTH)
+                || Character.digit(id.charAt(BOOT_TOKEN_LENGTH + 2), Character.MAX_RADIX) < 0) {
+            return -1;
+        }
+        try {
+            long sequence = Long.parseLong(id, BOOT_TOKEN_LENGTH + 2, id.length(), Character.MAX_RADIX);
+            return sequence > 0 ? sequence : -1;
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /** The transport an id was made for, or {@code null} if the text is not an id made here. */

@@ -30,4 +30,21 @@ class FlowIdsTest {
         assertThat(FlowIds.transportOf("x12345.1")).isNull();
         assertThat(FlowIds.transportOf("t1")).isNull();
     }
+
+    @Test
+    void anIdGivesBackItsSequenceNumberAndOnlyAnIdOfThisProcessDoes() {
+        long sequence = FlowIds.nextSequence();
+        String id = FlowIds.format(TransportType.TCP, sequence);
+        assertThat(FlowIds.sequenceOf(id)).isEqualTo(sequence);
+        assertThat(FlowIds.sequenceOf(FlowIds.next(TransportType.UDP))).isEqualTo(sequence + 1);
+
+        String otherStart = id.charAt(0) + (id.charAt(1) == 'a' ? "b" : "a") + id.substring(2);
+        assertThat(FlowIds.sequenceOf(otherStart)).as("an id from before a restart").isEqualTo(-1);
+        String prefix = id.substring(0, id.indexOf('.') + 1);
+        assertThat(FlowIds.sequenceOf(prefix + "+1")).isEqualTo(-1);
+        assertThat(FlowIds.sequenceOf(prefix + "-1")).isEqualTo(-1);
+        assertThat(FlowIds.sequenceOf(prefix)).isEqualTo(-1);
+        assertThat(FlowIds.sequenceOf(prefix + "1?")).isEqualTo(-1);
+        assertThat(FlowIds.sequenceOf(null)).isEqualTo(-1);
+    }
 }

@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.sipcity.stack.framing.FramingError;
+import org.sipcity.stack.transport.netty.StreamFlow;
+import org.sipcity.stack.transport.netty.StreamFlowHandler;
 
 class TcpTransportTest {
 
@@ -88,6 +90,39 @@ class TcpTransportTest {
             assertThat(client.readHead()).startsWith("SIP/2.0 200 OK");
             assertThat(connector.metrics().keepAlivePings()).isEqualTo(1);
             assertThat(core.messages).hasSize(1);
+        }
+    }
+
+    @Test
+    void anIdleConnectionHoldsNoFramerAndOneInTheMiddleOfAMessageDoes() throws Exception {
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            client.write(Messages.request(1, "TCP"));
+            assertThat(client.readHead()).startsWith("SIP/2.0 200 OK");
+            StreamFlow flow = (StreamFlow) core.messages.poll(5, TimeUnit.SECONDS).flow();
+            assertThat(holdsFramer(flow)).as("between messages").isFalse();
+
+            String request = Messages.request(2, "TCP");
+            client.write(request.substring(0, 20));
+            Await.until("the framer kept for a message begun", () -> holdsFramer(flow));
+            client.write(request.substring(20));
+            assertThat(client.readHead()).contains("X-Request: " + Messages.requestLine(2));
+            assertThat(holdsFramer(flow)).as("the message ended").isFalse();
+
+            client.write("\r\n");
+            Await.until("the framer kept after a lone CRLF (maybe half a ping)", () -> holdsFramer(flow));
+            client.write("\r\n");
+            assertThat(client.readBytes(2)).as("the two halves make a ping").isEqualTo("\r\n");
+            assertThat(holdsFramer(flow)).isFalse();
+        }
+    }
+
+    /** Read on the connection's event loop, which alone touches the handler's state. */
+    private static boolean holdsFramer(StreamFlow flow) {
+        try {
+            return flow.channel().eventLoop()
+                    .submit(() -> flow.channel().pipeline().get(StreamFlowHandler.class).holdsFramer()).get();
+        } catch (Exception e) {
+            throw new AssertionError(e);
         }
     }
 

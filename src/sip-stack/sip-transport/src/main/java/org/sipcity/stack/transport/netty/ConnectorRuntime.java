@@ -40,6 +40,7 @@ public final class ConnectorRuntime {
     private final LogThrottle callbackErrorLog = new LogThrottle(10, TimeUnit.SECONDS);
     private final SslContext serverSsl;
     private final SslContext clientSsl;
+    private final IdleFramers idleFramers;
 
     public ConnectorRuntime(SipConnectorConfig config, TransportMetrics metrics, FlowTable flowTable,
             InboundHandler inbound) {
@@ -50,6 +51,7 @@ public final class ConnectorRuntime {
         SSLContext ssl = config.sslContext();
         this.serverSsl = ssl == null ? null : nettyContext(ssl, false, config.clientAuth());
         this.clientSsl = ssl == null ? null : nettyContext(ssl, true, TlsClientAuth.NONE);
+        this.idleFramers = new IdleFramers(config.framing());
     }
 
     public SipConnectorConfig config() {
@@ -70,6 +72,11 @@ public final class ConnectorRuntime {
 
     public FlowTable flowTable() {
         return flowTable;
+    }
+
+    /** Framers not in use by any connection of this connector, per event loop. */
+    IdleFramers idleFramers() {
+        return idleFramers;
     }
 
     /** Server-mode TLS context; {@code null} unless TLS. */

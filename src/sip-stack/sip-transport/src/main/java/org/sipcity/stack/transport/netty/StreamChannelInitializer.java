@@ -4,7 +4,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -12,13 +11,11 @@ import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.TransportType;
 
 /**
- * Builds the pipeline of a TCP or TLS connection: {@code [tls] -> flush -> framer -> flow}. Accepted
- * connections beyond the connector's maximum are refused here, before any handler or buffer exists.
+ * Builds the pipeline of a TCP or TLS connection: {@code [tls] -> flow}, one {@link StreamFlowHandler} that frames,
+ * consolidates flushes and pushes back (one handler context per connection, not three). Accepted connections beyond
+ * the connector's maximum are refused here, before any handler or buffer exists.
  */
 public final class StreamChannelInitializer extends ChannelInitializer<Channel> {
-
-    /** Netty's default: a long read burst still flushes every 256 messages. */
-    private static final int FLUSHES_BEFORE_FORCED_FLUSH = 256;
 
     private final ConnectorRuntime runtime;
     private final ChannelGroup channels;
@@ -53,8 +50,7 @@ public final class StreamChannelInitializer extends ChannelInitializer<Channel> 
             runtime.refuse(ch);
             return;
         }
-        runtime.metrics().connectionOpened(outbound);
-        ch.closeFuture().addListener(f -> runtime.releaseConnection());
+        runtime.metrics().connectionOpened(outbound); // counted out by StreamFlowHandler.channelUnregistered
         channels.add(ch);
 
         ChannelPipeline pipeline = ch.pipeline();
@@ -65,10 +61,6 @@ public final class StreamChannelInitializer extends ChannelInitializer<Channel> 
             tls.setHandshakeTimeoutMillis(runtime.config().tlsHandshakeTimeout().toMillis());
             pipeline.addLast("tls", tls);
         }
-        // Answers written while a read is in progress (several bundled requests, pings) leave in one
-        // flush at the end of the read, one system call (and one TLS record flush) instead of one each.
-        pipeline.addLast("flush", new FlushConsolidationHandler(FLUSHES_BEFORE_FORCED_FLUSH, false));
-        pipeline.addLast("framer", new SipStreamDecoder(runtime.config().framing()));
         pipeline.addLast("flow", new StreamFlowHandler(runtime, outboundReady));
     }
 }

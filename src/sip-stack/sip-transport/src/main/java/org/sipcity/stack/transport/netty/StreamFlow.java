@@ -7,57 +7,55 @@ import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.FlowIds;
-import org.sipcity.stack.transport.TransportMetrics;
 import org.sipcity.stack.transport.TransportType;
 
-/** A TCP or TLS connection as a {@link Flow}. */
+/**
+ * A TCP or TLS connection as a {@link Flow}.
+ *
+ * <p>Compact, since one exists per idle connection: it stores its sequence number and derives its id, and takes its
+ * connector's settings from the handler and its addresses from the channel (which holds them anyway) instead of
+ * copying them.
+ */
 public final class StreamFlow implements Flow {
 
-    private final String id;
-    private final TransportType transport;
-    private final String connectorName;
+    private final StreamFlowHandler handler;
     private final Channel channel;
-    private final TransportMetrics metrics;
-    private final int writeQueueLimit;
-    private final InetSocketAddress localAddress;
-    private final InetSocketAddress remoteAddress;
+    private final long sequence = FlowIds.nextSequence();
     private volatile long lastActivityMillis = System.currentTimeMillis();
     private volatile SSLSession sslSession;
 
-    StreamFlow(ConnectorRuntime runtime, Channel channel) {
-        this.transport = runtime.transport();
-        this.id = FlowIds.next(transport);
-        this.connectorName = runtime.name();
+    StreamFlow(StreamFlowHandler handler, Channel channel) {
+        this.handler = handler;
         this.channel = channel;
-        this.metrics = runtime.metrics();
-        this.writeQueueLimit = runtime.config().writeQueueLimit();
-        this.localAddress = (InetSocketAddress) channel.localAddress();
-        this.remoteAddress = (InetSocketAddress) channel.remoteAddress();
+        // The channel caches both addresses on first use; read them while the socket is open so that they stay
+        // known after it closed (flow table removal, logs).
+        channel.localAddress();
+        channel.remoteAddress();
     }
 
     @Override
     public String id() {
-        return id;
+        return FlowIds.format(transport(), sequence);
     }
 
     @Override
     public TransportType transport() {
-        return transport;
+        return handler.runtime().transport();
     }
 
     @Override
     public String connectorName() {
-        return connectorName;
+        return handler.runtime().name();
     }
 
     @Override
     public InetSocketAddress localAddress() {
-        return localAddress;
+        return (InetSocketAddress) channel.localAddress();
     }
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remoteAddress;
+        return (InetSocketAddress) channel.remoteAddress();
     }
 
     @Override
@@ -71,17 +69,22 @@ public final class StreamFlow implements Flow {
      * queued, for on a stream nothing would retransmit it. Only a send that would take the queue beyond the hard
      * limit is dropped and counted; if the queue stays above the high mark, {@link StreamFlowHandler} closes the
      * connection. Write failures close it as well (reported through the pipeline, hence the void promise: no
-     * future allocated per message).
+     * future allocated per message). A send on the event loop during a read is flushed at the read's end.
      */
     @Override
     public boolean send(ByteBuf message) {
-        if (!channel.isActive() || queuedBytes() + message.readableBytes() > writeQueueLimit) {
+        ConnectorRuntime runtime = handler.runtime();
+        if (!channel.isActive() || queuedBytes() + message.readableBytes() > runtime.config().writeQueueLimit()) {
             message.release();
-            metrics.sendDropped();
+            runtime.metrics().sendDropped();
             return false;
         }
-        metrics.messageOut(message.readableBytes());
-        channel.writeAndFlush(message, channel.voidPromise());
+        runtime.metrics().messageOut(message.readableBytes());
+        if (channel.eventLoop().inEventLoop() && handler.deferFlushOnEventLoop()) {
+            channel.write(message, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(message, channel.voidPromise());
+        }
         return true;
     }
 
@@ -129,6 +132,6 @@ public final class StreamFlow implements Flow {
 
     @Override
     public String toString() {
-        return "Flow[" + id + " " + transport + " " + localAddress + " <-> " + remoteAddress + "]";
+        return "Flow[" + id() + " " + transport() + " " + localAddress() + " <-> " + remoteAddress() + "]";
     }
 }
