@@ -110,13 +110,18 @@ step() {
         # `step` runs as an if-condition, where set -e does not apply: a server that did not start ends the run here.
         start_sipp_uas "$SIPP_UAS_TRANSPORT" || exit 1
     fi
-    case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; esac
-    ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$host" --port "$port" \
-        --transport "$probe_transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) \
-        >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
-    local probe_pid=$!
+    case "$transport" in tcp|tls) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; esac
+    local probe_pid=""
+    rm -f "$WORK/probe.out"
+    # PROBE_RATE=0 (calls.sh): no REGISTER probe, the target is not a registrar or the probe would disturb it.
+    if [ "$PROBE_RATE" -gt 0 ]; then
+        ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$host" --port "$port" \
+            --transport "$probe_transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) \
+            >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
+        probe_pid=$!
+    fi
     if sipp_line="$(run_sipp "$host" "$port" "$transport" "$rate" "$STEP_SECONDS")"; then passed=1; else passed=0; fi
-    wait "$probe_pid" || true
+    [ -z "$probe_pid" ] || wait "$probe_pid" || true
     probe_line="$(cat "$WORK/probe.out" 2>/dev/null)"
     [ -n "$probe_line" ] || probe_line="0;0;;;;"
     local achieved
