@@ -6,7 +6,9 @@
 #
 # Knobs a caller may set: SIPP_SCENARIO (default sipp/register-uac.xml), SIPP_LIMIT_SECONDS (calls in flight
 # allowed, in seconds of the rate; default 1, at least 2,000 calls), SIPP_RECV_TIMEOUT_MS (default 2000), AFTER_STEP
-# (a command step() runs after each step).
+# (a command step() runs after each step), SIPP_TLS_MODE (how SIPp runs the transport "tls": l1, its own TLS, or t1
+# into a local TLS tunnel; default l1), PROBE_ADDRESS (HOST:PORT the probe uses instead of the step's, e.g. the
+# target's TLS port while SIPp goes through a tunnel).
 
 WORK="$(mktemp -d -t sipcity-bench.XXXXXX)"
 STARTED_PIDS=()
@@ -29,7 +31,7 @@ trap 'exit 130' INT TERM
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-# Waits (at most 30 s) until HOST:PORT answers a REGISTER over TRANSPORT (udp by default, or tcp).
+# Waits (at most 30 s) until HOST:PORT answers a REGISTER over TRANSPORT (udp by default, tcp or tls).
 wait_ready() {
     local host="$1" port="$2" transport="${3:-udp}" i
     for i in $(seq 1 30); do
@@ -47,7 +49,7 @@ wait_ready() {
 # Number of SIPp client processes per transport: several for TCP (one persistent connection each; transaction TCP
 # needs several source addresses, each stalls at ~1-1.5k new connections/s in TIME_WAIT).
 processes_for() {
-    case "$1" in udp) echo 2 ;; tcp) echo 2 ;; tcp-tn) echo 4 ;; esac
+    case "$1" in udp) echo 2 ;; tcp|tls) echo 2 ;; tcp-tn) echo 4 ;; esac
 }
 
 # Runs SIPp clients at RATE REGISTER/s for SECONDS; prints "sent;succeeded;failed;retransmissions;seconds;rt_ms"
@@ -56,7 +58,7 @@ run_sipp() {
     local host="$1" port="$2" transport="$3" rate="$4" seconds="$5"
     local processes mode i pids=() status=0 calls per_rate per_calls start end
     processes="$(processes_for "$transport")"
-    case "$transport" in udp) mode=u1 ;; tcp) mode=t1 ;; tcp-tn) mode=tn ;; esac
+    case "$transport" in udp) mode=u1 ;; tcp) mode=t1 ;; tcp-tn) mode=tn ;; tls) mode="${SIPP_TLS_MODE:-l1}" ;; esac
     calls=$(( rate * seconds ))
     per_calls=$(( calls / processes ))
     per_rate="$(awk -v r="$rate" -v p="$processes" 'BEGIN { printf "%.3f", r / p }')"
@@ -110,12 +112,14 @@ step() {
         # `step` runs as an if-condition, where set -e does not apply: a server that did not start ends the run here.
         start_sipp_uas "$SIPP_UAS_TRANSPORT" || exit 1
     fi
-    case "$transport" in tcp|tls) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; esac
+    case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; tls) probe_transport=tls ;; esac
+    local probe_address="${PROBE_ADDRESS:-$host:$port}"
     local probe_pid=""
     rm -f "$WORK/probe.out"
     # PROBE_RATE=0 (calls.sh): no REGISTER probe, the target is not a registrar or the probe would disturb it.
     if [ "$PROBE_RATE" -gt 0 ]; then
-        ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$host" --port "$port" \
+        ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "${probe_address%:*}" \
+            --port "${probe_address##*:}" \
             --transport "$probe_transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) \
             >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
         probe_pid=$!
