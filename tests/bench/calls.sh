@@ -56,6 +56,8 @@ case "$OURS_HOST" in 127.*) ;; *) echo "refusing a target off loopback: $OURS_HO
 command -v sipp >/dev/null 2>&1 || { echo "sipp is not installed (Debian package sip-tester): skipped" >&2; exit 3; }
 
 mkdir -p "$OUT"
+# Every step as it ran, also kept with the results.
+exec 2> >(tee -a "$OUT/run.log" >&2)
 # lib.sh: the work directory and its cleanup, log, run_sipp, step, find_max.
 source "$HERE/lib.sh"
 SIPP_SCENARIO="$HERE/sipp/call-uac.xml"
