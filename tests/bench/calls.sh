@@ -21,15 +21,17 @@ KAMAILIO_PORT=15071
 CALLEE_PORT=15081
 LADDER="1000 2000 3000 4000 5000 6000 8000 10000"
 OUT="$HERE/results-calls"
+OURS_PID=""
 PROBE_RATE=0
 BISECTIONS=2
 
 usage() {
     cat <<USAGE
-Usage: $0 [--targets sipp,ours,kamailio] [--transports udp,tcp] [--ours HOST:PORT] [--step-seconds N]
+Usage: $0 [--targets sipp,ours,kamailio] [--transports udp,tcp] [--ours HOST:PORT] [--ours-pid PID] [--step-seconds N]
           [--ladder "1000 2000 ..."] [--out DIR]
   --ours     where WildFly with the registrar WAR listens (open registrar for domain bench.invalid, started
              beforehand as the README shows), default $OURS
+  --ours-pid the process id of that server, for its CPU time per call (default: the process listening on its port)
   --ladder   offered calls/s tried in turn until the first failure, then bisected twice (default "$LADDER")
   --out      results directory (default results-calls/); steps.csv and max-rate.csv are appended to, so that
              targets measured in separate locked runs land in one table; start a new run with a new or empty DIR
@@ -41,6 +43,7 @@ while [ $# -gt 0 ]; do
         --targets) TARGETS="$2"; shift ;;
         --transports) TRANSPORTS="$2"; shift ;;
         --ours) OURS="$2"; shift ;;
+        --ours-pid) OURS_PID="$2"; shift ;;
         --step-seconds) STEP_SECONDS="$2"; shift ;;
         --ladder) LADDER="$2"; shift ;;
         --out) OUT="$2"; shift ;;
@@ -66,6 +69,8 @@ SIPP_LIMIT_SECONDS=1
 
 [ -s "$STEPS_CSV" ] || echo "target,transport,offered_per_s,achieved_per_s,sent,succeeded,failed,retransmissions,seconds,sipp_rt_mean_ms,pass,probe_samples,probe_lost,p50_us,p90_us,p99_us,max_us" >"$STEPS_CSV"
 [ -s "$MAX_CSV" ] || echo "target,transport,max_zero_failure_per_s,first_failure_per_s" >"$MAX_CSV"
+CPU_CSV="$OUT/cpu.csv"
+[ -s "$CPU_CSV" ] || echo "target,transport,offered_per_s,calls_completed,seconds,cpu_seconds,idle_cpu_seconds,cpu_us_per_call,load_average" >"$CPU_CSV"
 echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),targets=$TARGETS,transports=$TRANSPORTS,step_seconds=$STEP_SECONDS,load=$(cut -d' ' -f1-3 /proc/loadavg | tr ' ' '/')" \
     >>"$OUT/runs.log"
 
@@ -104,6 +109,46 @@ restart_callee() {
     start_sipp_uas "$SIPP_UAS_TRANSPORT" || exit 1
 }
 
+# CPU time of the proxy per completed call, which survives a shared host better than calls/s: utime + stime of its
+# processes (CPU_PIDS) over SIPp's load, minus what they burn idle (measured for 3 s before each search).
+CLK_TCK="$(getconf CLK_TCK)"
+CPU_PIDS=""
+IDLE_TICKS_PER_S=0
+cpu_ticks() {
+    local pid total=0
+    for pid in $CPU_PIDS; do
+        total=$(( total + $(awk '{ print $14 + $15 }' "/proc/$pid/stat" 2>/dev/null || echo 0) ))
+    done
+    echo "$total"
+}
+measure_idle_cpu() {
+    local before
+    before="$(cpu_ticks)"
+    sleep 3
+    IDLE_TICKS_PER_S="$(awk -v t=$(( $(cpu_ticks) - before )) 'BEGIN { printf "%.2f", t / 3 }')"
+}
+CPU_START=0
+CPU_T0=0
+cpu_before() {
+    CPU_START="$(cpu_ticks)"
+    CPU_T0="$(date +%s.%N)"
+}
+cpu_after() {
+    local target="$1" transport="$2" rate="$3" line="$4" ticks completed
+    ticks=$(( $(cpu_ticks) - CPU_START ))
+    completed="$(echo "$line" | cut -d';' -f2)"
+    awk -v tg="$target" -v tr="$transport" -v r="$rate" -v c="$completed" -v t="$ticks" -v hz="$CLK_TCK" \
+        -v idle="$IDLE_TICKS_PER_S" -v t0="$CPU_T0" -v t1="$(date +%s.%N)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+        'BEGIN { s = t1 - t0; cpu = t / hz; idle_s = idle * s / hz;
+                 printf "%s,%s,%s,%s,%.2f,%.2f,%.2f,%s,%s\n", tg, tr, r, c, s, cpu, idle_s,
+                        (c > 0 ? sprintf("%.0f", (cpu - idle_s) * 1e6 / c) : ""), load }' >>"$CPU_CSV"
+}
+
+# The server's process: the one listening on its port (ss), or --ours-pid.
+server_pid_on() {
+    ss -Hlnpu "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
 start_kamailio() {
     command -v kamailio >/dev/null 2>&1 || { log "installing kamailio"; apt-get install -y -q kamailio >/dev/null; }
     kamailio -v | head -1 >&2
@@ -128,8 +173,15 @@ search_through() {
     run_sipp "$PROXY_HOST" "$PROXY_PORT" "$transport" 500 4 >/dev/null 2>&1 || true
     restart_callee
     AFTER_STEP=restart_callee
+    if [ -n "$CPU_PIDS" ]; then
+        measure_idle_cpu
+        BEFORE_LOAD=cpu_before
+        AFTER_LOAD=cpu_after
+    fi
     find_max "$target" "$PROXY_HOST" "$PROXY_PORT" "$transport" "$LADDER"
     AFTER_STEP=""
+    BEFORE_LOAD=""
+    AFTER_LOAD=""
     stop_sipp_uas
 }
 
@@ -147,15 +199,20 @@ for target in "${target_list[@]}"; do
             PROXY_HOST="$OURS_HOST"; PROXY_PORT="$OURS_PORT"
             log "ours: the running server at $OURS"
             wait_ready "$PROXY_HOST" "$PROXY_PORT"
+            CPU_PIDS="${OURS_PID:-$(server_pid_on "$PROXY_PORT")}"
             for transport in "${transport_list[@]}"; do
                 search_through ours "$transport"
-            done ;;
+            done
+            CPU_PIDS="" ;;
         kamailio)
             start_kamailio
             PROXY_HOST=127.0.0.1; PROXY_PORT="$KAMAILIO_PORT"
+            # The main process and the workers it forked.
+            CPU_PIDS="$(cat "$WORK/kamailio.pid") $(pgrep -P "$(cat "$WORK/kamailio.pid")" | tr '\n' ' ')"
             for transport in "${transport_list[@]}"; do
                 search_through kamailio "$transport"
             done
+            CPU_PIDS=""
             stop_kamailio ;;
         *) echo "unknown target $target" >&2; exit 2 ;;
     esac

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Summarises a calls benchmark run (results-calls/steps.csv and max-rate.csv, written by calls.sh): prints, per
-transport, SIPp against SIPp, our proxy, Kamailio and the ratio, names which side limits, writes summary.csv and draws
+"""Summarises a calls benchmark run (results-calls/steps.csv, max-rate.csv and cpu.csv, written by calls.sh): prints,
+per transport, SIPp against SIPp, our proxy, Kamailio and the ratio, names which side limits, the proxies' CPU time per
+call at their highest passing rate, writes summary.csv and draws
 the completed call rate against the offered one per transport (calls-<transport>.png), failed steps marked."""
 import csv
 import os
@@ -27,6 +28,20 @@ def as_int(value):
 
 def main(out):
     steps = read(os.path.join(out, "steps.csv"))
+    cpu_path = os.path.join(out, "cpu.csv")
+    cpu = read(cpu_path) if os.path.exists(cpu_path) else []
+
+    def cpu_per_call(target, transport):
+        """CPU µs per call at the highest offered rate whose step passed (the last such row wins)."""
+        passed = {(r["offered_per_s"]) for r in steps if r["target"] == target and r["transport"] == transport
+                  and r["pass"] == "1"}
+        rows = [r for r in cpu if r["target"] == target and r["transport"] == transport
+                and r["offered_per_s"] in passed and r["cpu_us_per_call"]]
+        if not rows:
+            return "", ""
+        best = max(rows, key=lambda r: as_int(r["offered_per_s"]))
+        return best["cpu_us_per_call"], best["offered_per_s"]
+
     # The last search of a (target, transport) wins when runs were appended to the same directory.
     maxima = {(row["target"], row["transport"]): row for row in read(os.path.join(out, "max-rate.csv"))}
     summary = []
@@ -49,6 +64,10 @@ def main(out):
             "kamailio_limit": limit(value["kamailio"]),
             "ratio_ours_to_kamailio": "%.2f" % (value["ours"] / value["kamailio"])
             if value["ours"] and value["kamailio"] else "",
+            "ours_cpu_us_per_call": cpu_per_call("ours", transport)[0],
+            "ours_cpu_at_per_s": cpu_per_call("ours", transport)[1],
+            "kamailio_cpu_us_per_call": cpu_per_call("kamailio", transport)[0],
+            "kamailio_cpu_at_per_s": cpu_per_call("kamailio", transport)[1],
         })
     if summary:
         with open(os.path.join(out, "summary.csv"), "w", newline="") as f:
@@ -62,6 +81,10 @@ def main(out):
                                            row["ours_calls_per_s"], row["kamailio_calls_per_s"],
                                            row["ratio_ours_to_kamailio"]))
         print("%-16s limit: ours by the %s, Kamailio by the %s" % ("", row["ours_limit"], row["kamailio_limit"]))
+        if row["ours_cpu_us_per_call"] or row["kamailio_cpu_us_per_call"]:
+            print("%-16s proxy CPU per call (idle subtracted): ours %s us at %s/s, Kamailio %s us at %s/s" % (
+                "", row["ours_cpu_us_per_call"], row["ours_cpu_at_per_s"], row["kamailio_cpu_us_per_call"],
+                row["kamailio_cpu_at_per_s"]))
     plot(out, steps)
 
 

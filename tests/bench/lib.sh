@@ -6,7 +6,8 @@
 #
 # Knobs a caller may set: SIPP_SCENARIO (default sipp/register-uac.xml), SIPP_LIMIT_SECONDS (calls in flight
 # allowed, in seconds of the rate; default 1, at least 2,000 calls), SIPP_RECV_TIMEOUT_MS (default 2000), AFTER_STEP
-# (a command step() runs after each step), SIPP_TLS_MODE (how SIPp runs the transport "tls": l1, its own TLS, or t1
+# (a command step() runs after each step), BEFORE_LOAD and AFTER_LOAD (commands run right before and after SIPp's
+# load of each step; AFTER_LOAD gets target, transport, rate and SIPp's result line), SIPP_TLS_MODE (how SIPp runs the transport "tls": l1, its own TLS, or t1
 # into a local TLS tunnel; default l1), PROBE_ADDRESS (HOST:PORT the probe uses instead of the step's, e.g. the
 # target's TLS port while SIPp goes through a tunnel).
 
@@ -66,11 +67,11 @@ run_sipp() {
     [ "$limit" -lt 2000 ] && limit=2000
     start="$(date +%s.%N)"
     for i in $(seq 1 "$processes"); do
-        rm -f "$WORK/stat-$i.csv"
+        rm -f "$WORK/stat-$i.csv" "$WORK/errors-$i.log"
         ( cd "$WORK" && exec timeout -k 2 $(( seconds + 8 )) sipp "$host:$port" -sf "${SIPP_SCENARIO:-$HERE/sipp/register-uac.xml}" \
             -inf "$HERE/sipp/users.csv" -i "127.0.0.$(( i + 1 ))" -t "$mode" -r "$per_rate" -m "$per_calls" \
             -l "$limit" -buff_size 4194304 -max_socket 16000 -nostdin -recv_timeout "${SIPP_RECV_TIMEOUT_MS:-2000}" \
-            -trace_stat -stf "stat-$i.csv" -fd 1 >"$WORK/sipp-$i.log" 2>&1 ) &
+            -trace_stat -stf "stat-$i.csv" -fd 1 -trace_err -error_file "errors-$i.log" >"$WORK/sipp-$i.log" 2>&1 ) &
         pids+=("$!")
     done
     for i in "${pids[@]}"; do
@@ -124,7 +125,9 @@ step() {
             >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
         probe_pid=$!
     fi
+    [ -z "${BEFORE_LOAD:-}" ] || "$BEFORE_LOAD"
     if sipp_line="$(run_sipp "$host" "$port" "$transport" "$rate" "$STEP_SECONDS")"; then passed=1; else passed=0; fi
+    [ -z "${AFTER_LOAD:-}" ] || "$AFTER_LOAD" "$target" "$transport" "$rate" "$sipp_line"
     [ -z "$probe_pid" ] || wait "$probe_pid" || true
     probe_line="$(cat "$WORK/probe.out" 2>/dev/null)"
     [ -n "$probe_line" ] || probe_line="0;0;;;;"
@@ -133,6 +136,10 @@ step() {
     echo "$target,$transport,$rate,$achieved,$(echo "$sipp_line" | tr ';' ','),$passed,$(echo "$probe_line" | tr ';' ',')" \
         >>"$STEPS_CSV"
     log "$target $transport ${rate}/s: $( [ "$passed" = 1 ] && echo pass || echo FAIL ) (sipp $sipp_line; probe n;lost;p50;p90;p99;max us $probe_line)"
+    if [ "$passed" = 0 ]; then
+        # What the failed calls got (SIPp's error log, its first lines), kept with the results.
+        head -c 20000 "$WORK"/errors-*.log >"$OUT/errors-$target-$transport-$rate.log" 2>/dev/null || true
+    fi
     # Let queues and, after an overload, TIME_WAIT sockets and retransmissions drain before the next step.
     sleep $(( passed == 1 ? 1 : 5 ))
     # A caller's wait for the target to settle (overload.sh: UDP transactions draining).
