@@ -215,7 +215,7 @@ add_wildfly_tls() {
 
 remove_wildfly_tls() {
     [ "$WILDFLY_TLS_ADDED" = 1 ] || return 0
-    "$CLI" -c --controller="$WILDFLY_MANAGEMENT" --commands="/subsystem=sip/connector=bench-tls:remove,/subsystem=elytron/server-ssl-context=bench-tls:remove,/subsystem=elytron/key-manager=bench-tls:remove,/subsystem=elytron/key-store=bench-tls:remove" \
+    "$CLI" -c --controller="$WILDFLY_MANAGEMENT" --commands="/subsystem=sip/connector=bench-tls:remove(){allow-resource-service-restart=true},/subsystem=elytron/server-ssl-context=bench-tls:remove(){allow-resource-service-restart=true},/subsystem=elytron/key-manager=bench-tls:remove(){allow-resource-service-restart=true},/subsystem=elytron/key-store=bench-tls:remove(){allow-resource-service-restart=true}" \
         >"$WORK/cli-remove.log" 2>&1 || log "removing the TLS connector failed (see $WORK/cli-remove.log)"
     WILDFLY_TLS_ADDED=0
 }

@@ -75,7 +75,8 @@ echo "$(date -u +%Y-%m-%dT%H:%M:%SZ),targets=$TARGETS,transports=$TRANSPORTS,ste
     >>"$OUT/runs.log"
 
 # SIPp as the callee on CALLEE_PORT. lib.sh's step() restarts it before every step of the target "sipp"; for the
-# proxies AFTER_STEP does (restart_callee), since a callee left wedged by an overload step would fail every later one.
+# proxies AFTER_STEP restarts it only when it is gone (ensure_callee): a closed callee port draws ICMP errors for
+# whatever the proxy still sends there, which can fail the next step's calls for a reason that is not the proxy's.
 SIPP_UAS_PID=""
 SIPP_UAS_TRANSPORT=""
 start_sipp_uas() {
@@ -138,15 +139,22 @@ cpu_after() {
     ticks=$(( $(cpu_ticks) - CPU_START ))
     completed="$(echo "$line" | cut -d';' -f2)"
     awk -v tg="$target" -v tr="$transport" -v r="$rate" -v c="$completed" -v t="$ticks" -v hz="$CLK_TCK" \
-        -v idle="$IDLE_TICKS_PER_S" -v t0="$CPU_T0" -v t1="$(date +%s.%N)" -v load="$(cut -d' ' -f1 /proc/loadavg)" \
+        -v idle="$IDLE_TICKS_PER_S" -v t0="$CPU_T0" -v t1="$(date +%s.%N)" -v la="$(cut -d' ' -f1 /proc/loadavg)" \
         'BEGIN { s = t1 - t0; cpu = t / hz; idle_s = idle * s / hz;
                  printf "%s,%s,%s,%s,%.2f,%.2f,%.2f,%s,%s\n", tg, tr, r, c, s, cpu, idle_s,
-                        (c > 0 ? sprintf("%.0f", (cpu - idle_s) * 1e6 / c) : ""), load }' >>"$CPU_CSV"
+                        (c > 0 ? sprintf("%.0f", (cpu - idle_s) * 1e6 / c) : ""), la }' >>"$CPU_CSV"
 }
 
 # The server's process: the one listening on its port (ss), or --ours-pid.
 server_pid_on() {
     ss -Hlnpu "sport = :$1" 2>/dev/null | grep -o 'pid=[0-9]*' | head -1 | cut -d= -f2
+}
+
+ensure_callee() {
+    if [ -z "$SIPP_UAS_PID" ] || ! kill -0 "$SIPP_UAS_PID" 2>/dev/null; then
+        log "the SIPp callee is gone: restarting it"
+        restart_callee
+    fi
 }
 
 start_kamailio() {
@@ -171,8 +179,8 @@ search_through() {
     AFTER_STEP=""
     restart_callee
     run_sipp "$PROXY_HOST" "$PROXY_PORT" "$transport" 500 4 >/dev/null 2>&1 || true
-    restart_callee
-    AFTER_STEP=restart_callee
+    ensure_callee
+    AFTER_STEP=ensure_callee
     if [ -n "$CPU_PIDS" ]; then
         measure_idle_cpu
         BEFORE_LOAD=cpu_before
