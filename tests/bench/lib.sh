@@ -138,7 +138,7 @@ step() {
     log "$target $transport ${rate}/s: $( [ "$passed" = 1 ] && echo pass || echo FAIL ) (sipp $sipp_line; probe n;lost;p50;p90;p99;max us $probe_line)"
     if [ "$passed" = 0 ]; then
         # What the failed calls got (SIPp's error log, its first lines), kept with the results.
-        head -c 20000 "$WORK"/errors-*.log >"$OUT/errors-$target-$transport-$rate.log" 2>/dev/null || true
+        head -q -c 20000 "$WORK"/errors-*.log >"$OUT/errors-$target-$transport-$rate.log" 2>/dev/null || true
     fi
     # Let queues and, after an overload, TIME_WAIT sockets and retransmissions drain before the next step.
     sleep $(( passed == 1 ? 1 : 5 ))
