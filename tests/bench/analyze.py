@@ -8,7 +8,7 @@ import shutil
 import subprocess
 import sys
 
-TRANSPORT_TITLES = {"udp": "UDP", "tcp": "persistent TCP", "tcp-tn": "transaction TCP"}
+TRANSPORT_TITLES = {"udp": "UDP", "tcp": "persistent TCP", "tcp-tn": "transaction TCP", "tls": "persistent TLS"}
 LATENCY_RATE = 2500
 
 

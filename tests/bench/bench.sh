@@ -7,7 +7,10 @@
 # Targets: sipp (SIPp answering REGISTER 200 itself: the generator's own ceiling), ours (TinyResponder on our stack
 # by default, or any server given by --ours/--no-start/--target-cmd), kamailio (Kamailio 5.6 with kamailio/kamailio.cfg).
 # Transports: udp, tcp (persistent: SIPp -t t1, one connection per SIPp process, several processes), tcp-tn
-# (transaction TCP: a new connection per REGISTER, SIPp -t tn from several source addresses).
+# (transaction TCP: a new connection per REGISTER, SIPp -t tn from several source addresses), tls (persistent TLS:
+# SIPp -t l1 when it is built with TLS; Debian's sip-tester is not, so then SIPp -t t1 into a local stunnel client,
+# one TLS connection per SIPp process; keys self-signed, made in the work directory). tls is measured for the
+# targets sipp, wildfly and kamailio (TinyResponder has no TLS connector).
 #
 # Everything runs on 127.0.0.0/8; every step is bounded by `timeout`; every process started here is stopped on exit.
 set -euo pipefail
@@ -18,25 +21,38 @@ TARGETS="sipp,ours,kamailio"
 TRANSPORTS="udp,tcp,tcp-tn"
 OURS="127.0.0.1:15060"
 KAMAILIO_PORT=15070
+KAMAILIO_TLS_PORT=15072
 SIPP_UAS_PORT=15080
+# TLS without SIPp's own: SIPp's TCP goes into a stunnel client here; the SIPp server sits behind a stunnel server.
+TLS_TUNNEL_PORT=15090
+SIPP_UAS_TLS_PORT=15082
+WILDFLY_TLS=""
+WILDFLY_MANAGEMENT=""
 NO_START=0
 WILDFLY="127.0.0.1:5060"
 TARGET_CMD=""
 SMOKE=0
 OUT="$HERE/results"
 PROBE_RATE=200
+LADDER=""
 BISECTIONS=2
 
 usage() {
     cat <<USAGE
-Usage: $0 [--smoke] [--targets sipp,ours,wildfly,kamailio] [--transports udp,tcp,tcp-tn] [--step-seconds N]
-          [--ours HOST:PORT] [--no-start | --target-cmd 'COMMAND'] [--wildfly HOST:PORT] [--out DIR]
+Usage: $0 [--smoke] [--targets sipp,ours,wildfly,kamailio] [--transports udp,tcp,tcp-tn,tls] [--step-seconds N]
+          [--ours HOST:PORT] [--no-start | --target-cmd 'COMMAND'] [--wildfly HOST:PORT] [--wildfly-tls HOST:PORT]
+          [--wildfly-management HOST:PORT] [--ladder "RATE RATE ..."] [--out DIR]
   --smoke        a few seconds at 200/s against our stack only (UDP and TCP); exit status 1 on any failure
   --ours         where our server listens (default $OURS); without --no-start/--target-cmd, TinyResponder is started there
   --no-start     our server is already running at --ours (e.g. WildFly with the registrar)
   --target-cmd   command that starts our server in the foreground (stopped at the end)
   --wildfly      where the provisioned WildFly with the registrar listens (target wildfly; start it yourself, open
                  registrar for domain bench.invalid: see README), default $WILDFLY
+  --ladder       the offered rates stepped through for every transport (default: per transport, see ladder_for)
+  --wildfly-tls  its TLS socket (sip-tls), default the --wildfly port + 1; for tls the script adds a connector
+                 "bench-tls" there with its own self-signed key (Elytron key-store, key-manager, server-ssl-context,
+                 through jboss-cli on --wildfly-management, default the port 9990 with the same offset) and removes
+                 them on exit
 USAGE
 }
 
@@ -50,7 +66,10 @@ while [ $# -gt 0 ]; do
         --no-start) NO_START=1 ;;
         --target-cmd) TARGET_CMD="$2"; shift ;;
         --wildfly) WILDFLY="$2"; shift ;;
+        --wildfly-tls) WILDFLY_TLS="$2"; shift ;;
+        --wildfly-management) WILDFLY_MANAGEMENT="$2"; shift ;;
         --out) OUT="$2"; shift ;;
+        --ladder) LADDER="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -63,6 +82,9 @@ case "$OURS_HOST" in 127.*) ;; *) echo "refusing a target off loopback: $OURS_HO
 WILDFLY_HOST="${WILDFLY%:*}"
 WILDFLY_PORT="${WILDFLY##*:}"
 case "$WILDFLY_HOST" in 127.*) ;; *) echo "refusing a target off loopback: $WILDFLY_HOST" >&2; exit 2 ;; esac
+[ -n "$WILDFLY_TLS" ] || WILDFLY_TLS="$WILDFLY_HOST:$(( WILDFLY_PORT + 1 ))"
+[ -n "$WILDFLY_MANAGEMENT" ] || WILDFLY_MANAGEMENT="$WILDFLY_HOST:$(( 9990 + WILDFLY_PORT - 5060 ))"
+case "${WILDFLY_TLS%:*}" in 127.*) ;; *) echo "refusing a target off loopback: $WILDFLY_TLS" >&2; exit 2 ;; esac
 
 if ! command -v sipp >/dev/null 2>&1; then
     echo "sipp is not installed (Debian package sip-tester): benchmark skipped" >&2
@@ -71,6 +93,8 @@ fi
 
 # Shared with overload.sh: the work directory and its cleanup, log, wait_ready, run_sipp, step, find_max.
 source "$HERE/lib.sh"
+# The TLS connector added to a running WildFly goes before the processes and the work directory do.
+trap 'remove_wildfly_tls; cleanup' EXIT
 
 start_ours() {
     if [ "$NO_START" = 1 ]; then
@@ -101,10 +125,99 @@ start_kamailio() {
     command -v kamailio >/dev/null 2>&1 || { log "installing kamailio"; apt-get install -y -q kamailio >/dev/null; }
     kamailio -v | head -1 >&2
     mkdir -p "$WORK/kamailio-run"
+    local tls=()
+    if wants_tls; then
+        [ -n "$(find /usr/lib -path '*kamailio/modules/tls.so' 2>/dev/null | head -1)" ] \
+            || { log "installing kamailio-tls-modules"; apt-get install -y -q kamailio-tls-modules >/dev/null; }
+        make_tls_key
+        tls=(-A WITH_TLS -A "TLS_CERT=\"$WORK/tls/cert.pem\"" -A "TLS_KEY=\"$WORK/tls/key.pem\""
+             -l "tls:127.0.0.1:$KAMAILIO_TLS_PORT")
+    fi
     kamailio -f "$HERE/kamailio/kamailio.cfg" -l "udp:127.0.0.1:$KAMAILIO_PORT" -l "tcp:127.0.0.1:$KAMAILIO_PORT" \
-        -Y "$WORK/kamailio-run" -P "$WORK/kamailio.pid" -DD -E -m 512 -M 32 >"$WORK/kamailio.log" 2>&1 &
+        "${tls[@]}" -Y "$WORK/kamailio-run" -P "$WORK/kamailio.pid" -DD -E -m 512 -M 32 >"$WORK/kamailio.log" 2>&1 &
     STARTED_PIDS+=("$!")
     wait_ready 127.0.0.1 "$KAMAILIO_PORT"
+    if wants_tls; then
+        wait_ready 127.0.0.1 "$KAMAILIO_TLS_PORT" tls
+    fi
+}
+
+wants_tls() {
+    case ",$TRANSPORTS," in *,tls,*) return 0 ;; *) return 1 ;; esac
+}
+
+# A key and self-signed certificate for every TLS server of the run (P-256: cheap handshakes), and the same pair where
+# SIPp's own TLS looks for them (its working directory, cacert.pem and cakey.pem).
+make_tls_key() {
+    [ -s "$WORK/tls/cert.pem" ] && return 0
+    mkdir -p "$WORK/tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/tls/key.pem" \
+        -out "$WORK/tls/cert.pem" -days 2 -subj /CN=127.0.0.1 2>/dev/null
+    openssl pkcs12 -export -in "$WORK/tls/cert.pem" -inkey "$WORK/tls/key.pem" -name bench -out "$WORK/tls/bench.p12" \
+        -passout pass:bench-only
+    cp "$WORK/tls/cert.pem" "$WORK/cacert.pem"
+    cp "$WORK/tls/key.pem" "$WORK/cakey.pem"
+}
+
+SIPP_HAS_TLS=0
+sipp -v 2>&1 | grep -q -- '-TLS' && SIPP_HAS_TLS=1
+if [ "$SIPP_HAS_TLS" = 1 ]; then SIPP_TLS_MODE=l1; else SIPP_TLS_MODE=t1; fi
+
+# stunnel NAME CONFIG-LINES...: one stunnel in the foreground with one service; stopped on exit.
+declare -A STUNNEL_PIDS=()
+start_stunnel() {
+    local name="$1"; shift
+    command -v stunnel >/dev/null 2>&1 || { log "installing stunnel4"; apt-get install -y -q stunnel4 >/dev/null; }
+    make_tls_key
+    printf 'foreground = yes\npid =\nsyslog = no\ndebug = 3\n[%s]\n' "$name" >"$WORK/stunnel-$name.conf"
+    printf '%s\n' "$@" >>"$WORK/stunnel-$name.conf"
+    stunnel "$WORK/stunnel-$name.conf" >"$WORK/stunnel-$name.log" 2>&1 &
+    STUNNEL_PIDS[$name]="$!"
+    STARTED_PIDS+=("$!")
+    sleep 0.5
+}
+
+stop_stunnel() {
+    local pid="${STUNNEL_PIDS[$1]:-}"
+    [ -n "$pid" ] && { kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; }
+    STUNNEL_PIDS[$1]=""
+}
+
+# Searches the TLS REGISTER rate of a target whose TLS port is HOST:PORT: SIPp there directly, or through a stunnel
+# client when SIPp has no TLS of its own; the probe always speaks TLS to the target itself.
+find_max_tls() {
+    local target="$1" host="$2" port="$3"
+    if [ "$SIPP_HAS_TLS" = 1 ]; then
+        find_max "$target" "$host" "$port" tls "$(ladder_for tls)"
+        return
+    fi
+    start_stunnel client "client = yes" "accept = 127.0.0.1:$TLS_TUNNEL_PORT" "connect = $host:$port"
+    PROBE_ADDRESS="$host:$port"
+    find_max "$target" 127.0.0.1 "$TLS_TUNNEL_PORT" tls "$(ladder_for tls)"
+    PROBE_ADDRESS=""
+    stop_stunnel client
+}
+
+# WildFly's TLS connector for the run: the key made here, in an Elytron key-store, key-manager and server-ssl-context,
+# a connector bench-tls on the sip-tls socket binding; removed again on exit.
+CLI=""
+WILDFLY_TLS_ADDED=0
+add_wildfly_tls() {
+    CLI="$HERE/../../wildfly-config/target/server/bin/jboss-cli.sh"
+    [ -x "$CLI" ] || { log "no jboss-cli at $CLI: build wildfly-config first"; exit 2; }
+    make_tls_key
+    local ks='credential-reference={clear-text=bench-only}'
+    "$CLI" -c --controller="$WILDFLY_MANAGEMENT" --commands="/subsystem=elytron/key-store=bench-tls:add(path=\"$WORK/tls/bench.p12\", type=PKCS12, $ks),/subsystem=elytron/key-manager=bench-tls:add(key-store=bench-tls, $ks),/subsystem=elytron/server-ssl-context=bench-tls:add(key-manager=bench-tls, protocols=[TLSv1.3, TLSv1.2]),/subsystem=sip/connector=bench-tls:add(socket-binding=sip-tls, transport=tls, ssl-context=bench-tls)" \
+        >"$WORK/cli-add.log" 2>&1 || { log "adding the TLS connector failed:"; cat "$WORK/cli-add.log" >&2; exit 1; }
+    WILDFLY_TLS_ADDED=1
+    wait_ready "${WILDFLY_TLS%:*}" "${WILDFLY_TLS##*:}" tls
+}
+
+remove_wildfly_tls() {
+    [ "$WILDFLY_TLS_ADDED" = 1 ] || return 0
+    "$CLI" -c --controller="$WILDFLY_MANAGEMENT" --commands="/subsystem=sip/connector=bench-tls:remove(){allow-resource-service-restart=true},/subsystem=elytron/server-ssl-context=bench-tls:remove(){allow-resource-service-restart=true},/subsystem=elytron/key-manager=bench-tls:remove(){allow-resource-service-restart=true},/subsystem=elytron/key-store=bench-tls:remove(){allow-resource-service-restart=true}" \
+        >"$WORK/cli-remove.log" 2>&1 || log "removing the TLS connector failed (see $WORK/cli-remove.log)"
+    WILDFLY_TLS_ADDED=0
 }
 
 stop_kamailio() {
@@ -119,11 +232,19 @@ SIPP_UAS_TRANSPORT=""
 start_sipp_uas() {
     local transport="$1" mode=u1
     [ "$transport" != udp ] && mode=t1
-    sipp -sf "$HERE/sipp/register-uas.xml" -i 127.0.0.1 -p "$SIPP_UAS_PORT" -t "$mode" -buff_size 4194304 \
-        -max_socket 16000 -nostdin >>"$WORK/sipp-uas-$transport.log" 2>&1 &
+    [ "$transport" = tls ] && mode="$SIPP_TLS_MODE"
+    [ "$mode" = l1 ] && make_tls_key
+    # From the work directory, where SIPp's own TLS finds its key.
+    ( cd "$WORK" && exec sipp -sf "$HERE/sipp/register-uas.xml" -i 127.0.0.1 -p "$SIPP_UAS_PORT" -t "$mode" \
+        -buff_size 4194304 -max_socket 16000 -nostdin >>"$WORK/sipp-uas-$transport.log" 2>&1 ) &
     SIPP_UAS_PID="$!"
     STARTED_PIDS+=("$SIPP_UAS_PID")
-    wait_ready 127.0.0.1 "$SIPP_UAS_PORT" "$( [ "$transport" = udp ] && echo udp || echo tcp )"
+    case "$transport" in
+        udp) wait_ready 127.0.0.1 "$SIPP_UAS_PORT" udp ;;
+        tls) [ "$SIPP_HAS_TLS" = 1 ] && wait_ready 127.0.0.1 "$SIPP_UAS_PORT" tls \
+                 || wait_ready 127.0.0.1 "$SIPP_UAS_TLS_PORT" tls ;;
+        *) wait_ready 127.0.0.1 "$SIPP_UAS_PORT" tcp ;;
+    esac
 }
 
 stop_sipp_uas() {
@@ -135,8 +256,10 @@ stop_sipp_uas() {
 }
 
 ladder_for() {
+    [ -z "$LADDER" ] || { echo "$LADDER"; return; }
     case "$1" in
         tcp-tn) echo "1000 2500 5000 10000 20000" ;;
+        tls) echo "2500 5000 10000 20000 40000 60000" ;;
         *) echo "2500 5000 10000 20000 40000 60000 80000" ;;
     esac
 }
@@ -170,6 +293,7 @@ echo "target,transport,max_zero_failure_per_s,first_failure_per_s" >"$MAX_CSV"
     echo "cpus,$(nproc)"
     echo "cpu_model,$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo | tr ',' ' ')"
     echo "sipp,$(sipp -v 2>&1 | awk '/SIPp v/ { print $2; exit }')"
+    echo "sipp_tls,$( [ "$SIPP_HAS_TLS" = 1 ] && echo "own (-t l1)" || echo "none: -t t1 through stunnel $(stunnel -version 2>&1 | awk '/^stunnel/ { print $2; exit }')" )"
     echo "step_seconds,$STEP_SECONDS"
     echo "probe_rate_per_s,$PROBE_RATE"
 } >"$OUT/run-info.csv"
@@ -181,12 +305,26 @@ for target in "${target_list[@]}"; do
         sipp)
             for transport in "${transport_list[@]}"; do
                 SIPP_UAS_TRANSPORT="$transport"
-                find_max sipp 127.0.0.1 "$SIPP_UAS_PORT" "$transport" "$(ladder_for "$transport")"
+                if [ "$transport" = tls ] && [ "$SIPP_HAS_TLS" = 0 ]; then
+                    # SIPp as the server behind a stunnel server, as the clients go through a stunnel client.
+                    start_stunnel server "accept = 127.0.0.1:$SIPP_UAS_TLS_PORT" "connect = 127.0.0.1:$SIPP_UAS_PORT" \
+                        "cert = $WORK/tls/cert.pem" "key = $WORK/tls/key.pem"
+                    find_max_tls sipp 127.0.0.1 "$SIPP_UAS_TLS_PORT"
+                    stop_stunnel server
+                elif [ "$transport" = tls ]; then
+                    find_max_tls sipp 127.0.0.1 "$SIPP_UAS_PORT"
+                else
+                    find_max sipp 127.0.0.1 "$SIPP_UAS_PORT" "$transport" "$(ladder_for "$transport")"
+                fi
                 stop_sipp_uas
             done ;;
         ours)
             start_ours
             for transport in "${transport_list[@]}"; do
+                if [ "$transport" = tls ]; then
+                    log "ours: TinyResponder has no TLS connector, tls skipped (target wildfly has one)"
+                    continue
+                fi
                 find_max ours "$OURS_HOST" "$OURS_PORT" "$transport" "$(ladder_for "$transport")"
             done ;;
         wildfly)
@@ -195,11 +333,21 @@ for target in "${target_list[@]}"; do
             run_sipp "$WILDFLY_HOST" "$WILDFLY_PORT" udp 2000 5 >/dev/null 2>&1 || true
             run_sipp "$WILDFLY_HOST" "$WILDFLY_PORT" tcp 2000 5 >/dev/null 2>&1 || true
             for transport in "${transport_list[@]}"; do
+                if [ "$transport" = tls ]; then
+                    add_wildfly_tls
+                    find_max_tls wildfly "${WILDFLY_TLS%:*}" "${WILDFLY_TLS##*:}"
+                    remove_wildfly_tls
+                    continue
+                fi
                 find_max wildfly "$WILDFLY_HOST" "$WILDFLY_PORT" "$transport" "$(ladder_for "$transport")"
             done ;;
         kamailio)
             start_kamailio
             for transport in "${transport_list[@]}"; do
+                if [ "$transport" = tls ]; then
+                    find_max_tls kamailio 127.0.0.1 "$KAMAILIO_TLS_PORT"
+                    continue
+                fi
                 find_max kamailio 127.0.0.1 "$KAMAILIO_PORT" "$transport" "$(ladder_for "$transport")"
             done
             stop_kamailio ;;

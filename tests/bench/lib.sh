@@ -6,7 +6,10 @@
 #
 # Knobs a caller may set: SIPP_SCENARIO (default sipp/register-uac.xml), SIPP_LIMIT_SECONDS (calls in flight
 # allowed, in seconds of the rate; default 1, at least 2,000 calls), SIPP_RECV_TIMEOUT_MS (default 2000), AFTER_STEP
-# (a command step() runs after each step).
+# (a command step() runs after each step), BEFORE_LOAD and AFTER_LOAD (commands run right before and after SIPp's
+# load of each step; AFTER_LOAD gets target, transport, rate and SIPp's result line), SIPP_TLS_MODE (how SIPp runs the transport "tls": l1, its own TLS, or t1
+# into a local TLS tunnel; default l1), PROBE_ADDRESS (HOST:PORT the probe uses instead of the step's, e.g. the
+# target's TLS port while SIPp goes through a tunnel).
 
 WORK="$(mktemp -d -t sipcity-bench.XXXXXX)"
 STARTED_PIDS=()
@@ -29,7 +32,7 @@ trap 'exit 130' INT TERM
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-# Waits (at most 30 s) until HOST:PORT answers a REGISTER over TRANSPORT (udp by default, or tcp).
+# Waits (at most 30 s) until HOST:PORT answers a REGISTER over TRANSPORT (udp by default, tcp or tls).
 wait_ready() {
     local host="$1" port="$2" transport="${3:-udp}" i
     for i in $(seq 1 30); do
@@ -47,7 +50,7 @@ wait_ready() {
 # Number of SIPp client processes per transport: several for TCP (one persistent connection each; transaction TCP
 # needs several source addresses, each stalls at ~1-1.5k new connections/s in TIME_WAIT).
 processes_for() {
-    case "$1" in udp) echo 2 ;; tcp) echo 2 ;; tcp-tn) echo 4 ;; esac
+    case "$1" in udp) echo 2 ;; tcp|tls) echo 2 ;; tcp-tn) echo 4 ;; esac
 }
 
 # Runs SIPp clients at RATE REGISTER/s for SECONDS; prints "sent;succeeded;failed;retransmissions;seconds;rt_ms"
@@ -56,7 +59,7 @@ run_sipp() {
     local host="$1" port="$2" transport="$3" rate="$4" seconds="$5"
     local processes mode i pids=() status=0 calls per_rate per_calls start end
     processes="$(processes_for "$transport")"
-    case "$transport" in udp) mode=u1 ;; tcp) mode=t1 ;; tcp-tn) mode=tn ;; esac
+    case "$transport" in udp) mode=u1 ;; tcp) mode=t1 ;; tcp-tn) mode=tn ;; tls) mode="${SIPP_TLS_MODE:-l1}" ;; esac
     calls=$(( rate * seconds ))
     per_calls=$(( calls / processes ))
     per_rate="$(awk -v r="$rate" -v p="$processes" 'BEGIN { printf "%.3f", r / p }')"
@@ -64,11 +67,11 @@ run_sipp() {
     [ "$limit" -lt 2000 ] && limit=2000
     start="$(date +%s.%N)"
     for i in $(seq 1 "$processes"); do
-        rm -f "$WORK/stat-$i.csv"
+        rm -f "$WORK/stat-$i.csv" "$WORK/errors-$i.log"
         ( cd "$WORK" && exec timeout -k 2 $(( seconds + 8 )) sipp "$host:$port" -sf "${SIPP_SCENARIO:-$HERE/sipp/register-uac.xml}" \
             -inf "$HERE/sipp/users.csv" -i "127.0.0.$(( i + 1 ))" -t "$mode" -r "$per_rate" -m "$per_calls" \
             -l "$limit" -buff_size 4194304 -max_socket 16000 -nostdin -recv_timeout "${SIPP_RECV_TIMEOUT_MS:-2000}" \
-            -trace_stat -stf "stat-$i.csv" -fd 1 >"$WORK/sipp-$i.log" 2>&1 ) &
+            -trace_stat -stf "stat-$i.csv" -fd 1 -trace_err -error_file "errors-$i.log" >"$WORK/sipp-$i.log" 2>&1 ) &
         pids+=("$!")
     done
     for i in "${pids[@]}"; do
@@ -110,13 +113,22 @@ step() {
         # `step` runs as an if-condition, where set -e does not apply: a server that did not start ends the run here.
         start_sipp_uas "$SIPP_UAS_TRANSPORT" || exit 1
     fi
-    case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; esac
-    ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$host" --port "$port" \
-        --transport "$probe_transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) \
-        >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
-    local probe_pid=$!
+    case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; tls) probe_transport=tls ;; esac
+    local probe_address="${PROBE_ADDRESS:-$host:$port}"
+    local probe_pid=""
+    rm -f "$WORK/probe.out"
+    # PROBE_RATE=0 (calls.sh): no REGISTER probe, the target is not a registrar or the probe would disturb it.
+    if [ "$PROBE_RATE" -gt 0 ]; then
+        ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "${probe_address%:*}" \
+            --port "${probe_address##*:}" \
+            --transport "$probe_transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) \
+            >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
+        probe_pid=$!
+    fi
+    [ -z "${BEFORE_LOAD:-}" ] || "$BEFORE_LOAD"
     if sipp_line="$(run_sipp "$host" "$port" "$transport" "$rate" "$STEP_SECONDS")"; then passed=1; else passed=0; fi
-    wait "$probe_pid" || true
+    [ -z "${AFTER_LOAD:-}" ] || "$AFTER_LOAD" "$target" "$transport" "$rate" "$sipp_line"
+    [ -z "$probe_pid" ] || wait "$probe_pid" || true
     probe_line="$(cat "$WORK/probe.out" 2>/dev/null)"
     [ -n "$probe_line" ] || probe_line="0;0;;;;"
     local achieved
@@ -124,6 +136,10 @@ step() {
     echo "$target,$transport,$rate,$achieved,$(echo "$sipp_line" | tr ';' ','),$passed,$(echo "$probe_line" | tr ';' ',')" \
         >>"$STEPS_CSV"
     log "$target $transport ${rate}/s: $( [ "$passed" = 1 ] && echo pass || echo FAIL ) (sipp $sipp_line; probe n;lost;p50;p90;p99;max us $probe_line)"
+    if [ "$passed" = 0 ]; then
+        # What the failed calls got (SIPp's error log, its first lines), kept with the results.
+        head -q -c 20000 "$WORK"/errors-*.log >"$OUT/errors-$target-$transport-$rate.log" 2>/dev/null || true
+    fi
     # Let queues and, after an overload, TIME_WAIT sockets and retransmissions drain before the next step.
     sleep $(( passed == 1 ? 1 : 5 ))
     # A caller's wait for the target to settle (overload.sh: UDP transactions draining).

@@ -4,7 +4,9 @@ times each one with the monotonic nanosecond clock. SIPp's own response times st
 too coarse for a server answering in ~100 us, hence this probe (Python standard library only).
 
 One request outstanding at a time; a request unanswered within --timeout counts as lost. Transports: udp, tcp (one
-persistent connection), tcp-new (a new connection per REGISTER, connect time included, as transaction TCP).
+persistent connection), tcp-new (a new connection per REGISTER, connect time included, as transaction TCP), tls (one
+persistent TLS connection, the handshake not included; the server's certificate is not checked: the benchmark's keys
+are self-signed).
 With --password (TCP only) the probe registers with digest authentication as a UA does (RFC 3261 §22, MD5, qop=auth):
 REGISTER, 401, REGISTER with Authorization, 200; one sample is that whole registration (two round trips), as users
 of the registrar on WildFly (registrar-bench.sh) see it, and anything but the 401 and the 200 counts as lost.
@@ -17,6 +19,7 @@ import hashlib
 import os
 import re
 import socket
+import ssl
 import time
 
 
@@ -26,7 +29,7 @@ RUN = "%x%x" % (os.getpid(), int(time.time() * 1000))
 
 
 def register(user, transport, local, seq, host, port, domain=None, cseq=None, branch=None, authorization=None):
-    via = "UDP" if transport == "udp" else "TCP"
+    via = {"udp": "UDP", "tls": "TLS"}.get(transport, "TCP")
     request_uri = f"sip:{domain}" if domain else "sip:bench.invalid"
     return (f"REGISTER {request_uri} SIP/2.0\r\n"
             f"Via: SIP/2.0/{via} {local[0]}:{local[1]};branch=z9hG4bK-{RUN}-{branch or seq};rport\r\n"
@@ -94,7 +97,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--transport", choices=("udp", "tcp", "tcp-new"), default="udp")
+    parser.add_argument("--transport", choices=("udp", "tcp", "tcp-new", "tls"), default="udp")
     parser.add_argument("--rate", type=float, default=200.0)
     parser.add_argument("--duration", type=float, default=10.0)
     parser.add_argument("--timeout", type=float, default=0.5)
@@ -117,6 +120,11 @@ def main():
         udp = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         udp.bind((args.source, 0))
         udp.connect((args.host, args.port))
+    tls = None
+    if args.transport == "tls":
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+        tls.check_hostname = False
+        tls.verify_mode = ssl.CERT_NONE
     interval = 1.0 / args.rate
     start = time.monotonic()
     end = start + args.duration
@@ -147,21 +155,23 @@ def main():
                     stream = socket.create_connection((args.host, args.port), timeout=args.timeout,
                                                       source_address=(args.source, 0))
                     stream.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+                    if tls is not None:
+                        stream = tls.wrap_socket(stream)
                     buffered = b""
-                if args.transport == "tcp":
+                if args.transport in ("tcp", "tls"):
                     sent = time.perf_counter_ns()  # the persistent connection's setup is not part of a REGISTER
                 local = stream.getsockname()
                 if args.password:
-                    stream.sendall(register(user, "tcp", local, seq, args.host, args.port, args.domain,
+                    stream.sendall(register(user, "tls" if tls else "tcp", local, seq, args.host, args.port, args.domain,
                                             cseq=2 * seq, branch=f"{seq}a").encode())
                     status, buffered = read_response(stream, buffered, time.monotonic() + args.timeout)
                     if status != 401:
                         raise ValueError(f"expected 401, got {status}")
                     authorization = digest_authorization(read_response.head, user, args.password, args.domain, seq)
-                    stream.sendall(register(user, "tcp", local, seq, args.host, args.port, args.domain,
+                    stream.sendall(register(user, "tls" if tls else "tcp", local, seq, args.host, args.port, args.domain,
                                             cseq=2 * seq + 1, branch=f"{seq}b", authorization=authorization).encode())
                 else:
-                    stream.sendall(register(user, "tcp", local, seq, args.host, args.port, args.domain).encode())
+                    stream.sendall(register(user, "tls" if tls else "tcp", local, seq, args.host, args.port, args.domain).encode())
                 status, buffered = read_response(stream, buffered, time.monotonic() + args.timeout)
                 elapsed = time.perf_counter_ns() - sent
                 if args.accepted_only and status != 200:

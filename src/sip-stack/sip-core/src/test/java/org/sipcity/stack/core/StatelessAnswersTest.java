@@ -120,8 +120,9 @@ class StatelessAnswersTest {
 
     @Test
     void fullTransactionTableIsAnswered503WithRetryAfter() throws Exception {
-        start(TransactionConfig.builder().maxLiveTransactions(1).build());
-        // The INVITE's transaction stays live (RFC 6026 Accepted state after its 200) and fills the table.
+        start(TransactionConfig.builder().completedMemoryBytes(1).build());
+        // The INVITE's transaction stays in Accepted after its 200 (RFC 6026) as a lean entry that fills the memory
+        // for such entries, and is too young (< T4) to be released for a new request.
         byte[] invite = new String(options("UDP", "1 INVITE", "SIP/2.0", ""), StandardCharsets.US_ASCII)
                 .replace("OPTIONS sip:", "INVITE sip:").getBytes(StandardCharsets.US_ASCII);
         assertThat(WirePeer.udp(udp, invite, TIMEOUT).status()).isEqualTo(200);

@@ -10,16 +10,22 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * The completed non-INVITE server transactions of unreliable transports, as {@link CompletedEntry lean entries},
- * held within a byte budget.
+ * The completed non-INVITE server transactions of unreliable transports and the INVITE server transactions in
+ * Accepted, as {@link CompletedEntry lean entries}, held within a byte budget; INVITE client transactions in
+ * Accepted are charged against the same budget while they wait for Timer M.
  *
  * <p>Why a byte budget and not a count: over UDP every REGISTER leaves its transaction in Completed for Timer J =
  * 64·T1 = 32 s, so the number held is 32 s times the request rate. A count bound caps throughput at bound / 32 s
  * (100,000 gave 3,125/s), whatever the memory. Here the bound is memory, and each entry is charged what it keeps
  * reachable.
  *
- * <p>Timer J is the same for every entry, so entries expire in the order they were added: a FIFO list, and one
- * task on the timer armed for the oldest entry's expiry, instead of one timer per transaction.
+ * <p>The same holds for calls: RFC 6026 keeps every INVITE server transaction answered 2xx in Accepted for Timer L
+ * and every INVITE client transaction for Timer M, both 64·T1 on every transport, so a stateful proxy holds
+ * 2 × 32 s × its call rate of them. As whole transactions under the count bound of 100,000 they capped calls at
+ * about 1,560/s.
+ *
+ * <p>Timer J and Timer L are both 64·T1, the same for every entry, so entries expire in the order they were added:
+ * a FIFO list, and one task on the timer armed for the oldest entry's expiry, instead of one timer per transaction.
  *
  * <p>When an entry would take the total over the budget, the oldest entries are released early, but never before
  * they have absorbed for {@link TransactionConfig#completedHoldFloor()} (T4, as Kamailio's tm keeps completed
@@ -47,6 +53,7 @@ final class CompletedEntries {
     /** Written under the lock, read without it by metrics. */
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicLong count = new AtomicLong();
+    private final AtomicLong acceptedClients = new AtomicLong();
     private final LongAdder releasedEarly = new LongAdder();
 
     CompletedEntries(Map<Object, Object> table, SipTimer timer, TransactionConfig config) {
@@ -54,7 +61,7 @@ final class CompletedEntries {
         this.timer = timer;
         this.budgetBytes = config.completedMemoryBytes();
         this.holdFloorMillis = Math.min(config.completedHoldFloor(), config.timerJ(false));
-        this.timerJMillis = config.timerJ(false);
+        this.timerJMillis = config.timerJ(false);   // = Timer L, 64·T1 both (RFC 3261 Table 4, RFC 6026 §8.11)
     }
 
     /** Entries held now. */
@@ -65,6 +72,11 @@ final class CompletedEntries {
     /** Bytes charged for the entries held now. */
     long bytes() {
         return bytes.get();
+    }
+
+    /** INVITE client transactions in Accepted charged against the budget ({@link #chargeAcceptedClient}). */
+    long acceptedClients() {
+        return acceptedClients.get();
     }
 
     /** Entries released before Timer J to stay within the budget. */
@@ -95,8 +107,9 @@ final class CompletedEntries {
      */
     CompletedEntry add(ServerTransaction transaction, RetainedResponse response, int keyBytes) {
         long now = timer.now();
+        int responseBytes = response == null ? 0 : response.retainedBytes();
         CompletedEntry entry = new CompletedEntry(transaction.key, response, now + timerJMillis,
-                response.retainedBytes() + keyBytes + ENTRY_BYTES);
+                responseBytes + keyBytes + ENTRY_BYTES);
         if (!table.replace(transaction.key, transaction, entry)) {
             return null;
         }
@@ -118,6 +131,23 @@ final class CompletedEntries {
             armExpiry(timerJMillis);
         }
         return entry;
+    }
+
+    /**
+     * An INVITE client transaction entered Accepted: it gave back its slot of the live-transaction count and is
+     * charged {@link #ACCEPTED_CLIENT_BYTES} here until Timer M ends it ({@link #dischargeAcceptedClient}). It stays
+     * a whole object, since every 2xx that comes in Accepted (retransmission or fork) goes to the TU with it; it is
+     * never released early, but its charge makes older entries go sooner and, with the budget full, new requests
+     * get 503.
+     */
+    void chargeAcceptedClient() {
+        acceptedClients.incrementAndGet();
+        bytes.addAndGet(ACCEPTED_CLIENT_BYTES);
+    }
+
+    void dischargeAcceptedClient() {
+        acceptedClients.decrementAndGet();
+        bytes.addAndGet(-ACCEPTED_CLIENT_BYTES);
     }
 
     /** Releases the oldest entries that have absorbed for the floor time until at most {@code limit} bytes are held. */
@@ -175,4 +205,13 @@ final class CompletedEntries {
      * REGISTER in the README.
      */
     static final int ENTRY_BYTES = 32 + 32 + 32 + 11;
+
+    /**
+     * Heap bytes an INVITE client transaction in Accepted keeps reachable: the transaction object and its
+     * send-failure listener, its key and map node, the fields it read from the INVITE for ACK and CANCEL, Timer M on
+     * the wheel, and the INVITE it sent, which is most of it and which it keeps even when its TU lets go.
+     * Measured: {@code AcceptedCallFootprint} in tests/microbench, 1,844 B per proxied call on the real stack over
+     * UDP after full GC, of which the server side's lean entry is charged ~225 B.
+     */
+    static final int ACCEPTED_CLIENT_BYTES = 1_600;
 }

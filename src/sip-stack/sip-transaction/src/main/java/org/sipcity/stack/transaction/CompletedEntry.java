@@ -1,16 +1,24 @@
 package org.sipcity.stack.transaction;
 
 /**
- * What is left of a non-INVITE server transaction in Completed state over an unreliable transport (RFC 3261
- * §17.2.2): its table key and its final response, ready to be sent again when the request is retransmitted, until
- * Timer J. The transaction object, its parsed request and response and its timers are gone; Timer J of all
- * entries is one task on the wheel ({@link CompletedEntries}).
+ * What is left of a server transaction that only absorbs retransmissions of its request until a timer of 64·T1:
+ * <ul>
+ *   <li>a non-INVITE server transaction in Completed over an unreliable transport (RFC 3261 §17.2.2): its table key
+ *       and its final response, sent again for every retransmission, until Timer J;</li>
+ *   <li>an INVITE server transaction in Accepted (RFC 6026 §7.1), on every transport: its table key only, since a
+ *       retransmitted INVITE is absorbed without an answer, until Timer L. 2xx retransmissions from the TU go out
+ *       through the transaction object the TU holds, and an ACK for the 2xx goes to the TU; neither needs the
+ *       entry to keep more.</li>
+ * </ul>
+ * The transaction object, its parsed request and response and its timers are gone from the table; Timer J and
+ * Timer L, both 64·T1, of all entries are one task on the wheel ({@link CompletedEntries}).
  */
 final class CompletedEntry {
 
     final Object key;
+    /** The final response to send again; {@code null} for an INVITE in Accepted (retransmissions get no answer). */
     final RetainedResponse response;
-    /** When Timer J fires for it, on the layer's clock. */
+    /** When Timer J (or L) fires for it, on the layer's clock. */
     final long expiresAtMillis;
     /** Its charge against the budget: the response's retained bytes plus this entry, its key and table slot. */
     final int bytes;
@@ -22,6 +30,11 @@ final class CompletedEntry {
         this.response = response;
         this.expiresAtMillis = expiresAtMillis;
         this.bytes = bytes;
+    }
+
+    /** An INVITE server transaction in Accepted: absorbs its INVITE silently, passes the ACK for its 2xx up. */
+    boolean isAccepted() {
+        return response == null;
     }
 
     boolean isExpired(long nowMillis) {

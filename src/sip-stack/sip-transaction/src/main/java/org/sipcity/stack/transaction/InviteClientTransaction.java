@@ -58,7 +58,10 @@ import org.sipcity.stack.timer.TimerHandle;
  *       resent for every retransmission of the final response received in Completed, which is not
  *       passed up.</li>
  *   <li>RFC 6026 §8.4: a 2xx moves to Accepted; every further 2xx (retransmissions, other forks)
- *       goes to the TU, which sends the ACK for 2xx itself (§13.2.2.4). Timer M then ends it.</li>
+ *       goes to the TU, which sends the ACK for 2xx itself (§13.2.2.4). Timer M then ends it. In
+ *       Accepted it gives back its slot of the live-transaction count and is charged against the
+ *       completed memory instead ({@link TransactionLayer#clientAccepted}): through a stateful proxy
+ *       every call leaves one for 32 s.</li>
  * </ul>
  */
 public final class InviteClientTransaction extends ClientTransaction {
@@ -72,6 +75,8 @@ public final class InviteClientTransaction extends ClientTransaction {
     private final InviteFields inviteFields;
     /** The ACK for the non-2xx final response, resent on its retransmissions; guarded by {@code this}. */
     private SipRequest ack;
+    /** Set once, on entering Accepted: from then on charged against the completed memory, not the live count. */
+    private volatile boolean accepted;
 
     InviteClientTransaction(TransactionLayer layer, SipRequest request, TransactionChannel channel,
                             ClientTransactionKey key) {
@@ -131,6 +136,8 @@ public final class InviteClientTransaction extends ClientTransaction {
                         leaveCallingLocked();
                         state = TransactionState.ACCEPTED;
                         timerM = schedule(this::timerMFired, config.timerM());
+                        accepted = true;
+                        layer.clientAccepted(this);
                     } else {
                         leaveCallingLocked();
                         state = TransactionState.COMPLETED;
@@ -168,6 +175,11 @@ public final class InviteClientTransaction extends ClientTransaction {
         }
         afterTransition();
         return true;
+    }
+
+    /** Whether it entered Accepted (and so left the live count for the completed memory). */
+    boolean wasAccepted() {
+        return accepted;
     }
 
     private void leaveCallingLocked() {

@@ -53,9 +53,16 @@ import org.sipcity.stack.timer.TimerHandle;
  *       absorbed (RFC 6026 §7.1: "absorbed ... not passed up").</li>
  *   <li>RFC 6026 §7.1: a 2xx moves to Accepted; "the server transaction MUST NOT generate 2xx
  *       retransmissions on its own", but passes further 2xx from the TU to the transport. An ACK
- *       matching in Accepted goes to the TU. Timer L ends it. A transport error in Accepted is
- *       reported to the TU and the transaction stays (RFC 6026 Figure 7): it must go on absorbing
- *       INVITE retransmissions, or they would reach the TU as new requests.</li>
+ *       matching in Accepted goes to the TU. Timer L ends it.</li>
+ *   <li>Accepted is lean: absorbing a retransmitted INVITE needs only the table key, so on the 2xx a
+ *       {@link CompletedEntry} with the key takes the transaction's place in the table until Timer L
+ *       (one FIFO task for all, charged against {@link TransactionConfig#completedMemoryBytes()}),
+ *       the transaction leaves the live count and the TU is told it terminated. This object reports
+ *       Accepted until Timer L and still sends the TU's 2xx (its retransmissions, or a proxy's other
+ *       forks) on its channel; a transport error on those is not reported (no transaction is left to
+ *       end, the TU heard of its termination). An ACK matching the entry goes to the TU without this
+ *       object, and a CANCEL finds no target (RFC 3261 §9.2: it has no effect on an answered INVITE;
+ *       the TU answers it 481).</li>
  *   <li>Timer G (300-699 retransmit) only on unreliable channels, doubling up to T2; Timer H (no
  *       ACK) on every channel: its firing is a timeout for the TU; Timer I is zero on reliable
  *       channels, so an ACK ends the transaction at once there.</li>
@@ -67,8 +74,9 @@ public final class InviteServerTransaction extends ServerTransaction {
     private TimerHandle timerG;
     private TimerHandle timerH;
     private TimerHandle timerI;
-    private TimerHandle timerL;
     private long timerGInterval;
+    /** When Timer L fires, on the layer's clock, once the 2xx is sent and an entry absorbs; guarded by {@code this}. */
+    private long acceptedUntil;
     /** Second table key for the ACK of an RFC 2543 peer (see {@link LegacyServerTransactionKey}); set once. */
     volatile LegacyServerTransactionKey ackKey;
 
@@ -107,7 +115,7 @@ public final class InviteServerTransaction extends ServerTransaction {
         int status = checkStatus(response);
         boolean sent;
         synchronized (this) {
-            sent = switch (state) {
+            sent = switch (visibleStateLocked()) {
                 case PROCEEDING -> {
                     cancel(provisionalTimer);
                     trying = null;
@@ -116,9 +124,11 @@ public final class InviteServerTransaction extends ServerTransaction {
                         send(response);
                     } else if (status < 300) {
                         state = TransactionState.ACCEPTED;
-                        timerL = schedule(this::timerLFired, config.timerL());
-                        layer.registerAckKey(this, response);
+                        acceptedUntil = layer.timer().now() + config.timerL();
+                        // Before sending: a retransmission or the ACK may come back on another thread at once.
+                        layer.holdAccepted(this);
                         send(response);
+                        terminateLocked();
                     } else {
                         state = TransactionState.COMPLETED;
                         if (!reliable) {
@@ -150,6 +160,14 @@ public final class InviteServerTransaction extends ServerTransaction {
     }
 
     @Override
+    TransactionState visibleStateLocked() {
+        if (state == TransactionState.TERMINATED && acceptedUntil != 0 && layer.timer().now() < acceptedUntil) {
+            return TransactionState.ACCEPTED;
+        }
+        return state;
+    }
+
+    @Override
     void requestRetransmitted(SipRequest retransmission) {
         synchronized (this) {
             layer.counters().countAbsorbed();
@@ -169,7 +187,7 @@ public final class InviteServerTransaction extends ServerTransaction {
     boolean ackReceived() {
         boolean passUp = false;
         synchronized (this) {
-            switch (state) {
+            switch (visibleStateLocked()) {
                 case COMPLETED -> {
                     state = TransactionState.CONFIRMED;
                     cancel(timerG);
@@ -235,15 +253,6 @@ public final class InviteServerTransaction extends ServerTransaction {
         afterTransition();
     }
 
-    private void timerLFired() {
-        synchronized (this) {
-            if (state == TransactionState.ACCEPTED) {
-                terminateLocked();
-            }
-        }
-        afterTransition();
-    }
-
     @Override
     boolean survivesTransportErrorLocked() {
         return state == TransactionState.ACCEPTED;
@@ -255,6 +264,5 @@ public final class InviteServerTransaction extends ServerTransaction {
         cancel(timerG);
         cancel(timerH);
         cancel(timerI);
-        cancel(timerL);
     }
 }

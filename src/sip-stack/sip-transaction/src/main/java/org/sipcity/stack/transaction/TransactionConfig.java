@@ -21,11 +21,12 @@ import java.util.Objects;
  *       100 Trying itself if the TU has not answered by then; {@link Duration#ZERO} sends it at once,
  *       a negative value never</td></tr>
  *   <tr><td>max live transactions</td><td>100 000</td><td>transactions of all kinds with a state machine
- *       running (not the completed entries below); beyond it new server transactions are refused (the caller
- *       answers 503)</td></tr>
+ *       running (not the completed entries below, nor INVITE transactions in Accepted); beyond it new server
+ *       transactions are refused (the caller answers 503)</td></tr>
  *   <tr><td>completed memory</td><td>a quarter of the heap ({@code Runtime.maxMemory() / 4})</td><td>bytes
  *       for the completed non-INVITE server transactions of unreliable transports, each kept as its key and
- *       encoded final response until Timer J (0.65 KB per REGISTER measured, see the module README); when full, the
+ *       encoded final response until Timer J (0.65 KB per REGISTER measured, see the module README), and for the
+ *       INVITE transactions in Accepted (server: its key until Timer L; client: charged until Timer M); when full, the
  *       oldest are released after {@link #completedHoldFloor()}, and if that is not enough new server
  *       transactions are refused (503)</td></tr>
  * </table>

@@ -42,7 +42,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>A non-INVITE server transaction over an unreliable transport that has sent its final response
  * leaves the table and the count: a lean {@link CompletedEntry} (key and encoded response) takes its
  * place until Timer J, within {@link TransactionConfig#completedMemoryBytes()} (see
- * {@link CompletedEntries}). When that memory is full of entries too young to release, new requests
+ * {@link CompletedEntries}). So does an INVITE server transaction that has sent a 2xx (its key only,
+ * until Timer L), and an INVITE client transaction in Accepted leaves the count and is charged against
+ * the same memory until Timer M. When that memory is full of entries too young to release, new requests
  * are refused the same way.
  *
  * <h2>Threads</h2>
@@ -89,12 +91,20 @@ public final class TransactionLayer {
         return live.get();
     }
 
-    /** Completed non-INVITE server transactions of unreliable transports held until Timer J as lean entries. */
+    /**
+     * Lean entries held: completed non-INVITE server transactions of unreliable transports until Timer J, and INVITE
+     * server transactions in Accepted until Timer L.
+     */
     public long completedTransactions() {
         return completed.count();
     }
 
-    /** Bytes charged for them, against {@link TransactionConfig#completedMemoryBytes()}. */
+    /** INVITE client transactions in Accepted, out of the live count and charged against the completed memory. */
+    public long acceptedClientTransactions() {
+        return completed.acceptedClients();
+    }
+
+    /** Bytes charged for the lean entries and the accepted INVITE client transactions, against {@link TransactionConfig#completedMemoryBytes()}. */
     public long completedTransactionBytes() {
         return completed.bytes();
     }
@@ -137,9 +147,7 @@ public final class TransactionLayer {
         while ((existing = serverTransactions.get(key)) != null) {
             if (existing instanceof CompletedEntry entry) {
                 if (!entry.isExpired(timer.now())) {
-                    counters.countAbsorbed();
-                    counters.countRetransmission();
-                    entry.response.resend();
+                    absorbInto(entry);
                     return RequestDisposition.ABSORBED;
                 }
             } else {
@@ -171,9 +179,7 @@ public final class TransactionLayer {
             if (raced instanceof ServerTransaction other) {
                 other.requestRetransmitted(request);
             } else {
-                counters.countAbsorbed();
-                counters.countRetransmission();
-                ((CompletedEntry) raced).response.resend();
+                absorbInto((CompletedEntry) raced);
             }
             return RequestDisposition.ABSORBED;
         }
@@ -187,6 +193,15 @@ public final class TransactionLayer {
         return RequestDisposition.NEW_TRANSACTION;
     }
 
+    /** A retransmission matched a lean entry: the final response again (Completed), or nothing (Accepted, RFC 6026 §7.1). */
+    private void absorbInto(CompletedEntry entry) {
+        counters.countAbsorbed();
+        if (!entry.isAccepted()) {
+            counters.countRetransmission();
+            entry.response.resend();
+        }
+    }
+
     private RequestDisposition ackReceived(SipRequest ack, TransactionChannel channel, RequestIdentity id) {
         // §17.2.3: "the method of the request matches the one that created the transaction, except
         // for ACK, where the method of the request that created the transaction is INVITE."
@@ -196,6 +211,11 @@ public final class TransactionLayer {
                 return RequestDisposition.ACK_CONSUMED;
             }
             notifyAck(ack, channel, invite);
+            return RequestDisposition.ACK_PASSED_UP;
+        }
+        if (matched instanceof CompletedEntry entry && entry.isAccepted() && !entry.isExpired(timer.now())) {
+            // RFC 6026 §7.1: an ACK matching in Accepted goes to the TU; only the entry is left of the transaction.
+            notifyAck(ack, channel, null);
             return RequestDisposition.ACK_PASSED_UP;
         }
         counters.countStrayAck();
@@ -319,22 +339,48 @@ public final class TransactionLayer {
      * @return {@code false} if the transaction was no longer in the table (nothing is held for it)
      */
     boolean holdCompleted(ServerTransaction transaction, RetainedResponse response) {
-        int keyBytes = transaction.key instanceof ServerTransactionKey key ? key.stringBytes()
+        return completed.add(transaction, response, keyBytes(transaction)) != null;
+    }
+
+    /**
+     * An INVITE client transaction entered Accepted: it leaves the live count, which would otherwise cap calls at
+     * max-live / (2 × Timer M), and is charged against the completed memory instead. Called with its monitor held.
+     */
+    void clientAccepted(InviteClientTransaction transaction) {
+        completed.chargeAcceptedClient();
+        live.decrementAndGet();
+    }
+
+    /**
+     * An INVITE server transaction sent a 2xx: a lean entry (its key) takes its place in the table until Timer L and
+     * absorbs the INVITE's retransmissions. Called with the transaction's monitor held, before the 2xx is sent.
+     */
+    void holdAccepted(InviteServerTransaction transaction) {
+        completed.add(transaction, null, keyBytes(transaction));
+    }
+
+    private static int keyBytes(ServerTransaction transaction) {
+        return transaction.key instanceof ServerTransactionKey key ? key.stringBytes()
                 : ((LegacyServerTransactionKey) transaction.key).stringBytes();
-        return completed.add(transaction, response, keyBytes) != null;
     }
 
     /** Called exactly once per transaction, when it has reached Terminated (or was replaced by a lean entry). */
     void transactionTerminated(Transaction transaction) {
+        boolean chargedToMemory = false;
         if (transaction instanceof ClientTransaction client) {
             clientTransactions.remove(client.key, client);
+            chargedToMemory = client instanceof InviteClientTransaction invite && invite.wasAccepted();
         } else if (transaction instanceof ServerTransaction server) {
             serverTransactions.remove(server.key, server);
             if (server instanceof InviteServerTransaction invite && invite.ackKey != null) {
                 serverTransactions.remove(invite.ackKey, invite);
             }
         }
-        live.decrementAndGet();
+        if (chargedToMemory) {
+            completed.dischargeAcceptedClient();
+        } else {
+            live.decrementAndGet();
+        }
         counters.transactionEnded(transaction.kind());
         try {
             user.transactionTerminated(transaction);

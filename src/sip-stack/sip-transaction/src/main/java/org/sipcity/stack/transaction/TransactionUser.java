@@ -33,7 +33,8 @@ public interface TransactionUser {
      * §17.2.3, §13.2.2.4), or a stray ACK.
      *
      * @param accepted the INVITE server transaction in Accepted state it matched (RFC 6026 §7.1),
-     *                 or {@code null} (the usual case: a 2xx ACK carries a new branch)
+     *                 or {@code null}: the usual case (a 2xx ACK carries a new branch), and always once the
+     *                 2xx has been sent, since Accepted is then held by a lean entry without the object
      */
     void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted);
 
@@ -62,7 +63,9 @@ public interface TransactionUser {
     /**
      * The transaction left the table: it reached Terminated, or, for a non-INVITE server transaction over an
      * unreliable transport, it sent its final response and a lean entry absorbs retransmissions in its place
-     * until Timer J (the object reports Completed until then). Last callback for it.
+     * until Timer J (the object reports Completed until then), or, for an INVITE server transaction, it sent a 2xx
+     * and a lean entry absorbs INVITE retransmissions until Timer L (the object reports Accepted until then and
+     * still sends the TU's further 2xx). Last callback for it.
      */
     default void transactionTerminated(Transaction transaction) {
     }

@@ -174,6 +174,28 @@ class InviteClientTransactionTest {
     }
 
     @Test
+    void acceptedLeavesTheLiveCountForTheMemoryBudgetUntilTimerM() {
+        SipRequest invite = invite();
+        InviteClientTransaction tx = start(invite, true);
+        assertThat(f.layer.liveTransactions()).isEqualTo(1);
+
+        f.layer.responseReceived(Messages.response(invite, 200), f.tcp);
+
+        assertThat(f.layer.liveTransactions()).isZero();
+        assertThat(f.layer.acceptedClientTransactions()).isEqualTo(1);
+        assertThat(f.layer.completedTransactionBytes()).isEqualTo(CompletedEntries.ACCEPTED_CLIENT_BYTES);
+        // Still a whole transaction: a 2xx of another fork still finds it and goes to the TU with it.
+        f.layer.responseReceived(Messages.response(invite, 200), f.tcp);
+        assertThat(f.user.ofType("response")).extracting(RecordingUser.Event::transaction).containsOnly(tx);
+
+        f.advance(32_000);
+        assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
+        assertThat(f.layer.acceptedClientTransactions()).isZero();
+        assertThat(f.layer.completedTransactionBytes()).isZero();
+        assertThat(f.layer.liveTransactions()).as("not given back twice").isZero();
+    }
+
+    @Test
     void successOverTcpAlsoWaitsInAccepted() {
         SipRequest invite = invite();
         InviteClientTransaction tx = start(invite, true);

@@ -178,19 +178,51 @@ class InviteServerTransactionTest {
         // ... a retransmitted INVITE is absorbed without an answer and not passed up ...
         assertThat(f.layer.requestReceived(invite, channel)).isEqualTo(RequestDisposition.ABSORBED);
         assertThat(channel.count()).isEqualTo(sentSoFar);
+        assertThat(f.layer.counters().absorbed()).isEqualTo(1);
+        assertThat(f.layer.counters().retransmissions()).as("nothing was sent for it").isZero();
         // ... the TU's own 2xx retransmissions go out, nothing else does.
         assertThat(tx.sendResponse(ok)).isTrue();
         assertThat(tx.sendResponse(Messages.response(invite, 486))).isFalse();
         assertThat(tx.sendResponse(Messages.response(invite, 180))).isFalse();
         assertThat(channel.count()).isEqualTo(sentSoFar + 1);
-        assertThat(f.user.types()).containsExactly("request");
+        assertThat(channel.messages().get(channel.count() - 1)).isSameAs(ok);
+        assertThat(f.user.ofType("request")).hasSize(1);
 
         // Timer L = 64·T1 from entering Accepted.
         f.advanceTo(1000 + 31_999);
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
+        assertThat(f.layer.requestReceived(invite, channel)).isEqualTo(RequestDisposition.ABSORBED);
         f.advanceTo(1000 + 32_000);
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
-        assertThat(f.user.types()).containsExactly("request", "terminated");
+        assertThat(tx.sendResponse(ok)).as("after Timer L nothing is sent").isFalse();
+        assertThat(channel.count()).isEqualTo(sentSoFar + 1);
+        // Past Timer L the same INVITE is a new request again.
+        assertThat(f.layer.requestReceived(invite, channel)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.user.ofType("request")).hasSize(2);
+    }
+
+    @ParameterizedTest(name = "reliable={0}")
+    @ValueSource(booleans = {false, true})
+    void acceptedIsALeanEntryOutOfTheLiveCountAndChargedToTheMemoryBudget(boolean reliable) {
+        InviteServerTransaction tx = receive(reliable);
+        assertThat(f.layer.liveTransactions()).isEqualTo(1);
+
+        tx.sendResponse(Messages.response(invite, 200));
+
+        assertThat(f.layer.liveTransactions()).as("the slot is free for a new call").isZero();
+        assertThat(f.layer.counters().active(TransactionKind.INVITE_SERVER)).isZero();
+        assertThat(f.user.types()).as("the TU's last callback for it").containsExactly("request", "terminated");
+        assertThat(f.layer.completedTransactions()).isEqualTo(1);
+        // Key only: no response is kept, retransmitted INVITEs get no answer in Accepted.
+        assertThat(f.layer.completedTransactionBytes()).isEqualTo(CompletedEntries.ENTRY_BYTES
+                + KeyStrings.bytes("z9hG4bK776asdhds") + KeyStrings.bytes("pc33.atlanta.example.com"));
+        assertThat(f.channel(reliable).retainedCount).isZero();
+        assertThat(f.timer.pendingTasks()).as("one task for Timer L of every entry, no timer of its own").isEqualTo(1);
+
+        f.advance(32_000);
+        assertThat(f.layer.completedTransactions()).isZero();
+        assertThat(f.layer.completedTransactionBytes()).isZero();
+        assertThat(f.timer.pendingTasks()).isZero();
     }
 
     @Test
@@ -204,9 +236,10 @@ class InviteServerTransactionTest {
         assertThat(f.layer.requestReceived(ack, f.udp)).isEqualTo(RequestDisposition.ACK_PASSED_UP);
 
         RecordingUser.Event event = f.user.ofType("ack").get(0);
-        assertThat(event.transaction()).isSameAs(tx);
+        assertThat(event.transaction()).as("only the lean entry matched").isNull();
         assertThat(event.message()).isSameAs(ack);
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
+        assertThat(f.layer.completedTransactions()).as("the ACK does not end Accepted").isEqualTo(1);
     }
 
     @Test
@@ -234,21 +267,40 @@ class InviteServerTransactionTest {
     }
 
     @Test
-    void transportErrorInAcceptedIsReportedButTheTransactionStays() {
+    void transportErrorOnATuRetransmissionInAcceptedLeavesTheEntryAbsorbing() {
         InviteServerTransaction tx = receive(true);
         SipResponse ok = Messages.response(invite, 200);
         tx.sendResponse(ok);
         f.tcp.failNextSend(new IOException("Broken pipe"));
 
-        // The TU retransmits its 2xx (RFC 6026 §7.1) and the flow is gone.
+        // The TU retransmits its 2xx (RFC 6026 §7.1) and the flow is gone: the TU was told of the termination
+        // already, so nothing more is reported.
         assertThat(tx.sendResponse(ok)).isTrue();
 
-        assertThat(f.user.types()).containsExactly("request", "transport-error");
+        assertThat(f.user.types()).containsExactly("request", "terminated");
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
         // Still absorbing INVITE retransmissions, which must not reach the TU as new requests.
         assertThat(f.layer.requestReceived(invite, f.tcp)).isEqualTo(RequestDisposition.ABSORBED);
-        f.advance(32_000);
+        assertThat(f.user.ofType("request")).hasSize(1);
+    }
+
+    @Test
+    void transportErrorOnTheTwoHundredItselfIsReportedAndTheEntryStillAbsorbs() {
+        InviteServerTransaction tx = receive(true);
+        f.tcp.failNextSend(new IOException("Connection reset by peer"));
+
+        assertThat(tx.sendResponse(Messages.response(invite, 200))).isTrue();
+
         assertThat(f.user.types()).containsExactly("request", "transport-error", "terminated");
+        assertThat(f.layer.requestReceived(invite, f.tcp)).isEqualTo(RequestDisposition.ABSORBED);
+    }
+
+    @Test
+    void cancelOfAnAnsweredInviteFindsNoTarget() {
+        InviteServerTransaction tx = receive(false);
+        tx.sendResponse(Messages.response(invite, 200));
+
+        assertThat(f.layer.findCancelTarget(Messages.cancelFor(invite))).isNull();
     }
 
     @Test

@@ -1,0 +1,216 @@
+package org.sipcity.stack.core;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryMXBean;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import org.sipcity.stack.address.Uri;
+import org.sipcity.stack.message.HeaderName;
+import org.sipcity.stack.message.SipMethod;
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+import org.sipcity.stack.parser.ParserConfig;
+import org.sipcity.stack.transaction.ClientTransaction;
+import org.sipcity.stack.transaction.InviteServerTransaction;
+import org.sipcity.stack.transaction.ServerTransaction;
+import org.sipcity.stack.transaction.Transaction;
+import org.sipcity.stack.transaction.TransactionChannel;
+import org.sipcity.stack.transaction.TransactionConfig;
+import org.sipcity.stack.transaction.TransactionUser;
+import org.sipcity.stack.transport.SipConnectorConfig;
+import org.sipcity.stack.transport.SipTransportsConfig;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * Heap per call a stateful proxy holds in the transaction layer for RFC 6026's Accepted state (Timer L and M, 32 s),
+ * measured on the real stack over UDP loopback: a caller socket sends N INVITEs shaped like the calls benchmark's, a
+ * transaction user forwards each in a client transaction to a callee socket that answers 200, and relays the 200
+ * upstream through the server transaction; then it lets go of both, as a proxy does once the call is set up. What
+ * stays is what the layer keeps: the server transaction's lean entry and the client transaction in Accepted with the
+ * INVITE it sent. The heap after a full GC with them held, minus the heap before, divided by N; next to it what the
+ * layer charged against its memory budget. Not a JMH benchmark (a footprint, not a time) and not a test.
+ *
+ * <p>Run: {@code java -Xmx1g -cp tests/microbench/target/benchmarks.jar
+ * org.sipcity.stack.core.AcceptedCallFootprint [N]} (N defaults to 50,000; it must finish within 32 s).
+ */
+public final class AcceptedCallFootprint {
+
+    private AcceptedCallFootprint() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int count = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        TransactionConfig transactions = TransactionConfig.builder().maxLiveTransactions(1_000_000)
+                .completedMemoryBytes(Runtime.getRuntime().maxMemory() / 2).build();
+        try (DatagramSocket caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
+             DatagramSocket callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
+            Proxy proxy = new Proxy(new InetSocketAddress("127.0.0.1", callee.getLocalPort()));
+            try (SipStack stack = new SipStack(new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(),
+                    ParserConfig.defaults(), transactions), proxy)) {
+                proxy.stack = stack;
+                InetSocketAddress server = stack.start(SipConnectorConfig.builder("udp", TransportType.UDP)
+                        .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build()).localAddress();
+                caller.connect(server);
+                caller.setSoTimeout(5_000); // an answer lost on loopback ends the run with an exception
+                Thread answering = new Thread(() -> answerInvites(callee), "callee");
+                answering.setDaemon(true);
+                answering.start();
+
+                call(caller, 0, 2_000); // warm up, then let those 2,000 stay: they are in both figures
+                long before = settledHeap(memory);
+                long started = System.nanoTime();
+                call(caller, 2_000, count);
+                long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
+                long after = settledHeap(memory);
+                long held = stack.transactions().acceptedClientTransactions();
+                long charged = stack.transactions().completedTransactionBytes();
+                System.out.printf(Locale.ROOT, "calls held in Accepted: %d server entries, %d client transactions "
+                        + "(set up in %d ms, Timers L and M 32 s)%n", stack.transactions().completedTransactions(),
+                        held, elapsedMillis);
+                System.out.printf(Locale.ROOT, "live transaction objects: %d%n", stack.transactions().liveTransactions());
+                System.out.printf(Locale.ROOT, "heap per call: %.0f B (measured, after full GC)%n",
+                        (after - before) / (double) count);
+                System.out.printf(Locale.ROOT, "charged per call: %.0f B (the budget's estimate)%n",
+                        charged / (double) held);
+            }
+        }
+    }
+
+    /** Sends INVITEs numbered [from, from + n) with at most 64 outstanding, and reads every final answer. */
+    private static void call(DatagramSocket caller, int from, int n) throws Exception {
+        DatagramPacket in = new DatagramPacket(new byte[65535], 65535);
+        int sent = 0;
+        int answered = 0;
+        while (answered < n) {
+            while (sent < n && sent - answered < 64) {
+                byte[] invite = invite(caller.getLocalPort(), from + sent);
+                caller.send(new DatagramPacket(invite, invite.length));
+                sent++;
+            }
+            caller.receive(in);
+            if (!new String(in.getData(), 0, 12, StandardCharsets.US_ASCII).startsWith("SIP/2.0 1")) {
+                answered++;
+            }
+        }
+    }
+
+    private static byte[] invite(int port, int n) {
+        return ("INVITE sip:callee@bench.invalid SIP/2.0\r\n"
+                + "Via: SIP/2.0/UDP 127.0.0.2:" + port + ";branch=z9hG4bK-" + n + "-1-0;rport\r\n"
+                + "Max-Forwards: 70\r\n"
+                + "From: <sip:caller@bench.invalid>;tag=" + n + "\r\n"
+                + "To: <sip:callee@bench.invalid>\r\n"
+                + "Call-ID: " + n + "-4711@127.0.0.2\r\n"
+                + "CSeq: 1 INVITE\r\n"
+                + "Contact: <sip:caller@127.0.0.2:" + port + ";transport=UDP>\r\n"
+                + "User-Agent: SIPp bench\r\n"
+                + "Content-Length: 0\r\n"
+                + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The callee: 200 to every INVITE, To tag added, the request's Via, From, To, Call-ID and CSeq copied. */
+    private static void answerInvites(DatagramSocket callee) {
+        DatagramPacket in = new DatagramPacket(new byte[65535], 65535);
+        try {
+            callee.setSoTimeout(60_000);
+            while (!callee.isClosed()) {
+                callee.receive(in);
+                String request = new String(in.getData(), 0, in.getLength(), StandardCharsets.US_ASCII);
+                if (!request.startsWith("INVITE ")) {
+                    continue;
+                }
+                StringBuilder ok = new StringBuilder("SIP/2.0 200 OK\r\n");
+                for (String line : request.split("\r\n")) {
+                    String name = line.toLowerCase(Locale.ROOT);
+                    if (name.startsWith("via:") || name.startsWith("from:") || name.startsWith("call-id:")
+                            || name.startsWith("cseq:")) {
+                        ok.append(line).append("\r\n");
+                    } else if (name.startsWith("to:")) {
+                        ok.append(line).append(";tag=callee\r\n");
+                    }
+                }
+                ok.append("Contact: <sip:callee@127.0.0.1:").append(callee.getLocalPort()).append(">\r\n")
+                        .append("Content-Length: 0\r\n\r\n");
+                byte[] bytes = ok.toString().getBytes(StandardCharsets.US_ASCII);
+                callee.send(new DatagramPacket(bytes, bytes.length, in.getSocketAddress()));
+            }
+        } catch (SocketTimeoutException | java.net.SocketException done) {
+            // the run is over
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static long settledHeap(MemoryMXBean memory) throws InterruptedException {
+        long used = Long.MAX_VALUE;
+        for (int i = 0; i < 5; i++) {
+            System.gc();
+            Thread.sleep(100);
+            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
+        }
+        return used;
+    }
+
+    /** Forwards each INVITE to the callee in a client transaction and relays its 200, then keeps nothing of the call. */
+    private static final class Proxy implements TransactionUser {
+
+        private final InetSocketAddress callee;
+        private final Uri calleeUri;
+        volatile SipStack stack;
+
+        Proxy(InetSocketAddress callee) throws Exception {
+            this.callee = callee;
+            this.calleeUri = Uri.parse("sip:callee@127.0.0.1:" + callee.getPort());
+        }
+
+        @Override
+        public void requestReceived(ServerTransaction transaction, SipRequest request) {
+            SipRequest forwarded = SipRequest.create(SipMethod.INVITE, calleeUri);
+            forwarded.setHeader(HeaderName.MAX_FORWARDS, "69");
+            forwarded.setHeader(HeaderName.FROM, request.getHeader(HeaderName.FROM));
+            forwarded.setHeader(HeaderName.TO, request.getHeader(HeaderName.TO));
+            forwarded.setHeader(HeaderName.CALL_ID, request.getCallId());
+            forwarded.setHeader(HeaderName.CSEQ, request.getHeader(HeaderName.CSEQ));
+            forwarded.setHeader(HeaderName.CONTACT, request.getHeader(HeaderName.CONTACT));
+            stack.sendRequest(forwarded, TransportType.UDP, callee)
+                    .thenAccept(client -> client.attach(transaction));
+        }
+
+        @Override
+        public void responseReceived(ClientTransaction transaction, SipResponse response) {
+            Object upstream = transaction.attachment();
+            if (response.getStatus() >= 200 && upstream instanceof ServerTransaction server) {
+                transaction.attach(null);   // the proxy keeps nothing of an established call here
+                SipResponse ok = server.request().createResponse(response.getStatus());
+                ok.setToTag(response.getToTag());
+                server.sendResponse(ok);
+            }
+        }
+
+        @Override
+        public void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
+        }
+
+        @Override
+        public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
+        }
+
+        @Override
+        public void strayResponse(SipResponse response, TransactionChannel channel) {
+        }
+
+        @Override
+        public void timeout(Transaction transaction) {
+        }
+
+        @Override
+        public void transportError(Transaction transaction, Throwable cause) {
+        }
+    }
+}
