@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Summarises a JFR recording of the server (registrar-cpu.sh): CPU samples (jdk.ExecutionSample) by thread, by the
 top frame (self time), by the first frame of our own code, and inclusively by library; heap allocated
-(jdk.ThreadAllocationStatistics, first and last reading per thread) in total and per registration (--per N).
+(jdk.ThreadAllocationStatistics, first and last reading per thread) in total, per registration (--per N) and by thread
+group; allocation samples (jdk.ObjectAllocationSample) by thread group and first frame of our code, and by class
+and top frames. Allocation samples are counted, not summed by their weight: one sample's weight is all the thread
+allocated since its previous sample, so a thread sampled rarely (the write-back flusher) gets huge single weights.
 Needs the JDK's `jfr` tool on the PATH. Prints plain text."""
 import argparse
 import collections
@@ -42,19 +45,29 @@ def main():
     parser.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
     raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "96", "--events",
-                          "jdk.ExecutionSample,jdk.ThreadAllocationStatistics", args.recording],
+                          "jdk.ExecutionSample,jdk.ThreadAllocationStatistics,jdk.ObjectAllocationSample", args.recording],
                          check=True, capture_output=True, text=True).stdout
     events = json.loads(raw)["recording"]["events"]
     samples = [e["values"] for e in events if e["type"] == "jdk.ExecutionSample"]
     allocations = collections.defaultdict(list)
+    allocation_groups = {}
     for e in events:
         if e["type"] == "jdk.ThreadAllocationStatistics":
             values = e["values"]
             thread = values.get("thread") or {}
-            allocations[thread.get("javaThreadId") or thread.get("osThreadId")].append(values["allocated"])
+            key = thread.get("javaThreadId") or thread.get("osThreadId")
+            allocations[key].append(values["allocated"])
+            allocation_groups[key] = thread_group(thread.get("javaName"))
     allocated = sum(max(v) - min(v) for v in allocations.values())
     per = f", {allocated / args.per / 1024:.1f} KiB per registration" if args.per else ""
     print(f"allocated {allocated / 1e6:.1f} MB in the recording ({len(allocations)} threads){per}")
+    allocated_by_group = collections.Counter()
+    for key, readings in allocations.items():
+        allocated_by_group[allocation_groups[key]] += max(readings) - min(readings)
+    for group, size in allocated_by_group.most_common(6):
+        share = f"{size / args.per / 1024:8.1f} KiB per registration" if args.per else f"{size / 1e6:8.1f} MB"
+        print(f"  {share}  {group}")
+    allocation_samples = [e["values"] for e in events if e["type"] == "jdk.ObjectAllocationSample"]
 
     total = len(samples)
     print(f"{total} CPU samples")
@@ -83,6 +96,18 @@ def main():
     table("inclusive, by library (a sample may count in several)", by_library, len(LIBRARIES))
     table("first frame of our code", by_own, args.top)
     table("top frame (self)", by_self, args.top)
+
+    by_thread_own = collections.Counter()
+    by_class_top = collections.Counter()
+    for sample in allocation_samples:
+        frames = [frame_name(f) for f in (sample.get("stackTrace") or {}).get("frames", [])]
+        own = next((f for f in frames if f.startswith("org.sipcity.") and "$$Lambda" not in f), "(none of ours)")
+        by_thread_own[f"{thread_group((sample.get('eventThread') or {}).get('javaName'))}  {own}"] += 1
+        by_class_top[sample["objectClass"]["name"].replace("/", ".") + " @ " + " < ".join(frames[:3])] += 1
+    total = len(allocation_samples)
+    print(f"\n{total} allocation samples")
+    table("allocation samples by thread and first frame of our code", by_thread_own, args.top)
+    table("allocation samples by class and top frames", by_class_top, args.top)
 
 
 if __name__ == "__main__":
