@@ -1,39 +1,56 @@
 package org.sipcity.stack.overload;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
-import java.lang.management.MemoryUsage;
-import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
- * Heap occupancy after garbage collection: the use each heap pool reported right after its last collection
- * ({@link MemoryPoolMXBean#getCollectionUsage()}, i.e. what survived), summed over the pools, as a fraction of the
+ * Heap occupancy after garbage collection: what survived the heap pools' last collections, as a fraction of the
  * heap's maximum. Occupancy before collection says little (garbage awaits collection); after collection it says
  * how close the server is to a collection that frees nothing.
  *
- * <p>The pools are summed rather than taken one by one: a young pool judged on its own looks full after every
- * collection (G1's survivor space has no maximum and commits exactly what it holds, so its used/committed is 1.0
- * on an idle server), while eden is empty. Read on each evaluation, not per message.
+ * <p><b>Aging.</b> The after-collection figure is only refreshed by a collection, and collections only run while
+ * the server allocates. Once the load drops, nothing allocates, no collection runs, and the last figure (taken at
+ * the peak) would stand for good: a valve that entered overload on heap pressure then stayed overloaded on an
+ * idle server until some collection happened to run (seen for 4 minutes in a benchmark). So a figure older than
+ * {@code maxAge} without any collection is no longer trusted and reads 0 (no heap pressure). The current pool
+ * usage is no substitute: the uncollected garbage of the peak is still in it. Nothing real is lost by the
+ * fallback: a server that allocates into a nearly full heap collects again at once, which brings back a fresh
+ * figure within an evaluation or two.
+ *
+ * <p>Read on each evaluation by the valve's single evaluation thread, never per message; not thread-safe.
  */
 final class HeapPressureGauge {
 
-    private final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-    private final List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans().stream()
-            .filter(pool -> pool.getType() == MemoryType.HEAP && pool.isCollectionUsageThresholdSupported())
-            .toList();
+    private static final long NONE_SEEN = -1;
 
+    private final HeapReadings readings;
+    private final LongSupplier nanoClock;
+    private final long maxAgeNanos;
+    private long collectionsSeen = NONE_SEEN;
+    private long lastCollectionSeenAt;
+
+    /** A gauge of this JVM's heap. */
+    HeapPressureGauge(OverloadSettings settings) {
+        this(new MemoryPoolHeapReadings(), System::nanoTime, settings.heapReadingMaxAge().toNanos());
+    }
+
+    HeapPressureGauge(HeapReadings readings, LongSupplier nanoClock, long maxAgeNanos) {
+        this.readings = readings;
+        this.nanoClock = nanoClock;
+        this.maxAgeNanos = maxAgeNanos;
+    }
+
+    /** Survived bytes over capacity, 0.0-1.0; 0 when no collection has run for longer than the maximum age. */
     double occupancyAfterGc() {
-        long survived = 0;
-        for (MemoryPoolMXBean pool : pools) {
-            MemoryUsage usage = pool.getCollectionUsage();
-            if (usage != null) {
-                survived += usage.getUsed();
-            }
+        long now = nanoClock.getAsLong();
+        long collections = readings.collections();
+        if (collections != collectionsSeen) {
+            // The first reading counts as fresh: the gauge cannot know how old the figure it finds is.
+            collectionsSeen = collections;
+            lastCollectionSeenAt = now;
+        } else if (now - lastCollectionSeenAt > maxAgeNanos) {
+            return 0;
         }
-        MemoryUsage heap = memory.getHeapMemoryUsage();
-        long capacity = heap.getMax() > 0 ? heap.getMax() : heap.getCommitted();
-        return capacity > 0 ? Math.min(1.0, (double) survived / capacity) : 0;
+        long capacity = readings.capacityBytes();
+        return capacity > 0 ? Math.min(1.0, (double) readings.survivedBytes() / capacity) : 0;
     }
 }

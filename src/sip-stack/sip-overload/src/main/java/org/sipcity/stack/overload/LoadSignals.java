@@ -16,6 +16,9 @@ public interface LoadSignals {
     /** The largest recent scheduling delay of an event loop, in nanoseconds. */
     long eventLoopLagNanos();
 
-    /** Heap occupancy after the last garbage collection, 0.0-1.0 (live data, not garbage awaiting collection). */
+    /**
+     * Heap occupancy after the last garbage collection, 0.0-1.0 (live data, not garbage awaiting collection); 0 when
+     * that collection is too old to tell anything (an idle server does not collect).
+     */
     double heapOccupancyAfterGc();
 }

@@ -21,6 +21,9 @@ import java.util.Objects;
  * <tr><td>queueDepthHigh / queueDepthLow</td><td>10000 / 2000</td><td>waiting worker tasks; 0 disables</td></tr>
  * <tr><td>lagHigh / lagLow</td><td>100 ms / 20 ms</td><td>event-loop scheduling delay; above a G1 pause of its 50 ms target, which must not shed work</td></tr>
  * <tr><td>heapHigh / heapLow</td><td>0.90 / 0.75</td><td>heap occupancy after GC</td></tr>
+ * <tr><td>heapReadingMaxAge</td><td>5 s</td><td>how long an after-GC figure is trusted without a further
+ *     collection; older, it reads 0: an idle server does not collect, and its last figure, taken at the peak,
+ *     must not hold it in overload (with the hold time, an idle server is back to normal within 7 s)</td></tr>
  * <tr><td>holdTime</td><td>2 s</td><td>how long every signal must stay below its low mark before overload ends</td></tr>
  * <tr><td>evaluationInterval</td><td>50 ms</td><td>how often the controller reads the signals</td></tr>
  * <tr><td>lagProbeInterval</td><td>100 ms</td><td>how often each event loop's lag is measured</td></tr>
@@ -43,7 +46,7 @@ public record OverloadSettings(
         Duration sojournHigh, Duration sojournLow, Duration sojournWindow,
         int queueDepthHigh, int queueDepthLow,
         Duration lagHigh, Duration lagLow,
-        double heapHigh, double heapLow,
+        double heapHigh, double heapLow, Duration heapReadingMaxAge,
         Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval, int lagLateProbes,
         double reductionGain, double recoveryStep,
         int retryAfterMin, int retryAfterMax,
@@ -55,6 +58,7 @@ public record OverloadSettings(
         Objects.requireNonNull(sojournWindow, "sojournWindow");
         Objects.requireNonNull(lagHigh, "lagHigh");
         Objects.requireNonNull(lagLow, "lagLow");
+        Objects.requireNonNull(heapReadingMaxAge, "heapReadingMaxAge");
         Objects.requireNonNull(holdTime, "holdTime");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
         Objects.requireNonNull(lagProbeInterval, "lagProbeInterval");
@@ -70,6 +74,9 @@ public record OverloadSettings(
         if (holdTime.isNegative() || sojournWindow.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
                 || ocValidity.isNegative()) {
             throw new IllegalArgumentException("hold time, sojourn window and oc-validity must not be negative, intervals must be positive");
+        }
+        if (!isPositive(heapReadingMaxAge)) {
+            throw new IllegalArgumentException("heapReadingMaxAge must be positive: " + heapReadingMaxAge);
         }
         if (lagLateProbes < 1) {
             throw new IllegalArgumentException("lagLateProbes must be at least 1: " + lagLateProbes);
@@ -111,6 +118,7 @@ public record OverloadSettings(
         b.lagLow = lagLow;
         b.heapHigh = heapHigh;
         b.heapLow = heapLow;
+        b.heapReadingMaxAge = heapReadingMaxAge;
         b.holdTime = holdTime;
         b.evaluationInterval = evaluationInterval;
         b.lagProbeInterval = lagProbeInterval;
@@ -135,6 +143,7 @@ public record OverloadSettings(
         private Duration lagLow = Duration.ofMillis(20);
         private double heapHigh = 0.90;
         private double heapLow = 0.75;
+        private Duration heapReadingMaxAge = Duration.ofSeconds(5);
         private Duration holdTime = Duration.ofSeconds(2);
         private Duration evaluationInterval = Duration.ofMillis(50);
         private Duration lagProbeInterval = Duration.ofMillis(100);
@@ -177,6 +186,12 @@ public record OverloadSettings(
         public Builder heapOccupancy(double high, double low) {
             this.heapHigh = high;
             this.heapLow = low;
+            return this;
+        }
+
+        /** How long an after-GC heap figure counts without a further collection; older, it reads 0. */
+        public Builder heapReadingMaxAge(Duration maxAge) {
+            this.heapReadingMaxAge = maxAge;
             return this;
         }
 
@@ -229,7 +244,7 @@ public record OverloadSettings(
 
         public OverloadSettings build() {
             return new OverloadSettings(sojournHigh, sojournLow, sojournWindow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
-                    heapHigh, heapLow, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
+                    heapHigh, heapLow, heapReadingMaxAge, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
                     retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
         }
     }

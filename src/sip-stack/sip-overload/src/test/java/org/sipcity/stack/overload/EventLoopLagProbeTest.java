@@ -41,7 +41,7 @@ class EventLoopLagProbeTest {
 
     @Test
     void heapGaugeReportsAFraction() {
-        assertThat(new HeapPressureGauge().occupancyAfterGc()).isBetween(0.0, 1.0);
+        assertThat(new HeapPressureGauge(OverloadSettings.defaults()).occupancyAfterGc()).isBetween(0.0, 1.0);
     }
 
     /** A young pool judged alone looks full after every collection (G1's survivor space: used == committed). */
@@ -49,6 +49,6 @@ class EventLoopLagProbeTest {
     void heapGaugeOfAnIdleTestJvmIsFarBelowTheHighMark() {
         System.gc();
 
-        assertThat(new HeapPressureGauge().occupancyAfterGc()).isLessThan(OverloadSettings.defaults().heapHigh());
+        assertThat(new HeapPressureGauge(OverloadSettings.defaults()).occupancyAfterGc()).isLessThan(OverloadSettings.defaults().heapHigh());
     }
 }
