@@ -4,24 +4,12 @@ figure, Kamailio's and the ratio per transport, names the limit (server or gener
 ceiling), writes results/summary.csv and draws latency against offered rate per target (results/figure8-*.png)."""
 import csv
 import os
-import shutil
-import subprocess
 import sys
+
+from bench_results import as_int, draw, gnuplot_available, png_terminal, read
 
 TRANSPORT_TITLES = {"udp": "UDP", "tcp": "persistent TCP", "tcp-tn": "transaction TCP", "tls": "persistent TLS"}
 LATENCY_RATE = 2500
-
-
-def read(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def as_int(value):
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def main(out):
@@ -88,8 +76,7 @@ def main(out):
 
 
 def plot(out, steps):
-    if not shutil.which("gnuplot"):
-        print("gnuplot not installed: no plots", file=sys.stderr)
+    if not gnuplot_available():
         return
     targets = sorted({row["target"] for row in steps})
     for target in targets:
@@ -114,7 +101,7 @@ def plot(out, steps):
             lines.append("'%s' using 1:2 with linespoints lc %d pt 7 title '%s p50'" % (data, index, title))
             lines.append("'%s' using 1:3 with linespoints lc %d pt 5 dt 2 title '%s p99'" % (data, index, title))
         script = "\n".join([
-            "set terminal pngcairo size 1000,560 font ',10'" if "cairo" in terminals() else "set terminal png size 1000,560",
+            png_terminal("1000,560"),
             "set output '%s'" % png,
             "set title 'REGISTER latency against offered rate: %s (probe at %s, 2 shared cores)' " % (
                 {"ours": "our stack (TinyResponder)", "wildfly": "WildFly + registrar WAR", "kamailio": "Kamailio 5.6",
@@ -123,13 +110,7 @@ def plot(out, steps):
             "set xlabel 'offered REGISTER/s'", "set ylabel 'latency (us, log scale)'",
             "set logscale y", "set grid", "set key outside right top",
             "plot " + ", ".join(lines), ""])
-        subprocess.run(["gnuplot"], input=script.encode(), check=True)
-        print("plot: %s" % png)
-
-
-def terminals():
-    result = subprocess.run(["gnuplot", "-e", "set terminal"], capture_output=True, text=True)
-    return result.stdout + result.stderr
+        draw(script, png)
 
 
 if __name__ == "__main__":

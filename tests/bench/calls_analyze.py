@@ -5,25 +5,13 @@ call at their highest passing rate, writes summary.csv and draws
 the completed call rate against the offered one per transport (calls-<transport>.png), failed steps marked."""
 import csv
 import os
-import shutil
-import subprocess
 import sys
+
+from bench_results import as_int, draw, gnuplot_available, read
 
 TRANSPORT_TITLES = {"udp": "UDP", "tcp": "persistent TCP"}
 TARGET_TITLES = {"sipp": "SIPp caller -> SIPp callee (no proxy)", "ours": "through our proxy (WildFly + WAR)",
                  "kamailio": "through Kamailio 5.6 (tm, rr, usrloc)"}
-
-
-def read(path):
-    with open(path, newline="") as f:
-        return list(csv.DictReader(f))
-
-
-def as_int(value):
-    try:
-        return int(float(value))
-    except (TypeError, ValueError):
-        return None
 
 
 def main(out):
@@ -89,8 +77,7 @@ def main(out):
 
 
 def plot(out, steps):
-    if not shutil.which("gnuplot"):
-        print("gnuplot not installed: no plots", file=sys.stderr)
+    if not gnuplot_available():
         return
     for transport, title in TRANSPORT_TITLES.items():
         lines = []
@@ -119,8 +106,7 @@ def plot(out, steps):
             "set xlabel 'offered calls/s'", "set ylabel 'completed calls/s'", "set grid", "set key left top",
             "set xrange [0:%d]" % (highest * 1.05), "set yrange [0:]",
             "plot x with lines lc rgb 'gray' dt 3 title 'offered', " + ", ".join(lines), ""])
-        subprocess.run(["gnuplot"], input=script.encode(), check=True)
-        print("plot: %s" % png)
+        draw(script, png)
 
 
 if __name__ == "__main__":
