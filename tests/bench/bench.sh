@@ -220,11 +220,6 @@ remove_wildfly_tls() {
     WILDFLY_TLS_ADDED=0
 }
 
-stop_kamailio() {
-    [ -f "$WORK/kamailio.pid" ] && kill "$(cat "$WORK/kamailio.pid")" 2>/dev/null || true
-    rm -f "$WORK/kamailio.pid"
-}
-
 # SIPp as the server for one transport (the SIPp-against-SIPp ceiling). It is restarted before every step: after an
 # overload step SIPp as the server may be left aborted or wedged, which would fail every later step of the bisection.
 SIPP_UAS_PID=""
@@ -245,14 +240,6 @@ start_sipp_uas() {
                  || wait_ready 127.0.0.1 "$SIPP_UAS_TLS_PORT" tls ;;
         *) wait_ready 127.0.0.1 "$SIPP_UAS_PORT" tcp ;;
     esac
-}
-
-stop_sipp_uas() {
-    if [ -n "$SIPP_UAS_PID" ]; then
-        kill "$SIPP_UAS_PID" 2>/dev/null || true
-        wait "$SIPP_UAS_PID" 2>/dev/null || true
-        SIPP_UAS_PID=""
-    fi
 }
 
 ladder_for() {

@@ -90,14 +90,6 @@ start_sipp_uas() {
     kill -0 "$SIPP_UAS_PID" 2>/dev/null || { log "the SIPp callee did not start"; tail -5 "$WORK/sipp-callee-$transport.log" >&2; return 1; }
 }
 
-stop_sipp_uas() {
-    if [ -n "$SIPP_UAS_PID" ]; then
-        kill "$SIPP_UAS_PID" 2>/dev/null || true
-        wait "$SIPP_UAS_PID" 2>/dev/null || true
-        SIPP_UAS_PID=""
-    fi
-}
-
 # The proxy under test (PROXY_HOST:PROXY_PORT) and the transport of the current search.
 PROXY_HOST=""
 PROXY_PORT=""
@@ -165,11 +157,6 @@ start_kamailio() {
         -Y "$WORK/kamailio-run" -P "$WORK/kamailio.pid" -DD -E -m 512 -M 32 >"$WORK/kamailio.log" 2>&1 &
     STARTED_PIDS+=("$!")
     wait_ready 127.0.0.1 "$KAMAILIO_PORT"
-}
-
-stop_kamailio() {
-    [ -f "$WORK/kamailio.pid" ] && kill "$(cat "$WORK/kamailio.pid")" 2>/dev/null || true
-    rm -f "$WORK/kamailio.pid"
 }
 
 # One search through a proxy: register the callee, warm up (JIT, connections), then step and bisect.

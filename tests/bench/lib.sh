@@ -1,8 +1,8 @@
-# Helpers of the SIPp benchmarks (bench.sh, overload.sh), sourced after the caller has set HERE, STEP_SECONDS,
-# PROBE_RATE, BISECTIONS and OUT: a work directory removed on exit with every process the caller started
-# (STARTED_PIDS), a log, a readiness check, SIPp clients at a rate, and one measured step / a search for the
-# highest rate with zero failures. step() restarts SIPp as the server (start_sipp_uas/stop_sipp_uas, defined by
-# bench.sh) for the target "sipp" only.
+# Helpers of the SIPp benchmarks (bench.sh, calls.sh, overload.sh), sourced after the caller has set HERE,
+# STEP_SECONDS, PROBE_RATE, BISECTIONS and OUT: a work directory removed on exit with every process the caller started
+# (STARTED_PIDS), a log, a readiness check, stopping SIPp as the server and Kamailio, SIPp clients at a rate, and one
+# measured step / a search for the highest rate with zero failures. step() restarts SIPp as the server (the caller's
+# start_sipp_uas, stop_sipp_uas here) for the target "sipp" only.
 #
 # Knobs a caller may set: SIPP_SCENARIO (default sipp/register-uac.xml), SIPP_LIMIT_SECONDS (calls in flight
 # allowed, in seconds of the rate; default 1, at least 2,000 calls), SIPP_RECV_TIMEOUT_MS (default 2000), AFTER_STEP
@@ -31,6 +31,21 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
+
+# Stops SIPp as the server (SIPP_UAS_PID, started by the caller's start_sipp_uas), if it runs.
+stop_sipp_uas() {
+    if [ -n "${SIPP_UAS_PID:-}" ]; then
+        kill "$SIPP_UAS_PID" 2>/dev/null || true
+        wait "$SIPP_UAS_PID" 2>/dev/null || true
+        SIPP_UAS_PID=""
+    fi
+}
+
+# Stops a Kamailio the caller started with -P "$WORK/kamailio.pid" (cleanup() does the same on exit).
+stop_kamailio() {
+    [ -f "$WORK/kamailio.pid" ] && kill "$(cat "$WORK/kamailio.pid")" 2>/dev/null || true
+    rm -f "$WORK/kamailio.pid"
+}
 
 # Waits (at most 30 s) until HOST:PORT answers a REGISTER over TRANSPORT (udp by default, tcp or tls).
 wait_ready() {

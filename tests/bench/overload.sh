@@ -121,32 +121,30 @@ start_server() {
     log "server: pid $SERVER_PID, SIP on $HOST:$SIP_PORT, management on $HOST:$MGMT_PORT"
 }
 
-# One management operation through jboss-cli; tried three times (the CLI's own JVM may time out connecting on a
-# loaded host); its output ends up in OUT/cli.log.
-cli() {
-    local attempt
+# jboss-cli with one argument (--command=... or --file=...), tried three times (the CLI's own JVM may time out
+# connecting on a loaded host); its output ends up in OUT/cli.log. WHAT names the attempt in the log.
+cli_retried() {
+    local what="$1" argument="$2" attempt
     for attempt in 1 2 3; do
-        if "$SERVER/bin/jboss-cli.sh" -c --controller="$HOST:$MGMT_PORT" --timeout=30000 --command="$1" >>"$OUT/cli.log" 2>&1; then
+        if "$SERVER/bin/jboss-cli.sh" -c --controller="$HOST:$MGMT_PORT" --timeout=30000 "$argument" >>"$OUT/cli.log" 2>&1; then
             return 0
         fi
-        log "cli: '$1' failed (attempt $attempt), see $OUT/cli.log"
+        log "cli: $what failed (attempt $attempt), see $OUT/cli.log"
         sleep 2
     done
     return 1
 }
 
-# Runs a CLI script (one JVM for all its operations); tried three times.
+# One management operation.
+cli() {
+    cli_retried "'$1'" --command="$1"
+}
+
+# Runs a CLI script (one JVM for all its operations).
 cli_script() {
-    local script="$WORK/valve.cli" attempt
+    local script="$WORK/valve.cli"
     printf '%s\n' "$@" >"$script"
-    for attempt in 1 2 3; do
-        if "$SERVER/bin/jboss-cli.sh" -c --controller="$HOST:$MGMT_PORT" --timeout=30000 --file="$script" >>"$OUT/cli.log" 2>&1; then
-            return 0
-        fi
-        log "cli: script failed (attempt $attempt), see $OUT/cli.log"
-        sleep 2
-    done
-    return 1
+    cli_retried script --file="$script"
 }
 
 # Sets the valve up and reloads; waits until SIP answers again. on: the default valve at its default marks; off:
