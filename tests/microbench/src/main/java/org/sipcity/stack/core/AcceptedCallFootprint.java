@@ -1,10 +1,7 @@
 package org.sipcity.stack.core;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -14,16 +11,9 @@ import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
-import org.sipcity.stack.parser.ParserConfig;
 import org.sipcity.stack.transaction.ClientTransaction;
-import org.sipcity.stack.transaction.InviteServerTransaction;
+import org.sipcity.stack.transaction.IgnoringTransactionUser;
 import org.sipcity.stack.transaction.ServerTransaction;
-import org.sipcity.stack.transaction.Transaction;
-import org.sipcity.stack.transaction.TransactionChannel;
-import org.sipcity.stack.transaction.TransactionConfig;
-import org.sipcity.stack.transaction.TransactionUser;
-import org.sipcity.stack.transport.SipConnectorConfig;
-import org.sipcity.stack.transport.SipTransportsConfig;
 import org.sipcity.stack.transport.TransportType;
 
 /**
@@ -45,29 +35,23 @@ public final class AcceptedCallFootprint {
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        TransactionConfig transactions = TransactionConfig.builder().maxLiveTransactions(1_000_000)
-                .completedMemoryBytes(Runtime.getRuntime().maxMemory() / 2).build();
         try (DatagramSocket caller = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0));
              DatagramSocket callee = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
             Proxy proxy = new Proxy(new InetSocketAddress("127.0.0.1", callee.getLocalPort()));
-            try (SipStack stack = new SipStack(new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(),
-                    ParserConfig.defaults(), transactions), proxy)) {
+            try (SipStack stack = FootprintRig.stack(proxy)) {
                 proxy.stack = stack;
-                InetSocketAddress server = stack.start(SipConnectorConfig.builder("udp", TransportType.UDP)
-                        .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build()).localAddress();
-                caller.connect(server);
+                caller.connect(FootprintRig.startUdp(stack));
                 caller.setSoTimeout(5_000); // an answer lost on loopback ends the run with an exception
                 Thread answering = new Thread(() -> answerInvites(callee), "callee");
                 answering.setDaemon(true);
                 answering.start();
 
                 call(caller, 0, 2_000); // warm up, then let those 2,000 stay: they are in both figures
-                long before = settledHeap(memory);
+                long before = FootprintRig.settledHeap();
                 long started = System.nanoTime();
                 call(caller, 2_000, count);
                 long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-                long after = settledHeap(memory);
+                long after = FootprintRig.settledHeap();
                 long held = stack.transactions().acceptedClientTransactions();
                 long charged = stack.transactions().completedTransactionBytes();
                 System.out.printf(Locale.ROOT, "calls held in Accepted: %d server entries, %d client transactions "
@@ -82,22 +66,11 @@ public final class AcceptedCallFootprint {
         }
     }
 
-    /** Sends INVITEs numbered [from, from + n) with at most 64 outstanding, and reads every final answer. */
+    /** Sends INVITEs numbered [from, from + n) and reads every final answer (provisional ones are passed over). */
     private static void call(DatagramSocket caller, int from, int n) throws Exception {
-        DatagramPacket in = new DatagramPacket(new byte[65535], 65535);
-        int sent = 0;
-        int answered = 0;
-        while (answered < n) {
-            while (sent < n && sent - answered < 64) {
-                byte[] invite = invite(caller.getLocalPort(), from + sent);
-                caller.send(new DatagramPacket(invite, invite.length));
-                sent++;
-            }
-            caller.receive(in);
-            if (!new String(in.getData(), 0, 12, StandardCharsets.US_ASCII).startsWith("SIP/2.0 1")) {
-                answered++;
-            }
-        }
+        int port = caller.getLocalPort();
+        FootprintRig.exchange(caller, from, n, call -> invite(port, call),
+                answer -> !new String(answer.getData(), 0, 12, StandardCharsets.US_ASCII).startsWith("SIP/2.0 1"));
     }
 
     private static byte[] invite(int port, int n) {
@@ -147,18 +120,8 @@ public final class AcceptedCallFootprint {
         }
     }
 
-    private static long settledHeap(MemoryMXBean memory) throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(100);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
-
     /** Forwards each INVITE to the callee in a client transaction and relays its 200, then keeps nothing of the call. */
-    private static final class Proxy implements TransactionUser {
+    private static final class Proxy implements IgnoringTransactionUser {
 
         private final InetSocketAddress callee;
         private final Uri calleeUri;
@@ -191,26 +154,6 @@ public final class AcceptedCallFootprint {
                 ok.setToTag(response.getToTag());
                 server.sendResponse(ok);
             }
-        }
-
-        @Override
-        public void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
-        }
-
-        @Override
-        public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
-        }
-
-        @Override
-        public void strayResponse(SipResponse response, TransactionChannel channel) {
-        }
-
-        @Override
-        public void timeout(Transaction transaction) {
-        }
-
-        @Override
-        public void transportError(Transaction transaction, Throwable cause) {
         }
     }
 }

@@ -1,10 +1,6 @@
 package org.sipcity.stack.core;
 
-import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryMXBean;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.nio.charset.StandardCharsets;
 import java.time.ZoneOffset;
@@ -14,17 +10,8 @@ import java.util.Locale;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
-import org.sipcity.stack.parser.ParserConfig;
-import org.sipcity.stack.transaction.ClientTransaction;
-import org.sipcity.stack.transaction.InviteServerTransaction;
+import org.sipcity.stack.transaction.IgnoringTransactionUser;
 import org.sipcity.stack.transaction.ServerTransaction;
-import org.sipcity.stack.transaction.Transaction;
-import org.sipcity.stack.transaction.TransactionChannel;
-import org.sipcity.stack.transaction.TransactionConfig;
-import org.sipcity.stack.transaction.TransactionUser;
-import org.sipcity.stack.transport.SipConnectorConfig;
-import org.sipcity.stack.transport.SipTransportsConfig;
-import org.sipcity.stack.transport.TransportType;
 
 /**
  * Heap per completed REGISTER transaction over UDP, measured on the real stack: a UDP connector on loopback, a
@@ -45,23 +32,17 @@ public final class CompletedTransactionFootprint {
 
     public static void main(String[] args) throws Exception {
         int count = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
-        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
-        TransactionConfig transactions = TransactionConfig.builder().maxLiveTransactions(1_000_000)
-                .completedMemoryBytes(Runtime.getRuntime().maxMemory() / 2).build();
-        try (SipStack stack = new SipStack(new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(),
-                ParserConfig.defaults(), transactions), new Registrar());
+        try (SipStack stack = FootprintRig.stack(new Registrar());
              DatagramSocket client = new DatagramSocket(new InetSocketAddress("127.0.0.1", 0))) {
-            InetSocketAddress server = stack.start(SipConnectorConfig.builder("udp", TransportType.UDP)
-                    .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build()).localAddress();
-            client.connect(server);
+            client.connect(FootprintRig.startUdp(stack));
             client.setSoTimeout(5_000); // an answer lost on loopback ends the run with an exception
             int port = client.getLocalPort();
             exchange(client, port, 0, 2_000); // warm up, then let those 2,000 stay: they are in both figures
-            long before = settledHeap(memory);
+            long before = FootprintRig.settledHeap();
             long started = System.nanoTime();
             exchange(client, port, 2_000, count);
             long elapsedMillis = (System.nanoTime() - started) / 1_000_000;
-            long after = settledHeap(memory);
+            long after = FootprintRig.settledHeap();
             long held = stack.transactions().completedTransactions() - 2_000;
             long charged = stack.transactions().completedTransactionBytes();
             System.out.printf(Locale.ROOT, "completed transactions held: %d (answered in %d ms, Timer J 32 s)%n", held,
@@ -74,20 +55,9 @@ public final class CompletedTransactionFootprint {
         }
     }
 
-    /** Sends REGISTERs numbered [from, from + n) with at most 64 outstanding, and reads every answer. */
+    /** Sends REGISTERs numbered [from, from + n) and reads every answer (all final: the registrar answers 200). */
     private static void exchange(DatagramSocket client, int port, int from, int n) throws Exception {
-        DatagramPacket in = new DatagramPacket(new byte[65535], 65535);
-        int sent = 0;
-        int received = 0;
-        while (received < n) {
-            while (sent < n && sent - received < 64) {
-                byte[] request = register(port, from + sent);
-                client.send(new DatagramPacket(request, request.length));
-                sent++;
-            }
-            client.receive(in);
-            received++;
-        }
+        FootprintRig.exchange(client, from, n, request -> register(port, request), answer -> true);
     }
 
     private static byte[] register(int port, int n) {
@@ -105,18 +75,8 @@ public final class CompletedTransactionFootprint {
                 + "\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static long settledHeap(MemoryMXBean memory) throws InterruptedException {
-        long used = Long.MAX_VALUE;
-        for (int i = 0; i < 5; i++) {
-            System.gc();
-            Thread.sleep(100);
-            used = Math.min(used, memory.getHeapMemoryUsage().getUsed());
-        }
-        return used;
-    }
-
     /** Answers REGISTER 200 OK with the Contact and its expiry and a Date, on the event loop. */
-    private static final class Registrar implements TransactionUser {
+    private static final class Registrar implements IgnoringTransactionUser {
         @Override
         public void requestReceived(ServerTransaction transaction, SipRequest request) {
             SipResponse ok = request.createResponse(200, "OK");
@@ -124,30 +84,6 @@ public final class CompletedTransactionFootprint {
             ok.setHeader(HeaderName.CONTACT, request.getHeader(HeaderName.CONTACT) + ";expires=3600");
             ok.setHeader(HeaderName.DATE, RFC_1123.format(ZonedDateTime.now(ZoneOffset.UTC)));
             transaction.sendResponse(ok);
-        }
-
-        @Override
-        public void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
-        }
-
-        @Override
-        public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
-        }
-
-        @Override
-        public void responseReceived(ClientTransaction transaction, SipResponse response) {
-        }
-
-        @Override
-        public void strayResponse(SipResponse response, TransactionChannel channel) {
-        }
-
-        @Override
-        public void timeout(Transaction transaction) {
-        }
-
-        @Override
-        public void transportError(Transaction transaction, Throwable cause) {
         }
     }
 }

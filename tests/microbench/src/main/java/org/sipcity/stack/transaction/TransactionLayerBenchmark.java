@@ -133,34 +133,10 @@ public class TransactionLayerBenchmark {
     }
 
     /** Answers every new request at once with a prepared response. */
-    private record AnsweringUser(SipResponse answer) implements TransactionUser {
+    private record AnsweringUser(SipResponse answer) implements IgnoringTransactionUser {
         @Override
         public void requestReceived(ServerTransaction transaction, SipRequest request) {
             transaction.sendResponse(answer);
-        }
-
-        @Override
-        public void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
-        }
-
-        @Override
-        public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
-        }
-
-        @Override
-        public void responseReceived(ClientTransaction transaction, SipResponse response) {
-        }
-
-        @Override
-        public void strayResponse(SipResponse response, TransactionChannel channel) {
-        }
-
-        @Override
-        public void timeout(Transaction transaction) {
-        }
-
-        @Override
-        public void transportError(Transaction transaction, Throwable cause) {
         }
     }
 }

@@ -1,0 +1,35 @@
+package org.sipcity.stack.transaction;
+
+import org.sipcity.stack.message.SipRequest;
+import org.sipcity.stack.message.SipResponse;
+
+/**
+ * A transaction user for the benchmarks and footprint tools: every callback does nothing unless the tool overrides it,
+ * so that each tool states only what it handles (at least {@link #requestReceived}).
+ */
+public interface IgnoringTransactionUser extends TransactionUser {
+
+    @Override
+    default void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
+    }
+
+    @Override
+    default void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
+    }
+
+    @Override
+    default void responseReceived(ClientTransaction transaction, SipResponse response) {
+    }
+
+    @Override
+    default void strayResponse(SipResponse response, TransactionChannel channel) {
+    }
+
+    @Override
+    default void timeout(Transaction transaction) {
+    }
+
+    @Override
+    default void transportError(Transaction transaction, Throwable cause) {
+    }
+}
