@@ -58,6 +58,27 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         return JpaLocationService.writeThrough(factory).lookup(aor, NOW);
     }
 
+    private JpaLocationService writeBack() {
+        return JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000);
+    }
+
+    /** Saves sip:uN@example.org for N in [from, to), one binding each, all expiring at expiresAt. */
+    private static void saveNumberedUsers(JpaLocationService service, int from, int to, Instant expiresAt) {
+        for (int i = from; i < to; i++) {
+            service.apply(save(numberedUser(i, expiresAt)));
+        }
+    }
+
+    private static ContactBinding numberedUser(int n, Instant expiresAt) {
+        return binding("sip:u" + n + "@example.org", "sip:u@192.0.2.1", expiresAt);
+    }
+
+    /** A User-Agent over its column's 255 characters: accepted in memory, refused by the database. */
+    private static ContactBinding withUnstorableUserAgent(String aor, String contact, Instant expiresAt, long cseq) {
+        return new ContactBinding(aor, contact, expiresAt, -1, "call-1", cseq, List.of(), null, null, null, null,
+                "x".repeat(300));
+    }
+
     @Test
     void write_through_commits_before_returning_and_every_field_round_trips() {
         ContactBinding full = new ContactBinding(AOR, "sip:alice@192.0.2.10:5060;transport=tcp", NOW.plusSeconds(3600),
@@ -118,7 +139,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     void totals_count_unexpired_bindings_and_their_aors_including_changes_not_yet_written_back() {
         JpaLocationService.writeThrough(factory).apply(save(binding("sip:carol@example.org", "sip:carol@192.0.2.30",
                 NOW.minusSeconds(1))));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600)),
                     binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600))));
             service.apply(save(binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(600))));
@@ -133,7 +154,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
 
     @Test
     void write_back_shows_changes_at_once_and_stores_them_at_the_flush() {
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600))));
             assertThat(service.lookup(AOR, NOW)).hasSize(1);
             assertThat(service.dirtyCount()).isEqualTo(1);
@@ -146,7 +167,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
 
     @Test
     void write_back_coalesces_refreshes_of_one_aor_into_one_write_of_the_latest_state() {
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             for (int cseq = 1; cseq <= 20; cseq++) {
                 service.apply(save(new ContactBinding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600 + cseq), -1,
                         "call-1", cseq, List.of(), null, null, null, null, null)));
@@ -162,7 +183,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     void write_back_rewrites_an_aor_already_stored_whose_bindings_kept_their_keys() {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(phone, laptop));
             service.flush();
             // two refreshes of the phone within one interval, the laptop replaced by a binding of the same key
@@ -181,7 +202,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     @Test
     void a_write_back_refresh_updates_the_stored_row_in_place() {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(phone));
             service.flush();
             Map<String, Long> before = storedIds(AOR);
@@ -199,7 +220,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     void a_write_back_removal_deletes_that_row_and_leaves_the_others_untouched() {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(phone, laptop));
             service.flush();
             Map<String, Long> before = storedIds(AOR);
@@ -218,7 +239,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
         ContactBinding desk = binding(bob, "sip:bob@192.0.2.20", NOW.plusSeconds(600));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(phone, laptop));
             service.apply(save(desk));
             service.apply(save(binding(carol, "sip:carol@192.0.2.30", NOW.plusSeconds(600))));
@@ -255,18 +276,15 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     void a_refresh_the_database_refuses_keeps_the_stored_row_and_only_its_aor_dirty() {
         String longAor = "sip:long@example.org";
         ContactBinding stored = binding(longAor, "sip:long@192.0.2.9", NOW.plusSeconds(600));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(stored));
-            for (int i = 0; i < 5; i++) {
-                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
-            }
+            saveNumberedUsers(service, 0, 5, NOW.plusSeconds(600));
             service.flush();
             // every AOR refreshed; the long one with a User-Agent over its column's 255 characters (an UPDATE refused)
-            ContactBinding refused = new ContactBinding(longAor, stored.contactUri(), NOW.plusSeconds(900), -1, "call-1",
-                    2, List.of(), null, null, null, null, "x".repeat(300));
+            ContactBinding refused = withUnstorableUserAgent(longAor, stored.contactUri(), NOW.plusSeconds(900), 2);
             service.apply(save(refused));
             for (int i = 0; i < 5; i++) {
-                service.apply(save(refreshed(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW), 2, 900)));
+                service.apply(save(refreshed(numberedUser(i, NOW), 2, 900)));
             }
 
             assertThatThrownBy(service::flush).isInstanceOf(LocationException.class)
@@ -289,7 +307,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     @Test
     void a_refreshed_binding_whose_stale_row_the_reaper_deleted_is_written_again() {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(60));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService service = writeBack()) {
             service.apply(save(phone));
             service.flush();
             ContactBinding phoneNow = refreshed(phone, 2, 3600);
@@ -308,11 +326,11 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
         ContactBinding desk = binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(600));
-        try (JpaLocationService first = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService first = writeBack()) {
             first.apply(save(phone, laptop));
             first.apply(save(desk));
         }
-        try (JpaLocationService restarted = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
+        try (JpaLocationService restarted = writeBack()) {
             assertThat(restarted.isPreloaded()).isTrue();
             // the rows vanish behind its back: what it serves now can only come from the preload
             Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
@@ -345,8 +363,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
                 for (int round = 1; round <= rounds; round++) {
                     service.apply(save(binding(hot, "sip:hot@192.0.2.1", NOW.plusSeconds(600))));
                     for (int i = 0; i < others; i++) {
-                        service.apply(save(refreshed(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW),
-                                round, 600)));
+                        service.apply(save(refreshed(numberedUser(i, NOW), round, 600)));
                     }
                     if (round == 1) {
                         writer.start();
@@ -368,17 +385,12 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
 
     @Test
     void an_aor_the_database_refuses_stays_dirty_and_does_not_keep_the_others_from_being_written() {
-        // A User-Agent over its column's 255 characters: accepted in memory, refused by the database.
-        ContactBinding refused = new ContactBinding("sip:long@example.org", "sip:long@192.0.2.9", NOW.plusSeconds(600),
-                -1, "call-1", 1, List.of(), null, null, null, null, "x".repeat(300));
-        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000)) {
-            for (int i = 0; i < 10; i++) {
-                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
-            }
+        ContactBinding refused = withUnstorableUserAgent("sip:long@example.org", "sip:long@192.0.2.9",
+                NOW.plusSeconds(600), 1);
+        try (JpaLocationService service = writeBack()) {
+            saveNumberedUsers(service, 0, 10, NOW.plusSeconds(600));
             service.apply(save(refused));
-            for (int i = 10; i < 20; i++) {
-                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
-            }
+            saveNumberedUsers(service, 10, 20, NOW.plusSeconds(600));
 
             assertThatThrownBy(service::flush).isInstanceOf(LocationException.class)
                     .hasMessageContaining("1 of 21 dirty AORs not written [sip:long@example.org]");
@@ -398,7 +410,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
 
     @Test
     void closing_a_write_back_service_flushes_what_is_pending() {
-        JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000);
+        JpaLocationService service = writeBack();
         service.apply(save(binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600))));
         service.apply(save(binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(600))));
         service.close();
@@ -409,9 +421,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     @Test
     void write_back_flushes_on_the_writers_thread_beyond_the_dirty_limit() {
         try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 3)) {
-            for (int i = 0; i < 4; i++) {
-                service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.plusSeconds(600))));
-            }
+            saveNumberedUsers(service, 0, 4, NOW.plusSeconds(600));
             assertThat(service.dirtyCount()).isZero();
             assertThat(service.count()).isEqualTo(4);
         }
@@ -420,9 +430,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     @Test
     void expired_bindings_are_reaped_in_batches() {
         JpaLocationService service = JpaLocationService.writeThrough(factory);
-        for (int i = 0; i < 25; i++) {
-            service.apply(save(binding("sip:u" + i + "@example.org", "sip:u@192.0.2.1", NOW.minusSeconds(1))));
-        }
+        saveNumberedUsers(service, 0, 25, NOW.minusSeconds(1));
         ContactBinding live = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
         service.apply(save(live));
         assertThat(service.count()).isEqualTo(26);
