@@ -1,7 +1,7 @@
 package org.sipcity.stack.overload;
 
-/** Load signals a test sets directly. */
-final class FakeSignals implements LoadSignals {
+/** Load signals a test sets directly (zero until set; a test may override one to compute it). */
+class FakeSignals implements LoadSignals {
 
     volatile long oldestWaitNanos;
     volatile int queueDepth;

@@ -100,23 +100,9 @@ class HeapPressureGaugeTest {
         assertThat(controller.newWorkLoss()).isEqualTo(1.0);
     }
 
+    /** No other signal but the gauge's, read at every evaluation as the valve reads it. */
     private LoadSignals heapOnly() {
-        return new LoadSignals() {
-            @Override
-            public long oldestWaitNanos() {
-                return 0;
-            }
-
-            @Override
-            public int queueDepth() {
-                return 0;
-            }
-
-            @Override
-            public long eventLoopLagNanos() {
-                return 0;
-            }
-
+        return new FakeSignals() {
             @Override
             public double heapOccupancyAfterGc() {
                 return gauge.occupancyAfterGc();
