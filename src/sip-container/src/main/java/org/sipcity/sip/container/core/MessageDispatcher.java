@@ -83,8 +83,9 @@ public final class MessageDispatcher implements TransactionUser {
         SipSessionImpl session = runtime.dialogs().find(request.getCallId(), toTag, request.getFromTag());
         if (session == null || !session.isValid()) {
             if (wrapped.getPoppedRoute() != null) {
-                SerialQueue queue = new SerialQueue(runtime.workers());
-                if (!queue.submit(() -> ProxyImpl.forwardByRoute(wrapped, queue, runtime.sender()), false)) {
+                SipSessionImpl proxied = proxiedDialogOf(request);
+                SerialQueue queue = proxied == null ? new SerialQueue(runtime.workers()) : proxied.applicationSession().queue();
+                if (!queue.submit(() -> ProxyImpl.forwardByRoute(wrapped, queue, runtime.sender(), proxied), false)) {
                     answerBusy(transaction, request);
                 }
                 return;
@@ -181,8 +182,11 @@ public final class MessageDispatcher implements TransactionUser {
         SipSessionImpl session = runtime.dialogs().find(ack.getCallId(), ack.getToTag(), ack.getFromTag());
         if (session == null || !session.isValid()) {
             if (wrapped.getPoppedRoute() != null) {
-                // RFC 3261 §16.7 / §13.2.2.4: the ACK for a 2xx we record-routed goes on, without a transaction
-                if (!new SerialQueue(runtime.workers()).submit(() -> forwardAck(wrapped), false)) {
+                // RFC 3261 §16.7 / §13.2.2.4: the ACK for a 2xx we record-routed goes on, without a transaction, in
+                // the queue of its dialog's proxy session when known, so that a BYE sent right after it cannot overtake it
+                SipSessionImpl proxied = proxiedDialogOf(ack);
+                SerialQueue queue = proxied == null ? new SerialQueue(runtime.workers()) : proxied.applicationSession().queue();
+                if (!queue.submit(() -> forwardAck(wrapped), false)) {
                     LOG.warnf("ACK for %s not forwarded: the worker queue is full", ack.getCallId());
                 }
             } else if (LOG.isDebugEnabled()) {
@@ -195,6 +199,12 @@ public final class MessageDispatcher implements TransactionUser {
         if (!session.applicationSession().queue().submit(() -> invoker.request(wrapped), false)) {
             LOG.warnf("ACK for %s dropped: the worker queue is full", ack.getCallId());
         }
+    }
+
+    /** The live proxy session of the record-routed dialog {@code request} belongs to, or null. */
+    private SipSessionImpl proxiedDialogOf(SipRequest request) {
+        SipSessionImpl session = runtime.dialogs().findProxied(request.getCallId(), request.getFromTag(), request.getToTag());
+        return session != null && session.isValid() ? session : null;
     }
 
     /** RFC 3261 §16.6 for an ACK: a copy with Max-Forwards decremented and our Via, sent statelessly. */

@@ -71,6 +71,7 @@ final class ServletInvoker {
         SipSessionImpl session = response.sipSession();
         if (session == null) {
             branch.proxy().branchResponse(branch, response, null);   // forwarded by Route: no application
+            afterProxiedDialogRequest(branch.proxy().proxiedDialog());
             return;
         }
         SipApplicationSessionImpl applicationSession = session.applicationSession();
@@ -85,6 +86,16 @@ final class ServletInvoker {
             } finally {
                 afterTask(applicationSession);
             }
+        }
+    }
+
+    /** A request of a record-routed dialog may have ended it (BYE): free its proxy session if it is now ready. */
+    private static void afterProxiedDialogRequest(SipSessionImpl proxiedDialog) {
+        if (proxiedDialog == null || !proxiedDialog.isValid()) {
+            return;
+        }
+        try (ApplicationThreadContext.Scope scope = proxiedDialog.application().threadContext().enter()) {
+            afterTask(proxiedDialog.applicationSession());
         }
     }
 

@@ -52,6 +52,8 @@ public final class ProxyImpl implements Proxy {
     private SipServletResponseImpl best;
     private boolean finalForwarded;
     private String loopKey;
+    /** For a request forwarded by Route: the proxy session of its record-routed dialog, or null. */
+    private SipSessionImpl proxiedDialog;
 
     /** The proxy of an initial request the application proxies (through {@code getProxy}). */
     ProxyImpl(SipServletRequestImpl original) {
@@ -68,10 +70,11 @@ public final class ProxyImpl implements Proxy {
     /**
      * Forwards a request that reached us by a Route we record-routed (RFC 3261 §16.4 popped it) and that belongs to no
      * application dialog here: a subsequent request of a dialog this proxy record-routed. It goes to its Request-URI
-     * (the next Route, if any, decides the hop), unsupervised.
+     * (the next Route, if any, decides the hop), unsupervised. {@code proxiedDialog} is the proxy session of that
+     * dialog when it is known (its queue is {@code queue}); a BYE that completes ends it.
      */
     public static void forwardByRoute(SipServletRequestImpl request, SerialQueue queue,
-                                      org.sipcity.sip.container.core.RequestSender sender) {
+                                      org.sipcity.sip.container.core.RequestSender sender, SipSessionImpl proxiedDialog) {
         if (request.stackMessage().getMaxForwards() == 0) {
             // RFC 3261 §16.3 step 2
             SipResponse tooMany = request.stackMessage().createResponse(483, null);
@@ -89,6 +92,7 @@ public final class ProxyImpl implements Proxy {
         }
         ProxyImpl proxy = new ProxyImpl(request, queue, false);
         proxy.supervised = false;
+        proxy.proxiedDialog = proxiedDialog;
         ProxyBranchImpl branch = proxy.newBranch(Uris.fromStack(request.stackMessage().getRequestUri()));
         try {
             FlowRoutes.routeTowardsFlow(request, branch.pendingRequest().stackMessage());
@@ -263,14 +267,15 @@ public final class ProxyImpl implements Proxy {
             if (tellServlet && first) {
                 servlet.accept(response);
             }
-            relay(response);
-            if (!finalForwarded) {
+            boolean firstFinal = !finalForwarded;
+            if (firstFinal) {
                 finalForwarded = true;
                 original.finalResponseSent();
-                proxiedToTheEnd(status);
-                if (!noCancel) {
-                    cancelPending();
-                }
+                proxiedToTheEnd(response, branch);   // before the relay: the caller's ACK and BYE may follow at once
+            }
+            relay(response);
+            if (firstFinal && !noCancel) {
+                cancelPending();
             }
             return;
         }
@@ -295,15 +300,35 @@ public final class ProxyImpl implements Proxy {
         }
         finalForwarded = true;
         original.finalResponseSent();
-        proxiedToTheEnd(best.getStatus());
+        proxiedToTheEnd(best, null);
         relay(best);
     }
 
-    /** The proxy's own SIP session ends with the transaction unless a dialog was set up through it. */
-    private void proxiedToTheEnd(int status) {
+    /**
+     * The proxy's own SIP session ends with the transaction unless a dialog was set up through it (a 2xx on a
+     * record-routed {@code branch}); a BYE forwarded by Route ends the dialog its proxy session stayed in.
+     */
+    private void proxiedToTheEnd(SipServletResponseImpl response, ProxyBranchImpl branch) {
+        int status = response.getStatus();
         if (original.sipSession() != null) {
-            original.sipSession().proxied(original.method(), status);
+            boolean recordRouted = branch != null && branch.getRecordRoute();
+            original.sipSession().proxied(original.method(), status, response.stackMessage().getToTag(), recordRouted);
+        } else if (proxiedDialog != null && SipMethod.BYE.equals(original.method()) && endsDialog(status)) {
+            proxiedDialog.proxiedDialogEnded();
         }
+    }
+
+    /**
+     * RFC 3261 §15.1.2 and §12.2.1.2: a BYE ends the dialog once answered 2xx, or 481/408 (the dialog is gone or the
+     * peer unreachable); a challenge (401/407) or other failure leaves it up for a retried BYE.
+     */
+    private static boolean endsDialog(int status) {
+        return status < 300 || status == 481 || status == 408;
+    }
+
+    /** The proxy session of the dialog a request forwarded by Route belongs to, or null. */
+    public SipSessionImpl proxiedDialog() {
+        return proxiedDialog;
     }
 
     /** §16.7 step 6: a 6xx wins, else the lowest class; the first of a class stays. */
@@ -355,6 +380,9 @@ public final class ProxyImpl implements Proxy {
         if (branches.stream().noneMatch(ProxyBranchImpl::isPending)) {
             finalForwarded = true;
             original.finalResponseSent();
+            if (original.sipSession() != null) {
+                original.sipSession().proxied(original.method(), 487, null, false);
+            }
             relayLocal(487, "Request Terminated");
             return;
         }

@@ -67,6 +67,8 @@ public final class SipSessionImpl implements SipSession {
     private Uri remoteTarget;
     private List<String> routeSet = List.of();
     private DialogKey dialogKey;
+    /** The dialog this session's proxy record-routed (caller's tag, callee's tag), or null. */
+    private DialogKey proxiedDialogKey;
     private SipApplicationRoutingRegion region;
     private URI subscriberUri;
     private InetSocketAddress outboundInterface;
@@ -164,11 +166,31 @@ public final class SipSessionImpl implements SipSession {
         }
     }
 
-    /** A proxy forwarded the final response of this session's initial request. */
-    void proxied(SipMethod method, int status) {
-        if (status >= 300 || !DIALOG_CREATING.contains(method)) {
+    /**
+     * A proxy forwarded the final response of this session's initial request. A dialog set up through us with our
+     * Record-Route keeps the session CONFIRMED until a BYE of it passes ({@link #proxiedDialogEnded}); without our
+     * Record-Route we are out of the dialog (RFC 3261 §16.6 step 4), so the session ends with the transaction.
+     */
+    void proxied(SipMethod method, int status, String calleeTag, boolean recordRouted) {
+        if (status < 300 && DIALOG_CREATING.contains(method) && recordRouted && calleeTag != null) {
+            confirmProxied(calleeTag);
+        } else {
             terminate();
         }
+    }
+
+    private synchronized void confirmProxied(String calleeTag) {
+        if (state == State.TERMINATED || proxiedDialogKey != null) {
+            return;
+        }
+        state = State.CONFIRMED;
+        proxiedDialogKey = new DialogKey(callId, remoteTag, calleeTag);
+        application().runtime().dialogs().registerProxied(proxiedDialogKey, this);
+    }
+
+    /** A BYE of the dialog this session proxies got its final response: the dialog is over (RFC 3261 §15). */
+    public void proxiedDialogEnded() {
+        terminate();
     }
 
     private void finishTransaction(SipMethod method, boolean initial, int status) {
@@ -211,6 +233,9 @@ public final class SipSessionImpl implements SipSession {
         state = State.TERMINATED;
         if (dialogKey != null) {
             application().runtime().dialogs().unregister(dialogKey, this);
+        }
+        if (proxiedDialogKey != null) {
+            application().runtime().dialogs().unregisterProxied(proxiedDialogKey, this);
         }
     }
 

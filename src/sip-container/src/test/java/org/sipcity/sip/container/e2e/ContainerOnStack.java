@@ -72,6 +72,10 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
         return stack;
     }
 
+    SipContainer container() {
+        return container;
+    }
+
     /** Where the connector listens (loopback, a port chosen by the system). */
     InetSocketAddress address() {
         return connector.localAddress();
