@@ -31,8 +31,7 @@ final class DatagramConnector extends SipConnector {
                 .channel(transports.datagramChannelType())
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator(transports.nativeEpoll(), datagramSize))
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
-                        new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, datagramWaterMark(config))
                 .handler(new DatagramHandler(runtime, flows));
         if (transports.nativeEpoll()) {
             // recvmmsg: each read fills the buffer's DATAGRAMS_PER_READ slots of datagramSize bytes at once.
@@ -47,6 +46,17 @@ final class DatagramConnector extends SipConnector {
         if (config.sendBufferSize() > 0) {
             bootstrap.option(ChannelOption.SO_SNDBUF, config.sendBufferSize());
         }
+    }
+
+    /**
+     * One UDP socket answers every peer, so the per-connection marks (64 KiB: about 160 answers) would drop answers
+     * whenever a short stall of the event loop meets a few thousand requests a second; the peers' retransmissions then
+     * double the load. The socket's queue is bounded by the write-queue limit instead (1 MiB by default: about 2,600
+     * answers, half a second at 5,000/s), which a stream connection may also hold.
+     */
+    static WriteBufferWaterMark datagramWaterMark(SipConnectorConfig config) {
+        int limit = config.writeQueueLimit();
+        return new WriteBufferWaterMark(Math.max(config.writeBufferLowWaterMark(), limit / 2), limit);
     }
 
     /**

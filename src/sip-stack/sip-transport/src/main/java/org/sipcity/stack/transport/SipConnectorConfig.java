@@ -29,7 +29,8 @@ import org.sipcity.stack.framing.FramingConfig;
  *     the high mark, so what arrives beyond it answers requests already read or queued for processing; 1 MiB
  *     holds the answers to one full read burst (Netty reads up to 16 buffers of up to 64 KiB before it sees the
  *     queue) or about 2 000 typical responses. Only a backed-up connection holds it, at most for
- *     {@code writeStallTimeout}. At least the high water mark.</td></tr>
+ *     {@code writeStallTimeout}. At least the high water mark. A UDP socket, whose one queue answers every peer,
+ *     takes this limit as its high water mark (and half of it as its low one) instead of the per-connection marks.</td></tr>
  * <tr><td>{@code writeStallTimeout}</td><td>30 s</td><td>a connection whose queue stays above the high mark this
  *     long is closed, freeing the queue: its peer has stopped reading (transactions would time out after 32 s
  *     anyway, RFC 3261 §17.1.1.2 Timer B), and closing lets the client reconnect (RFC 5626 flow recovery)</td></tr>

@@ -10,10 +10,13 @@ import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import io.netty.buffer.Unpooled;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipcity.stack.framing.FramingConfig;
+import org.sipcity.stack.transport.netty.DatagramFlow;
 
 class UdpTransportTest {
 
@@ -73,6 +76,37 @@ class UdpTransportTest {
                     (InetSocketAddress) client.getLocalSocketAddress())).isSameAs(first);
             assertThat(transports.flowTable().get(first.id())).isSameAs(first);
             assertThat(connector.openConnections()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void aBurstOfAnswersDuringAStalledEventLoopIsQueuedUpToTheWriteQueueLimitNotTheConnectionMarks() throws Exception {
+        start();
+        try (DatagramSocket client = client()) {
+            send(client, Messages.request(1, "UDP"));
+            receive(client);
+            DatagramFlow flow = (DatagramFlow) core.messages.poll(5, TimeUnit.SECONDS).flow();
+            CountDownLatch release = new CountDownLatch(1);
+            flow.channel().eventLoop().execute(() -> {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            byte[] answer = new byte[400];
+            int accepted = 0;
+            try {
+                // 400 KB while nothing drains: six times the 64 KiB per-connection high water mark
+                for (int i = 0; i < 1000; i++) {
+                    if (flow.send(Unpooled.wrappedBuffer(answer))) {
+                        accepted++;
+                    }
+                }
+            } finally {
+                release.countDown();
+            }
+            assertThat(accepted).isEqualTo(1000);
         }
     }
 
