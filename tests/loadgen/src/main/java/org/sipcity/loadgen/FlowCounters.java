@@ -33,7 +33,7 @@ final class FlowCounters {
         setupLatency.recordValue(Math.min(nanos, HIGHEST_NANOS));
     }
 
-    /** A REGISTER on a registered flow (probe or refresh), from sending to its 200. */
+    /** A probe (REGISTER on a registered flow, or OPTIONS), from sending to its final 2xx. */
     void recordProbe(long nanos) {
         probeLatency.recordValue(Math.min(nanos, HIGHEST_NANOS));
     }

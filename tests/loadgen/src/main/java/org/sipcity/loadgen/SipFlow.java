@@ -259,9 +259,9 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
                 registration.complete(success);
             }
             case REFRESH -> {
-                if (success) {
-                    counters.recordProbe(elapsed);
-                } else {
+                // not a probe: refreshes come when their timers fire, so counting them would make a step's sample
+                // depend on how long its probes took
+                if (!success) {
                     counters.refreshFailures.increment();
                     LOG.debugf("Flow %s: REGISTER refresh failed with %d", channel, status);
                 }
