@@ -3,7 +3,6 @@ package org.sipcity.stack.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
@@ -17,6 +16,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.AcceptErrorHandler;
+import org.sipcity.stack.transport.netty.CompactReceiveAllocator;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 import org.sipcity.stack.transport.netty.StreamChannelInitializer;
 import org.sipcity.stack.transport.netty.StreamFlow;
@@ -28,7 +28,8 @@ final class StreamConnector extends SipConnector {
 
     /**
      * Receive buffers start at 2 KiB, enough for a typical REGISTER in one read, grow to 64 KiB under load
-     * and shrink back; the pooled buffer returns to the pool as soon as the framer consumed it whole.
+     * and shrink back; the pooled buffer returns to the pool as soon as the framer consumed it whole. Netty's adaptive
+     * sizing with a compact handle per connection ({@link CompactReceiveAllocator}).
      */
     private static final int RECEIVE_MIN = 64;
     private static final int RECEIVE_INITIAL = 2048;
@@ -58,7 +59,7 @@ final class StreamConnector extends SipConnector {
     private static void childOptions(SipConnectorConfig config, ServerBootstrap b) {
         b.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                        new CompactReceiveAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
@@ -80,7 +81,7 @@ final class StreamConnector extends SipConnector {
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                        new CompactReceiveAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
