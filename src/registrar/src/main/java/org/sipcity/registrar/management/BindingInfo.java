@@ -39,7 +39,7 @@ public final class BindingInfo {
     }
 
     public String getInstance() {
-        return binding.instanceId();
+        return binding.instanceId() == null ? null : binding.instanceId().text();
     }
 
     public Integer getRegId() {

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.registration.RegistrarOutcome.Header;
 
 /**
@@ -181,7 +182,7 @@ final class ContactPlan {
             }
             ContactSpec spec = entry.spec();
             saved.add(new ContactBinding(aor, spec.uri(), now.plusSeconds(entry.expires()), entry.qMillis(),
-                    request.callId(), request.cseq(), request.path(), spec.instanceId(), entry.regId(),
+                    request.callId(), request.cseq(), request.path(), InstanceId.of(spec.instanceId()), entry.regId(),
                     entry.regId() == null ? null : source, source, request.userAgent()));
         }
         return new BindingChange(aor, saved, removed, false);

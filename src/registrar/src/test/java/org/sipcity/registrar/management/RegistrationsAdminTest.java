@@ -11,6 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.location.InMemoryLocationService;
+import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.registration.MutableClock;
 import org.sipcity.registrar.registration.Registrar;
 import org.sipcity.registrar.registration.RegistrarPolicy;
@@ -27,7 +28,7 @@ class RegistrationsAdminTest {
 
     private ContactBinding binding(String contact, int q, String instance, Integer regId, String source, String userAgent) {
         return new ContactBinding(AOR, contact, clock.instant().plusSeconds(600), q, "call-1@ua", 7, List.of("<sip:edge.example.org;lr>"),
-                instance, regId, regId == null ? null : source, source, userAgent);
+                InstanceId.of(instance), regId, regId == null ? null : source, source, userAgent);
     }
 
     private void store(ContactBinding... bindings) {
