@@ -7,9 +7,6 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +32,6 @@ final class StreamConnector extends SipConnector {
     private static final int RECEIVE_INITIAL = 2048;
     private static final int RECEIVE_MAX = 65536;
 
-    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ConcurrentHashMap<InetSocketAddress, CompletableFuture<Flow>> pendingConnects =
             new ConcurrentHashMap<>();
     private final ServerBootstrap server;
@@ -49,7 +45,7 @@ final class StreamConnector extends SipConnector {
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AcceptErrorHandler(runtime))
-                .childHandler(StreamChannelInitializer.accepted(runtime, channels));
+                .childHandler(StreamChannelInitializer.accepted(runtime));
         if (transports.nativeEpoll() && config.reusePort()) {
             server.option(EpollChannelOption.SO_REUSEPORT, true);
         }
@@ -86,7 +82,7 @@ final class StreamConnector extends SipConnector {
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(StreamChannelInitializer.outbound(runtime, channels, remote, ready));
+                .handler(StreamChannelInitializer.outbound(runtime, remote, ready));
         if (config.receiveBufferSize() > 0) {
             b.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
         }
@@ -152,6 +148,6 @@ final class StreamConnector extends SipConnector {
 
     @Override
     void closeFlows() {
-        channels.close().awaitUninterruptibly(transports.config().shutdownTimeout().toMillis());
+        runtime.closeAll(transports.config().shutdownTimeout().toMillis());
     }
 }
