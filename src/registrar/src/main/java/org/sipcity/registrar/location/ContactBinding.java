@@ -10,7 +10,7 @@ import java.util.Objects;
  * <p>
  * One exists in memory per registered flow, so it is kept compact: the expiry is a number, not an {@link Instant}
  * object, a User-Agent shared by many phones is stored once ({@link SharedTexts}), and a UUID {@code +sip.instance}
- * is kept as two longs ({@link InstanceId}).
+ * and an IPv4 flow are kept as two longs each ({@link InstanceId}, {@link FlowToken}).
  *
  * @param aor        canonical address-of-record, {@code sip:user@domain}
  * @param contactUri the contact URI as registered
@@ -22,14 +22,15 @@ import java.util.Objects;
  * @param instanceId {@code +sip.instance} (RFC 5626) as registered, or {@code null}
  * @param regId      {@code reg-id} (RFC 5626), or {@code null}; set only when the binding is an outbound flow
  * @param flowToken  the flow the REGISTER came over ({@code FlowAddress.token()}), set only for outbound flows
- * @param source     the transport source of the REGISTER (same token form), for every binding, or {@code null}
+ * @param source     the transport source of the REGISTER (same token form), for every binding, or {@code null}; the
+ *                   same object as {@code flowToken} when both are set
  * @param userAgent  User-Agent of the REGISTER, or {@code null}
  * @param ownerNode  the cluster node that stored the binding and holds its flow (docs/CLUSTERING.md), or {@code null}
  *                   on a single node and for bindings not read back from a shared database yet
  */
 public record ContactBinding(String aor, String contactUri, long expiresAtMillis, int qMillis, String callId, long cseq,
-        List<String> path, InstanceId instanceId, Integer regId, String flowToken, String source, String userAgent,
-        String ownerNode) {
+        List<String> path, InstanceId instanceId, Integer regId, FlowToken flowToken, FlowToken source,
+        String userAgent, String ownerNode) {
 
     /**
      * The longest values a binding stores (the database's column widths): the registrar refuses a REGISTER that
@@ -43,15 +44,15 @@ public record ContactBinding(String aor, String contactUri, long expiresAtMillis
 
     /** A binding with no owner node recorded (one node). */
     public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
-            List<String> path, InstanceId instanceId, Integer regId, String flowToken, String source,
+            List<String> path, InstanceId instanceId, Integer regId, FlowToken flowToken, FlowToken source,
             String userAgent) {
         this(aor, contactUri, expiresAt, qMillis, callId, cseq, path, instanceId, regId, flowToken, source, userAgent,
                 null);
     }
 
     public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
-            List<String> path, InstanceId instanceId, Integer regId, String flowToken, String source, String userAgent,
-            String ownerNode) {
+            List<String> path, InstanceId instanceId, Integer regId, FlowToken flowToken, FlowToken source,
+            String userAgent, String ownerNode) {
         this(aor, contactUri, expiresAt.toEpochMilli(), qMillis, callId, cseq, path, instanceId, regId, flowToken,
                 source, userAgent, ownerNode);
     }

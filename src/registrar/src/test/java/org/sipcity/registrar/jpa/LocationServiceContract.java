@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
 import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
@@ -85,8 +86,8 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
         ContactBinding full = new ContactBinding(AOR, "sip:alice@192.0.2.10:5060;transport=tcp", NOW.plusSeconds(3600),
                 500, "call-9@host", 42, List.of("<sip:edge1.example.org;lr;ob>", "<sip:edge2.example.org;lr>"),
                 InstanceId.of("<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>"), 1,
-                "tcp:192.0.2.10:40000>198.51.100.1:5060",
-                "tcp:192.0.2.10:40000>198.51.100.1:5060", "baresip v3");
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"),
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), "baresip v3");
         JpaLocationService.writeThrough(factory).apply(save(full));
         assertThat(fromDatabase(AOR)).containsExactly(full);
     }
@@ -222,7 +223,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             service.flush();
             Map<String, Long> before = storedIds(AOR);
             ContactBinding phoneNow = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1200), 500, "call-2", 7,
-                    List.of(), null, null, null, "tcp:192.0.2.10:40000>198.51.100.1:5060", "phone v2");
+                    List.of(), null, null, null, FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), "phone v2");
             service.apply(save(phoneNow));
             service.flush();
             assertThat(storedIds(AOR)).as("the same row, updated (a delete and insert would give a new id)")
@@ -659,6 +660,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     private static ContactBinding flow(String aor, String contact, String instance) {
         return new ContactBinding(aor, contact, NOW.plusSeconds(600), -1, "call-1", 1, List.of(),
                 InstanceId.of(instance), 1,
-                "tcp:192.0.2.10:40000>198.51.100.1:5060", "tcp:192.0.2.10:40000>198.51.100.1:5060", null);
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"),
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), null);
     }
 }

@@ -30,6 +30,7 @@ import org.jboss.logging.Logger;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
 import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
@@ -644,14 +645,20 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private Binding toEntity(ContactBinding b) {
         return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAtMillis(),
                 b.qMillis(), b.callId(), b.cseq(), b.path().isEmpty() ? null : String.join("\n", b.path()),
-                b.instanceId() == null ? null : b.instanceId().text(), b.regId(), b.flowToken(), b.source(),
-                b.userAgent(), owner);
+                b.instanceId() == null ? null : b.instanceId().text(), b.regId(), textOf(b.flowToken()),
+                textOf(b.source()), b.userAgent(), owner);
     }
 
     private static ContactBinding fromEntity(Binding e) {
         List<String> path = e.getPath() == null ? List.of() : Arrays.asList(e.getPath().split("\n"));
+        FlowToken flow = FlowToken.of(e.getFlow());
         return new ContactBinding(e.getAor(), e.getContactUri(), e.getExpiresAt(), e.getQ(),
-                e.getCallId(), e.getCseq(), path, InstanceId.of(e.getInstanceId()), e.getRegId(), e.getFlow(),
-                e.getSource(), e.getUserAgent(), e.getOwnerNode());
+                e.getCallId(), e.getCseq(), path, InstanceId.of(e.getInstanceId()), e.getRegId(), flow,
+                Objects.equals(e.getSource(), e.getFlow()) ? flow : FlowToken.of(e.getSource()), e.getUserAgent(),
+                e.getOwnerNode());
+    }
+
+    private static String textOf(FlowToken token) {
+        return token == null ? null : token.text();
     }
 }
