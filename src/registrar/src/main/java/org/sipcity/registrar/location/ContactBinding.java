@@ -9,7 +9,8 @@ import java.util.Objects;
  * instances to every reader without copying.
  * <p>
  * One exists in memory per registered flow, so it is kept compact: the expiry is a number, not an {@link Instant}
- * object, and a User-Agent shared by many phones is stored once ({@link SharedTexts}).
+ * object, a User-Agent shared by many phones is stored once ({@link SharedTexts}), and a UUID {@code +sip.instance}
+ * and an IPv4 flow are kept as two longs each ({@link InstanceId}, {@link FlowToken}).
  *
  * @param aor        canonical address-of-record, {@code sip:user@domain}
  * @param contactUri the contact URI as registered
@@ -18,17 +19,18 @@ import java.util.Objects;
  * @param callId     Call-ID of the REGISTER that last wrote the binding (§10.3 step 7)
  * @param cseq       its CSeq number
  * @param path       Path header values of that REGISTER (RFC 3327 §5.3), empty when none
- * @param instanceId {@code +sip.instance} (RFC 5626), or {@code null}
+ * @param instanceId {@code +sip.instance} (RFC 5626) as registered, or {@code null}
  * @param regId      {@code reg-id} (RFC 5626), or {@code null}; set only when the binding is an outbound flow
  * @param flowToken  the flow the REGISTER came over ({@code FlowAddress.token()}), set only for outbound flows
- * @param source     the transport source of the REGISTER (same token form), for every binding, or {@code null}
+ * @param source     the transport source of the REGISTER (same token form), for every binding, or {@code null}; the
+ *                   same object as {@code flowToken} when both are set
  * @param userAgent  User-Agent of the REGISTER, or {@code null}
  * @param ownerNode  the cluster node that stored the binding and holds its flow (docs/CLUSTERING.md), or {@code null}
  *                   on a single node and for bindings not read back from a shared database yet
  */
 public record ContactBinding(String aor, String contactUri, long expiresAtMillis, int qMillis, String callId, long cseq,
-        List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent,
-        String ownerNode) {
+        List<String> path, InstanceId instanceId, Integer regId, FlowToken flowToken, FlowToken source,
+        String userAgent, String ownerNode) {
 
     /**
      * The longest values a binding stores (the database's column widths): the registrar refuses a REGISTER that
@@ -42,14 +44,15 @@ public record ContactBinding(String aor, String contactUri, long expiresAtMillis
 
     /** A binding with no owner node recorded (one node). */
     public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
-            List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent) {
+            List<String> path, InstanceId instanceId, Integer regId, FlowToken flowToken, FlowToken source,
+            String userAgent) {
         this(aor, contactUri, expiresAt, qMillis, callId, cseq, path, instanceId, regId, flowToken, source, userAgent,
                 null);
     }
 
     public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
-            List<String> path, String instanceId, Integer regId, String flowToken, String source, String userAgent,
-            String ownerNode) {
+            List<String> path, InstanceId instanceId, Integer regId, FlowToken flowToken, FlowToken source,
+            String userAgent, String ownerNode) {
         this(aor, contactUri, expiresAt.toEpochMilli(), qMillis, callId, cseq, path, instanceId, regId, flowToken,
                 source, userAgent, ownerNode);
     }
@@ -73,7 +76,11 @@ public record ContactBinding(String aor, String contactUri, long expiresAtMillis
      * otherwise the Contact URI names the binding (RFC 3261 §10.3 step 7).
      */
     public String key() {
-        return keyOf(contactUri, instanceId, regId);
+        if (instanceId != null && regId != null) {
+            // keyOf's text, built without a String of the instance id first
+            return instanceId.appendTo(new StringBuilder(64).append("flow:")).append(';').append(regId).toString();
+        }
+        return keyOf(contactUri, null, null);
     }
 
     public static String keyOf(String contactUri, String instanceId, Integer regId) {

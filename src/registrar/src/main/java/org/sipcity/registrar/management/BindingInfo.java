@@ -4,6 +4,7 @@ import java.time.Instant;
 import java.util.List;
 
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
 import org.sipcity.registrar.registration.FlowAddress;
 
 /** One binding as {@code list-bindings} shows it (an MXBean composite: each getter is an item). */
@@ -16,7 +17,8 @@ public final class BindingInfo {
     BindingInfo(ContactBinding binding, Instant now) {
         this.binding = binding;
         this.expires = binding.remainingSeconds(now);
-        this.source = FlowAddress.parse(binding.source() != null ? binding.source() : binding.flowToken());
+        FlowToken token = binding.source() != null ? binding.source() : binding.flowToken();
+        this.source = token == null ? null : FlowAddress.parse(token.text());
     }
 
     public String getContact() {
@@ -39,7 +41,7 @@ public final class BindingInfo {
     }
 
     public String getInstance() {
-        return binding.instanceId();
+        return binding.instanceId() == null ? null : binding.instanceId().text();
     }
 
     public Integer getRegId() {

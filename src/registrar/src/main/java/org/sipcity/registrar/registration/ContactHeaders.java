@@ -16,7 +16,7 @@ final class ContactHeaders {
             sb.append(";q=").append(QValues.format(binding.qMillis()));
         }
         if (binding.instanceId() != null) {
-            sb.append(";+sip.instance=\"").append(binding.instanceId()).append('"');
+            sb.append(";+sip.instance=\"").append(binding.instanceId().text()).append('"');
         }
         if (binding.regId() != null) {
             sb.append(";reg-id=").append(binding.regId());

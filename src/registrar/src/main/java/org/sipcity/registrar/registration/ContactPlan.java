@@ -8,6 +8,8 @@ import java.util.Map;
 
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
+import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.registration.RegistrarOutcome.Header;
 
 /**
@@ -170,7 +172,7 @@ final class ContactPlan {
         }
         List<ContactBinding> saved = new ArrayList<>();
         List<String> removed = new ArrayList<>();
-        String source = request.flow() == null ? null : request.flow().token();
+        FlowToken source = request.flow() == null ? null : FlowToken.of(request.flow().token());
         // A refresh keeps the AOR text its first binding stored, which the location table holds as its key: one
         // copy per AOR in memory, not one per REGISTER.
         String aor = current.isEmpty() ? request.aor() : current.get(0).aor();
@@ -181,7 +183,7 @@ final class ContactPlan {
             }
             ContactSpec spec = entry.spec();
             saved.add(new ContactBinding(aor, spec.uri(), now.plusSeconds(entry.expires()), entry.qMillis(),
-                    request.callId(), request.cseq(), request.path(), spec.instanceId(), entry.regId(),
+                    request.callId(), request.cseq(), request.path(), InstanceId.of(spec.instanceId()), entry.regId(),
                     entry.regId() == null ? null : source, source, request.userAgent()));
         }
         return new BindingChange(aor, saved, removed, false);

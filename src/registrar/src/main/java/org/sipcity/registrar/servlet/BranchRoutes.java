@@ -9,6 +9,7 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipURI;
 
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
 import org.sipcity.registrar.registration.FlowAddress;
 
 /**
@@ -53,7 +54,8 @@ final class BranchRoutes {
             }
             return;
         }
-        FlowAddress flow = FlowAddress.parse(binding.flowToken() != null ? binding.flowToken() : binding.source());
+        FlowToken token = binding.flowToken() != null ? binding.flowToken() : binding.source();
+        FlowAddress flow = token == null ? null : FlowAddress.parse(token.text());
         if (flow == null) {
             return;   // registered before flows were recorded: its Contact it is
         }

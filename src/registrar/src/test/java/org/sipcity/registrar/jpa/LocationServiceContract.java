@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
+import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
 import org.sipcity.registrar.location.jpa.Binding;
@@ -83,10 +85,24 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     void write_through_commits_before_returning_and_every_field_round_trips() {
         ContactBinding full = new ContactBinding(AOR, "sip:alice@192.0.2.10:5060;transport=tcp", NOW.plusSeconds(3600),
                 500, "call-9@host", 42, List.of("<sip:edge1.example.org;lr;ob>", "<sip:edge2.example.org;lr>"),
-                "<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>", 1, "tcp:192.0.2.10:40000>198.51.100.1:5060",
-                "tcp:192.0.2.10:40000>198.51.100.1:5060", "baresip v3");
+                InstanceId.of("<urn:uuid:00000000-0000-1000-8000-AABBCCDDEEFF>"), 1,
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"),
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), "baresip v3");
         JpaLocationService.writeThrough(factory).apply(save(full));
         assertThat(fromDatabase(AOR)).containsExactly(full);
+    }
+
+    @Test
+    void a_uuid_instance_kept_as_two_longs_is_stored_and_read_back_as_registered() {
+        ContactBinding uuid = flow(AOR, "sip:alice@192.0.2.10;transport=tcp",
+                "<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>");
+        JpaLocationService.writeThrough(factory).apply(save(uuid));
+        assertThat(fromDatabase(AOR)).containsExactly(uuid);
+        assertThat(fromDatabase(AOR).get(0).instanceId().text())
+                .isEqualTo("<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>");
+        String stored = Transactions.read(factory, em -> em.createQuery("select b.instanceId from Binding b",
+                String.class).getSingleResult());
+        assertThat(stored).isEqualTo("<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>");
     }
 
     @Test
@@ -207,7 +223,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             service.flush();
             Map<String, Long> before = storedIds(AOR);
             ContactBinding phoneNow = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1200), 500, "call-2", 7,
-                    List.of(), null, null, null, "tcp:192.0.2.10:40000>198.51.100.1:5060", "phone v2");
+                    List.of(), null, null, null, FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), "phone v2");
             service.apply(save(phoneNow));
             service.flush();
             assertThat(storedIds(AOR)).as("the same row, updated (a delete and insert would give a new id)")
@@ -642,7 +658,9 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     }
 
     private static ContactBinding flow(String aor, String contact, String instance) {
-        return new ContactBinding(aor, contact, NOW.plusSeconds(600), -1, "call-1", 1, List.of(), instance, 1,
-                "tcp:192.0.2.10:40000>198.51.100.1:5060", "tcp:192.0.2.10:40000>198.51.100.1:5060", null);
+        return new ContactBinding(aor, contact, NOW.plusSeconds(600), -1, "call-1", 1, List.of(),
+                InstanceId.of(instance), 1,
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"),
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), null);
     }
 }

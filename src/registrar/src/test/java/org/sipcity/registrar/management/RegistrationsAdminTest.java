@@ -10,7 +10,9 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
 import org.sipcity.registrar.location.InMemoryLocationService;
+import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.registration.MutableClock;
 import org.sipcity.registrar.registration.Registrar;
 import org.sipcity.registrar.registration.RegistrarPolicy;
@@ -25,9 +27,11 @@ class RegistrationsAdminTest {
     private final RegistrationsAdmin admin = new RegistrationsAdmin(
             new Registrar(RegistrarPolicy.forDomains(Set.of("example.org")), locations), locations, clock);
 
-    private ContactBinding binding(String contact, int q, String instance, Integer regId, String source, String userAgent) {
+    private ContactBinding binding(String contact, int q, String instance, Integer regId, String sourceToken,
+            String userAgent) {
+        FlowToken source = FlowToken.of(sourceToken);
         return new ContactBinding(AOR, contact, clock.instant().plusSeconds(600), q, "call-1@ua", 7, List.of("<sip:edge.example.org;lr>"),
-                instance, regId, regId == null ? null : source, source, userAgent);
+                InstanceId.of(instance), regId, regId == null ? null : source, source, userAgent);
     }
 
     private void store(ContactBinding... bindings) {

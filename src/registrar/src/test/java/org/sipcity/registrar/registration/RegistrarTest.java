@@ -76,7 +76,7 @@ class RegistrarTest {
             assertThat(bindings()).singleElement().satisfies(b -> {
                 assertThat(b.expiresAt()).isEqualTo(clock.instant().plusSeconds(3600));
                 assertThat(b.callId()).isEqualTo("call-1@192.0.2.10");
-                assertThat(b.source()).isEqualTo("tcp:192.0.2.10:40000>198.51.100.1:5060");
+                assertThat(b.source().text()).isEqualTo("tcp:192.0.2.10:40000>198.51.100.1:5060");
                 assertThat(b.flowToken()).isNull();
             });
         }
@@ -311,7 +311,7 @@ class RegistrarTest {
                     + INSTANCE + "\";reg-id=1;expires=3600");
             assertThat(bindings()).singleElement().satisfies(b -> {
                 assertThat(b.isOutboundFlow()).isTrue();
-                assertThat(b.flowToken()).isEqualTo("tcp:192.0.2.10:40000>198.51.100.1:5060");
+                assertThat(b.flowToken().text()).isEqualTo("tcp:192.0.2.10:40000>198.51.100.1:5060");
             });
         }
 
@@ -323,7 +323,29 @@ class RegistrarTest {
             assertThat(outcome.status()).isEqualTo(200);
             assertThat(bindings()).singleElement().satisfies(b -> {
                 assertThat(b.contactUri()).isEqualTo("sip:alice@203.0.113.7:51000;transport=tcp");
-                assertThat(b.flowToken()).isEqualTo("tcp:203.0.113.7:51000>198.51.100.1:5060");
+                assertThat(b.flowToken().text()).isEqualTo("tcp:203.0.113.7:51000>198.51.100.1:5060");
+            });
+        }
+
+        /**
+         * RFC 5626 §4.1: any URN may name the instance. A lower-case UUID URN is kept as two longs, anything else as
+         * its text; either way the 200 gives it back as registered, and a refresh of the same instance and reg-id
+         * replaces its binding.
+         */
+        @ParameterizedTest
+        @ValueSource(strings = {"<urn:uuid:f81d4fae-7dec-11d0-a765-00a0c91e6bf6>", INSTANCE,
+            "<urn:gsma:imei:35209900-176148-1>", "<urn:example:phone-7>"})
+        void the_instance_is_given_back_as_registered_and_names_the_flow(String instance) {
+            ContactSpec contact = new ContactSpec("sip:alice@192.0.2.10;transport=tcp", null, null, instance, "1");
+            RegistrarOutcome outcome = send(register().contact(contact));
+            assertThat(outcome.headerValues("Contact")).containsExactly("<sip:alice@192.0.2.10;transport=tcp>"
+                    + ";+sip.instance=\"" + instance + "\";reg-id=1;expires=3600");
+            ContactSpec moved = new ContactSpec("sip:alice@192.0.2.99;transport=tcp", null, null,
+                    new String(instance), "1");
+            assertThat(send(register().cseq(2).contact(moved)).status()).isEqualTo(200);
+            assertThat(bindings()).singleElement().satisfies(b -> {
+                assertThat(b.contactUri()).isEqualTo("sip:alice@192.0.2.99;transport=tcp");
+                assertThat(b.instanceId().text()).isEqualTo(instance);
             });
         }
 

@@ -3,6 +3,7 @@ package org.sipcity.registrar.location.jpa;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.AbstractList;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -29,6 +30,8 @@ import org.jboss.logging.Logger;
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.ContactBinding;
+import org.sipcity.registrar.location.FlowToken;
+import org.sipcity.registrar.location.InstanceId;
 import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
 import org.sipcity.registrar.location.NodeLiveness;
@@ -64,7 +67,11 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
 
     private final EntityManagerFactory factory;
     private final WriteMode mode;
-    private final ConcurrentHashMap<String, Loaded> table = new ConcurrentHashMap<>();
+    /**
+     * Each AOR's bindings in memory: the immutable list itself on one node (no wrapper object per AOR), a {@link
+     * Stamped} list when nodes share the database and the list must carry the stamp read before its rows.
+     */
+    private final ConcurrentHashMap<String, List<ContactBinding>> table = new ConcurrentHashMap<>();
     private final BindingVersions versions;
     /** This node's name, written with every binding it stores ({@code owner_node}); null on a single node. */
     private final String owner;
@@ -165,7 +172,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
 
     @Override
     public List<ContactBinding> lookup(String aor, Instant now) {
-        Loaded loaded = table.get(aor);
+        List<ContactBinding> loaded = table.get(aor);
         if (loaded == null) {
             if (preloaded) {
                 return List.of();
@@ -173,12 +180,12 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             loaded = table.computeIfAbsent(aor, this::loadStamped);
         } else if (versions.isShared()) {
             Long stamp = versions.current(aor);
-            if (!Objects.equals(stamp, loaded.stamp())) {
-                loaded = table.compute(aor,
-                        (key, old) -> old != null && Objects.equals(old.stamp(), stamp) ? old : loadStamped(key));
+            if (!Objects.equals(stamp, Stamped.stampOf(loaded))) {
+                loaded = table.compute(aor, (key, old) -> old != null && Objects.equals(Stamped.stampOf(old), stamp)
+                        ? old : loadStamped(key));
             }
         }
-        List<ContactBinding> bindings = loaded.bindings();
+        List<ContactBinding> bindings = Stamped.bindingsOf(loaded);
         for (ContactBinding binding : bindings) {
             if (binding.isExpiredAt(now) || !isUsable(binding)) {
                 return bindings.stream().filter(b -> !b.isExpiredAt(now) && isUsable(b)).toList();
@@ -238,14 +245,14 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         // waits to be written; an absent AOR has no binding once preloaded, else it is reloaded on its next lookup).
         flushLock.lock();
         try {
-            for (Map.Entry<String, Loaded> entry : table.entrySet()) {
-                table.computeIfPresent(entry.getKey(), (aor, loaded) -> {
-                    List<ContactBinding> list = loaded.bindings();
+            for (String key : table.keySet()) {
+                table.computeIfPresent(key, (aor, loaded) -> {
+                    List<ContactBinding> list = Stamped.bindingsOf(loaded);
                     List<ContactBinding> live = list.stream().filter(b -> !b.isExpiredAt(now)).toList();
                     if (live.isEmpty() && !dirtySet.contains(aor)) {
                         return null;
                     }
-                    return live.size() == list.size() ? loaded : new Loaded(live, loaded.stamp());
+                    return live.size() == list.size() ? loaded : Stamped.of(live, Stamped.stampOf(loaded));
                 });
             }
             // Still under the flush lock: a flush updates the rows it read by id, and a row deleted here between its
@@ -495,8 +502,9 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                 Map<String, Map<String, Binding>> stored = storedRows(em, chunk);
                 for (String aor : chunk) {
                     Map<String, Binding> rows = stored.getOrDefault(aor, new HashMap<>());
-                    Loaded loaded = table.get(aor);
-                    for (ContactBinding binding : loaded == null ? List.<ContactBinding>of() : loaded.bindings()) {
+                    List<ContactBinding> loaded = table.get(aor);
+                    List<ContactBinding> bindings = loaded == null ? List.of() : Stamped.bindingsOf(loaded);
+                    for (ContactBinding binding : bindings) {
                         Binding current = toEntity(binding);
                         Binding row = rows.remove(current.getBindingKey());
                         if (row == null) {
@@ -542,15 +550,15 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
-    private Loaded applyTo(BindingChange change, Loaded old) {
-        Loaded base = old != null ? old : preloaded ? NONE : loadStamped(change.aor());
-        return new Loaded(change.applyTo(base.bindings()), base.stamp());
+    private List<ContactBinding> applyTo(BindingChange change, List<ContactBinding> old) {
+        List<ContactBinding> base = old != null ? old : preloaded ? List.of() : loadStamped(change.aor());
+        return Stamped.of(change.applyTo(Stamped.bindingsOf(base)), Stamped.stampOf(base));
     }
 
     /** The stamp first, then the rows: a commit the rows miss has a later stamp (see {@link BindingVersions}). */
-    private Loaded loadStamped(String aor) {
+    private List<ContactBinding> loadStamped(String aor) {
         Long stamp = versions.current(aor);
-        return new Loaded(load(aor), stamp);
+        return Stamped.of(load(aor), stamp);
     }
 
     private List<ContactBinding> load(String aor) {
@@ -588,7 +596,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             LOG.warnf("bindings not preloaded, each AOR is read from the database on its first use: %s", rootCause(e));
             return;
         }
-        byAor.forEach((aor, bindings) -> table.put(aor, new Loaded(List.copyOf(bindings), null)));
+        byAor.forEach((aor, bindings) -> table.put(aor, List.copyOf(bindings)));
         preloaded = true;
         LOG.infof("%d bindings of %d AORs preloaded", byAor.values().stream().mapToInt(List::size).sum(), byAor.size());
     }
@@ -598,22 +606,59 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         return preloaded;
     }
 
-    /** An AOR's bindings in memory and the stamp read before they were loaded ({@code null} on one node). */
-    private record Loaded(List<ContactBinding> bindings, Long stamp) {
-    }
+    /**
+     * An AOR's bindings with the stamp read before they were loaded, kept only when there is a stamp (nodes sharing
+     * the database); a table value without one is the plain list.
+     */
+    private static final class Stamped extends AbstractList<ContactBinding> {
+        private final List<ContactBinding> bindings;
+        private final Long stamp;
 
-    private static final Loaded NONE = new Loaded(List.of(), null);
+        private Stamped(List<ContactBinding> bindings, Long stamp) {
+            this.bindings = bindings;
+            this.stamp = stamp;
+        }
+
+        static List<ContactBinding> of(List<ContactBinding> bindings, Long stamp) {
+            return stamp == null ? bindings : new Stamped(bindings, stamp);
+        }
+
+        static Long stampOf(List<ContactBinding> value) {
+            return value instanceof Stamped stamped ? stamped.stamp : null;
+        }
+
+        static List<ContactBinding> bindingsOf(List<ContactBinding> value) {
+            return value instanceof Stamped stamped ? stamped.bindings : value;
+        }
+
+        @Override
+        public ContactBinding get(int index) {
+            return bindings.get(index);
+        }
+
+        @Override
+        public int size() {
+            return bindings.size();
+        }
+    }
 
     private Binding toEntity(ContactBinding b) {
         return new Binding(b.aor(), BindingKeys.stored(b.key()), b.contactUri(), b.expiresAtMillis(),
                 b.qMillis(), b.callId(), b.cseq(), b.path().isEmpty() ? null : String.join("\n", b.path()),
-                b.instanceId(), b.regId(), b.flowToken(), b.source(), b.userAgent(), owner);
+                b.instanceId() == null ? null : b.instanceId().text(), b.regId(), textOf(b.flowToken()),
+                textOf(b.source()), b.userAgent(), owner);
     }
 
     private static ContactBinding fromEntity(Binding e) {
         List<String> path = e.getPath() == null ? List.of() : Arrays.asList(e.getPath().split("\n"));
+        FlowToken flow = FlowToken.of(e.getFlow());
         return new ContactBinding(e.getAor(), e.getContactUri(), e.getExpiresAt(), e.getQ(),
-                e.getCallId(), e.getCseq(), path, e.getInstanceId(), e.getRegId(), e.getFlow(), e.getSource(),
-                e.getUserAgent(), e.getOwnerNode());
+                e.getCallId(), e.getCseq(), path, InstanceId.of(e.getInstanceId()), e.getRegId(), flow,
+                Objects.equals(e.getSource(), e.getFlow()) ? flow : FlowToken.of(e.getSource()), e.getUserAgent(),
+                e.getOwnerNode());
+    }
+
+    private static String textOf(FlowToken token) {
+        return token == null ? null : token.text();
     }
 }

@@ -3,20 +3,17 @@ package org.sipcity.stack.transport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.AcceptErrorHandler;
+import org.sipcity.stack.transport.netty.CompactReceiveAllocator;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 import org.sipcity.stack.transport.netty.StreamChannelInitializer;
 import org.sipcity.stack.transport.netty.StreamFlow;
@@ -28,13 +25,13 @@ final class StreamConnector extends SipConnector {
 
     /**
      * Receive buffers start at 2 KiB, enough for a typical REGISTER in one read, grow to 64 KiB under load
-     * and shrink back; the pooled buffer returns to the pool as soon as the framer consumed it whole.
+     * and shrink back; the pooled buffer returns to the pool as soon as the framer consumed it whole. Netty's adaptive
+     * sizing with a compact handle per connection ({@link CompactReceiveAllocator}).
      */
     private static final int RECEIVE_MIN = 64;
     private static final int RECEIVE_INITIAL = 2048;
     private static final int RECEIVE_MAX = 65536;
 
-    private final ChannelGroup channels = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final ConcurrentHashMap<InetSocketAddress, CompletableFuture<Flow>> pendingConnects =
             new ConcurrentHashMap<>();
     private final ServerBootstrap server;
@@ -48,7 +45,7 @@ final class StreamConnector extends SipConnector {
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .handler(new AcceptErrorHandler(runtime))
-                .childHandler(StreamChannelInitializer.accepted(runtime, channels));
+                .childHandler(StreamChannelInitializer.accepted(runtime));
         if (transports.nativeEpoll() && config.reusePort()) {
             server.option(EpollChannelOption.SO_REUSEPORT, true);
         }
@@ -58,7 +55,7 @@ final class StreamConnector extends SipConnector {
     private static void childOptions(SipConnectorConfig config, ServerBootstrap b) {
         b.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                        new CompactReceiveAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
@@ -80,12 +77,12 @@ final class StreamConnector extends SipConnector {
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                        new CompactReceiveAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
                 .option(ChannelOption.SO_KEEPALIVE, true)
-                .handler(StreamChannelInitializer.outbound(runtime, channels, remote, ready));
+                .handler(StreamChannelInitializer.outbound(runtime, remote, ready));
         if (config.receiveBufferSize() > 0) {
             b.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
         }
@@ -151,6 +148,6 @@ final class StreamConnector extends SipConnector {
 
     @Override
     void closeFlows() {
-        channels.close().awaitUninterruptibly(transports.config().shutdownTimeout().toMillis());
+        runtime.closeAll(transports.config().shutdownTimeout().toMillis());
     }
 }

@@ -9,7 +9,9 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.util.concurrent.TimeUnit;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ConnectorLifecycleTest {
 
@@ -76,6 +78,28 @@ class ConnectorLifecycleTest {
             SipConnector again = transports.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
                     .bindAddress(address).build());
             assertThat(again.localAddress()).isEqualTo(address);
+        }
+    }
+
+    /**
+     * A connection still in its TLS handshake is no flow yet, but it is the connector's: closing the connector closes
+     * it at once, not when the handshake times out (10 s, longer than the client's read timeout here).
+     */
+    @Test
+    void closingATlsConnectorClosesAConnectionStillInItsHandshake(@TempDir Path keys) throws Exception {
+        EchoHandler core = new EchoHandler();
+        try (SipTransports transports = new SipTransports(SipTransportsConfig.defaults(), core)) {
+            SipConnector connector = transports.start(SipConnectorConfig.builder("tls", TransportType.TLS)
+                    .bindAddress(LOOPBACK_ANY_PORT).sslContext(TestCertificates.selfSignedContext(keys)).build());
+            try (StreamClient silent = StreamClient.tcp(connector.localAddress())) {
+                Await.until("the connection accepted", () -> connector.openConnections() == 1);
+                assertThat(transports.flowTable().size()).isZero();
+
+                connector.close();
+
+                assertThat(silent.closedByPeer()).isTrue();
+                Await.until("the connection counted out", () -> connector.openConnections() == 0);
+            }
         }
     }
 }

@@ -2,12 +2,17 @@ package org.sipcity.stack.transport.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.IdentityCipherSuiteFilter;
 import io.netty.handler.ssl.JdkSslContext;
 import io.netty.handler.ssl.SslContext;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
@@ -41,6 +46,12 @@ public final class ConnectorRuntime {
     private final SslContext serverSsl;
     private final SslContext clientSsl;
     private final IdleFramers idleFramers;
+    /**
+     * Connections of this connector that are not in the flow table yet (TLS in its handshake, outbound before it
+     * connected): with the flow table they are everything {@link #closeAll} has to close. A connection leaves this
+     * set as it enters the table, so an idle flow costs no entry here.
+     */
+    private final Set<Channel> notYetFlows = ConcurrentHashMap.newKeySet();
 
     public ConnectorRuntime(SipConnectorConfig config, TransportMetrics metrics, FlowTable flowTable,
             InboundHandler inbound) {
@@ -77,6 +88,37 @@ public final class ConnectorRuntime {
     /** Framers not in use by any connection of this connector, per event loop. */
     IdleFramers idleFramers() {
         return idleFramers;
+    }
+
+    /** A connection just initialised; it is counted as one of this connector's until {@link #settled}. */
+    void opening(Channel channel) {
+        notYetFlows.add(channel);
+    }
+
+    /** The connection is in the flow table now, or closed without ever getting there. */
+    void settled(Channel channel) {
+        notYetFlows.remove(channel);
+    }
+
+    /**
+     * Closes every connection of this connector, flows and connections not yet flows, and waits at most {@code
+     * timeoutMillis} for them to close. For the connector's own shutdown (its listening sockets closed first).
+     */
+    public void closeAll(long timeoutMillis) {
+        List<ChannelFuture> closing = new ArrayList<>();
+        // This set first, then the table: a connection moving from one to the other enters the table first.
+        for (Channel channel : notYetFlows) {
+            closing.add(channel.close());
+        }
+        for (Flow flow : flowTable.flows()) {
+            if (flow instanceof StreamFlow stream && stream.runtime() == this) {
+                closing.add(stream.channel().close());
+            }
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (ChannelFuture closed : closing) {
+            closed.awaitUninterruptibly(Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+        }
     }
 
     /** Server-mode TLS context; {@code null} unless TLS. */

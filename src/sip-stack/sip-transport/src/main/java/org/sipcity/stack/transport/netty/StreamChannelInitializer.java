@@ -3,7 +3,6 @@ package org.sipcity.stack.transport.netty;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.concurrent.CompletableFuture;
@@ -18,25 +17,23 @@ import org.sipcity.stack.transport.TransportType;
 public final class StreamChannelInitializer extends ChannelInitializer<Channel> {
 
     private final ConnectorRuntime runtime;
-    private final ChannelGroup channels;
     private final InetSocketAddress outboundRemote;
     private final CompletableFuture<Flow> outboundReady;
 
     /** For connections accepted by a listening socket. */
-    public static StreamChannelInitializer accepted(ConnectorRuntime runtime, ChannelGroup channels) {
-        return new StreamChannelInitializer(runtime, channels, null, null);
+    public static StreamChannelInitializer accepted(ConnectorRuntime runtime) {
+        return new StreamChannelInitializer(runtime, null, null);
     }
 
     /** For one connection this side opens to {@code remote}; {@code ready} completes when it is usable. */
-    public static StreamChannelInitializer outbound(ConnectorRuntime runtime, ChannelGroup channels,
-            InetSocketAddress remote, CompletableFuture<Flow> ready) {
-        return new StreamChannelInitializer(runtime, channels, remote, ready);
+    public static StreamChannelInitializer outbound(ConnectorRuntime runtime, InetSocketAddress remote,
+            CompletableFuture<Flow> ready) {
+        return new StreamChannelInitializer(runtime, remote, ready);
     }
 
-    private StreamChannelInitializer(ConnectorRuntime runtime, ChannelGroup channels, InetSocketAddress outboundRemote,
+    private StreamChannelInitializer(ConnectorRuntime runtime, InetSocketAddress outboundRemote,
             CompletableFuture<Flow> outboundReady) {
         this.runtime = runtime;
-        this.channels = channels;
         this.outboundRemote = outboundRemote;
         this.outboundReady = outboundReady;
     }
@@ -51,7 +48,7 @@ public final class StreamChannelInitializer extends ChannelInitializer<Channel> 
             return;
         }
         runtime.metrics().connectionOpened(outbound); // counted out by StreamFlowHandler.channelUnregistered
-        channels.add(ch);
+        runtime.opening(ch); // no channel group: the flow table knows the connection once it is a flow
 
         ChannelPipeline pipeline = ch.pipeline();
         if (runtime.transport() == TransportType.TLS) {

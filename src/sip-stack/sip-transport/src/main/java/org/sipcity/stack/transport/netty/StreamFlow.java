@@ -117,6 +117,10 @@ public final class StreamFlow implements Flow {
         return sslSession;
     }
 
+    ConnectorRuntime runtime() {
+        return handler.runtime();
+    }
+
     /** The Netty channel beneath, for diagnostics and tests. */
     public Channel channel() {
         return channel;

@@ -286,6 +286,7 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
      */
     @Override
     public void channelUnregistered(ChannelHandlerContext ctx) throws Exception {
+        runtime.settled(ctx.channel()); // closed before it ever became one: no longer this connector's
         runtime.releaseConnection();
         super.channelUnregistered(ctx);
     }
@@ -313,6 +314,7 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
     private void flowReady() {
         registered = true;
         runtime.flowTable().add(flow);
+        runtime.settled(flow.channel());
         runtime.flowOpened(flow);
         if (ready != null) {
             ready.complete(flow);
