@@ -50,9 +50,8 @@ public interface Flow {
     /**
      * Like {@link #send}, for a caller on this flow's event loop while it handles a message the transport has just
      * delivered (the overload valve's 503s): the answers of one read batch leave in one system call instead of one
-     * each. A UDP flow queues the datagram without a flush and holds it 5-20 ms, so that the answers of several
-     * reads leave in one {@code sendmmsg} with epoll (a read carries a single datagram until the load is high). A
-     * stream needs nothing more than
+     * each. A UDP flow queues the datagram without a flush and the socket is flushed once when the batch ends
+     * (Netty's {@code channelReadComplete}; one {@code sendmmsg} with epoll). A stream needs nothing more than
      * {@link #send}: its {@code StreamFlowHandler} already holds flushes during a read (one
      * {@code writev}). Called from any other thread it is {@link #send}.
      */

@@ -82,8 +82,8 @@ public final class DatagramFlow implements Flow {
     }
 
     /**
-     * On the socket's event loop: held a few milliseconds ({@link HeldAnswers}: 5 ms, or up to 20 ms when no read
-     * comes), so that the answers of several reads leave in one {@code sendmmsg} (epoll).
+     * On the socket's event loop: queued without a flush; {@link DatagramHandler#channelReadComplete} flushes the
+     * socket once per read batch, so that the answers of one batch leave in one {@code sendmmsg} (epoll).
      */
     @Override
     public boolean sendInReadBatch(ByteBuf message) {
@@ -96,7 +96,7 @@ public final class DatagramFlow implements Flow {
             return false;
         }
         metrics.messageOut(message.readableBytes());
-        HeldAnswers.of(channel).write(new DatagramPacket(message, remoteAddress));
+        channel.write(new DatagramPacket(message, remoteAddress), channel.voidPromise());
         return true;
     }
 

@@ -35,8 +35,8 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
     /**
      * Datagrams taken per read batch: with the epoll transport one {@code recvmmsg} fills this many slots of
      * {@link #receiveBufferSize} bytes each (Netty's {@code MAX_DATAGRAM_PAYLOAD_SIZE}); otherwise one read each,
-     * up to this many per wake-up. Under load the messages of a batch share one wake-up and one system call; the
-     * answers the overload valve writes on the event loop are held a little longer ({@link HeldAnswers}).
+     * up to this many per wake-up. Under load the messages of a batch share one wake-up, one system call and, for
+     * the answers written on the event loop, one flush.
      */
     public static final int DATAGRAMS_PER_READ = 16;
 
@@ -81,10 +81,13 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
         runtime.deliver(flow, compact(ctx, content));
     }
 
-    /** The end of a read batch: the answers held since an earlier read may leave now ({@link HeldAnswers}). */
+    /**
+     * The end of a read batch: what {@link DatagramFlow#sendInReadBatch} queued during it leaves now, in one
+     * {@code sendmmsg} with the epoll transport. A flush with nothing queued returns at once.
+     */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
-        HeldAnswers.of(ctx.channel()).readBatchEnded();
+        ctx.flush();
         ctx.fireChannelReadComplete();
     }
 
