@@ -49,8 +49,8 @@ import org.sipcity.stack.transport.netty.DatagramHandler;
  *
  * <p>Each datagram arrives as epoll's {@code recvmmsg} delivers it: a retained slice of one pooled buffer of 16
  * slots of 64 KiB, in a {@link DatagramPacket} with the sender's address. {@code dropOnUdp}: the valve drops the
- * request silently instead of answering it. The embedded channel's scheduled tasks never run here, so the answers
- * leave only when the transport flushes without waiting (at the end of each read, or once enough are held).
+ * request silently instead of answering it. Each datagram is one read batch: its 503 leaves with the flush at the
+ * batch's end, one {@code sendmmsg} of one datagram in the real socket, the worst case of the transport's batching.
  *
  * <p>Run: {@code java -jar tests/microbench/target/benchmarks.jar UdpShedPath -prof gc}
  */
@@ -136,10 +136,7 @@ public class UdpShedPathBenchmark {
         timer.close();
     }
 
-    /**
-     * One datagram in; what the pipeline let out meanwhile (503s leave in flushes of several) is taken and released.
-     * Returns the bytes that left.
-     */
+    /** One datagram in; what the pipeline let out (its 503, or nothing) is taken and released. Returns its bytes. */
     @Benchmark
     public int shedOneDatagram() {
         slot = (slot + 1) % SLOTS;
