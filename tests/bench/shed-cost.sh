@@ -4,17 +4,18 @@
 # hottest functions of the process, Java and kernel alike.
 #
 # 1. Starts wildfly-config/target/server with the registrar (no digest) on its own port offset; stopped at the end.
-# 2. Per transport and mode (served: the default valve, not overloaded; shed: DrainValve, every REGISTER answered
-#    503; dropped, UDP only: the same with overload-udp-drop): reload,
-#    warm up, the server's idle CPU over --seconds, then SIPp at --rate-udp/--rate-tcp for --seconds.
-#    SIPp runs sipp/register-uac-any-final.xml, which takes a 503 as the end of a call: it keeps offering its rate
-#    while every REGISTER is shed (over TCP, the 503 failing each call made SIPp's rate collapse).
-# 3. results/shed-cost/cpu.csv: per message, the server's CPU minus its idle CPU (utime + stime, and each apart);
-#    threads.csv: CPU by thread group per run; perf-*.txt: flat profiles (--perf).
+# 2. Per transport and mode (served: the default valve, not overloaded; shed: DrainValve, every REGISTER answered 503;
+#    dropped, UDP only: the same with overload-udp-drop): reload, warm up, the server's idle CPU over --seconds, then
+#    SIPp at --rate-udp/--rate-tcp for --seconds. SIPp runs sipp/register-uac-any-final.xml, which takes a 503 as the
+#    end of a call: it keeps offering its rate while every REGISTER is shed (over TCP, the 503 failing each call made
+#    SIPp's rate collapse).
+# 3. In --out (default results/shed-cost): cpu.csv, per message the server's CPU minus its idle CPU (utime + stime,
+#    and each apart); threads.csv, CPU by thread group per run; with --perf, perf-TRANSPORT-MODE.txt (samples by thread,
+#    the event loops' by function) and syscalls.csv (system calls per message).
 #
 # Messages: served = SIPp's answered REGISTERs minus the stack's stateless responses (503s); shed and dropped = the
-# messages the connector received (DrainValve sheds every one; over UDP SIPp's retransmissions count too). Bounded: each SIPp run by `timeout`, each wait by
-# a limit; only 127.0.0.0/8. Every process started here is stopped on exit.
+# messages the connector received (DrainValve sheds every one; over UDP SIPp's retransmissions count too). Bounded:
+# each SIPp run by `timeout`, each wait by a limit; only 127.0.0.0/8. Every process started here is stopped on exit.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
