@@ -106,11 +106,14 @@ def main():
     parser.add_argument("--user-prefix", default="probe", help="users PREFIX000 to PREFIX099")
     parser.add_argument("--password", help="register with digest authentication (tcp only), every user this password")
     parser.add_argument("--accepted-only", action="store_true")
+    parser.add_argument("--samples", help="also write every sample to this file: wall-clock send time (epoch ns) and"
+                        " latency (ns), one per line, to line slow samples up with a JFR recording of the server")
     args = parser.parse_args()
     if args.password and args.transport != "tcp":
         parser.error("--password needs --transport tcp")
 
     latencies = []
+    sent_at = []  # wall-clock send times, parallel to latencies, for --samples
     lost = 0
     rejected = 0
     stream = None
@@ -149,6 +152,7 @@ def main():
                     rejected += 1
                 else:
                     latencies.append(elapsed)
+                    sent_at.append(time.time_ns() - elapsed)
             else:
                 sent = time.perf_counter_ns()
                 if stream is None:
@@ -180,6 +184,7 @@ def main():
                     lost += 1  # a registration that did not end in 200 has no latency to report
                 else:
                     latencies.append(elapsed)
+                    sent_at.append(time.time_ns() - elapsed)
                     if status != 200:
                         lost += 1
                 if args.transport == "tcp-new":
@@ -196,6 +201,9 @@ def main():
             time.sleep(pause)
         else:
             next_send = time.monotonic()
+    if args.samples:
+        with open(args.samples, "w") as out:
+            out.writelines(f"{at} {latency}\n" for at, latency in zip(sent_at, latencies))
     latencies.sort()
     us = [value / 1000.0 for value in latencies]
     line = "%d;%d;%.0f;%.0f;%.0f;%.0f" % (len(us), lost, percentile(us, 0.50), percentile(us, 0.90),

@@ -1,5 +1,8 @@
 package org.sipcity.stack.transaction;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+
 /**
  * What is left of a server transaction that only absorbs retransmissions of its request until a timer of 64·T1:
  * <ul>
@@ -22,14 +25,35 @@ final class CompletedEntry {
     final long expiresAtMillis;
     /** Its charge against the budget: the response's retained bytes plus this entry, its key and table slot. */
     final int bytes;
-    /** The next younger entry; guarded by the {@link CompletedEntries} lock. */
-    CompletedEntry next;
+    private static final VarHandle NEXT;
+
+    static {
+        try {
+            NEXT = MethodHandles.lookup().findVarHandle(CompletedEntry.class, "next", CompletedEntry.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The next younger entry in {@link CompletedEntries}' queue: linked once by the adder that followed this one. */
+    @SuppressWarnings("unused")
+    private CompletedEntry next;
 
     CompletedEntry(Object key, RetainedResponse response, long expiresAtMillis, int bytes) {
         this.key = key;
         this.response = response;
         this.expiresAtMillis = expiresAtMillis;
         this.bytes = bytes;
+    }
+
+    /** Links the entry added after this one; a release store, so the reader sees the younger entry whole. */
+    void linkNext(CompletedEntry younger) {
+        NEXT.setRelease(this, younger);
+    }
+
+    /** The next younger entry, or {@code null} while there is none or its adder has not linked it yet. */
+    CompletedEntry next() {
+        return (CompletedEntry) NEXT.getAcquire(this);
     }
 
     /** An INVITE server transaction in Accepted: absorbs its INVITE silently, passes the ACK for its 2xx up. */

@@ -8,15 +8,19 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.socket.DatagramChannelConfig;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 import org.sipcity.stack.transport.netty.DatagramFlows;
 import org.sipcity.stack.transport.netty.DatagramHandler;
 
 /** A UDP connector: listening socket(s) and the flows of the remote addresses seen on them. */
 final class DatagramConnector extends SipConnector {
+
+    private static final Logger LOG = Logger.getLogger(DatagramConnector.class);
 
     private final DatagramFlows flows;
     private final Bootstrap bootstrap;
@@ -40,9 +44,7 @@ final class DatagramConnector extends SipConnector {
         if (transports.nativeEpoll() && config.reusePort()) {
             bootstrap.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        if (config.receiveBufferSize() > 0) {
-            bootstrap.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
-        }
+        bootstrap.option(ChannelOption.SO_RCVBUF, receiveBufferSize(config));
         if (config.sendBufferSize() > 0) {
             bootstrap.option(ChannelOption.SO_SNDBUF, config.sendBufferSize());
         }
@@ -71,9 +73,39 @@ final class DatagramConnector extends SipConnector {
         return allocator;
     }
 
+    /**
+     * The receive buffer a UDP socket asks for: the configured one, else {@link
+     * SipConnectorConfig#DEFAULT_DATAGRAM_RECEIVE_BUFFER}. UDP has no flow control, so this buffer is all that carries
+     * the requests arriving while the event loop is stalled; a datagram beyond it is dropped and retransmitted by the
+     * client only after T1 (500 ms).
+     */
+    static int receiveBufferSize(SipConnectorConfig config) {
+        return config.receiveBufferSize() > 0 ? config.receiveBufferSize() : SipConnectorConfig.DEFAULT_DATAGRAM_RECEIVE_BUFFER;
+    }
+
     @Override
     ChannelFuture bindOne(InetSocketAddress address) {
-        return bootstrap.bind(address);
+        ChannelFuture bound = bootstrap.bind(address);
+        bound.addListener(f -> {
+            if (f.isSuccess()) {
+                warnIfReceiveBufferCapped(bound.channel());
+            }
+        });
+        return bound;
+    }
+
+    /**
+     * Linux silently caps SO_RCVBUF at {@code net.core.rmem_max} (and reports twice what it grants, for its
+     * bookkeeping): say so once per socket, since a small buffer turns every short stall into lost requests.
+     */
+    private void warnIfReceiveBufferCapped(Channel socket) {
+        int asked = receiveBufferSize(runtime.config());
+        int granted = ((DatagramChannelConfig) socket.config()).getReceiveBufferSize();
+        if (granted < asked) {
+            LOG.warnf("SIP connector '%s': the UDP receive buffer is %d bytes, not the %d asked; the kernel caps it at"
+                    + " net.core.rmem_max: raise that, or requests arriving during a stall of the event loop are dropped",
+                    name(), granted, asked);
+        }
     }
 
     @Override

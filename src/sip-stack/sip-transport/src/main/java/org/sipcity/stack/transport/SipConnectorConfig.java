@@ -41,8 +41,13 @@ import org.sipcity.stack.framing.FramingConfig;
  *     {@link Duration#ZERO} disables it. For UDP it expires flows seen on the socket.</td></tr>
  * <tr><td>{@code maxConnections}</td><td>100 000</td><td>accepted connections (UDP: tracked flows) beyond are
  *     refused; the process file limit must be higher</td></tr>
- * <tr><td>{@code receiveBufferSize} / {@code sendBufferSize}</td><td>0 (OS default)</td><td>SO_RCVBUF/SO_SNDBUF;
- *     raise the receive buffer of busy UDP sockets</td></tr>
+ * <tr><td>{@code receiveBufferSize} / {@code sendBufferSize}</td><td>0: the OS default, except a UDP socket's
+ *     receive buffer, which asks for {@link #DEFAULT_DATAGRAM_RECEIVE_BUFFER} (4 MiB; the kernel caps it at
+ *     {@code net.core.rmem_max})</td><td>SO_RCVBUF/SO_SNDBUF. UDP has no flow control: whatever arrives while the
+ *     event loop is stalled (a GC pause, a busy core) waits in the receive buffer or is dropped, and every drop costs
+ *     the client a retransmission 500 ms later. Measured on loopback with 450-byte datagrams: the Linux default
+ *     (208 KiB) holds 166 of them, 11 ms at 15,000 REGISTER/s; 4 MiB holds 6,553, 0.4 s. It costs nothing while the socket keeps up. A stream socket has TCP
+ *     flow control and keeps the OS default</td></tr>
  * <tr><td>{@code framing}</td><td>{@link FramingConfig#defaults()}</td><td>limits of stream framing; its
  *     maximum message size also bounds datagrams</td></tr>
  * <tr><td>{@code connectTimeout}</td><td>5 s</td><td>outbound TCP/TLS connect</td></tr>
@@ -53,6 +58,9 @@ import org.sipcity.stack.framing.FramingConfig;
  * </table>
  */
 public final class SipConnectorConfig {
+
+    /** What a UDP socket asks for as its receive buffer when {@link #receiveBufferSize()} is 0: 4 MiB. */
+    public static final int DEFAULT_DATAGRAM_RECEIVE_BUFFER = 4 << 20;
 
     /** The default {@link #writeQueueLimit()} in multiples of the high water mark. */
     public static final int DEFAULT_WRITE_QUEUE_LIMIT_FACTOR = 16;
@@ -159,7 +167,7 @@ public final class SipConnectorConfig {
         return maxConnections;
     }
 
-    /** 0 for the OS default. */
+    /** 0 for the OS default (UDP: {@link #DEFAULT_DATAGRAM_RECEIVE_BUFFER}). */
     public int receiveBufferSize() {
         return receiveBufferSize;
     }

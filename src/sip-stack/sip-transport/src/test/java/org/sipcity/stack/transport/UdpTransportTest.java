@@ -1,7 +1,9 @@
 package org.sipcity.stack.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.io.IOException;
 import java.net.DatagramPacket;
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -9,10 +11,14 @@ import java.net.InetSocketAddress;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.socket.DatagramChannelConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipcity.stack.framing.FramingConfig;
@@ -107,6 +113,25 @@ class UdpTransportTest {
                 release.countDown();
             }
             assertThat(accepted).isEqualTo(1000);
+        }
+    }
+
+    @Test
+    void aUdpSocketAsksForAReceiveBufferThatOutlastsAStallNotTheOsDefault() throws Exception {
+        long cap = kernelLimit("rmem_max");
+        assumeTrue(cap > kernelLimit("rmem_default"), "the kernel's rmem_max allows no more than its default");
+        start();
+        for (Channel socket : connector.listeningChannels()) {
+            // Linux grants min(asked, rmem_max) and reports twice that
+            assertThat((long) receiveBuffer(socket)).isGreaterThanOrEqualTo(Math.min(SipConnectorConfig.DEFAULT_DATAGRAM_RECEIVE_BUFFER, cap));
+        }
+    }
+
+    @Test
+    void aConfiguredReceiveBufferIsTheOneAskedFor() throws Exception {
+        start(SipConnectorConfig.builder("udp-test", TransportType.UDP).receiveBufferSize(64 * 1024));
+        for (Channel socket : connector.listeningChannels()) {
+            assertThat(receiveBuffer(socket)).isBetween(64 * 1024, 2 * 64 * 1024);
         }
     }
 
@@ -227,6 +252,18 @@ class UdpTransportTest {
         DatagramSocket socket = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         socket.setSoTimeout(5000);
         return socket;
+    }
+
+    private static int receiveBuffer(Channel socket) {
+        return ((DatagramChannelConfig) socket.config()).getReceiveBufferSize();
+    }
+
+    /** A {@code /proc/sys/net/core} value; the test is skipped where there is none (not Linux). */
+    private static long kernelLimit(String name) throws IOException {
+        Path file = Path.of("/proc/sys/net/core", name);
+        assumeTrue(Files.isReadable(file), "no " + file);
+        // line by line: procfs reports a size of 0, and Files.readString read only the first byte of it here
+        return Long.parseLong(Files.readAllLines(file).get(0).trim());
     }
 
     private void send(DatagramSocket client, String text) throws Exception {
