@@ -243,8 +243,7 @@ public final class MessageDispatcher implements TransactionUser {
                 && SipMethod.INVITE.equals(request.stackMessage().getMethod())) {
             // RFC 6026 §8.4: until Timer M the layer keeps only the attachment, and the branch's further 2xx need no
             // more than the way upstream: the proxy, its requests and sessions are not held for those 32 s.
-            transaction.attach(AcceptedBranch.of(((SipServletRequestImpl) branch.proxy().getOriginalRequest())
-                    .serverTransaction()));
+            transaction.attach(AcceptedBranch.of(branch.proxy().upstream()));
         }
         deliver(request, response);
     }
