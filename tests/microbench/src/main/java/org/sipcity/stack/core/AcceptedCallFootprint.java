@@ -21,9 +21,10 @@ import org.sipcity.stack.transport.TransportType;
  * measured on the real stack over UDP loopback: a caller socket sends N INVITEs shaped like the calls benchmark's, a
  * transaction user forwards each in a client transaction to a callee socket that answers 200, and relays the 200
  * upstream through the server transaction; then it lets go of both, as a proxy does once the call is set up. What
- * stays is what the layer keeps: the server transaction's lean entry and the client transaction in Accepted with the
- * INVITE it sent. The heap after a full GC with them held, minus the heap before, divided by N; next to it what the
- * layer charged against its memory budget. Not a JMH benchmark (a footprint, not a time) and not a test.
+ * stays is what the layer keeps: the lean entries of the server transaction and of the client transaction in
+ * Accepted (its key and the attachment the TU left: none here). The heap after a full GC with them held, minus the
+ * heap before, divided by N; next to it what the layer charged against its memory budget. Not a JMH benchmark (a
+ * footprint, not a time) and not a test.
  *
  * <p>Run: {@code java -Xmx1g -cp tests/microbench/target/benchmarks.jar
  * org.sipcity.stack.core.AcceptedCallFootprint [N]} (N defaults to 50,000; it must finish within 32 s).

@@ -128,6 +128,11 @@ public final class SipContainer implements TransactionUser, AutoCloseable {
     }
 
     @Override
+    public void acceptedResponseReceived(SipResponse response, Object attachment, TransactionChannel channel) {
+        dispatcher.acceptedResponseReceived(response, attachment, channel);
+    }
+
+    @Override
     public void strayResponse(SipResponse response, TransactionChannel channel) {
         dispatcher.strayResponse(response, channel);
     }

@@ -227,6 +227,10 @@ public final class MessageDispatcher implements TransactionUser {
 
     @Override
     public void responseReceived(ClientTransaction transaction, SipResponse response) {
+        if (transaction.attachment() instanceof AcceptedBranch accepted) {
+            accepted.forward(response);   // a fork's 2xx right behind the branch's first, before the layer's entry took over
+            return;
+        }
         SipServletRequestImpl request = runtime.sender().requestOf(transaction);
         if (request == null) {
             if (LOG.isDebugEnabled()) {
@@ -234,7 +238,29 @@ public final class MessageDispatcher implements TransactionUser {
             }
             return;
         }
+        ProxyBranchImpl branch = request.proxyBranch();
+        if (branch != null && response.getStatus() >= 200 && response.getStatus() < 300
+                && SipMethod.INVITE.equals(request.stackMessage().getMethod())) {
+            // RFC 6026 §8.4: until Timer M the layer keeps only the attachment, and the branch's further 2xx need no
+            // more than the way upstream: the proxy, its requests and sessions are not held for those 32 s.
+            transaction.attach(AcceptedBranch.of(branch.proxy().upstream()));
+        }
         deliver(request, response);
+    }
+
+    /**
+     * A further 2xx of an INVITE in Accepted: a proxy branch's goes upstream at once, statelessly; a UAC application's
+     * goes to its session as before (its transaction kept the request).
+     */
+    @Override
+    public void acceptedResponseReceived(SipResponse response, Object attachment, TransactionChannel channel) {
+        if (attachment instanceof AcceptedBranch accepted) {
+            accepted.forward(response);
+        } else if (attachment instanceof SipServletRequestImpl request) {
+            deliver(request, response);
+        } else {
+            strayResponse(response, channel);
+        }
     }
 
     private void deliver(SipServletRequestImpl request, SipResponse response) {

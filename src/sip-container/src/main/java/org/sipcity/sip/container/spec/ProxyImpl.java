@@ -131,6 +131,11 @@ public final class ProxyImpl implements Proxy {
         return loopKey;
     }
 
+    /** The server transaction of the request proxied, through which responses go upstream; null for none. */
+    public org.sipcity.stack.transaction.ServerTransaction upstream() {
+        return original.serverTransaction();
+    }
+
     /** The queue the responses of this proxy's branches run in. */
     public SerialQueue queue() {
         return queue;

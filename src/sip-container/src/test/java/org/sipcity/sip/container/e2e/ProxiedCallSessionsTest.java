@@ -82,15 +82,25 @@ class ProxiedCallSessionsTest {
     }
 
     private static void callThroughTheProxy(RawSipClient caller, RawSipClient callee) throws Exception {
+        callThroughTheProxy(server, caller, callee);
+    }
+
+    /** One call through the proxy of {@code proxy}, set up and hung up by the caller. */
+    static void callThroughTheProxy(ContainerOnStack proxy, RawSipClient caller, RawSipClient callee) throws Exception {
         String callId = RawSipClient.random();
-        String ok = invite(caller, callee, callId);
+        String ok = invite(proxy, caller, callee, callId);
         caller.send(caller.request("ACK", calleeUri(callee), callId, 1, "callee", route(ok), ""));
         callee.receiveRequest("ACK");
         hangUp(caller, callee, callId, ok);
     }
 
     private static String invite(RawSipClient caller, RawSipClient callee, String callId) throws Exception {
-        caller.send(caller.request("INVITE", "sip:127.0.0.1:" + server.port(), callId, 1, null,
+        return invite(server, caller, callee, callId);
+    }
+
+    private static String invite(ContainerOnStack proxy, RawSipClient caller, RawSipClient callee, String callId)
+            throws Exception {
+        caller.send(caller.request("INVITE", "sip:127.0.0.1:" + proxy.port(), callId, 1, null,
                 "Contact: <sip:alice@127.0.0.1:" + caller.localPort() + ">\r\nX-Targets: " + calleeUri(callee)
                         + "\r\nX-Record-Route: yes\r\n", ""));
         String invite = callee.receiveRequest("INVITE");

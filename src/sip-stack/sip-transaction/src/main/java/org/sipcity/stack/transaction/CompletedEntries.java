@@ -14,9 +14,8 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The completed non-INVITE server transactions of unreliable transports and the INVITE server transactions in
- * Accepted, as {@link CompletedEntry lean entries}, held within a byte budget; INVITE client transactions in
- * Accepted are charged against the same budget while they wait for Timer M.
+ * The completed non-INVITE server transactions of unreliable transports and the INVITE server and client transactions
+ * in Accepted, as {@link CompletedEntry lean entries}, held within a byte budget.
  *
  * <p>Why a byte budget and not a count: over UDP every REGISTER leaves its transaction in Completed for Timer J =
  * 64·T1 = 32 s, so the number held is 32 s times the request rate. A count bound caps throughput at bound / 32 s
@@ -26,30 +25,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>The same holds for calls: RFC 6026 keeps every INVITE server transaction answered 2xx in Accepted for Timer L
  * and every INVITE client transaction for Timer M, both 64·T1 on every transport, so a stateful proxy holds
  * 2 × 32 s × its call rate of them. As whole transactions under the count bound of 100,000 they capped calls at
- * about 1,560/s.
+ * about 1,560/s; as whole client transactions charged to memory, the request each kept (and through its TU's
+ * attachment the proxy's whole state of the call, ~18 KB in the container) filled a 704 MB heap at ~2,000 calls/s.
  *
- * <p>Timer J and Timer L are both 64·T1, the same for every entry, so entries expire in the order they were added:
+ * <p>Timer J, L and M are all 64·T1, the same for every entry, so entries expire in the order they were added:
  * a FIFO list, and one task on the timer armed for the oldest entry's expiry, instead of one timer per transaction.
  *
  * <p>When an entry would take the total over the budget, the oldest entries are released early, but never before
- * they have absorbed for {@link TransactionConfig#completedHoldFloor()} (T4, as Kamailio's tm keeps completed
- * transactions 5 s by default): a client whose final response was lost retransmits within T2, so one
- * retransmission is still absorbed. If the budget is full of entries younger than that, {@link #hasRoom} says no
- * and the layer refuses new requests (503), rather than treat retransmissions as new requests.
+ * they have been held for {@link TransactionConfig#completedHoldFloor()} (T4, as Kamailio's tm keeps completed
+ * transactions 5 s by default): a client whose final response was lost retransmits within T2, and a UAS retransmits
+ * its 2xx at intervals capped at T2 (RFC 3261 §13.3.1.4), so one retransmission is still absorbed or forwarded. If
+ * the budget is full of entries younger than that, {@link #hasRoom} says no and the layer refuses new requests
+ * (503), rather than treat retransmissions as new requests.
  *
- * <p>Threads: every thread that sends a final response over UDP adds an entry, so adding takes no lock: the list
- * is a multi-producer, single-consumer queue linked through the entries themselves (one atomic exchange of the tail
- * per entry, no node allocated). Taking entries off (Timer J on the timer thread, early release by an adder or by
- * admission on an event loop when the budget is full) holds {@link #consumer}; an adder that finds it held leaves
- * the release to its holder. With one monitor on every UDP final response, the 16 worker threads queued behind
- * whichever holder the scheduler had preempted: JFR showed waits of 60-94 ms on it at 15,000 REGISTER/s on a loaded
- * host. The table itself is the layer's concurrent map.
+ * <p>Threads: every thread that sends a final response over UDP adds an entry, and so does the event loop that
+ * received an INVITE's first 2xx, so adding takes no lock: the list is a multi-producer, single-consumer queue
+ * linked through the entries themselves (one atomic exchange of the tail per entry, no node allocated). Taking
+ * entries off (Timer J on the timer thread, early release by an adder or by admission on an event loop when the
+ * budget is full) holds {@link #consumer}; an adder that finds it held leaves the release to its holder. With one
+ * monitor on every UDP final response, the 16 worker threads queued behind whichever holder the scheduler had
+ * preempted: JFR showed waits of 60-94 ms on it at 15,000 REGISTER/s on a loaded host. The tables themselves are
+ * the layer's concurrent maps.
  */
 final class CompletedEntries {
 
     private static final Logger LOG = Logger.getLogger(CompletedEntries.class);
 
-    private final Map<Object, Object> table;
+    private final Map<Object, Object> serverTable;
+    private final Map<ClientTransactionKey, Object> clientTable;
     private final SipTimer timer;
     private final long budgetBytes;
     private final long holdFloorMillis;
@@ -71,7 +74,7 @@ final class CompletedEntries {
      * The last entry taken off (at first a placeholder): the oldest held is {@code head.next}. Guarded by
      * {@link #consumer}.
      */
-    private CompletedEntry head = new CompletedEntry(null, null, Long.MAX_VALUE, 0);
+    private CompletedEntry head = new CompletedEntry(null, null, null, Long.MAX_VALUE, 0);
     /** The youngest entry, swapped in by adders ({@link #TAIL}); equal to {@link #head} when none is held. */
     private volatile CompletedEntry tail = head;
     /** Whether the expiry task is scheduled; set by the adder that finds the queue unwatched, cleared by expiry. */
@@ -81,15 +84,17 @@ final class CompletedEntries {
     private final AtomicLong acceptedClients = new AtomicLong();
     private final LongAdder releasedEarly = new LongAdder();
 
-    CompletedEntries(Map<Object, Object> table, SipTimer timer, TransactionConfig config) {
-        this.table = table;
+    CompletedEntries(Map<Object, Object> serverTable, Map<ClientTransactionKey, Object> clientTable, SipTimer timer,
+                     TransactionConfig config) {
+        this.serverTable = serverTable;
+        this.clientTable = clientTable;
         this.timer = timer;
         this.budgetBytes = config.completedMemoryBytes();
         this.holdFloorMillis = Math.min(config.completedHoldFloor(), config.timerJ(false));
-        this.timerJMillis = config.timerJ(false);   // = Timer L, 64·T1 both (RFC 3261 Table 4, RFC 6026 §8.11)
+        this.timerJMillis = config.timerJ(false);   // = Timer L = Timer M, 64·T1 all (RFC 3261 Table 4, RFC 6026 §8.11)
     }
 
-    /** Entries held now. */
+    /** Server entries held now (completed non-INVITE and accepted INVITE server transactions). */
     long count() {
         return count.get();
     }
@@ -99,7 +104,7 @@ final class CompletedEntries {
         return bytes.get();
     }
 
-    /** INVITE client transactions in Accepted charged against the budget ({@link #chargeAcceptedClient}). */
+    /** Entries of INVITE client transactions in Accepted held now ({@link #addAcceptedClient}). */
     long acceptedClients() {
         return acceptedClients.get();
     }
@@ -136,12 +141,36 @@ final class CompletedEntries {
     CompletedEntry add(ServerTransaction transaction, RetainedResponse response, int keyBytes) {
         long now = timer.now();
         int responseBytes = response == null ? 0 : response.retainedBytes();
-        CompletedEntry entry = new CompletedEntry(transaction.key, response, now + timerJMillis,
+        CompletedEntry entry = new CompletedEntry(transaction.key, response, null, now + timerJMillis,
                 responseBytes + keyBytes + ENTRY_BYTES);
-        if (!table.replace(transaction.key, transaction, entry)) {
+        if (!serverTable.replace(transaction.key, transaction, entry)) {
             return null;
         }
-        count.incrementAndGet();
+        hold(entry, now);
+        return entry;
+    }
+
+    /**
+     * Takes over an INVITE client transaction that received its first 2xx and passed it to its TU: an entry with its
+     * key and {@code retained} (what the TU attached for the 2xx still to come) replaces it in the client table until
+     * Timer M.
+     *
+     * @return when Timer M fires for it, on the layer's clock, or 0 if the transaction was no longer in the table
+     */
+    long addAcceptedClient(InviteClientTransaction transaction, Object retained) {
+        long now = timer.now();
+        CompletedEntry entry = new CompletedEntry(transaction.key, null, retained, now + timerJMillis,
+                KeyStrings.bytes(transaction.key.branch()) + ENTRY_BYTES + ACCEPTED_CLIENT_RETAINED_BYTES);
+        if (!clientTable.replace(transaction.key, transaction, entry)) {
+            return 0;
+        }
+        hold(entry, now);
+        return entry.expiresAtMillis;
+    }
+
+    /** Appends {@code entry} to the queue without a lock, releases early if over budget, and watches the queue. */
+    private void hold(CompletedEntry entry, long now) {
+        (entry.isClient() ? acceptedClients : count).incrementAndGet();
         bytes.addAndGet(entry.bytes);
         CompletedEntry previous = (CompletedEntry) TAIL.getAndSet(this, entry);
         previous.linkNext(entry);
@@ -155,24 +184,6 @@ final class CompletedEntries {
         if (!expiryArmed.get() && expiryArmed.compareAndSet(false, true)) {
             armExpiry(timerJMillis);
         }
-        return entry;
-    }
-
-    /**
-     * An INVITE client transaction entered Accepted: it gave back its slot of the live-transaction count and is
-     * charged {@link #ACCEPTED_CLIENT_BYTES} here until Timer M ends it ({@link #dischargeAcceptedClient}). It stays
-     * a whole object, since every 2xx that comes in Accepted (retransmission or fork) goes to the TU with it; it is
-     * never released early, but its charge makes older entries go sooner and, with the budget full, new requests
-     * get 503.
-     */
-    void chargeAcceptedClient() {
-        acceptedClients.incrementAndGet();
-        bytes.addAndGet(ACCEPTED_CLIENT_BYTES);
-    }
-
-    void dischargeAcceptedClient() {
-        acceptedClients.decrementAndGet();
-        bytes.addAndGet(-ACCEPTED_CLIENT_BYTES);
     }
 
     /** Releases the oldest entries that have absorbed for the floor time until at most {@code limit} bytes are held. */
@@ -191,9 +202,14 @@ final class CompletedEntries {
      */
     private void removeOldestLocked(CompletedEntry oldest) {
         head = oldest;
-        count.decrementAndGet();
         bytes.addAndGet(-oldest.bytes);
-        table.remove(oldest.key, oldest);
+        if (oldest.isClient()) {
+            acceptedClients.decrementAndGet();
+            clientTable.remove((ClientTransactionKey) oldest.key, oldest);
+        } else {
+            count.decrementAndGet();
+            serverTable.remove(oldest.key, oldest);
+        }
     }
 
     /** Timer J of every entry due: releases them and arms itself again for the oldest left. */
@@ -241,11 +257,10 @@ final class CompletedEntries {
     static final int ENTRY_BYTES = 32 + 32 + 32 + 11;
 
     /**
-     * Heap bytes an INVITE client transaction in Accepted keeps reachable: the transaction object and its
-     * send-failure listener, its key and map node, the fields it read from the INVITE for ACK and CANCEL, Timer M on
-     * the wheel, and the INVITE it sent, which is most of it and which it keeps even when its TU lets go.
-     * Measured: {@code AcceptedCallFootprint} in tests/microbench, 1,844 B per proxied call on the real stack over
-     * UDP after full GC, of which the server side's lean entry is charged ~225 B.
+     * Heap bytes an INVITE client transaction's entry is charged for what its TU kept with it: for the container, a
+     * relay naming the upstream server transaction's channel (an object of 16 B and the channel's 32 B; the flow is
+     * the connection's, shared). Measured: {@code AcceptedCallFootprint} in tests/microbench and the container's
+     * {@code AcceptedCallHeapTest}.
      */
-    static final int ACCEPTED_CLIENT_BYTES = 1_600;
+    static final int ACCEPTED_CLIENT_RETAINED_BYTES = 64;
 }

@@ -4,7 +4,8 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 
 /**
- * What is left of a server transaction that only absorbs retransmissions of its request until a timer of 64·T1:
+ * What is left of a transaction that, for a timer of 64·T1, only has to recognise messages of its own and react
+ * without state:
  * <ul>
  *   <li>a non-INVITE server transaction in Completed over an unreliable transport (RFC 3261 §17.2.2): its table key
  *       and its final response, sent again for every retransmission, until Timer J;</li>
@@ -12,15 +13,21 @@ import java.lang.invoke.VarHandle;
  *       retransmitted INVITE is absorbed without an answer, until Timer L. 2xx retransmissions from the TU go out
  *       through the transaction object the TU holds, and an ACK for the 2xx goes to the TU; neither needs the
  *       entry to keep more.</li>
+ *   <li>an INVITE client transaction in Accepted (RFC 6026 §8.4), on every transport: its table key and what its TU
+ *       kept for further 2xx (a retransmission, or the 2xx of another fork downstream), until Timer M. Each such 2xx
+ *       goes to the TU with that object ({@link TransactionUser#acceptedResponseReceived}); a proxy forwards it
+ *       upstream and needs only the upstream hop for that, not the request it sent or its own state.</li>
  * </ul>
- * The transaction object, its parsed request and response and its timers are gone from the table; Timer J and
- * Timer L, both 64·T1, of all entries are one task on the wheel ({@link CompletedEntries}).
+ * The transaction object, its parsed request and response and its timers are gone from the table; Timer J, L and
+ * M, all 64·T1, of all entries are one task on the wheel ({@link CompletedEntries}).
  */
 final class CompletedEntry {
 
     final Object key;
     /** The final response to send again; {@code null} for an INVITE in Accepted (retransmissions get no answer). */
     final RetainedResponse response;
+    /** For an INVITE client transaction in Accepted: its TU's attachment at the first 2xx (may be null); else null. */
+    final Object retained;
     /** When Timer J (or L) fires for it, on the layer's clock. */
     final long expiresAtMillis;
     /** Its charge against the budget: the response's retained bytes plus this entry, its key and table slot. */
@@ -39,9 +46,10 @@ final class CompletedEntry {
     @SuppressWarnings("unused")
     private CompletedEntry next;
 
-    CompletedEntry(Object key, RetainedResponse response, long expiresAtMillis, int bytes) {
+    CompletedEntry(Object key, RetainedResponse response, Object retained, long expiresAtMillis, int bytes) {
         this.key = key;
         this.response = response;
+        this.retained = retained;
         this.expiresAtMillis = expiresAtMillis;
         this.bytes = bytes;
     }
@@ -59,6 +67,11 @@ final class CompletedEntry {
     /** An INVITE server transaction in Accepted: absorbs its INVITE silently, passes the ACK for its 2xx up. */
     boolean isAccepted() {
         return response == null;
+    }
+
+    /** An INVITE client transaction in Accepted: found in the client table, by {@link ClientTransactionKey}. */
+    boolean isClient() {
+        return key instanceof ClientTransactionKey;
     }
 
     boolean isExpired(long nowMillis) {

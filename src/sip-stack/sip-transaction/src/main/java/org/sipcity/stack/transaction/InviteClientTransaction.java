@@ -58,10 +58,18 @@ import org.sipcity.stack.timer.TimerHandle;
  *       resent for every retransmission of the final response received in Completed, which is not
  *       passed up.</li>
  *   <li>RFC 6026 §8.4: a 2xx moves to Accepted; every further 2xx (retransmissions, other forks)
- *       goes to the TU, which sends the ACK for 2xx itself (§13.2.2.4). Timer M then ends it. In
- *       Accepted it gives back its slot of the live-transaction count and is charged against the
- *       completed memory instead ({@link TransactionLayer#clientAccepted}): through a stateful proxy
- *       every call leaves one for 32 s.</li>
+ *       goes to the TU, which sends the ACK for 2xx itself (§13.2.2.4), or as a proxy forwards it
+ *       upstream (RFC 3261 §16.7 step 5). Timer M then ends it.</li>
+ *   <li>Accepted is lean, as for the INVITE server transaction: through a stateful proxy every call
+ *       leaves one for Timer M (32 s), and recognising a further 2xx needs only the table key. Once
+ *       the first 2xx has gone to the TU, a {@link CompletedEntry} with the key and the TU's
+ *       {@linkplain #attachment() attachment} at that moment takes this object's place in the table
+ *       (one FIFO task for all, charged against {@link TransactionConfig#completedMemoryBytes()}),
+ *       the transaction leaves the live count and the TU is told it terminated. Further 2xx go to the
+ *       TU with that attachment ({@link TransactionUser#acceptedResponseReceived}), so a TU attaches
+ *       there, on the first 2xx, only what handling them needs. The INVITE, the fields read from it
+ *       and this object become garbage unless the TU holds them; the object reports Accepted until
+ *       Timer M.</li>
  * </ul>
  */
 public final class InviteClientTransaction extends ClientTransaction {
@@ -69,14 +77,13 @@ public final class InviteClientTransaction extends ClientTransaction {
     private TimerHandle timerA;
     private TimerHandle timerB;
     private TimerHandle timerD;
-    private TimerHandle timerM;
     private long timerAInterval;
     /** The INVITE's fields the ACK and CANCEL are built from, read before the INVITE is sent. */
     private final InviteFields inviteFields;
     /** The ACK for the non-2xx final response, resent on its retransmissions; guarded by {@code this}. */
     private SipRequest ack;
-    /** Set once, on entering Accepted: from then on charged against the completed memory, not the live count. */
-    private volatile boolean accepted;
+    /** When Timer M fires, on the layer's clock, once a lean entry holds Accepted; guarded by {@code this}. */
+    private long acceptedUntil;
 
     InviteClientTransaction(TransactionLayer layer, SipRequest request, TransactionChannel channel,
                             ClientTransactionKey key) {
@@ -121,6 +128,7 @@ public final class InviteClientTransaction extends ClientTransaction {
     boolean responseReceived(SipResponse response) {
         int status = response.getStatus();
         boolean passUp = false;
+        boolean handOver = false;
         synchronized (this) {
             if (state == TransactionState.TERMINATED) {
                 // Ended an instant ago, not yet out of the table: the layer treats it as stray.
@@ -135,9 +143,7 @@ public final class InviteClientTransaction extends ClientTransaction {
                     } else if (status < 300) {
                         leaveCallingLocked();
                         state = TransactionState.ACCEPTED;
-                        timerM = schedule(this::timerMFired, config.timerM());
-                        accepted = true;
-                        layer.clientAccepted(this);
+                        handOver = true;
                     } else {
                         leaveCallingLocked();
                         state = TransactionState.COMPLETED;
@@ -153,7 +159,8 @@ public final class InviteClientTransaction extends ClientTransaction {
                     }
                 }
                 case ACCEPTED -> {
-                    // RFC 6026 §8.4: 2xx in Accepted go to the TU; anything else is dropped.
+                    // RFC 6026 §8.4: 2xx in Accepted go to the TU; anything else is dropped. Only until the
+                    // entry takes over (a fork's 2xx on another event loop right after the first).
                     passUp = status >= 200 && status < 300;
                 }
                 case COMPLETED -> {
@@ -173,13 +180,33 @@ public final class InviteClientTransaction extends ClientTransaction {
         if (passUp) {
             layer.notifyResponse(this, response);
         }
+        if (handOver) {
+            handOverToEntry();
+        }
         afterTransition();
         return true;
     }
 
-    /** Whether it entered Accepted (and so left the live count for the completed memory). */
-    boolean wasAccepted() {
-        return accepted;
+    /**
+     * After the first 2xx went to the TU: a lean entry with the key and the TU's attachment as it is now holds
+     * Accepted until Timer M, and this object terminates (reporting Accepted until then).
+     */
+    private void handOverToEntry() {
+        synchronized (this) {
+            if (state != TransactionState.ACCEPTED) {
+                return;
+            }
+            acceptedUntil = layer.holdAcceptedClient(this, attachment());
+            terminateLocked();
+        }
+    }
+
+    @Override
+    TransactionState visibleStateLocked() {
+        if (state == TransactionState.TERMINATED && acceptedUntil != 0 && layer.timer().now() < acceptedUntil) {
+            return TransactionState.ACCEPTED;
+        }
+        return state;
     }
 
     private void leaveCallingLocked() {
@@ -221,20 +248,10 @@ public final class InviteClientTransaction extends ClientTransaction {
         afterTransition();
     }
 
-    private void timerMFired() {
-        synchronized (this) {
-            if (state == TransactionState.ACCEPTED) {
-                terminateLocked();
-            }
-        }
-        afterTransition();
-    }
-
     @Override
     void cancelTimersLocked() {
         cancel(timerA);
         cancel(timerB);
         cancel(timerD);
-        cancel(timerM);
     }
 }

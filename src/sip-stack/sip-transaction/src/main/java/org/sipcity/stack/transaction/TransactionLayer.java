@@ -43,8 +43,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * leaves the table and the count: a lean {@link CompletedEntry} (key and encoded response) takes its
  * place until Timer J, within {@link TransactionConfig#completedMemoryBytes()} (see
  * {@link CompletedEntries}). So does an INVITE server transaction that has sent a 2xx (its key only,
- * until Timer L), and an INVITE client transaction in Accepted leaves the count and is charged against
- * the same memory until Timer M. When that memory is full of entries too young to release, new requests
+ * until Timer L), and an INVITE client transaction that has passed its first 2xx up (its key and the TU's
+ * attachment, until Timer M). When that memory is full of entries too young to release, new requests
  * are refused the same way.
  *
  * <h2>Threads</h2>
@@ -61,7 +61,8 @@ public final class TransactionLayer {
     private final SipTimer timer;
     private final TransactionUser user;
     private final TransactionCounters counters = new TransactionCounters();
-    private final ConcurrentHashMap<ClientTransactionKey, ClientTransaction> clientTransactions = new ConcurrentHashMap<>();
+    /** A {@link ClientTransaction}, or the {@link CompletedEntry} of an INVITE client transaction in Accepted. */
+    private final ConcurrentHashMap<ClientTransactionKey, Object> clientTransactions = new ConcurrentHashMap<>();
     /**
      * Keyed by {@link ServerTransactionKey} or {@link LegacyServerTransactionKey}; a {@link ServerTransaction}
      * or a {@link CompletedEntry}.
@@ -75,7 +76,7 @@ public final class TransactionLayer {
         this.config = Objects.requireNonNull(config, "config");
         this.timer = Objects.requireNonNull(timer, "timer");
         this.user = Objects.requireNonNull(user, "user");
-        this.completed = new CompletedEntries(serverTransactions, timer, config);
+        this.completed = new CompletedEntries(serverTransactions, clientTransactions, timer, config);
     }
 
     public TransactionConfig config() {
@@ -99,12 +100,12 @@ public final class TransactionLayer {
         return completed.count();
     }
 
-    /** INVITE client transactions in Accepted, out of the live count and charged against the completed memory. */
+    /** INVITE client transactions in Accepted, held as lean entries until Timer M (out of the live count). */
     public long acceptedClientTransactions() {
         return completed.acceptedClients();
     }
 
-    /** Bytes charged for the lean entries and the accepted INVITE client transactions, against {@link TransactionConfig#completedMemoryBytes()}. */
+    /** Bytes charged for the lean entries of all kinds, against {@link TransactionConfig#completedMemoryBytes()}. */
     public long completedTransactionBytes() {
         return completed.bytes();
     }
@@ -243,12 +244,25 @@ public final class TransactionLayer {
             counters.countInvalid();
             return;
         }
-        ClientTransaction transaction = clientTransactions.get(key);
-        if (transaction == null || !transaction.responseReceived(response)) {
-            // RFC 6026 §7.3 / RFC 3261 §16.7: a proxy forwards stray responses (2xx above all) statelessly.
-            counters.countStrayResponse();
-            notifyStrayResponse(response, channel);
+        Object held = clientTransactions.get(key);
+        if (held instanceof ClientTransaction transaction) {
+            if (transaction.responseReceived(response)) {
+                return;
+            }
+            // Terminated an instant ago: it may have handed Accepted over to its entry meanwhile.
+            held = clientTransactions.get(key);
         }
+        if (held instanceof CompletedEntry entry && !entry.isExpired(timer.now())) {
+            // RFC 6026 §8.4: in Accepted every 2xx goes to the TU, anything else is dropped.
+            int status = response.getStatus();
+            if (status >= 200 && status < 300) {
+                notifyAcceptedResponse(response, entry.retained, channel);
+            }
+            return;
+        }
+        // RFC 6026 §7.3 / RFC 3261 §16.7: a proxy forwards stray responses (2xx above all) statelessly.
+        counters.countStrayResponse();
+        notifyStrayResponse(response, channel);
     }
 
     /**
@@ -343,12 +357,14 @@ public final class TransactionLayer {
     }
 
     /**
-     * An INVITE client transaction entered Accepted: it leaves the live count, which would otherwise cap calls at
-     * max-live / (2 × Timer M), and is charged against the completed memory instead. Called with its monitor held.
+     * An INVITE client transaction passed its first 2xx to the TU: a lean entry with its key and {@code retained} (the
+     * TU's attachment) takes its place in the table until Timer M. Called with the transaction's monitor held, before
+     * it terminates.
+     *
+     * @return when Timer M fires, on the layer's clock; 0 if the transaction was no longer in the table
      */
-    void clientAccepted(InviteClientTransaction transaction) {
-        completed.chargeAcceptedClient();
-        live.decrementAndGet();
+    long holdAcceptedClient(InviteClientTransaction transaction, Object retained) {
+        return completed.addAcceptedClient(transaction, retained);
     }
 
     /**
@@ -366,21 +382,15 @@ public final class TransactionLayer {
 
     /** Called exactly once per transaction, when it has reached Terminated (or was replaced by a lean entry). */
     void transactionTerminated(Transaction transaction) {
-        boolean chargedToMemory = false;
         if (transaction instanceof ClientTransaction client) {
             clientTransactions.remove(client.key, client);
-            chargedToMemory = client instanceof InviteClientTransaction invite && invite.wasAccepted();
         } else if (transaction instanceof ServerTransaction server) {
             serverTransactions.remove(server.key, server);
             if (server instanceof InviteServerTransaction invite && invite.ackKey != null) {
                 serverTransactions.remove(invite.ackKey, invite);
             }
         }
-        if (chargedToMemory) {
-            completed.dischargeAcceptedClient();
-        } else {
-            live.decrementAndGet();
-        }
+        live.decrementAndGet();
         counters.transactionEnded(transaction.kind());
         try {
             user.transactionTerminated(transaction);
@@ -438,6 +448,15 @@ public final class TransactionLayer {
             user.ackReceived(ack, channel, accepted);
         } catch (RuntimeException e) {
             LOG.errorf(e, "Transaction user failed on ACK (Call-ID %s)", ack.getCallId());
+        }
+    }
+
+    private void notifyAcceptedResponse(SipResponse response, Object retained, TransactionChannel channel) {
+        try {
+            user.acceptedResponseReceived(response, retained, channel);
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "Transaction user failed on %d response in Accepted (Call-ID %s)", response.getStatus(),
+                    response.getCallId());
         }
     }
 

@@ -39,11 +39,27 @@ public interface TransactionUser {
     void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted);
 
     /**
-     * A response for a client transaction: provisional, the final one, and for INVITE every 2xx
-     * retransmission or fork while the transaction is Accepted (RFC 6026 §7.2). Retransmissions of
-     * non-2xx final responses are absorbed by the transaction.
+     * A response for a client transaction: provisional, the final one, and for INVITE the first 2xx. 2xx
+     * that follow it come to {@link #acceptedResponseReceived} (now and then, for a fork's 2xx racing the first,
+     * here). Retransmissions of non-2xx final responses are absorbed by the transaction.
+     *
+     * <p>On an INVITE's first 2xx the transaction's {@linkplain Transaction#attachment() attachment} as it is when
+     * this call returns is all the layer keeps of it until Timer M: attach here what handling further 2xx needs.
      */
     void responseReceived(ClientTransaction transaction, SipResponse response);
+
+    /**
+     * A 2xx for an INVITE client transaction in Accepted after its first (RFC 6026 §8.4: every 2xx goes to the TU):
+     * a retransmission, or the 2xx of another fork downstream (another To tag). The transaction object has left the
+     * table; only its key and {@code attachment}, the TU's object as it was when the first 2xx had been passed up,
+     * stay until Timer M. A proxy forwards the 2xx upstream (RFC 3261 §16.7 step 5, RFC 6026 §7.1 and §8.4) and
+     * needs no more than where to.
+     *
+     * <p>By default it is handled as a stray response would be.
+     */
+    default void acceptedResponseReceived(SipResponse response, Object attachment, TransactionChannel channel) {
+        strayResponse(response, channel);
+    }
 
     /**
      * A response that matched no client transaction (RFC 3261 §17.1.3); a proxy forwards it
@@ -65,7 +81,8 @@ public interface TransactionUser {
      * unreliable transport, it sent its final response and a lean entry absorbs retransmissions in its place
      * until Timer J (the object reports Completed until then), or, for an INVITE server transaction, it sent a 2xx
      * and a lean entry absorbs INVITE retransmissions until Timer L (the object reports Accepted until then and
-     * still sends the TU's further 2xx). Last callback for it.
+     * still sends the TU's further 2xx), or, for an INVITE client transaction, it passed its first 2xx up and a lean
+     * entry takes further 2xx until Timer M (the object reports Accepted until then). Last callback for it.
      */
     default void transactionTerminated(Transaction transaction) {
     }

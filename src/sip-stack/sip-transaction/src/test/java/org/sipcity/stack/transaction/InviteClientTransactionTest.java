@@ -163,36 +163,51 @@ class InviteClientTransactionTest {
         f.layer.responseReceived(Messages.response(invite, 486), f.udp);
         f.layer.responseReceived(Messages.response(invite, 180), f.udp);
 
-        assertThat(f.user.responseStatuses()).containsExactly(180, 200, 200);
+        assertThat(f.user.responseStatuses()).containsExactly(180, 200);
+        assertThat(f.user.ofType("accepted-response")).extracting(e -> ((SipResponse) e.message()).getStatus())
+                .containsExactly(200);
         assertThat(f.udp.count()).as("no ACK for a 2xx from the transaction").isEqualTo(1);
 
         f.advanceTo(1000 + 31_999);
         assertThat(tx.state()).isEqualTo(TransactionState.ACCEPTED);
+        f.layer.responseReceived(Messages.response(invite, 200), f.udp);
+        assertThat(f.user.ofType("accepted-response")).hasSize(2);
         f.advanceTo(1000 + 32_000);
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
-        assertThat(f.user.types()).endsWith("terminated").doesNotContain("timeout");
+        assertThat(f.user.types()).doesNotContain("timeout");
+        f.layer.responseReceived(Messages.response(invite, 200), f.udp);
+        assertThat(f.user.types()).as("after Timer M a 2xx is stray (RFC 6026 §8.4)").endsWith("stray-response");
     }
 
     @Test
-    void acceptedLeavesTheLiveCountForTheMemoryBudgetUntilTimerM() {
+    void acceptedIsALeanEntryWithWhatTheTuAttachedUntilTimerM() {
         SipRequest invite = invite();
         InviteClientTransaction tx = start(invite, true);
+        tx.attach("the branch");
+        f.user.onResponse = (client, response) -> client.attach("the way upstream");
         assertThat(f.layer.liveTransactions()).isEqualTo(1);
 
         f.layer.responseReceived(Messages.response(invite, 200), f.tcp);
 
+        assertThat(f.user.types()).containsExactly("response", "terminated");
         assertThat(f.layer.liveTransactions()).isZero();
         assertThat(f.layer.acceptedClientTransactions()).isEqualTo(1);
-        assertThat(f.layer.completedTransactionBytes()).isEqualTo(CompletedEntries.ACCEPTED_CLIENT_BYTES);
-        // Still a whole transaction: a 2xx of another fork still finds it and goes to the TU with it.
-        f.layer.responseReceived(Messages.response(invite, 200), f.tcp);
-        assertThat(f.user.ofType("response")).extracting(RecordingUser.Event::transaction).containsOnly(tx);
+        assertThat(f.layer.completedTransactionBytes()).isEqualTo(CompletedEntries.ENTRY_BYTES
+                + KeyStrings.bytes(tx.branch()) + CompletedEntries.ACCEPTED_CLIENT_RETAINED_BYTES);
+        assertThat(f.timer.pendingTasks()).as("one FIFO task, no Timer M of its own").isEqualTo(1);
+        // The 2xx of another fork (another To tag) goes up too, with the attachment as it was after the first 2xx.
+        SipResponse fork = Messages.response(invite, 200);
+        fork.setToTag("another-fork");
+        f.layer.responseReceived(fork, f.tcp);
+        assertThat(f.user.ofType("accepted-response")).extracting(RecordingUser.Event::message, RecordingUser.Event::detail)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple(fork, "the way upstream"));
 
         f.advance(32_000);
         assertThat(tx.state()).isEqualTo(TransactionState.TERMINATED);
         assertThat(f.layer.acceptedClientTransactions()).isZero();
         assertThat(f.layer.completedTransactionBytes()).isZero();
         assertThat(f.layer.liveTransactions()).as("not given back twice").isZero();
+        assertThat(f.user.ofType("terminated")).as("terminated once").hasSize(1);
     }
 
     @Test

@@ -107,7 +107,9 @@ final class RecordingChannel implements TransactionChannel {
         return sent.size();
     }
 
+    /** Forgets what was sent, and the transactions' failure listeners with it. */
     void clear() {
         sent.clear();
+        listeners.clear();
     }
 }

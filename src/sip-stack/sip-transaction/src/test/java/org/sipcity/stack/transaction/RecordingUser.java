@@ -45,9 +45,19 @@ final class RecordingUser implements TransactionUser {
         record("ack", accepted, ack, channel);
     }
 
+    /** What the TU does with a response, e.g. attach what it keeps for Accepted; nothing by default. */
+    BiConsumer<ClientTransaction, SipResponse> onResponse = (tx, response) -> { };
+
     @Override
     public void responseReceived(ClientTransaction transaction, SipResponse response) {
         record("response", transaction, response, response.getStatus());
+        onResponse.accept(transaction, response);
+    }
+
+    /** Recorded with the attachment the layer kept as its detail. */
+    @Override
+    public void acceptedResponseReceived(SipResponse response, Object attachment, TransactionChannel channel) {
+        record("accepted-response", null, response, attachment);
     }
 
     @Override
