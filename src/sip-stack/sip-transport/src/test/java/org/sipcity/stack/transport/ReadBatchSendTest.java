@@ -33,6 +33,8 @@ class ReadBatchSendTest {
         final BlockingQueue<String> threads = new LinkedBlockingQueue<>();
         /** Per message: the capacity of the buffer it keeps alive, and its length. */
         final BlockingQueue<int[]> pinned = new LinkedBlockingQueue<>();
+        /** Extra bytes per answer, so that a batch's answers can pass the write queue's high water mark. */
+        volatile String padding = "";
 
         @Override
         public void onMessage(Flow flow, ByteBuf message) {
@@ -50,7 +52,7 @@ class ReadBatchSendTest {
             threads.add(Thread.currentThread().getName());
             String requestLine = text.substring(0, text.indexOf("\r\n"));
             flow.sendInReadBatch(EchoHandler.ascii("SIP/2.0 503 Service Unavailable\r\nX-Request: " + requestLine
-                    + "\r\nContent-Length: 0\r\n\r\n"));
+                    + "\r\n" + padding + "Content-Length: 0\r\n\r\n"));
         }
 
         @Override
@@ -90,6 +92,32 @@ class ReadBatchSendTest {
             }
         }
         assertThat(core.threads.poll(1, TimeUnit.SECONDS)).as("answered on the event loop").contains("sip");
+        assertThat(connector.metrics().messagesOut()).isEqualTo(requests);
+    }
+
+    /**
+     * A read batch whose answers pass the high water mark flushes them at once; when the peer takes them all in that
+     * flush, the connection is writable again before the handler could pause reading, and it must not pause. (It
+     * did: the writable event fired inside the flush, then the handler paused reading for good, with nothing left to
+     * write that could ever resume it: after the first batch the peer got no more answers.)
+     */
+    @Test
+    void aBatchWhoseAnswersPassTheHighWaterMarkAndDrainAtOnceKeepsTheConnectionReading() throws Exception {
+        core.padding = "X-Padding: " + "p".repeat(1200) + "\r\n";
+        SipConnector connector = start(TransportType.TCP);
+        int requests = 500; // ~1.3 KB answers: the 64 KiB high water mark is passed within each read batch
+        StringBuilder burst = new StringBuilder();
+        for (int n = 1; n <= requests; n++) {
+            burst.append(Messages.request(n, "TCP"));
+        }
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            client.write(burst.toString());
+
+            for (int n = 1; n <= requests; n++) {
+                assertThat(client.readHead()).as("answer %d", n).startsWith("SIP/2.0 503")
+                        .contains("X-Request: " + Messages.requestLine(n));
+            }
+        }
         assertThat(connector.metrics().messagesOut()).isEqualTo(requests);
     }
 

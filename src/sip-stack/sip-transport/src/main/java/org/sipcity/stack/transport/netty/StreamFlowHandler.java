@@ -235,6 +235,10 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
         ChannelConfig config = ctx.channel().config();
         if (!ctx.channel().isWritable()) {
             flushIfPending(ctx); // what a read answered so far can drain meanwhile
+        }
+        // Judged after that flush: when the peer took everything, the writable event already fired inside it, and
+        // pausing now would stop reading for good with nothing left to write that could resume it.
+        if (!ctx.channel().isWritable()) {
             if (config.isAutoRead() && !closing) {
                 config.setAutoRead(false);
                 runtime.metrics().readPaused();
