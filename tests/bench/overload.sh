@@ -379,7 +379,7 @@ find_capacity() {
 # One overload step: the generator at RATE for STEP_SECONDS and the in-dialog side stream; appends a row to
 # overload.csv.
 overload_step() {
-    local transport="$1" valve="$2" level="$3" rate="$4"
+    local transport="$1" valve="$2" level="$3" rate="$4" capacity_of_step="${CAPACITY[$1]}"
     local before="$WORK/before.prom" after="$WORK/after.prom" cpu_before cpu_after udp_before udp_after
     scrape "$before"
     udp_before="$(udp_socket_drops)"
@@ -422,16 +422,17 @@ overload_step() {
     answered=$(( $(field "$line" ok) + $(field "$line" rejected_503) + $(field "$line" other) ))
     local row
     row="$transport,$valve,$level,$rate,$(field "$line" achieved_per_s),$verdict,$seconds,$(field "$line" sent),$(field "$line" held_back),$(field "$line" schedule_lost)"
-    row="$row,$(field "$line" goodput_per_s),$(field "$line" ok),$(awk -v n="$(field "$line" rejected_503)" -v s="$seconds" 'BEGIN { printf "%.0f", n / s }'),$(field "$line" rejected_503),$(field "$line" other),$(field "$line" timeouts),$(field "$line" late),$(field "$line" retransmissions)"
+    row="$row,$(field "$line" goodput_per_s),$(field "$line" ok),$(awk -v n="$(field "$line" rejected_503)" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'),$(field "$line" rejected_503),$(field "$line" other),$(field "$line" timeouts),$(field "$line" late),$(field "$line" retransmissions)"
     row="$row,$(( udp_after - udp_before )),$(delta overload_shed_new_work),$(delta overload_rejections_sent),$(delta transactions_refused),$(delta dropped_sends "$transport"),$(delta read_pauses "$transport")"
-    row="$row,$d_sent,$d_served,$(awk -v s="$d_served" -v n="$d_sent" 'BEGIN { printf "%.1f", n > 0 ? 100 * s / n : 0 }'),$r_sent,$r_counted,$(awk -v s="$r_counted" -v n="$r_sent" 'BEGIN { printf "%.1f", n > 0 ? 100 * s / n : 0 }')"
+    row="$row,$d_sent,$d_served,$(awk -v s="$d_served" -v n="$d_sent" 'BEGIN { printf "%.1f", (n > 0 ? 100 * s / n : 0) }'),$r_sent,$r_counted,$(awk -v s="$r_counted" -v n="$r_sent" 'BEGIN { printf "%.1f", (n > 0 ? 100 * s / n : 0) }')"
     row="$row,$(awk -v u="$(field "$line" accepted_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" accepted_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }')"
-    row="$row,$(( (cpu_after - cpu_before) * 1000 / hz )),$(awk -v c=$(( cpu_after - cpu_before )) -v h="$hz" -v m="$answered" 'BEGIN { printf "%.1f", m > 0 ? c / h * 1e6 / m : 0 }')"
+    row="$row,$(( (cpu_after - cpu_before) * 1000 / hz )),$(awk -v c=$(( cpu_after - cpu_before )) -v h="$hz" -v m="$answered" 'BEGIN { printf "%.1f", (m > 0 ? c / h * 1e6 / m : 0) }')"
     row="$row,$(delta overload_transitions),$(metric_in "$after" overload_state),$recovery,$(cut -d' ' -f1 /proc/loadavg)"
     echo "$row" >>"$RESULTS_CSV"
     log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served, responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us; valve transitions $(delta overload_transitions); recovery $recovery s"
-    # Down to 10,000 live transactions: what is left of this step then expires within the next step's first seconds.
-    settle 10000
+    # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
+    # 2,000: over UDP each REGISTER's transaction lives 32 s (Timer J) after its answer.
+    settle "$(awk -v top="$TOP_LEVEL" -v c="$capacity_of_step" -v s="$STEP_SECONDS" 'BEGIN { r = 80000 - top * c * s; print (r > 2000 ? int(r) : 2000) }')"
 }
 
 # CPU of the server process per message: the generator at RATE over TRANSPORT for STEP_SECONDS; the server's CPU
@@ -492,6 +493,7 @@ for transport in "${transport_list[@]}"; do
 done
 
 IFS=',' read -r -a valve_list <<<"$VALVES"
+TOP_LEVEL="$(echo "$LEVELS" | tr ' ' '\n' | sort -g | tail -1)"; TOP_LEVEL="${TOP_LEVEL:-1}"
 declare -A CAPACITY=([udp]="$CAPACITY_UDP" [tcp]="$CAPACITY_TCP")
 # The pinned server's own capacity, valve off: with it on, a false trip of its marks would pass for the capacity.
 need_search=0
@@ -519,7 +521,8 @@ for valve in "${valve_list[@]}"; do
         for level in $LEVELS; do
             out_of_time && { log "out of time: $transport ${level}x valve $valve not measured"; continue; }
             rate="$(awk -v l="$level" -v c="${CAPACITY[$transport]}" 'BEGIN { printf "%.0f", l * c }')"
-            overload_step "$transport" "$valve" "$level" "$rate"
+            # A step whose bookkeeping fails (a generator that died, a metric missing) must not end the run.
+            overload_step "$transport" "$valve" "$level" "$rate" || log "$transport ${level}x valve $valve: step failed, see above"
         done
     done
 done
@@ -529,14 +532,14 @@ if [ "$SKIP_CPU" = 0 ]; then
         out_of_time && { log "out of time: CPU per message over $transport not measured"; continue; }
         capacity="${CAPACITY[$transport]}"
         configure_valve on
-        cpu_run served "$transport" "$capacity"
+        cpu_run served "$transport" "$capacity" || log "cpu run failed"
         configure_valve forced
         log "valve forced: state $(metric overload_state), new-work loss $(metric overload_new_work_loss_percent)%"
-        cpu_run shed "$transport" "$capacity"
-        cpu_run shed "$transport" $(( 2 * capacity ))
+        cpu_run shed "$transport" "$capacity" || log "cpu run failed"
+        cpu_run shed "$transport" $(( 2 * capacity )) || log "cpu run failed"
         if [ "$transport" = udp ]; then
             configure_valve forced-drop
-            cpu_run dropped udp "$capacity"
+            cpu_run dropped udp "$capacity" || log "cpu run failed"
         fi
         [ "$transport" = udp ] && settle
     done
