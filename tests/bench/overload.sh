@@ -66,7 +66,7 @@ PROBE_RATE=0
 usage() {
     cat <<USAGE
 Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--step-seconds N] [--port-offset N]
-          [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--capacity-only] [--skip-cpu]
+          [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--bisections N] [--capacity-only] [--skip-cpu]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
           [--connections-udp N] [--max-minutes N] [--append] [--out DIR]
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
@@ -89,6 +89,7 @@ while [ $# -gt 0 ]; do
         --capacity-udp) CAPACITY_UDP="$2"; shift ;;
         --capacity-tcp) CAPACITY_TCP="$2"; shift ;;
         --capacity-ladder) CAPACITY_LADDER="$2"; shift ;;
+        --bisections) BISECTIONS="$2"; shift ;;
         --capacity-only) CAPACITY_ONLY=1 ;;
         --skip-cpu) SKIP_CPU=1 ;;
         --no-pin) PIN=0 ;;
