@@ -1,56 +1,81 @@
 #!/usr/bin/env bash
 # Overload benchmark (the paper's Figures 10 and 11): goodput of the registrar on the provisioned WildFly against
-# offered REGISTER load, with the overload valve on and off, over UDP and persistent TCP; and the server's CPU per
-# shed request against CPU per served request.
+# offered REGISTER load, with the overload valve on and off, over UDP and persistent TCP; in-dialog requests and
+# responses alongside; the server's CPU per served, shed and dropped request.
+#
+# The server must be the bottleneck, not the generator. The paper had the server and the generators on separate
+# machines; on a shared 2-core host the script pins the server to one core and every load generator, probe and CLI
+# to the other (`taskset`, --pin, default on), so that the server's core does nothing but serve and the generator
+# is never starved by the server it loads. The load comes from tests/loadgen's OfferedLoadMain: an open-loop REGISTER
+# generator on Netty that keeps offering its rate whatever the answers (SIPp over one TCP connection tops out near
+# 35,000/s and, once answered 503, sends little), over a few persistent TCP connections or UDP sockets, and counts
+# 200s, 503s, other answers and timeouts (2 s; over UDP after Timer E retransmissions).
 #
 # 1. Starts wildfly-config/target/server with the registrar (open registrar: no digest, see README) on a port offset
-#    of its own, stopped at the end.
-# 2. Capacity per transport of the deployed product itself: the highest REGISTER rate answered with zero failures
-#    (bench.sh's find_max), searched with the valve off so that the valve's own marks do not clip it.
-# 3. With the valve on, then off (overload-valve-class = AdmitAllValve, reload): 0.5x, 1x, 2x, 3x, 4x (--levels) the
-#    capacity for --step-seconds each, recording goodput (200s per second), 503s, timeouts, the probe's accepted
-#    p50/p99, server CPU, the transport's dropped sends and read pauses, and the time until the server is back to
-#    normal after the load stops (with a trace of the valve's signals meanwhile: recovery-trace.csv).
-# 4. CPU per message, per transport, at the capacity rate and above it: served (valve on, not overloaded), shed with
-#    503 (valve forced overloaded by heap marks of 2%/1%) at 1x and 2x capacity, and over UDP dropped silently
-#    (overload-udp-drop) at 1x.
-# 5. results/overload/*.csv and goodput-against-offered-load plots (PNG).
+#    of its own (pinned), stopped at the end; registers the 20,000 users once.
+# 2. Capacity per transport of the pinned server: the highest REGISTER rate answered with zero failures (no 503,
+#    no timeout, no other answer, the rate achieved), a ladder then bisections, with the valve off so that the
+#    valve's own marks do not clip it.
+# 3. With the valve on, then off (overload-valve-class = AdmitAllValve, reload): 0.5x-4x (--levels) the capacity for
+#    --step-seconds each. Per step: offered and achieved offered rate, goodput, 503s, timeouts, drops (the server's
+#    UDP socket's kernel drops; over TCP the requests the generator could not write while the server had stopped
+#    reading), accepted p50/p99, the in-dialog side stream's success (BYE and OPTIONS with a To tag at
+#    --in-dialog-rate, answered 481 by the server: served, not shed; and as many stray responses, counted by the
+#    valve), server CPU, the valve's transitions and counters, and the recovery time after the load stops (with a
+#    trace of the valve's signals: recovery-trace.csv).
+# 4. CPU per message at the capacity rate and above: served (valve on), shed with 503 (valve forced overloaded by heap
+#    marks of 2%/1%) at 1x and 2x, and over UDP dropped silently (overload-udp-drop) at 1x.
+# 5. results/overload/*.csv, the printed tables and goodput-against-offered-load plots (PNG).
 #
-# Bounded: every SIPp run by `timeout`, every wait by a limit, and the whole run by --max-minutes (default 75): past
-# it no new step starts and the results so far are written. Everything runs on 127.0.0.0/8; every process started
-# here is stopped on exit.
+# Bounded: every generator run by `timeout`, every wait by a limit, and the whole run by --max-minutes (default 75):
+# past it no new step starts and the results so far are written. Everything runs on 127.0.0.0/8; every process
+# started here is stopped on exit. A run can be split (per transport, per valve; --capacity-* given) so that each
+# part fits one hold of a shared benchmark lock; --append adds its rows to the same results directory.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-SERVER="$(cd "$HERE/../.." && pwd)/wildfly-config/target/server"
+ROOT="$(cd "$HERE/../.." && pwd)"
+SERVER="$ROOT/wildfly-config/target/server"
+LOADGEN="$ROOT/tests/loadgen/target"
 OFFSET=800
-STEP_SECONDS=20
-CAPACITY_STEP_SECONDS=10
+STEP_SECONDS=10
+CAPACITY_STEP_SECONDS=8
 LEVELS="0.5 1 2 3 4"
 TRANSPORTS="udp,tcp"
 VALVES="on,off"
-# Up to 16,000/s: on a quiet host the registrar on WildFly answered 10,000/s over TCP without a failure.
-CAPACITY_LADDER="1000 2000 4000 6000 8000 12000 16000"
+CAPACITY_LADDER="1000 2000 3000 4000 6000 8000 12000 16000 24000 32000"
 MAX_MINUTES=75
 CAPACITY_UDP=""
 CAPACITY_TCP=""
+CAPACITY_ONLY=0
 SKIP_CPU=0
+APPEND=0
 OUT="$HERE/results/overload"
-PROBE_RATE=50
+PIN=1
+SERVER_CPU=1
+GENERATOR_CPU=0
+IN_DIALOG_RATE=50
+CONNECTIONS_TCP=4
+CONNECTIONS_UDP=2
+RESPONSE_TIMEOUT_S=2
 BISECTIONS=2
 RECOVERY_LIMIT=30
-# SIPp's ceilings on this machine (bench README, SIPp against SIPp): rates above them measure the generator.
-SIPP_CEILING_UDP=17500
-SIPP_CEILING_TCP=35000
+# lib.sh's step() is not used here; it wants these set.
+PROBE_RATE=0
 
 usage() {
     cat <<USAGE
 Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--step-seconds N] [--port-offset N]
-          [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--skip-cpu] [--max-minutes N]
-          [--out DIR]
-  --capacity-*   skip the capacity search for that transport and use N REGISTER/s
-  --max-minutes  no new step starts after this many minutes (default $MAX_MINUTES)
-  --port-offset  WildFly's port offset (default $OFFSET: SIP on $((5060 + OFFSET)), management on $((9990 + OFFSET)))
+          [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--bisections N] [--capacity-only] [--skip-cpu]
+          [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
+          [--connections-udp N] [--max-minutes N] [--append] [--out DIR]
+  --capacity-*     skip the capacity search for that transport and use N REGISTER/s
+  --capacity-only  search the capacities (valve off), write capacity.csv and stop
+  --no-pin         do not pin (default: server on core --server-cpu $SERVER_CPU, generators on --generator-cpu
+                   $GENERATOR_CPU; on one shared host that is what keeps the generator from measuring itself)
+  --append         add to the CSVs of --out instead of starting them again (a run split into several parts)
+  --max-minutes    no new step starts after this many minutes (default $MAX_MINUTES)
+  --port-offset    WildFly's port offset (default $OFFSET: SIP on $((5060 + OFFSET)), management on $((9990 + OFFSET)))
 USAGE
 }
 
@@ -64,8 +89,17 @@ while [ $# -gt 0 ]; do
         --capacity-udp) CAPACITY_UDP="$2"; shift ;;
         --capacity-tcp) CAPACITY_TCP="$2"; shift ;;
         --capacity-ladder) CAPACITY_LADDER="$2"; shift ;;
-        --max-minutes) MAX_MINUTES="$2"; shift ;;
+        --bisections) BISECTIONS="$2"; shift ;;
+        --capacity-only) CAPACITY_ONLY=1 ;;
         --skip-cpu) SKIP_CPU=1 ;;
+        --no-pin) PIN=0 ;;
+        --server-cpu) SERVER_CPU="$2"; shift ;;
+        --generator-cpu) GENERATOR_CPU="$2"; shift ;;
+        --in-dialog-rate) IN_DIALOG_RATE="$2"; shift ;;
+        --connections-tcp) CONNECTIONS_TCP="$2"; shift ;;
+        --connections-udp) CONNECTIONS_UDP="$2"; shift ;;
+        --max-minutes) MAX_MINUTES="$2"; shift ;;
+        --append) APPEND=1 ;;
         --out) OUT="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -73,26 +107,34 @@ while [ $# -gt 0 ]; do
     shift
 done
 
-command -v sipp >/dev/null 2>&1 || { echo "sipp is not installed (Debian package sip-tester)" >&2; exit 3; }
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "no server at $SERVER: build first (mvn -q -o verify -DskipTests)" >&2; exit 2; }
+[ -d "$LOADGEN/classes" ] && [ -s "$LOADGEN/loadgen.classpath" ] || {
+    echo "no load generator at $LOADGEN: build it (mvn -q -o package -pl tests/loadgen -am -DskipTests)" >&2; exit 2; }
+LOADGEN_CP="$LOADGEN/classes:$(cat "$LOADGEN/loadgen.classpath")"
 
-# The work directory and its cleanup, log, wait_ready, run_sipp, step, find_max.
+# The work directory and its cleanup, log, wait_ready.
 source "$HERE/lib.sh"
+
+# Pinning: the server's core and the generators' core.
+SERVER_PIN=()
+GENERATOR_PIN=()
+if [ "$PIN" = 1 ]; then
+    command -v taskset >/dev/null 2>&1 || { echo "taskset not found (util-linux); use --no-pin" >&2; exit 3; }
+    [ "$SERVER_CPU" != "$GENERATOR_CPU" ] || { echo "--server-cpu and --generator-cpu must differ" >&2; exit 2; }
+    SERVER_PIN=(taskset -c "$SERVER_CPU")
+    GENERATOR_PIN=(taskset -c "$GENERATOR_CPU")
+fi
 
 HOST=127.0.0.1
 USERS=$(( $(wc -l <"$HERE/sipp/users.csv") - 1 ))
 SIP_PORT=$(( 5060 + OFFSET ))
 MGMT_PORT=$(( 9990 + OFFSET ))
-SIPP_SCENARIO="$HERE/sipp/register-uac.xml"
-# Calls in flight allowed: 3 s of the rate, so that SIPp keeps offering while answers are late (it would otherwise
-# throttle itself, hiding the overload).
-SIPP_LIMIT_SECONDS=3
 mkdir -p "$OUT"
-: >"$OUT/cli.log"
-STEPS_CSV="$OUT/capacity-steps.csv"
-MAX_CSV="$OUT/capacity.csv"
+CAPACITY_STEPS_CSV="$OUT/capacity-steps.csv"
+CAPACITY_CSV="$OUT/capacity.csv"
 RESULTS_CSV="$OUT/overload.csv"
 CPU_CSV="$OUT/cpu.csv"
+TRACE_CSV="$OUT/recovery-trace.csv"
 
 SERVER_PID=""
 start_server() {
@@ -100,7 +142,7 @@ start_server() {
     rm -f "$WORK/server.pid"
     # A copy of the configuration, so that the valve settings written below never stay in standalone.xml.
     cp "$SERVER/standalone/configuration/standalone.xml" "$SERVER/standalone/configuration/standalone-overload-bench.xml"
-    LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$WORK/server.pid" "$SERVER/bin/standalone.sh" \
+    LAUNCH_JBOSS_IN_BACKGROUND=1 JBOSS_PIDFILE="$WORK/server.pid" "${SERVER_PIN[@]}" "$SERVER/bin/standalone.sh" \
         -c standalone-overload-bench.xml -Djboss.socket.binding.port-offset="$OFFSET" -Dsipcity.registrar.authenticate=false \
         -Dsipcity.registrar.domains=bench.invalid >"$WORK/server.log" 2>&1 &
     STARTED_PIDS+=("$!")
@@ -126,7 +168,7 @@ start_server() {
 cli_retried() {
     local what="$1" argument="$2" attempt
     for attempt in 1 2 3; do
-        if "$SERVER/bin/jboss-cli.sh" -c --controller="$HOST:$MGMT_PORT" --timeout=30000 "$argument" >>"$OUT/cli.log" 2>&1; then
+        if "${GENERATOR_PIN[@]}" "$SERVER/bin/jboss-cli.sh" -c --controller="$HOST:$MGMT_PORT" --timeout=30000 "$argument" >>"$OUT/cli.log" 2>&1; then
             return 0
         fi
         log "cli: $what failed (attempt $attempt), see $OUT/cli.log"
@@ -174,41 +216,69 @@ configure_valve() {
     cli_script "${ops[@]}"
     wait_ready "$HOST" "$SIP_PORT" tcp
     # Warm-up after the reload (the JIT keeps its code, the stack and container are new).
-    run_sipp "$HOST" "$SIP_PORT" tcp 500 3 >/dev/null 2>&1 || true
+    offered_load tcp 2000 3 >/dev/null || true
 }
 
-metrics_text() {
-    curl -s --max-time 2 "http://$HOST:$MGMT_PORT/metrics"
+# One scrape of /metrics into FILE.
+scrape() {
+    curl -s --max-time 2 "http://$HOST:$MGMT_PORT/metrics" >"$1" || : >"$1"
 }
 
-# A metric of /subsystem=sip (Prometheus name without the wildfly_sip_ prefix; counters may carry _total): its value,
-# or -1 when absent.
+# A metric of /subsystem=sip from a scrape (name without the wildfly_sip_ prefix; counters may carry _total), or of
+# one connector (third argument udp or tcp, the names the provisioned server gives them): its value, or -1 if absent.
+metric_in() {
+    awk -v name="wildfly_sip_$2" -v label="${3:+connector=\"$3\"}" '
+        label == "" && ($1 == name || $1 == name "_total") { printf "%.0f", $2; found = 1 }
+        label != "" && (index($1, name "{") == 1 || index($1, name "_total{") == 1) && index($1, label) > 0 { printf "%.0f", $2; found = 1 }
+        END { if (!found) printf "-1" }' "$1"
+}
+
 metric() {
-    metrics_text | awk -v name="wildfly_sip_$1" '($1 == name || $1 == name "_total") { printf "%.0f", $2; found = 1 } END { if (!found) printf "-1" }'
-}
-
-# A metric of one connector (label connector="udp" or "tcp", the names the provisioned server gives them).
-connector_metric() {
-    metrics_text | awk -v name="wildfly_sip_$1" -v label="connector=\"$2\"" '
-        (index($1, name "{") == 1 || index($1, name "_total{") == 1) && index($1, label) > 0 { printf "%.0f", $2; found = 1 }
-        END { if (!found) printf "-1" }'
+    scrape "$WORK/metric.prom"
+    metric_in "$WORK/metric.prom" "$@"
 }
 
 cpu_ticks() {
     awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat"
 }
 
-# Lets UDP transactions in Completed state (Timer J, 32 s) drain so one step does not fill the next one's
-# live-transaction bound; at most 40 s.
+# Datagrams the kernel dropped at the server's UDP socket(s) on SIP_PORT (receive buffer full): /proc/net/udp's last
+# column, summed over the sockets bound to the port.
+udp_socket_drops() {
+    local port_hex
+    port_hex="$(printf '%04X' "$SIP_PORT")"
+    awk -v p=":$port_hex" 'NR > 1 && substr($2, length($2) - 4) == p { d += $NF } END { print d + 0 }' /proc/net/udp
+}
+
+# The open-loop generator (tests/loadgen OfferedLoadMain) on the generators' core: TRANSPORT RATE SECONDS; prints its
+# key=value line. Its standard error (with the "offering ended" marker) goes to $WORK/generator.err.
+offered_load() {
+    local transport="$1" rate="$2" seconds="$3" connections="$CONNECTIONS_TCP"
+    [ "$transport" = udp ] && connections="$CONNECTIONS_UDP"
+    : >"$WORK/generator.err"
+    timeout -k 2 $(( seconds + RESPONSE_TIMEOUT_S + 40 )) "${GENERATOR_PIN[@]}" java -Xms256m -Xmx1g -XX:+UseParallelGC \
+        -cp "$LOADGEN_CP" org.sipcity.loadgen.OfferedLoadMain --target "$HOST:$SIP_PORT" --transport "$transport" \
+        --rate "$rate" --duration "${seconds}s" --connections "$connections" --sources 127.0.0.2,127.0.0.3 \
+        --response-timeout "${RESPONSE_TIMEOUT_S}s" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
+        2>>"$WORK/generator.err" | tail -1
+    grep -v "^offering ended$" "$WORK/generator.err" >>"$OUT/generator.log" || true
+}
+
+# A field of a key=value line.
+field() {
+    echo "$1" | tr ' ' '\n' | awk -F'=' -v k="$2" '$1 == k { print $2; found = 1 } END { if (!found) print 0 }'
+}
+
+# Lets UDP transactions in Completed state (Timer J, 32 s) drain below LIMIT (default 2,000) so that one step does
+# not fill the next one's live-transaction limit (100,000); at most 40 s.
 settle() {
-    local i
+    local i limit="${1:-2000}"
     for i in $(seq 1 80); do
-        [ "$(metric active_transactions)" -lt 200 ] && return 0
+        [ "$(metric active_transactions)" -lt "$limit" ] && return 0
         sleep 0.5
     done
     log "settle: $(metric active_transactions) transactions still live after 40 s"
 }
-AFTER_STEP=settle
 
 # Seconds from now until the server is back to normal: REGISTERs answered 200 within 200 ms (probe) and, with the
 # valve on, its state NORMAL. Prints the seconds, or -1 after RECOVERY_LIMIT s. Meanwhile appends the valve's
@@ -219,7 +289,7 @@ recovery_seconds() {
     while true; do
         now="$(date +%s.%N)"
         elapsed="$(awk -v s="$start" -v n="$now" 'BEGIN { printf "%.1f", n - s }')"
-        metrics_text | awk -v t="$transport" -v v="$valve" -v l="$level" -v e="$elapsed" '
+        curl -s --max-time 2 "http://$HOST:$MGMT_PORT/metrics" | awk -v t="$transport" -v v="$valve" -v l="$level" -v e="$elapsed" '
             $1 ~ /^wildfly_sip_overload_(state|sojourn|event_loop_lag|heap_after_gc|new_work_loss)(_[a-z]+)?$/ { sub(/^wildfly_sip_overload_/, "", $1); m[$1] = $2 }
             $1 ~ /^wildfly_sip_oldest_task_wait/ { w = $2 }
             $1 ~ /^wildfly_sip_active_transactions/ { a = $2 }
@@ -229,7 +299,7 @@ recovery_seconds() {
         if awk -v e="$elapsed" -v l="$RECOVERY_LIMIT" 'BEGIN { exit !(e > l) }'; then
             echo -1; return
         fi
-        probe="$(python3 "$HERE/probe.py" --host "$HOST" --port "$SIP_PORT" --transport "$transport" --rate 20 \
+        probe="$("${GENERATOR_PIN[@]}" python3 "$HERE/probe.py" --host "$HOST" --port "$SIP_PORT" --transport "$transport" --rate 20 \
             --duration 0.25 --timeout 0.2 --accepted-only 2>/dev/null || true)"
         if echo "$probe" | awk -F';' '{ exit !($1 > 0 && $2 == 0 && $7 == 0 && $5 < 200000) }' \
             && { [ "$valve" = off ] || [ "$(metric overload_state)" = 0 ]; }; then
@@ -240,186 +310,245 @@ recovery_seconds() {
     done
 }
 
-# Sums SIPp's final counters over the processes of the last run_sipp: ok;503-or-other-unexpected;timeouts;retransmissions.
-sipp_outcome() {
-    python3 - "$WORK" <<'PY'
-import csv, glob, sys
-totals = {"SuccessfulCall(C)": 0, "FailedUnexpectedMessage(C)": 0, "FailedTimeoutOnRecv(C)": 0,
-          "FailedMaxUDPRetrans(C)": 0, "FailedCall(C)": 0, "Retransmissions(C)": 0}
-for path in glob.glob(sys.argv[1] + "/stat-*.csv"):
-    rows = list(csv.reader(open(path), delimiter=";"))
-    if len(rows) < 2:
-        continue
-    header, last = rows[0], rows[-1]
-    for name in totals:
-        if name in header:
-            totals[name] += int(last[header.index(name)] or 0)
-timeouts = totals["FailedTimeoutOnRecv(C)"] + totals["FailedMaxUDPRetrans(C)"]
-other = totals["FailedCall(C)"] - totals["FailedUnexpectedMessage(C)"] - timeouts
-print("%d;%d;%d;%d;%d" % (totals["SuccessfulCall(C)"], totals["FailedUnexpectedMessage(C)"], timeouts, max(0, other),
-                          totals["Retransmissions(C)"]))
-PY
-}
-
 RUN_START="$(date +%s)"
 # True once the run has used its --max-minutes: no new step starts.
 out_of_time() {
     [ $(( $(date +%s) - RUN_START )) -ge $(( MAX_MINUTES * 60 )) ]
 }
 
-# One overload step: SIPp at RATE for STEP_SECONDS plus the accepted-latency probe; appends a row to overload.csv.
-overload_step() {
-    local transport="$1" valve="$2" level="$3" rate="$4"
-    local cpu_before cpu_after shed_before shed_after sent_before sent_after dropped_before dropped_after pauses_before pauses_after
-    local sipp_line outcome probe_line recovery
-    rm -f "$WORK"/stat-*.csv
-    shed_before="$(metric overload_shed_new_work)"
-    sent_before="$(metric overload_rejections_sent)"
-    dropped_before="$(connector_metric dropped_sends "$transport")"
-    pauses_before="$(connector_metric read_pauses "$transport")"
-    cpu_before="$(cpu_ticks)"
-    ( sleep 1; exec timeout -k 2 $(( STEP_SECONDS + 5 )) python3 "$HERE/probe.py" --host "$HOST" --port "$SIP_PORT" \
-        --transport "$transport" --rate "$PROBE_RATE" --duration $(( STEP_SECONDS - 2 )) --accepted-only \
-        >"$WORK/probe.out" 2>"$WORK/probe.err" ) &
-    local probe_pid=$!
-    sipp_line="$(run_sipp "$HOST" "$SIP_PORT" "$transport" "$rate" "$STEP_SECONDS" || true)"
-    cpu_after="$(cpu_ticks)"
-    recovery="$(recovery_seconds "$transport" "$valve" "$level")"
-    wait "$probe_pid" || true
-    shed_after="$(metric overload_shed_new_work)"
-    sent_after="$(metric overload_rejections_sent)"
-    dropped_after="$(connector_metric dropped_sends "$transport")"
-    pauses_after="$(connector_metric read_pauses "$transport")"
-    outcome="$(sipp_outcome)"
-    probe_line="$(cat "$WORK/probe.out" 2>/dev/null)"
-    [ -n "$probe_line" ] || probe_line="0;0;;;;;0"
-    local seconds ok
-    seconds="$(echo "$sipp_line" | cut -d';' -f5)"
-    ok="$(echo "$outcome" | cut -d';' -f1)"
-    local goodput
-    goodput="$(awk -v o="$ok" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? o / s : 0) }')"
-    local row
-    row="$transport,$valve,$level,$rate,$seconds,$(echo "$sipp_line" | cut -d';' -f1),$goodput,$(echo "$outcome" | tr ';' ','),$(echo "$probe_line" | tr ';' ','),$recovery,$(( cpu_after - cpu_before )),$(( shed_after - shed_before )),$(( sent_after - sent_before )),$(( dropped_after - dropped_before )),$(( pauses_after - pauses_before )),$(cut -d' ' -f1 /proc/loadavg)"
-    echo "$row" >>"$RESULTS_CSV"
-    log "$transport valve $valve ${level}x ${rate}/s: goodput ${goodput}/s (ok;unexpected;timeouts;other;retrans $outcome; probe n;lost;p50;p90;p99;max us;rejected $probe_line; recovery ${recovery} s; dropped sends $(( dropped_after - dropped_before )), read pauses $(( pauses_after - pauses_before )))"
-    settle
+# Whether the generator offered what was asked: "yes", or why not. held_back > 0 (TCP) is the server's doing: it
+# stopped reading, so TCP flow control held the requests in the generator; schedule_lost > 0 or an achieved rate
+# below 97% without that is the generator's own limit.
+offered_verdict() {
+    local line="$1" rate="$2" achieved held lost
+    achieved="$(field "$line" achieved_per_s)"; held="$(field "$line" held_back)"; lost="$(field "$line" schedule_lost)"
+    if awk -v a="$achieved" -v r="$rate" 'BEGIN { exit !(a >= 0.97 * r) }'; then
+        echo yes
+    elif [ "$lost" -gt 0 ] || [ "$held" -eq 0 ]; then
+        echo "no:generator-limit"
+    else
+        echo "no:server-flow-control"
+    fi
 }
 
-# CPU of the server process per message: SIPp at RATE over TRANSPORT for STEP_SECONDS; the server's CPU (utime +
-# stime) minus its idle CPU over as long, divided by the REGISTERs served (mode served) or by the requests the valve
-# shed (modes shed, dropped: every datagram, SIPp's retransmissions included, is one shed message).
+# One capacity step: the generator at RATE for CAPACITY_STEP_SECONDS; passes with every request answered 200 in
+# time and the rate achieved. Appends to capacity-steps.csv.
+capacity_step() {
+    local transport="$1" rate="$2" line passed=0 verdict
+    line="$(offered_load "$transport" "$rate" "$CAPACITY_STEP_SECONDS")"
+    verdict="$(offered_verdict "$line" "$rate")"
+    if [ "$verdict" = yes ] && [ "$(field "$line" timeouts)" -eq 0 ] && [ "$(field "$line" rejected_503)" -eq 0 ] \
+        && [ "$(field "$line" other)" -eq 0 ] && [ "$(field "$line" ok)" -eq "$(field "$line" sent)" ] \
+        && [ "$(field "$line" sent)" -gt 0 ]; then
+        passed=1
+    fi
+    echo "$transport,$rate,$(field "$line" achieved_per_s),$(field "$line" ok),$(field "$line" rejected_503),$(field "$line" timeouts),$(field "$line" other),$(field "$line" accepted_p99_us),$verdict,$passed,$(cut -d' ' -f1 /proc/loadavg)" >>"$CAPACITY_STEPS_CSV"
+    log "capacity $transport ${rate}/s: $( [ "$passed" = 1 ] && echo pass || echo FAIL ) (offered reached: $verdict; $line)"
+    # Capacity steps are short and end below capacity: draining to 20,000 live transactions leaves room for the next.
+    [ "$transport" = udp ] && settle 20000
+    [ "$verdict" = "no:generator-limit" ] && return 2
+    return $(( 1 - passed ))
+}
+
+# The ladder until the first failure, then bisections; writes the highest passing rate to capacity.csv. A step the
+# generator itself could not offer ends the search there (the capacity is then at least the last passing rate).
+find_capacity() {
+    local transport="$1" best=0 failed_at=0 rate i status note=""
+    for rate in $CAPACITY_LADDER; do
+        out_of_time && { log "out of time: capacity search over $transport stopped at ${rate}/s"; break; }
+        status=0; capacity_step "$transport" "$rate" || status=$?
+        if [ "$status" = 0 ]; then best=$rate; continue; fi
+        failed_at=$rate
+        [ "$status" = 2 ] && note="generator-limit"
+        break
+    done
+    if [ "$failed_at" -gt 0 ] && [ -z "$note" ]; then
+        local low=$best high=$failed_at mid
+        for i in $(seq 1 "$BISECTIONS"); do
+            out_of_time && break
+            mid=$(( (low + high) / 2 ))
+            [ $(( high - low )) -lt 500 ] && break
+            status=0; capacity_step "$transport" "$mid" || status=$?
+            if [ "$status" = 0 ]; then low=$mid; else high=$mid; fi
+        done
+        best=$low
+    fi
+    echo "$transport,$best,$failed_at,${note:-server}" >>"$CAPACITY_CSV"
+    log "capacity $transport: $best/s with zero failures (first failure at ${failed_at}/s, 0 = none; limit: ${note:-server})"
+}
+
+# One overload step: the generator at RATE for STEP_SECONDS and the in-dialog side stream; appends a row to
+# overload.csv.
+overload_step() {
+    local transport="$1" valve="$2" level="$3" rate="$4" capacity_of_step="${CAPACITY[$1]}"
+    local before="$WORK/before.prom" after="$WORK/after.prom" cpu_before cpu_after udp_before udp_after
+    scrape "$before"
+    udp_before="$(udp_socket_drops)"
+    cpu_before="$(cpu_ticks)"
+    ( exec timeout -k 2 $(( STEP_SECONDS + 10 )) "${GENERATOR_PIN[@]}" python3 "$HERE/in_dialog_probe.py" --host "$HOST" \
+        --port "$SIP_PORT" --transport "$transport" --rate "$IN_DIALOG_RATE" --duration "$STEP_SECONDS" --timeout 4 \
+        >"$WORK/dialog.out" 2>"$WORK/dialog.err" ) &
+    local dialog_pid=$!
+    : >"$WORK/generator.err"
+    offered_load "$transport" "$rate" "$STEP_SECONDS" >"$WORK/generator.out" &
+    local generator_pid=$!
+    # Recovery is timed from the end of the offered load: the generator says so on its standard error, then waits
+    # for the answers to its last requests.
+    local i
+    for i in $(seq 1 $(( (STEP_SECONDS + 30) * 10 ))); do
+        grep -q "offering ended" "$WORK/generator.err" 2>/dev/null && break
+        kill -0 "$generator_pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    cpu_after="$(cpu_ticks)"
+    scrape "$after"
+    udp_after="$(udp_socket_drops)"
+    local recovery
+    recovery="$(recovery_seconds "$transport" "$valve" "$level")"
+    wait "$generator_pid" || true
+    wait "$dialog_pid" || true
+    local line dialog
+    line="$(cat "$WORK/generator.out")"
+    dialog="$(cat "$WORK/dialog.out" 2>/dev/null)"
+    [ -n "$dialog" ] || dialog="0;0;0;0;0;;;0;"
+    # in-dialog: sent;served;rejected_503;timeouts;other;p50_us;p99_us;responses_sent
+    local d_sent d_served r_sent r_counted
+    d_sent="$(echo "$dialog" | cut -d';' -f1)"; d_served="$(echo "$dialog" | cut -d';' -f2)"
+    r_sent="$(echo "$dialog" | cut -d';' -f8)"; r_sent="${r_sent:-0}"
+    r_counted=$(( $(metric_in "$after" overload_admitted_responses) - $(metric_in "$before" overload_admitted_responses) ))
+    delta() { echo $(( $(metric_in "$after" "$@") - $(metric_in "$before" "$@") )); }
+    local seconds hz verdict answered
+    seconds="$(field "$line" seconds)"; hz="$(getconf CLK_TCK)"
+    verdict="$(offered_verdict "$line" "$rate")"
+    answered=$(( $(field "$line" ok) + $(field "$line" rejected_503) + $(field "$line" other) ))
+    local row
+    row="$transport,$valve,$level,$rate,$(field "$line" achieved_per_s),$verdict,$seconds,$(field "$line" sent),$(field "$line" held_back),$(field "$line" schedule_lost)"
+    row="$row,$(field "$line" goodput_per_s),$(field "$line" ok),$(awk -v n="$(field "$line" rejected_503)" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? n / s : 0) }'),$(field "$line" rejected_503),$(field "$line" other),$(field "$line" timeouts),$(field "$line" late),$(field "$line" retransmissions)"
+    row="$row,$(( udp_after - udp_before )),$(delta overload_shed_new_work),$(delta overload_rejections_sent),$(delta transactions_refused),$(delta dropped_sends "$transport"),$(delta read_pauses "$transport")"
+    row="$row,$d_sent,$d_served,$(awk -v s="$d_served" -v n="$d_sent" 'BEGIN { printf "%.1f", (n > 0 ? 100 * s / n : 0) }'),$r_sent,$r_counted,$(awk -v s="$r_counted" -v n="$r_sent" 'BEGIN { printf "%.1f", (n > 0 ? 100 * s / n : 0) }')"
+    row="$row,$(awk -v u="$(field "$line" accepted_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" accepted_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }')"
+    row="$row,$(( (cpu_after - cpu_before) * 1000 / hz )),$(awk -v c=$(( cpu_after - cpu_before )) -v h="$hz" -v m="$answered" 'BEGIN { printf "%.1f", (m > 0 ? c / h * 1e6 / m : 0) }')"
+    row="$row,$(delta overload_transitions),$(metric_in "$after" overload_state),$recovery,$(cut -d' ' -f1 /proc/loadavg)"
+    echo "$row" >>"$RESULTS_CSV"
+    log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served, responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us; valve transitions $(delta overload_transitions); recovery $recovery s"
+    # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
+    # 2,000: over UDP each REGISTER's transaction lives 32 s (Timer J) after its answer.
+    settle "$(awk -v top="$TOP_LEVEL" -v c="$capacity_of_step" -v s="$STEP_SECONDS" 'BEGIN { r = 80000 - top * c * s; print (r > 2000 ? int(r) : 2000) }')"
+}
+
+# CPU of the server process per message: the generator at RATE over TRANSPORT for STEP_SECONDS; the server's CPU
+# (utime + stime) minus its idle CPU over as long, divided by the REGISTERs served (mode served) or by the requests the
+# valve shed (modes shed, dropped: over UDP every datagram, retransmissions included, is one shed message).
 cpu_run() {
-    local mode="$1" transport="$2" rate="$3" idle_before idle_after before after line outcome ok unexpected shed_before shed_after
-    # The server's own background CPU (timers, GC, management) over the same time, subtracted.
+    local mode="$1" transport="$2" rate="$3" idle_before idle_after before after line shed_before shed_after
     idle_before="$(cpu_ticks)"; sleep "$STEP_SECONDS"; idle_after="$(cpu_ticks)"
-    rm -f "$WORK"/stat-*.csv
     shed_before="$(metric overload_shed_new_work)"
     before="$(cpu_ticks)"
-    line="$(run_sipp "$HOST" "$SIP_PORT" "$transport" "$rate" "$STEP_SECONDS" || true)"
+    offered_load "$transport" "$rate" "$STEP_SECONDS" >"$WORK/generator.out"
     after="$(cpu_ticks)"
     shed_after="$(metric overload_shed_new_work)"
-    outcome="$(sipp_outcome)"
-    ok="$(echo "$outcome" | cut -d';' -f1)"; unexpected="$(echo "$outcome" | cut -d';' -f2)"
-    local hz seconds messages
+    line="$(cat "$WORK/generator.out")"
+    local hz messages us
     hz="$(getconf CLK_TCK)"
-    seconds="$(echo "$line" | cut -d';' -f5)"
-    if [ "$mode" = served ]; then messages="$ok"; else messages=$(( shed_after - shed_before )); fi
-    local us
-    us="$(awk -v c=$(( after - before )) -v i=$(( idle_after - idle_before )) -v h="$hz" -v m="$messages" \
-        'BEGIN { printf "%.1f", (m > 0 ? (c - i) / h * 1e6 / m : 0) }')"
-    echo "$transport,$mode,$rate,$seconds,$ok,$unexpected,$messages,$(( after - before )),$(( idle_after - idle_before )),$hz,$us,$(cut -d' ' -f1 /proc/loadavg)" >>"$CPU_CSV"
-    log "cpu $transport $mode at ${rate}/s: $messages messages, $us us CPU each (ok $ok, 503 $unexpected, cpu $(( after - before )) ticks, idle $(( idle_after - idle_before )) ticks over ${STEP_SECONDS} s)"
+    if [ "$mode" = served ]; then messages="$(field "$line" ok)"; else messages=$(( shed_after - shed_before )); fi
+    # The generator's run lasts STEP_SECONDS plus its 2 s wait for the last answers: idle CPU scaled to that.
+    us="$(awk -v c=$(( after - before )) -v i=$(( idle_after - idle_before )) -v s="$STEP_SECONDS" -v w="$RESPONSE_TIMEOUT_S" \
+        -v h="$hz" -v m="$messages" 'BEGIN { printf "%.1f", (m > 0 ? (c - i * (s + w) / s) / h * 1e6 / m : 0) }')"
+    echo "$transport,$mode,$rate,$(field "$line" achieved_per_s),$(field "$line" ok),$(field "$line" rejected_503),$messages,$(( after - before )),$(( idle_after - idle_before )),$hz,$us,$(cut -d' ' -f1 /proc/loadavg)" >>"$CPU_CSV"
+    log "cpu $transport $mode at ${rate}/s (achieved $(field "$line" achieved_per_s)/s): $messages messages, $us us CPU each (ok $(field "$line" ok), 503 $(field "$line" rejected_503), cpu $(( after - before )) ticks, idle $(( idle_after - idle_before )) ticks over ${STEP_SECONDS} s)"
 }
 
-TRACE_CSV="$OUT/recovery-trace.csv"
-echo "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions" >"$TRACE_CSV"
-echo "target,transport,offered_per_s,achieved_per_s,sent,succeeded,failed,retransmissions,seconds,sipp_rt_mean_ms,pass,probe_samples,probe_lost,p50_us,p90_us,p99_us,max_us" >"$STEPS_CSV"
-echo "target,transport,max_zero_failure_per_s,first_failure_per_s" >"$MAX_CSV"
-echo "transport,valve,level,offered_per_s,seconds,sent,goodput_per_s,ok,rejected_503,timeouts,other_failed,retransmissions,probe_samples,probe_lost,probe_p50_us,probe_p90_us,probe_p99_us,probe_max_us,probe_rejected,recovery_s,cpu_ticks,valve_shed_new_work,valve_503_sent,dropped_sends,read_pauses,load_average" >"$RESULTS_CSV"
+header() {
+    local file="$1" columns="$2"
+    if [ "$APPEND" = 0 ] || [ ! -s "$file" ]; then echo "$columns" >"$file"; fi
+}
+header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions"
+header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average"
+header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit"
+header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average"
+header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average"
+[ "$APPEND" = 1 ] || : >"$OUT/generator.log"
+: >>"$OUT/cli.log"
 {
     echo "date_utc,$(date -u +%Y-%m-%dT%H:%M:%SZ)"
     echo "cpus,$(nproc)"
     echo "cpu_model,$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo | tr ',' ' ')"
-    echo "sipp,$(sipp -v 2>&1 | awk '/SIPp v/ { print $2; exit }')"
+    echo "pinning,$( [ "$PIN" = 1 ] && echo "server on cpu $SERVER_CPU; generators on cpu $GENERATOR_CPU" || echo none)"
+    echo "generator,tests/loadgen OfferedLoadMain: open loop; tcp $CONNECTIONS_TCP connections; udp $CONNECTIONS_UDP sockets; timeout ${RESPONSE_TIMEOUT_S} s"
+    echo "in_dialog_rate_per_s,$IN_DIALOG_RATE"
     echo "step_seconds,$STEP_SECONDS"
+    echo "transports,$TRANSPORTS"
+    echo "valves,$VALVES"
     echo "load_average_at_start,$(cut -d' ' -f1-3 /proc/loadavg)"
-} >"$OUT/run-info.csv"
+} >>"$OUT/run-info.csv"
 
 start_server
-# Every user of users.csv registered once (each SIPp process starts at its first line), so that every measured step
-# refreshes bindings rather than first inserting some (a first registration writes a new row: slower); then the JIT.
-log "warm-up: registering the ${USERS} users of users.csv"
-run_sipp "$HOST" "$SIP_PORT" tcp $(( USERS / 20 )) 40 >/dev/null 2>&1 || true
-[[ ",$TRANSPORTS," == *,udp,* ]] && { run_sipp "$HOST" "$SIP_PORT" udp 1000 5 >/dev/null 2>&1 || true; }
-settle
-
+log "pinning: $( [ "$PIN" = 1 ] && echo "server pid $SERVER_PID $(taskset -cp "$SERVER_PID" | sed 's/.*: /on cpu /'), generators on cpu $GENERATOR_CPU" || echo off)"
+# Every user registered once over each transport measured (so that every measured REGISTER refreshes a binding: a
+# first registration writes a new row, slower), which also warms up the JIT on both sides.
+log "warm-up: registering the ${USERS} users"
 IFS=',' read -r -a transport_list <<<"$TRANSPORTS"
+for transport in "${transport_list[@]}"; do
+    offered_load "$transport" 2000 $(( USERS / 2000 + 1 )) >/dev/null || true
+    [ "$transport" = udp ] && settle
+done
+
 IFS=',' read -r -a valve_list <<<"$VALVES"
+TOP_LEVEL="$(echo "$LEVELS" | tr ' ' '\n' | sort -g | tail -1)"; TOP_LEVEL="${TOP_LEVEL:-1}"
 declare -A CAPACITY=([udp]="$CAPACITY_UDP" [tcp]="$CAPACITY_TCP")
-# The product's own capacity, valve off: with it on, a false trip of its marks would pass for the capacity.
-if [ -z "${CAPACITY[udp]}${CAPACITY[tcp]}" ] || { [ -z "${CAPACITY[udp]}" ] && [[ ",$TRANSPORTS," == *,udp,* ]]; } \
-    || { [ -z "${CAPACITY[tcp]}" ] && [[ ",$TRANSPORTS," == *,tcp,* ]]; }; then
-    configure_valve off
-fi
+# The pinned server's own capacity, valve off: with it on, a false trip of its marks would pass for the capacity.
+need_search=0
+for transport in "${transport_list[@]}"; do [ -z "${CAPACITY[$transport]}" ] && need_search=1; done
+[ "$need_search" = 1 ] && configure_valve off
 for transport in "${transport_list[@]}"; do
     if [ -z "${CAPACITY[$transport]}" ]; then
-        saved="$STEP_SECONDS"; STEP_SECONDS="$CAPACITY_STEP_SECONDS"
-        find_max ours "$HOST" "$SIP_PORT" "$transport" "$CAPACITY_LADDER"
-        STEP_SECONDS="$saved"
-        CAPACITY[$transport]="$(awk -F',' -v t="$transport" '$2 == t { c = $3 } END { print c }' "$MAX_CSV")"
+        find_capacity "$transport"
+        CAPACITY[$transport]="$(awk -F',' -v t="$transport" '$1 == t { c = $2 } END { print c }' "$CAPACITY_CSV")"
         [ "${CAPACITY[$transport]}" -gt 0 ] || { log "capacity $transport: no rate of the ladder passed"; exit 1; }
-    else
-        echo "ours,$transport,${CAPACITY[$transport]},given" >>"$MAX_CSV"
+    elif ! grep -q "^$transport,${CAPACITY[$transport]}," "$CAPACITY_CSV"; then
+        echo "$transport,${CAPACITY[$transport]},,given" >>"$CAPACITY_CSV"
     fi
     log "capacity $transport: ${CAPACITY[$transport]}/s"
 done
+if [ "$CAPACITY_ONLY" = 1 ]; then
+    valve_list=()
+    SKIP_CPU=1
+fi
 
 for valve in "${valve_list[@]}"; do
     out_of_time && { log "out of time (--max-minutes $MAX_MINUTES): valve $valve not measured"; continue; }
     configure_valve "$valve"
     for transport in "${transport_list[@]}"; do
-        ceiling=$SIPP_CEILING_UDP; [ "$transport" = tcp ] && ceiling=$SIPP_CEILING_TCP
         for level in $LEVELS; do
             out_of_time && { log "out of time: $transport ${level}x valve $valve not measured"; continue; }
             rate="$(awk -v l="$level" -v c="${CAPACITY[$transport]}" 'BEGIN { printf "%.0f", l * c }')"
-            [ "$rate" -gt "$ceiling" ] && log "note: ${rate}/s is above SIPp's own ceiling over $transport (${ceiling}/s)"
-            overload_step "$transport" "$valve" "$level" "$rate"
+            # A step whose bookkeeping fails (a generator that died, a metric missing) must not end the run.
+            overload_step "$transport" "$valve" "$level" "$rate" || log "$transport ${level}x valve $valve: step failed, see above"
         done
     done
 done
 
 if [ "$SKIP_CPU" = 0 ]; then
-    echo "transport,mode,rate_per_s,seconds,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average" >"$CPU_CSV"
     for transport in "${transport_list[@]}"; do
         out_of_time && { log "out of time: CPU per message over $transport not measured"; continue; }
         capacity="${CAPACITY[$transport]}"
         configure_valve on
-        cpu_run served "$transport" "$capacity"
+        cpu_run served "$transport" "$capacity" || log "cpu run failed"
         configure_valve forced
         log "valve forced: state $(metric overload_state), new-work loss $(metric overload_new_work_loss_percent)%"
-        cpu_run shed "$transport" "$capacity"
-        cpu_run shed "$transport" $(( 2 * capacity ))
+        cpu_run shed "$transport" "$capacity" || log "cpu run failed"
+        cpu_run shed "$transport" $(( 2 * capacity )) || log "cpu run failed"
         if [ "$transport" = udp ]; then
             configure_valve forced-drop
-            cpu_run dropped udp "$capacity"
+            cpu_run dropped udp "$capacity" || log "cpu run failed"
         fi
+        [ "$transport" = udp ] && settle
     done
-    python3 - "$CPU_CSV" "$OUT/cpu-summary.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-served = {r["transport"]: float(r["us_per_message"]) for r in rows if r["mode"] == "served"}
-with open(sys.argv[2], "w") as out:
-    out.write("transport,mode,rate_per_s,us_per_message,share_of_served\n")
-    for r in rows:
-        base = served.get(r["transport"], 0)
-        share = "%.1f%%" % (100 * float(r["us_per_message"]) / base) if base > 0 else ""
-        out.write("%s,%s,%s,%s,%s\n" % (r["transport"], r["mode"], r["rate_per_s"], r["us_per_message"], share))
-        print("cpu %-4s %-8s at %6s/s: %8s us/message %s of served" % (r["transport"], r["mode"], r["rate_per_s"], r["us_per_message"], share))
-PY
 fi
 
-command -v gnuplot >/dev/null 2>&1 || { log "installing gnuplot-nox"; apt-get install -y -q gnuplot-nox >/dev/null; }
-python3 "$HERE/overload_plot.py" "$OUT"
 # The server's log, with the paths of this machine replaced, so that it can be kept with the results.
-sed -e "s|$SERVER|\$JBOSS_HOME|g" -e "s|$(cd "$HERE/../.." && pwd)|.|g" "$WORK/server.log" >"$OUT/server.log" 2>/dev/null || true
+sed -e "s|$SERVER|\$JBOSS_HOME|g" -e "s|$ROOT|.|g" "$WORK/server.log" >"$OUT/server-$(date -u +%H%M%S).log" 2>/dev/null || true
+sed -i -e "s|$ROOT|.|g" "$OUT/cli.log" "$OUT/generator.log" 2>/dev/null || true
+command -v gnuplot >/dev/null 2>&1 || log "gnuplot is not installed (Debian package gnuplot-nox): tables only, no plots"
+python3 "$HERE/overload_plot.py" "$OUT"
 log "done in $(( ($(date +%s) - RUN_START) / 60 )) min"

@@ -1,0 +1,168 @@
+package org.sipcity.loadgen;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollEventLoopGroup;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.HdrHistogram.Histogram;
+import org.jboss.logging.Logger;
+import org.sipcity.stack.framing.FramingConfig;
+import org.sipcity.stack.transport.netty.SipStreamDecoder;
+
+/**
+ * Runs one open-loop REGISTER load ({@link RateFlow} per socket) and adds up what its flows saw. The sockets are
+ * opened first, then all start offering at the same instant, so the connection set-up is not part of the rate.
+ */
+final class OfferedLoad {
+
+    private static final Logger LOG = Logger.getLogger(OfferedLoad.class);
+    private static final Duration CONNECT_WAIT = Duration.ofSeconds(5);
+    private static final int SOCKET_BUFFER = 4 << 20;
+
+    /** The figures of a run; rates are per second of the offered duration. */
+    record Result(OfferedLoadSettings settings, long generated, long sent, long heldBack, long scheduleLost, long ok,
+            long rejected503, long otherFinal, long timeouts, long late, long retransmissions, int connectionsClosed,
+            Histogram acceptedLatency) {
+
+        double seconds() {
+            return settings.duration().toNanos() / 1e9;
+        }
+
+        /** One line of key=value pairs, for scripts. */
+        String line() {
+            return String.format(Locale.ROOT, "transport=%s rate=%.0f seconds=%.1f generated=%d sent=%d achieved_per_s=%.0f "
+                            + "held_back=%d schedule_lost=%d ok=%d goodput_per_s=%.0f rejected_503=%d other=%d timeouts=%d "
+                            + "late=%d retransmissions=%d connections_closed=%d accepted_p50_us=%d accepted_p99_us=%d "
+                            + "accepted_max_us=%d",
+                    settings.udp() ? "udp" : "tcp", settings.rate(), seconds(), generated, sent, sent / seconds(),
+                    heldBack, scheduleLost, ok, ok / seconds(), rejected503, otherFinal, timeouts, late, retransmissions,
+                    connectionsClosed, micros(50), micros(99), acceptedLatency.getTotalCount() == 0 ? 0
+                            : acceptedLatency.getMaxValue() / 1000);
+        }
+
+        private long micros(double percentile) {
+            return acceptedLatency.getTotalCount() == 0 ? 0 : acceptedLatency.getValueAtPercentile(percentile) / 1000;
+        }
+    }
+
+    private final OfferedLoadSettings settings;
+    private final int threads;
+
+    OfferedLoad(OfferedLoadSettings settings, int threads) {
+        this.settings = settings;
+        this.threads = threads;
+    }
+
+    Result run() throws InterruptedException {
+        boolean epoll = Epoll.isAvailable();
+        EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        List<RateFlow> flows = new ArrayList<>();
+        List<Channel> channels = new ArrayList<>();
+        try {
+            for (int i = 0; i < settings.connections(); i++) {
+                RateFlow flow = new RateFlow(settings, i, settings.rate() / settings.connections());
+                InetSocketAddress source = new InetSocketAddress(settings.sources().get(i % settings.sources().size()), 0);
+                Bootstrap bootstrap = bootstrap(group, epoll, flow);
+                ChannelFuture open = settings.udp() ? bootstrap.bind(source) : bootstrap.connect(settings.target(), source);
+                if (!open.awaitUninterruptibly(CONNECT_WAIT.toMillis()) || !open.isSuccess()) {
+                    throw new IllegalStateException("Cannot " + (settings.udp() ? "bind " + source : "connect from "
+                            + source.getAddress().getHostAddress() + " to " + settings.target()) + ": " + open.cause());
+                }
+                flows.add(flow);
+                channels.add(open.channel());
+            }
+            long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            for (int i = 0; i < flows.size(); i++) {
+                RateFlow flow = flows.get(i);
+                Channel channel = channels.get(i);
+                channel.eventLoop().execute(() -> flow.start(channel, start));
+            }
+            long loadEnd = start + settings.duration().toNanos();
+            sleepUntil(loadEnd);
+            // A marker for scripts that time the server's recovery from the end of the load (overload.sh).
+            System.err.println("offering ended");
+            // Then the answers to the last requests, or their timeouts.
+            sleepUntil(loadEnd + settings.responseTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
+            return collect(flows, channels);
+        } finally {
+            channels.forEach(Channel::close);
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    private static void sleepUntil(long nanoTime) throws InterruptedException {
+        long left;
+        while ((left = nanoTime - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, TimeUnit.MILLISECONDS.toNanos(100)));
+        }
+    }
+
+    private Bootstrap bootstrap(EventLoopGroup group, boolean epoll, RateFlow flow) {
+        Bootstrap bootstrap = new Bootstrap().group(group)
+                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
+                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 512 << 10));
+        if (settings.udp()) {
+            return bootstrap.channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
+                    .handler(flow);
+        }
+        return bootstrap.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel channel) {
+                        channel.pipeline().addLast(new SipStreamDecoder(FramingConfig.defaults()), flow);
+                    }
+                });
+    }
+
+    /** Stops every flow on its event loop and adds up its figures (requests still unanswered have timed out). */
+    private Result collect(List<RateFlow> flows, List<Channel> channels) throws InterruptedException {
+        long generated = 0, sent = 0, heldBack = 0, scheduleLost = 0, ok = 0, rejected = 0, other = 0, timeouts = 0;
+        long late = 0, retransmissions = 0;
+        int closed = 0;
+        Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        for (int i = 0; i < flows.size(); i++) {
+            RateFlow flow = flows.get(i);
+            try {
+                channels.get(i).eventLoop().submit(flow::finish).get(5, TimeUnit.SECONDS);
+            } catch (ExecutionException | TimeoutException e) {
+                LOG.warnf("Flow %d did not stop cleanly: %s", i, e);
+            }
+            generated += flow.generated;
+            sent += flow.sent;
+            heldBack += flow.heldBack;
+            scheduleLost += flow.scheduleLost;
+            ok += flow.ok;
+            rejected += flow.rejected503;
+            other += flow.otherFinal;
+            timeouts += flow.timeouts;
+            late += flow.late;
+            retransmissions += flow.retransmissionsSent;
+            closed += flow.closedByPeer ? 1 : 0;
+            latency.add(flow.acceptedLatency);
+        }
+        return new Result(settings, generated, sent, heldBack, scheduleLost, ok, rejected, other, timeouts, late,
+                retransmissions, closed, latency);
+    }
+}

@@ -1,0 +1,97 @@
+package org.sipcity.loadgen;
+
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import org.jboss.logging.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * The open-loop REGISTER load of the overload benchmark: {@code --target 127.0.0.1:5060 --transport tcp --rate 40000
+ * --duration 20s --connections 4}. Prints one line of key=value figures: requests generated and sent (the achieved
+ * offered rate), 200s (goodput), 503s, other final answers, timeouts, answers after the timeout, UDP
+ * retransmissions, and the latency of accepted (200) REGISTERs.
+ */
+@Command(name = "sipcity-offered-load", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Offers REGISTERs at a fixed rate over a few persistent TCP connections or UDP sockets on loopback, "
+                + "whatever the answers (503s do not slow it down), and counts 200, 503, other answers and timeouts.")
+public final class OfferedLoadMain implements Callable<Integer> {
+
+    private static final Logger LOG = Logger.getLogger(OfferedLoadMain.class);
+    /** Beyond the load and the response timeout, the process stops itself whatever happens. */
+    private static final Duration HARD_STOP_GRACE = Duration.ofSeconds(30);
+
+    @Option(names = "--target", required = true, description = "Registrar address:port (loopback only).")
+    String target;
+    @Option(names = "--transport", defaultValue = "tcp", description = "tcp or udp.")
+    String transport;
+    @Option(names = "--rate", required = true, description = "REGISTERs offered per second, all sockets together.")
+    double rate;
+    @Option(names = "--duration", defaultValue = "20s", converter = DurationConverter.class,
+            description = "How long the rate is offered (e.g. 20s).")
+    Duration duration;
+    @Option(names = "--connections", defaultValue = "4", description = "TCP connections or UDP sockets sharing the rate.")
+    int connections;
+    @Option(names = "--sources", defaultValue = "127.0.0.2,127.0.0.3", description = "Loopback source addresses, taken in turn.")
+    String sources;
+    @Option(names = "--response-timeout", defaultValue = "2s", converter = DurationConverter.class,
+            description = "A REGISTER without a final answer this long after its first send has timed out.")
+    Duration responseTimeout;
+    @Option(names = "--domain", defaultValue = "bench.invalid", description = "Registrar domain (Request-URI, AORs).")
+    String domain;
+    @Option(names = "--user", defaultValue = "bench%05d", description = "User name pattern.")
+    String userPattern;
+    @Option(names = "--users", defaultValue = "20000", description = "Users the REGISTERs cycle through.")
+    int users;
+    @Option(names = "--first-user", defaultValue = "0", description = "Index of the first user.")
+    int firstUser;
+    @Option(names = "--io-threads", defaultValue = "1", description = "Event loops.")
+    int ioThreads;
+    @Spec
+    CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new OfferedLoadMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws InterruptedException {
+        OfferedLoadSettings settings;
+        try {
+            if (!"tcp".equalsIgnoreCase(transport) && !"udp".equalsIgnoreCase(transport)) {
+                throw new IllegalArgumentException("--transport must be tcp or udp, got '" + transport + "'");
+            }
+            settings = new OfferedLoadSettings(LoopbackAddresses.target(target), "udp".equalsIgnoreCase(transport),
+                    connections, LoopbackAddresses.sources(sources), rate, duration, responseTimeout, domain, userPattern,
+                    users, firstUser, Long.toHexString(System.currentTimeMillis()));
+        } catch (IllegalArgumentException refused) {
+            throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage(), refused);
+        }
+        Thread hardStop = hardStop(duration.plus(responseTimeout).plus(HARD_STOP_GRACE));
+        try {
+            OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads)).run();
+            System.out.println(result.line());
+            return 0;
+        } finally {
+            hardStop.interrupt();
+        }
+    }
+
+    private static Thread hardStop(Duration after) {
+        Thread thread = new Thread(() -> {
+            try {
+                Thread.sleep(after.toMillis());
+                LOG.errorf("Hard stop after %s; exiting", after);
+                Runtime.getRuntime().halt(3);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "offered-load-hard-stop");
+        thread.setDaemon(true);
+        thread.start();
+        return thread;
+    }
+}
