@@ -23,8 +23,8 @@
 #    --in-dialog-rate, answered 481 by the server: served, not shed; and as many stray responses, counted by the
 #    valve), server CPU, the valve's transitions and counters, and the recovery time after the load stops (with a
 #    trace of the valve's signals: recovery-trace.csv).
-# 4. CPU per message at the capacity rate and above: served (valve on), shed with 503 (valve forced overloaded by heap
-#    marks of 2%/1%) at 1x and 2x, and over UDP dropped silently (overload-udp-drop) at 1x.
+# 4. CPU per message at the capacity rate and above: served (valve on), shed with 503 (DrainValve: every new REGISTER
+#    shed whatever the load) at 1x and 2x, and over UDP dropped silently (overload-udp-drop) at 1x.
 # 5. results/overload/*.csv, the printed tables and goodput-against-offered-load plots (PNG).
 #
 # Bounded: every generator run by `timeout`, every wait by a limit, and the whole run by --max-minutes (default 75):
@@ -190,15 +190,16 @@ cli_script() {
 }
 
 # Sets the valve up and reloads; waits until SIP answers again. on: the default valve at its default marks; off:
-# AdmitAllValve; forced: the default valve overloaded for good (heap after GC is far above 2% in any running server,
-# so every new REGISTER is shed with a 503); forced-drop: the same, shed UDP requests dropped silently.
+# AdmitAllValve; forced: DrainValve, which sheds every new REGISTER with a 503 whatever the load (the default valve
+# forced by heap marks of 1-2% let some through: its heap reading ages out when a shedding server does not collect
+# for 5 s); forced-drop: the same, shed UDP requests dropped silently.
 configure_valve() {
-    local what="$1" class drop=false heap="undefine"
+    local what="$1" class drop=false
     case "$what" in
         on) class="" ;;
         off) class="org.sipcity.stack.overload.AdmitAllValve" ;;
-        forced) class=""; heap="forced" ;;
-        forced-drop) class=""; heap="forced"; drop=true ;;
+        forced) class="org.sipcity.stack.overload.DrainValve" ;;
+        forced-drop) class="org.sipcity.stack.overload.DrainValve"; drop=true ;;
     esac
     local ops=()
     if [ -n "$class" ]; then
@@ -206,11 +207,7 @@ configure_valve() {
     else
         ops+=("/subsystem=sip:undefine-attribute(name=overload-valve-class)")
     fi
-    if [ "$heap" = forced ]; then
-        ops+=("/subsystem=sip:write-attribute(name=overload-heap-low, value=1)" "/subsystem=sip:write-attribute(name=overload-heap-high, value=2)")
-    else
-        ops+=("/subsystem=sip:undefine-attribute(name=overload-heap-high)" "/subsystem=sip:undefine-attribute(name=overload-heap-low)")
-    fi
+    ops+=("/subsystem=sip:undefine-attribute(name=overload-heap-high)" "/subsystem=sip:undefine-attribute(name=overload-heap-low)")
     ops+=("/subsystem=sip:write-attribute(name=overload-udp-drop, value=$drop)" "reload")
     log "valve $what: reloading"
     cli_script "${ops[@]}"
