@@ -21,4 +21,12 @@ public interface LoadSignals {
      * that collection is too old to tell anything (an idle server does not collect).
      */
     double heapOccupancyAfterGc();
+
+    /**
+     * The largest share of recent wall time an event loop spent in read batches cut off with data still waiting in
+     * the socket, 0.0-1.0 ({@link ReadSaturationWindow}); 0 for an embedding layer that does not measure it.
+     */
+    default double readSaturation() {
+        return 0;
+    }
 }

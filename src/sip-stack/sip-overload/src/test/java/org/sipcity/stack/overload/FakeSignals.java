@@ -7,6 +7,7 @@ class FakeSignals implements LoadSignals {
     volatile int queueDepth;
     volatile long lagNanos;
     volatile double heap;
+    volatile double readSaturation;
 
     FakeSignals waitMillis(long millis) {
         oldestWaitNanos = millis * 1_000_000L;
@@ -31,5 +32,10 @@ class FakeSignals implements LoadSignals {
     @Override
     public double heapOccupancyAfterGc() {
         return heap;
+    }
+
+    @Override
+    public double readSaturation() {
+        return readSaturation;
     }
 }

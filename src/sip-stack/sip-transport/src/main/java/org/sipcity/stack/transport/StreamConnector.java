@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.AcceptErrorHandler;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
+import org.sipcity.stack.transport.netty.ReadBatchCountingAllocator;
 import org.sipcity.stack.transport.netty.StreamChannelInitializer;
 import org.sipcity.stack.transport.netty.StreamFlow;
 
@@ -52,13 +53,18 @@ final class StreamConnector extends SipConnector {
         if (transports.nativeEpoll() && config.reusePort()) {
             server.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        childOptions(config, server);
+        childOptions(config, server, transports.readSaturation());
     }
 
-    private static void childOptions(SipConnectorConfig config, ServerBootstrap b) {
+    /** Adaptive receive buffers, each read batch counted for the overload valve ({@link ReadSaturationMeter}). */
+    private static ReadBatchCountingAllocator receiveAllocator(ReadSaturationMeter readSaturation) {
+        return new ReadBatchCountingAllocator(new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX),
+                readSaturation);
+    }
+
+    private static void childOptions(SipConnectorConfig config, ServerBootstrap b, ReadSaturationMeter readSaturation) {
         b.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator(readSaturation))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
@@ -79,8 +85,7 @@ final class StreamConnector extends SipConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new AdaptiveRecvByteBufAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator(transports.readSaturation()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
