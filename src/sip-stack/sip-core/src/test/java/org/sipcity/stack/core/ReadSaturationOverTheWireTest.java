@@ -48,19 +48,6 @@ class ReadSaturationOverTheWireTest {
     private static final int FLOOD_DATAGRAMS = 30_000;
     private static final long FLOOD_NANOS = TimeUnit.SECONDS.toNanos(4);
 
-    /** No worker queue: this user answers on the event loop. */
-    private static final WorkerQueueLoad NO_WORKERS = new WorkerQueueLoad() {
-        @Override
-        public long oldestWaitNanos() {
-            return 0;
-        }
-
-        @Override
-        public int depth() {
-            return 0;
-        }
-    };
-
     /** Answers 200 like {@link AnsweringUser}, after spending {@link #HANDLER_NANOS} on the event loop per request. */
     private static final class SlowUser implements TransactionUser {
         final AnsweringUser answering = new AnsweringUser();
@@ -159,7 +146,7 @@ class ReadSaturationOverTheWireTest {
         // Lag marks out of reach: a loop that spends 400 µs per request also runs its probes late (150 ms seen), and
         // this test is about the signal that sees the socket's backlog.
         SojournTimeValve valve = new SojournTimeValve(OverloadSettings.builder()
-                .eventLoopLag(Duration.ofSeconds(30), Duration.ofSeconds(10)).build(), NO_WORKERS);
+                .eventLoopLag(Duration.ofSeconds(30), Duration.ofSeconds(10)).build(), WorkerQueueLoad.NONE); // answers on the loop
         SlowUser user = new SlowUser();
         stack = new SipStack(new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(),
                 ParserConfig.defaults(), TransactionConfig.defaults()).withOverloadValve(valve), user);
