@@ -206,6 +206,8 @@ class ReadSaturationOverTheWireTest {
         assertThat(valve.figures().transitions()).as("the valve went overloaded").isGreaterThanOrEqualTo(1);
         assertThat(saturationWhenOverloaded).as("on read saturation").isGreaterThanOrEqualTo(0.5);
         assertThat(peakSaturation).isLessThanOrEqualTo(1.0);
+        assertThat(valve.figures().readBusy()).as("cut-off batches are read batches").isGreaterThanOrEqualTo(
+                valve.figures().readSaturation());
         assertThat(valve.figures().shed(TrafficClass.NEW_WORK)).isPositive();
         assertThat(unavailable.get()).as("new REGISTERs answered 503").isPositive();
         assertThat(ok.get()).as("some REGISTERs still served").isPositive();

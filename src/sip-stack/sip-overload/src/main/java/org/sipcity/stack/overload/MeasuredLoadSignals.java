@@ -17,7 +17,9 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     private final HeapPressureGauge heap;
     private final ReadSaturationMeter reads;
     private final ReadSaturationWindow readWindow;
+    private final ReadSaturationWindow busyWindow;
     private long[] saturatedNanos = new long[0];
+    private long[] busyNanos = new long[0];
 
     /**
      * Starts the lag probes on every loop of {@code eventLoops}; {@link #close()} stops them. {@code reads} may be
@@ -31,8 +33,9 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
         this.heap = new HeapPressureGauge(settings);
         this.reads = reads;
         long window = settings.readSaturationWindow().toNanos();
-        this.readWindow = new ReadSaturationWindow(window,
-                (int) Math.max(2, Math.min(1000, window / settings.evaluationInterval().toNanos())));
+        int samples = (int) Math.max(2, Math.min(1000, window / settings.evaluationInterval().toNanos()));
+        this.readWindow = new ReadSaturationWindow(window, samples);
+        this.busyWindow = new ReadSaturationWindow(window, samples);
     }
 
     @Override
@@ -71,6 +74,24 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
             saturatedNanos[i] = loops.get(i).saturatedNanos();
         }
         return readWindow.update(now, saturatedNanos, count);
+    }
+
+    /** Called once per evaluation, by the valve's evaluation thread only. */
+    @Override
+    public double readBusy() {
+        if (reads == null) {
+            return 0;
+        }
+        long now = reads.nanoTime();
+        List<ReadSaturationMeter.LoopReads> loops = reads.loops();
+        int count = loops.size();
+        if (busyNanos.length < count) {
+            busyNanos = new long[count];
+        }
+        for (int i = 0; i < count; i++) {
+            busyNanos[i] = loops.get(i).busyNanos();
+        }
+        return busyWindow.update(now, busyNanos, count);
     }
 
     @Override

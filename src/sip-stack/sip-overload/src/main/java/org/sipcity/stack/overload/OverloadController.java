@@ -91,7 +91,7 @@ final class OverloadController {
                 figures.transition(state);
             }
         }
-        figures.sampled(signals, wait, lag, heap, reads, newWorkLoss(), refreshLoss());
+        figures.sampled(signals, wait, lag, heap, reads, signals.readBusy(), newWorkLoss(), refreshLoss());
     }
 
     private void adjust(double load) {

@@ -8,6 +8,7 @@ class FakeSignals implements LoadSignals {
     volatile long lagNanos;
     volatile double heap;
     volatile double readSaturation;
+    volatile double readBusy;
 
     FakeSignals waitMillis(long millis) {
         oldestWaitNanos = millis * 1_000_000L;
@@ -37,5 +38,10 @@ class FakeSignals implements LoadSignals {
     @Override
     public double readSaturation() {
         return readSaturation;
+    }
+
+    @Override
+    public double readBusy() {
+        return readBusy;
     }
 }

@@ -117,12 +117,14 @@ class SojournTimeValveTest {
         assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
 
         signals.readSaturation = 0.95; // the worker queue, lag and heap stay calm: only the sockets back up
+        signals.readBusy = 0.97;
         tick(valve);
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
         for (int i = 0; i < 20; i++) {
             tick(valve);
         }
         assertThat(valve.figures().readSaturation()).isEqualTo(0.95);
+        assertThat(valve.figures().readBusy()).as("a figure only").isEqualTo(0.97);
         assertThat(valve.figures().newWorkLoss()).as("cut by 1 - 0.5 (1 - 0.5/0.95) per evaluation").isGreaterThan(0.9);
         nextRandom = 0.95;
         assertThat(inspect(valve, NEW_INVITE, udp)).isEqualTo(Verdict.REJECT);
