@@ -53,7 +53,7 @@ for i in $(seq 1 60); do [ -s "$WORK/server.pid" ] && break; sleep 1; done
 SERVER_PID="$(cat "$WORK/server.pid")"
 ready
 log "server pid $SERVER_PID on core $SERVER_CORE, SIP $SIP_PORT; load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "transport;valve;offered;goodput;ok;r503;failed;p50_us;p99_us;transitions;shed;peak_read_saturation;recovery_s;cpu_s;udp_drops"
+echo "transport;valve;offered;goodput;ok;r503;failed;p50_us;p99_us;transitions;shed;peak_read_saturation;peak_read_busy;recovery_s;cpu_s;udp_drops"
 
 for valve in $VALVES; do
     if [ "$valve" = off ]; then
@@ -64,9 +64,9 @@ for valve in $VALVES; do
     sleep 2; ready
     for transport in $TRANSPORTS; do
         mode=u1; [ "$transport" = tcp ] && mode=t1
-        # Warm-up.
-        ( cd "$WORK" && timeout -k 2 6 taskset -c "$SIPP_CORE" sipp "$HOST:$SIP_PORT" -sf "$HERE/sipp/register-uac.xml" \
-            -inf "$HERE/sipp/users.csv" -i 127.0.0.2 -t "$mode" -r 500 -m 1000 -nostdin >/dev/null 2>&1 ) || true
+        # Warm-up: 8 s at 2,000/s, so that the first measured step does not meet a server still compiling.
+        ( cd "$WORK" && timeout -k 2 14 taskset -c "$SIPP_CORE" sipp "$HOST:$SIP_PORT" -sf "$HERE/sipp/register-uac.xml" \
+            -inf "$HERE/sipp/users.csv" -i 127.0.0.2 -t "$mode" -r 2000 -m 16000 -nostdin >/dev/null 2>&1 ) || true
         for rate in $RATES; do
             sleep 3
             t0="$(metric overload_transitions)"; s0="$(metric overload_shed_new_work)"; d0="$(udp_drops)"
@@ -82,9 +82,12 @@ for valve in $VALVES; do
                 --rate 50 --duration $(( STEP - 2 )) --timeout 2 --accepted-only >"$WORK/probe.txt" 2>/dev/null &
             probe_pid=$!
             peak=0
+            busy=0
             while kill -0 "$sipp_pid" 2>/dev/null; do
                 r="$(metric overload_read_saturation)"
                 [ "$r" -gt "$peak" ] && peak="$r"
+                b="$(metric overload_read_busy)"
+                [ "$b" -gt "$busy" ] && busy="$b"
                 sleep 0.5
             done
             wait "$sipp_pid" || true
@@ -109,7 +112,7 @@ PY
             )
             IFS=';' read -r samples lost p50 p90 p99 max rejected <"$WORK/probe.txt" || true
             goodput="$(awk -v o="$ok" -v s="$STEP" 'BEGIN { printf "%.0f", o / s }')"
-            echo "$transport;$valve;$rate;$goodput;$ok;$r503;$failed;${p50:-};${p99:-};$(( $(metric overload_transitions) - t0 ));$(( $(metric overload_shed_new_work) - s0 ));$peak;$recovery;$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.1f", (b - a) / 100 }');$(( $(udp_drops) - d0 ))"
+            echo "$transport;$valve;$rate;$goodput;$ok;$r503;$failed;${p50:-};${p99:-};$(( $(metric overload_transitions) - t0 ));$(( $(metric overload_shed_new_work) - s0 ));$peak;$busy;$recovery;$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.1f", (b - a) / 100 }');$(( $(udp_drops) - d0 ))"
         done
     done
 done
