@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The overload valve's read-saturation signal in the deployed server: WildFly with the registrar (no digest) pinned to
 # one core, SIPp pinned to another, so that the server and not the generator is the bottleneck. For each transport and
-# valve (on: the default valve; off: AdmitAllValve) it offers each rate for STEP seconds and prints one line per step:
+# valve (on: the default valve; drop: the same, shed UDP requests dropped silently; off: AdmitAllValve) it offers each rate for STEP seconds and prints one line per step:
 # goodput (200/s), 503s, SIPp failures, the probe's accepted p50/p99, the valve's transitions, shed and its peak read
 # saturation, and the seconds until the valve is back to normal after the load stops. Not a replacement for
 # overload.sh (capacity search, plots, CPU per message): a short check of one signal.
@@ -56,11 +56,12 @@ log "server pid $SERVER_PID on core $SERVER_CORE, SIP $SIP_PORT; load $(cut -d' 
 echo "transport;valve;offered;goodput;ok;r503;failed;p50_us;p99_us;transitions;shed;peak_read_saturation;peak_read_busy;recovery_s;cpu_s;udp_drops"
 
 for valve in $VALVES; do
-    if [ "$valve" = off ]; then
-        cli "/subsystem=sip:write-attribute(name=overload-valve-class, value=org.sipcity.stack.overload.AdmitAllValve),reload"
-    else
-        cli "/subsystem=sip:undefine-attribute(name=overload-valve-class),reload"
-    fi
+    # on: the default valve answers 503; drop: the same, shedding UDP requests silently; off: AdmitAllValve.
+    case "$valve" in
+        off) cli "/subsystem=sip:write-attribute(name=overload-valve-class, value=org.sipcity.stack.overload.AdmitAllValve),reload" ;;
+        drop) cli "/subsystem=sip:undefine-attribute(name=overload-valve-class),/subsystem=sip:write-attribute(name=overload-udp-drop, value=true),reload" ;;
+        *) cli "/subsystem=sip:undefine-attribute(name=overload-valve-class),/subsystem=sip:undefine-attribute(name=overload-udp-drop),reload" ;;
+    esac
     sleep 2; ready
     for transport in $TRANSPORTS; do
         mode=u1; [ "$transport" = tcp ] && mode=t1
@@ -94,7 +95,7 @@ for valve in $VALVES; do
             wait "$probe_pid" || true
             c1="$(awk '{ print $14 + $15 }' "/proc/$SERVER_PID/stat")"
             recovery=-
-            if [ "$valve" = on ]; then
+            if [ "$valve" != off ]; then
                 start="$(date +%s.%N)"
                 for i in $(seq 1 60); do
                     [ "$(metric overload_state)" = 0 ] && break
