@@ -53,6 +53,9 @@ final class OverloadValveAttributes {
             .build();
     static final AttributeDefinition HEAP_HIGH = percent("overload-heap-high", DEFAULTS.heapHigh());
     static final AttributeDefinition HEAP_LOW = percent("overload-heap-low", DEFAULTS.heapLow());
+    static final AttributeDefinition READ_SATURATION_HIGH = percent("overload-read-saturation-high", DEFAULTS.readSaturationHigh());
+    static final AttributeDefinition READ_SATURATION_LOW = percent("overload-read-saturation-low", DEFAULTS.readSaturationLow());
+    static final AttributeDefinition READ_SATURATION_WINDOW = millis("overload-read-saturation-window", DEFAULTS.readSaturationWindow());
     static final AttributeDefinition HOLD_TIME = millis("overload-hold-time", DEFAULTS.holdTime());
     static final AttributeDefinition RETRY_AFTER_MIN = seconds("overload-retry-after-min", DEFAULTS.retryAfterMin());
     static final AttributeDefinition RETRY_AFTER_MAX = seconds("overload-retry-after-max", DEFAULTS.retryAfterMax());
@@ -64,8 +67,8 @@ final class OverloadValveAttributes {
             .build();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(VALVE_CLASS, VALVE_MODULE, SOJOURN_HIGH, SOJOURN_LOW,
-            SOJOURN_WINDOW, QUEUE_DEPTH_HIGH, QUEUE_DEPTH_LOW, LAG_HIGH, LAG_LOW, LAG_PROBES, HEAP_HIGH, HEAP_LOW, HOLD_TIME,
-            RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
+            SOJOURN_WINDOW, QUEUE_DEPTH_HIGH, QUEUE_DEPTH_LOW, LAG_HIGH, LAG_LOW, LAG_PROBES, HEAP_HIGH, HEAP_LOW,
+            READ_SATURATION_HIGH, READ_SATURATION_LOW, READ_SATURATION_WINDOW, HOLD_TIME, RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
 
     private OverloadValveAttributes() {
     }
@@ -82,6 +85,9 @@ final class OverloadValveAttributes {
                     .lagLateProbes(LAG_PROBES.resolveModelAttribute(context, model).asInt())
                     .heapOccupancy(HEAP_HIGH.resolveModelAttribute(context, model).asInt() / 100.0,
                             HEAP_LOW.resolveModelAttribute(context, model).asInt() / 100.0)
+                    .readSaturation(READ_SATURATION_HIGH.resolveModelAttribute(context, model).asInt() / 100.0,
+                            READ_SATURATION_LOW.resolveModelAttribute(context, model).asInt() / 100.0)
+                    .readSaturationWindow(millis(context, model, READ_SATURATION_WINDOW))
                     .holdTime(millis(context, model, HOLD_TIME))
                     .retryAfter(RETRY_AFTER_MIN.resolveModelAttribute(context, model).asInt(),
                             RETRY_AFTER_MAX.resolveModelAttribute(context, model).asInt())

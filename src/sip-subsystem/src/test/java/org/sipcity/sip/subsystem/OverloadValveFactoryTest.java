@@ -118,6 +118,8 @@ class OverloadValveFactoryTest {
         model.get("overload-sojourn-high").set(8);
         model.get("overload-sojourn-low").set(4);
         model.get("overload-heap-high").set(95);
+        model.get("overload-read-saturation-high").set(80);
+        model.get("overload-read-saturation-window").set(2000);
         model.get("overload-retry-after-min").set(1);
         model.get("overload-retry-after-max").set(3);
 
@@ -126,6 +128,9 @@ class OverloadValveFactoryTest {
         assertThat(resolved.sojournHigh()).isEqualTo(Duration.ofMillis(8));
         assertThat(resolved.sojournLow()).isEqualTo(Duration.ofMillis(4));
         assertThat(resolved.heapHigh()).isEqualTo(0.95);
+        assertThat(resolved.readSaturationHigh()).isEqualTo(0.80);
+        assertThat(resolved.readSaturationLow()).isEqualTo(OverloadSettings.defaults().readSaturationLow());
+        assertThat(resolved.readSaturationWindow()).isEqualTo(Duration.ofSeconds(2));
         assertThat(resolved.retryAfterMax()).isEqualTo(3);
         assertThat(resolved.holdTime()).isEqualTo(OverloadSettings.defaults().holdTime());
 

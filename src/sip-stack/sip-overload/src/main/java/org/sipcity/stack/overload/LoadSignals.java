@@ -21,4 +21,21 @@ public interface LoadSignals {
      * that collection is too old to tell anything (an idle server does not collect).
      */
     double heapOccupancyAfterGc();
+
+    /**
+     * The largest share of recent wall time an event loop spent in read batches cut off with data still waiting in
+     * the socket, 0.0-1.0 ({@link ReadSaturationWindow}); 0 for an embedding layer that does not measure it.
+     */
+    default double readSaturation() {
+        return 0;
+    }
+
+    /**
+     * The largest share of recent wall time an event loop spent in read batches of any kind, 0.0-1.0: not a signal of
+     * the controller (a loop may be busy and keep up), a figure to judge {@link #readSaturation()} against; 0 for an
+     * embedding layer that does not measure it.
+     */
+    default double readBusy() {
+        return 0;
+    }
 }

@@ -1,25 +1,41 @@
 package org.sipcity.stack.overload;
 
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.util.List;
 import java.util.Objects;
+import org.sipcity.stack.transport.ReadSaturationMeter;
 
 /**
  * The load signals of a running server: the worker queue as its owner reports it, event-loop lag measured by a
- * probe on every loop, and heap occupancy after collection from the memory pools (0 once no collection has run for
- * {@link OverloadSettings#heapReadingMaxAge()}).
+ * probe on every loop, heap occupancy after collection from the memory pools (0 once no collection has run for
+ * {@link OverloadSettings#heapReadingMaxAge()}), and the transports' read saturation over its window.
  */
 public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
 
     private final WorkerQueueLoad workers;
     private final EventLoopLagProbe lag;
     private final HeapPressureGauge heap;
+    private final ReadSaturationMeter reads;
+    private final ReadSaturationWindow readWindow;
+    private final ReadSaturationWindow busyWindow;
+    private long[] saturatedNanos = new long[0];
+    private long[] busyNanos = new long[0];
 
-    /** Starts the lag probes on every loop of {@code eventLoops}; {@link #close()} stops them. */
-    public MeasuredLoadSignals(WorkerQueueLoad workers, EventExecutorGroup eventLoops, OverloadSettings settings) {
+    /**
+     * Starts the lag probes on every loop of {@code eventLoops}; {@link #close()} stops them. {@code reads} may be
+     * {@code null} (transports that do not count their read batches): read saturation then reads 0.
+     */
+    public MeasuredLoadSignals(WorkerQueueLoad workers, EventExecutorGroup eventLoops, ReadSaturationMeter reads,
+                               OverloadSettings settings) {
         this.workers = Objects.requireNonNull(workers, "workers");
         this.lag = new EventLoopLagProbe(eventLoops, settings.lagProbeInterval().toNanos(),
                 settings.lagLateProbes(), System::nanoTime);
         this.heap = new HeapPressureGauge(settings);
+        this.reads = reads;
+        long window = settings.readSaturationWindow().toNanos();
+        int samples = (int) Math.max(2, Math.min(1000, window / settings.evaluationInterval().toNanos()));
+        this.readWindow = new ReadSaturationWindow(window, samples);
+        this.busyWindow = new ReadSaturationWindow(window, samples);
     }
 
     @Override
@@ -40,6 +56,42 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     @Override
     public double heapOccupancyAfterGc() {
         return heap.occupancyAfterGc();
+    }
+
+    /** Called once per evaluation, by the valve's evaluation thread only. */
+    @Override
+    public double readSaturation() {
+        if (reads == null) {
+            return 0;
+        }
+        long now = reads.nanoTime();
+        List<ReadSaturationMeter.LoopReads> loops = reads.loops();
+        int count = loops.size();
+        if (saturatedNanos.length < count) {
+            saturatedNanos = new long[count];
+        }
+        for (int i = 0; i < count; i++) {
+            saturatedNanos[i] = loops.get(i).saturatedNanos();
+        }
+        return readWindow.update(now, saturatedNanos, count);
+    }
+
+    /** Called once per evaluation, by the valve's evaluation thread only. */
+    @Override
+    public double readBusy() {
+        if (reads == null) {
+            return 0;
+        }
+        long now = reads.nanoTime();
+        List<ReadSaturationMeter.LoopReads> loops = reads.loops();
+        int count = loops.size();
+        if (busyNanos.length < count) {
+            busyNanos = new long[count];
+        }
+        for (int i = 0; i < count; i++) {
+            busyNanos[i] = loops.get(i).busyNanos();
+        }
+        return busyWindow.update(now, busyNanos, count);
     }
 
     @Override

@@ -9,7 +9,8 @@ package org.sipcity.stack.overload;
  * value over {@code sojournWindow} ({@link WindowMinimum}), so a short stall is not taken for a standing queue;
  * the end of overload is judged on the current value: while the offered load goes on, the workers drain their
  * queue between admitted bursts, and a window's shortest wait would read calm and end overload in the middle of
- * it (tried: the valve then flapped under OverloadSippIT's steady load).
+ * it (tried: the valve then flapped under OverloadSippIT's steady load). Read saturation (an event loop cut off
+ * from its sockets' backlog) is judged over a window of time by its source ({@link ReadSaturationWindow}).
  *
  * <p><b>Loss.</b> A loss-based controller in the spirit of RFC 7339 Appendix B: the load is expressed as
  * {@code p}, the largest ratio of a signal to its high mark. While {@code p > 1} the admitted fraction of new work
@@ -32,6 +33,8 @@ final class OverloadController {
     private final long lagLow;
     private final long holdNanos;
     private final WindowMinimum standingWait;
+    private final double readHigh;
+    private final double readLow;
 
     private OverloadState state = OverloadState.NORMAL;
     private long calmSince = NOT_CALM;
@@ -46,6 +49,8 @@ final class OverloadController {
         this.lagHigh = settings.lagHigh().toNanos();
         this.lagLow = settings.lagLow().toNanos();
         this.holdNanos = settings.holdTime().toNanos();
+        this.readHigh = settings.readSaturationHigh();
+        this.readLow = settings.readSaturationLow();
         // Samples spanning the window: its two ends and every evaluation in between.
         long samples = settings.sojournWindow().toNanos() / settings.evaluationInterval().toNanos() + 1;
         this.standingWait = new WindowMinimum((int) Math.max(1, Math.min(1000, samples)));
@@ -57,13 +62,15 @@ final class OverloadController {
         int depth = signals.queueDepth();
         long lag = signals.eventLoopLagNanos();
         double heap = signals.heapOccupancyAfterGc();
+        double reads = signals.readSaturation();
 
         long standing = standingWait.add(wait);
         double load = Math.max(Math.max((double) standing / sojournHigh, (double) lag / lagHigh), heap / settings.heapHigh());
+        load = Math.max(load, reads / readHigh);
         if (settings.queueDepthHigh() > 0) {
             load = Math.max(load, (double) depth / settings.queueDepthHigh());
         }
-        boolean calm = wait < sojournLow && lag < lagLow && heap < settings.heapLow()
+        boolean calm = wait < sojournLow && lag < lagLow && heap < settings.heapLow() && reads < readLow
                 && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
 
         if (state == OverloadState.NORMAL && load >= 1) {
@@ -84,7 +91,7 @@ final class OverloadController {
                 figures.transition(state);
             }
         }
-        figures.sampled(signals, wait, lag, heap, newWorkLoss(), refreshLoss());
+        figures.sampled(signals, wait, lag, heap, reads, signals.readBusy(), newWorkLoss(), refreshLoss());
     }
 
     private void adjust(double load) {

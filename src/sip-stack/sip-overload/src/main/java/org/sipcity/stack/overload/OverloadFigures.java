@@ -18,6 +18,8 @@ public final class OverloadFigures {
     private volatile int queueDepth;
     private volatile long eventLoopLagNanos;
     private volatile double heapOccupancy;
+    private volatile double readSaturation;
+    private volatile double readBusy;
     private volatile double newWorkLoss;
     private volatile double refreshLoss;
 
@@ -50,7 +52,10 @@ public final class OverloadFigures {
         state = to;
     }
 
-    void sampled(LoadSignals signals, long oldestWait, long lag, double heap, double newLoss, double refreshedLoss) {
+    void sampled(LoadSignals signals, long oldestWait, long lag, double heap, double reads, double busy, double newLoss,
+                 double refreshedLoss) {
+        this.readSaturation = reads;
+        this.readBusy = busy;
         this.oldestWaitNanos = oldestWait;
         this.queueDepth = signals.queueDepth();
         this.eventLoopLagNanos = lag;
@@ -108,6 +113,22 @@ public final class OverloadFigures {
 
     public double heapOccupancyAfterGc() {
         return heapOccupancy;
+    }
+
+    /**
+     * Share of the last read-saturation window that the most loaded event loop spent in read batches cut off with
+     * data still waiting in the socket, 0.0-1.0, at the last evaluation.
+     */
+    public double readSaturation() {
+        return readSaturation;
+    }
+
+    /**
+     * Share of the last read-saturation window that the busiest event loop spent in read batches of any kind, 0.0-1.0,
+     * at the last evaluation (a figure, not a signal: a busy loop may keep up).
+     */
+    public double readBusy() {
+        return readBusy;
     }
 
     /** Fraction of new work being shed, 0.0-1.0. */

@@ -21,6 +21,13 @@ import java.util.Objects;
  * <tr><td>queueDepthHigh / queueDepthLow</td><td>10000 / 2000</td><td>waiting worker tasks; 0 disables</td></tr>
  * <tr><td>lagHigh / lagLow</td><td>100 ms / 20 ms</td><td>event-loop scheduling delay; above a G1 pause of its 50 ms target, which must not shed work</td></tr>
  * <tr><td>heapHigh / heapLow</td><td>0.90 / 0.75</td><td>heap occupancy after GC</td></tr>
+ * <tr><td>readSaturationHigh / readSaturationLow</td><td>0.50 / 0.20</td><td>share of wall time an event loop
+ *     spends in read batches cut off at the read cap with data still waiting in the socket, over
+ *     {@code readSaturationWindow}, for the loop where it is largest: where the excess of an overload waits (or, over
+ *     UDP, is dropped by the kernel) when the worker queue and the lag probes see nothing</td></tr>
+ * <tr><td>readSaturationWindow</td><td>1 s</td><td>the window of that share: a loop must be cut off for half of it
+ *     to start overload, so a pause {@code s} at utilisation {@code u}, cut off for about {@code s / (1 - u)}
+ *     (the pause, then the drain), does so only above 500 ms at {@code u} = 0 and 250 ms at {@code u} = 0.5</td></tr>
  * <tr><td>heapReadingMaxAge</td><td>5 s</td><td>how long an after-GC figure is trusted without a further
  *     collection; older, it reads 0: an idle server does not collect, and its last figure, taken at the peak,
  *     must not hold it in overload (with the hold time, an idle server is back to normal within 7 s)</td></tr>
@@ -47,6 +54,7 @@ public record OverloadSettings(
         int queueDepthHigh, int queueDepthLow,
         Duration lagHigh, Duration lagLow,
         double heapHigh, double heapLow, Duration heapReadingMaxAge,
+        double readSaturationHigh, double readSaturationLow, Duration readSaturationWindow,
         Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval, int lagLateProbes,
         double reductionGain, double recoveryStep,
         int retryAfterMin, int retryAfterMax,
@@ -59,6 +67,7 @@ public record OverloadSettings(
         Objects.requireNonNull(lagHigh, "lagHigh");
         Objects.requireNonNull(lagLow, "lagLow");
         Objects.requireNonNull(heapReadingMaxAge, "heapReadingMaxAge");
+        Objects.requireNonNull(readSaturationWindow, "readSaturationWindow");
         Objects.requireNonNull(holdTime, "holdTime");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
         Objects.requireNonNull(lagProbeInterval, "lagProbeInterval");
@@ -70,6 +79,14 @@ public record OverloadSettings(
         }
         if (!(heapLow > 0 && heapLow < heapHigh && heapHigh <= 1)) {
             throw new IllegalArgumentException("heap thresholds need 0 < low < high <= 1: " + heapLow + ", " + heapHigh);
+        }
+        if (!(readSaturationLow > 0 && readSaturationLow < readSaturationHigh && readSaturationHigh <= 1)) {
+            throw new IllegalArgumentException("read saturation thresholds need 0 < low < high <= 1: "
+                    + readSaturationLow + ", " + readSaturationHigh);
+        }
+        if (readSaturationWindow.compareTo(evaluationInterval) < 0) {
+            throw new IllegalArgumentException("readSaturationWindow must span at least one evaluation interval: "
+                    + readSaturationWindow);
         }
         if (holdTime.isNegative() || sojournWindow.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
                 || ocValidity.isNegative()) {
@@ -119,6 +136,9 @@ public record OverloadSettings(
         b.heapHigh = heapHigh;
         b.heapLow = heapLow;
         b.heapReadingMaxAge = heapReadingMaxAge;
+        b.readSaturationHigh = readSaturationHigh;
+        b.readSaturationLow = readSaturationLow;
+        b.readSaturationWindow = readSaturationWindow;
         b.holdTime = holdTime;
         b.evaluationInterval = evaluationInterval;
         b.lagProbeInterval = lagProbeInterval;
@@ -144,6 +164,9 @@ public record OverloadSettings(
         private double heapHigh = 0.90;
         private double heapLow = 0.75;
         private Duration heapReadingMaxAge = Duration.ofSeconds(5);
+        private double readSaturationHigh = 0.50;
+        private double readSaturationLow = 0.20;
+        private Duration readSaturationWindow = Duration.ofSeconds(1);
         private Duration holdTime = Duration.ofSeconds(2);
         private Duration evaluationInterval = Duration.ofMillis(50);
         private Duration lagProbeInterval = Duration.ofMillis(100);
@@ -192,6 +215,18 @@ public record OverloadSettings(
         /** How long an after-GC heap figure counts without a further collection; older, it reads 0. */
         public Builder heapReadingMaxAge(Duration maxAge) {
             this.heapReadingMaxAge = maxAge;
+            return this;
+        }
+
+        /** Share of the window an event loop spends in read batches cut off with data still waiting, 0.0-1.0. */
+        public Builder readSaturation(double high, double low) {
+            this.readSaturationHigh = high;
+            this.readSaturationLow = low;
+            return this;
+        }
+
+        public Builder readSaturationWindow(Duration window) {
+            this.readSaturationWindow = window;
             return this;
         }
 
@@ -244,7 +279,7 @@ public record OverloadSettings(
 
         public OverloadSettings build() {
             return new OverloadSettings(sojournHigh, sojournLow, sojournWindow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
-                    heapHigh, heapLow, heapReadingMaxAge, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
+                    heapHigh, heapLow, heapReadingMaxAge, readSaturationHigh, readSaturationLow, readSaturationWindow, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
                     retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
         }
     }

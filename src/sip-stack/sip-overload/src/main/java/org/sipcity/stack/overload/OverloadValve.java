@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutorGroup;
 import org.sipcity.stack.classify.FirstLineClassifier;
 import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.ReadSaturationMeter;
 
 /**
  * Decides, for each whole message, before it is parsed, whether the server takes it in. It runs on the event
@@ -38,6 +39,15 @@ public interface OverloadValve {
 
     /** Called once when the stack starts, with its event loops (for probes); the default does nothing. */
     default void start(EventExecutorGroup eventLoops) {
+    }
+
+    /**
+     * Called once when the stack starts, instead of {@link #start(EventExecutorGroup)}, with the event loops and
+     * the transports' count of read batches cut off with data still waiting ({@link ReadSaturationMeter}); the
+     * default ignores the count.
+     */
+    default void start(EventExecutorGroup eventLoops, ReadSaturationMeter reads) {
+        start(eventLoops);
     }
 
     /** Called once when the stack stops. */

@@ -13,11 +13,12 @@ import org.jboss.logging.Logger;
 import org.sipcity.stack.classify.FirstLineClassifier;
 import org.sipcity.stack.classify.MessageKind;
 import org.sipcity.stack.transport.Flow;
+import org.sipcity.stack.transport.ReadSaturationMeter;
 import org.sipcity.stack.transport.TransportType;
 
 /**
  * The default {@link OverloadValve}: detects overload from the worker queue's sojourn time and depth, event-loop
- * lag and heap occupancy after GC ({@link LoadSignals}, read every evaluation interval by its own timer thread,
+ * lag, read saturation (event loops cut off from their sockets' backlog) and heap occupancy after GC ({@link LoadSignals}, read every evaluation interval by its own timer thread,
  * so that a stalled event loop cannot stall the detection), with hysteresis, and sheds by {@link TrafficClass}:
  *
  * <ul>
@@ -141,17 +142,23 @@ public final class SojournTimeValve implements OverloadValve {
         return figures.state();
     }
 
+    /** {@link #start(EventExecutorGroup, ReadSaturationMeter)} without read saturation (it reads 0). */
+    @Override
+    public void start(EventExecutorGroup eventLoops) {
+        start(eventLoops, null);
+    }
+
     /**
      * Starts the evaluation timer (one daemon thread) and, for a valve on measured signals, the event-loop lag
-     * probes.
+     * probes and the read-saturation window over {@code reads} (may be {@code null}).
      */
     @Override
-    public synchronized void start(EventExecutorGroup eventLoops) {
+    public synchronized void start(EventExecutorGroup eventLoops, ReadSaturationMeter reads) {
         if (timer != null) {
             throw new IllegalStateException("valve already started");
         }
         if (signals == null) {
-            measured = new MeasuredLoadSignals(workers, eventLoops, settings);
+            measured = new MeasuredLoadSignals(workers, eventLoops, reads, settings);
             signals = measured;
         }
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -201,9 +208,10 @@ public final class SojournTimeValve implements OverloadValve {
             publishFeedback(lossPercent);
         }
         if (controller.state() != before) {
-            LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms, heap after GC %.0f%%",
-                    controller.state() == OverloadState.OVERLOADED ? "begins" : "ends", figures.oldestWaitMillis(),
-                    figures.queueDepth(), figures.eventLoopLagMillis(), figures.heapOccupancyAfterGc() * 100);
+            LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms, heap after GC %.0f%%, "
+                    + "read saturation %.0f%%", controller.state() == OverloadState.OVERLOADED ? "begins" : "ends",
+                    figures.oldestWaitMillis(), figures.queueDepth(), figures.eventLoopLagMillis(),
+                    figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100);
         }
     }
 

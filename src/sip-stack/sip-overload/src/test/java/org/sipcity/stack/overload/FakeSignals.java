@@ -7,6 +7,8 @@ class FakeSignals implements LoadSignals {
     volatile int queueDepth;
     volatile long lagNanos;
     volatile double heap;
+    volatile double readSaturation;
+    volatile double readBusy;
 
     FakeSignals waitMillis(long millis) {
         oldestWaitNanos = millis * 1_000_000L;
@@ -31,5 +33,15 @@ class FakeSignals implements LoadSignals {
     @Override
     public double heapOccupancyAfterGc() {
         return heap;
+    }
+
+    @Override
+    public double readSaturation() {
+        return readSaturation;
+    }
+
+    @Override
+    public double readBusy() {
+        return readBusy;
     }
 }

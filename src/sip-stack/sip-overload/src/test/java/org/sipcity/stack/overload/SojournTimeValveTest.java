@@ -108,6 +108,46 @@ class SojournTimeValveTest {
     }
 
     @Test
+    void eventLoopsCutOffFromTheirSocketsStartOverloadAndShedNewWorkWithHysteresis() {
+        SojournTimeValve valve = valve(OverloadSettings.defaults());
+        signals.readSaturation = 0.45; // below the high mark (0.5): the loops keep up, if barely
+        for (int i = 0; i < 40; i++) {
+            tick(valve);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+
+        signals.readSaturation = 0.95; // the worker queue, lag and heap stay calm: only the sockets back up
+        signals.readBusy = 0.97;
+        tick(valve);
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        for (int i = 0; i < 20; i++) {
+            tick(valve);
+        }
+        assertThat(valve.figures().readSaturation()).isEqualTo(0.95);
+        assertThat(valve.figures().readBusy()).as("a figure only").isEqualTo(0.97);
+        assertThat(valve.figures().newWorkLoss()).as("cut by 1 - 0.5 (1 - 0.5/0.95) per evaluation").isGreaterThan(0.9);
+        nextRandom = 0.95;
+        assertThat(inspect(valve, NEW_INVITE, udp)).isEqualTo(Verdict.REJECT);
+        assertThat(inspect(valve, BYE, udp)).isEqualTo(Verdict.ADMIT);
+        assertThat(inspect(valve, RESPONSE, udp)).isEqualTo(Verdict.ADMIT);
+
+        signals.readSaturation = 0.3; // between the marks: shedding eases, overload goes on
+        for (int i = 0; i < 100; i++) {
+            tick(valve);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().newWorkLoss()).isZero();
+
+        signals.readSaturation = 0.1; // below the low mark (0.2) for the hold time (2 s)
+        for (int i = 0; i < 40; i++) {
+            tick(valve);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        tick(valve);
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+    }
+
+    @Test
     void normalStateAdmitsEverything() {
         SojournTimeValve valve = valve(IMMEDIATE);
         signals.waitMillis(10);

@@ -16,6 +16,7 @@ import org.jboss.logging.Logger;
 import org.sipcity.stack.transport.netty.ConnectorRuntime;
 import org.sipcity.stack.transport.netty.DatagramFlows;
 import org.sipcity.stack.transport.netty.DatagramHandler;
+import org.sipcity.stack.transport.netty.ReadBatchCountingAllocator;
 
 /** A UDP connector: listening socket(s) and the flows of the remote addresses seen on them. */
 final class DatagramConnector extends SipConnector {
@@ -34,7 +35,8 @@ final class DatagramConnector extends SipConnector {
                 .group(transports.group())
                 .channel(transports.datagramChannelType())
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator(transports.nativeEpoll(), datagramSize))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ReadBatchCountingAllocator(
+                        receiveAllocator(transports.nativeEpoll(), datagramSize), transports.readSaturation()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, datagramWaterMark(config))
                 .handler(new DatagramHandler(runtime, flows));
         if (transports.nativeEpoll()) {

@@ -39,6 +39,7 @@ public final class SipTransports implements AutoCloseable {
     private final FlowTable flowTable = new FlowTable();
     private final EventLoopGroup group;
     private final List<SipConnector> connectors = new CopyOnWriteArrayList<>();
+    private final ReadSaturationMeter readSaturation = new ReadSaturationMeter();
     private volatile boolean closed;
 
     public SipTransports(SipTransportsConfig config, InboundHandler inbound) {
@@ -151,6 +152,14 @@ public final class SipTransports implements AutoCloseable {
      */
     public io.netty.util.concurrent.EventExecutorGroup eventLoops() {
         return group;
+    }
+
+    /**
+     * How much of each event loop's time goes into read batches cut off with data still waiting in the socket (the
+     * overload valve's signal of a loop that cannot keep up with its sockets).
+     */
+    public ReadSaturationMeter readSaturation() {
+        return readSaturation;
     }
 
     Class<? extends ServerSocketChannel> serverChannelType() {

@@ -49,13 +49,17 @@ final class StreamConnector extends SipConnector {
         if (transports.nativeEpoll() && config.reusePort()) {
             server.option(EpollChannelOption.SO_REUSEPORT, true);
         }
-        childOptions(config, server);
+        childOptions(config, server, transports.readSaturation());
     }
 
-    private static void childOptions(SipConnectorConfig config, ServerBootstrap b) {
+    /** Adaptive receive buffers, each read batch counted for the overload valve ({@link ReadSaturationMeter}). */
+    private static CompactReceiveAllocator receiveAllocator(ReadSaturationMeter readSaturation) {
+        return new CompactReceiveAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX, readSaturation);
+    }
+
+    private static void childOptions(SipConnectorConfig config, ServerBootstrap b, ReadSaturationMeter readSaturation) {
         b.childOption(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR,
-                        new CompactReceiveAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator(readSaturation))
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .childOption(ChannelOption.TCP_NODELAY, config.tcpNoDelay())
@@ -76,8 +80,7 @@ final class StreamConnector extends SipConnector {
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.min(Integer.MAX_VALUE,
                         config.connectTimeout().toMillis()))
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new CompactReceiveAllocator(RECEIVE_MIN, RECEIVE_INITIAL, RECEIVE_MAX))
+                .option(ChannelOption.RCVBUF_ALLOCATOR, receiveAllocator(transports.readSaturation()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK,
                         new WriteBufferWaterMark(config.writeBufferLowWaterMark(), config.writeBufferHighWaterMark()))
                 .option(ChannelOption.TCP_NODELAY, config.tcpNoDelay())

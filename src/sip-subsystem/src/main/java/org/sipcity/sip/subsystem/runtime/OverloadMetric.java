@@ -32,6 +32,8 @@ public enum OverloadMetric implements Metric<SipStack> {
     SOJOURN(Metrics.gauge("overload-sojourn", MeasurementUnit.MILLISECONDS), figures -> Math.round(figures.oldestWaitMillis())),
     EVENT_LOOP_LAG(Metrics.gauge("overload-event-loop-lag", MeasurementUnit.MILLISECONDS), figures -> Math.round(figures.eventLoopLagMillis())),
     HEAP_AFTER_GC(Metrics.gauge("overload-heap-after-gc", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.heapOccupancyAfterGc() * 100)),
+    READ_SATURATION(Metrics.gauge("overload-read-saturation", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.readSaturation() * 100)),
+    READ_BUSY(Metrics.gauge("overload-read-busy", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.readBusy() * 100)),
     NEW_WORK_LOSS(Metrics.gauge("overload-new-work-loss", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.newWorkLoss() * 100)),
     ;
 

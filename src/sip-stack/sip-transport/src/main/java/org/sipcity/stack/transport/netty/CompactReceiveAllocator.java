@@ -9,6 +9,7 @@ import io.netty.channel.RecvByteBufAllocator;
 import io.netty.util.UncheckedBooleanSupplier;
 import java.util.ArrayList;
 import java.util.List;
+import org.sipcity.stack.transport.ReadSaturationMeter;
 
 /**
  * The receive-size guess of Netty's {@link AdaptiveRecvByteBufAllocator} (same size table, same steps: up four
@@ -22,6 +23,10 @@ import java.util.List;
  * 600-byte REGISTER gets a buffer near that size even when another connection of the same event loop streams at
  * 64 KiB per read, and what it hands up (a slice of that buffer) pins no more than it needs while it waits for a
  * worker.
+ *
+ * <p>Given a {@link ReadSaturationMeter}, each read batch is also counted for the overload valve (its time, and
+ * whether it stopped at the cap with data still waiting), as {@link ReadBatchCountingAllocator} does for datagram
+ * sockets, but with no object and no field more per connection: the batch's start is kept per event loop.
  */
 public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllocator {
 
@@ -44,6 +49,8 @@ public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllo
     private final int minIndex;
     private final int maxIndex;
     private final int initialIndex;
+    /** Where read batches are counted; {@code null}: not counted. */
+    private final ReadSaturationMeter readSaturation;
     /** Reads per batch; 1 as with Netty's {@link AdaptiveRecvByteBufAllocator} when given as a channel option. */
     private volatile int maxMessagesPerRead = 1;
 
@@ -53,6 +60,12 @@ public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllo
      * @param maximum the largest buffer a read gets (rounded down)
      */
     public CompactReceiveAllocator(int minimum, int initial, int maximum) {
+        this(minimum, initial, maximum, null);
+    }
+
+    /** The same, every read batch counted in {@code readSaturation} (may be {@code null}: not counted). */
+    public CompactReceiveAllocator(int minimum, int initial, int maximum, ReadSaturationMeter readSaturation) {
+        this.readSaturation = readSaturation;
         if (minimum <= 0 || initial < minimum || maximum < initial) {
             throw new IllegalArgumentException("need 0 < minimum <= initial <= maximum: " + minimum + ", " + initial
                     + ", " + maximum);
@@ -117,6 +130,8 @@ public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllo
         private short totalMessages;
         private byte index;
         private boolean decreaseNow;
+        /** The batch stopped at the cap with reading on and more maybe waiting (fits the object's padding). */
+        private boolean cutOff;
 
         CompactHandle(CompactReceiveAllocator allocator) {
             this.allocator = allocator;
@@ -138,6 +153,10 @@ public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllo
             this.config = config;
             totalMessages = 0;
             totalBytesRead = 0;
+            cutOff = false;
+            if (allocator.readSaturation != null) {
+                allocator.readSaturation.batchStarted();
+            }
         }
 
         @Override
@@ -184,13 +203,18 @@ public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllo
         }
 
         private boolean continueReading(boolean maybeMoreData) {
-            return config.isAutoRead() && maybeMoreData && totalMessages < allocator.maxMessagesPerRead
+            boolean more = config.isAutoRead() && maybeMoreData && totalMessages < allocator.maxMessagesPerRead
                     && totalBytesRead > 0;
+            cutOff = !more && maybeMoreData && config.isAutoRead();
+            return more;
         }
 
         @Override
         public void readComplete() {
             record(totalBytesRead < 0 ? Integer.MAX_VALUE : totalBytesRead);
+            if (allocator.readSaturation != null) {
+                allocator.readSaturation.batchEnded(cutOff);
+            }
         }
 
         private void record(int actualReadBytes) {
