@@ -174,6 +174,74 @@ class CrossThreadFlushTest {
     }
 
     @Test
+    void everyAnswerFromWorkerThreadsArrivesWhileRequestsKeepComing() throws Exception {
+        int requests = 20_000;
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        transports = new SipTransports(SipTransportsConfig.builder().eventLoopThreads(1).build(), new InboundHandler() {
+            @Override
+            public void onMessage(Flow flow, ByteBuf message) {
+                String text = message.toString(StandardCharsets.US_ASCII);
+                message.release();
+                String cseq = text.substring(text.indexOf("CSeq:"), text.indexOf("\r\n", text.indexOf("CSeq:")));
+                workers.execute(() -> flow.send(EchoHandler.ascii("SIP/2.0 200 OK\r\n" + cseq
+                        + "\r\nContent-Length: 0\r\n\r\n")));
+            }
+
+            @Override
+            public void onFramingError(Flow flow, FramingError error) {
+            }
+        });
+        SipConnector connector = transports.start(SipConnectorConfig.builder("flush-stress", TransportType.TLS)
+                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).sslContext(tls).build());
+        AtomicInteger answers = new AtomicInteger();
+        clientLoop = new NioEventLoopGroup(1);
+        try {
+            Channel client = new Bootstrap().group(clientLoop).channel(NioSocketChannel.class)
+                    .handler(new ChannelInitializer<Channel>() {
+                        @Override
+                        protected void initChannel(Channel ch) {
+                            SSLEngine engine = tls.createSSLEngine("127.0.0.1", connector.localAddress().getPort());
+                            engine.setUseClientMode(true);
+                            ch.pipeline().addLast(new SslHandler(engine), new ChannelInboundHandlerAdapter() {
+                                private int matched; // of the "\r\n\r\n" ending each answer
+
+                                @Override
+                                public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                                    ByteBuf bytes = (ByteBuf) msg;
+                                    for (int i = bytes.readerIndex(); i < bytes.writerIndex(); i++) {
+                                        byte b = bytes.getByte(i);
+                                        matched = b == (matched % 2 == 0 ? '\r' : '\n') ? matched + 1 : b == '\r' ? 1 : 0;
+                                        if (matched == 4) {
+                                            matched = 0;
+                                            answers.incrementAndGet();
+                                        }
+                                    }
+                                    bytes.release();
+                                }
+                            });
+                        }
+                    })
+                    .connect(connector.localAddress()).sync().channel();
+            StringBuilder burst = new StringBuilder();
+            for (int n = 1; n <= requests; n++) {
+                burst.append(Messages.request(n, "TLS"));
+                if (n % 50 == 0) {
+                    client.writeAndFlush(EchoHandler.ascii(burst.toString())).sync();
+                    burst.setLength(0);
+                }
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (answers.get() < requests && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(answers.get()).as("answers received").isEqualTo(requests);
+            client.close().sync();
+        } finally {
+            workers.shutdownNow();
+        }
+    }
+
+    @Test
     void aMessageSentRightBeforeACloseStillLeaves() throws Exception {
         SipConnector connector = start(TransportType.TCP);
         try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
