@@ -76,9 +76,8 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
     /** Set after a framing error: the rest of the stream is discarded and reading stopped for good. */
     private boolean closing;
     private ScheduledFuture<?> stallCheck;
-    /** Event-loop state of the flush consolidation: writes not flushed yet, and whether a flush waits for the end of
-     * the read in progress or of the event-loop iteration. */
-    private boolean readInProgress;
+    /** Event-loop state of the flush consolidation: writes not flushed yet, and whether a flush at the end of the
+     * event-loop iteration is scheduled. */
     private boolean flushAfterIteration;
     private int unflushedWrites;
 
@@ -127,12 +126,6 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
         } else {
             super.userEventTriggered(ctx, event);
         }
-    }
-
-    @Override
-    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        readInProgress = true;
-        super.channelRead(ctx, msg);
     }
 
     @Override
@@ -187,13 +180,14 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
      * On the event loop, after a message was written to this connection without a flush: flushes it with the others of
      * the read in progress at its end, or else at the end of this event-loop iteration (a task run after the loop's
      * other tasks: the writes other threads queued meanwhile go with it); at once after
-     * {@value #WRITES_BEFORE_FORCED_FLUSH} unflushed writes.
+     * {@value #WRITES_BEFORE_FORCED_FLUSH} unflushed writes. The end-of-iteration flush is scheduled during a read
+     * too (it finds nothing left to flush after the read's end): no write waits on a read's end that might not come.
      */
     void wroteWithoutFlush(Channel channel) {
         if (++unflushedWrites >= WRITES_BEFORE_FORCED_FLUSH) {
             unflushedWrites = 0;
             channel.flush();
-        } else if (!readInProgress && !flushAfterIteration) {
+        } else if (!flushAfterIteration) {
             flushAfterIteration = true;
             runAfterIteration(channel.eventLoop(), () -> flushAfterIteration(channel));
         }
@@ -218,7 +212,6 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
-        readInProgress = false;
         flushIfPending(ctx);
         super.channelReadComplete(ctx);
     }
