@@ -24,6 +24,7 @@ SECONDS_PER_RUN=30
 OFFSET=1100
 DIGEST=0
 TLS=0
+TLS_PROVIDER=""
 NO_JFR=0
 USERS=20000
 PASSWORD="bench-Pa55"
@@ -33,13 +34,15 @@ OUT="$HERE/results-cpu/$(date -u +%Y%m%d-%H%M)"
 
 usage() {
     cat <<USAGE
-Usage: $0 [--digest] [--tls] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
+Usage: $0 [--digest] [--tls] [--tls-provider NAME] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
           [--server DIR]
   --server    a provisioned server to copy (default wildfly-config/target/server; a saved copy compares builds)
   --rate      registrations per second during both measured runs (default 3000)
   --seconds   length of each measured run (default 30)
   --digest    digest authentication (two requests per registration) instead of an open registrar
   --tls       persistent TLS instead of persistent TCP (SIPp through a stunnel client; needs stunnel4)
+  --tls-provider NAME  the server-ssl-context's provider (e.g. openssl: WildFly's own OpenSSL-backed SSLEngine,
+              module org.wildfly.openssl), default the JDK's
   --no-jfr    CPU figures only (no second run under JFR): shorter, to compare several builds in one lock hold
 Needs: mvn -q -o verify -pl wildfly-config -am -DskipTests; sipp (Debian sip-tester), python3, jcmd and jfr (JDK 17).
 USAGE
@@ -49,6 +52,7 @@ while [ $# -gt 0 ]; do
     case "$1" in
         --digest) DIGEST=1 ;;
         --tls) TLS=1 ;;
+        --tls-provider) TLS=1; TLS_PROVIDER="$2"; shift ;;
         --no-jfr) NO_JFR=1 ;;
         --rate) RATE="$2"; shift ;;
         --seconds) SECONDS_PER_RUN="$2"; shift ;;
@@ -158,14 +162,16 @@ if [ "$TLS" = 1 ]; then
     openssl pkcs12 -export -in "$WORK/tls/cert.pem" -inkey "$WORK/tls/key.pem" -name bench \
         -out "$WORK/tls/bench.p12" -passout pass:bench-only
     ks='credential-reference={clear-text=bench-only}'
-    cli --commands="/subsystem=elytron/key-store=bench-tls:add(path=\"$WORK/tls/bench.p12\", type=PKCS12, $ks),/subsystem=elytron/key-manager=bench-tls:add(key-store=bench-tls, $ks),/subsystem=elytron/server-ssl-context=bench-tls:add(key-manager=bench-tls, protocols=[TLSv1.3, TLSv1.2]),/subsystem=sip/connector=bench-tls:add(socket-binding=sip-tls, transport=tls, ssl-context=bench-tls)" \
+    provider=""
+    [ -z "$TLS_PROVIDER" ] || provider=", providers=combined-providers, provider-name=$TLS_PROVIDER"
+    cli --commands="/subsystem=elytron/key-store=bench-tls:add(path=\"$WORK/tls/bench.p12\", type=PKCS12, $ks),/subsystem=elytron/key-manager=bench-tls:add(key-store=bench-tls, $ks),/subsystem=elytron/server-ssl-context=bench-tls:add(key-manager=bench-tls, protocols=[TLSv1.3, TLSv1.2]$provider),/subsystem=sip/connector=bench-tls:add(socket-binding=sip-tls, transport=tls, ssl-context=bench-tls)" \
         >"$WORK/cli-tls.log" 2>&1 || { echo "adding the TLS connector failed:" >&2; cat "$WORK/cli-tls.log" >&2; exit 1; }
     printf 'foreground = yes\npid =\nsyslog = no\ndebug = 3\n[client]\nclient = yes\naccept = 127.0.0.1:%s\nconnect = 127.0.0.1:%s\n' \
         "$TARGET_PORT" "$TLS_PORT" >"$WORK/stunnel.conf"
     stunnel "$WORK/stunnel.conf" >"$WORK/stunnel.log" 2>&1 &
     STUNNEL_PID=$!
     sleep 1
-    log "TLS connector on 127.0.0.1:$TLS_PORT, SIPp through stunnel $(stunnel -version 2>&1 | awk '/^stunnel/ { print $2; exit }') on 127.0.0.1:$TARGET_PORT"
+    log "TLS connector on 127.0.0.1:$TLS_PORT (provider ${TLS_PROVIDER:-jdk}), SIPp through stunnel $(stunnel -version 2>&1 | awk '/^stunnel/ { print $2; exit }') on 127.0.0.1:$TARGET_PORT"
 fi
 if [ "$DIGEST" = 1 ]; then
     log "import: $(cli --command="/deployment=sipcity-registrar.war/subsystem=sip/managed-bean=subscribers:import-csv(path=$WORK/subscribers.csv)" | tr -s ' \n' ' ' | cut -c1-200)"
