@@ -3,7 +3,6 @@ package org.sipcity.stack.transport.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.channel.EventLoop;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 import org.sipcity.stack.transport.Flow;
@@ -70,8 +69,7 @@ public final class StreamFlow implements Flow {
      * queued, for on a stream nothing would retransmit it. Only a send that would take the queue beyond the hard
      * limit is dropped and counted; if the queue stays above the high mark, {@link StreamFlowHandler} closes the
      * connection. Write failures close it as well (reported through the pipeline, hence the void promise: no
-     * future allocated per message). The flush is {@link StreamFlowHandler}'s: at the end of the read in progress,
-     * or of the event-loop iteration, shared by every message written to the connection meanwhile.
+     * future allocated per message). A send on the event loop during a read is flushed at the read's end.
      */
     @Override
     public boolean send(ByteBuf message) {
@@ -82,15 +80,10 @@ public final class StreamFlow implements Flow {
             return false;
         }
         runtime.metrics().messageOut(message.readableBytes());
-        channel.write(message, channel.voidPromise());
-        EventLoop loop = channel.eventLoop();
-        if (loop.inEventLoop()) {
-            handler.wroteWithoutFlush(channel);
+        if (channel.eventLoop().inEventLoop() && handler.deferFlushOnEventLoop()) {
+            channel.write(message, channel.voidPromise());
         } else {
-            // Netty queued the write as a task of the loop (its bytes counted at once); this one, queued behind it,
-            // wakes the loop and leaves the flush to the end of its iteration, shared with the other answers that
-            // reached the loop meanwhile.
-            loop.execute(() -> handler.wroteWithoutFlush(channel));
+            channel.writeAndFlush(message, channel.voidPromise());
         }
         return true;
     }
@@ -109,10 +102,8 @@ public final class StreamFlow implements Flow {
         return channel.isActive() && channel.isWritable();
     }
 
-    /** Flushes first: what {@link #send} queued just before still leaves (its flush waits for the loop's iteration). */
     @Override
     public void close() {
-        channel.flush();
         channel.close();
     }
 

@@ -2,12 +2,9 @@ package org.sipcity.stack.transport.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.Channel;
 import io.netty.channel.ChannelConfig;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.EventLoop;
-import io.netty.channel.SingleThreadEventLoop;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandler;
@@ -44,13 +41,10 @@ import org.sipcity.stack.transport.TransportType;
  * §18.3). Nothing is kept while the connection is idle: {@link ByteToMessageDecoder} releases its cumulation as
  * soon as every byte was consumed, and the framer goes back to the connector's {@link IdleFramers} as soon as it
  * holds nothing of the stream.
- * <li><b>Flush consolidation</b> ({@link #wroteWithoutFlush}): nothing written to the connection is flushed on its own.
- * Answers written on the event loop during a read (pongs, the overload valve's 503s, several bundled requests) leave
- * in one flush at the end of the read; answers other threads hand to the event loop (the workers' responses) leave in
- * one flush at the end of the event-loop iteration that ran them. One system call per batch instead of one per
- * message, and over TLS one record: {@link SslHandler} encrypts what is pending at a flush as one record of up to
- * 16 KiB, so a response flushed alone costs a record, an {@code SSLEngine.wrap} and a write of its own. A long burst
- * still flushes every {@value #WRITES_BEFORE_FORCED_FLUSH} writes.
+ * <li><b>Flush consolidation</b> ({@link #deferFlushOnEventLoop}): answers written on the event loop during a read (pongs,
+ * the overload valve's 503s, several bundled requests) leave in one flush at the end of the read, one system call
+ * (and one TLS record flush) instead of one each; a long read burst still flushes every
+ * {@value #WRITES_BEFORE_FORCED_FLUSH} writes. Writes from other threads flush at once, as before.
  * <li><b>Back-pressure</b> ({@link #channelWritabilityChanged}): above the write queue's high water mark the peer
  * reads our answers slower than it sends requests, so reading stops and TCP flow control slows the sender (Shen and
  * Schulzrinne, TCP-based SIP overload control); below the low mark it resumes. A connection whose peer stopped
@@ -76,9 +70,8 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
     /** Set after a framing error: the rest of the stream is discarded and reading stopped for good. */
     private boolean closing;
     private ScheduledFuture<?> stallCheck;
-    /** Event-loop state of the flush consolidation: writes not flushed yet, and whether a flush at the end of the
-     * event-loop iteration is scheduled. */
-    private boolean flushAfterIteration;
+    /** Event-loop state of the flush consolidation. */
+    private boolean readInProgress;
     private int unflushedWrites;
 
     /**
@@ -129,6 +122,12 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
     }
 
     @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        readInProgress = true;
+        super.channelRead(ctx, msg);
+    }
+
+    @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         if (closing) {
             in.skipBytes(in.readableBytes());
@@ -164,8 +163,12 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
         } else if (item == KeepAlive.PING) {
             flow.touch(System.currentTimeMillis());
             runtime.metrics().keepAlivePing();
-            ctx.write(CRLF.duplicate(), ctx.voidPromise());
-            wroteWithoutFlush(ctx.channel());
+            ByteBuf pong = CRLF.duplicate();
+            if (deferFlushOnEventLoop()) {
+                ctx.write(pong, ctx.voidPromise());
+            } else {
+                ctx.writeAndFlush(pong, ctx.voidPromise());
+            }
         } else if (item == KeepAlive.PONG) {
             flow.touch(System.currentTimeMillis());
         } else if (item instanceof FramingError error) {
@@ -177,41 +180,20 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
     }
 
     /**
-     * On the event loop, after a message was written to this connection without a flush: flushes it with the others of
-     * the read in progress at its end, or else at the end of this event-loop iteration (a task run after the loop's
-     * other tasks: the writes other threads queued meanwhile go with it); at once after
-     * {@value #WRITES_BEFORE_FORCED_FLUSH} unflushed writes. The end-of-iteration flush is scheduled during a read
-     * too (it finds nothing left to flush after the read's end): no write waits on a read's end that might not come.
+     * For a write on this connection's event loop: whether to leave its flush to the end of the read in progress
+     * (counting it), or flush it now (no read in progress, or {@value #WRITES_BEFORE_FORCED_FLUSH} writes waited).
      */
-    void wroteWithoutFlush(Channel channel) {
-        if (++unflushedWrites >= WRITES_BEFORE_FORCED_FLUSH) {
-            unflushedWrites = 0;
-            channel.flush();
-        } else if (!flushAfterIteration) {
-            flushAfterIteration = true;
-            runAfterIteration(channel.eventLoop(), () -> flushAfterIteration(channel));
+    boolean deferFlushOnEventLoop() {
+        if (readInProgress && ++unflushedWrites < WRITES_BEFORE_FORCED_FLUSH) {
+            return true;
         }
-    }
-
-    private void flushAfterIteration(Channel channel) {
-        flushAfterIteration = false;
-        if (unflushedWrites > 0) { // not flushed meanwhile by a read's end or the forced flush
-            unflushedWrites = 0;
-            channel.flush();
-        }
-    }
-
-    /** Netty's loops run such tasks after their I/O and queued tasks; any other executor runs it as a task. */
-    private static void runAfterIteration(EventLoop loop, Runnable task) {
-        if (loop instanceof SingleThreadEventLoop singleThreaded) {
-            singleThreaded.executeAfterEventLoopIteration(task);
-        } else {
-            loop.execute(task);
-        }
+        unflushedWrites = 0;
+        return false;
     }
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        readInProgress = false;
         flushIfPending(ctx);
         super.channelReadComplete(ctx);
     }
