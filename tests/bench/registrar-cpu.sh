@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Where the CPU of the registrar on WildFly goes: server CPU time and heap allocated per REGISTER at a fixed rate over
-# persistent TCP, and a JFR profile of the same load summarised by thread and by frame (jfr_top.py).
+# persistent TCP (or, with --tls, persistent TLS), and a JFR profile of the same load summarised by thread and by frame
+# (jfr_top.py).
 #
 # A fresh copy of the provisioned server (write-back to file H2 unless --db-options says otherwise), open registrar for
 # bench.invalid or, with --digest, digest authentication (MD5 first, as SIPp answers only that) for 20,000 subscribers
@@ -10,7 +11,10 @@
 #   2. the same load again under `jcmd JFR.start settings=profile`: CPU samples and allocation per REGISTER.
 # CPU figures survive a loaded host much better than rates do; still give the load average beside them. Loopback
 # only; every SIPp run is bounded by `timeout`; the server and everything started here are stopped on exit.
-#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
+# With --tls the server gets a TLS connector (a self-signed P-256 key in an Elytron key-store, key-manager and
+# server-ssl-context, added through the CLI) and SIPp, which Debian builds without TLS, speaks TCP into a local stunnel
+# client holding one TLS connection per SIPp connection; stunnel's CPU is not the server's and is not counted.
+#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -19,6 +23,8 @@ RATE=3000
 SECONDS_PER_RUN=30
 OFFSET=1100
 DIGEST=0
+TLS=0
+TLS_PROVIDER=""
 NO_JFR=0
 USERS=20000
 PASSWORD="bench-Pa55"
@@ -28,12 +34,15 @@ OUT="$HERE/results-cpu/$(date -u +%Y%m%d-%H%M)"
 
 usage() {
     cat <<USAGE
-Usage: $0 [--digest] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
+Usage: $0 [--digest] [--tls] [--tls-provider NAME] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
           [--server DIR]
   --server    a provisioned server to copy (default wildfly-config/target/server; a saved copy compares builds)
   --rate      registrations per second during both measured runs (default 3000)
   --seconds   length of each measured run (default 30)
   --digest    digest authentication (two requests per registration) instead of an open registrar
+  --tls       persistent TLS instead of persistent TCP (SIPp through a stunnel client; needs stunnel4)
+  --tls-provider NAME  the server-ssl-context's provider (e.g. openssl: WildFly's own OpenSSL-backed SSLEngine,
+              module org.wildfly.openssl), default the JDK's
   --no-jfr    CPU figures only (no second run under JFR): shorter, to compare several builds in one lock hold
 Needs: mvn -q -o verify -pl wildfly-config -am -DskipTests; sipp (Debian sip-tester), python3, jcmd and jfr (JDK 17).
 USAGE
@@ -42,6 +51,8 @@ USAGE
 while [ $# -gt 0 ]; do
     case "$1" in
         --digest) DIGEST=1 ;;
+        --tls) TLS=1 ;;
+        --tls-provider) TLS=1; TLS_PROVIDER="$2"; shift ;;
         --no-jfr) NO_JFR=1 ;;
         --rate) RATE="$2"; shift ;;
         --seconds) SECONDS_PER_RUN="$2"; shift ;;
@@ -63,6 +74,12 @@ MGMT_PORT=$(( 9990 + OFFSET ))
 WORK="$(mktemp -d -t sipcity-cpu.XXXXXX)"
 SHELL_PID=""
 JAVA_PID=""
+STUNNEL_PID=""
+TRANSPORT=tcp
+if [ "$TLS" = 1 ]; then
+    command -v stunnel >/dev/null 2>&1 || { echo "stunnel is not installed (Debian stunnel4)" >&2; exit 3; }
+    TRANSPORT=tls
+fi
 mkdir -p "$OUT"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
@@ -82,7 +99,13 @@ stop_server() {
         >"$OUT/server-overload.log" || true
     SHELL_PID=""
 }
-cleanup() { stop_server; rm -rf "$WORK"; }
+stop_stunnel() {
+    [ -n "$STUNNEL_PID" ] || return 0
+    kill "$STUNNEL_PID" 2>/dev/null || true
+    wait "$STUNNEL_PID" 2>/dev/null || true
+    STUNNEL_PID=""
+}
+cleanup() { stop_stunnel; stop_server; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -127,7 +150,29 @@ for _ in $(seq 1 90); do
 done
 JAVA_PID="$(pgrep -P "$SHELL_PID" java | head -1)"
 [ -n "$JAVA_PID" ] || { echo "server java process not found" >&2; exit 1; }
-log "server up (pid $JAVA_PID, port offset $OFFSET, digest $DIGEST, load $(cut -d' ' -f1-3 /proc/loadavg))"
+log "server up (pid $JAVA_PID, port offset $OFFSET, $TRANSPORT, digest $DIGEST, load $(cut -d' ' -f1-3 /proc/loadavg))"
+# SIPp's target: the SIP port, or with --tls a stunnel client in front of the server's TLS connector.
+TARGET_PORT="$SIP_PORT"
+if [ "$TLS" = 1 ]; then
+    TLS_PORT=$(( 5061 + OFFSET ))
+    TARGET_PORT=$(( 5062 + OFFSET ))
+    mkdir -p "$WORK/tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$WORK/tls/key.pem" \
+        -out "$WORK/tls/cert.pem" -days 2 -subj /CN=127.0.0.1 2>/dev/null
+    openssl pkcs12 -export -in "$WORK/tls/cert.pem" -inkey "$WORK/tls/key.pem" -name bench \
+        -out "$WORK/tls/bench.p12" -passout pass:bench-only
+    ks='credential-reference={clear-text=bench-only}'
+    provider=""
+    [ -z "$TLS_PROVIDER" ] || provider=", providers=combined-providers, provider-name=$TLS_PROVIDER"
+    cli --commands="/subsystem=elytron/key-store=bench-tls:add(path=\"$WORK/tls/bench.p12\", type=PKCS12, $ks),/subsystem=elytron/key-manager=bench-tls:add(key-store=bench-tls, $ks),/subsystem=elytron/server-ssl-context=bench-tls:add(key-manager=bench-tls, protocols=[TLSv1.3, TLSv1.2]$provider),/subsystem=sip/connector=bench-tls:add(socket-binding=sip-tls, transport=tls, ssl-context=bench-tls)" \
+        >"$WORK/cli-tls.log" 2>&1 || { echo "adding the TLS connector failed:" >&2; cat "$WORK/cli-tls.log" >&2; exit 1; }
+    printf 'foreground = yes\npid =\nsyslog = no\ndebug = 3\n[client]\nclient = yes\naccept = 127.0.0.1:%s\nconnect = 127.0.0.1:%s\n' \
+        "$TARGET_PORT" "$TLS_PORT" >"$WORK/stunnel.conf"
+    stunnel "$WORK/stunnel.conf" >"$WORK/stunnel.log" 2>&1 &
+    STUNNEL_PID=$!
+    sleep 1
+    log "TLS connector on 127.0.0.1:$TLS_PORT (provider ${TLS_PROVIDER:-jdk}), SIPp through stunnel $(stunnel -version 2>&1 | awk '/^stunnel/ { print $2; exit }') on 127.0.0.1:$TARGET_PORT"
+fi
 if [ "$DIGEST" = 1 ]; then
     log "import: $(cli --command="/deployment=sipcity-registrar.war/subsystem=sip/managed-bean=subscribers:import-csv(path=$WORK/subscribers.csv)" | tr -s ' \n' ' ' | cut -c1-200)"
 fi
@@ -140,7 +185,7 @@ run_sipp() {
     start="$(date +%s.%N)"
     for i in 1 2; do
         rm -f "$WORK/stat-$i.csv" "$WORK/errors-$i.log"
-        ( cd "$WORK" && exec timeout -k 2 $(( seconds + 20 )) sipp "127.0.0.1:$SIP_PORT" -sf "$SCENARIO" \
+        ( cd "$WORK" && exec timeout -k 2 $(( seconds + 20 )) sipp "127.0.0.1:$TARGET_PORT" -sf "$SCENARIO" \
             -inf "$WORK/users-$i.csv" -i 127.0.0.1 -t t1 -r "$per_rate" -m "$per_calls" -l $(( rate > 2000 ? rate : 2000 )) \
             -buff_size 4194304 -nostdin -recv_timeout 5000 -default_behaviors all,-bye -trace_stat -stf "stat-$i.csv" \
             -fd 1 -trace_err -error_file "errors-$i.log" >"$WORK/sipp-$i.log" 2>&1 ) &
@@ -220,8 +265,8 @@ log "cpu run: $RATE/s for ${SECONDS_PER_RUN} s: ok $ok, failed $failed, ${elapse
 if [ "$NO_JFR" = 1 ]; then
     log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread.csv" | head -6 | awk -F, '{ printf "%s %s; ", $1, $3 }')"
     {
-        echo "date,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1"
-        echo "$(date -u +%FT%TZ),$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before"
+        echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1"
+        echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before"
     } >"$OUT/cpu.csv"
     stop_server
     exit 0
@@ -234,8 +279,8 @@ log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread
 log "jfr run: ok $jfr_ok, failed $jfr_failed, ${jfr_elapsed} s (load $(cut -d' ' -f1 /proc/loadavg))"
 cp "$WORK/profile.jfr" "$OUT/profile.jfr"
 {
-    echo "date,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok"
-    echo "$(date -u +%FT%TZ),$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok"
+    echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok"
+    echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok"
 } >"$OUT/cpu.csv"
 stop_server
 # After the server stopped: the summary needs no lock, run it as `jfr_top.py OUT/profile.jfr --per N` if cut short.
