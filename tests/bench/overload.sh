@@ -434,20 +434,21 @@ overload_step() {
 }
 
 # CPU of the server process per message: the generator at RATE over TRANSPORT for STEP_SECONDS; the server's CPU
-# (utime + stime) minus its idle CPU over as long, divided by the REGISTERs served (mode served) or by the requests the
-# valve shed (modes shed, dropped: over UDP every datagram, retransmissions included, is one shed message).
+# (utime + stime) minus its idle CPU over as long, divided by the REGISTERs served (mode served) or by the requests
+# shed (modes shed, dropped: DrainValve sheds every one, so they are the messages the connector took in; over UDP
+# every datagram, retransmissions included, is one shed message). DrainValve keeps no shed counts of its own.
 cpu_run() {
-    local mode="$1" transport="$2" rate="$3" idle_before idle_after before after line shed_before shed_after
+    local mode="$1" transport="$2" rate="$3" idle_before idle_after before after line in_before in_after
     idle_before="$(cpu_ticks)"; sleep "$STEP_SECONDS"; idle_after="$(cpu_ticks)"
-    shed_before="$(metric overload_shed_new_work)"
+    in_before="$(metric messages_in "$transport")"
     before="$(cpu_ticks)"
     offered_load "$transport" "$rate" "$STEP_SECONDS" >"$WORK/generator.out"
     after="$(cpu_ticks)"
-    shed_after="$(metric overload_shed_new_work)"
+    in_after="$(metric messages_in "$transport")"
     line="$(cat "$WORK/generator.out")"
     local hz messages us
     hz="$(getconf CLK_TCK)"
-    if [ "$mode" = served ]; then messages="$(field "$line" ok)"; else messages=$(( shed_after - shed_before )); fi
+    if [ "$mode" = served ]; then messages="$(field "$line" ok)"; else messages=$(( in_after - in_before )); fi
     # The generator's run lasts STEP_SECONDS plus its 2 s wait for the last answers: idle CPU scaled to that.
     us="$(awk -v c=$(( after - before )) -v i=$(( idle_after - idle_before )) -v s="$STEP_SECONDS" -v w="$RESPONSE_TIMEOUT_S" \
         -v h="$hz" -v m="$messages" 'BEGIN { printf "%.1f", (m > 0 ? (c - i * (s + w) / s) / h * 1e6 / m : 0) }')"
