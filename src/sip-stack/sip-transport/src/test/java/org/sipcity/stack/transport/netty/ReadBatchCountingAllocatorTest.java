@@ -128,6 +128,26 @@ class ReadBatchCountingAllocatorTest {
     }
 
     @Test
+    void aDatagramSocketsBatchAtTheCapCountsAsReadTimeButNeverAsCutOff() {
+        FixedRecvByteBufAllocator fixed = new FixedRecvByteBufAllocator(16 * 2048);
+        fixed.maxMessagesPerRead(16);
+        RecvByteBufAllocator.ExtendedHandle handle = (RecvByteBufAllocator.ExtendedHandle)
+                ReadBatchCountingAllocator.busyOnly(fixed, meter).newHandle();
+
+        handle.reset(channel.config());
+        handle.attemptedBytesRead(16 * 2048);
+        handle.lastBytesRead(16 * 2048);
+        handle.incMessagesRead(16);
+        clock.addAndGet(2_000_000);
+        assertThat(handle.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER)).isFalse();
+        handle.readComplete();
+
+        assertThat(reads().batches()).isEqualTo(1);
+        assertThat(reads().busyNanos()).isEqualTo(2_000_000);
+        assertThat(reads().saturatedBatches()).isZero();
+    }
+
+    @Test
     void theWrapperKeepsTheMessageCapOfTheAllocatorItWraps() {
         FixedRecvByteBufAllocator fixed = new FixedRecvByteBufAllocator(2048);
         ReadBatchCountingAllocator counting = new ReadBatchCountingAllocator(fixed, meter);
