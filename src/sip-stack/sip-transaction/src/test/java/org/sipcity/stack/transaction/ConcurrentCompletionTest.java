@@ -61,37 +61,13 @@ class ConcurrentCompletionTest {
     }
 
     /** Answers every request 200 on the thread that delivered it (the transport's, as a worker would). */
-    private static final class AnsweringUser implements TransactionUser {
+    private static final class AnsweringUser implements RequestOnlyUser {
         final AtomicInteger requests = new AtomicInteger();
 
         @Override
         public void requestReceived(ServerTransaction transaction, SipRequest request) {
             requests.incrementAndGet();
             transaction.sendResponse(Messages.response(request, 200));
-        }
-
-        @Override
-        public void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
-        }
-
-        @Override
-        public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
-        }
-
-        @Override
-        public void responseReceived(ClientTransaction transaction, SipResponse response) {
-        }
-
-        @Override
-        public void strayResponse(SipResponse response, TransactionChannel channel) {
-        }
-
-        @Override
-        public void timeout(Transaction transaction) {
-        }
-
-        @Override
-        public void transportError(Transaction transaction, Throwable cause) {
         }
     }
 

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.RepeatedTest;
 import org.sipcity.stack.message.SipMessage;
 import org.sipcity.stack.message.SipMethod;
 import org.sipcity.stack.message.SipRequest;
-import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.timer.SimulatedTimer;
 
 import java.util.List;
@@ -74,34 +73,10 @@ class ConcurrentMatchingTest {
         }
     }
 
-    private record CountingUser(List<ServerTransaction> created) implements TransactionUser {
+    private record CountingUser(List<ServerTransaction> created) implements RequestOnlyUser {
         @Override
         public void requestReceived(ServerTransaction transaction, SipRequest request) {
             created.add(transaction);
-        }
-
-        @Override
-        public void cancelReceived(ServerTransaction transaction, SipRequest cancel, InviteServerTransaction target) {
-        }
-
-        @Override
-        public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
-        }
-
-        @Override
-        public void responseReceived(ClientTransaction transaction, SipResponse response) {
-        }
-
-        @Override
-        public void strayResponse(SipResponse response, TransactionChannel channel) {
-        }
-
-        @Override
-        public void timeout(Transaction transaction) {
-        }
-
-        @Override
-        public void transportError(Transaction transaction, Throwable cause) {
         }
     }
 }
