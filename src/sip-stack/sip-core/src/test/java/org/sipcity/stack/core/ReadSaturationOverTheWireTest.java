@@ -43,7 +43,7 @@ import org.sipcity.stack.transport.TransportType;
  * event loop cut off from its socket's backlog, go overloaded and answer new REGISTERs 503, while an in-dialog BYE
  * and a response on another connection still get through. (Before read saturation was a signal, the valve stayed
  * normal through such a flood.) Datagram sockets count read time only, never a cut-off batch (see
- * {@code ReadBatchCountingAllocator.busyOnly}), hence TCP here. Bounded: at most 30,000 requests over about 4 s.
+ * {@code ReadBatchCountingAllocator}), hence TCP here. Bounded: at most 30,000 requests over about 4 s.
  */
 class ReadSaturationOverTheWireTest {
 

@@ -35,7 +35,7 @@ final class DatagramConnector extends SipConnector {
                 .group(transports.group())
                 .channel(transports.datagramChannelType())
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT)
-                .option(ChannelOption.RCVBUF_ALLOCATOR, ReadBatchCountingAllocator.busyOnly(
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new ReadBatchCountingAllocator(
                         receiveAllocator(transports.nativeEpoll(), datagramSize), transports.readSaturation()))
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, datagramWaterMark(config))
                 .handler(new DatagramHandler(runtime, flows));

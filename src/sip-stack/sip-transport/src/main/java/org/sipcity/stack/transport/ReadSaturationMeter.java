@@ -19,7 +19,7 @@ import java.util.function.LongSupplier;
  * <p>Counted once per read batch, never per message, on the event loop that ran it, into that loop's own counters
  * (single writer, read by the overload valve's evaluation thread). The transports install the counting receive
  * allocator on every channel ({@link org.sipcity.stack.transport.netty.CompactReceiveAllocator} on streams, {@link
- * org.sipcity.stack.transport.netty.ReadBatchCountingAllocator#busyOnly} on datagram sockets, whose batches count
+ * org.sipcity.stack.transport.netty.ReadBatchCountingAllocator} on datagram sockets, whose batches count
  * as read time but never as cut off: over UDP the kernel's drop of the excess is the cheapest shed there is).
  */
 public final class ReadSaturationMeter {

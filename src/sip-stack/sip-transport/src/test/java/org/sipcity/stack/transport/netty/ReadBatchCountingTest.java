@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.UnpooledByteBufAllocator;
-import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.RecvByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -14,20 +13,22 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.stack.transport.ReadSaturationMeter;
 
 /**
- * The counting handle driven the way Netty's epoll read loops drive it (reset, reads, {@code continueReading},
- * {@code readComplete}) on a fake clock: a batch that stops at the message cap after full reads is saturated, one
- * that drains its socket is not, one stopped by back-pressure ({@code autoRead} off) is not.
+ * Read batches counted for the overload valve, the handles driven the way Netty's epoll read loops drive them (reset,
+ * reads, {@code continueReading}, {@code readComplete}) on a fake clock. A stream connection's handle ({@link
+ * CompactReceiveAllocator}): a batch that stops at the message cap after full reads is saturated, one that drains its
+ * socket is not, one stopped by back-pressure ({@code autoRead} off) is not. A datagram socket's ({@link
+ * ReadBatchCountingAllocator}): read time only, never saturated.
  */
-class ReadBatchCountingAllocatorTest {
+class ReadBatchCountingTest {
 
     private final AtomicLong clock = new AtomicLong(1_000_000);
     private final ReadSaturationMeter meter = new ReadSaturationMeter(clock::get);
     private final EmbeddedChannel channel = new EmbeddedChannel();
 
     private RecvByteBufAllocator.ExtendedHandle streamHandle() {
-        AdaptiveRecvByteBufAllocator adaptive = new AdaptiveRecvByteBufAllocator(64, 2048, 65536);
-        adaptive.maxMessagesPerRead(16);
-        return (RecvByteBufAllocator.ExtendedHandle) new ReadBatchCountingAllocator(adaptive, meter).newHandle();
+        CompactReceiveAllocator compact = new CompactReceiveAllocator(64, 2048, 65536, meter);
+        compact.maxMessagesPerRead(16);
+        return (RecvByteBufAllocator.ExtendedHandle) compact.newHandle();
     }
 
     /** One epoll stream batch: reads that fill their buffer (true) or half of it, 1 ms each, at most 16. */
@@ -97,42 +98,11 @@ class ReadBatchCountingAllocatorTest {
     }
 
     @Test
-    void aUdpBatchIsSaturatedWhenItsRecvmmsgFillsTheCapAndNotWhenTheSocketRunsDry() {
-        FixedRecvByteBufAllocator fixed = new FixedRecvByteBufAllocator(16 * 2048);
-        fixed.maxMessagesPerRead(16);
-        RecvByteBufAllocator.ExtendedHandle handle = (RecvByteBufAllocator.ExtendedHandle)
-                new ReadBatchCountingAllocator(fixed, meter).newHandle();
-
-        // EpollDatagramChannel: one recvmmsg of 16 datagrams, then continueReading(TRUE_SUPPLIER) says no (the cap).
-        handle.reset(channel.config());
-        handle.attemptedBytesRead(16 * 2048);
-        handle.lastBytesRead(16 * 2048);
-        handle.incMessagesRead(16);
-        clock.addAndGet(2_000_000);
-        assertThat(handle.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER)).isFalse();
-        handle.readComplete();
-
-        // Five datagrams, then a recvmmsg that finds none: the loop breaks without asking continueReading again.
-        handle.reset(channel.config());
-        handle.lastBytesRead(5 * 2048);
-        handle.incMessagesRead(5);
-        assertThat(handle.continueReading(UncheckedBooleanSupplier.TRUE_SUPPLIER)).isTrue();
-        handle.lastBytesRead(-1);
-        clock.addAndGet(500_000);
-        handle.readComplete();
-
-        assertThat(reads().batches()).isEqualTo(2);
-        assertThat(reads().saturatedBatches()).isEqualTo(1);
-        assertThat(reads().saturatedNanos()).isEqualTo(2_000_000);
-        assertThat(reads().busyNanos()).isEqualTo(2_500_000);
-    }
-
-    @Test
     void aDatagramSocketsBatchAtTheCapCountsAsReadTimeButNeverAsCutOff() {
         FixedRecvByteBufAllocator fixed = new FixedRecvByteBufAllocator(16 * 2048);
         fixed.maxMessagesPerRead(16);
         RecvByteBufAllocator.ExtendedHandle handle = (RecvByteBufAllocator.ExtendedHandle)
-                ReadBatchCountingAllocator.busyOnly(fixed, meter).newHandle();
+                new ReadBatchCountingAllocator(fixed, meter).newHandle();
 
         handle.reset(channel.config());
         handle.attemptedBytesRead(16 * 2048);
