@@ -125,7 +125,7 @@ public final class FlowPool implements Worker {
             ChannelFuture connect = bootstrap.clone().handler(new ChannelInitializer<Channel>() {
                 @Override
                 protected void initChannel(Channel channel) {
-                    channel.pipeline().addLast(new SipStreamDecoder(FramingConfig.defaults()), flow);
+                    channel.pipeline().addLast(SipStreamDecoder.forConnectingEnd(FramingConfig.defaults()), flow);
                 }
             }).connect(settings.target(), source);
             connect.addListener(done -> {

@@ -28,10 +28,13 @@ import java.util.Objects;
  * start line beyond its first byte: a message framed correctly but malformed inside is the parser's to answer,
  * and the stream stays usable.
  *
- * <p>A single CRLF at the very end of the bytes received is ambiguous: a pong, or the first half of a ping cut
- * by the network. It is reported as a pong at once (whoever sent a ping is waiting for it); if the next bytes
- * then start with the other CRLF, they are reported as a ping. A ping is four bytes sent in one write, so the
- * cut is rare, and the worst outcome is a pong nobody expected.
+ * <p>A single CRLF at the very end of the bytes received is ambiguous at the end that accepted the connection: a
+ * pong, or the first half of a ping cut by the network. It is reported as a pong at once (whoever sent a ping is
+ * waiting for it); if the next bytes then start with the other CRLF, they are reported as a ping. A ping is four
+ * bytes sent in one write, so the cut is rare, and the worst outcome is a pong nobody expected. The end that opened
+ * the connection ({@link #forConnectingEnd}) sends the pings (RFC 5626 §4.4.1) and reads the pongs, which arrive one
+ * per read, a keep-alive interval apart: there every lone CRLF is a pong, since pairing two of them into a ping
+ * would lose the second pong and make a healthy flow look dead.
  *
  * @see FramingConfig for the limits
  */
@@ -62,9 +65,22 @@ public final class SipStreamFramer {
     private int messageLength;
     /** The last item was a single CRLF at the end of the bytes received: maybe half a ping. */
     private boolean crlfEndedInput;
+    /** Whether a lone CRLF may be the first half of a ping: at the end that accepted the connection only. */
+    private final boolean pairsSplitPings;
 
+    /** A framer for the end that accepted the connection (a server): it answers pings, even cut in two. */
     public SipStreamFramer(FramingConfig config) {
+        this(config, true);
+    }
+
+    private SipStreamFramer(FramingConfig config, boolean pairsSplitPings) {
         this.config = Objects.requireNonNull(config, "config");
+        this.pairsSplitPings = pairsSplitPings;
+    }
+
+    /** A framer for the end that opened the connection (a UA, a client): every lone CRLF it reads is a pong. */
+    public static SipStreamFramer forConnectingEnd(FramingConfig config) {
+        return new SipStreamFramer(config, false);
     }
 
     /**
@@ -150,9 +166,9 @@ public final class SipStreamFramer {
             return keepAlive(in, out, KeepAlive.PING, 4, false);
         }
         if (readable == 2) {
-            return keepAlive(in, out, KeepAlive.PONG, 2, true);
+            return keepAlive(in, out, KeepAlive.PONG, 2, pairsSplitPings);
         }
-        if (readable == 3 && in.getByte(r + 2) == CR) {
+        if (pairsSplitPings && readable == 3 && in.getByte(r + 2) == CR) {
             // CR LF CR: most likely a ping still arriving.
             return false;
         }

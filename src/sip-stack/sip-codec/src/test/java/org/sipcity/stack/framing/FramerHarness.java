@@ -48,7 +48,11 @@ final class FramerHarness implements AutoCloseable {
     private final List<Object> items = new ArrayList<>();
 
     FramerHarness(FramingConfig config, boolean direct) {
-        this.framer = new SipStreamFramer(config);
+        this(new SipStreamFramer(config), direct);
+    }
+
+    FramerHarness(SipStreamFramer framer, boolean direct) {
+        this.framer = framer;
         this.direct = direct;
         this.allocator = direct ? PooledByteBufAllocator.DEFAULT : UnpooledByteBufAllocator.DEFAULT;
         this.cumulation = newBuffer();

@@ -96,6 +96,34 @@ class KeepAliveTest {
         }
     }
 
+    /**
+     * Regression: a load generator's flows missed every other pong. Pongs arrive one per read, a keep-alive interval
+     * apart, and the second of two with no message between was taken for the second half of a cut ping.
+     */
+    @Test
+    void atTheConnectingEndEachLoneCrlfIsAPongEvenWithNothingBetween() {
+        try (FramerHarness harness = new FramerHarness(
+                SipStreamFramer.forConnectingEnd(FramingConfig.defaults()), false)) {
+            assertThat(harness.read(CRLF)).containsExactly(PONG);
+            assertThat(harness.framerBetweenMessages()).isTrue();
+            assertThat(harness.read(CRLF)).containsExactly(PONG);
+            assertThat(harness.read(ascii("\r\n\r"))).containsExactly(PONG);
+            assertThat(harness.read(ascii("\n"))).containsExactly(PONG);
+            assertThat(harness.read(concat(REGISTER, CRLF))).containsExactly(message(REGISTER), PONG);
+            assertThat(harness.read(concat(CRLF, ACK))).containsExactly(PONG, message(ACK));
+            // a peer's ping in one read is still a ping, and answered
+            assertThat(harness.read(DOUBLE_CRLF)).containsExactly(PING);
+        }
+    }
+
+    @Test
+    void atTheAcceptingEndTheSecondOfTwoLoneCrlfsCompletesAPing() {
+        try (FramerHarness harness = new FramerHarness()) {
+            assertThat(harness.read(CRLF)).containsExactly(PONG);
+            assertThat(harness.read(CRLF)).containsExactly(PING);
+        }
+    }
+
     @Test
     void aCarriageReturnWithoutLineFeedIsNotAKeepAlive() {
         try (FramerHarness harness = new FramerHarness()) {

@@ -23,8 +23,21 @@ public final class SipStreamDecoder extends ByteToMessageDecoder {
     private final SipStreamFramer framer;
     private boolean failed;
 
+    /** A decoder for the end that accepted the connection (a server). */
     public SipStreamDecoder(FramingConfig config) {
-        this.framer = new SipStreamFramer(config);
+        this(new SipStreamFramer(config));
+    }
+
+    private SipStreamDecoder(SipStreamFramer framer) {
+        this.framer = framer;
+    }
+
+    /**
+     * A decoder for the end that opened the connection (a UA or a load generator): it sends the pings, so every lone
+     * CRLF it reads is a pong ({@link SipStreamFramer#forConnectingEnd}).
+     */
+    public static SipStreamDecoder forConnectingEnd(FramingConfig config) {
+        return new SipStreamDecoder(SipStreamFramer.forConnectingEnd(config));
     }
 
     @Override
