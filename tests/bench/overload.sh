@@ -62,19 +62,27 @@ BISECTIONS=2
 RECOVERY_LIMIT=30
 # lib.sh's step() is not used here; it wants these set.
 PROBE_RATE=0
+# SO_RCVBUF of the server's TCP connector (receive-buffer-size), bytes; empty: the connector's default.
+TCP_RECEIVE_BUFFER=""
+# The generator's SO_SNDBUF/SO_RCVBUF over TCP (OfferedLoadMain --socket-buffer), bytes; 0: the OS default.
+GENERATOR_SOCKET_BUFFER=4194304
 
 usage() {
     cat <<USAGE
 Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--step-seconds N] [--port-offset N]
           [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--bisections N] [--capacity-only] [--skip-cpu]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
-          [--connections-udp N] [--max-minutes N] [--append] [--out DIR]
+          [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
+          [--append] [--out DIR]
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
   --no-pin         do not pin (default: server on core --server-cpu $SERVER_CPU, generators on --generator-cpu
                    $GENERATOR_CPU; on one shared host that is what keeps the generator from measuring itself)
   --append         add to the CSVs of --out instead of starting them again (a run split into several parts)
   --max-minutes    no new step starts after this many minutes (default $MAX_MINUTES)
+  --tcp-receive-buffer       the TCP connector's receive-buffer-size (SO_RCVBUF of each accepted connection);
+                             default: the connector's own default
+  --generator-socket-buffer  the generator's TCP socket buffers (default 4194304; 0: the OS default, autotuned)
   --port-offset    WildFly's port offset (default $OFFSET: SIP on $((5060 + OFFSET)), management on $((9990 + OFFSET)))
 USAGE
 }
@@ -99,6 +107,8 @@ while [ $# -gt 0 ]; do
         --connections-tcp) CONNECTIONS_TCP="$2"; shift ;;
         --connections-udp) CONNECTIONS_UDP="$2"; shift ;;
         --max-minutes) MAX_MINUTES="$2"; shift ;;
+        --tcp-receive-buffer) TCP_RECEIVE_BUFFER="$2"; shift ;;
+        --generator-socket-buffer) GENERATOR_SOCKET_BUFFER="$2"; shift ;;
         --append) APPEND=1 ;;
         --out) OUT="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -208,6 +218,11 @@ configure_valve() {
         ops+=("/subsystem=sip:undefine-attribute(name=overload-valve-class)")
     fi
     ops+=("/subsystem=sip:undefine-attribute(name=overload-heap-high)" "/subsystem=sip:undefine-attribute(name=overload-heap-low)")
+    if [ -n "$TCP_RECEIVE_BUFFER" ]; then
+        ops+=("/subsystem=sip/connector=tcp:write-attribute(name=receive-buffer-size, value=$TCP_RECEIVE_BUFFER)")
+    else
+        ops+=("/subsystem=sip/connector=tcp:undefine-attribute(name=receive-buffer-size)")
+    fi
     ops+=("/subsystem=sip:write-attribute(name=overload-udp-drop, value=$drop)" "reload")
     log "valve $what: reloading"
     cli_script "${ops[@]}"
@@ -251,12 +266,13 @@ udp_socket_drops() {
 # key=value line. Its standard error (with the "offering ended" marker) goes to $WORK/generator.err.
 offered_load() {
     local transport="$1" rate="$2" seconds="$3" connections="$CONNECTIONS_TCP"
-    [ "$transport" = udp ] && connections="$CONNECTIONS_UDP"
+    local buffer="$GENERATOR_SOCKET_BUFFER"
+    [ "$transport" = udp ] && { connections="$CONNECTIONS_UDP"; buffer=4194304; }
     : >"$WORK/generator.err"
     timeout -k 2 $(( seconds + RESPONSE_TIMEOUT_S + 40 )) "${GENERATOR_PIN[@]}" java -Xms256m -Xmx1g -XX:+UseParallelGC \
         -cp "$LOADGEN_CP" org.sipcity.loadgen.OfferedLoadMain --target "$HOST:$SIP_PORT" --transport "$transport" \
         --rate "$rate" --duration "${seconds}s" --connections "$connections" --sources 127.0.0.2,127.0.0.3 \
-        --response-timeout "${RESPONSE_TIMEOUT_S}s" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
+        --response-timeout "${RESPONSE_TIMEOUT_S}s" --socket-buffer "$buffer" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
         2>>"$WORK/generator.err" | tail -1
     grep -v "^offering ended$" "$WORK/generator.err" >>"$OUT/generator.log" || true
 }
@@ -426,8 +442,12 @@ overload_step() {
     row="$row,$(awk -v u="$(field "$line" accepted_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" accepted_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }')"
     row="$row,$(( (cpu_after - cpu_before) * 1000 / hz )),$(awk -v c=$(( cpu_after - cpu_before )) -v h="$hz" -v m="$answered" 'BEGIN { printf "%.1f", (m > 0 ? c / h * 1e6 / m : 0) }')"
     row="$row,$(delta overload_transitions),$(metric_in "$after" overload_state),$recovery,$(cut -d' ' -f1 /proc/loadavg)"
+    row="$row,$(awk -v u="$(field "$line" accepted_written_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" accepted_written_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }'),${TCP_RECEIVE_BUFFER:-default},$GENERATOR_SOCKET_BUFFER"
+    # The in-dialog side stream's own latency (its own connection, a client that reads at once): what an admitted
+    # request spends in the server, without the generator's queues (see tests/bench/README.md).
+    row="$row,$(awk -v u="$(echo "$dialog" | cut -d';' -f6)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(echo "$dialog" | cut -d';' -f7)" 'BEGIN { printf "%.2f", u / 1000 }')"
     echo "$row" >>"$RESULTS_CSV"
-    log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served, responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us; valve transitions $(delta overload_transitions); recovery $recovery s"
+    log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
     # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
     # 2,000: over UDP each REGISTER's transaction lives 32 s (Timer J) after its answer.
     settle "$(awk -v top="$TOP_LEVEL" -v c="$capacity_of_step" -v s="$STEP_SECONDS" 'BEGIN { r = 80000 - top * c * s; print (r > 2000 ? int(r) : 2000) }')"
@@ -463,7 +483,7 @@ header() {
 header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions"
 header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average"
 header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit"
-header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average"
+header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms"
 header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average"
 [ "$APPEND" = 1 ] || : >"$OUT/generator.log"
 : >>"$OUT/cli.log"

@@ -36,12 +36,11 @@ final class OfferedLoad {
 
     private static final Logger LOG = Logger.getLogger(OfferedLoad.class);
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(5);
-    private static final int SOCKET_BUFFER = 4 << 20;
 
     /** The figures of a run; rates are per second of the offered duration. */
     record Result(OfferedLoadSettings settings, long generated, long sent, long heldBack, long scheduleLost, long ok,
             long rejected503, long otherFinal, long timeouts, long late, long retransmissions, int connectionsClosed,
-            Histogram acceptedLatency) {
+            Histogram acceptedLatency, Histogram acceptedWrittenLatency) {
 
         double seconds() {
             return settings.duration().toNanos() / 1e9;
@@ -52,15 +51,18 @@ final class OfferedLoad {
             return String.format(Locale.ROOT, "transport=%s rate=%.0f seconds=%.1f generated=%d sent=%d achieved_per_s=%.0f "
                             + "held_back=%d schedule_lost=%d ok=%d goodput_per_s=%.0f rejected_503=%d other=%d timeouts=%d "
                             + "late=%d retransmissions=%d connections_closed=%d accepted_p50_us=%d accepted_p99_us=%d "
-                            + "accepted_max_us=%d",
+                            + "accepted_max_us=%d accepted_written_p50_us=%d accepted_written_p99_us=%d "
+                            + "accepted_written_max_us=%d socket_buffer=%d",
                     settings.udp() ? "udp" : "tcp", settings.rate(), seconds(), generated, sent, sent / seconds(),
                     heldBack, scheduleLost, ok, ok / seconds(), rejected503, otherFinal, timeouts, late, retransmissions,
-                    connectionsClosed, micros(50), micros(99), acceptedLatency.getTotalCount() == 0 ? 0
-                            : acceptedLatency.getMaxValue() / 1000);
+                    connectionsClosed, micros(acceptedLatency, 50), micros(acceptedLatency, 99),
+                    micros(acceptedLatency, 100), micros(acceptedWrittenLatency, 50),
+                    micros(acceptedWrittenLatency, 99), micros(acceptedWrittenLatency, 100), settings.socketBuffer());
         }
 
-        private long micros(double percentile) {
-            return acceptedLatency.getTotalCount() == 0 ? 0 : acceptedLatency.getValueAtPercentile(percentile) / 1000;
+        private static long micros(Histogram latency, double percentile) {
+            return latency.getTotalCount() == 0 ? 0 : percentile >= 100 ? latency.getMaxValue() / 1000
+                    : latency.getValueAtPercentile(percentile) / 1000;
         }
     }
 
@@ -117,10 +119,12 @@ final class OfferedLoad {
     }
 
     private Bootstrap bootstrap(EventLoopGroup group, boolean epoll, RateFlow flow) {
-        Bootstrap bootstrap = new Bootstrap().group(group)
-                .option(ChannelOption.SO_RCVBUF, SOCKET_BUFFER)
-                .option(ChannelOption.SO_SNDBUF, SOCKET_BUFFER)
-                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 512 << 10));
+        Bootstrap bootstrap = new Bootstrap().group(group);
+        if (settings.socketBuffer() > 0) {
+            bootstrap.option(ChannelOption.SO_RCVBUF, settings.socketBuffer())
+                    .option(ChannelOption.SO_SNDBUF, settings.socketBuffer());
+        }
+        bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 512 << 10));
         if (settings.udp()) {
             return bootstrap.channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
@@ -142,6 +146,7 @@ final class OfferedLoad {
         long late = 0, retransmissions = 0;
         int closed = 0;
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram writtenLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         for (int i = 0; i < flows.size(); i++) {
             RateFlow flow = flows.get(i);
             try {
@@ -161,8 +166,9 @@ final class OfferedLoad {
             retransmissions += flow.retransmissionsSent;
             closed += flow.closedByPeer ? 1 : 0;
             latency.add(flow.acceptedLatency);
+            writtenLatency.add(flow.acceptedWrittenLatency);
         }
         return new Result(settings, generated, sent, heldBack, scheduleLost, ok, rejected, other, timeouts, late,
-                retransmissions, closed, latency);
+                retransmissions, closed, latency, writtenLatency);
     }
 }

@@ -48,6 +48,11 @@ public final class OfferedLoadMain implements Callable<Integer> {
     int users;
     @Option(names = "--first-user", defaultValue = "0", description = "Index of the first user.")
     int firstUser;
+    @Option(names = "--socket-buffer", defaultValue = "4194304", description = "SO_SNDBUF and SO_RCVBUF of each "
+            + "socket in bytes (the kernel doubles it and caps it at net.core.wmem_max/rmem_max); 0: the OS default. "
+            + "Over TCP what the server has not read waits in this send buffer, and counts in the latency from the "
+            + "intended send.")
+    int socketBuffer;
     @Option(names = "--io-threads", defaultValue = "1", description = "Event loops.")
     int ioThreads;
     @Spec
@@ -66,7 +71,7 @@ public final class OfferedLoadMain implements Callable<Integer> {
             }
             settings = new OfferedLoadSettings(LoopbackAddresses.target(target), "udp".equalsIgnoreCase(transport),
                     connections, LoopbackAddresses.sources(sources), rate, duration, responseTimeout, domain, userPattern,
-                    users, firstUser, Long.toHexString(System.currentTimeMillis()));
+                    users, firstUser, Long.toHexString(System.currentTimeMillis()), socketBuffer);
         } catch (IllegalArgumentException refused) {
             throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage(), refused);
         }

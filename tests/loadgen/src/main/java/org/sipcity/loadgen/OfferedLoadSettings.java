@@ -9,11 +9,12 @@ import java.util.List;
  * What an open-loop REGISTER load offers: {@code rate} requests per second over {@code connections} sockets (TCP
  * connections or UDP sockets, taking the source addresses in turn) for {@code duration}, for users
  * {@code userPattern} formatted with {@code firstUser .. firstUser + users - 1}; a request unanswered after
- * {@code responseTimeout} has timed out. {@code run} makes this run's Call-IDs unique.
+ * {@code responseTimeout} has timed out. {@code run} makes this run's Call-IDs unique. {@code socketBuffer}: SO_SNDBUF
+ * and SO_RCVBUF of each socket in bytes, 0 for the OS default (over TCP: autotuned, up to {@code tcp_wmem}'s maximum).
  */
 record OfferedLoadSettings(InetSocketAddress target, boolean udp, int connections, List<InetAddress> sources,
         double rate, Duration duration, Duration responseTimeout, String domain, String userPattern, int users,
-        int firstUser, String run) {
+        int firstUser, String run, int socketBuffer) {
 
     OfferedLoadSettings {
         if (connections < 1 || connections > 256) {
@@ -30,6 +31,9 @@ record OfferedLoadSettings(InetSocketAddress target, boolean udp, int connection
         }
         if (responseTimeout.toMillis() < 100 || responseTimeout.compareTo(Duration.ofSeconds(64)) > 0) {
             throw new IllegalArgumentException("--response-timeout must be 100 ms-64 s, got " + responseTimeout);
+        }
+        if (socketBuffer < 0 || socketBuffer > (64 << 20)) {
+            throw new IllegalArgumentException("--socket-buffer must be 0-64 MiB, got " + socketBuffer);
         }
     }
 }

@@ -2,9 +2,11 @@ package org.sipcity.loadgen;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
@@ -25,6 +27,13 @@ import org.sipcity.stack.framing.FramingError;
  * timeout each walk the ring with their own cursor: every request is visited a bounded number of times, at any
  * rate. Over TCP, a request due while the connection is not writable (the server has stopped reading: TCP flow
  * control) is not sent and is counted as held back; the achieved offered rate then falls short of the asked one.
+ *
+ * <p>An accepted request's latency is taken on two clocks. From its <em>intended</em> send time (the schedule, so
+ * that a late tick or a request queued in this process counts: no coordinated omission), which includes what waits
+ * in this process's write queue and in its kernel send buffer before the server reads it; and from the moment the
+ * kernel <em>accepted the write</em> (the write's promise completed; over UDP, the flush that sent it), which leaves
+ * out this process's own queue. With a small {@code --socket-buffer} the second is close to what the server and its
+ * receive buffer add.
  */
 final class RateFlow extends ChannelInboundHandlerAdapter {
 
@@ -43,7 +52,12 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
     private final int mask;
     /** User names by index, formatted once each (String.format per request would cost more than the rest of it). */
     private final String[] userNames;
+    /** When the kernel accepted each outstanding request's bytes, 0 while not yet; indexed like {@link #sentAt}. */
+    private final long[] writtenAt;
+    /** From the intended send time. */
     final Histogram acceptedLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    /** From the moment the kernel accepted the write. */
+    final Histogram acceptedWrittenLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 
     private Channel channel;
     private String via;
@@ -75,6 +89,7 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
         long outstanding = (long) (perSecond * (settings.responseTimeout().toNanos() / 1e9 + 1)) + 1024;
         int size = Integer.highestOneBit((int) Math.min(1 << 24, outstanding * 2 - 1));
         this.sentAt = new long[size];
+        this.writtenAt = new long[size];
         this.retransmissions = new byte[size];
         this.mask = size - 1;
         this.userNames = new String[settings.users()];
@@ -121,14 +136,18 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
                 generated += behind - catchUp;
                 behind = catchUp;
             }
+            long firstSent = next;
             for (long i = 0; i < behind; i++) {
+                // The schedule's time for this request, not this tick's: a tick that ran late does not hide it.
+                long intended = startNanos + (long) (generated / perSecond * 1e9);
                 generated++;
                 if (!settings.udp() && !channel.isWritable()) {
                     heldBack++;
                     continue;
                 }
                 send(next, now);
-                sentAt[(int) (next & mask)] = now;
+                sentAt[(int) (next & mask)] = Math.max(1, intended);
+                writtenAt[(int) (next & mask)] = 0;
                 retransmissions[(int) (next & mask)] = 0;
                 next++;
                 sent++;
@@ -136,12 +155,38 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
                     expire(now, true); // the ring is full: its oldest request is given up
                 }
             }
+            if (next > firstSent && !settings.udp()) {
+                // Written after this tick's requests, so its promise completes once the kernel took all of their bytes.
+                long from = firstSent;
+                long to = next;
+                ChannelPromise written = channel.newPromise();
+                channel.write(Unpooled.EMPTY_BUFFER, written);
+                written.addListener(f -> stampWritten(from, to, System.nanoTime()));
+            } else if (next > firstSent) {
+                udpSentFrom = Math.min(udpSentFrom, firstSent);
+            }
         }
         if (settings.udp()) {
             retransmit(now);
         }
         expire(now, false);
         channel.flush();
+        if (udpSentFrom < next) {
+            stampWritten(udpSentFrom, next, System.nanoTime()); // a datagram channel sends in the flush
+            udpSentFrom = Long.MAX_VALUE;
+        }
+    }
+
+    private long udpSentFrom = Long.MAX_VALUE;
+
+    /** Requests {@code from} (inclusive) to {@code to}, still outstanding, were accepted by the kernel at {@code when}. */
+    private void stampWritten(long from, long to, long when) {
+        for (long seq = Math.max(from, expired); seq < to; seq++) {
+            int slot = (int) (seq & mask);
+            if (sentAt[slot] != 0 && writtenAt[slot] == 0) {
+                writtenAt[slot] = when;
+            }
+        }
     }
 
     /** Advances the expiry cursor over answered requests and those unanswered past the timeout. */
@@ -261,11 +306,17 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
             late++; // after its timeout, or the answer to a retransmission already answered
             return;
         }
-        long elapsed = System.nanoTime() - sentAt[slot];
+        long now = System.nanoTime();
+        long elapsed = now - sentAt[slot];
+        long written = writtenAt[slot];
         sentAt[slot] = 0;
         if (status == 200) {
             ok++;
-            acceptedLatency.recordValue(Math.min(elapsed, acceptedLatency.getHighestTrackableValue()));
+            acceptedLatency.recordValue(Math.max(0, Math.min(elapsed, acceptedLatency.getHighestTrackableValue())));
+            // Not yet stamped only if the answer overtook the write's completion: then no time passed since the write.
+            long sinceWrite = written == 0 ? 0 : now - written;
+            acceptedWrittenLatency.recordValue(Math.max(0, Math.min(sinceWrite,
+                    acceptedWrittenLatency.getHighestTrackableValue())));
         } else if (status == 503) {
             rejected503++;
         } else {

@@ -45,7 +45,7 @@ class OfferedLoadTest {
     private static OfferedLoadSettings settings(InetSocketAddress target, boolean udp, double rate) throws Exception {
         return new OfferedLoadSettings(target, udp, 2, List.of(InetAddress.getByName("127.0.0.2"),
                 InetAddress.getByName("127.0.0.3")), rate, Duration.ofSeconds(2), Duration.ofSeconds(5), "bench.invalid",
-                "user%05d", 100, 0, "test");
+                "user%05d", 100, 0, "test", 0);
     }
 
     @Test
@@ -58,6 +58,9 @@ class OfferedLoadTest {
         assertThat(result.ok()).as(result.line()).isEqualTo(result.sent());
         assertThat(result.timeouts() + result.rejected503() + result.otherFinal() + result.heldBack()).as(result.line()).isZero();
         assertThat(result.acceptedLatency().getTotalCount()).isEqualTo(result.ok());
+        // Both clocks per accepted request; the kernel takes a write after its intended time, never before.
+        assertThat(result.acceptedWrittenLatency().getTotalCount()).isEqualTo(result.ok());
+        assertThat(result.acceptedWrittenLatency().getMaxValue()).isLessThanOrEqualTo(result.acceptedLatency().getMaxValue());
         assertThat(result.line()).contains("transport=tcp", "ok=" + result.ok(), "timeouts=0");
     }
 

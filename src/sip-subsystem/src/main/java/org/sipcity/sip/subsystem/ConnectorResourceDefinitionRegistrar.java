@@ -101,6 +101,10 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
             .setValidator(IntRangeValidator.POSITIVE)
             .setRestartAllServices()
             .build();
+    /** Undefined: the transport's default (a stream connection's, or a UDP socket's 4 MiB). */
+    static final AttributeDefinition RECEIVE_BUFFER_SIZE = bufferSizeAttribute("receive-buffer-size");
+    /** Undefined: the OS default. */
+    static final AttributeDefinition SEND_BUFFER_SIZE = bufferSizeAttribute("send-buffer-size");
     static final AttributeDefinition MAX_MESSAGE_SIZE = intAttribute("max-message-size", FramingConfig.defaults().maxMessageSize(), MeasurementUnit.BYTES);
     static final CapabilityReferenceAttributeDefinition<SSLContext> SSL_CONTEXT = new CapabilityReferenceAttributeDefinition.Builder<>(
             "ssl-context", CapabilityReference.builder(CONNECTOR_CAPABILITY, SSL_CONTEXT_DESCRIPTOR).build())
@@ -110,9 +114,19 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, TRANSPORT, BACKLOG, REUSE_PORT, MAX_CONNECTIONS,
             IDLE_TIMEOUT, WRITE_BUFFER_LOW_WATER_MARK, WRITE_BUFFER_HIGH_WATER_MARK, WRITE_QUEUE_LIMIT, MAX_MESSAGE_SIZE,
-            SSL_CONTEXT);
+            RECEIVE_BUFFER_SIZE, SEND_BUFFER_SIZE, SSL_CONTEXT);
 
     private final ServiceValueExecutorRegistry<SipConnector> connectors = ServiceValueExecutorRegistry.newInstance();
+
+    private static AttributeDefinition bufferSizeAttribute(String name) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.INT)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setMeasurementUnit(MeasurementUnit.BYTES)
+                .setValidator(IntRangeValidator.POSITIVE)
+                .setRestartAllServices()
+                .build();
+    }
 
     private static AttributeDefinition intAttribute(String name, int defaultValue, MeasurementUnit unit) {
         SimpleAttributeDefinitionBuilder builder = new SimpleAttributeDefinitionBuilder(name, ModelType.INT)
@@ -177,6 +191,14 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
 
         if (writeQueueLimit.isDefined()) {
             settings.writeQueueLimit(writeQueueLimit.asInt());
+        }
+        ModelNode receiveBuffer = RECEIVE_BUFFER_SIZE.resolveModelAttribute(context, model);
+        if (receiveBuffer.isDefined()) {
+            settings.receiveBufferSize(receiveBuffer.asInt());
+        }
+        ModelNode sendBuffer = SEND_BUFFER_SIZE.resolveModelAttribute(context, model);
+        if (sendBuffer.isDefined()) {
+            settings.sendBufferSize(sendBuffer.asInt());
         }
 
         ServiceDependency<SipStack> stack = ServiceDependency.on(SipSubsystemResourceDefinitionRegistrar.STACK);

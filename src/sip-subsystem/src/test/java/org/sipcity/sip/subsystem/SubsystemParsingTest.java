@@ -60,6 +60,9 @@ class SubsystemParsingTest {
         assertThat(tcp.get("transport").getType()).isEqualTo(ModelType.EXPRESSION);
         assertThat(tcp.get("max-connections").asInt()).isEqualTo(300_000);
         assertThat(tcp.get("write-buffer-high-water-mark").asInt()).isEqualTo(131_072);
+        assertThat(tcp.get("receive-buffer-size").asExpression().getExpressionString()).isEqualTo("${sip.tcp.rcvbuf:65536}");
+        assertThat(tcp.get("send-buffer-size").asInt()).isEqualTo(262_144);
+        assertThat(operations.get(1).has("receive-buffer-size")).as("undefined: the transport's default").isFalse();
         assertThat(operations.get(3).get("ssl-context").asString()).isEqualTo("sip-tls-context");
         assertThat(operations.get(1).has("ssl-context")).as("unset attributes stay out of the operation").isFalse();
     }

@@ -47,7 +47,10 @@ import org.sipcity.stack.framing.FramingConfig;
  *     event loop is stalled (a GC pause, a busy core) waits in the receive buffer or is dropped, and every drop costs
  *     the client a retransmission 500 ms later. Measured on loopback with 450-byte datagrams: the Linux default
  *     (208 KiB) holds 166 of them, 11 ms at 15,000 REGISTER/s; 4 MiB holds 6,553, 0.4 s. It costs nothing while the socket keeps up. A stream socket has TCP
- *     flow control and keeps the OS default</td></tr>
+ *     flow control and keeps the OS default (autotuned); a small fixed receive buffer (also set on the listener, which
+ *     sizes the first window) bounds what a flooding peer queues in our kernel, so flow control pushes back on it
+ *     sooner, at the price of capping one connection at about buffer / round-trip time (a trunk from an upstream
+ *     proxy may need more than a phone). Neither costs memory while the connection is idle</td></tr>
  * <tr><td>{@code framing}</td><td>{@link FramingConfig#defaults()}</td><td>limits of stream framing; its
  *     maximum message size also bounds datagrams</td></tr>
  * <tr><td>{@code connectTimeout}</td><td>5 s</td><td>outbound TCP/TLS connect</td></tr>

@@ -49,6 +49,11 @@ final class StreamConnector extends SipConnector {
         if (transports.nativeEpoll() && config.reusePort()) {
             server.option(EpollChannelOption.SO_REUSEPORT, true);
         }
+        if (config.receiveBufferSize() > 0) {
+            // On the listening socket too: Linux sizes an accepted connection's first window and its window scale
+            // from the listener's buffer, before the child option applies.
+            server.option(ChannelOption.SO_RCVBUF, config.receiveBufferSize());
+        }
         childOptions(config, server, transports.readSaturation());
     }
 

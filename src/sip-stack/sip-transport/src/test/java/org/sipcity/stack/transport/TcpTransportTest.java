@@ -247,4 +247,31 @@ class TcpTransportTest {
             assertThat(core.closed.poll(5, TimeUnit.SECONDS)).isNotNull();
         }
     }
+
+    @Test
+    void aConfiguredReceiveBufferBoundsEachAcceptedConnectionAndABurstBeyondItStillGetsThroughInOrder() throws Exception {
+        int receiveBuffer = 8 * 1024;
+        transports.close();
+        transports = new SipTransports(SipTransportsConfig.builder().eventLoopThreads(2).build(), core);
+        connector = transports.start(SipConnectorConfig.builder("tcp-small-rcvbuf", TransportType.TCP)
+                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
+                .receiveBufferSize(receiveBuffer).build());
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            StringBuilder burst = new StringBuilder();
+            int requests = 200;
+            for (int n = 1; n <= requests; n++) {
+                burst.append(Messages.request(n, "TCP"));
+            }
+            assertThat(burst.length()).as("the burst is many receive buffers long").isGreaterThan(4 * receiveBuffer);
+            client.write(burst.toString());
+
+            for (int n = 1; n <= requests; n++) {
+                assertThat(client.readHead()).contains("X-Request: " + Messages.requestLine(n));
+            }
+            StreamFlow flow = (StreamFlow) transports.flowTable().find(TransportType.TCP, client.localAddress());
+            // Linux grants the size asked for (within rmem_max) and reports twice that, its bookkeeping included.
+            assertThat(flow.channel().config().getOption(io.netty.channel.ChannelOption.SO_RCVBUF))
+                    .isBetween(receiveBuffer, 2 * receiveBuffer);
+        }
+    }
 }
