@@ -47,10 +47,13 @@ import org.sipcity.registrar.location.NodeLiveness;
  * <b>Writes</b> in {@link WriteMode#WRITE_THROUGH}: the change is committed, then published in memory.
  * In {@link WriteMode#WRITE_BACK}: published in memory, and the AOR marked dirty; every flush interval the flusher
  * writes the current in-memory bindings of all dirty AORs in one transaction, against the rows stored (update a
- * refreshed binding's row in place, insert new keys, delete removed ones; batched JDBC). Several refreshes of one AOR
- * within an interval cost one write. A failed flush keeps its AORs dirty for the next one; when the database refuses
- * rows, the batch is halved until only the refused AORs are left dirty. {@link #close()} flushes everything; a crash
- * loses the dirty AORs of at most one interval.
+ * refreshed binding's row in place, insert new keys, delete removed ones; batched JDBC). The flusher remembers, per AOR,
+ * the id and binding of each row it committed or preloaded, so it writes without reading the rows: a refresh is an
+ * UPDATE of expiry, Call-ID and CSeq by id, an unchanged binding costs nothing; only the rows of AORs whose last flush
+ * failed are read again first. Several refreshes of one AOR within an interval cost one write. A failed flush keeps its
+ * AORs dirty for the next one; when the database refuses rows, the batch is halved until only the refused AORs are
+ * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval. The reaper
+ * deletes rows under the flusher's lock and tells it which.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
  * Each loaded AOR remembers the version stamp read before its rows; a lookup that finds another stamp reloads. A
