@@ -321,6 +321,196 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     }
 
     @Test
+    void a_refresh_after_a_flush_writes_only_expiry_call_id_and_cseq_to_the_row_it_knows() {
+        ContactBinding phone = new ContactBinding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600), 500, "call-1", 1,
+                List.of("<sip:edge.example.org;lr>"), null, null, null,
+                FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), "phone v1");
+        try (JpaLocationService service = writeBack()) {
+            service.apply(save(phone));
+            service.flush();
+            Map<String, Long> before = storedIds(AOR);
+            // A column a refresh does not set, changed behind the service's back: the flush neither reads the row
+            // again nor rewrites that column.
+            int changed = Transactions.inTransaction(factory, em -> em.createNativeQuery(
+                    "update sip_binding set user_agent = 'changed elsewhere'").executeUpdate());
+            assertThat(changed).isEqualTo(1);
+            ContactBinding phoneNow = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1200), 500, "call-2",
+                    7, phone.path(), null, null, null, phone.source(), "phone v1");
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(storedIds(AOR)).as("the same row").isEqualTo(before);
+            ContactBinding stored = fromDatabase(AOR).get(0);
+            assertThat(stored.expiresAtMillis()).isEqualTo(phoneNow.expiresAtMillis());
+            assertThat(stored.callId()).isEqualTo("call-2");
+            assertThat(stored.cseq()).isEqualTo(7);
+            assertThat(stored.userAgent()).as("a refresh updates three columns").isEqualTo("changed elsewhere");
+
+            // any other change rewrites the whole row (still in place)
+            ContactBinding moved = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1800), 500, "call-2", 8,
+                    List.of(), null, null, null, FlowToken.of("tcp:192.0.2.10:40002>198.51.100.1:5060"), "phone v1");
+            service.apply(save(moved));
+            service.flush();
+            assertThat(storedIds(AOR)).isEqualTo(before);
+            assertThat(fromDatabase(AOR)).containsExactly(moved);
+        }
+    }
+
+    @Test
+    void a_binding_reaped_from_memory_and_database_and_registered_again_is_inserted_again() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(60));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+        try (JpaLocationService service = writeBack()) {
+            service.apply(save(phone, laptop));
+            service.flush();
+            Long laptopId = storedIds(AOR).get(laptop.contactUri());
+            assertThat(service.reapExpired(NOW.plusSeconds(120), 100)).isEqualTo(1);
+            assertThat(storedIds(AOR)).containsOnlyKeys(laptop.contactUri());
+            // the same key again, and the laptop refreshed: the phone's old row is gone, so it must be inserted
+            ContactBinding phoneAgain = refreshed(phone, 2, 900);
+            ContactBinding laptopNow = refreshed(laptop, 2, 900);
+            service.apply(save(phoneAgain, laptopNow));
+            service.flush();
+            assertThat(service.failedFlushes()).isZero();
+            assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(phoneAgain, laptopNow);
+            assertThat(storedIds(AOR).get(laptop.contactUri())).isEqualTo(laptopId);
+            // and then it is known again: a removal deletes its new row
+            service.apply(new BindingChange(AOR, List.of(), List.of(phone.key()), false));
+            service.flush();
+            assertThat(fromDatabase(AOR)).containsExactly(laptopNow);
+        }
+    }
+
+    @Test
+    void a_row_deleted_behind_the_flushers_back_is_written_again_by_the_next_refresh() {
+        // Not something the service allows (it is the only writer of its rows), but a lost row must not stay lost:
+        // the UPDATE by id finds no row, and the binding is inserted instead.
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        try (JpaLocationService service = writeBack()) {
+            service.apply(save(phone));
+            service.flush();
+            Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
+            ContactBinding phoneNow = refreshed(phone, 2, 900);
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(service.failedFlushes()).isZero();
+            assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+        }
+    }
+
+    @Test
+    void a_refresh_with_a_call_id_the_database_refuses_leaves_its_aor_dirty_and_the_next_flush_reads_its_rows() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        try (JpaLocationService service = writeBack()) {
+            service.apply(save(phone));
+            saveNumberedUsers(service, 0, 3, NOW.plusSeconds(600));
+            service.flush();
+            Map<String, Long> before = storedIds(AOR);
+            // a refresh (only expiry, Call-ID and CSeq change) whose Call-ID is over its column's 255 characters
+            ContactBinding refused = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(900), -1,
+                    "c".repeat(300), 2, List.of(), null, null, null, null, null);
+            service.apply(save(refused));
+            for (int i = 0; i < 3; i++) {
+                service.apply(save(refreshed(numberedUser(i, NOW), 2, 900)));
+            }
+
+            assertThatThrownBy(service::flush).isInstanceOf(LocationException.class)
+                    .hasMessageContaining("1 of 4 dirty AORs not written [" + AOR + "]");
+
+            assertThat(fromDatabase(AOR)).containsExactly(phone);
+            assertThat(fromDatabase("sip:u2@example.org")).singleElement().extracting(ContactBinding::cseq)
+                    .isEqualTo(2L);
+            ContactBinding fixed = refreshed(phone, 3, 1200);
+            service.apply(save(fixed));
+            service.flush();
+            assertThat(service.dirtyCount()).isZero();
+            assertThat(fromDatabase(AOR)).containsExactly(fixed);
+            assertThat(storedIds(AOR)).as("updated in place after reading the row").isEqualTo(before);
+        }
+    }
+
+    @Test
+    void after_many_flushes_of_every_kind_of_change_a_restart_preloads_exactly_what_memory_held() {
+        String bob = "sip:bob@example.org";
+        String carol = "sip:carol@example.org";
+        List<String> aors = List.of(AOR, bob, carol, "sip:u0@example.org", "sip:u1@example.org");
+        Map<String, List<ContactBinding>> memory = new java.util.HashMap<>();
+        try (JpaLocationService service = writeBack()) {
+            ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+            ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(600));
+            ContactBinding bobFlow = flow(bob, "sip:bob@192.0.2.20;transport=tcp", "<urn:uuid:b>");
+            service.apply(save(phone, laptop));
+            service.apply(save(bobFlow));
+            saveNumberedUsers(service, 0, 2, NOW.plusSeconds(600));
+            service.flush();
+            for (int round = 2; round <= 6; round++) {
+                // alice: the phone refreshed every round, the laptop's Path changes, a tablet comes and goes
+                service.apply(save(refreshed(phone, round, 600 + round)));
+                service.apply(save(new ContactBinding(AOR, laptop.contactUri(), NOW.plusSeconds(700), -1,
+                        "call-" + round, round, List.of("<sip:edge" + round + ".example.org;lr>"), null, null, null,
+                        null, "laptop")));
+                ContactBinding tablet = binding(AOR, "sip:alice@192.0.2.12", NOW.plusSeconds(600));
+                service.apply(round % 2 == 0 ? save(tablet)
+                        : new BindingChange(AOR, List.of(), List.of(tablet.key()), false));
+                // bob's flow registered again over another contact (same instance and reg-id: the same key)
+                service.apply(save(new ContactBinding(bob, "sip:bob@192.0.2.2" + round + ";transport=tcp",
+                        NOW.plusSeconds(600), -1, "call-b", round, List.of(), bobFlow.instanceId(), 1,
+                        bobFlow.flowToken(), bobFlow.source(), null)));
+                // carol registers, then leaves with Contact: *, then registers again
+                if (round % 3 == 0) {
+                    service.removeAll(carol);
+                } else {
+                    service.apply(save(binding(carol, "sip:carol@192.0.2.3" + round, NOW.plusSeconds(600))));
+                }
+                service.apply(save(refreshed(numberedUser(round % 2, NOW), round, 600)));
+                service.flush();
+                assertThat(service.failedFlushes()).isZero();
+                for (String aor : aors) {
+                    assertThat(fromDatabase(aor)).as(aor + " after round " + round)
+                            .containsExactlyInAnyOrderElementsOf(service.lookup(aor, NOW));
+                }
+            }
+            aors.forEach(aor -> memory.put(aor, service.lookup(aor, NOW)));
+        }
+        try (JpaLocationService restarted = writeBack()) {
+            for (String aor : aors) {
+                assertThat(restarted.lookup(aor, NOW)).as(aor).containsExactlyInAnyOrderElementsOf(memory.get(aor));
+            }
+            // the restarted service knows the rows it preloaded: refreshing and removing writes them correctly
+            for (ContactBinding binding : memory.get(AOR)) {
+                restarted.apply(save(refreshed(binding, 99, 3600)));
+            }
+            restarted.removeAll(bob);
+            restarted.flush();
+            assertThat(fromDatabase(AOR)).containsExactlyInAnyOrderElementsOf(restarted.lookup(AOR, NOW))
+                    .allSatisfy(b -> assertThat(b.cseq()).isEqualTo(99));
+            assertThat(fromDatabase(bob)).isEmpty();
+            assertThat(restarted.count()).isEqualTo(memory.get(AOR).size() + memory.get(carol).size() + 2);
+        }
+    }
+
+    @Test
+    void a_row_stored_under_another_key_is_replaced_when_its_aor_is_written_next() {
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600));
+        try (JpaLocationService service = writeBack()) {
+            service.apply(save(phone));
+        }
+        // as if written by a version that hashed keys differently
+        String odd = "A".repeat(43);
+        Transactions.inTransaction(factory, em -> em.createNativeQuery("update sip_binding set binding_key = '" + odd
+                + "'").executeUpdate());
+        try (JpaLocationService restarted = writeBack()) {
+            assertThat(restarted.lookup(AOR, NOW)).containsExactly(phone);
+            ContactBinding phoneNow = refreshed(phone, 2, 900);
+            restarted.apply(save(phoneNow));
+            restarted.flush();
+            assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+            List<String> keys = Transactions.read(factory, em -> em.createQuery("select b.bindingKey from Binding b",
+                    String.class).getResultList());
+            assertThat(keys).singleElement().isNotEqualTo(odd);
+        }
+    }
+
+    @Test
     void a_refreshed_binding_whose_stale_row_the_reaper_deleted_is_written_again() {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(60));
         try (JpaLocationService service = writeBack()) {

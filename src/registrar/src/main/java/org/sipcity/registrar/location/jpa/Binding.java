@@ -18,10 +18,13 @@ import org.sipcity.registrar.location.ContactBinding;
  * comparable and indexable the same way on H2, PostgreSQL and MariaDB, with no time-zone conversions.
  */
 @Entity(name = "Binding")
-@Table(name = "sip_binding",
+@Table(name = Binding.TABLE,
         uniqueConstraints = @UniqueConstraint(name = "uk_binding_aor_key", columnNames = {"aor", "binding_key"}),
         indexes = @Index(name = "ix_binding_expires_at", columnList = "expires_at"))
 public class Binding {
+
+    /** The table's name, also used by the write-back's JDBC statements ({@link RowWrites}). */
+    static final String TABLE = "sip_binding";
 
     /** Column widths; MariaDB's 3072-byte index limit (utf8mb4) bounds aor + binding_key. */
     static final int AOR_LENGTH = ContactBinding.MAX_AOR_LENGTH;
@@ -111,27 +114,9 @@ public class Binding {
         this.ownerNode = ownerNode;
     }
 
-    /**
-     * Takes every column of {@code current}, a binding with the same AOR and key, keeping this row's id: the write-back
-     * flush refreshes a stored row in place (Hibernate's dirty check then writes an UPDATE only if a column changed).
-     */
-    void overwriteWith(Binding current) {
-        if (!aor.equals(current.aor) || !bindingKey.equals(current.bindingKey)) {
-            throw new IllegalArgumentException("not the same binding: " + aor + " " + bindingKey + " / " + current.aor
-                    + " " + current.bindingKey);
-        }
-        contactUri = current.contactUri;
-        expiresAt = current.expiresAt;
-        q = current.q;
-        callId = current.callId;
-        cseq = current.cseq;
-        path = current.path;
-        instanceId = current.instanceId;
-        regId = current.regId;
-        flow = current.flow;
-        source = current.source;
-        userAgent = current.userAgent;
-        ownerNode = current.ownerNode;
+    /** The stored form of a Path list: one value per line, {@code null} when there is none. */
+    static String pathText(java.util.List<String> path) {
+        return path.isEmpty() ? null : String.join("\n", path);
     }
 
     public Long getId() {

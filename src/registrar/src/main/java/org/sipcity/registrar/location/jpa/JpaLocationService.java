@@ -47,10 +47,13 @@ import org.sipcity.registrar.location.NodeLiveness;
  * <b>Writes</b> in {@link WriteMode#WRITE_THROUGH}: the change is committed, then published in memory.
  * In {@link WriteMode#WRITE_BACK}: published in memory, and the AOR marked dirty; every flush interval the flusher
  * writes the current in-memory bindings of all dirty AORs in one transaction, against the rows stored (update a
- * refreshed binding's row in place, insert new keys, delete removed ones; batched JDBC). Several refreshes of one AOR
- * within an interval cost one write. A failed flush keeps its AORs dirty for the next one; when the database refuses
- * rows, the batch is halved until only the refused AORs are left dirty. {@link #close()} flushes everything; a crash
- * loses the dirty AORs of at most one interval.
+ * refreshed binding's row in place, insert new keys, delete removed ones; batched JDBC). The flusher remembers, per AOR,
+ * the id and binding of each row it committed or preloaded, so it writes without reading the rows: a refresh is an
+ * UPDATE of expiry, Call-ID and CSeq by id, an unchanged binding costs nothing; only the rows of AORs whose last flush
+ * failed are read again first. Several refreshes of one AOR within an interval cost one write. A failed flush keeps its
+ * AORs dirty for the next one; when the database refuses rows, the batch is halved until only the refused AORs are
+ * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval. The reaper
+ * deletes rows under the flusher's lock and tells it which.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
  * Each loaded AOR remembers the version stamp read before its rows; a lookup that finds another stamp reloads. A
@@ -79,6 +82,13 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     private final Set<String> dirtySet = ConcurrentHashMap.newKeySet();
     private final ReentrantLock flushLock = new ReentrantLock();
     private final ScheduledExecutorService flusher;
+    /**
+     * What the write-back flusher knows is stored, per AOR: the rows it last committed or preloaded, {@link
+     * StoredRow#UNKNOWN} after a failed flush; no entry means no row once {@link #preloaded}, unknown otherwise. A known
+     * AOR is written without reading its rows. Only touched under {@link #flushLock}, so a plain map; the reaper, which
+     * deletes rows under the same lock, keeps it in step.
+     */
+    private final HashMap<String, StoredRow> stored = new HashMap<>();
     private final int maxDirty;
     private final AtomicLong failedFlushes = new AtomicLong();
     /** Which owners are alive: bindings of the others are skipped ({@link NodeLiveness#SINGLE_NODE} on one node). */
@@ -255,17 +265,23 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                     return live.size() == list.size() ? loaded : Stamped.of(live, Stamped.stampOf(loaded));
                 });
             }
-            // Still under the flush lock: a flush updates the rows it read by id, and a row deleted here between its
-            // read and its update (a refresh not yet written is expired in the database) would fail the whole flush.
-            return Transactions.inTransaction(factory, em -> {
-                List<Long> ids = em.createQuery("select b.id from Binding b where b.expiresAt <= :cutoff", Long.class)
-                        .setParameter("cutoff", cutoff).setMaxResults(batchSize).getResultList();
-                if (ids.isEmpty()) {
+            // Still under the flush lock: a flush updates rows by id, so it must know of every row deleted here (a
+            // refresh not yet written is expired in the database), and never between deciding and writing.
+            List<Object[]> reaped = new ArrayList<>();
+            int deleted = Transactions.inTransaction(factory, em -> {
+                reaped.addAll(em.createQuery("select b.id, b.aor from Binding b where b.expiresAt <= :cutoff",
+                        Object[].class).setParameter("cutoff", cutoff).setMaxResults(batchSize).getResultList());
+                if (reaped.isEmpty()) {
                     return 0;
                 }
+                List<Long> ids = reaped.stream().map(row -> ((Number) row[0]).longValue()).toList();
                 return em.createQuery("delete from Binding b where b.id in :ids").setParameter("ids", ids)
                         .executeUpdate();
             });
+            // The write-back flusher writes known AORs by row id without reading them: it must learn of these rows'
+            // end, so that a refresh of one of them not written yet is inserted again rather than updating nothing.
+            forgetRows(reaped);
+            return deleted;
         } catch (PersistenceException e) {
             throw new LocationException("expired bindings not reaped", e);
         } finally {
@@ -490,47 +506,219 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
 
     /**
      * Writes the current bindings of {@code aors} in one transaction, row by row against what is stored: a binding
-     * whose key has a row updates that row in place (only if a column changed: a refresh changes its expiry, Call-ID
-     * and CSeq), a new key is inserted, a stored key no longer in memory is deleted. Hibernate batches each kind
-     * ({@code hibernate.jdbc.batch_size}). A refresh, by far the commonest change, thus costs one UPDATE touching the
-     * expiry index only, instead of a delete and an insert that each maintain every index of the row.
+     * whose key has a row updates that row in place (only if a column changed; a refresh, by far the commonest change,
+     * writes its expiry, Call-ID and CSeq only), a new key is inserted, a stored key no longer in memory is deleted.
+     * <p>
+     * What is stored comes from {@link #stored}, what this flusher committed or preloaded, so a known AOR costs no read:
+     * an unchanged binding costs nothing, a refresh one batched three-column UPDATE by id ({@link RowWrites}), built
+     * without an entity. Only AORs whose rows are unknown (after a failed flush, or when the preload failed) have their
+     * rows read first. New rows are persisted as entities (their id comes from the sequence). When the transaction
+     * fails, whatever its outcome, the rows of all {@code aors} become unknown: the next flush reads them.
      */
     private void writeSnapshots(List<String> aors) {
-        Transactions.inTransaction(factory, em -> {
-            for (int from = 0; from < aors.size(); from += IN_LIST_SIZE) {
-                List<String> chunk = aors.subList(from, Math.min(aors.size(), from + IN_LIST_SIZE));
-                Map<String, Map<String, Binding>> stored = storedRows(em, chunk);
-                for (String aor : chunk) {
-                    Map<String, Binding> rows = stored.getOrDefault(aor, new HashMap<>());
-                    List<ContactBinding> loaded = table.get(aor);
-                    List<ContactBinding> bindings = loaded == null ? List.of() : Stamped.bindingsOf(loaded);
-                    for (ContactBinding binding : bindings) {
-                        Binding current = toEntity(binding);
-                        Binding row = rows.remove(current.getBindingKey());
-                        if (row == null) {
-                            em.persist(current);
-                        } else {
-                            row.overwriteWith(current);
-                        }
-                    }
-                    // what is left was removed, replaced by another key, or expired and reaped from memory
-                    rows.values().forEach(em::remove);
+        Map<String, StoredRow> committed = new HashMap<>();
+        try {
+            Transactions.inTransaction(factory, em -> {
+                for (int from = 0; from < aors.size(); from += IN_LIST_SIZE) {
+                    writeChunk(em, aors.subList(from, Math.min(aors.size(), from + IN_LIST_SIZE)), committed);
                 }
-                em.flush();
-                em.clear();
+                return null;
+            });
+        } catch (RuntimeException | Error e) {
+            // Rolled back, or committed with the answer lost (a connection dropped during the commit): only a read
+            // tells, so the next flush of these AORs reads their rows.
+            for (String aor : aors) {
+                stored.put(aor, StoredRow.UNKNOWN);
             }
-            return null;
+            throw e;
+        }
+        committed.forEach((aor, rows) -> {
+            if (rows == null) {
+                stored.remove(aor);
+            } else {
+                stored.put(aor, rows);
+            }
         });
     }
 
-    /** The stored rows of {@code aors}, managed by {@code em}, by AOR then stored key (maps the caller may empty). */
-    private static Map<String, Map<String, Binding>> storedRows(EntityManager em, List<String> aors) {
-        Map<String, Map<String, Binding>> byAor = new HashMap<>();
+    /** One round of statements for up to {@link #IN_LIST_SIZE} AORs; their new stored rows go into {@code committed}. */
+    private void writeChunk(EntityManager em, List<String> chunk, Map<String, StoredRow> committed) {
+        RowWrites writes = new RowWrites(owner);
+        List<String> unknown = null;
+        for (String aor : chunk) {
+            if (storedRows(aor) == StoredRow.UNKNOWN) {
+                if (unknown == null) {
+                    unknown = new ArrayList<>();
+                }
+                unknown.add(aor);
+            }
+        }
+        Map<String, StoredRow> read = unknown == null ? Map.of() : readRows(em, unknown, writes);
+        List<StoredRow> inserts = new ArrayList<>();
+        for (String aor : chunk) {
+            StoredRow rows = storedRows(aor);
+            if (rows == StoredRow.UNKNOWN) {
+                rows = read.get(aor);
+            }
+            List<ContactBinding> loaded = table.get(aor);
+            List<ContactBinding> bindings = loaded == null ? List.of() : Stamped.bindingsOf(loaded);
+            committed.put(aor, plan(bindings, rows, writes, inserts));
+        }
+        // deletes and updates first, then inserts: a key deleted and inserted again never meets itself in the index
+        for (RowWrites.Update vanished : writes.execute(em)) {
+            // The row was deleted behind the flush's back (the driver said 0 rows updated): store the binding anew.
+            inserts.add((StoredRow) vanished.tag());
+        }
+        for (StoredRow row : inserts) {
+            Binding entity = toEntity(row.written);
+            em.persist(entity);
+            row.id = entity.getId();
+        }
+        em.flush();
+        em.clear();
+    }
+
+    /**
+     * The rows of {@code bindings} once written over {@code rows} (their stored rows, or null): plans the statements
+     * into {@code writes} and the inserts into {@code inserts}, and returns the new chain (null when empty). Bindings
+     * are matched to rows by key, trying the row at the same position first (a change keeps the order of the keys it
+     * keeps, so the first try almost always hits).
+     */
+    private static StoredRow plan(List<ContactBinding> bindings, StoredRow rows, RowWrites writes,
+            List<StoredRow> inserts) {
+        StoredRow[] old = StoredRow.toArray(rows);
+        StoredRow head = null;
+        StoredRow tail = null;
+        for (int i = 0; i < bindings.size(); i++) {
+            ContactBinding binding = bindings.get(i);
+            StoredRow match = take(old, i, binding);
+            StoredRow row;
+            if (match == null) {
+                row = new StoredRow(StoredRow.NO_ID, binding);
+                inserts.add(row);
+            } else {
+                row = new StoredRow(match.id, binding);
+                ContactBinding written = match.written;
+                if (written != binding && !written.equals(binding)) {
+                    if (isRefreshOf(binding, written)) {
+                        writes.refresh(match.id, binding, row);
+                    } else {
+                        writes.overwrite(match.id, binding, row);
+                    }
+                }
+            }
+            if (tail == null) {
+                head = row;
+            } else {
+                tail.next = row;
+            }
+            tail = row;
+        }
+        // what is left was removed, replaced by another key, or expired and reaped from memory
+        for (StoredRow left : old) {
+            if (left != null) {
+                writes.delete(left.id);
+            }
+        }
+        return head;
+    }
+
+    /** The row of {@code old} whose binding has the key of {@code binding}, taken out of {@code old}; or null. */
+    private static StoredRow take(StoredRow[] old, int position, ContactBinding binding) {
+        if (position < old.length && old[position] != null && sameKey(old[position].written, binding)) {
+            StoredRow row = old[position];
+            old[position] = null;
+            return row;
+        }
+        for (int i = 0; i < old.length; i++) {
+            if (i != position && old[i] != null && sameKey(old[i].written, binding)) {
+                StoredRow row = old[i];
+                old[i] = null;
+                return row;
+            }
+        }
+        return null;
+    }
+
+    /** {@code a.key().equals(b.key())}, without building the keys in the common cases. */
+    static boolean sameKey(ContactBinding a, ContactBinding b) {
+        if (a.isOutboundFlow() != b.isOutboundFlow()) {
+            return false;   // "flow:..." against "uri:..."
+        }
+        if (a.isOutboundFlow()) {
+            return a.regId().equals(b.regId()) && a.instanceId().equals(b.instanceId());
+        }
+        return a.contactUri().equals(b.contactUri()) || a.key().equals(b.key());
+    }
+
+    /** Whether {@code now} differs from {@code written} in expiry, Call-ID and CSeq only: the columns a refresh sets. */
+    static boolean isRefreshOf(ContactBinding now, ContactBinding written) {
+        return now.contactUri().equals(written.contactUri()) && now.qMillis() == written.qMillis()
+                && now.path().equals(written.path()) && Objects.equals(now.instanceId(), written.instanceId())
+                && Objects.equals(now.regId(), written.regId()) && Objects.equals(now.flowToken(), written.flowToken())
+                && Objects.equals(now.source(), written.source()) && Objects.equals(now.userAgent(), written.userAgent())
+                && Objects.equals(now.ownerNode(), written.ownerNode());
+    }
+
+    /** What the flusher knows is stored for {@code aor}: a chain, null (no row), or {@link StoredRow#UNKNOWN}. */
+    private StoredRow storedRows(String aor) {
+        StoredRow rows = stored.get(aor);
+        if (rows == null && !preloaded) {
+            return StoredRow.UNKNOWN;   // never written by this service, and no preload to say it has no row
+        }
+        return rows;
+    }
+
+    /**
+     * The stored rows of {@code aors} read from the database, by AOR (no entry: no row). A row whose stored key is not
+     * the key its columns give (written under other key rules) is deleted through {@code writes}, so its binding is
+     * inserted again under the right key.
+     */
+    private static Map<String, StoredRow> readRows(EntityManager em, List<String> aors, RowWrites writes) {
+        Map<String, StoredRow> byAor = new HashMap<>();
         for (Binding row : em.createQuery("select b from Binding b where b.aor in :aors", Binding.class)
                 .setParameter("aors", aors).getResultList()) {
-            byAor.computeIfAbsent(row.getAor(), aor -> new HashMap<>()).put(row.getBindingKey(), row);
+            ContactBinding binding = fromEntity(row);
+            if (!row.getBindingKey().equals(BindingKeys.stored(binding.key()))) {
+                writes.delete(row.getId());
+                continue;
+            }
+            StoredRow stored = new StoredRow(row.getId(), binding);
+            stored.next = byAor.get(row.getAor());
+            byAor.put(row.getAor(), stored);
         }
+        em.clear();   // nothing is written through these entities
         return byAor;
+    }
+
+    /** Drops rows the reaper deleted from what the flusher knows is stored (under the flush lock). */
+    private void forgetRows(List<Object[]> deleted) {
+        for (Object[] idAndAor : deleted) {
+            long id = ((Number) idAndAor[0]).longValue();
+            String aor = (String) idAndAor[1];
+            StoredRow rows = stored.get(aor);
+            if (rows == null || rows == StoredRow.UNKNOWN) {
+                continue;
+            }
+            StoredRow head = null;
+            StoredRow tail = null;
+            for (StoredRow row = rows; row != null; row = row.next) {
+                if (row.id != id) {
+                    StoredRow copy = new StoredRow(row.id, row.written);
+                    if (tail == null) {
+                        head = copy;
+                    } else {
+                        tail.next = copy;
+                    }
+                    tail = copy;
+                }
+            }
+            if (head == null) {
+                stored.remove(aor);
+            } else {
+                stored.put(aor, head);
+            }
+        }
     }
 
     private void write(EntityManager em, BindingChange change) {
@@ -579,6 +767,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      */
     private void preload() {
         Map<String, List<ContactBinding>> byAor = new HashMap<>();
+        Map<String, StoredRow> rowsByAor = new HashMap<>();
         long last = Long.MIN_VALUE;
         try {
             List<Binding> page;
@@ -588,7 +777,20 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                         "select b from Binding b where b.id > :after order by b.id", Binding.class)
                         .setParameter("after", after).setMaxResults(PRELOAD_PAGE).getResultList());
                 for (Binding row : page) {
-                    byAor.computeIfAbsent(row.getAor(), aor -> new ArrayList<>(2)).add(fromEntity(row));
+                    ContactBinding binding = fromEntity(row);
+                    byAor.computeIfAbsent(row.getAor(), aor -> new ArrayList<>(2)).add(binding);
+                    StoredRow known = rowsByAor.get(row.getAor());
+                    if (known != StoredRow.UNKNOWN) {
+                        // the flusher's record of the row, with the very binding the table holds (an unchanged
+                        // binding is then recognised by identity); a row stored under other key rules is left for the
+                        // flusher to read, and rewrite, when its AOR changes
+                        StoredRow stored = row.getBindingKey().equals(BindingKeys.stored(binding.key()))
+                                ? new StoredRow(row.getId(), binding) : StoredRow.UNKNOWN;
+                        if (stored != StoredRow.UNKNOWN) {
+                            stored.next = known;
+                        }
+                        rowsByAor.put(row.getAor(), stored);
+                    }
                     last = row.getId();
                 }
             } while (page.size() == PRELOAD_PAGE);
@@ -597,13 +799,53 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             return;
         }
         byAor.forEach((aor, bindings) -> table.put(aor, List.copyOf(bindings)));
-        preloaded = true;
+        flushLock.lock();
+        try {
+            rowsByAor.forEach(stored::put);
+            preloaded = true;
+        } finally {
+            flushLock.unlock();
+        }
         LOG.infof("%d bindings of %d AORs preloaded", byAor.values().stream().mapToInt(List::size).sum(), byAor.size());
     }
 
     /** Whether every stored binding is in memory, so that the hot path never reads the database. */
     public boolean isPreloaded() {
         return preloaded;
+    }
+
+    /**
+     * One stored row as the write-back flusher knows it: its id and the binding it holds; {@code next} is another row
+     * of the same AOR. A chain is published in {@link #stored} only after its transaction committed, and neither it nor
+     * its rows change after that (a new flush builds new ones), all under {@link #flushLock}.
+     */
+    private static final class StoredRow {
+        static final long NO_ID = -1;
+        /** The AOR's rows must be read before it is written (a failed flush; no preload). */
+        static final StoredRow UNKNOWN = new StoredRow(NO_ID, null);
+
+        /** Set before publication only: an insert learns its id from the persist. */
+        long id;
+        final ContactBinding written;
+        StoredRow next;
+
+        StoredRow(long id, ContactBinding written) {
+            this.id = id;
+            this.written = written;
+        }
+
+        static StoredRow[] toArray(StoredRow rows) {
+            int n = 0;
+            for (StoredRow row = rows; row != null; row = row.next) {
+                n++;
+            }
+            StoredRow[] array = new StoredRow[n];
+            int i = 0;
+            for (StoredRow row = rows; row != null; row = row.next) {
+                array[i++] = row;
+            }
+            return array;
+        }
     }
 
     /**
