@@ -55,6 +55,9 @@ public final class OfferedLoadMain implements Callable<Integer> {
     @Option(names = "--max-open", defaultValue = "16000", description = "tcp-tn: the most connections open at once "
             + "(under the open-file limit); a REGISTER due while that many are open is held back.")
     int maxOpen;
+    @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class, description = "tcp-tn: "
+            + "offered first at the same rate and not counted (JIT of both sides; at most 60 s).")
+    Duration warmup;
     @Spec
     CommandSpec spec;
 
@@ -78,10 +81,11 @@ public final class OfferedLoadMain implements Callable<Integer> {
         } catch (IllegalArgumentException refused) {
             throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage(), refused);
         }
-        Thread hardStop = hardStop(duration.plus(responseTimeout).plus(HARD_STOP_GRACE));
+        Thread hardStop = hardStop(duration.plus(responseTimeout).plus(HARD_STOP_GRACE)
+                .plus(transactionTcp() ? warmup.plus(responseTimeout) : Duration.ZERO));
         try {
             if (transactionTcp()) {
-                System.out.println(new TransactionTcpLoad(settings, Math.max(1, ioThreads), maxOpen).run().line());
+                System.out.println(new TransactionTcpLoad(settings, Math.max(1, ioThreads), maxOpen, warmup).run().line());
                 return 0;
             }
             OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads)).run();

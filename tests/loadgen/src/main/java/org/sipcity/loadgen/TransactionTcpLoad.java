@@ -1,13 +1,10 @@
 package org.sipcity.loadgen;
 
-import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
@@ -21,6 +18,7 @@ import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -106,87 +104,50 @@ final class TransactionTcpLoad {
     private final OfferedLoadSettings settings;
     private final int threads;
     private final int maxOpen;
-
-    private final LongAdder connected = new LongAdder();
-    private final LongAdder connectFailures = new LongAdder();
-    private final LongAdder ok = new LongAdder();
-    private final LongAdder rejected503 = new LongAdder();
-    private final LongAdder otherFinal = new LongAdder();
-    private final LongAdder timeouts = new LongAdder();
-    private final LongAdder closedEarly = new LongAdder();
-    private final AtomicInteger open = new AtomicInteger();
-    private final AtomicInteger maxOpenSeen = new AtomicInteger();
+    private final Duration warmup;
     private final AtomicInteger failuresLogged = new AtomicInteger();
-    private final Recorder acceptedLatency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
-    private final Recorder connectLatency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
     /** User names by index, formatted once each. */
     private final String[] userNames;
-
-    // the schedule, touched only by the ticking event loop
-    private long startNanos;
-    private long stopNanos;
-    private long generated;
-    private long started;
-    private long heldBack;
-    private long scheduleLost;
-    private volatile boolean offering;
 
     /**
      * @param maxOpen the most connections open at once (each holds a file descriptor of this process); a request
      *                due while that many are open is held back, not started
+     * @param warmup  offered first at the same rate and not counted, so that the measured load meets compiled code
+     *                on both sides (each step of a benchmark is a new JVM); zero for none
      */
-    TransactionTcpLoad(OfferedLoadSettings settings, int threads, int maxOpen) {
+    TransactionTcpLoad(OfferedLoadSettings settings, int threads, int maxOpen, Duration warmup) {
         if (settings.udp()) {
             throw new IllegalArgumentException("transaction TCP is a TCP mode");
         }
         if (maxOpen < 1) {
             throw new IllegalArgumentException("maxOpen must be positive, got " + maxOpen);
         }
+        if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("warm-up must be 0-60 s, got " + warmup);
+        }
         this.settings = settings;
         this.threads = threads;
         this.maxOpen = maxOpen;
+        this.warmup = warmup;
         this.userNames = new String[settings.users()];
     }
 
     Result run() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
+        if (!epoll) {
+            LOG.warnf("Native epoll unavailable (%s): NIO, and each source address limited to bind()'s ports",
+                    Epoll.unavailabilityCause());
+        }
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
         try {
-            Bootstrap bootstrap = new Bootstrap().group(group)
-                    .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
-                    .option(ChannelOption.TCP_NODELAY, true)
-                    .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.responseTimeout().toMillis());
-            if (epoll) {
-                bootstrap.option(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
-            } else {
-                LOG.warnf("Native epoll unavailable (%s): NIO, and each source address limited to bind()'s ports",
-                        Epoll.unavailabilityCause());
+            if (!warmup.isZero()) {
+                new Phase(group, epoll, warmup, 0).offer();
             }
-            EventLoop ticking = group.next();
-            startNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
-            stopNanos = startNanos + settings.duration().toNanos();
-            offering = true;
-            ScheduledFuture<?> ticker = ticking.scheduleAtFixedRate(() -> tick(bootstrap),
-                    startNanos - System.nanoTime(), TICK_NANOS, TimeUnit.NANOSECONDS);
-            sleepUntil(stopNanos);
-            ticking.submit(() -> {
-                ticker.cancel(false);
-                tick(bootstrap); // the last requests due
-                offering = false;
-            }).awaitUninterruptibly(5, TimeUnit.SECONDS);
-            System.err.println("offering ended");
-            // Every exchange ends by its answer, its failure or its own timeout; wait for that, bounded.
-            long deadline = System.nanoTime() + settings.responseTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(500);
-            while (open.get() > 0 && System.nanoTime() < deadline) {
-                TimeUnit.MILLISECONDS.sleep(10);
-            }
-            int openAtEnd = open.get();
-            return new Result(settings, generated, started, heldBack, scheduleLost, connected.sum(),
-                    connectFailures.sum(), ok.sum(), rejected503.sum(), otherFinal.sum(), timeouts.sum(),
-                    closedEarly.sum(), maxOpenSeen.get(), openAtEnd, acceptedLatency.getIntervalHistogram(),
-                    connectLatency.getIntervalHistogram());
+            // A sequence offset keeps the measured phase's Call-IDs and branches apart from the warm-up's.
+            Phase measured = new Phase(group, epoll, settings.duration(), 1L << 40);
+            measured.offer();
+            return measured.result();
         } finally {
-            offering = false;
             group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
@@ -198,64 +159,146 @@ final class TransactionTcpLoad {
         }
     }
 
-    /** Starts the connections due by now (up to the end of the load), on the ticking event loop. */
-    private void tick(Bootstrap bootstrap) {
-        if (!offering) {
-            return;
-        }
-        long now = System.nanoTime();
-        long due = (long) ((Math.min(now, stopNanos) - startNanos) / 1e9 * settings.rate());
-        long behind = due - generated;
-        if (behind <= 0) {
-            return;
-        }
-        long catchUp = (long) (MAX_CATCH_UP_NANOS / 1e9 * settings.rate()) + 1;
-        if (behind > catchUp) {
-            scheduleLost += behind - catchUp;
-            generated += behind - catchUp;
-            behind = catchUp;
-        }
-        for (long i = 0; i < behind; i++) {
-            long seq = generated++;
-            int nowOpen = open.incrementAndGet();
-            if (nowOpen > maxOpen) {
-                open.decrementAndGet();
-                heldBack++;
-                continue;
-            }
-            maxOpenSeen.accumulateAndGet(nowOpen, Math::max);
-            started++;
-            start(bootstrap, seq);
-        }
-    }
+    /** One open-loop load at the settings' rate for a duration, with its own figures. */
+    private final class Phase {
+        private final EventLoopGroup group;
+        private final boolean epoll;
+        private final Duration duration;
+        private final long firstSeq;
 
-    private void start(Bootstrap bootstrap, long seq) {
-        InetAddress source = settings.sources().get((int) (seq % settings.sources().size()));
-        Exchange exchange = new Exchange(seq, System.nanoTime());
-        ChannelFuture connect = bootstrap.clone()
-                .handler(new ChannelInitializer<Channel>() {
-                    @Override
-                    protected void initChannel(Channel channel) {
-                        channel.pipeline().addLast(new SipStreamDecoder(FramingConfig.defaults()), exchange);
-                    }
-                })
-                .connect(settings.target(), new InetSocketAddress(source, 0));
-        connect.addListener(done -> {
-            if (!done.isSuccess()) {
-                connectFailures.increment();
-                if (failuresLogged.incrementAndGet() <= LOGGED_FAILURES) {
-                    LOG.warnf("Connect from %s to %s failed: %s", source.getHostAddress(), settings.target(), done.cause());
+        private final LongAdder connected = new LongAdder();
+        private final LongAdder connectFailures = new LongAdder();
+        private final LongAdder ok = new LongAdder();
+        private final LongAdder rejected503 = new LongAdder();
+        private final LongAdder otherFinal = new LongAdder();
+        private final LongAdder timeouts = new LongAdder();
+        private final LongAdder closedEarly = new LongAdder();
+        private final AtomicInteger open = new AtomicInteger();
+        private final AtomicInteger maxOpenSeen = new AtomicInteger();
+        private final Recorder acceptedLatency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+        private final Recorder connectLatency = new Recorder(TimeUnit.SECONDS.toNanos(60), 3);
+
+        // the schedule, touched only by the ticking event loop
+        private long startNanos;
+        private long stopNanos;
+        private long generated;
+        private long started;
+        private long heldBack;
+        private long scheduleLost;
+        private boolean offering;
+        private int openAtEnd;
+
+        Phase(EventLoopGroup group, boolean epoll, Duration duration, long firstSeq) {
+            this.group = group;
+            this.epoll = epoll;
+            this.duration = duration;
+            this.firstSeq = firstSeq;
+        }
+
+        /** Offers the load, then waits (bounded) until every exchange has ended by its answer, failure or timeout. */
+        void offer() throws InterruptedException {
+            EventLoop ticking = group.next();
+            startNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
+            stopNanos = startNanos + duration.toNanos();
+            ticking.submit(() -> offering = true).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            ScheduledFuture<?> ticker = ticking.scheduleAtFixedRate(this::tick, startNanos - System.nanoTime(),
+                    TICK_NANOS, TimeUnit.NANOSECONDS);
+            sleepUntil(stopNanos);
+            ticking.submit(() -> {
+                ticker.cancel(false);
+                tick(); // the last requests due
+                offering = false;
+            }).awaitUninterruptibly(5, TimeUnit.SECONDS);
+            if (firstSeq > 0) {
+                System.err.println("offering ended");
+            }
+            long deadline = System.nanoTime() + settings.responseTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(500);
+            while (open.get() > 0 && System.nanoTime() < deadline) {
+                TimeUnit.MILLISECONDS.sleep(10);
+            }
+            openAtEnd = open.get();
+        }
+
+        Result result() {
+            return new Result(settings, generated, started, heldBack, scheduleLost, connected.sum(),
+                    connectFailures.sum(), ok.sum(), rejected503.sum(), otherFinal.sum(), timeouts.sum(),
+                    closedEarly.sum(), maxOpenSeen.get(), openAtEnd, acceptedLatency.getIntervalHistogram(),
+                    connectLatency.getIntervalHistogram());
+        }
+
+        /** Starts the connections due by now (up to the end of the load), on the ticking event loop. */
+        private void tick() {
+            if (!offering) {
+                return;
+            }
+            long now = System.nanoTime();
+            long due = (long) ((Math.min(now, stopNanos) - startNanos) / 1e9 * settings.rate());
+            long behind = due - generated;
+            if (behind <= 0) {
+                return;
+            }
+            long catchUp = (long) (MAX_CATCH_UP_NANOS / 1e9 * settings.rate()) + 1;
+            if (behind > catchUp) {
+                scheduleLost += behind - catchUp;
+                generated += behind - catchUp;
+                behind = catchUp;
+            }
+            for (long i = 0; i < behind; i++) {
+                long seq = firstSeq + generated++;
+                int nowOpen = open.incrementAndGet();
+                if (nowOpen > maxOpen) {
+                    open.decrementAndGet();
+                    heldBack++;
+                    continue;
                 }
-                exchange.finish();
-                open.decrementAndGet();
+                maxOpenSeen.accumulateAndGet(nowOpen, Math::max);
+                started++;
+                start(seq);
             }
-        });
-        connect.channel().closeFuture().addListener(closed -> {
-            if (connect.isSuccess()) {
-                exchange.closed();
-                open.decrementAndGet();
+        }
+
+        /**
+         * A channel made directly rather than through a {@code Bootstrap} (no reflection, option map or resolver
+         * per connection), registered with the next event loop, which then binds the source address (port left to
+         * {@code connect()} by {@code IP_BIND_ADDRESS_NO_PORT}) and connects.
+         */
+        private void start(long seq) {
+            InetAddress source = settings.sources().get((int) (seq % settings.sources().size()));
+            Exchange exchange = new Exchange(this, seq, System.nanoTime());
+            Channel channel = epoll ? new EpollSocketChannel() : new NioSocketChannel();
+            channel.config().setOption(ChannelOption.TCP_NODELAY, true);
+            channel.config().setOption(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) settings.responseTimeout().toMillis());
+            if (epoll) {
+                channel.config().setOption(EpollChannelOption.IP_BIND_ADDRESS_NO_PORT, true);
             }
-        });
+            channel.pipeline().addLast(new SipStreamDecoder(FramingConfig.defaults()), exchange);
+            group.next().register(channel).addListener(registered -> {
+                if (!registered.isSuccess()) {
+                    connectFailed(exchange, source, registered.cause());
+                    return;
+                }
+                channel.connect(settings.target(), new InetSocketAddress(source, 0)).addListener(done -> {
+                    if (done.isSuccess()) {
+                        channel.closeFuture().addListener(closed -> {
+                            exchange.closed();
+                            open.decrementAndGet();
+                        });
+                    } else {
+                        connectFailed(exchange, source, done.cause());
+                        channel.close();
+                    }
+                });
+            });
+        }
+
+        private void connectFailed(Exchange exchange, InetAddress source, Throwable cause) {
+            connectFailures.increment();
+            if (failuresLogged.incrementAndGet() <= LOGGED_FAILURES) {
+                LOG.warnf("Connect from %s to %s failed: %s", source.getHostAddress(), settings.target(), cause);
+            }
+            exchange.finish();
+            open.decrementAndGet();
+        }
     }
 
     private String request(long seq, InetSocketAddress local) {
@@ -287,25 +330,27 @@ final class TransactionTcpLoad {
      * answer or at the timeout. Runs on its channel's event loop, except {@link #finish} after a failed connect.
      */
     private final class Exchange extends ChannelInboundHandlerAdapter {
+        private final Phase phase;
         private final long seq;
         private final long connectStart;
         private boolean done;
         private ScheduledFuture<?> timeout;
 
-        Exchange(long seq, long connectStart) {
+        Exchange(Phase phase, long seq, long connectStart) {
+            this.phase = phase;
             this.seq = seq;
             this.connectStart = connectStart;
         }
 
         @Override
         public void channelActive(ChannelHandlerContext ctx) {
-            connected.increment();
-            connectLatency.recordValue(Math.min(System.nanoTime() - connectStart, TimeUnit.SECONDS.toNanos(60)));
+            phase.connected.increment();
+            phase.connectLatency.recordValue(Math.min(System.nanoTime() - connectStart, TimeUnit.SECONDS.toNanos(60)));
             long left = settings.responseTimeout().toNanos() - (System.nanoTime() - connectStart);
             timeout = ctx.executor().schedule(() -> {
                 if (!done) {
                     done = true;
-                    timeouts.increment();
+                    phase.timeouts.increment();
                     ctx.close();
                 }
             }, Math.max(0, left), TimeUnit.NANOSECONDS);
@@ -324,7 +369,7 @@ final class TransactionTcpLoad {
                 } else if (msg instanceof FramingError error) {
                     LOG.warnf("Connection %d: the server's stream cannot be framed (%d %s); closing", seq,
                             error.statusCode(), error.reasonPhrase());
-                    finishAs(ctx, otherFinal);
+                    finishAs(ctx, phase.otherFinal);
                 }
             } finally {
                 ReferenceCountUtil.release(msg);
@@ -342,10 +387,10 @@ final class TransactionTcpLoad {
                 return;
             }
             if (status == 200) {
-                acceptedLatency.recordValue(Math.min(System.nanoTime() - connectStart, TimeUnit.SECONDS.toNanos(60)));
-                finishAs(ctx, ok);
+                phase.acceptedLatency.recordValue(Math.min(System.nanoTime() - connectStart, TimeUnit.SECONDS.toNanos(60)));
+                finishAs(ctx, phase.ok);
             } else {
-                finishAs(ctx, status == 503 ? rejected503 : otherFinal);
+                finishAs(ctx, status == 503 ? phase.rejected503 : phase.otherFinal);
             }
         }
 
@@ -368,7 +413,7 @@ final class TransactionTcpLoad {
         void closed() {
             if (!done) {
                 done = true;
-                closedEarly.increment();
+                phase.closedEarly.increment();
                 if (timeout != null) {
                     timeout.cancel(false);
                 }

@@ -49,7 +49,7 @@ class TransactionTcpLoadTest {
                 .bindAddress(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0)).build());
 
         TransactionTcpLoad.Result result = new TransactionTcpLoad(settings(connector.localAddress(), 200,
-                Duration.ofSeconds(2), Duration.ofSeconds(5)), 1, 1000).run();
+                Duration.ofSeconds(2), Duration.ofSeconds(5)), 1, 1000, Duration.ofSeconds(1)).run();
 
         assertThat(result.generated()).as(result.line()).isBetween(400L - 6, 400L);
         assertThat(result.started() + result.heldBack() + result.scheduleLost()).as(result.line())
@@ -63,9 +63,10 @@ class TransactionTcpLoadTest {
         assertThat(result.acceptedLatency().getTotalCount()).isEqualTo(result.ok());
         assertThat(result.connectLatency().getTotalCount()).isEqualTo(result.connected());
         assertThat(result.line()).contains("transport=tcp-tn", "ok=" + result.ok(), "closed_early=0");
-        // One accepted connection per REGISTER, and every one closed again on the server once the client closed its
-        // side (waited for, bounded: the server's close follows the client's FIN asynchronously).
-        assertThat(connector.metrics().acceptedConnections()).as(result.line()).isEqualTo(result.started());
+        // One accepted connection per REGISTER, the warm-up's included (up to 200, not counted in the result; fewer
+        // when a loaded host lost some of its schedule), and every one closed again on the server once the client
+        // closed its side (waited for, bounded: the server's close follows the client's FIN asynchronously).
+        assertThat(connector.metrics().acceptedConnections() - result.started()).as(result.line()).isBetween(1L, 200L);
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (connector.openConnections() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(20);
@@ -90,7 +91,7 @@ class TransactionTcpLoadTest {
 
             TransactionTcpLoad.Result result = new TransactionTcpLoad(settings(
                     (InetSocketAddress) server.getLocalSocketAddress(), 50, Duration.ofSeconds(1),
-                    Duration.ofSeconds(2)), 1, 1000).run();
+                    Duration.ofSeconds(2)), 1, 1000, Duration.ZERO).run();
 
             assertThat(result.started()).as(result.line()).isPositive();
             assertThat(result.closedEarly()).as(result.line()).isEqualTo(result.started());
@@ -105,7 +106,7 @@ class TransactionTcpLoadTest {
         try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"))) {
             TransactionTcpLoad.Result result = new TransactionTcpLoad(settings(
                     (InetSocketAddress) silent.getLocalSocketAddress(), 50, Duration.ofSeconds(1),
-                    Duration.ofMillis(500)), 1, 1000).run();
+                    Duration.ofMillis(500)), 1, 1000, Duration.ZERO).run();
 
             assertThat(result.started()).as(result.line()).isPositive();
             assertThat(result.connected()).as(result.line()).isEqualTo(result.started());
@@ -120,7 +121,7 @@ class TransactionTcpLoadTest {
         try (ServerSocket silent = new ServerSocket(0, 200, InetAddress.getByName("127.0.0.1"))) {
             TransactionTcpLoad.Result result = new TransactionTcpLoad(settings(
                     (InetSocketAddress) silent.getLocalSocketAddress(), 100, Duration.ofSeconds(1),
-                    Duration.ofSeconds(3)), 1, 10).run();
+                    Duration.ofSeconds(3)), 1, 10, Duration.ZERO).run();
 
             assertThat(result.started()).as(result.line()).isEqualTo(10);
             assertThat(result.maxOpen()).as(result.line()).isEqualTo(10);
