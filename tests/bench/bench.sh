@@ -14,8 +14,9 @@
 # port chosen by the kernel at connect time, so it does not stall in TIME_WAIT where SIPp -t tn does; build
 # tests/loadgen first). tls is measured for the targets sipp, wildfly and kamailio (TinyResponder has no TLS connector).
 # For the target wildfly and the transaction-TCP transports, every step also records the server side of the
-# connection churn (server-churn.csv: connections accepted per second, open connections and file descriptors before,
-# right after and 10 s after the load), from the management interface's /metrics and /proc.
+# connection churn (server-churn.csv: connections accepted during the load, the loadgen's warm-up and the probe's
+# included, and per second of load; open connections and file descriptors before, right after and up to 10 s after
+# the load), from the management interface's /metrics and /proc.
 #
 # Everything runs on 127.0.0.0/8; every step is bounded by `timeout`; every process started here is stopped on exit.
 set -euo pipefail
@@ -134,6 +135,8 @@ churn_before() {
 churn_after() {
     local target="$1" transport="$2" rate="$3" line="$4" accepted open_now fds_now open_settled fds_settled i seconds
     seconds="$(echo "$line" | awk -F';' '{ print $5 }')"
+    # The loadgen's unmeasured warm-up runs at the same rate within the window (the probe's 200 connections/s too).
+    [ "$transport" = tcp-tn-loadgen ] && seconds="$(awk -v s="$seconds" -v w="${TN_WARMUP_SECONDS:-3}" 'BEGIN { print s + w }')"
     accepted="$(wildfly_metric 'wildfly_sip_accepted_connections_total{connector="tcp"}')"
     open_now="$(wildfly_metric 'wildfly_sip_open_connections{connector="tcp"}')"
     fds_now="$(wildfly_fds)"
