@@ -8,7 +8,8 @@ import sys
 
 from bench_results import as_int, draw, gnuplot_available, png_terminal, read
 
-TRANSPORT_TITLES = {"udp": "UDP", "tcp": "persistent TCP", "tcp-tn": "transaction TCP", "tls": "persistent TLS"}
+TRANSPORT_TITLES = {"udp": "UDP", "tcp": "persistent TCP", "tcp-tn": "transaction TCP",
+                    "tcp-tn-loadgen": "transaction TCP (loadgen)", "tls": "persistent TLS"}
 LATENCY_RATE = 2500
 
 
@@ -72,7 +73,32 @@ def main(out):
             print("%-16s WildFly + registrar: %s/s (ratio to Kamailio %s), p50/p99 @2500 %s/%s us, limit: the %s" % (
                 "", row["wildfly_max_per_s"], row["ratio_wildfly_to_kamailio"], row["wildfly_p50_us_at_2500"],
                 row["wildfly_p99_us_at_2500"], row["wildfly_limit"]))
+    transaction_tcp_ratios(out, maxima)
     plot(out, steps)
+
+
+def transaction_tcp_ratios(out, maxima):
+    """Issue 6's goal: transaction TCP at least 0.8x persistent TCP, per target, from the same run."""
+    rows = []
+    for target in sorted({k[0] for k in maxima}):
+        persistent = as_int(maxima.get((target, "tcp"), {}).get("max_zero_failure_per_s"))
+        for transport in ("tcp-tn", "tcp-tn-loadgen"):
+            tn = as_int(maxima.get((target, transport), {}).get("max_zero_failure_per_s"))
+            if tn is None:
+                continue
+            rows.append({"target": target, "transport": transport, "transaction_tcp_per_s": tn,
+                         "persistent_tcp_per_s": persistent if persistent is not None else "",
+                         "ratio": "%.2f" % (tn / persistent) if persistent else ""})
+    if not rows:
+        return
+    with open(os.path.join(out, "transaction-tcp.csv"), "w", newline="") as f:
+        writer = csv.DictWriter(f, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    for row in rows:
+        print("%-16s %s: %s/s against persistent TCP %s/s, ratio %s" % (
+            "transaction TCP", row["target"], row["transaction_tcp_per_s"], row["persistent_tcp_per_s"] or "-",
+            row["ratio"] or "-"))
 
 
 def plot(out, steps):

@@ -9,8 +9,14 @@
 # Transports: udp, tcp (persistent: SIPp -t t1, one connection per SIPp process, several processes), tcp-tn
 # (transaction TCP: a new connection per REGISTER, SIPp -t tn from several source addresses), tls (persistent TLS:
 # SIPp -t l1 when it is built with TLS; Debian's sip-tester is not, so then SIPp -t t1 into a local stunnel client,
-# one TLS connection per SIPp process; keys self-signed, made in the work directory). tls is measured for the
-# targets sipp, wildfly and kamailio (TinyResponder has no TLS connector).
+# one TLS connection per SIPp process; keys self-signed, made in the work directory), tcp-tn-loadgen (transaction TCP
+# from tests/loadgen instead of SIPp: open loop, a new connection per REGISTER from 16 source addresses, the source
+# port chosen by the kernel at connect time, so it does not stall in TIME_WAIT where SIPp -t tn does; build
+# tests/loadgen first). tls is measured for the targets sipp, wildfly and kamailio (TinyResponder has no TLS connector).
+# For the target wildfly and the transaction-TCP transports, every step also records the server side of the
+# connection churn (server-churn.csv: connections accepted during the load, the loadgen's warm-up and the probe's
+# included, and per second of load; open connections and file descriptors before, right after and up to 10 s after
+# the load), from the management interface's /metrics and /proc.
 #
 # Everything runs on 127.0.0.0/8; every step is bounded by `timeout`; every process started here is stopped on exit.
 set -euo pipefail
@@ -39,7 +45,7 @@ BISECTIONS=2
 
 usage() {
     cat <<USAGE
-Usage: $0 [--smoke] [--targets sipp,ours,wildfly,kamailio] [--transports udp,tcp,tcp-tn,tls] [--step-seconds N]
+Usage: $0 [--smoke] [--targets sipp,ours,wildfly,kamailio] [--transports udp,tcp,tcp-tn,tcp-tn-loadgen,tls] [--step-seconds N]
           [--ours HOST:PORT] [--no-start | --target-cmd 'COMMAND'] [--wildfly HOST:PORT] [--wildfly-tls HOST:PORT]
           [--wildfly-management HOST:PORT] [--ladder "RATE RATE ..."] [--out DIR]
   --smoke        a few seconds at 200/s against our stack only (UDP and TCP); exit status 1 on any failure
@@ -95,6 +101,55 @@ fi
 source "$HERE/lib.sh"
 # The TLS connector added to a running WildFly goes before the processes and the work directory do.
 trap 'remove_wildfly_tls; cleanup' EXIT
+
+case ",$TRANSPORTS," in
+    *,tcp-tn-loadgen,*)
+        LOADGEN="$HERE/../loadgen/target"
+        [ -d "$LOADGEN/classes" ] && [ -s "$LOADGEN/loadgen.classpath" ] || {
+            echo "no load generator at $LOADGEN: build it (mvn -q -o package -pl tests/loadgen -am -DskipTests)" >&2
+            exit 2; }
+        LOADGEN_CP="$LOADGEN/classes:$(cat "$LOADGEN/loadgen.classpath")" ;;
+esac
+
+# The server side of transaction TCP (target wildfly): its connector's figures from /metrics (no login), its file
+# descriptors from /proc (the server runs as this user on this host, as for the TLS connector's CLI).
+CHURN_CSV="$OUT/server-churn.csv"
+wildfly_metric() {
+    curl -s --max-time 5 "http://$WILDFLY_MANAGEMENT/metrics" \
+        | awk -v name="$1" '$1 == name { printf "%d", $2; found = 1 } END { if (!found) printf "-1" }'
+}
+wildfly_fds() {
+    local pid
+    pid="$(ss -ltnpH "sport = :$WILDFLY_PORT" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)"
+    [ -n "$pid" ] && ls "/proc/$pid/fd" 2>/dev/null | wc -l || echo -1
+}
+CHURN_ACCEPTED=0 CHURN_OPEN=0 CHURN_FDS=0 CHURN_START=0
+churn_before() {
+    CHURN_ACCEPTED="$(wildfly_metric 'wildfly_sip_accepted_connections_total{connector="tcp"}')"
+    CHURN_OPEN="$(wildfly_metric 'wildfly_sip_open_connections{connector="tcp"}')"
+    CHURN_FDS="$(wildfly_fds)"
+    CHURN_START="$(date +%s.%N)"
+}
+# After each step's load: accepted connections per second of the load, what is open right after it and once the last
+# connections have closed (bounded wait of 10 s); a leak shows as open connections or descriptors above the idle figure.
+churn_after() {
+    local target="$1" transport="$2" rate="$3" line="$4" accepted open_now fds_now open_settled fds_settled i seconds
+    seconds="$(echo "$line" | awk -F';' '{ print $5 }')"
+    # The loadgen's unmeasured warm-up runs at the same rate within the window (the probe's 200 connections/s too).
+    [ "$transport" = tcp-tn-loadgen ] && seconds="$(awk -v s="$seconds" -v w="${TN_WARMUP_SECONDS:-3}" 'BEGIN { print s + w }')"
+    accepted="$(wildfly_metric 'wildfly_sip_accepted_connections_total{connector="tcp"}')"
+    open_now="$(wildfly_metric 'wildfly_sip_open_connections{connector="tcp"}')"
+    fds_now="$(wildfly_fds)"
+    for i in $(seq 1 20); do
+        open_settled="$(wildfly_metric 'wildfly_sip_open_connections{connector="tcp"}')"
+        [ "$open_settled" -le "$CHURN_OPEN" ] && break
+        sleep 0.5
+    done
+    fds_settled="$(wildfly_fds)"
+    [ -s "$CHURN_CSV" ] || echo "target,transport,offered_per_s,accepted,accepted_per_s,open_before,open_after_load,open_settled,fds_before,fds_after_load,fds_settled" >"$CHURN_CSV"
+    echo "$target,$transport,$rate,$(( accepted - CHURN_ACCEPTED )),$(awk -v a="$(( accepted - CHURN_ACCEPTED ))" -v s="$seconds" 'BEGIN { printf "%.0f", (s > 0 ? a / s : 0) }'),$CHURN_OPEN,$open_now,$open_settled,$CHURN_FDS,$fds_now,$fds_settled" >>"$CHURN_CSV"
+    log "wildfly $transport ${rate}/s server side: accepted $(( accepted - CHURN_ACCEPTED )), open connections $CHURN_OPEN -> $open_now -> $open_settled, fds $CHURN_FDS -> $fds_now -> $fds_settled"
+}
 
 start_ours() {
     if [ "$NO_START" = 1 ]; then
@@ -246,6 +301,7 @@ ladder_for() {
     [ -z "$LADDER" ] || { echo "$LADDER"; return; }
     case "$1" in
         tcp-tn) echo "1000 2500 5000 10000 20000" ;;
+        tcp-tn-loadgen) echo "2500 5000 10000 20000 40000" ;;
         tls) echo "2500 5000 10000 20000 40000 60000" ;;
         *) echo "2500 5000 10000 20000 40000 60000 80000" ;;
     esac
@@ -283,6 +339,11 @@ echo "target,transport,max_zero_failure_per_s,first_failure_per_s" >"$MAX_CSV"
     echo "sipp_tls,$( [ "$SIPP_HAS_TLS" = 1 ] && echo "own (-t l1)" || echo "none: -t t1 through stunnel $(stunnel -version 2>&1 | awk '/^stunnel/ { print $2; exit }')" )"
     echo "step_seconds,$STEP_SECONDS"
     echo "probe_rate_per_s,$PROBE_RATE"
+    echo "tn_loadgen_sources,${TN_SOURCES:-16}"
+    echo "ip_local_port_range,$(tr '\t' ' ' </proc/sys/net/ipv4/ip_local_port_range)"
+    echo "tcp_tw_reuse,$(cat /proc/sys/net/ipv4/tcp_tw_reuse)"
+    echo "tcp_max_tw_buckets,$(cat /proc/sys/net/ipv4/tcp_max_tw_buckets)"
+    echo "load_average_start,$(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$OUT/run-info.csv"
 IFS=',' read -r -a target_list <<<"$TARGETS"
 IFS=',' read -r -a transport_list <<<"$TRANSPORTS"
@@ -326,7 +387,12 @@ for target in "${target_list[@]}"; do
                     remove_wildfly_tls
                     continue
                 fi
+                case "$transport" in
+                    tcp-tn|tcp-tn-loadgen) BEFORE_LOAD=churn_before AFTER_LOAD=churn_after ;;
+                    *) BEFORE_LOAD="" AFTER_LOAD="" ;;
+                esac
                 find_max wildfly "$WILDFLY_HOST" "$WILDFLY_PORT" "$transport" "$(ladder_for "$transport")"
+                BEFORE_LOAD="" AFTER_LOAD=""
             done ;;
         kamailio)
             start_kamailio

@@ -9,7 +9,9 @@
 # (a command step() runs after each step), BEFORE_LOAD and AFTER_LOAD (commands run right before and after SIPp's
 # load of each step; AFTER_LOAD gets target, transport, rate and SIPp's result line), SIPP_TLS_MODE (how SIPp runs the transport "tls": l1, its own TLS, or t1
 # into a local TLS tunnel; default l1), PROBE_ADDRESS (HOST:PORT the probe uses instead of the step's, e.g. the
-# target's TLS port while SIPp goes through a tunnel).
+# target's TLS port while SIPp goes through a tunnel), LOADGEN_CP (the class path of tests/loadgen, for the transport
+# tcp-tn-loadgen), TN_SOURCES (how many source addresses it takes, from 127.0.0.2; default 16), TN_IO_THREADS
+# (its event loops; default 1), TN_WARMUP_SECONDS (unmeasured load at the same rate before each step; default 3).
 
 WORK="$(mktemp -d -t sipcity-bench.XXXXXX)"
 STARTED_PIDS=()
@@ -65,13 +67,46 @@ wait_ready() {
 # Number of SIPp client processes per transport: several for TCP (one persistent connection each; transaction TCP
 # needs several source addresses, each stalls at ~1-1.5k new connections/s in TIME_WAIT).
 processes_for() {
-    case "$1" in udp) echo 2 ;; tcp|tls) echo 2 ;; tcp-tn) echo 4 ;; esac
+    case "$1" in udp) echo 2 ;; tcp|tls) echo 2 ;; tcp-tn) echo 4 ;; tcp-tn-loadgen) echo 1 ;; esac
+}
+
+# Transaction TCP from tests/loadgen (OfferedLoadMain --transport tcp-tn) instead of SIPp -t tn: one process, open
+# loop, a new connection per REGISTER from TN_SOURCES source addresses (127.0.0.2, ...) with the kernel choosing the
+# source port at connect time, closed by the client after the 200. Same arguments and output as run_sipp; "failed"
+# counts every REGISTER due that did not end in a 200 (not sent: held back or schedule lost; connect failed; closed
+# early; timed out; other answer). Its whole line of figures is kept in $OUT/loadgen-tn.log.
+run_loadgen_tn() {
+    local host="$1" port="$2" rate="$3" seconds="$4" status=0 line start end
+    [ -n "${LOADGEN_CP:-}" ] || { echo "LOADGEN_CP is not set (build tests/loadgen)" >&2; return 2; }
+    local sources
+    sources="$(seq -s, -f '127.0.0.%g' 2 $(( 1 + ${TN_SOURCES:-16} )))"
+    start="$(date +%s.%N)"
+    line="$(timeout -k 2 $(( seconds + 40 )) java -Xms256m -Xmx512m -XX:+UseParallelGC -cp "$LOADGEN_CP" \
+        org.sipcity.loadgen.OfferedLoadMain --target "$host:$port" --transport tcp-tn --rate "$rate" \
+        --duration "${seconds}s" --warmup "${TN_WARMUP_SECONDS:-3}s" --sources "$sources" --io-threads "${TN_IO_THREADS:-1}" \
+        --response-timeout "$(( ${SIPP_RECV_TIMEOUT_MS:-2000} ))ms" 2>>"$WORK/loadgen-tn.err" | tail -1)" || status=1
+    end="$(date +%s.%N)"
+    echo "$(date -u +%H:%M:%S) $host:$port $line" >>"$OUT/loadgen-tn.log"
+    local generated ok
+    generated="$(echo "$line" | sed -n 's/.* generated=\([0-9]*\).*/\1/p')"
+    ok="$(echo "$line" | sed -n 's/.* ok=\([0-9]*\).*/\1/p')"
+    [ -n "$generated" ] || generated=$(( rate * seconds ))
+    [ -n "$ok" ] || ok=0
+    # Passes when every REGISTER due was sent, on a connection of its own, and answered 200.
+    [ "$ok" -eq "$generated" ] && [ "$generated" -ge $(( rate * seconds * 99 / 100 )) ] || status=1
+    local p50
+    p50="$(echo "$line" | sed -n 's/.* accepted_p50_us=\([0-9]*\).*/\1/p')"
+    # The load's own length (the generator waits out the last answers after it) is the run's seconds.
+    printf '%s;%s;%s;0;%s;%s\n' "$(echo "$line" | sed -n 's/.* sent=\([0-9]*\).*/\1/p')" "$ok" \
+        "$(( generated - ok ))" "$seconds" "$(awk -v p="${p50:-0}" 'BEGIN { printf "%.3f", p / 1000 }')"
+    return "$status"
 }
 
 # Runs SIPp clients at RATE REGISTER/s for SECONDS; prints "sent;succeeded;failed;retransmissions;seconds;rt_ms"
 # and returns non-zero when any call failed or the calls did not complete in time.
 run_sipp() {
     local host="$1" port="$2" transport="$3" rate="$4" seconds="$5"
+    [ "$transport" = tcp-tn-loadgen ] && { run_loadgen_tn "$host" "$port" "$rate" "$seconds"; return; }
     local processes mode i pids=() status=0 calls per_rate per_calls start end
     processes="$(processes_for "$transport")"
     case "$transport" in udp) mode=u1 ;; tcp) mode=t1 ;; tcp-tn) mode=tn ;; tls) mode="${SIPP_TLS_MODE:-l1}" ;; esac
@@ -128,7 +163,7 @@ step() {
         # `step` runs as an if-condition, where set -e does not apply: a server that did not start ends the run here.
         start_sipp_uas "$SIPP_UAS_TRANSPORT" || exit 1
     fi
-    case "$transport" in tcp) probe_transport=tcp ;; tcp-tn) probe_transport=tcp-new ;; tls) probe_transport=tls ;; esac
+    case "$transport" in tcp) probe_transport=tcp ;; tcp-tn|tcp-tn-loadgen) probe_transport=tcp-new ;; tls) probe_transport=tls ;; esac
     local probe_address="${PROBE_ADDRESS:-$host:$port}"
     local probe_pid=""
     rm -f "$WORK/probe.out"

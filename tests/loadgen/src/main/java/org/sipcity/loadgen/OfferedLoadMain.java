@@ -13,7 +13,8 @@ import picocli.CommandLine.Spec;
  * The open-loop REGISTER load of the overload benchmark: {@code --target 127.0.0.1:5060 --transport tcp --rate 40000
  * --duration 20s --connections 4}. Prints one line of key=value figures: requests generated and sent (the achieved
  * offered rate), 200s (goodput), 503s, other final answers, timeouts, answers after the timeout, UDP
- * retransmissions, and the latency of accepted (200) REGISTERs.
+ * retransmissions, and the latency of accepted (200) REGISTERs. {@code --transport tcp-tn} offers them over transaction
+ * TCP instead, a new connection per REGISTER ({@link TransactionTcpLoad}), and adds connect figures to the line.
  */
 @Command(name = "sipcity-offered-load", mixinStandardHelpOptions = true, sortOptions = false,
         description = "Offers REGISTERs at a fixed rate over a few persistent TCP connections or UDP sockets on loopback, "
@@ -26,7 +27,8 @@ public final class OfferedLoadMain implements Callable<Integer> {
 
     @Option(names = "--target", required = true, description = "Registrar address:port (loopback only).")
     String target;
-    @Option(names = "--transport", defaultValue = "tcp", description = "tcp or udp.")
+    @Option(names = "--transport", defaultValue = "tcp", description = "tcp, udp, or tcp-tn (transaction TCP: a new "
+            + "connection per REGISTER, from the --sources in turn, closed by this side after the final answer).")
     String transport;
     @Option(names = "--rate", required = true, description = "REGISTERs offered per second, all sockets together.")
     double rate;
@@ -55,6 +57,12 @@ public final class OfferedLoadMain implements Callable<Integer> {
     int socketBuffer;
     @Option(names = "--io-threads", defaultValue = "1", description = "Event loops.")
     int ioThreads;
+    @Option(names = "--max-open", defaultValue = "16000", description = "tcp-tn: the most connections open at once "
+            + "(under the open-file limit); a REGISTER due while that many are open is held back.")
+    int maxOpen;
+    @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class, description = "tcp-tn: "
+            + "offered first at the same rate and not counted (JIT of both sides; at most 60 s).")
+    Duration warmup;
     @Spec
     CommandSpec spec;
 
@@ -66,23 +74,36 @@ public final class OfferedLoadMain implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         OfferedLoadSettings settings;
         try {
-            if (!"tcp".equalsIgnoreCase(transport) && !"udp".equalsIgnoreCase(transport)) {
-                throw new IllegalArgumentException("--transport must be tcp or udp, got '" + transport + "'");
+            if (!"tcp".equalsIgnoreCase(transport) && !"udp".equalsIgnoreCase(transport) && !transactionTcp()) {
+                throw new IllegalArgumentException("--transport must be tcp, udp or tcp-tn, got '" + transport + "'");
+            }
+            if (transactionTcp() && (maxOpen < 1 || maxOpen > 19_000)) {
+                throw new IllegalArgumentException("--max-open must be 1-19000 (open-file limit), got " + maxOpen);
             }
             settings = new OfferedLoadSettings(LoopbackAddresses.target(target), "udp".equalsIgnoreCase(transport),
-                    connections, LoopbackAddresses.sources(sources), rate, duration, responseTimeout, domain, userPattern,
-                    users, firstUser, Long.toHexString(System.currentTimeMillis()), socketBuffer);
+                    transactionTcp() ? 1 : connections, LoopbackAddresses.sources(sources), rate, duration,
+                    responseTimeout, domain, userPattern, users, firstUser, Long.toHexString(System.currentTimeMillis()),
+                    socketBuffer);
         } catch (IllegalArgumentException refused) {
             throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage(), refused);
         }
-        Thread hardStop = hardStop(duration.plus(responseTimeout).plus(HARD_STOP_GRACE));
+        Thread hardStop = hardStop(duration.plus(responseTimeout).plus(HARD_STOP_GRACE)
+                .plus(transactionTcp() ? warmup.plus(responseTimeout) : Duration.ZERO));
         try {
+            if (transactionTcp()) {
+                System.out.println(new TransactionTcpLoad(settings, Math.max(1, ioThreads), maxOpen, warmup).run().line());
+                return 0;
+            }
             OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads)).run();
             System.out.println(result.line());
             return 0;
         } finally {
             hardStop.interrupt();
         }
+    }
+
+    private boolean transactionTcp() {
+        return "tcp-tn".equalsIgnoreCase(transport);
     }
 
     private static Thread hardStop(Duration after) {
