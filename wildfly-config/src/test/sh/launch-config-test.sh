@@ -70,9 +70,30 @@ check "a warning at boot when the hard limit is below the expected connections" 
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_OPTS="-XX:+UseZGC -Xmx256m")
 check "an operator's collector is kept and no second one added" \
     bash -c '[[ "$1" == *-XX:+UseZGC* && "$1" != *UseG1GC* && "$1" != *-Xms* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_OPTS="-Dsipcity.launch-test=1")
+check "an operator's JAVA_OPTS without a heap size get the computed heap as a separate option" \
+    bash -c '[[ "$1" =~ -Xmx[0-9]+m\ -Dsipcity.launch-test=1 ]]' _ "$out"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_GC=zgc SIPCITY_HEAP=3g SIPCITY_PRETOUCH=false)
 check "SIPCITY_GC, SIPCITY_HEAP and SIPCITY_PRETOUCH override the defaults" \
     bash -c '[[ "$1" == *-XX:+UseZGC* && "$1" == *"-Xms3g -Xmx3g"* && "$1" != *AlwaysPreTouch* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_HEAP=704m)
+check "G1 gets a floor under its young generation: the heap left after twice the live estimate, at most 50%" \
+    contains "$out" "-XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=50"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=20000 SIPCITY_FD_HEADROOM=0 SIPCITY_HEAP=512m)
+flows=$((hard < 20000 ? hard : 20000))
+floor=$(( (512 - 2 * (128 + (flows * 3 + 1023) / 1024)) * 100 / 512 ))
+((floor > 50)) && floor=50; ((floor < 5)) && floor=5
+check "the young floor shrinks as the flows' live set grows ($flows flows here: $floor%)" \
+    contains "$out" "-XX:G1NewSizePercent=$floor"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_G1_NEW_PERCENT=20)
+check "SIPCITY_G1_NEW_PERCENT sets the young floor" contains "$out" "-XX:G1NewSizePercent=20"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_G1_NEW_PERCENT=0)
+check "SIPCITY_G1_NEW_PERCENT=0 leaves G1's own young sizing" lacks "$out" "G1NewSizePercent"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_OPTS="-Xmn100m")
+check "an operator's -Xmn is kept and no young floor added" \
+    bash -c '[[ "$1" == *-Xmn100m* && "$1" != *G1NewSizePercent* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_GC=zgc)
+check "no G1 young floor under ZGC" lacks "$out" "G1NewSizePercent"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_JVM_TUNING=false)
 check "SIPCITY_JVM_TUNING=false adds no option" lacks "$out" "-XX:+UseG1GC"
 
