@@ -20,12 +20,13 @@ package org.sipcity.stack.overload;
  * <ul>
  * <li>the workers overloaded (a worker-side signal {@code p} times its high mark, {@code p > 1}: sojourn, queue
  *     depth, lag, heap, read saturation): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
- * <li>else the UDP sockets dropping {@code d} datagrams a second (share above the low mark): {@code R} gives up
- *     {@code gain * shedCost * d} a second, the CPU the event loops need to read and shed what the kernel dropped,
+ * <li>else, while the share of arrivals the UDP sockets drop is above its low mark: for every datagram dropped
+ *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
+ *     second, {@code gain * shedCost * d}: the CPU the event loops need to read and shed what the kernel dropped),
  *     but never below {@value #DROP_FLOOR} of the reference rate: past that, reading everything would cost more
  *     goodput than the kernel's indiscriminate drop costs in-dialog requests;</li>
- * <li>else (every signal calm) {@code R} grows by {@code rateIncrease} of the reference rate per evaluation, up to
- *     twice it.</li>
+ * <li>else (the workers below their high marks, drops below their low mark over the window) {@code R} grows by
+ *     {@code rateIncrease} of the reference rate per evaluation, up to twice it.</li>
  * </ul>
  * The event loops admit new work up to {@code R} (a token bucket refilled each evaluation, one evaluation deep) and
  * shed the rest. The cut is driven by the excess, not by a signal that shedding itself keeps high: a loss fraction
@@ -67,7 +68,6 @@ final class OverloadController {
     private final double readLow;
     private final DropShareWindow dropWindow;
     private final long dropWindowNanos;
-    private final double intervalSeconds;
 
     private OverloadState state = OverloadState.NORMAL;
     private long calmSince = NOT_CALM;
@@ -101,7 +101,6 @@ final class OverloadController {
         this.readHigh = settings.readSaturationHigh();
         this.readLow = settings.readSaturationLow();
         long interval = settings.evaluationInterval().toNanos();
-        this.intervalSeconds = interval / 1e9;
         // Samples spanning the window: its two ends and every evaluation in between.
         long samples = settings.sojournWindow().toNanos() / interval + 1;
         this.standingWait = new WindowMinimum((int) Math.max(1, Math.min(1000, samples)));
@@ -123,8 +122,7 @@ final class OverloadController {
         long admitted = figures.admittedSheddable();
         long shed = figures.shedSheddable();
         double dropShare = dropWindow.update(nowNanos, drops, figures.inspected());
-        double elapsed = lastNanos == NOT_CALM ? intervalSeconds : Math.max(1e-3, (nowNanos - lastNanos) / 1e9);
-        double dropsPerSecond = lastNanos == NOT_CALM ? 0 : Math.max(0, drops - lastDrops) / elapsed;
+        long droppedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, drops - lastDrops);
         long admittedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, admitted - lastAdmitted);
         long shedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, shed - lastShed);
         lastNanos = nowNanos;
@@ -159,7 +157,7 @@ final class OverloadController {
         }
         if (state == OverloadState.OVERLOADED) {
             if (rateMode) {
-                adjustRate(workers, dropShare, dropsPerSecond, calm);
+                adjustRate(workers, dropShare, droppedNow);
             } else {
                 adjust(load);
             }
@@ -206,13 +204,16 @@ final class OverloadController {
         return span <= 0 ? 0 : Math.max(0, admitted - admittedAt[sample]) * 1e9 / span;
     }
 
-    private void adjustRate(double workers, double dropShare, double dropsPerSecond, boolean calm) {
+    private void adjustRate(double workers, double dropShare, long droppedNow) {
         if (workers > 1) {
             rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / workers)));
-        } else if (dropShare >= settings.datagramDropLow() && dropsPerSecond > 0) {
-            double floor = Math.min(rate, DROP_FLOOR * referenceRate);
-            rate = Math.max(floor, rate - settings.reductionGain() * settings.shedCost() * dropsPerSecond);
-        } else if (dropsPerSecond == 0) {
+        } else if (dropShare >= settings.datagramDropLow()) {
+            // Summed over the evaluations of a second, the cut is gain x shedCost x the drops of that second.
+            if (droppedNow > 0) {
+                double floor = Math.min(rate, DROP_FLOOR * referenceRate);
+                rate = Math.max(floor, rate - settings.reductionGain() * settings.shedCost() * droppedNow);
+            }
+        } else {
             rate = Math.min(2 * referenceRate, rate + settings.rateIncrease() * referenceRate);
         }
     }
