@@ -161,7 +161,7 @@ class RateAdmissionTest {
             interval(300, NEW_REGISTER, 0);
         }
         assertThat(valve.figures().admissionRate()).as("held while the 1 s window still holds drops").isEqualTo(cut);
-        for (int i = 0; i < 60; i++) {
+        for (int i = 0; i < 20; i++) {
             interval(300, NEW_REGISTER, 0);
         }
 
@@ -174,11 +174,13 @@ class RateAdmissionTest {
     void overloadEndsOnlyOnceNothingIsShedForTheHoldTimeAndWithinTenSecondsOfTheLoadStopping() {
         servedAtTwoThousandASecond();
         socketsStartDropping();
+        signals.waitMillis(150); // the workers above their high mark: shedding all along, overload goes on
         for (int i = 0; i < 100; i++) {
-            interval(300, NEW_REGISTER, 0); // calm signals, but shedding all along: overload goes on
+            interval(300, NEW_REGISTER, 0);
         }
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
 
+        signals.waitMillis(0);
         long loadStopped = nanos.get();
         while (valve.state() == OverloadState.OVERLOADED && nanos.get() - loadStopped < Duration.ofSeconds(30).toNanos()) {
             interval(50, NEW_REGISTER, 0); // 1,000/s: under the rate
@@ -188,6 +190,22 @@ class RateAdmissionTest {
         assertThat(Duration.ofNanos(nanos.get() - loadStopped)).isBetween(SETTINGS.holdTime(), Duration.ofSeconds(10));
         assertThat(valve.figures().admissionRate()).isZero();
         assertThat(offer(500, NEW_REGISTER)).containsOnlyKeys(Verdict.ADMIT);
+    }
+
+    @Test
+    void overloadAtTheStartOfALoadClimbsFromTheRecentPeakAndFindsTheCapacity() {
+        servedAtTwoThousandASecond(); // the peak: 2,000/s
+        for (int i = 0; i < 20; i++) {
+            interval(10, NEW_REGISTER, 0); // then a quiet second at 200/s
+        }
+        socketsStartDropping(); // a new load drops at once, with 100 read per evaluation
+
+        assertThat(valve.figures().admissionRate()).as("the recent peak, decayed by 10%").isGreaterThan(1_700);
+        for (int i = 0; i < 60; i++) {
+            interval(400, NEW_REGISTER, 0); // 8,000/s offered, the loops read it all, the workers keep up
+        }
+        assertThat(valve.figures().admissionRate()).as("climbed to the offered rate").isGreaterThan(7_500);
+        assertThat(valve.figures().newWorkLoss()).isLessThan(0.1);
     }
 
     @Test
