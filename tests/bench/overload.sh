@@ -303,12 +303,13 @@ recovery_seconds() {
         now="$(date +%s.%N)"
         elapsed="$(awk -v s="$start" -v n="$now" 'BEGIN { printf "%.1f", n - s }')"
         curl -s --max-time 2 "http://$HOST:$MGMT_PORT/metrics" | awk -v t="$transport" -v v="$valve" -v l="$level" -v e="$elapsed" '
-            $1 ~ /^wildfly_sip_overload_(state|sojourn|event_loop_lag|heap_after_gc|new_work_loss)(_[a-z]+)?$/ { sub(/^wildfly_sip_overload_/, "", $1); m[$1] = $2 }
+            $1 ~ /^wildfly_sip_overload_(state|sojourn|event_loop_lag|heap_after_gc|new_work_loss|datagram_drop_share|admission_rate)(_[a-z]+)?$/ { sub(/^wildfly_sip_overload_/, "", $1); m[$1] = $2 }
             $1 ~ /^wildfly_sip_oldest_task_wait/ { w = $2 }
             $1 ~ /^wildfly_sip_active_transactions/ { a = $2 }
-            END { printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", t, v, l, e, m["state"], m["sojourn_seconds"] m["sojourn"],
+            END { printf "%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s,%s\n", t, v, l, e, m["state"], m["sojourn_seconds"] m["sojourn"],
                   m["event_loop_lag_seconds"] m["event_loop_lag"], m["heap_after_gc_percent"] m["heap_after_gc"],
-                  m["new_work_loss_percent"] m["new_work_loss"], w, a }' >>"$TRACE_CSV"
+                  m["new_work_loss_percent"] m["new_work_loss"], w, a,
+                  m["datagram_drop_share_percent"] m["datagram_drop_share"], m["admission_rate"] }' >>"$TRACE_CSV"
         if awk -v e="$elapsed" -v l="$RECOVERY_LIMIT" 'BEGIN { exit !(e > l) }'; then
             echo -1; return
         fi
@@ -480,7 +481,7 @@ header() {
     local file="$1" columns="$2"
     if [ "$APPEND" = 0 ] || [ ! -s "$file" ]; then echo "$columns" >"$file"; fi
 }
-header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions"
+header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions,datagram_drop_share_percent,admission_rate_per_s"
 header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average"
 header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit"
 header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms"

@@ -7,11 +7,13 @@ import org.jboss.as.controller.ExpressionResolver;
 import org.jboss.as.controller.OperationFailedException;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
+import org.jboss.as.controller.operations.validation.StringAllowedValuesValidator;
 import org.jboss.as.controller.operations.validation.IntRangeValidator;
 import org.jboss.as.controller.operations.validation.LongRangeValidator;
 import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 import org.sipcity.sip.subsystem.logging.SipLogger;
+import org.sipcity.stack.overload.Admission;
 import org.sipcity.stack.overload.OverloadSettings;
 import org.sipcity.stack.overload.SojournTimeValve;
 
@@ -56,6 +58,18 @@ final class OverloadValveAttributes {
     static final AttributeDefinition READ_SATURATION_HIGH = percent("overload-read-saturation-high", DEFAULTS.readSaturationHigh());
     static final AttributeDefinition READ_SATURATION_LOW = percent("overload-read-saturation-low", DEFAULTS.readSaturationLow());
     static final AttributeDefinition READ_SATURATION_WINDOW = millis("overload-read-saturation-window", DEFAULTS.readSaturationWindow());
+    static final AttributeDefinition DATAGRAM_DROP_HIGH = percent("overload-datagram-drop-high", DEFAULTS.datagramDropHigh());
+    static final AttributeDefinition DATAGRAM_DROP_LOW = percent("overload-datagram-drop-low", DEFAULTS.datagramDropLow());
+    static final AttributeDefinition DATAGRAM_DROP_WINDOW = millis("overload-datagram-drop-window", DEFAULTS.datagramDropWindow());
+    static final AttributeDefinition ADMISSION = new SimpleAttributeDefinitionBuilder("overload-admission", ModelType.STRING)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(new ModelNode(DEFAULTS.admission().name().toLowerCase(java.util.Locale.ROOT)))
+            .setValidator(new StringAllowedValuesValidator("rate", "loss"))
+            .setRestartAllServices()
+            .build();
+    static final AttributeDefinition RATE_INCREASE = percent("overload-rate-increase", DEFAULTS.rateIncrease());
+    static final AttributeDefinition SHED_COST = percent("overload-shed-cost", DEFAULTS.shedCost());
     static final AttributeDefinition HOLD_TIME = millis("overload-hold-time", DEFAULTS.holdTime());
     static final AttributeDefinition RETRY_AFTER_MIN = seconds("overload-retry-after-min", DEFAULTS.retryAfterMin());
     static final AttributeDefinition RETRY_AFTER_MAX = seconds("overload-retry-after-max", DEFAULTS.retryAfterMax());
@@ -68,7 +82,8 @@ final class OverloadValveAttributes {
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(VALVE_CLASS, VALVE_MODULE, SOJOURN_HIGH, SOJOURN_LOW,
             SOJOURN_WINDOW, QUEUE_DEPTH_HIGH, QUEUE_DEPTH_LOW, LAG_HIGH, LAG_LOW, LAG_PROBES, HEAP_HIGH, HEAP_LOW,
-            READ_SATURATION_HIGH, READ_SATURATION_LOW, READ_SATURATION_WINDOW, HOLD_TIME, RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
+            READ_SATURATION_HIGH, READ_SATURATION_LOW, READ_SATURATION_WINDOW, DATAGRAM_DROP_HIGH, DATAGRAM_DROP_LOW,
+            DATAGRAM_DROP_WINDOW, ADMISSION, RATE_INCREASE, SHED_COST, HOLD_TIME, RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
 
     private OverloadValveAttributes() {
     }
@@ -88,6 +103,13 @@ final class OverloadValveAttributes {
                     .readSaturation(READ_SATURATION_HIGH.resolveModelAttribute(context, model).asInt() / 100.0,
                             READ_SATURATION_LOW.resolveModelAttribute(context, model).asInt() / 100.0)
                     .readSaturationWindow(millis(context, model, READ_SATURATION_WINDOW))
+                    .datagramDrops(DATAGRAM_DROP_HIGH.resolveModelAttribute(context, model).asInt() / 100.0,
+                            DATAGRAM_DROP_LOW.resolveModelAttribute(context, model).asInt() / 100.0)
+                    .datagramDropWindow(millis(context, model, DATAGRAM_DROP_WINDOW))
+                    .admission(Admission.valueOf(ADMISSION.resolveModelAttribute(context, model).asString()
+                            .toUpperCase(java.util.Locale.ROOT)))
+                    .rateIncrease(RATE_INCREASE.resolveModelAttribute(context, model).asInt() / 100.0)
+                    .shedCost(SHED_COST.resolveModelAttribute(context, model).asInt() / 100.0)
                     .holdTime(millis(context, model, HOLD_TIME))
                     .retryAfter(RETRY_AFTER_MIN.resolveModelAttribute(context, model).asInt(),
                             RETRY_AFTER_MAX.resolveModelAttribute(context, model).asInt())

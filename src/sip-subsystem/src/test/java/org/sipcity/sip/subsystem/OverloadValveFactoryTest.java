@@ -122,6 +122,10 @@ class OverloadValveFactoryTest {
         model.get("overload-read-saturation-window").set(2000);
         model.get("overload-retry-after-min").set(1);
         model.get("overload-retry-after-max").set(3);
+        model.get("overload-datagram-drop-high").set(10);
+        model.get("overload-datagram-drop-window").set(500);
+        model.get("overload-admission").set("loss");
+        model.get("overload-shed-cost").set(7);
 
         OverloadSettings resolved = OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model);
 
@@ -133,6 +137,13 @@ class OverloadValveFactoryTest {
         assertThat(resolved.readSaturationWindow()).isEqualTo(Duration.ofSeconds(2));
         assertThat(resolved.retryAfterMax()).isEqualTo(3);
         assertThat(resolved.holdTime()).isEqualTo(OverloadSettings.defaults().holdTime());
+        assertThat(resolved.datagramDropHigh()).isEqualTo(0.10);
+        assertThat(resolved.datagramDropLow()).isEqualTo(OverloadSettings.defaults().datagramDropLow());
+        assertThat(resolved.datagramDropWindow()).isEqualTo(Duration.ofMillis(500));
+        assertThat(resolved.admission()).isEqualTo(org.sipcity.stack.overload.Admission.LOSS);
+        assertThat(resolved.shedCost()).isEqualTo(0.07);
+        assertThat(OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, new ModelNode()).admission())
+                .as("the default").isEqualTo(org.sipcity.stack.overload.Admission.RATE);
 
         model.get("overload-sojourn-low").set(8);
         assertThatThrownBy(() -> OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model))

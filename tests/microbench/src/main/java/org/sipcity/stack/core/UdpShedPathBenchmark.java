@@ -102,7 +102,8 @@ public class UdpShedPathBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        valve = new SojournTimeValve(OverloadSettings.defaults().toBuilder().dropOnUdp(dropOnUdp).build(), new Overloaded());
+        valve = new SojournTimeValve(OverloadSettings.defaults().toBuilder().dropOnUdp(dropOnUdp)
+                .admission(org.sipcity.stack.overload.Admission.LOSS).build(), new Overloaded()); // every new request shed
         for (int i = 0; i < 50; i++) {
             valve.evaluate();
         }

@@ -95,7 +95,8 @@ public class OverloadValveBenchmark {
 
     @Setup
     public void setUp() {
-        overloaded = new SojournTimeValve(OverloadSettings.defaults(), new ConstantLoad(5_000_000_000L));
+        overloaded = new SojournTimeValve(OverloadSettings.builder().admission(org.sipcity.stack.overload.Admission.LOSS).build(),
+                new ConstantLoad(5_000_000_000L)); // the loss shed path: every new request shed
         for (int i = 0; i < 50; i++) {
             overloaded.evaluate();
         }

@@ -50,7 +50,7 @@ public final class SipStack implements AutoCloseable {
         this.dispatcher = new InboundDispatcher(parser, transactions, counters, valve, trace);
         this.transports = new SipTransports(config.transports(), dispatcher);
         dispatcher.bind(transports);
-        valve.start(transports.eventLoops(), transports.readSaturation());
+        valve.start(transports.eventLoops(), transports.readSaturation(), transports.datagramDrops());
     }
 
     /**

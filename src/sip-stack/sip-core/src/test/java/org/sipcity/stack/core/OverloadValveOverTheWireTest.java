@@ -63,7 +63,9 @@ class OverloadValveOverTheWireTest {
 
     @BeforeEach
     void start() throws Exception {
-        valve = new SojournTimeValve(OverloadSettings.builder().retryAfter(10, 20).build(), OVERLOADED);
+        // Loss admission: all new work shed at once, the subject here being what goes over the wire when shedding.
+        valve = new SojournTimeValve(OverloadSettings.builder().retryAfter(10, 20)
+                .admission(org.sipcity.stack.overload.Admission.LOSS).build(), OVERLOADED);
         stack = new SipStack(new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(),
                 org.sipcity.stack.parser.ParserConfig.defaults(),
                 org.sipcity.stack.transaction.TransactionConfig.defaults()).withOverloadValve(valve), user);

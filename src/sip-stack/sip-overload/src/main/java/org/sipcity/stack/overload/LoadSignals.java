@@ -38,4 +38,14 @@ public interface LoadSignals {
     default double readBusy() {
         return 0;
     }
+
+    /**
+     * Datagrams the kernel has dropped at the full receive queues of the server's UDP sockets, cumulative (the
+     * controller takes the difference between evaluations); 0 for an embedding layer that does not read them.
+     * Read from the sockets' own counters ({@link org.sipcity.stack.transport.DatagramDrops}), never counted per
+     * packet.
+     */
+    default long datagramDrops() {
+        return 0;
+    }
 }

@@ -3,12 +3,14 @@ package org.sipcity.stack.overload;
 import io.netty.util.concurrent.EventExecutorGroup;
 import java.util.List;
 import java.util.Objects;
+import org.sipcity.stack.transport.DatagramDrops;
 import org.sipcity.stack.transport.ReadSaturationMeter;
 
 /**
  * The load signals of a running server: the worker queue as its owner reports it, event-loop lag measured by a
  * probe on every loop, heap occupancy after collection from the memory pools (0 once no collection has run for
- * {@link OverloadSettings#heapReadingMaxAge()}), and the transports' read saturation over its window.
+ * {@link OverloadSettings#heapReadingMaxAge()}), the transports' read saturation over its window, and the kernel's
+ * drops at the UDP sockets' receive queues.
  */
 public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
 
@@ -18,6 +20,7 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     private final ReadSaturationMeter reads;
     private final ReadSaturationWindow readWindow;
     private final ReadSaturationWindow busyWindow;
+    private final DatagramDrops drops;
     private long[] saturatedNanos = new long[0];
     private long[] busyNanos = new long[0];
 
@@ -27,6 +30,13 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
      */
     public MeasuredLoadSignals(WorkerQueueLoad workers, EventExecutorGroup eventLoops, ReadSaturationMeter reads,
                                OverloadSettings settings) {
+        this(workers, eventLoops, reads, null, settings);
+    }
+
+    /** The same, with the UDP sockets' kernel drops ({@code drops} may be {@code null}: they read 0). */
+    public MeasuredLoadSignals(WorkerQueueLoad workers, EventExecutorGroup eventLoops, ReadSaturationMeter reads,
+                               DatagramDrops drops, OverloadSettings settings) {
+        this.drops = drops;
         this.workers = Objects.requireNonNull(workers, "workers");
         this.lag = new EventLoopLagProbe(eventLoops, settings.lagProbeInterval().toNanos(),
                 settings.lagLateProbes(), System::nanoTime);
@@ -92,6 +102,12 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
             busyNanos[i] = loops.get(i).busyNanos();
         }
         return busyWindow.update(now, busyNanos, count);
+    }
+
+    /** Reads the kernel's UDP tables: called once per evaluation, by the valve's evaluation thread only. */
+    @Override
+    public long datagramDrops() {
+        return drops == null ? 0 : drops.drops();
     }
 
     @Override

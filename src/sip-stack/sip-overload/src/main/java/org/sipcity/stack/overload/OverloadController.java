@@ -1,29 +1,65 @@
 package org.sipcity.stack.overload;
 
 /**
- * Turns load signals into the valve's state and loss fractions, one evaluation at a time (single-threaded: the
- * valve's timer calls it; event loops only read the volatile results).
+ * Turns load signals into the valve's state and its admission of new work, one evaluation at a time
+ * (single-threaded: the valve's timer calls it; event loops only read the volatile results).
  *
  * <p><b>Hysteresis.</b> Overload begins when any signal reaches its high mark, and ends only once every signal
- * has stayed below its low mark for the hold time. The worker sojourn time counts towards overload as its shortest
- * value over {@code sojournWindow} ({@link WindowMinimum}), so a short stall is not taken for a standing queue;
- * the end of overload is judged on the current value: while the offered load goes on, the workers drain their
- * queue between admitted bursts, and a window's shortest wait would read calm and end overload in the middle of
- * it (tried: the valve then flapped under OverloadSippIT's steady load). Read saturation (an event loop cut off
- * from its sockets' backlog) is judged over a window of time by its source ({@link ReadSaturationWindow}).
+ * has stayed below its low mark for the hold time (with {@link Admission#RATE}, also with nothing shed: the
+ * offered load fits the admitted rate). The worker sojourn time counts towards overload as its shortest value over
+ * {@code sojournWindow} ({@link WindowMinimum}), so a short stall is not taken for a standing queue; the end of
+ * overload is judged on the current value: while the offered load goes on, the workers drain their queue between
+ * admitted bursts, and a window's shortest wait would read calm and end overload in the middle of it (tried: the
+ * valve then flapped under OverloadSippIT's steady load). Read saturation (an event loop cut off from its sockets'
+ * backlog) is judged over a window of time by its source ({@link ReadSaturationWindow}); so is the share of the
+ * arriving datagrams the kernel dropped at the UDP sockets' full receive queues ({@link DropShareWindow}).
  *
- * <p><b>Loss.</b> A loss-based controller in the spirit of RFC 7339 Appendix B: the load is expressed as
- * {@code p}, the largest ratio of a signal to its high mark. While {@code p > 1} the admitted fraction of new work
- * is multiplied by {@code 1 - gain (1 - 1/p)} each evaluation, so it falls smoothly and faster the larger the
- * excess (at twice the high mark, by a quarter per evaluation with the default gain); while {@code p <= 1} it
- * grows back by a fixed step. Only when all new work is shed does the cut move on to REGISTER refreshes, and
- * refreshes recover first. Responses and in-dialog requests are never shed.
+ * <p><b>Rate admission</b> ({@link Admission#RATE}, the default). When overload begins, the admitted rate {@code R}
+ * is the rate new work (and REGISTER refreshes) was admitted at lately (the larger of the recent rate and its
+ * slowly decaying peak): what the server was taking in, its capacity or more. While overloaded:
+ * <ul>
+ * <li>the workers overloaded (a worker-side signal {@code p} times its high mark, {@code p > 1}: sojourn, queue
+ *     depth, lag, heap, read saturation): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
+ * <li>else, while the share of arrivals the UDP sockets drop is above its low mark: for every datagram dropped
+ *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
+ *     second, {@code gain * shedCost * d}: the CPU the event loops need to read and shed what the kernel dropped),
+ *     but never below {@value #DROP_FLOOR} of the reference rate: past that, reading everything would cost more
+ *     goodput than the kernel's indiscriminate drop costs in-dialog requests;</li>
+ * <li>else (the workers below their high marks, drops below their low mark over the window) {@code R} grows by
+ *     {@code rateIncrease} of itself (at least of the reference rate) per evaluation, up to 1.25 times the offered
+ *     rate: a reference taken at the very start of a load is too low, and the rate must find the capacity.</li>
+ * </ul>
+ * The event loops admit new work up to {@code R} (a token bucket refilled each evaluation, one evaluation deep) and
+ * shed the rest. The cut is driven by the excess, not by a signal that shedding itself keeps high: a loss fraction
+ * cut while the sockets still drop went on cutting, since reading a datagram to shed it costs the loop time that
+ * the kernel's drop does not (measured: 57% of capacity at 2x over UDP).
+ *
+ * <p><b>Loss admission</b> ({@link Admission#LOSS}). A loss-based controller in the spirit of RFC 7339 Appendix B:
+ * the load is expressed as {@code p}, the largest ratio of a signal to its high mark. While {@code p > 1} the
+ * admitted fraction of new work is multiplied by {@code 1 - gain (1 - 1/p)} each evaluation, so it falls smoothly
+ * and faster the larger the excess (at twice the high mark, by a quarter per evaluation with the default gain);
+ * while {@code p <= 1} it grows back by a fixed step. Only when all new work is shed does the cut move on to
+ * REGISTER refreshes, and refreshes recover first.
+ *
+ * <p>Responses and in-dialog requests are never shed, in either mode.
  */
 final class OverloadController {
 
     private static final long NOT_CALM = Long.MIN_VALUE;
     /** Below this admitted fraction, all of a class is shed (a multiplicative cut never reaches zero by itself). */
     private static final double ADMIT_FLOOR = 0.01;
+    /** Rate admission: the drop signal alone never cuts the admitted rate below this share of the reference. */
+    static final double DROP_FLOOR = 0.75;
+    /** Rate admission: the admitted rate never falls below this, per second (a trickle keeps the estimate alive). */
+    private static final double MIN_RATE = 10;
+    /** Rate admission: smoothing of the measured shed share published as the loss (RFC 7339 feedback). */
+    private static final double LOSS_SMOOTHING = 0.2;
+    /** Rate admission: evaluations over which the recent admitted rate is taken beside the window's average. */
+    private static final int RECENT_SAMPLES = 5;
+    /** Rate admission: the peak admitted rate loses 0.5% per evaluation (a third left after 10 s at 50 ms). */
+    private static final double PEAK_DECAY = 0.995;
+    /** Rate admission: the admitted rate is never raised beyond this multiple of the offered rate. */
+    private static final double OFFERED_HEADROOM = 1.25;
 
     private final OverloadSettings settings;
     private final OverloadFigures figures;
@@ -35,11 +71,34 @@ final class OverloadController {
     private final WindowMinimum standingWait;
     private final double readHigh;
     private final double readLow;
+    private final DropShareWindow dropWindow;
+    private final long dropWindowNanos;
+    private final double intervalSeconds;
 
     private OverloadState state = OverloadState.NORMAL;
     private long calmSince = NOT_CALM;
     private double admitNew = 1;
     private double admitRefresh = 1;
+
+    // Rate admission.
+    private double rate;
+    private double referenceRate;
+    private double admittedRate;
+    /** The largest admitted rate lately: each evaluation the larger of the admitted rate and itself x PEAK_DECAY. */
+    private double peakRate;
+    /** New work offered (admitted and shed), smoothed over a few evaluations, per second. */
+    private double offeredRate;
+    /** Cumulative admitted new work at the last evaluations (a ring one drop window long) and their times. */
+    private final long[] admittedAt;
+    private final long[] admittedTimes;
+    private int admittedNext;
+    private int admittedFilled;
+    private double measuredLoss;
+    private long lastNanos = NOT_CALM;
+    private long lastDrops;
+    private long lastAdmitted;
+    private long lastShed;
+    private boolean shedThisInterval;
 
     OverloadController(OverloadSettings settings, OverloadFigures figures) {
         this.settings = settings;
@@ -51,36 +110,75 @@ final class OverloadController {
         this.holdNanos = settings.holdTime().toNanos();
         this.readHigh = settings.readSaturationHigh();
         this.readLow = settings.readSaturationLow();
+        long interval = settings.evaluationInterval().toNanos();
+        this.intervalSeconds = interval / 1e9;
         // Samples spanning the window: its two ends and every evaluation in between.
-        long samples = settings.sojournWindow().toNanos() / settings.evaluationInterval().toNanos() + 1;
+        long samples = settings.sojournWindow().toNanos() / interval + 1;
         this.standingWait = new WindowMinimum((int) Math.max(1, Math.min(1000, samples)));
+        this.dropWindowNanos = settings.datagramDropWindow().toNanos();
+        int dropSamples = (int) Math.max(2, Math.min(1000, dropWindowNanos / interval + 1));
+        this.dropWindow = new DropShareWindow(dropWindowNanos, dropSamples);
+        this.admittedAt = new long[dropSamples];
+        this.admittedTimes = new long[dropSamples];
     }
 
-    /** Reads {@code signals} once and updates state and loss; {@code nowNanos} from a monotonic clock. */
+    /** Reads {@code signals} once and updates state and admission; {@code nowNanos} from a monotonic clock. */
     void evaluate(LoadSignals signals, long nowNanos) {
         long wait = signals.oldestWaitNanos();
         int depth = signals.queueDepth();
         long lag = signals.eventLoopLagNanos();
         double heap = signals.heapOccupancyAfterGc();
         double reads = signals.readSaturation();
+        long drops = signals.datagramDrops();
+        long admitted = figures.admittedSheddable();
+        long shed = figures.shedSheddable();
+        double dropShare = dropWindow.update(nowNanos, drops, figures.inspected());
+        long droppedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, drops - lastDrops);
+        long admittedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, admitted - lastAdmitted);
+        long shedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, shed - lastShed);
+        lastNanos = nowNanos;
+        lastDrops = drops;
+        lastAdmitted = admitted;
+        lastShed = shed;
+        shedThisInterval = shedNow > 0;
+        admittedRate = admittedRate(nowNanos, admitted);
+        peakRate = Math.max(admittedRate, peakRate * PEAK_DECAY);
+        offeredRate += 0.3 * ((admittedNow + shedNow) / intervalSeconds - offeredRate);
+        if (admittedNow + shedNow > 0) {
+            measuredLoss += LOSS_SMOOTHING * ((double) shedNow / (admittedNow + shedNow) - measuredLoss);
+        }
 
         long standing = standingWait.add(wait);
-        double load = Math.max(Math.max((double) standing / sojournHigh, (double) lag / lagHigh), heap / settings.heapHigh());
-        load = Math.max(load, reads / readHigh);
+        double workers = Math.max(Math.max((double) standing / sojournHigh, (double) lag / lagHigh), heap / settings.heapHigh());
+        workers = Math.max(workers, reads / readHigh);
         if (settings.queueDepthHigh() > 0) {
-            load = Math.max(load, (double) depth / settings.queueDepthHigh());
+            workers = Math.max(workers, (double) depth / settings.queueDepthHigh());
         }
+        double load = Math.max(workers, dropShare / settings.datagramDropHigh());
         boolean calm = wait < sojournLow && lag < lagLow && heap < settings.heapLow() && reads < readLow
+                && dropShare < settings.datagramDropLow()
                 && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
+        boolean rateMode = settings.admission() == Admission.RATE;
 
         if (state == OverloadState.NORMAL && load >= 1) {
             state = OverloadState.OVERLOADED;
             calmSince = NOT_CALM;
+            // A load that has just begun (overload at its first drops) has not shown its rate yet: the peak of the last
+            // seconds counts too, and the rate climbs from there (measured: admitted 3,000-4,600/s at the first drops of
+            // a 16,000/s step).
+            referenceRate = Math.max(MIN_RATE, Math.max(admittedRate, peakRate));
+            rate = referenceRate;
+            measuredLoss = 0;
             figures.transition(state);
         }
         if (state == OverloadState.OVERLOADED) {
-            adjust(load);
-            if (!calm) {
+            if (rateMode) {
+                adjustRate(workers, dropShare, droppedNow);
+            } else {
+                adjust(load);
+            }
+            boolean ended = calm && !(rateMode && shedNow > 0);
+            if (!ended) {
                 calmSince = NOT_CALM;
             } else if (calmSince == NOT_CALM) {
                 calmSince = nowNanos;
@@ -88,10 +186,53 @@ final class OverloadController {
                 state = OverloadState.NORMAL;
                 admitNew = 1;
                 admitRefresh = 1;
+                rate = 0;
+                measuredLoss = 0;
                 figures.transition(state);
             }
         }
         figures.sampled(signals, wait, lag, heap, reads, signals.readBusy(), newWorkLoss(), refreshLoss());
+        figures.sampledDrops(drops, dropShare, limiting() ? rate : 0);
+    }
+
+    /**
+     * The rate new work was admitted at: the larger of its average over the drop window and over the last
+     * {@value #RECENT_SAMPLES} evaluations, so that a load that has just begun (the window still holding the quiet
+     * before it) is not taken for a lower one.
+     */
+    private double admittedRate(long nowNanos, long admitted) {
+        double rate = 0;
+        if (admittedFilled > 0) {
+            int oldest = admittedFilled < admittedAt.length ? 0 : admittedNext;
+            rate = rateSince(oldest, nowNanos, admitted);
+            int recent = Math.floorMod(admittedNext - Math.min(RECENT_SAMPLES, admittedFilled), admittedAt.length);
+            rate = Math.max(rate, rateSince(recent, nowNanos, admitted));
+        }
+        admittedAt[admittedNext] = admitted;
+        admittedTimes[admittedNext] = nowNanos;
+        admittedNext = (admittedNext + 1) % admittedAt.length;
+        admittedFilled = Math.min(admittedAt.length, admittedFilled + 1);
+        return rate;
+    }
+
+    private double rateSince(int sample, long nowNanos, long admitted) {
+        long span = nowNanos - admittedTimes[sample];
+        return span <= 0 ? 0 : Math.max(0, admitted - admittedAt[sample]) * 1e9 / span;
+    }
+
+    private void adjustRate(double workers, double dropShare, long droppedNow) {
+        if (workers > 1) {
+            rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / workers)));
+        } else if (dropShare >= settings.datagramDropLow()) {
+            // Summed over the evaluations of a second, the cut is gain x shedCost x the drops of that second.
+            if (droppedNow > 0) {
+                double floor = Math.min(rate, DROP_FLOOR * referenceRate);
+                rate = Math.max(floor, rate - settings.reductionGain() * settings.shedCost() * droppedNow);
+            }
+        } else {
+            double raised = Math.max(rate * (1 + settings.rateIncrease()), rate + settings.rateIncrease() * referenceRate);
+            rate = Math.max(rate, Math.min(raised, Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
+        }
     }
 
     private void adjust(double load) {
@@ -115,11 +256,29 @@ final class OverloadController {
         return state;
     }
 
+    /** True while new work is admitted at {@link #admissionRate()} (rate admission, overloaded). */
+    boolean limiting() {
+        return state == OverloadState.OVERLOADED && settings.admission() == Admission.RATE;
+    }
+
+    /** The rate new work and refreshes are admitted at while {@link #limiting()}, per second. */
+    double admissionRate() {
+        return rate;
+    }
+
+    /** The rate new work was admitted at, recently or over the drop window, whichever is larger, per second. */
+    double admittedRate() {
+        return admittedRate;
+    }
+
     double newWorkLoss() {
-        return state == OverloadState.NORMAL ? 0 : 1 - admitNew;
+        if (state == OverloadState.NORMAL) {
+            return 0;
+        }
+        return settings.admission() == Admission.RATE ? measuredLoss : 1 - admitNew;
     }
 
     double refreshLoss() {
-        return state == OverloadState.NORMAL ? 0 : 1 - admitRefresh;
+        return state == OverloadState.NORMAL || settings.admission() == Admission.RATE ? 0 : 1 - admitRefresh;
     }
 }

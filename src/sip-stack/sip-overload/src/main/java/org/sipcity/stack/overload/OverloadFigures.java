@@ -21,6 +21,9 @@ public final class OverloadFigures {
     private volatile double readSaturation;
     private volatile double readBusy;
     private volatile double newWorkLoss;
+    private volatile long datagramDrops;
+    private volatile double datagramDropShare;
+    private volatile double admissionRate;
     private volatile double refreshLoss;
 
     private static LongAdder[] adders() {
@@ -62,6 +65,32 @@ public final class OverloadFigures {
         this.heapOccupancy = heap;
         this.newWorkLoss = newLoss;
         this.refreshLoss = refreshedLoss;
+    }
+
+    void sampledDrops(long drops, double share, double rate) {
+        this.datagramDrops = drops;
+        this.datagramDropShare = share;
+        this.admissionRate = rate;
+    }
+
+    /** Every message the valve has judged (admitted or shed, every class and transport). */
+    long inspected() {
+        long sum = admittedUnsorted.sum();
+        for (int i = 0; i < admitted.length; i++) {
+            sum += admitted[i].sum() + shed[i].sum();
+        }
+        return sum;
+    }
+
+    /** New work and REGISTER refreshes admitted (with the requests admitted unsorted while nothing was shed). */
+    long admittedSheddable() {
+        return admittedUnsorted.sum() + admitted[TrafficClass.NEW_WORK.ordinal()].sum()
+                + admitted[TrafficClass.REGISTER_REFRESH.ordinal()].sum();
+    }
+
+    /** New work and REGISTER refreshes shed. */
+    long shedSheddable() {
+        return shed[TrafficClass.NEW_WORK.ordinal()].sum() + shed[TrafficClass.REGISTER_REFRESH.ordinal()].sum();
     }
 
     public OverloadState state() {
@@ -129,6 +158,30 @@ public final class OverloadFigures {
      */
     public double readBusy() {
         return readBusy;
+    }
+
+    /**
+     * Datagrams the kernel dropped at the full receive queues of the server's UDP sockets since they were bound, at
+     * the last evaluation (closed sockets included).
+     */
+    public long datagramDrops() {
+        return datagramDrops;
+    }
+
+    /**
+     * Share of the datagrams that arrived over the last drop window that the kernel dropped (dropped against dropped
+     * plus the messages the valve judged), 0.0-1.0, at the last evaluation.
+     */
+    public double datagramDropShare() {
+        return datagramDropShare;
+    }
+
+    /**
+     * With rate admission while overloaded: the rate new work and REGISTER refreshes are admitted at, per second;
+     * 0 when not limiting (normal state, or loss admission).
+     */
+    public double admissionRate() {
+        return admissionRate;
     }
 
     /** Fraction of new work being shed, 0.0-1.0. */

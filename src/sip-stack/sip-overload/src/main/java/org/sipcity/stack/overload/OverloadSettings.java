@@ -28,6 +28,21 @@ import java.util.Objects;
  * <tr><td>readSaturationWindow</td><td>1 s</td><td>the window of that share: a loop must be cut off for half of it
  *     to start overload, so a pause {@code s} at utilisation {@code u}, cut off for about {@code s / (1 - u)}
  *     (the pause, then the drain), does so only above 500 ms at {@code u} = 0 and 250 ms at {@code u} = 0.5</td></tr>
+ * <tr><td>datagramDropHigh / datagramDropLow</td><td>0.02 / 0.01</td><td>share of the datagrams arriving at the
+ *     server's UDP sockets (dropped plus inspected by the valve, every transport) that the kernel dropped at a full
+ *     receive queue over {@code datagramDropWindow}: the excess of a UDP overload, which the event loops never see
+ *     (read from the sockets' own drop counters, {@link org.sipcity.stack.transport.DatagramDrops})</td></tr>
+ * <tr><td>datagramDropWindow</td><td>1 s</td><td>the window of that share</td></tr>
+ * <tr><td>admission</td><td>RATE</td><td>how new work is admitted while overloaded: {@link Admission#RATE}, at the
+ *     rate the server was admitting it when overload began, cut while the workers are overloaded or the sockets
+ *     drop, raised while calm, the rest shed (RFC 7415's rate-based control, applied at the server itself); or
+ *     {@link Admission#LOSS}, a fraction cut while any signal is above its high mark (RFC 7339 Appendix B)</td></tr>
+ * <tr><td>rateIncrease</td><td>0.05</td><td>rate admission: share of the admitted rate (at least of the rate when
+ *     overload began) added per evaluation while the workers are below their high marks and the sockets do not
+ *     drop (four times in 1.4 s; up to 1.25 times the offered rate; the workers' signals cut it back)</td></tr>
+ * <tr><td>shedCost</td><td>0.1</td><td>rate admission: the CPU of shedding one request as a share of serving one
+ *     (measured 0.06-0.08): while the sockets drop {@code d} datagrams a second, the admitted rate gives up about
+ *     {@code shedCost d} a second so that the event loops can read, and shed, what the kernel dropped</td></tr>
  * <tr><td>heapReadingMaxAge</td><td>5 s</td><td>how long an after-GC figure is trusted without a further
  *     collection; older, it reads 0: an idle server does not collect, and its last figure, taken at the peak,
  *     must not hold it in overload (with the hold time, an idle server is back to normal within 7 s)</td></tr>
@@ -55,6 +70,8 @@ public record OverloadSettings(
         Duration lagHigh, Duration lagLow,
         double heapHigh, double heapLow, Duration heapReadingMaxAge,
         double readSaturationHigh, double readSaturationLow, Duration readSaturationWindow,
+        double datagramDropHigh, double datagramDropLow, Duration datagramDropWindow,
+        Admission admission, double rateIncrease, double shedCost,
         Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval, int lagLateProbes,
         double reductionGain, double recoveryStep,
         int retryAfterMin, int retryAfterMax,
@@ -68,6 +85,8 @@ public record OverloadSettings(
         Objects.requireNonNull(lagLow, "lagLow");
         Objects.requireNonNull(heapReadingMaxAge, "heapReadingMaxAge");
         Objects.requireNonNull(readSaturationWindow, "readSaturationWindow");
+        Objects.requireNonNull(datagramDropWindow, "datagramDropWindow");
+        Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(holdTime, "holdTime");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
         Objects.requireNonNull(lagProbeInterval, "lagProbeInterval");
@@ -87,6 +106,18 @@ public record OverloadSettings(
         if (readSaturationWindow.compareTo(evaluationInterval) < 0) {
             throw new IllegalArgumentException("readSaturationWindow must span at least one evaluation interval: "
                     + readSaturationWindow);
+        }
+        if (!(datagramDropLow > 0 && datagramDropLow < datagramDropHigh && datagramDropHigh <= 1)) {
+            throw new IllegalArgumentException("datagram drop thresholds need 0 < low < high <= 1: "
+                    + datagramDropLow + ", " + datagramDropHigh);
+        }
+        if (datagramDropWindow.compareTo(evaluationInterval) < 0) {
+            throw new IllegalArgumentException("datagramDropWindow must span at least one evaluation interval: "
+                    + datagramDropWindow);
+        }
+        if (!(rateIncrease > 0 && rateIncrease <= 1) || !(shedCost >= 0 && shedCost <= 1)) {
+            throw new IllegalArgumentException("rate increase must be in (0, 1] and shed cost in [0, 1]: "
+                    + rateIncrease + ", " + shedCost);
         }
         if (holdTime.isNegative() || sojournWindow.isNegative() || !isPositive(evaluationInterval) || !isPositive(lagProbeInterval)
                 || ocValidity.isNegative()) {
@@ -139,6 +170,12 @@ public record OverloadSettings(
         b.readSaturationHigh = readSaturationHigh;
         b.readSaturationLow = readSaturationLow;
         b.readSaturationWindow = readSaturationWindow;
+        b.datagramDropHigh = datagramDropHigh;
+        b.datagramDropLow = datagramDropLow;
+        b.datagramDropWindow = datagramDropWindow;
+        b.admission = admission;
+        b.rateIncrease = rateIncrease;
+        b.shedCost = shedCost;
         b.holdTime = holdTime;
         b.evaluationInterval = evaluationInterval;
         b.lagProbeInterval = lagProbeInterval;
@@ -167,6 +204,12 @@ public record OverloadSettings(
         private double readSaturationHigh = 0.50;
         private double readSaturationLow = 0.20;
         private Duration readSaturationWindow = Duration.ofSeconds(1);
+        private double datagramDropHigh = 0.02;
+        private double datagramDropLow = 0.01;
+        private Duration datagramDropWindow = Duration.ofSeconds(1);
+        private Admission admission = Admission.RATE;
+        private double rateIncrease = 0.05;
+        private double shedCost = 0.1;
         private Duration holdTime = Duration.ofSeconds(2);
         private Duration evaluationInterval = Duration.ofMillis(50);
         private Duration lagProbeInterval = Duration.ofMillis(100);
@@ -230,6 +273,37 @@ public record OverloadSettings(
             return this;
         }
 
+        /** Share of the datagrams arriving at the UDP sockets that the kernel dropped, 0.0-1.0, over the window. */
+        public Builder datagramDrops(double high, double low) {
+            this.datagramDropHigh = high;
+            this.datagramDropLow = low;
+            return this;
+        }
+
+        public Builder datagramDropWindow(Duration window) {
+            this.datagramDropWindow = window;
+            return this;
+        }
+
+        /** How new work is admitted once overloaded: at a measured rate (default) or by a loss fraction. */
+        public Builder admission(Admission admission) {
+            this.admission = admission;
+            return this;
+        }
+
+        /** Rate admission: share of the reference rate added to the admitted rate per calm evaluation. */
+        public Builder rateIncrease(double increase) {
+            this.rateIncrease = increase;
+            return this;
+        }
+
+        /** Rate admission: CPU of one shed request as a share of one served (what the admitted rate gives up per
+         *  datagram the kernel drops). */
+        public Builder shedCost(double cost) {
+            this.shedCost = cost;
+            return this;
+        }
+
         public Builder holdTime(Duration holdTime) {
             this.holdTime = holdTime;
             return this;
@@ -279,7 +353,8 @@ public record OverloadSettings(
 
         public OverloadSettings build() {
             return new OverloadSettings(sojournHigh, sojournLow, sojournWindow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
-                    heapHigh, heapLow, heapReadingMaxAge, readSaturationHigh, readSaturationLow, readSaturationWindow, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
+                    heapHigh, heapLow, heapReadingMaxAge, readSaturationHigh, readSaturationLow, readSaturationWindow,
+                    datagramDropHigh, datagramDropLow, datagramDropWindow, admission, rateIncrease, shedCost, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
                     retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
         }
     }

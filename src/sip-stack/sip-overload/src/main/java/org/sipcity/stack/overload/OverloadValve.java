@@ -3,6 +3,7 @@ package org.sipcity.stack.overload;
 import io.netty.buffer.ByteBuf;
 import io.netty.util.concurrent.EventExecutorGroup;
 import org.sipcity.stack.classify.FirstLineClassifier;
+import org.sipcity.stack.transport.DatagramDrops;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.ReadSaturationMeter;
 
@@ -48,6 +49,14 @@ public interface OverloadValve {
      */
     default void start(EventExecutorGroup eventLoops, ReadSaturationMeter reads) {
         start(eventLoops);
+    }
+
+    /**
+     * Called once when the stack starts, instead of the two above, with also the kernel's drop counters of the UDP
+     * sockets ({@link DatagramDrops}, to be sampled by a timer, never per message); the default ignores them.
+     */
+    default void start(EventExecutorGroup eventLoops, ReadSaturationMeter reads, DatagramDrops drops) {
+        start(eventLoops, reads);
     }
 
     /** Called once when the stack stops. */

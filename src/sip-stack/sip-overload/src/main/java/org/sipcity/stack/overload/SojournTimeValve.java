@@ -7,11 +7,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.DoubleSupplier;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.classify.FirstLineClassifier;
 import org.sipcity.stack.classify.MessageKind;
+import org.sipcity.stack.transport.DatagramDrops;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.ReadSaturationMeter;
 import org.sipcity.stack.transport.TransportType;
@@ -23,8 +25,16 @@ import org.sipcity.stack.transport.TransportType;
  *
  * <ul>
  * <li>responses and in-dialog requests: always admitted;</li>
- * <li>new work, then REGISTER refreshes: shed with the controller's loss fraction ({@link OverloadController}).</li>
+ * <li>new work and REGISTER refreshes: with {@link Admission#RATE} (the default), admitted up to the controller's
+ *     rate and shed beyond it (a token bucket refilled each evaluation; a refresh may overdraw it by a quarter of
+ *     an evaluation's budget, so refreshes are shed last); with {@link Admission#LOSS}, new work then refreshes
+ *     shed with the controller's loss fraction ({@link OverloadController}).</li>
  * </ul>
+ *
+ * <p>Over UDP the excess of an overload may never reach the event loops: the kernel drops it at the socket's full
+ * receive queue, whatever its class. The kernel's own drop counters of the server's sockets ({@link DatagramDrops},
+ * sampled each evaluation) are a signal: overload begins when they drop a share of what arrives, and the admitted
+ * rate gives up what the loops need to read everything, so that the valve, not the kernel, chooses what is shed.
  *
  * <p>A connection whose write queue is backed up gets no rule of its own. The transport has already stopped
  * reading from it (Shen and Schulzrinne: TCP flow control then holds the peer's further requests in the kernel),
@@ -52,6 +62,12 @@ public final class SojournTimeValve implements OverloadValve {
     private volatile LoadSignals signals;
     private volatile double newWorkLoss;
     private volatile double refreshLoss;
+    /** Rate admission: true while new work is admitted only against {@link #tokens}. */
+    private volatile boolean limiting;
+    /** Rate admission: requests of new work (and refreshes) that may still be admitted in this evaluation. */
+    private final AtomicLong tokens = new AtomicLong();
+    private volatile long budget;
+    private double budgetRemainder;
     private volatile OverloadControlFeedback feedback;
     private long feedbackSecond;
     private int feedbackCounter;
@@ -85,6 +101,9 @@ public final class SojournTimeValve implements OverloadValve {
 
     @Override
     public Verdict inspect(long classification, ByteBuf message, Flow flow) {
+        if (limiting) {
+            return inspectLimited(classification, message, flow);
+        }
         if (newWorkLoss == 0) {
             // Nothing is being shed (refreshes are cut only after all new work): admit without scanning the head.
             TrafficClass byFirstLine = TrafficClass.ofFirstLine(classification);
@@ -109,6 +128,25 @@ public final class SojournTimeValve implements OverloadValve {
         }
         figures.countAdmitted(trafficClass);
         return Verdict.ADMIT;
+    }
+
+    /** Rate admission while overloaded: new work against the token bucket; refreshes may overdraw it a little. */
+    private Verdict inspectLimited(long classification, ByteBuf message, Flow flow) {
+        TrafficClass trafficClass = TrafficClass.of(classification, message);
+        if (trafficClass == TrafficClass.RESPONSE || trafficClass == TrafficClass.IN_DIALOG) {
+            figures.countAdmitted(trafficClass);
+            return Verdict.ADMIT;
+        }
+        long reserve = trafficClass == TrafficClass.REGISTER_REFRESH ? -(budget / 4) : 0;
+        // Read before taking, so that a shed costs no write to the shared counter (a lost race overdraws by one).
+        if (tokens.get() > reserve && tokens.getAndDecrement() > reserve) {
+            figures.countAdmitted(trafficClass);
+            return Verdict.ADMIT;
+        }
+        figures.countShed(trafficClass);
+        boolean answerable = FirstLineClassifier.kind(classification) == MessageKind.REQUEST
+                && !(settings.dropOnUdp() && flow.transport() == TransportType.UDP);
+        return answerable ? Verdict.REJECT : Verdict.DROP;
     }
 
     @Override
@@ -145,20 +183,27 @@ public final class SojournTimeValve implements OverloadValve {
     /** {@link #start(EventExecutorGroup, ReadSaturationMeter)} without read saturation (it reads 0). */
     @Override
     public void start(EventExecutorGroup eventLoops) {
-        start(eventLoops, null);
+        start(eventLoops, null, null);
+    }
+
+    /** {@link #start(EventExecutorGroup, ReadSaturationMeter, DatagramDrops)} without the UDP drops (they read 0). */
+    @Override
+    public void start(EventExecutorGroup eventLoops, ReadSaturationMeter reads) {
+        start(eventLoops, reads, null);
     }
 
     /**
      * Starts the evaluation timer (one daemon thread) and, for a valve on measured signals, the event-loop lag
-     * probes and the read-saturation window over {@code reads} (may be {@code null}).
+     * probes, the read-saturation window over {@code reads} and the UDP sockets' kernel drops (either may be
+     * {@code null}).
      */
     @Override
-    public synchronized void start(EventExecutorGroup eventLoops, ReadSaturationMeter reads) {
+    public synchronized void start(EventExecutorGroup eventLoops, ReadSaturationMeter reads, DatagramDrops drops) {
         if (timer != null) {
             throw new IllegalStateException("valve already started");
         }
         if (signals == null) {
-            measured = new MeasuredLoadSignals(workers, eventLoops, reads, settings);
+            measured = new MeasuredLoadSignals(workers, eventLoops, reads, drops, settings);
             signals = measured;
         }
         timer = Executors.newSingleThreadScheduledExecutor(task -> {
@@ -203,15 +248,39 @@ public final class SojournTimeValve implements OverloadValve {
         controller.evaluate(current, nanoClock.getAsLong());
         newWorkLoss = controller.newWorkLoss();
         refreshLoss = controller.refreshLoss();
+        refill(controller.limiting(), controller.admissionRate());
         int lossPercent = (int) Math.round(newWorkLoss * 100);
         if (lossPercent != feedback.lossPercent() || (lossPercent == 0 && controller.state() != before)) {
             publishFeedback(lossPercent);
         }
         if (controller.state() != before) {
             LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms, heap after GC %.0f%%, "
-                    + "read saturation %.0f%%", controller.state() == OverloadState.OVERLOADED ? "begins" : "ends",
+                    + "read saturation %.0f%%, UDP drops %.1f%% of arrivals, new work admitted at %.0f/s",
+                    controller.state() == OverloadState.OVERLOADED ? "begins" : "ends",
                     figures.oldestWaitMillis(), figures.queueDepth(), figures.eventLoopLagMillis(),
-                    figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100);
+                    figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100,
+                    figures.datagramDropShare() * 100, controller.admittedRate());
+        }
+    }
+
+    /**
+     * Rate admission: one evaluation's budget of new work at {@code rate} per second, added to what is left, the
+     * bucket one budget deep (what was not used in a quiet moment does not let a burst through later).
+     */
+    private void refill(boolean limit, double rate) {
+        if (!limit) {
+            limiting = false;
+            return;
+        }
+        double exact = rate * settings.evaluationInterval().toNanos() / 1e9 + budgetRemainder;
+        long whole = (long) exact;
+        budgetRemainder = exact - whole;
+        budget = whole;
+        if (!limiting) {
+            tokens.set(whole);
+            limiting = true;
+        } else {
+            tokens.accumulateAndGet(whole, (left, add) -> Math.min(add, left + add));
         }
     }
 

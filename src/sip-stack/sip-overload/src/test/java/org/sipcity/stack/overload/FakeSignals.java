@@ -9,6 +9,7 @@ class FakeSignals implements LoadSignals {
     volatile double heap;
     volatile double readSaturation;
     volatile double readBusy;
+    volatile long datagramDrops;
 
     FakeSignals waitMillis(long millis) {
         oldestWaitNanos = millis * 1_000_000L;
@@ -43,5 +44,10 @@ class FakeSignals implements LoadSignals {
     @Override
     public double readBusy() {
         return readBusy;
+    }
+
+    @Override
+    public long datagramDrops() {
+        return datagramDrops;
     }
 }

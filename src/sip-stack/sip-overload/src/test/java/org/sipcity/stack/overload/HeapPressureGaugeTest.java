@@ -86,7 +86,8 @@ class HeapPressureGaugeTest {
     /** While collections go on, a heap that stays full keeps the valve overloaded, as before. */
     @Test
     void aHeapStillFullAfterEveryCollectionKeepsTheValveOverloaded() {
-        OverloadController controller = new OverloadController(OverloadSettings.defaults(), new OverloadFigures());
+        OverloadController controller = new OverloadController(
+                OverloadSettings.builder().admission(Admission.LOSS).build(), new OverloadFigures());
         LoadSignals signals = heapOnly();
         for (int i = 0; i < 600; i++) { // 30 s, a collection every second
             if (i % 20 == 0) {

@@ -28,8 +28,10 @@ class SojournTimeValveTest {
     private final TestFlow tcp = new TestFlow(TransportType.TCP);
     private final TestFlow udp = new TestFlow(TransportType.UDP);
 
+    /** A valve admitting by loss fraction (the tests of loss dynamics; rate admission has its own test class). */
     private SojournTimeValve valve(OverloadSettings settings) {
-        return new SojournTimeValve(settings, null, signals, nanos::get, millis::get, () -> nextRandom);
+        return new SojournTimeValve(settings.toBuilder().admission(Admission.LOSS).build(), null, signals, nanos::get,
+                millis::get, () -> nextRandom);
     }
 
     /** One evaluation interval passes. */

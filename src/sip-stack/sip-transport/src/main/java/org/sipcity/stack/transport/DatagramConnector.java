@@ -91,6 +91,7 @@ final class DatagramConnector extends SipConnector {
         bound.addListener(f -> {
             if (f.isSuccess()) {
                 warnIfReceiveBufferCapped(bound.channel());
+                transports.datagramDrops().add(bound.channel());
             }
         });
         return bound;

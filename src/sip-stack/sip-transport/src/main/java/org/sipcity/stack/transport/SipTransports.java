@@ -40,6 +40,7 @@ public final class SipTransports implements AutoCloseable {
     private final EventLoopGroup group;
     private final List<SipConnector> connectors = new CopyOnWriteArrayList<>();
     private final ReadSaturationMeter readSaturation = new ReadSaturationMeter();
+    private final DatagramDrops datagramDrops = new DatagramDrops();
     private volatile boolean closed;
 
     public SipTransports(SipTransportsConfig config, InboundHandler inbound) {
@@ -160,6 +161,14 @@ public final class SipTransports implements AutoCloseable {
      */
     public ReadSaturationMeter readSaturation() {
         return readSaturation;
+    }
+
+    /**
+     * The datagrams the kernel dropped at the full receive queues of the UDP connectors' sockets (the overload
+     * valve's signal of a UDP overload's excess); sampled by a timer, never per message.
+     */
+    public DatagramDrops datagramDrops() {
+        return datagramDrops;
     }
 
     Class<? extends ServerSocketChannel> serverChannelType() {

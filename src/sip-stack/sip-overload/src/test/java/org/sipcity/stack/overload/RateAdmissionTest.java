@@ -1,0 +1,235 @@
+package org.sipcity.stack.overload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sipcity.stack.overload.Messages.request;
+
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * Rate admission ({@link Admission#RATE}, the default) and the UDP sockets' kernel drops as a signal: decisions on a
+ * fake clock and fake signals, every evaluation driven by the test.
+ */
+class RateAdmissionTest {
+
+    private static final long EVALUATION = Duration.ofMillis(50).toNanos();
+    private static final OverloadSettings SETTINGS = OverloadSettings.builder().sojournWindow(Duration.ZERO).build();
+
+    private final FakeSignals signals = new FakeSignals();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final AtomicLong millis = new AtomicLong(1_764_000_000_000L);
+    private final TestFlow udp = new TestFlow(TransportType.UDP);
+    private final SojournTimeValve valve = new SojournTimeValve(SETTINGS, null, signals, nanos::get, millis::get, () -> 0.5);
+
+    private static final String NEW_REGISTER = request("REGISTER", "<sip:bob@city.example.net>");
+    private static final String REFRESH = request("REGISTER", "<sip:bob@city.example.net>", "Authorization: Digest username=\"bob\"");
+    private static final String BYE = request("BYE", "<sip:bob@city.example.net>;tag=b1");
+    private static final String RESPONSE = Messages.lines("SIP/2.0 200 OK", "Via: SIP/2.0/UDP a;branch=z9hG4bK1",
+            "From: <sip:a@b>;tag=1", "To: <sip:b@c>;tag=2", "Call-ID: c", "CSeq: 1 OPTIONS", "Content-Length: 0", "");
+
+    /** {@code count} messages arrive in one evaluation interval, then it ends; the verdicts by kind. */
+    private Map<Verdict, Integer> interval(int count, String message, long drops) {
+        Map<Verdict, Integer> verdicts = offer(count, message);
+        signals.datagramDrops += drops;
+        nanos.addAndGet(EVALUATION);
+        millis.addAndGet(EVALUATION / 1_000_000);
+        valve.evaluate();
+        return verdicts;
+    }
+
+    private Map<Verdict, Integer> offer(int count, String message) {
+        Map<Verdict, Integer> verdicts = new EnumMap<>(Verdict.class);
+        for (int i = 0; i < count; i++) {
+            ByteBuf buf = Messages.buffer(message);
+            try {
+                verdicts.merge(valve.inspect(Messages.classify(buf), buf, udp), 1, Integer::sum);
+            } finally {
+                buf.release();
+            }
+        }
+        return verdicts;
+    }
+
+    /** One second at 2,000 new REGISTERs a second (100 per evaluation) with nothing dropped: the reference. */
+    private void servedAtTwoThousandASecond() {
+        for (int i = 0; i < 20; i++) {
+            interval(100, NEW_REGISTER, 0);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+    }
+
+    /** The kernel then drops 20 datagrams an evaluation beside the 100 read (17% of arrivals): overload begins. */
+    private void socketsStartDropping() {
+        for (int i = 0; i < 3 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(100, NEW_REGISTER, 20);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    @Test
+    void kernelDropsStartOverloadAndNewWorkIsAdmittedAtTheRateItWasServedAt() {
+        servedAtTwoThousandASecond();
+        assertThat(valve.figures().datagramDropShare()).isZero();
+
+        socketsStartDropping();
+
+        assertThat(valve.figures().datagramDrops()).isPositive();
+        assertThat(valve.figures().datagramDropShare()).isGreaterThan(SETTINGS.datagramDropHigh());
+        // The loops now read everything (the socket no longer drops): 300 an evaluation, three times the rate.
+        Map<Verdict, Integer> verdicts = interval(300, NEW_REGISTER, 0);
+        assertThat(verdicts.get(Verdict.ADMIT)).as("about 2,000/s of 50 ms").isBetween(85, 105);
+        assertThat(verdicts.get(Verdict.REJECT)).isEqualTo(300 - verdicts.get(Verdict.ADMIT));
+        assertThat(valve.figures().admissionRate()).isBetween(1_700.0, 2_100.0);
+    }
+
+    @Test
+    void responsesAndInDialogRequestsAreAdmittedWhenTheRateIsSpent() {
+        servedAtTwoThousandASecond();
+        socketsStartDropping();
+        offer(500, NEW_REGISTER); // the budget is spent
+
+        assertThat(offer(200, BYE)).containsOnlyKeys(Verdict.ADMIT);
+        assertThat(offer(200, RESPONSE)).containsOnlyKeys(Verdict.ADMIT);
+        assertThat(valve.figures().shed(TrafficClass.IN_DIALOG)).isZero();
+        assertThat(valve.figures().shed(TrafficClass.RESPONSE)).isZero();
+    }
+
+    @Test
+    void aRefreshMayOverdrawTheBudgetByAQuarterSoRefreshesAreShedLast() {
+        servedAtTwoThousandASecond();
+        socketsStartDropping();
+        offer(500, NEW_REGISTER);
+
+        Map<Verdict, Integer> refreshes = offer(100, REFRESH);
+
+        assertThat(refreshes.get(Verdict.ADMIT)).as("a quarter of a 100-request budget").isBetween(20, 27);
+        assertThat(offer(1, NEW_REGISTER)).containsOnlyKeys(Verdict.REJECT);
+    }
+
+    @Test
+    void whileTheSocketsDropTheRateGivesUpWhatReadingTheExcessCostsButNotBelowTheFloor() {
+        servedAtTwoThousandASecond();
+        socketsStartDropping();
+        double before = valve.figures().admissionRate();
+
+        interval(300, NEW_REGISTER, 50); // 50 drops: gain 0.5 x shed cost 0.1 x 50 = 2.5/s less
+        double after = valve.figures().admissionRate();
+        assertThat(before - after).isCloseTo(2.5, org.assertj.core.data.Offset.offset(0.01));
+
+        for (int i = 0; i < 200; i++) {
+            interval(300, NEW_REGISTER, 500); // 10,000 drops a second, for 10 s
+        }
+        assertThat(valve.figures().admissionRate()).as("the drop signal alone stops at 75% of the reference")
+                .isCloseTo(OverloadController.DROP_FLOOR * before, org.assertj.core.data.Offset.offset(before * 0.05));
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    @Test
+    void overloadedWorkersCutTheRateBelowTheDropFloor() {
+        servedAtTwoThousandASecond();
+        socketsStartDropping();
+        double reference = valve.figures().admissionRate();
+
+        signals.waitMillis(400); // four times the sojourn high mark
+        for (int i = 0; i < 10; i++) {
+            interval(300, NEW_REGISTER, 0);
+        }
+
+        assertThat(valve.figures().admissionRate()).isLessThan(0.2 * reference);
+        Map<Verdict, Integer> verdicts = interval(300, NEW_REGISTER, 0);
+        assertThat(verdicts.getOrDefault(Verdict.ADMIT, 0)).isLessThan(20);
+    }
+
+    @Test
+    void sheddingItselfDoesNotHoldTheRateDownOnceTheSocketsStopDropping() {
+        servedAtTwoThousandASecond();
+        socketsStartDropping();
+        double reference = valve.figures().admissionRate();
+        for (int i = 0; i < 20; i++) {
+            interval(300, NEW_REGISTER, 500);
+        }
+        double cut = valve.figures().admissionRate();
+        assertThat(cut).isLessThan(reference);
+
+        // The loops read everything now and shed the excess: once the drop window is calm, the rate climbs back.
+        for (int i = 0; i < 18; i++) {
+            interval(300, NEW_REGISTER, 0);
+        }
+        assertThat(valve.figures().admissionRate()).as("held while the 1 s window still holds drops").isEqualTo(cut);
+        for (int i = 0; i < 20; i++) {
+            interval(300, NEW_REGISTER, 0);
+        }
+
+        assertThat(valve.figures().admissionRate()).isGreaterThan(reference);
+        assertThat(valve.state()).as("still shedding: the offered load exceeds the rate").isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().newWorkLoss()).isBetween(0.3, 0.7);
+    }
+
+    @Test
+    void overloadEndsOnlyOnceNothingIsShedForTheHoldTimeAndWithinTenSecondsOfTheLoadStopping() {
+        servedAtTwoThousandASecond();
+        socketsStartDropping();
+        signals.waitMillis(150); // the workers above their high mark: shedding all along, overload goes on
+        for (int i = 0; i < 100; i++) {
+            interval(300, NEW_REGISTER, 0);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+
+        signals.waitMillis(0);
+        long loadStopped = nanos.get();
+        while (valve.state() == OverloadState.OVERLOADED && nanos.get() - loadStopped < Duration.ofSeconds(30).toNanos()) {
+            interval(50, NEW_REGISTER, 0); // 1,000/s: under the rate
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(Duration.ofNanos(nanos.get() - loadStopped)).isBetween(SETTINGS.holdTime(), Duration.ofSeconds(10));
+        assertThat(valve.figures().admissionRate()).isZero();
+        assertThat(offer(500, NEW_REGISTER)).containsOnlyKeys(Verdict.ADMIT);
+    }
+
+    @Test
+    void overloadAtTheStartOfALoadClimbsFromTheRecentPeakAndFindsTheCapacity() {
+        servedAtTwoThousandASecond(); // the peak: 2,000/s
+        for (int i = 0; i < 20; i++) {
+            interval(10, NEW_REGISTER, 0); // then a quiet second at 200/s
+        }
+        socketsStartDropping(); // a new load drops at once, with 100 read per evaluation
+
+        assertThat(valve.figures().admissionRate()).as("the recent peak, decayed by 10%").isGreaterThan(1_700);
+        for (int i = 0; i < 60; i++) {
+            interval(400, NEW_REGISTER, 0); // 8,000/s offered, the loops read it all, the workers keep up
+        }
+        assertThat(valve.figures().admissionRate()).as("climbed to the offered rate").isGreaterThan(7_500);
+        assertThat(valve.figures().newWorkLoss()).isLessThan(0.1);
+    }
+
+    @Test
+    void aFewDropsBelowTheHighMarkDoNotStartOverload() {
+        servedAtTwoThousandASecond();
+        for (int i = 0; i < 100; i++) {
+            interval(100, NEW_REGISTER, 1); // 1% of arrivals, under the 2% mark
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(valve.figures().datagramDropShare()).isBetween(0.005, 0.015);
+    }
+
+    @Test
+    void lossAdmissionIsStillAvailable() {
+        SojournTimeValve loss = new SojournTimeValve(SETTINGS.toBuilder().admission(Admission.LOSS).build(), null, signals,
+                nanos::get, millis::get, () -> 0.5);
+        signals.waitMillis(400);
+        for (int i = 0; i < 40; i++) {
+            nanos.addAndGet(EVALUATION);
+            loss.evaluate();
+        }
+
+        assertThat(loss.figures().newWorkLoss()).isEqualTo(1.0);
+        assertThat(loss.figures().admissionRate()).isZero();
+    }
+}
