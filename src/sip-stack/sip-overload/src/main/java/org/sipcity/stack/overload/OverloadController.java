@@ -52,6 +52,8 @@ final class OverloadController {
     static final double DROP_FLOOR = 0.75;
     /** Rate admission: the admitted rate never falls below this, per second (a trickle keeps the estimate alive). */
     private static final double MIN_RATE = 10;
+    /** Rate admission: the least loss published while overloaded (RFC 7339 §5.2: {@code oc} of 1%). */
+    static final double MIN_RATE_LOSS = 0.01;
     /** Rate admission: smoothing of the measured shed share published as the loss (RFC 7339 feedback). */
     private static final double LOSS_SMOOTHING = 0.2;
     /** Rate admission: evaluations over which the recent admitted rate is taken beside the window's average. */
@@ -271,11 +273,17 @@ final class OverloadController {
         return admittedRate;
     }
 
+    /**
+     * The share of new work shed. Under rate admission: the measured share, but at least {@value #MIN_RATE_LOSS} while
+     * overloaded, as the valve then refuses whatever exceeds the rate, from the first request on. The loss is what
+     * the 503s tell an RFC 7339 upstream, and one carrying {@code oc=0} (measured: the 503s of the first evaluation
+     * interval, before any shed request was counted) would tell it that nothing is asked while it is being refused.
+     */
     double newWorkLoss() {
         if (state == OverloadState.NORMAL) {
             return 0;
         }
-        return settings.admission() == Admission.RATE ? measuredLoss : 1 - admitNew;
+        return settings.admission() == Admission.RATE ? Math.max(MIN_RATE_LOSS, measuredLoss) : 1 - admitNew;
     }
 
     double refreshLoss() {

@@ -87,6 +87,17 @@ class RateAdmissionTest {
         assertThat(valve.figures().admissionRate()).isBetween(1_700.0, 2_100.0);
     }
 
+    /** Regression: the first 503s of an overload carried {@code oc=0}, asking an RFC 7339 upstream for nothing. */
+    @Test
+    void fromTheFirstEvaluationOfAnOverloadThe503sAskAnUpstreamForALoss() {
+        servedAtTwoThousandASecond();
+        socketsStartDropping();
+
+        assertThat(valve.figures().newWorkLoss()).isGreaterThanOrEqualTo(OverloadController.MIN_RATE_LOSS);
+        assertThat(valve.feedback().lossPercent()).isBetween(1, 100);
+        assertThat(valve.feedback().validityMillis()).isPositive();
+    }
+
     @Test
     void responsesAndInDialogRequestsAreAdmittedWhenTheRateIsSpent() {
         servedAtTwoThousandASecond();
