@@ -52,46 +52,20 @@ command -v sipp >/dev/null 2>&1 || { echo "sipp is not installed (Debian sip-tes
 SIP_PORT=$(( 5060 + OFFSET ))
 MGMT_PORT=$(( 9990 + OFFSET ))
 WORK="$(mktemp -d -t sipcity-gc.XXXXXX)"
-SHELL_PID=""
-JAVA_PID=""
 mkdir -p "$OUT"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
-cli() { env -u JAVA_OPTS "$WORK/server/bin/jboss-cli.sh" --controller="127.0.0.1:$MGMT_PORT" -c "$@"; }
-stop_server() {
-    [ -n "$SHELL_PID" ] || return 0
-    cli ":shutdown" >/dev/null 2>&1 || true
-    for _ in $(seq 1 30); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 1; done
-    [ -z "$JAVA_PID" ] || kill -9 "$JAVA_PID" 2>/dev/null || true
-    kill "$SHELL_PID" 2>/dev/null || true
-    wait "$SHELL_PID" 2>/dev/null || true
-    SHELL_PID=""
-}
+source "$HERE/registrar_server.sh"
 cleanup() { stop_server; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-cp -a "$SERVER" "$WORK/server"
-rm -rf "$WORK/server/standalone/data/sipcity" "$WORK/server/standalone/log"
-sed -i -e 's#<subsystem xmlns="urn:sipcity:sip:1.0" #<subsystem xmlns="urn:sipcity:sip:1.0" overload-sojourn-high="1000" overload-sojourn-low="200" #' \
-    "$WORK/server/standalone/configuration/standalone.xml"
+copy_server
 # The GC log of our own, with wall-clock times to cut out the measured window; WildFly's own gc.log stays as it is.
 # Given to standalone.sh only: jboss-cli.sh reads JAVA_OPTS too, and its JVMs would write over the log.
-JAVA_OPTS="-Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true \
- -Xlog:gc*=info,gc+age=trace,gc+phases=debug,safepoint=info:file=$WORK/gc.log:time,uptimemillis,level,tags $EXTRA_OPTS" \
-"$WORK/server/bin/standalone.sh" -Djboss.socket.binding.port-offset="$OFFSET" \
-    -Dsipcity.overload.event-loop-lag-high=1000 -Dsipcity.overload.event-loop-lag-low=200 \
-    -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid >"$WORK/console.log" 2>&1 &
-SHELL_PID=$!
-for _ in $(seq 1 90); do
-    if cli --command="/deployment=sipcity-registrar.war:read-attribute(name=status)" 2>/dev/null | grep -q '"OK"'; then
-        break
-    fi
-    kill -0 "$SHELL_PID" 2>/dev/null || { tail -30 "$WORK/console.log" >&2; exit 1; }
-    sleep 2
-done
-JAVA_PID="$(pgrep -P "$SHELL_PID" java | head -1)"
-[ -n "$JAVA_PID" ] || { echo "server java process not found" >&2; exit 1; }
+SERVER_JAVA_OPTS="-Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true \
+ -Xlog:gc*=info,gc+age=trace,gc+phases=debug,safepoint=info:file=$WORK/gc.log:time,uptimemillis,level,tags $EXTRA_OPTS"
+start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid
 tr '\0' ' ' <"/proc/$JAVA_PID/cmdline" | grep -o -- ' -X[^ ]*\| -XX:[^ ]*' | grep -v Xlog | tr -d '\n' >"$OUT/jvm-options.txt"
 log "server up (pid $JAVA_PID, port offset $OFFSET, label $LABEL, load $(cut -d' ' -f1-3 /proc/loadavg)):$(cat "$OUT/jvm-options.txt")"
 

@@ -72,8 +72,6 @@ command -v sipp >/dev/null 2>&1 || { echo "sipp is not installed (Debian sip-tes
 SIP_PORT=$(( 5060 + OFFSET ))
 MGMT_PORT=$(( 9990 + OFFSET ))
 WORK="$(mktemp -d -t sipcity-cpu.XXXXXX)"
-SHELL_PID=""
-JAVA_PID=""
 STUNNEL_PID=""
 TRANSPORT=tcp
 if [ "$TLS" = 1 ]; then
@@ -83,22 +81,7 @@ fi
 mkdir -p "$OUT"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
-cli() { "$WORK/server/bin/jboss-cli.sh" --controller="127.0.0.1:$MGMT_PORT" -c "$@"; }
-
-stop_server() {
-    [ -n "$SHELL_PID" ] || return 0
-    cli ":shutdown" >/dev/null 2>&1 || true
-    for _ in $(seq 1 30); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 1; done
-    [ -z "$JAVA_PID" ] || kill -9 "$JAVA_PID" 2>/dev/null || true
-    kill "$SHELL_PID" 2>/dev/null || true
-    wait "$SHELL_PID" 2>/dev/null || true
-    sed -e 's/\x1b\[[0-9;]*m//g' "$WORK/server/standalone/log/server.log" 2>/dev/null | grep -E " (WARN|ERROR) " \
-        | cut -c1-300 | sort | uniq -c | sort -rn | head -30 >"$OUT/server-warnings.log" || true
-    # The overload valve's transitions (INFO): a 503 in the SIPp counts is explained here.
-    grep -i "overload" "$WORK/server/standalone/log/server.log" 2>/dev/null | cut -c1-300 | tail -40 \
-        >"$OUT/server-overload.log" || true
-    SHELL_PID=""
-}
+source "$HERE/registrar_server.sh"
 stop_stunnel() {
     [ -n "$STUNNEL_PID" ] || return 0
     kill "$STUNNEL_PID" 2>/dev/null || true
@@ -124,11 +107,7 @@ for part in (0, 1):
                       else f"bench{i:05d}\n")
 PY
 
-cp -a "$SERVER" "$WORK/server"
-rm -rf "$WORK/server/standalone/data/sipcity" "$WORK/server/standalone/log"
-# The valve's marks raised out of this measurement's way (it measures the work of a served REGISTER, not shedding).
-sed -i -e 's#<subsystem xmlns="urn:sipcity:sip:1.0" #<subsystem xmlns="urn:sipcity:sip:1.0" overload-sojourn-high="1000" overload-sojourn-low="200" #' \
-    "$WORK/server/standalone/configuration/standalone.xml"
+copy_server
 if [ "$DIGEST" = 1 ]; then
     AUTH_OPTIONS="-Dsipcity.registrar.digest-algorithms=MD5,SHA-256"
     SCENARIO="$HERE/sipp/register-digest-uac.xml"
@@ -137,19 +116,7 @@ else
     SCENARIO="$HERE/sipp/register-uac.xml"
 fi
 # shellcheck disable=SC2086
-"$WORK/server/bin/standalone.sh" -Djboss.socket.binding.port-offset="$OFFSET" \
-    -Dsipcity.overload.event-loop-lag-high=1000 -Dsipcity.overload.event-loop-lag-low=200 \
-    $AUTH_OPTIONS $DB_OPTIONS >"$WORK/console.log" 2>&1 &
-SHELL_PID=$!
-for _ in $(seq 1 90); do
-    if cli --command="/deployment=sipcity-registrar.war:read-attribute(name=status)" 2>/dev/null | grep -q '"OK"'; then
-        break
-    fi
-    kill -0 "$SHELL_PID" 2>/dev/null || { tail -30 "$WORK/console.log" >&2; exit 1; }
-    sleep 2
-done
-JAVA_PID="$(pgrep -P "$SHELL_PID" java | head -1)"
-[ -n "$JAVA_PID" ] || { echo "server java process not found" >&2; exit 1; }
+start_server $AUTH_OPTIONS $DB_OPTIONS
 log "server up (pid $JAVA_PID, port offset $OFFSET, $TRANSPORT, digest $DIGEST, load $(cut -d' ' -f1-3 /proc/loadavg))"
 # SIPp's target: the SIP port, or with --tls a stunnel client in front of the server's TLS connector.
 TARGET_PORT="$SIP_PORT"

@@ -1,0 +1,61 @@
+# The registrar on a private copy of the provisioned server, for the scripts that measure one server process
+# (registrar-cpu.sh, gc-p99.sh): copy it, start it, wait for the WAR, stop it. Sourced; the caller sets SERVER, WORK,
+# OFFSET, MGMT_PORT and OUT, and defines log().
+SHELL_PID=""
+JAVA_PID=""
+
+# jboss-cli.sh reads JAVA_OPTS too: the server's own options (a GC log file, say) must not reach the CLI's JVMs.
+cli() { env -u JAVA_OPTS "$WORK/server/bin/jboss-cli.sh" --controller="127.0.0.1:$MGMT_PORT" -c "$@"; }
+
+# A fresh copy of the provisioned server, no data and no logs of an earlier run, with the valve's sojourn marks raised
+# out of the measurement's way (these scripts measure the work of a served REGISTER, not shedding).
+copy_server() {
+    cp -a "$SERVER" "$WORK/server"
+    rm -rf "$WORK/server/standalone/data/sipcity" "$WORK/server/standalone/log"
+    sed -i -e 's#<subsystem xmlns="urn:sipcity:sip:1.0" #<subsystem xmlns="urn:sipcity:sip:1.0" overload-sojourn-high="1000" overload-sojourn-low="200" #' \
+        "$WORK/server/standalone/configuration/standalone.xml"
+}
+
+# Starts the copy through bin/standalone.sh (the product's launch configuration), with the valve's lag marks raised
+# too, the JVM options in SERVER_JAVA_OPTS if set (for the server only) and the system properties given; returns
+# once the registrar WAR is deployed, with SHELL_PID and JAVA_PID set. Exits when the server dies or never comes up.
+start_server() {
+    if [ -n "${SERVER_JAVA_OPTS:-}" ]; then
+        JAVA_OPTS="$SERVER_JAVA_OPTS" "$WORK/server/bin/standalone.sh" -Djboss.socket.binding.port-offset="$OFFSET" \
+            -Dsipcity.overload.event-loop-lag-high=1000 -Dsipcity.overload.event-loop-lag-low=200 "$@" \
+            >"$WORK/console.log" 2>&1 &
+    else
+        "$WORK/server/bin/standalone.sh" -Djboss.socket.binding.port-offset="$OFFSET" \
+            -Dsipcity.overload.event-loop-lag-high=1000 -Dsipcity.overload.event-loop-lag-low=200 "$@" \
+            >"$WORK/console.log" 2>&1 &
+    fi
+    SHELL_PID=$!
+    local deployed=0
+    for _ in $(seq 1 90); do
+        if cli --command="/deployment=sipcity-registrar.war:read-attribute(name=status)" 2>/dev/null | grep -q '"OK"'; then
+            deployed=1
+            break
+        fi
+        kill -0 "$SHELL_PID" 2>/dev/null || { tail -30 "$WORK/console.log" >&2; exit 1; }
+        sleep 2
+    done
+    [ "$deployed" = 1 ] || { echo "the registrar was not deployed within 180 s" >&2; tail -30 "$WORK/console.log" >&2; exit 1; }
+    JAVA_PID="$(pgrep -P "$SHELL_PID" java | head -1)"
+    [ -n "$JAVA_PID" ] || { echo "server java process not found" >&2; exit 1; }
+}
+
+# Stops the server (management shutdown, then signals), keeping a summary of its warnings and of the overload
+# valve's transitions (a 503 in SIPp's counts is explained there) in OUT.
+stop_server() {
+    [ -n "$SHELL_PID" ] || return 0
+    cli ":shutdown" >/dev/null 2>&1 || true
+    for _ in $(seq 1 30); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 1; done
+    [ -z "$JAVA_PID" ] || kill -9 "$JAVA_PID" 2>/dev/null || true
+    kill "$SHELL_PID" 2>/dev/null || true
+    wait "$SHELL_PID" 2>/dev/null || true
+    sed -e 's/\x1b\[[0-9;]*m//g' "$WORK/server/standalone/log/server.log" 2>/dev/null | grep -E " (WARN|ERROR) " \
+        | cut -c1-300 | sort | uniq -c | sort -rn | head -30 >"$OUT/server-warnings.log" || true
+    grep -i "overload" "$WORK/server/standalone/log/server.log" 2>/dev/null | cut -c1-300 | tail -40 \
+        >"$OUT/server-overload.log" || true
+    SHELL_PID=""
+}
