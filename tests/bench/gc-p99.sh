@@ -71,7 +71,7 @@ log "server up (pid $JAVA_PID, port offset $OFFSET, label $LABEL, load $(cut -d'
 
 # SIPp: two processes over one persistent TCP connection each. Prints "ok;failed;seconds".
 run_sipp() {
-    local rate="$1" seconds="$2" i pids=() per_rate per_calls start end ok=0 failed=0 o f
+    local rate="$1" seconds="$2" i pids=() per_rate per_calls start end
     per_rate="$(awk -v r="$rate" 'BEGIN { printf "%.3f", r / 2 }')"
     per_calls=$(( rate * seconds / 2 ))
     start="$(date +%s.%N)"
@@ -85,15 +85,7 @@ run_sipp() {
     done
     for i in "${pids[@]}"; do wait "$i" || true; done
     end="$(date +%s.%N)"
-    for i in 1 2; do
-        if [ -s "$WORK/stat-$i.csv" ]; then
-            read -r o f < <(tail -1 "$WORK/stat-$i.csv" | awk -F';' '{ print $16, $18 }')
-        else
-            o=0; f="$per_calls"
-        fi
-        ok=$(( ok + o )); failed=$(( failed + f ))
-    done
-    printf '%s;%s;%s\n' "$ok" "$failed" "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')"
+    sipp_totals "$per_calls" "$start" "$end"
 }
 
 warm=$(( 20000 / RATE + 1 ))

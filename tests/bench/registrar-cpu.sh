@@ -146,7 +146,7 @@ fi
 
 # SIPp: two processes over one persistent TCP connection each. Prints "ok;failed;seconds".
 run_sipp() {
-    local rate="$1" seconds="$2" i pids=() per_rate per_calls start end ok=0 failed=0 o f
+    local rate="$1" seconds="$2" i pids=() per_rate per_calls start end
     per_rate="$(awk -v r="$rate" 'BEGIN { printf "%.3f", r / 2 }')"
     per_calls=$(( rate * seconds / 2 ))
     start="$(date +%s.%N)"
@@ -163,15 +163,7 @@ run_sipp() {
     # What failed calls received, kept with the results.
     grep -ho "received 'SIP/2.0 [0-9]* [A-Za-z ]*\|receive timeout\|[A-Za-z ]*unexpected[A-Za-z ]*" "$WORK"/errors-*.log 2>/dev/null \
         | sort | uniq -c >>"$OUT/sipp-errors.log" || true
-    for i in 1 2; do
-        if [ -s "$WORK/stat-$i.csv" ]; then
-            read -r o f < <(tail -1 "$WORK/stat-$i.csv" | awk -F';' '{ print $16, $18 }')
-        else
-            o=0; f="$per_calls"
-        fi
-        ok=$(( ok + o )); failed=$(( failed + f ))
-    done
-    printf '%s;%s;%s\n' "$ok" "$failed" "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')"
+    sipp_totals "$per_calls" "$start" "$end"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
 # utime+stime of every thread of the server, one "group ticks" line per thread; the group is the thread's name with

@@ -1,6 +1,6 @@
 # The registrar on a private copy of the provisioned server, for the scripts that measure one server process
-# (registrar-cpu.sh, gc-p99.sh): copy it, start it, wait for the WAR, stop it. Sourced; the caller sets SERVER, WORK,
-# OFFSET, MGMT_PORT and OUT, and defines log().
+# (registrar-cpu.sh, gc-p99.sh): copy it, start it, wait for the WAR, stop it, and add up their SIPp clients'
+# counts. Sourced; the caller sets SERVER, WORK, OFFSET, MGMT_PORT and OUT, and defines log().
 SHELL_PID=""
 JAVA_PID=""
 
@@ -58,4 +58,20 @@ stop_server() {
     grep -i "overload" "$WORK/server/standalone/log/server.log" 2>/dev/null | cut -c1-300 | tail -40 \
         >"$OUT/server-overload.log" || true
     SHELL_PID=""
+}
+
+# Prints "ok;failed;seconds" of the two SIPp clients whose -trace_stat files are WORK/stat-1.csv and stat-2.csv, each
+# asked for PER_CALLS calls (a client that wrote no statistics counts all of its calls as failed), over the wall time
+# START to END (date +%s.%N).
+sipp_totals() {
+    local per_calls="$1" start="$2" end="$3" i o f ok=0 failed=0
+    for i in 1 2; do
+        if [ -s "$WORK/stat-$i.csv" ]; then
+            read -r o f < <(tail -1 "$WORK/stat-$i.csv" | awk -F';' '{ print $16, $18 }')
+        else
+            o=0; f="$per_calls"
+        fi
+        ok=$(( ok + o )); failed=$(( failed + f ))
+    done
+    printf '%s;%s;%s\n' "$ok" "$failed" "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')"
 }
