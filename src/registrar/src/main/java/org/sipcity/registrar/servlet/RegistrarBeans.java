@@ -21,6 +21,7 @@ import org.sipcity.registrar.auth.NonceService;
 import org.sipcity.registrar.cluster.GroupLiveness;
 import org.sipcity.registrar.location.BindingVersions;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
+import org.sipcity.registrar.location.jpa.RefreshDeferral;
 import org.sipcity.registrar.location.jpa.WriteMode;
 import org.sipcity.registrar.proxy.LocalTargets;
 import org.sipcity.registrar.proxy.ProxyPolicy;
@@ -80,8 +81,11 @@ public class RegistrarBeans {
             }));
             return service;
         }
-        return settings.writeMode() == WriteMode.WRITE_THROUGH ? JpaLocationService.writeThrough(factory)
-                : JpaLocationService.writeBack(factory, settings.flushInterval(), settings.maxDirty());
+        if (settings.writeMode() == WriteMode.WRITE_THROUGH) {
+            return JpaLocationService.writeThrough(factory);
+        }
+        return JpaLocationService.writeBack(factory, settings.flushInterval(), settings.maxDirty(),
+                new RefreshDeferral(settings.storedExpiryLagPercent(), settings.flushInterval(), Clock.systemUTC()));
     }
 
     @SuppressWarnings("unchecked")

@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.sipcity.registrar.auth.DigestAlgorithm;
+import org.sipcity.registrar.location.jpa.RefreshDeferral;
 import org.sipcity.registrar.location.jpa.WriteMode;
 import org.sipcity.registrar.registration.RegistrarPolicy;
 
@@ -22,7 +23,7 @@ import org.sipcity.registrar.registration.RegistrarPolicy;
 public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, List<DigestAlgorithm> digestAlgorithms,
         Duration nonceLifetime,
         byte[] nonceSecret, int nonceTrackerSize, WriteMode writeMode, Duration flushInterval, int maxDirty,
-        Duration reapInterval, int reapBatch, String proxyNextHop) {
+        int storedExpiryLagPercent, Duration reapInterval, int reapBatch, String proxyNextHop) {
 
     static final String PREFIX = "sipcity.registrar.";
 
@@ -46,6 +47,11 @@ public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, Li
             case "write-back" -> WriteMode.WRITE_BACK;
             default -> throw new IllegalArgumentException(PREFIX + "write-mode must be write-back or write-through");
         };
+        int lag = integer(properties, "stored-expiry-lag-percent", RefreshDeferral.DEFAULT_LAG_PERCENT);
+        if (lag < 0 || lag > RefreshDeferral.MAX_LAG_PERCENT) {
+            throw new IllegalArgumentException(PREFIX + "stored-expiry-lag-percent must be 0 to "
+                    + RefreshDeferral.MAX_LAG_PERCENT + ", not " + lag);
+        }
         List<DigestAlgorithm> algorithms = new ArrayList<>();
         for (String token : get(properties, "digest-algorithms", "SHA-256,MD5").split(",")) {
             DigestAlgorithm algorithm = DigestAlgorithm.fromToken(token.strip());
@@ -60,7 +66,8 @@ public record RegistrarSettings(RegistrarPolicy policy, boolean authenticate, Li
                 Duration.ofSeconds(integer(properties, "nonce-lifetime", 300)), secretBytes,
                 integer(properties, "nonce-tracker-size", 200_000), mode,
                 Duration.ofMillis(integer(properties, "flush-interval-ms", 1000)),
-                integer(properties, "max-dirty", 50_000), Duration.ofSeconds(integer(properties, "reap-interval", 60)),
+                integer(properties, "max-dirty", 50_000), lag,
+                Duration.ofSeconds(integer(properties, "reap-interval", 60)),
                 integer(properties, "reap-batch", 1000), optional(properties, "proxy-next-hop"));
     }
 

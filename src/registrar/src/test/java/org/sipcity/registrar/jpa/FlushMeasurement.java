@@ -18,7 +18,9 @@ import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
 import org.sipcity.registrar.location.FlowToken;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
+import org.sipcity.registrar.location.jpa.RefreshDeferral;
 import org.sipcity.registrar.location.jpa.Transactions;
+import org.sipcity.registrar.registration.MutableClock;
 
 /**
  * Measures what one write-back flush costs per refreshed AOR (figures in tests/bench/README.md): CPU time and heap
@@ -26,7 +28,11 @@ import org.sipcity.registrar.location.jpa.Transactions;
  * the wall time. Every AOR has one binding as the REGISTER benchmark's (SIPp over persistent TCP: same contact and
  * source, a new Call-ID and CSeq each time) and every one is refreshed before each flush, as under SIPp's load where
  * nearly every REGISTER makes its AOR dirty. Not a test of speed: it asserts only that the database holds the last
- * refresh. Run with {@code -Dtest=FlushMeasurement -Dsipcity.flush.aors=20000 [-Dsipcity.flush.rounds=10]}.
+ * refresh once the service is closed. Run with {@code -Dtest=FlushMeasurement -Dsipcity.flush.aors=20000
+ * [-Dsipcity.flush.rounds=10] [-Dsipcity.flush.lag-percent=25]}: the lag is the registrar's
+ * {@code stored-expiry-lag-percent} (0 here unless given: every refresh written), on a clock that moves 10 s per
+ * round, so that every flush also looks at every deferred row (the flusher does that every 10 s); each refresh asks
+ * for an hour, as the REGISTER benchmark's users do.
  */
 @EnabledIfSystemProperty(named = "sipcity.flush.aors", matches = "\\d+")
 class FlushMeasurement {
@@ -48,16 +54,20 @@ class FlushMeasurement {
         long self = Thread.currentThread().getId();
         try (EntityManagerFactory factory = database.open(name)) {
             Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
-            try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1),
-                    Integer.MAX_VALUE)) {
-                refreshAll(service, aors, 1);
+            int lag = Integer.getInteger("sipcity.flush.lag-percent", 0);
+            MutableClock clock = new MutableClock(NOW);
+            JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), Integer.MAX_VALUE,
+                    new RefreshDeferral(lag, Duration.ofSeconds(1), clock));
+            try (service) {
+                refreshAll(service, aors, 1, clock);
                 service.flush();
                 long cpu = 0;
                 long allocated = 0;
                 long processCpu = 0;
                 long wall = 0;
                 for (int round = 2; round < 2 + warmUp + rounds; round++) {
-                    refreshAll(service, aors, round);
+                    clock.advance(Duration.ofSeconds(10));
+                    refreshAll(service, aors, round, clock);
                     long cpu0 = threads.getCurrentThreadCpuTime();
                     long allocated0 = threads.getThreadAllocatedBytes(self);
                     long process0 = os.getProcessCpuTime();
@@ -73,22 +83,26 @@ class FlushMeasurement {
                 assertThat(service.failedFlushes()).isZero();
                 assertThat(service.count()).isEqualTo(aors);
                 long refreshes = (long) aors * rounds;
-                System.out.printf(Locale.ROOT, "FLUSH %s: %d AORs refreshed, %d flushes: per refreshed AOR %.1f us CPU"
+                System.out.printf(Locale.ROOT, "FLUSH %s, lag %d%%: %d AORs refreshed, %d flushes: per refreshed AOR %.1f us CPU"
                         + " on the flushing thread, %.1f us CPU of the process, %.0f B allocated, %.1f us wall"
-                        + " (load %.2f)%n", database, aors, rounds, cpu / 1e3 / refreshes,
+                        + " (load %.2f)%n", database, lag, aors, rounds, cpu / 1e3 / refreshes,
                         processCpu / 1e3 / refreshes, (double) allocated / refreshes, wall / 1e3 / refreshes,
                         os.getSystemLoadAverage());
             }
+            long lastRound = 1 + warmUp + rounds;
+            Long oldest = Transactions.read(factory, em -> em.createQuery("select min(b.cseq) from Binding b",
+                    Long.class).getSingleResult());
+            assertThat(oldest).as("every refresh written by the close").isEqualTo(lastRound);
         }
     }
 
-    /** Refreshes every AOR once: same contact and source, a new Call-ID and CSeq, one hour more. */
-    private static void refreshAll(JpaLocationService service, int aors, int round) {
+    /** Refreshes every AOR once: same contact and source, a new Call-ID and CSeq, an hour from the clock's time. */
+    private static void refreshAll(JpaLocationService service, int aors, int round, MutableClock clock) {
         for (int i = 0; i < aors; i++) {
             String user = String.format(Locale.ROOT, "bench%05d", i);
             String aor = "sip:" + user + "@bench.invalid";
             ContactBinding binding = new ContactBinding(aor, "sip:" + user + "@127.0.0.1:5061;transport=tcp",
-                    NOW.plusSeconds(3600 + round), -1, round + "-" + i + "@127.0.0.1", round, List.of(), null, null,
+                    clock.instant().plusSeconds(3600), -1, round + "-" + i + "@127.0.0.1", round, List.of(), null, null,
                     null, FlowToken.of("tcp:127.0.0.1:" + (40000 + i % 2) + ">127.0.0.1:5060"), "SIPp/Linux");
             service.apply(new BindingChange(aor, List.of(binding), List.of(), false));
         }

@@ -28,8 +28,10 @@ import org.sipcity.registrar.location.LocationException;
 import org.sipcity.registrar.location.LocationService;
 import org.sipcity.registrar.location.jpa.Binding;
 import org.sipcity.registrar.location.jpa.JpaLocationService;
+import org.sipcity.registrar.location.jpa.RefreshDeferral;
 import org.sipcity.registrar.location.jpa.Transactions;
 import org.sipcity.registrar.registration.ContactSpec;
+import org.sipcity.registrar.registration.MutableClock;
 import org.sipcity.registrar.registration.RegisterRequest;
 import org.sipcity.registrar.registration.Registrar;
 import org.sipcity.registrar.registration.RegistrarPolicy;
@@ -511,19 +513,278 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     }
 
     @Test
-    void a_refreshed_binding_whose_stale_row_the_reaper_deleted_is_written_again() {
+    void a_refreshed_binding_whose_stored_row_expired_before_its_flush_is_rewritten_by_the_reaper_not_deleted() {
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(60));
+        ContactBinding bob = binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(60));
         try (JpaLocationService service = writeBack()) {
             service.apply(save(phone));
+            service.apply(save(bob));
             service.flush();
+            Map<String, Long> before = storedIds(AOR);
             ContactBinding phoneNow = refreshed(phone, 2, 3600);
             service.apply(save(phoneNow));
-            // the refresh is not written yet, so the stored row has expired by then: the reaper deletes it
+            // the refresh is not written yet, so the stored row has expired by then; its binding lives in memory: the
+            // reaper writes the row instead of deleting it, and deletes only bob's, whose binding expired
             assertThat(service.reapExpired(NOW.plusSeconds(120), 100)).isEqualTo(1);
+            assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+            assertThat(storedIds(AOR)).as("the same row").isEqualTo(before);
+            assertThat(fromDatabase("sip:bob@example.org")).isEmpty();
             assertThat(service.lookup(AOR, NOW.plusSeconds(120))).containsExactly(phoneNow);
             service.flush();
             assertThat(service.failedFlushes()).isZero();
             assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+        }
+    }
+
+    // Deferred refreshes (write-back, RefreshDeferral): a lag of 25% with a 1 s flush interval looks 10 s ahead and
+    // keeps 30 s of guard. The services' flushers run hourly: every flush below is the test's own, at its clock's time.
+
+    private static final int LAG = 25;
+
+    private JpaLocationService deferring(MutableClock clock) {
+        return JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000,
+                new RefreshDeferral(LAG, Duration.ofSeconds(1), clock));
+    }
+
+    private Binding storedRow(String aor) {
+        return Transactions.read(factory, em -> em.createQuery("select b from Binding b where b.aor = :aor",
+                Binding.class).setParameter("aor", aor).getSingleResult());
+    }
+
+    @Test
+    void a_refresh_whose_row_keeps_enough_life_is_written_only_when_the_row_would_fall_behind() {
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone));
+            service.flush();
+            long id = storedRow(AOR).getId();
+
+            clock.advance(Duration.ofSeconds(60));
+            ContactBinding phoneNow = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(3660), -1, "call-2", 2,
+                    List.of(), null, null, null, null, null);
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(service.dirtyCount()).isZero();
+            assertThat(service.lookup(AOR, clock.instant())).containsExactly(phoneNow);
+            Binding row = storedRow(AOR);
+            assertThat(row.getExpiresAt()).as("not written: the row keeps 3,540 of the binding's 3,600 s")
+                    .isEqualTo(phone.expiresAtMillis());
+            assertThat(row.getCseq()).isEqualTo(1);
+            assertThat(row.getCallId()).isEqualTo("call-1");
+
+            // no REGISTER comes: the row must keep 75% of the binding's remaining life, seen 10 s ahead. At 3,400 s
+            // it does (190 s left of the row's, 250 of the binding's, at 3,410), at 3,415 s no more (175 < 0.75 x 235)
+            clock.advance(Duration.ofSeconds(3400 - 60));
+            service.flush();
+            assertThat(storedRow(AOR).getExpiresAt()).isEqualTo(phone.expiresAtMillis());
+            clock.advance(Duration.ofSeconds(15));
+            service.flush();
+            row = storedRow(AOR);
+            assertThat(row.getExpiresAt()).as("written before it falls behind, and long before it lapses")
+                    .isEqualTo(phoneNow.expiresAtMillis());
+            assertThat(row.getCseq()).isEqualTo(2);
+            assertThat(row.getCallId()).isEqualTo("call-2");
+            assertThat(row.getId()).as("the same row, updated").isEqualTo(id);
+            assertThat(service.failedFlushes()).isZero();
+        }
+    }
+
+    @Test
+    void with_deferral_on_every_change_but_a_refresh_is_written_at_the_next_flush() {
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(3600));
+        ContactBinding desk = binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(3600));
+        ContactBinding carols = binding("sip:carol@example.org", "sip:carol@192.0.2.30", NOW.plusSeconds(3600));
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone, laptop));
+            service.apply(save(desk));
+            service.apply(save(carols));
+            service.flush();
+            clock.advance(Duration.ofSeconds(30));
+
+            // alice: the phone's User-Agent changes with its refresh, the laptop is removed, a tablet added; bob's
+            // desk asks for a shorter lifetime; carol leaves with Contact: *; dave registers
+            ContactBinding phoneNow = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(3630), -1, "call-1",
+                    2, List.of(), null, null, null, null, "phone v2");
+            ContactBinding tablet = binding(AOR, "sip:alice@192.0.2.12", NOW.plusSeconds(3630));
+            service.apply(new BindingChange(AOR, List.of(phoneNow, tablet), List.of(laptop.key()), false));
+            ContactBinding deskNow = refreshed(desk, 2, 630);
+            service.apply(save(deskNow));
+            service.removeAll("sip:carol@example.org");
+            ContactBinding daves = binding("sip:dave@example.org", "sip:dave@192.0.2.40", NOW.plusSeconds(3630));
+            service.apply(save(daves));
+            service.flush();
+
+            assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(phoneNow, tablet);
+            assertThat(fromDatabase("sip:bob@example.org")).as("a shorter lifetime is written: the row must not"
+                    + " outlive its binding").containsExactly(deskNow);
+            assertThat(fromDatabase("sip:carol@example.org")).isEmpty();
+            assertThat(fromDatabase("sip:dave@example.org")).containsExactly(daves);
+            assertThat(service.failedFlushes()).isZero();
+        }
+    }
+
+    @Test
+    void a_refresh_of_a_row_near_its_end_or_with_a_lag_of_zero_is_written_at_the_next_flush() {
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone));
+            service.flush();
+            // 3,580 s later the row has 20 s left, under the 30 s guard: the refresh is written
+            clock.advance(Duration.ofSeconds(3580));
+            ContactBinding phoneNow = refreshed(phone, 2, 3580 + 3600);
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+        }
+        Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
+        try (JpaLocationService service = JpaLocationService.writeBack(factory, Duration.ofHours(1), 10_000,
+                new RefreshDeferral(0, Duration.ofSeconds(1), new MutableClock(NOW)))) {
+            service.apply(save(phone));
+            service.flush();
+            ContactBinding phoneNow = refreshed(phone, 2, 3601);
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(fromDatabase(AOR)).as("0 writes every refresh").containsExactly(phoneNow);
+        }
+    }
+
+    @Test
+    void closing_writes_the_deferred_refreshes_too() {
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));
+        ContactBinding phoneNow = refreshed(phone, 2, 3660);
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone));
+            service.flush();
+            clock.advance(Duration.ofSeconds(60));
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(storedRow(AOR).getCseq()).as("deferred").isEqualTo(1);
+        }
+        assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+    }
+
+    @Test
+    void after_a_crash_a_deferred_row_is_still_there_when_its_ua_refreshes_and_the_restarted_service_writes_it() {
+        // A UA refreshing every 10 minutes a binding of an hour; the server dies just after a deferred refresh.
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));
+        JpaLocationService crashed = deferring(clock);
+        try {
+            crashed.apply(save(phone));
+            crashed.flush();
+            clock.advance(Duration.ofSeconds(600));
+            ContactBinding refresh = refreshed(phone, 2, 600 + 3600);
+            crashed.apply(save(refresh));
+            crashed.flush();
+            Binding row = storedRow(AOR);
+            assertThat(row.getCseq()).as("deferred").isEqualTo(1);
+            assertThat(row.getExpiresAt() - clock.millis()).as("the row keeps 75% of the binding's remaining life")
+                    .isGreaterThanOrEqualTo((refresh.expiresAtMillis() - clock.millis()) * 3 / 4);
+
+            // the crash: nothing more of the first service reaches the database; a new one starts on it
+            try (JpaLocationService restarted = deferring(clock)) {
+                // until the UA's next refresh, 600 s on, the binding is there and the reaper leaves it alone
+                clock.advance(Duration.ofSeconds(599));
+                assertThat(restarted.reapExpired(clock.instant(), 100)).isZero();
+                assertThat(restarted.lookup(AOR, clock.instant())).as("still registered when the UA refreshes")
+                        .containsExactly(phone);
+                // the UA refreshes on time: the restarted service knows the row from its preload and writes it, as
+                // its row would otherwise keep less than 75% of the new lifetime
+                ContactBinding again = refreshed(phone, 3, 1199 + 3600);
+                restarted.apply(save(again));
+                restarted.flush();
+                assertThat(fromDatabase(AOR)).containsExactly(again);
+                assertThat(restarted.failedFlushes()).isZero();
+            }
+        } finally {
+            Transactions.inTransaction(factory, em -> em.createQuery("delete from Binding").executeUpdate());
+            crashed.close();
+        }
+    }
+
+    @Test
+    void a_regularly_refreshing_ua_always_finds_its_row_after_a_crash_and_fewer_refreshes_are_written() {
+        // UAs refreshing an hour's binding every 5, 10, 30 and 55 minutes; the flusher runs every 10 s. At
+        // every flush the stored row must outlive the UA's next refresh (a crash there leaves the row in place until
+        // the UA comes back) and the binding itself (the reaper never meets it).
+        int[] periods = {300, 600, 1800, 3300};
+        MutableClock clock = new MutableClock(NOW);
+        try (JpaLocationService service = deferring(clock)) {
+            long[] lastRefresh = new long[periods.length];
+            int[] refreshes = new int[periods.length];
+            List<Set<Long>> written = new ArrayList<>();
+            for (int u = 0; u < periods.length; u++) {
+                written.add(new java.util.HashSet<>());
+            }
+            for (int step = 0; step <= 3 * 3600 / 10; step++) {
+                long t = clock.millis();
+                for (int u = 0; u < periods.length; u++) {
+                    if (step == 0 || t - lastRefresh[u] >= periods[u] * 1000L) {
+                        lastRefresh[u] = t;
+                        refreshes[u]++;
+                        service.apply(save(new ContactBinding("sip:u" + u + "@example.org", "sip:u@192.0.2.1",
+                                Instant.ofEpochMilli(t).plusSeconds(3600), -1, "call-1", refreshes[u], List.of(), null,
+                                null, null, null, null)));
+                    }
+                }
+                service.flush();
+                if (step % 6 == 0) {   // every minute: reading every step on every database would take long
+                    for (int u = 0; u < periods.length; u++) {
+                        long stored = storedRow("sip:u" + u + "@example.org").getExpiresAt();
+                        written.get(u).add(stored);
+                        assertThat(stored).as("user %d at %d s", u, (t - NOW.toEpochMilli()) / 1000)
+                                .isGreaterThanOrEqualTo(lastRefresh[u] + periods[u] * 1000L);
+                    }
+                }
+                clock.advance(Duration.ofSeconds(10));
+            }
+            assertThat(service.failedFlushes()).isZero();
+            assertThat(written.get(0)).as("every 5 min: written every 15 min (25% of the hour)")
+                    .hasSizeLessThanOrEqualTo(refreshes[0] / 3 + 1);
+            assertThat(written.get(1)).as("every 10 min: every second refresh written")
+                    .hasSizeLessThanOrEqualTo(refreshes[1] / 2 + 1);
+            assertThat(written.get(2)).as("every 30 min: each written").hasSize(refreshes[2]);
+            assertThat(written.get(3)).as("every 55 min: each written").hasSize(refreshes[3]);
+        }
+    }
+
+    @Test
+    void the_reaper_rewrites_a_lapsed_deferred_row_whose_binding_lives_instead_of_deleting_it() {
+        // The flusher never came (stalled, or the database down) until the deferred row lapsed.
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));
+        ContactBinding gone = binding("sip:bob@example.org", "sip:bob@192.0.2.20", NOW.plusSeconds(3600));
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone));
+            service.apply(save(gone));
+            service.flush();
+            clock.advance(Duration.ofSeconds(600));
+            ContactBinding phoneNow = refreshed(phone, 2, 600 + 3600);
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(storedRow(AOR).getCseq()).as("deferred").isEqualTo(1);
+            long id = storedRow(AOR).getId();
+
+            clock.advance(Duration.ofSeconds(3100));
+            assertThat(service.reapExpired(clock.instant(), 100)).as("bob's binding expired, alice's lives")
+                    .isEqualTo(1);
+
+            assertThat(fromDatabase(AOR)).containsExactly(phoneNow);
+            assertThat(storedRow(AOR).getId()).isEqualTo(id);
+            assertThat(fromDatabase("sip:bob@example.org")).isEmpty();
+            assertThat(service.lookup(AOR, clock.instant())).containsExactly(phoneNow);
+            // the flusher knows the row again: a later refresh is handled as any other
+            clock.advance(Duration.ofSeconds(10));
+            ContactBinding later = refreshed(phone, 3, 3710 + 3600);
+            service.apply(save(later));
+            service.flush();
+            assertThat(service.failedFlushes()).isZero();
+            assertThat(service.lookup(AOR, clock.instant())).containsExactly(later);
         }
     }
 

@@ -22,6 +22,7 @@ class RegistrarSettingsTest {
         assertThat(settings.authenticate()).isTrue();
         assertThat(settings.writeMode()).isEqualTo(WriteMode.WRITE_BACK);
         assertThat(settings.flushInterval().toMillis()).isEqualTo(1000);
+        assertThat(settings.storedExpiryLagPercent()).isEqualTo(25);
         assertThat(settings.nonceSecret()).hasSize(32);
         assertThat(settings.digestAlgorithms()).containsExactly(DigestAlgorithm.SHA_256, DigestAlgorithm.MD5);
     }
@@ -52,6 +53,12 @@ class RegistrarSettingsTest {
         p.setProperty("sipcity.registrar.write-mode", "sometimes");
         assertThatIllegalArgumentException().isThrownBy(() -> RegistrarSettings.from(p)).withMessageContaining("write-mode");
         p.setProperty("sipcity.registrar.write-mode", "write-back");
+        p.setProperty("sipcity.registrar.stored-expiry-lag-percent", "0");
+        assertThat(RegistrarSettings.from(p).storedExpiryLagPercent()).isZero();
+        p.setProperty("sipcity.registrar.stored-expiry-lag-percent", "60");
+        assertThatIllegalArgumentException().isThrownBy(() -> RegistrarSettings.from(p))
+                .withMessageContaining("stored-expiry-lag-percent must be 0 to 50");
+        p.setProperty("sipcity.registrar.stored-expiry-lag-percent", "25");
         p.setProperty("sipcity.registrar.max-expires", "30");
         assertThatIllegalArgumentException().isThrownBy(() -> RegistrarSettings.from(p)).withMessageContaining("max-expires");
     }

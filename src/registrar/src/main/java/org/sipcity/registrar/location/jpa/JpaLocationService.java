@@ -55,6 +55,11 @@ import org.sipcity.registrar.location.NodeLiveness;
  * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval. The reaper
  * deletes rows under the flusher's lock and tells it which.
  * <p>
+ * <b>Deferred refreshes</b> (write-back on one node, {@link RefreshDeferral}): a refresh whose row still keeps enough of
+ * the binding's remaining life is not written; the row keeps its older expiry, Call-ID and CSeq. Every look-ahead
+ * period the flusher writes the deferred rows that fall too far behind, so a row never lapses while its binding lives;
+ * should one lapse all the same (a flusher late or failing), the reaper writes it instead of deleting it.
+ * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
  * Each loaded AOR remembers the version stamp read before its rows; a lookup that finds another stamp reloads. A
  * write commits, publishes a new stamp (every node holds it when this returns) and drops this node's entry, which the
@@ -90,6 +95,10 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      */
     private final HashMap<String, StoredRow> stored = new HashMap<>();
     private final int maxDirty;
+    /** When a refresh may wait (write-back); {@link RefreshDeferral#NONE} writes every one. */
+    private final RefreshDeferral deferral;
+    /** When the flusher next looks at every deferred row (epoch ms, under {@link #flushLock}). */
+    private long nextDeferredSweep;
     private final AtomicLong failedFlushes = new AtomicLong();
     /** Which owners are alive: bindings of the others are skipped ({@link NodeLiveness#SINGLE_NODE} on one node). */
     private volatile NodeLiveness liveness = NodeLiveness.SINGLE_NODE;
@@ -101,8 +110,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
 
     /** A write-through service. */
     public static JpaLocationService writeThrough(EntityManagerFactory factory) {
-        return new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0, BindingVersions.SINGLE_NODE,
-                null);
+        return new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0, RefreshDeferral.NONE,
+                BindingVersions.SINGLE_NODE, null);
     }
 
     /**
@@ -112,7 +121,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     public static JpaLocationService writeThrough(EntityManagerFactory factory, BindingVersions versions,
             String owner) {
         JpaLocationService service = new JpaLocationService(factory, WriteMode.WRITE_THROUGH, Duration.ZERO, 0,
-                versions, Objects.requireNonNull(owner, "owner"));
+                RefreshDeferral.NONE, versions, Objects.requireNonNull(owner, "owner"));
         int released = service.releaseOwnFlows();
         if (released > 0) {
             LOG.infof("node %s: %d outbound-flow bindings of its previous run removed (their connections are gone)",
@@ -122,25 +131,38 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     }
 
     /**
-     * A write-back service.
+     * A write-back service that writes every refresh at the next flush.
      *
      * @param interval how often dirty AORs are written (the crash window)
      * @param maxDirty beyond this many dirty AORs the writer flushes at once on its own thread (back-pressure)
      */
     public static JpaLocationService writeBack(EntityManagerFactory factory, Duration interval, int maxDirty) {
+        return writeBack(factory, interval, maxDirty, RefreshDeferral.NONE);
+    }
+
+    /**
+     * A write-back service that writes a refresh only when {@code deferral} says its row would otherwise fall too far
+     * behind (one node only: no other node reads these rows).
+     *
+     * @param interval how often dirty AORs are written (the crash window of every change but a deferred refresh)
+     * @param maxDirty beyond this many dirty AORs the writer flushes at once on its own thread (back-pressure)
+     */
+    public static JpaLocationService writeBack(EntityManagerFactory factory, Duration interval, int maxDirty,
+            RefreshDeferral deferral) {
         JpaLocationService service = new JpaLocationService(factory, WriteMode.WRITE_BACK, interval, maxDirty,
-                BindingVersions.SINGLE_NODE, null);
+                deferral, BindingVersions.SINGLE_NODE, null);
         service.preload();
         return service;
     }
 
     private JpaLocationService(EntityManagerFactory factory, WriteMode mode, Duration interval, int maxDirty,
-            BindingVersions versions, String owner) {
+            RefreshDeferral deferral, BindingVersions versions, String owner) {
         this.factory = factory;
         this.versions = Objects.requireNonNull(versions, "versions");
         this.owner = owner;
         this.mode = mode;
         this.maxDirty = maxDirty;
+        this.deferral = Objects.requireNonNull(deferral, "deferral");
         if (mode == WriteMode.WRITE_BACK) {
             if (interval.isZero() || interval.isNegative() || maxDirty < 1) {
                 throw new IllegalArgumentException("write-back needs a positive interval and dirty limit");
@@ -268,9 +290,17 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             // Still under the flush lock: a flush updates rows by id, so it must know of every row deleted here (a
             // refresh not yet written is expired in the database), and never between deciding and writing.
             List<Object[]> reaped = new ArrayList<>();
+            Set<String> alive = new LinkedHashSet<>();
             int deleted = Transactions.inTransaction(factory, em -> {
-                reaped.addAll(em.createQuery("select b.id, b.aor from Binding b where b.expiresAt <= :cutoff",
-                        Object[].class).setParameter("cutoff", cutoff).setMaxResults(batchSize).getResultList());
+                for (Object[] row : em.createQuery("select b.id, b.aor, b.bindingKey from Binding b"
+                        + " where b.expiresAt <= :cutoff", Object[].class).setParameter("cutoff", cutoff)
+                        .setMaxResults(batchSize).getResultList()) {
+                    if (mode == WriteMode.WRITE_BACK && isAliveInMemory((String) row[1], (String) row[2], now)) {
+                        alive.add((String) row[1]);
+                    } else {
+                        reaped.add(row);
+                    }
+                }
                 if (reaped.isEmpty()) {
                     return 0;
                 }
@@ -281,6 +311,9 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             // The write-back flusher writes known AORs by row id without reading them: it must learn of these rows'
             // end, so that a refresh of one of them not written yet is inserted again rather than updating nothing.
             forgetRows(reaped);
+            if (!alive.isEmpty()) {
+                rewriteRowsOfLiveBindings(List.copyOf(alive), cutoff);
+            }
             return deleted;
         } catch (PersistenceException e) {
             throw new LocationException("expired bindings not reaped", e);
@@ -289,10 +322,59 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
+    /** Whether {@code aor} holds in memory a binding alive at {@code now} whose stored key is {@code storedKey}. */
+    private boolean isAliveInMemory(String aor, String storedKey, Instant now) {
+        List<ContactBinding> loaded = table.get(aor);
+        if (loaded == null) {
+            return false;
+        }
+        for (ContactBinding binding : Stamped.bindingsOf(loaded)) {
+            if (!binding.isExpiredAt(now) && BindingKeys.stored(binding.key()).equals(storedKey)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Write-back: the reaper found expired rows whose bindings are alive in memory (a refresh written neither at its
+     * flush nor, deferred, before its row lapsed: the flusher late or failing, or a clock jump). It never deletes
+     * them: their AORs are written now, their rows read first (whatever the flusher believed of them), so each such row
+     * gets the binding's expiry. A failure leaves them dirty for the flusher and is reported to the reaper.
+     */
+    private void rewriteRowsOfLiveBindings(List<String> aors, long cutoff) {
+        for (String aor : aors) {
+            stored.put(aor, StoredRow.UNKNOWN);
+        }
+        try {
+            writeSnapshots(aors, deferral, Math.max(deferral.horizon(), cutoff + deferral.lookaheadMillis()));
+        } catch (RuntimeException e) {
+            keepDirty(aors);
+            throw e;
+        }
+    }
+
     @Override
     public long count() {
         return Transactions.read(factory, em -> em.createQuery("select count(b) from Binding b", Long.class)
                 .getSingleResult());
+    }
+
+    /**
+     * Adds to {@code batch} every AOR with a deferred row that must be written by {@code horizon} (or, with {@code
+     * everything}, any deferred row): the rows of bindings no REGISTER refreshed again before their stored expiry came
+     * too near. Every known AOR is looked at, as Kamailio's usrloc timer walks every record; a row is a few reads.
+     */
+    private void addDeferredRowsDue(Set<String> batch, long horizon, boolean everything) {
+        for (Map.Entry<String, StoredRow> entry : stored.entrySet()) {
+            for (StoredRow row = entry.getValue(); row != null; row = row.next) {
+                if (row.isDeferred() && (everything || !deferral.mayDefer(row.storedFrom(), row.storedTo(),
+                        row.written.expiresAtMillis(), horizon))) {
+                    batch.add(entry.getKey());
+                    break;
+                }
+            }
+        }
     }
 
     /** Write-back writes what is pending first, so the database holds every AOR, loaded in memory or not. */
@@ -309,8 +391,16 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         }
     }
 
-    /** Write-back: writes every dirty AOR now. Does nothing in write-through mode. */
+    /**
+     * Write-back: writes every dirty AOR now, and every deferred refresh that is due ({@link RefreshDeferral}). Does
+     * nothing in write-through mode.
+     */
     public void flush() {
+        flush(false);
+    }
+
+    /** @param everything deferred refreshes too, all of them (a graceful stop) */
+    private void flush(boolean everything) {
         if (mode != WriteMode.WRITE_BACK) {
             return;
         }
@@ -325,21 +415,28 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                 dirtySet.remove(aor);
                 drained.add(aor);
             }
+            long now = deferral.now();
+            long horizon = now + deferral.lookaheadMillis();
+            if (deferral.isActive() && (everything || now >= nextDeferredSweep)) {
+                addDeferredRowsDue(drained, horizon, everything);
+                nextDeferredSweep = now + deferral.lookaheadMillis();
+            }
             if (drained.isEmpty()) {
                 return;
             }
+            RefreshDeferral rule = everything ? RefreshDeferral.NONE : deferral;
             List<String> batch = List.copyOf(drained);
             List<String> unwritten = batch;
             RuntimeException failure = null;
             try {
-                writeSnapshots(batch);
+                writeSnapshots(batch, rule, horizon);
                 unwritten = List.of();
             } catch (RuntimeException e) {
                 failure = e;
                 if (isCausedByRows(e)) {
                     // One AOR whose rows the database refuses (a value over a column's width, say) must not keep
                     // every other AOR out of the database: halve until the refused ones are alone.
-                    unwritten = writeIsolating(batch);
+                    unwritten = writeIsolating(batch, rule, horizon);
                 }
             } catch (Error e) {
                 keepDirty(batch);
@@ -422,7 +519,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        flush();
+        flush(true);
     }
 
     /**
@@ -475,16 +572,16 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     }
 
     /** Writes {@code aors} in halves, recursively; returns the AORs that failed on their own. */
-    private List<String> writeIsolating(List<String> aors) {
+    private List<String> writeIsolating(List<String> aors, RefreshDeferral rule, long horizon) {
         if (aors.size() == 1) {
             return aors;
         }
         List<String> failed = new ArrayList<>();
         for (List<String> half : List.of(aors.subList(0, aors.size() / 2), aors.subList(aors.size() / 2, aors.size()))) {
             try {
-                writeSnapshots(half);
+                writeSnapshots(half, rule, horizon);
             } catch (RuntimeException e) {
-                failed.addAll(isCausedByRows(e) ? writeIsolating(half) : half);
+                failed.addAll(isCausedByRows(e) ? writeIsolating(half, rule, horizon) : half);
             }
         }
         return failed;
@@ -515,12 +612,13 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      * rows read first. New rows are persisted as entities (their id comes from the sequence). When the transaction
      * fails, whatever its outcome, the rows of all {@code aors} become unknown: the next flush reads them.
      */
-    private void writeSnapshots(List<String> aors) {
+    private void writeSnapshots(List<String> aors, RefreshDeferral rule, long horizon) {
         Map<String, StoredRow> committed = new HashMap<>();
         try {
             Transactions.inTransaction(factory, em -> {
                 for (int from = 0; from < aors.size(); from += IN_LIST_SIZE) {
-                    writeChunk(em, aors.subList(from, Math.min(aors.size(), from + IN_LIST_SIZE)), committed);
+                    writeChunk(em, aors.subList(from, Math.min(aors.size(), from + IN_LIST_SIZE)), committed, rule,
+                            horizon);
                 }
                 return null;
             });
@@ -542,7 +640,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     }
 
     /** One round of statements for up to {@link #IN_LIST_SIZE} AORs; their new stored rows go into {@code committed}. */
-    private void writeChunk(EntityManager em, List<String> chunk, Map<String, StoredRow> committed) {
+    private void writeChunk(EntityManager em, List<String> chunk, Map<String, StoredRow> committed,
+            RefreshDeferral rule, long horizon) {
         RowWrites writes = new RowWrites(owner);
         List<String> unknown = null;
         for (String aor : chunk) {
@@ -562,7 +661,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             }
             List<ContactBinding> loaded = table.get(aor);
             List<ContactBinding> bindings = loaded == null ? List.of() : Stamped.bindingsOf(loaded);
-            committed.put(aor, plan(bindings, rows, writes, inserts));
+            committed.put(aor, plan(bindings, rows, writes, inserts, rule, horizon));
         }
         // deletes and updates first, then inserts: a key deleted and inserted again never meets itself in the index
         for (RowWrites.Update vanished : writes.execute(em)) {
@@ -585,7 +684,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      * keeps, so the first try almost always hits).
      */
     private static StoredRow plan(List<ContactBinding> bindings, StoredRow rows, RowWrites writes,
-            List<StoredRow> inserts) {
+            List<StoredRow> inserts, RefreshDeferral rule, long horizon) {
         StoredRow[] old = StoredRow.toArray(rows);
         StoredRow head = null;
         StoredRow tail = null;
@@ -597,14 +696,23 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                 row = new StoredRow(StoredRow.NO_ID, binding);
                 inserts.add(row);
             } else {
-                row = new StoredRow(match.id, binding);
                 ContactBinding written = match.written;
-                if (written != binding && !written.equals(binding)) {
-                    if (isRefreshOf(binding, written)) {
-                        writes.refresh(match.id, binding, row);
+                boolean same = written == binding || written.equals(binding);
+                if (!same && !isRefreshOf(binding, written)) {
+                    row = new StoredRow(match.id, binding);
+                    writes.overwrite(match.id, binding, row);
+                } else if (!same || match.isDeferred()) {
+                    // a refresh, or a deferred one looked at again: written now, or its row left as it is
+                    int storedSeconds = match.storedSeconds();
+                    if (storedSeconds != StoredRow.NOT_DEFERRED && rule.mayDefer(match.storedFrom(), match.storedTo(),
+                            binding.expiresAtMillis(), horizon)) {
+                        row = new StoredRow(match.id, binding, storedSeconds);
                     } else {
-                        writes.overwrite(match.id, binding, row);
+                        row = new StoredRow(match.id, binding);
+                        writes.refresh(match.id, binding, row);
                     }
+                } else {
+                    row = new StoredRow(match.id, binding);
                 }
             }
             if (tail == null) {
@@ -704,7 +812,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             StoredRow tail = null;
             for (StoredRow row = rows; row != null; row = row.next) {
                 if (row.id != id) {
-                    StoredRow copy = new StoredRow(row.id, row.written);
+                    StoredRow copy = new StoredRow(row.id, row.written, row.deferred);
                     if (tail == null) {
                         head = copy;
                     } else {
@@ -818,20 +926,58 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
      * One stored row as the write-back flusher knows it: its id and the binding it holds; {@code next} is another row
      * of the same AOR. A chain is published in {@link #stored} only after its transaction committed, and neither it nor
      * its rows change after that (a new flush builds new ones), all under {@link #flushLock}.
+     * <p>
+     * A row whose refresh was deferred ({@link RefreshDeferral}) holds {@code written} but for an older expiry, Call-ID
+     * and CSeq; it keeps that expiry in whole seconds since 2020 in {@code deferred}, an int that fits in the object's
+     * padding (12-byte header, a long and two compressed references: 28 bytes, 32 with or without it), so deferring
+     * costs no memory per row, and {@code written} stays the very binding the table holds.
      */
     private static final class StoredRow {
         static final long NO_ID = -1;
         /** The AOR's rows must be read before it is written (a failed flush; no preload). */
         static final StoredRow UNKNOWN = new StoredRow(NO_ID, null);
+        /** {@link #deferred} of a row that holds its binding exactly. */
+        static final int NOT_DEFERRED = Integer.MIN_VALUE;
+        private static final long EPOCH_2020_SECONDS = 1_577_836_800L;
 
         /** Set before publication only: an insert learns its id from the persist. */
         long id;
         final ContactBinding written;
+        /** The stored expiry, in seconds since 2020 rounded down, when older than {@code written}'s. */
+        final int deferred;
         StoredRow next;
 
         StoredRow(long id, ContactBinding written) {
+            this(id, written, NOT_DEFERRED);
+        }
+
+        StoredRow(long id, ContactBinding written, int deferred) {
             this.id = id;
             this.written = written;
+            this.deferred = deferred;
+        }
+
+        boolean isDeferred() {
+            return deferred != NOT_DEFERRED;
+        }
+
+        /** The earliest the stored expiry can be (ms). */
+        long storedFrom() {
+            return isDeferred() ? (EPOCH_2020_SECONDS + deferred) * 1000 : written.expiresAtMillis();
+        }
+
+        /** The latest the stored expiry can be (ms). */
+        long storedTo() {
+            return isDeferred() ? storedFrom() + 999 : written.expiresAtMillis();
+        }
+
+        /** The stored expiry in the {@link #deferred} form, or {@link #NOT_DEFERRED} when it does not fit an int. */
+        int storedSeconds() {
+            if (isDeferred()) {
+                return deferred;
+            }
+            long seconds = Math.floorDiv(written.expiresAtMillis(), 1000) - EPOCH_2020_SECONDS;
+            return seconds > Integer.MIN_VALUE && seconds <= Integer.MAX_VALUE ? (int) seconds : NOT_DEFERRED;
         }
 
         static StoredRow[] toArray(StoredRow rows) {
