@@ -8,14 +8,20 @@ A slow sample (latency at or above --threshold-us, default the run's p99) is cou
   - "after a stop" when it was sent within --drain-ms after a stop ended: it queued behind the load the stop held up;
   - "elsewhere" otherwise (CPU contention on the host, the server's own work between stops, the probe itself).
 
-    tail_causes.py SAMPLES GC_LOG [--threshold-us N] [--drain-ms 20]
+With --jfr RECORDING (gc-p99.sh --jfr) the slow samples outside any stop are also matched against the server's CPU
+samples: how many of them saw a sample of each thread group while they waited, against the share of all probe
+samples that did (a group seen far more often around slow samples than around all of them is what they waited for).
+
+    tail_causes.py SAMPLES GC_LOG [--threshold-us N] [--drain-ms 20] [--jfr RECORDING]
 prints percentiles (p50, p90, p99, p99.9, max in us) and one line per cause, and with --csv one CSV line:
 p999_us,slow,slow_in_stop,slow_after_stop,slow_elsewhere
 """
 import argparse
 import bisect
 import datetime
+import json
 import re
+import subprocess
 
 SAFEPOINT = re.compile(r'^\[([^\]]+)\].*\[safepoint\s*\] Safepoint "(\w+)".*?Total: (\d+) ns')
 
@@ -40,6 +46,25 @@ def stops(path):
     return found
 
 
+def thread_samples(recording):
+    """{thread group: sorted epoch ns of its CPU samples} from a JFR recording."""
+    raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "1", "--events", "jdk.ExecutionSample", recording],
+                         check=True, capture_output=True, text=True).stdout
+    groups = {}
+    for event in json.loads(raw)["recording"]["events"]:
+        values = event["values"]
+        name = (values.get("sampledThread") or {}).get("javaName") or "?"
+        group = re.sub(r"\d+", "N", re.sub(r" /\S+", "", name))
+        at = datetime.datetime.fromisoformat(values["startTime"].replace("Z", "+00:00"))
+        groups.setdefault(group, []).append(int(at.timestamp() * 1e9))
+    return {group: sorted(times) for group, times in groups.items()}
+
+
+def seen(times, start, end):
+    i = bisect.bisect_left(times, start)
+    return i < len(times) and times[i] <= end
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("samples")
@@ -47,6 +72,7 @@ def main():
     parser.add_argument("--threshold-us", type=float, default=0, help="slow from this latency on (default the p99)")
     parser.add_argument("--drain-ms", type=float, default=20.0)
     parser.add_argument("--csv", action="store_true")
+    parser.add_argument("--jfr", help="a JFR recording of the server over the probe's run")
     args = parser.parse_args()
     samples = [tuple(map(int, line.split())) for line in open(args.samples) if line.strip()]
     ordered = sorted(latency / 1000.0 for _, latency in samples)
@@ -54,6 +80,7 @@ def main():
     windows = stops(args.log)
     ends = [w[1] for w in windows]
     in_stop = after_stop = elsewhere = 0
+    unexplained = []
     operations = {}
     for sent, latency in samples:
         if latency / 1000.0 < threshold:
@@ -72,6 +99,7 @@ def main():
             after_stop += 1
         else:
             elsewhere += 1
+            unexplained.append((sent, done))
     slow = in_stop + after_stop + elsewhere
     p999 = percentile(ordered, 0.999)
     if args.csv:
@@ -85,6 +113,23 @@ def main():
     print(f"  sent within {args.drain_ms:.0f} ms after a stop: {after_stop}")
     print(f"  elsewhere: {elsewhere}")
     print(f"stops in the log: {len(windows)}")
+    if args.jfr:
+        groups = thread_samples(args.jfr)
+        first = min(t[0] for t in groups.values() if t)
+        last = max(t[-1] for t in groups.values() if t)
+        # every probe sample's window as long as a slow one at least, so that the two shares compare like for like
+        length = int(threshold * 1000)
+        everything = [(sent, sent + max(latency, length)) for sent, latency in samples if first <= sent <= last]
+        slow_in = [(a, b) for a, b in unexplained if first <= a <= last]
+        print(f"slow samples elsewhere within the recording: {len(slow_in)}; thread groups with a CPU sample while "
+              f"they waited, against all {len(everything)} probe samples (windows of at least {threshold:.0f} us):")
+        rows = []
+        for group, times in groups.items():
+            near_slow = sum(seen(times, a, b) for a, b in slow_in)
+            near_all = sum(seen(times, a, b) for a, b in everything)
+            rows.append((near_slow / max(len(slow_in), 1), near_all / max(len(everything), 1), group, len(times)))
+        for share_slow, share_all, group, count in sorted(rows, reverse=True)[:12]:
+            print(f"  {group}: {100 * share_slow:.0f}% of slow, {100 * share_all:.1f}% of all ({count} CPU samples)")
 
 
 if __name__ == "__main__":
