@@ -5,15 +5,26 @@
 # A fresh copy of the provisioned server (open registrar for bench.invalid, write-back to file H2, the valve's marks
 # raised out of the way as in registrar-cpu.sh), started through bin/standalone.sh so that the launch configuration
 # (heap, GC, ...) is the product's; SIPPCITY_* variables and --java-opts change it. Then:
-#   1. warm-up: SIPp registers the 20,000 users of sipp/users.csv at the rate, twice (bindings made, JIT settled);
-#   2. measured: SIPp at RATE for SECONDS over two persistent TCP connections, and probe.py (200 REGISTER/s, one
-#      persistent TCP connection of its own) for the same time: p50/p99 of the probe, GC pauses of the window;
-#   3. with --histo N: N class histograms of the live heap (jcmd GC.class_histogram: each forces a full collection,
-#      so they are taken in a run of their own after the measured one, at the same rate).
+# For each transport of --transports (tcp: two persistent TCP connections; udp: two UDP sockets), in that order:
+#   1. warm-up: SIPp registers the 20,000 users of sipp/users.csv at the rate (twice for the first transport:
+#      bindings made, JIT settled);
+#   2. measured: SIPp at RATE for SECONDS, and probe.py (200 REGISTER/s, one request outstanding, same transport) for
+#      the same time: probe p50/p90/p99/p99.9, what the slow samples waited for (tail_causes.py), GC pauses and every
+#      safepoint of the window, and the server's CPU per REGISTER (utime+stime from /proc over the window, the GC's
+#      concurrent threads included, divided by the REGISTERs answered);
+# then, with --max-rate "RATE ...": bench.sh on the same server (target wildfly, same transports, that ladder,
+# 8 s steps, two bisections): the highest REGISTER rate with zero failed calls under this JVM;
+# and with --histo N: N class histograms of the live heap (jcmd GC.class_histogram: each forces a full collection,
+# so they are taken in a run of their own after the measured ones, at the same rate).
+# --target kamailio measures Kamailio 5.6 (kamailio/kamailio.cfg, usrloc in memory) on the same port instead, the same
+# way (its CPU is that of all its processes; no GC): the control that shows what the host and the probe give alone.
+# --jfr records the first transport's window with JFR (profile settings) into OUT: it costs CPU, so not for figures.
 # Loopback only; every SIPp and probe run is bounded by `timeout`; the server is stopped on exit.
-#   flock <lock> tests/bench/gc-p99.sh [--rate 2500] [--seconds 60] [--port-offset 1300] [--label NAME]
-#                                      [--java-opts '-XX:...'] [--histo N] [--out DIR]
+#   flock <lock> tests/bench/gc-p99.sh [--rate 2500] [--seconds 60] [--transports tcp,udp] [--port-offset 1300]
+#                                      [--label NAME] [--java-opts '-XX:...'] [--max-rate "RATE ..."] [--histo N]
+#                                      [--jfr] [--target wildfly|kamailio] [--out DIR]
 #   SIPCITY_GC=zgc flock <lock> tests/bench/gc-p99.sh --label zgc
+#   gc-ab.sh runs it for several JVM configurations in a row (one lock hold) and prints one table.
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -24,11 +35,15 @@ OFFSET=1300
 LABEL=default
 EXTRA_OPTS=""
 HISTO=0
+TRANSPORTS=tcp
+MAX_RATE_LADDER=""
+JFR=0
+TARGET=wildfly
 SERVER="$ROOT/wildfly-config/target/server"
 OUT=""
 
 usage() {
-    sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
 }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -38,6 +53,10 @@ while [ $# -gt 0 ]; do
         --label) LABEL="$2"; shift ;;
         --java-opts) EXTRA_OPTS="$2"; shift ;;
         --histo) HISTO="$2"; shift ;;
+        --transports) TRANSPORTS="$2"; shift ;;
+        --max-rate) MAX_RATE_LADDER="$2"; shift ;;
+        --jfr) JFR=1 ;;
+        --target) TARGET="$2"; shift ;;
         --server) SERVER="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -56,29 +75,56 @@ mkdir -p "$OUT"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
 source "$HERE/registrar_server.sh"
-cleanup() { stop_server; rm -rf "$WORK"; }
+KAMAILIO_PID=""
+stop_kamailio() { [ -z "$KAMAILIO_PID" ] || kill "$KAMAILIO_PID" 2>/dev/null || true; KAMAILIO_PID=""; }
+cleanup() { stop_server; stop_kamailio; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-copy_server
-# The GC log of our own, with wall-clock times to cut out the measured window; WildFly's own gc.log stays as it is.
-# Given to standalone.sh only: jboss-cli.sh reads JAVA_OPTS too, and its JVMs would write over the log.
-SERVER_JAVA_OPTS="-Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true \
- -Xlog:gc*=info,gc+age=trace,gc+phases=debug,safepoint=info:file=$WORK/gc.log:time,uptimemillis,level,tags $EXTRA_OPTS"
-start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid
-tr '\0' ' ' <"/proc/$JAVA_PID/cmdline" | grep -o -- ' -X[^ ]*\| -XX:[^ ]*' | grep -v Xlog | tr -d '\n' >"$OUT/jvm-options.txt"
-log "server up (pid $JAVA_PID, port offset $OFFSET, label $LABEL, load $(cut -d' ' -f1-3 /proc/loadavg)):$(cat "$OUT/jvm-options.txt")"
+if [ "$TARGET" = kamailio ]; then
+    command -v kamailio >/dev/null 2>&1 || { echo "kamailio is not installed" >&2; exit 3; }
+    mkdir -p "$WORK/kamailio-run"
+    : >"$WORK/gc.log"
+    kamailio -f "$HERE/kamailio/kamailio.cfg" -l "udp:127.0.0.1:$SIP_PORT" -l "tcp:127.0.0.1:$SIP_PORT" \
+        -Y "$WORK/kamailio-run" -P "$WORK/kamailio.pid" -DD -E -m 512 -M 32 >"$WORK/kamailio.log" 2>&1 &
+    KAMAILIO_PID=$!
+    for _ in $(seq 1 30); do
+        python3 "$HERE/probe.py" --port "$SIP_PORT" --transport udp --rate 10 --duration 0.3 --timeout 0.2 \
+            | awk -F';' '{ exit !($1 > 0) }' && break
+        sleep 1
+    done
+    echo "kamailio $(kamailio -v | head -1)" >"$OUT/jvm-options.txt"
+    log "kamailio up (pid $KAMAILIO_PID, port $SIP_PORT, label $LABEL, load $(cut -d' ' -f1-3 /proc/loadavg))"
+    # CPU of the main process and all of its children (the workers), in clock ticks
+    server_ticks() {
+        local pids
+        pids="$KAMAILIO_PID $(pgrep -P "$KAMAILIO_PID" | tr '\n' ' ')"
+        for pid in $pids; do cat "/proc/$pid/stat" 2>/dev/null; done | awk '{ t += $14 + $15 } END { print t + 0 }'
+    }
+else
+    copy_server
+    # The GC log of our own, with wall-clock times to cut out the measured window; WildFly's own gc.log stays as it is.
+    # Given to standalone.sh only: jboss-cli.sh reads JAVA_OPTS too, and its JVMs would write over the log.
+    SERVER_JAVA_OPTS="-Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman -Djava.awt.headless=true \
+     -Xlog:gc*=info,gc+age=trace,gc+phases=debug,safepoint=info:file=$WORK/gc.log:time,uptimemillis,level,tags $EXTRA_OPTS"
+    start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid
+    tr '\0' ' ' <"/proc/$JAVA_PID/cmdline" | grep -o -- ' -X[^ ]*\| -XX:[^ ]*' | grep -v Xlog | tr -d '\n' >"$OUT/jvm-options.txt"
+    log "server up (pid $JAVA_PID, port offset $OFFSET, label $LABEL, load $(cut -d' ' -f1-3 /proc/loadavg)):$(cat "$OUT/jvm-options.txt")"
+    # CPU time of the server process so far (user + system, all threads), in clock ticks.
+    server_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
+fi
 
-# SIPp: two processes over one persistent TCP connection each. Prints "ok;failed;seconds".
+# SIPp: two processes over one persistent TCP connection (or one UDP socket) each. Prints "ok;failed;seconds".
 run_sipp() {
-    local rate="$1" seconds="$2" i pids=() per_rate per_calls start end
+    local rate="$1" seconds="$2" transport="${3:-tcp}" i pids=() per_rate per_calls start end mode=t1
+    [ "$transport" = udp ] && mode=u1
     per_rate="$(awk -v r="$rate" 'BEGIN { printf "%.3f", r / 2 }')"
     per_calls=$(( rate * seconds / 2 ))
     start="$(date +%s.%N)"
     for i in 1 2; do
         rm -f "$WORK/stat-$i.csv"
         ( cd "$WORK" && exec timeout -k 2 $(( seconds + 20 )) sipp "127.0.0.1:$SIP_PORT" -sf "$HERE/sipp/register-uac.xml" \
-            -inf "$HERE/sipp/users.csv" -i "127.0.0.$(( i + 1 ))" -t t1 -r "$per_rate" -m "$per_calls" \
+            -inf "$HERE/sipp/users.csv" -i "127.0.0.$(( i + 1 ))" -t "$mode" -r "$per_rate" -m "$per_calls" \
             -l $(( rate > 2000 ? rate : 2000 )) -buff_size 4194304 -nostdin -recv_timeout 5000 \
             -trace_stat -stf "stat-$i.csv" -fd 1 >"$WORK/sipp-$i.log" 2>&1 ) &
         pids+=("$!")
@@ -88,32 +134,71 @@ run_sipp() {
     sipp_totals "$per_calls" "$start" "$end"
 }
 
-warm=$(( 20000 / RATE + 1 ))
-log "warm-up: $(run_sipp "$RATE" "$warm"); again $(run_sipp "$RATE" "$warm")"
-sleep 2
-load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-window_start="$(date -u +%s.%N)"
-timeout -k 2 $(( SECONDS_PER_RUN + 15 )) python3 "$HERE/probe.py" --port "$SIP_PORT" --transport tcp --rate 200 \
-    --duration "$SECONDS_PER_RUN" --domain bench.invalid --source 127.0.0.9 >"$WORK/probe.out" 2>&1 &
-probe_pid=$!
-line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
-wait "$probe_pid" || true
-window_end="$(date -u +%s.%N)"
-load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
-IFS=';' read -r ok failed elapsed <<<"$line"
-probe="$(tail -1 "$WORK/probe.out")"
-log "measured: $RATE/s for $SECONDS_PER_RUN s: ok $ok, failed $failed, ${elapsed} s; probe samples;lost;p50;p90;p99;max(us) = $probe; load $load_before -> $load_after"
-cp "$WORK/gc.log" "$OUT/gc.log"
-gc_line="$(python3 "$HERE/gc_pauses.py" "$OUT/gc.log" --from "$window_start" --to "$window_end" --summary "$OUT/gc-summary.txt")"
-log "gc in the window: $gc_line"
-{
-    echo "date,label,rate_per_s,seconds,ok,failed,probe_samples,probe_lost,p50_us,p90_us,p99_us,max_us,load_before,load_after,$(python3 "$HERE/gc_pauses.py" --header)"
-    echo "$(date -u +%FT%TZ),$LABEL,$RATE,$SECONDS_PER_RUN,$ok,$failed,${probe//;/,},${load_before// /;},${load_after// /;},$gc_line"
-} >"$OUT/p99.csv"
+TICK_HZ="$(getconf CLK_TCK)"
 
-if [ "$HISTO" -gt 0 ]; then
+HEADER_WRITTEN=0
+warm=$(( 20000 / RATE + 1 ))
+first=1
+IFS=',' read -r -a transport_list <<<"$TRANSPORTS"
+for transport in "${transport_list[@]}"; do
+    case "$transport" in tcp|udp) ;; *) echo "unknown transport $transport (tcp, udp)" >&2; exit 2 ;; esac
+    if [ "$first" = 1 ]; then
+        log "warm-up ($transport): $(run_sipp "$RATE" "$warm" "$transport"); again $(run_sipp "$RATE" "$warm" "$transport")"
+    else
+        log "warm-up ($transport): $(run_sipp "$RATE" "$warm" "$transport")"
+    fi
+    sleep 2
+    if [ "$JFR" = 1 ] && [ "$first" = 1 ] && [ -n "$JAVA_PID" ]; then
+        jcmd "$JAVA_PID" JFR.start name=window settings=profile filename="$OUT/window-$transport.jfr" >/dev/null
+    fi
+    load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
+    ticks_before="$(server_ticks)"
+    window_start="$(date -u +%s.%N)"
+    timeout -k 2 $(( SECONDS_PER_RUN + 15 )) python3 "$HERE/probe.py" --port "$SIP_PORT" --transport "$transport" --rate 200 \
+        --duration "$SECONDS_PER_RUN" --domain bench.invalid --source 127.0.0.9 --samples "$OUT/probe-$transport.samples" \
+        >"$WORK/probe.out" 2>&1 &
+    probe_pid=$!
+    line="$(run_sipp "$RATE" "$SECONDS_PER_RUN" "$transport")"
+    wait "$probe_pid" || true
+    window_end="$(date -u +%s.%N)"
+    ticks_after="$(server_ticks)"
+    load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
+    if [ "$JFR" = 1 ] && [ "$first" = 1 ] && [ -n "$JAVA_PID" ]; then
+        jcmd "$JAVA_PID" JFR.stop name=window >/dev/null || true
+    fi
+    IFS=';' read -r ok failed elapsed <<<"$line"
+    probe="$(tail -1 "$WORK/probe.out")"
+    IFS=';' read -r probe_n _ <<<"$probe"
+    [[ "$probe_n" =~ ^[0-9]+$ ]] || probe_n=0
+    cpu_us="$(awk -v t=$(( ticks_after - ticks_before )) -v hz="$TICK_HZ" -v n=$(( ok + probe_n )) \
+        'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }')"
+    cp "$WORK/gc.log" "$OUT/gc.log"
+    tail_line="0,0,0,0,0"
+    if [ -s "$OUT/probe-$transport.samples" ]; then
+        python3 "$HERE/tail_causes.py" "$OUT/probe-$transport.samples" "$OUT/gc.log" >"$OUT/tail-$transport.txt"
+        tail_line="$(python3 "$HERE/tail_causes.py" --csv "$OUT/probe-$transport.samples" "$OUT/gc.log")"
+    fi
+    log "measured ($transport): $RATE/s for $SECONDS_PER_RUN s: ok $ok, failed $failed, ${elapsed} s; probe samples;lost;p50;p90;p99;max(us) = $probe; p99.9;slow;in a stop;after one;elsewhere = ${tail_line//,/;}; server CPU $cpu_us us per REGISTER; load $load_before -> $load_after"
+    gc_line="$(python3 "$HERE/gc_pauses.py" "$OUT/gc.log" --from "$window_start" --to "$window_end" --summary "$OUT/gc-summary-$transport.txt")"
+    log "gc in the window ($transport): $gc_line"
+    if [ "$HEADER_WRITTEN" = 0 ]; then
+        echo "date,label,transport,rate_per_s,seconds,ok,failed,probe_samples,probe_lost,p50_us,p90_us,p99_us,max_us,p999_us,slow,slow_in_stop,slow_after_stop,slow_elsewhere,cpu_us_per_register,load_before,load_after,$(python3 "$HERE/gc_pauses.py" --header)" >"$OUT/p99.csv"
+        HEADER_WRITTEN=1
+    fi
+    echo "$(date -u +%FT%TZ),$LABEL,$transport,$RATE,$SECONDS_PER_RUN,$ok,$failed,${probe//;/,},$tail_line,$cpu_us,${load_before// /;},${load_after// /;},$gc_line" >>"$OUT/p99.csv"
+    first=0
+done
+
+if [ -n "$MAX_RATE_LADDER" ]; then
+    log "max zero-failure rate, ladder $MAX_RATE_LADDER (load $(cut -d' ' -f1-3 /proc/loadavg))"
+    "$HERE/bench.sh" --targets wildfly --transports "$TRANSPORTS" --wildfly "127.0.0.1:$SIP_PORT" \
+        --ladder "$MAX_RATE_LADDER" --step-seconds 8 --out "$OUT/max-rate" >"$WORK/bench.out" 2>&1 || true
+    log "max zero-failure rate: $(tail -n +2 "$OUT/max-rate/max-rate.csv" 2>/dev/null | tr '\n' ' ') (load $(cut -d' ' -f1-3 /proc/loadavg))"
+fi
+
+if [ "$HISTO" -gt 0 ] && [ -n "$JAVA_PID" ]; then
     histo_seconds=$(( HISTO * 10 + 10 ))
-    run_sipp "$RATE" "$histo_seconds" >"$WORK/histo-run.txt" &
+    run_sipp "$RATE" "$histo_seconds" "${transport_list[0]}" >"$WORK/histo-run.txt" &
     sipp_pid=$!
     for n in $(seq 1 "$HISTO"); do
         sleep 10
@@ -124,3 +209,4 @@ if [ "$HISTO" -gt 0 ]; then
 fi
 cp "$WORK/console.log" "$OUT/console.log" 2>/dev/null || true
 stop_server
+stop_kamailio

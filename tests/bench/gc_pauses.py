@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """GC pauses of a unified JVM log (-Xlog:gc*,gc+age=trace:file=...:time,uptimemillis,level,tags) within a wall-clock
-window: how many, how long, how often; for G1 also what each young collection kept (survivor regions after it, old
+window: how many, how long, how often; every safepoint (-Xlog:safepoint: GC or not, the time threads were really
+stopped, reaching the safepoint included); for G1 also what each young collection kept (survivor regions after it, old
 regions it added: promotion) and the bytes of its survivors by age; for ZGC its cycles and allocation stalls.
 
     gc_pauses.py gc.log [--from EPOCH_S] [--to EPOCH_S] [--summary FILE]   prints one CSV line (--header: its names)
@@ -12,7 +13,8 @@ import re
 import statistics
 
 HEADER = ("pauses,pauses_per_s,pause_p50_ms,pause_p90_ms,pause_max_ms,pause_ms_per_s,young,young_interval_s,"
-          "eden_mb_per_young,survivor_mb_after_young,promoted_mb_per_young,zgc_cycles,alloc_stalls,alloc_stall_max_ms")
+          "eden_mb_per_young,survivor_mb_after_young,promoted_mb_per_young,zgc_cycles,alloc_stalls,alloc_stall_max_ms,"
+          "safepoints,safepoint_ms_per_s,safepoint_max_ms,safepoint_max_non_gc_ms")
 
 LINE = re.compile(r"^\[([^\]]+)\]\[(\d+)ms\]\[(\w+)\s*\]\[([\w,]+)\s*\]\s?(.*)$")
 PAUSE = re.compile(r"\bPause\b.*?(\d+\.\d+)ms$")
@@ -20,6 +22,9 @@ GCID = re.compile(r"GC\((\d+)\)")
 REGIONS = re.compile(r"(Eden|Survivor|Old|Humongous) regions: (\d+)->(\d+)")
 AGE = re.compile(r"- age\s+(\d+):\s+(\d+) bytes")
 REGION_SIZE = re.compile(r"Heap Region Size: (\d+)([KMG])")
+SAFEPOINT = re.compile(r'Safepoint "(\w+)".*?Total: (\d+) ns')
+# Safepoint operations that are a collector's pause (G1, Parallel, Serial, ZGC, Shenandoah); any other stops threads too
+GC_OPERATIONS = re.compile(r"^(G1|Parallel|Serial|Collect|Z|Shenandoah|CGC|GenCollect|Handshake.*GC)")
 STALL = re.compile(r"Allocation Stall .*?(\d+\.\d+)ms")
 ZGC_CYCLE = re.compile(r"Garbage Collection \(")
 PHASE = re.compile(r"GC\(\d+\)\s+(Pre Evacuate Collection Set|Merge Heap Roots|Evacuate Collection Set|"
@@ -45,6 +50,7 @@ def analyse(path, start, end):
     stalls = []
     cycles = 0
     phases = collections.defaultdict(list)
+    safepoints = []          # (end time, operation, total ms)
     for raw in open(path, errors="replace"):
         m = LINE.match(raw.rstrip("\n"))
         if not m:
@@ -56,6 +62,9 @@ def analyse(path, start, end):
         t = epoch(stamp)
         if t < start or t > end:
             continue
+        sp = SAFEPOINT.search(text) if tags == "safepoint" else None
+        if sp:
+            safepoints.append((t, sp.group(1), int(sp.group(2)) / 1e6))
         gid = GCID.search(text)
         if tags in ("gc", "gc,phases"):
             p = PAUSE.search(text)
@@ -98,6 +107,10 @@ def analyse(path, start, end):
         "zgc_cycles": cycles,
         "alloc_stalls": len(stalls),
         "alloc_stall_max_ms": max(stalls) if stalls else 0,
+        "safepoints": len(safepoints),
+        "safepoint_ms_per_s": sum(sp[2] for sp in safepoints) / span,
+        "safepoint_max_ms": max((sp[2] for sp in safepoints), default=0.0),
+        "safepoint_max_non_gc_ms": max((sp[2] for sp in safepoints if not GC_OPERATIONS.match(sp[1])), default=0.0),
     }
     lines = [f"window {span:.1f} s; pauses by kind:"]
     by_kind = collections.defaultdict(list)
@@ -105,6 +118,13 @@ def analyse(path, start, end):
         by_kind[kind].append(value)
     for kind, values in sorted(by_kind.items()):
         lines.append(f"  {kind}: {len(values)}, median {statistics.median(values):.1f} ms, max {max(values):.1f} ms")
+    if safepoints:
+        by_operation = collections.defaultdict(list)
+        for _, operation, value in safepoints:
+            by_operation[operation].append(value)
+        lines.append("safepoints by operation (count, total ms, max ms):")
+        for operation, values in sorted(by_operation.items(), key=lambda kv: -sum(kv[1])):
+            lines.append(f"  {operation}: {len(values)}, {sum(values):.1f}, {max(values):.2f}")
     if phases:
         lines.append("G1 pause phases (median / max ms): " + "; ".join(
             f"{name} {statistics.median(v):.1f} / {max(v):.1f}" for name, v in phases.items()))

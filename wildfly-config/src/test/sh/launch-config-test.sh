@@ -76,6 +76,12 @@ check "an operator's JAVA_OPTS without a heap size get the computed heap as a se
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_GC=zgc SIPCITY_HEAP=3g SIPCITY_PRETOUCH=false)
 check "SIPCITY_GC, SIPCITY_HEAP and SIPCITY_PRETOUCH override the defaults" \
     bash -c '[[ "$1" == *-XX:+UseZGC* && "$1" == *"-Xms3g -Xmx3g"* && "$1" != *AlwaysPreTouch* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_GC=shenandoah)
+check "SIPCITY_GC=shenandoah chooses Shenandoah, with no G1 option" \
+    bash -c '[[ "$1" == *-XX:+UseShenandoahGC* && "$1" != *UseG1GC* && "$1" != *MaxGCPauseMillis* && "$1" != *G1NewSizePercent* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_OPTS="-XX:MaxGCPauseMillis=120")
+check "an operator's pause target is kept and not followed by ours (the last one would win)" \
+    bash -c '[[ "$1" == *-XX:MaxGCPauseMillis=120* && "$1" != *MaxGCPauseMillis=50* && "$1" == *UseG1GC* ]]' _ "$out"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_HEAP=704m)
 check "G1 gets a floor under its young generation: the heap left after twice the live estimate, at most 50%" \
     contains "$out" "-XX:+UnlockExperimentalVMOptions -XX:G1NewSizePercent=50"
