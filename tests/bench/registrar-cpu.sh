@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the CPU of the registrar on WildFly goes: server CPU time and heap allocated per REGISTER at a fixed rate over
-# persistent TCP (or, with --tls, persistent TLS), and a JFR profile of the same load summarised by thread and by frame
-# (jfr_top.py).
+# persistent TCP (or, with --udp, UDP; with --tls, persistent TLS), and a JFR profile of the same load summarised by
+# thread and by frame (jfr_top.py).
 #
 # A fresh copy of the provisioned server (write-back to file H2 unless --db-options says otherwise), open registrar for
 # bench.invalid or, with --digest, digest authentication (MD5 first, as SIPp answers only that) for 20,000 subscribers
@@ -14,7 +14,7 @@
 # With --tls the server gets a TLS connector (a self-signed P-256 key in an Elytron key-store, key-manager and
 # server-ssl-context, added through the CLI) and SIPp, which Debian builds without TLS, speaks TCP into a local stunnel
 # client holding one TLS connection per SIPp connection; stunnel's CPU is not the server's and is not counted.
-#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
+#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +23,7 @@ RATE=3000
 SECONDS_PER_RUN=30
 OFFSET=1100
 DIGEST=0
+UDP=0
 TLS=0
 TLS_PROVIDER=""
 NO_JFR=0
@@ -34,12 +35,13 @@ OUT="$HERE/results-cpu/$(date -u +%Y%m%d-%H%M)"
 
 usage() {
     cat <<USAGE
-Usage: $0 [--digest] [--tls] [--tls-provider NAME] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
+Usage: $0 [--digest] [--udp|--tls] [--tls-provider NAME] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
           [--server DIR]
   --server    a provisioned server to copy (default wildfly-config/target/server; a saved copy compares builds)
   --rate      registrations per second during both measured runs (default 3000)
   --seconds   length of each measured run (default 30)
   --digest    digest authentication (two requests per registration) instead of an open registrar
+  --udp       UDP instead of persistent TCP (each SIPp process on one socket, -t u1)
   --tls       persistent TLS instead of persistent TCP (SIPp through a stunnel client; needs stunnel4)
   --tls-provider NAME  the server-ssl-context's provider (e.g. openssl: WildFly's own OpenSSL-backed SSLEngine,
               module org.wildfly.openssl), default the JDK's
@@ -51,6 +53,7 @@ USAGE
 while [ $# -gt 0 ]; do
     case "$1" in
         --digest) DIGEST=1 ;;
+        --udp) UDP=1 ;;
         --tls) TLS=1 ;;
         --tls-provider) TLS=1; TLS_PROVIDER="$2"; shift ;;
         --no-jfr) NO_JFR=1 ;;
@@ -74,6 +77,12 @@ MGMT_PORT=$(( 9990 + OFFSET ))
 WORK="$(mktemp -d -t sipcity-cpu.XXXXXX)"
 STUNNEL_PID=""
 TRANSPORT=tcp
+SIPP_TRANSPORT=t1
+[ "$UDP" = 0 ] || [ "$TLS" = 0 ] || { echo "--udp and --tls exclude each other" >&2; exit 2; }
+if [ "$UDP" = 1 ]; then
+    TRANSPORT=udp
+    SIPP_TRANSPORT=u1
+fi
 if [ "$TLS" = 1 ]; then
     command -v stunnel >/dev/null 2>&1 || { echo "stunnel is not installed (Debian stunnel4)" >&2; exit 3; }
     TRANSPORT=tls
@@ -144,7 +153,7 @@ if [ "$DIGEST" = 1 ]; then
     log "import: $(cli --command="/deployment=sipcity-registrar.war/subsystem=sip/managed-bean=subscribers:import-csv(path=$WORK/subscribers.csv)" | tr -s ' \n' ' ' | cut -c1-200)"
 fi
 
-# SIPp: two processes over one persistent TCP connection each. Prints "ok;failed;seconds".
+# SIPp: two processes over one persistent TCP connection (or one UDP socket) each. Prints "ok;failed;seconds".
 run_sipp() {
     local rate="$1" seconds="$2" i pids=() per_rate per_calls start end
     per_rate="$(awk -v r="$rate" 'BEGIN { printf "%.3f", r / 2 }')"
@@ -153,7 +162,7 @@ run_sipp() {
     for i in 1 2; do
         rm -f "$WORK/stat-$i.csv" "$WORK/errors-$i.log"
         ( cd "$WORK" && exec timeout -k 2 $(( seconds + 20 )) sipp "127.0.0.1:$TARGET_PORT" -sf "$SCENARIO" \
-            -inf "$WORK/users-$i.csv" -i 127.0.0.1 -t t1 -r "$per_rate" -m "$per_calls" -l $(( rate > 2000 ? rate : 2000 )) \
+            -inf "$WORK/users-$i.csv" -i 127.0.0.1 -t "$SIPP_TRANSPORT" -r "$per_rate" -m "$per_calls" -l $(( rate > 2000 ? rate : 2000 )) \
             -buff_size 4194304 -nostdin -recv_timeout 5000 -default_behaviors all,-bye -trace_stat -stf "stat-$i.csv" \
             -fd 1 -trace_err -error_file "errors-$i.log" >"$WORK/sipp-$i.log" 2>&1 ) &
         pids+=("$!")
