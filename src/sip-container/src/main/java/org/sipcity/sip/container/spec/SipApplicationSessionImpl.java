@@ -272,8 +272,11 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
             expiryPending = false;
             cancelExpiry();
         }
-        for (ServletTimerImpl timer : List.copyOf(timers.values())) {
-            timer.cancel();
+        // most sessions (a REGISTER's) have no timer and no attribute: no copy of an empty map's view for them
+        if (!timers.isEmpty()) {
+            for (ServletTimerImpl timer : List.copyOf(timers.values())) {
+                timer.cancel();
+            }
         }
         for (SipSessionImpl session : sessions) {
             if (session.isValid()) {
@@ -281,6 +284,9 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
             }
         }
         application.listeners().applicationSessionDestroyed(new SipApplicationSessionEvent(this));
+        if (attributes.isEmpty()) {
+            return;
+        }
         for (String name : List.copyOf(attributes.keySet())) {
             Object old = attributes.remove(name);
             if (old instanceof SipApplicationSessionBindingListener unbound) {
