@@ -53,7 +53,7 @@ final class ContactPlan {
                 throw reject(400, "Bad Request (malformed Expires header)");
             }
         }
-        if (contacts.stream().anyMatch(ContactSpec::isWildcard)) {
+        if (hasWildcard(contacts)) {
             // §10.3 step 6: "*" must be the only Contact and come with Expires: 0, otherwise 400.
             if (contacts.size() != 1) {
                 throw reject(400, "Bad Request (Contact * must be the only Contact)");
@@ -103,6 +103,15 @@ final class ContactPlan {
                     new Header("Min-Expires", Integer.toString(policy.minExpires()))));
         }
         return new ContactPlan(false, outbound, entries);
+    }
+
+    private static boolean hasWildcard(List<ContactSpec> contacts) {
+        for (ContactSpec contact : contacts) {
+            if (contact.isWildcard()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
