@@ -175,13 +175,14 @@ run_sipp() {
     sipp_totals "$per_calls" "$start" "$end"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
-# utime+stime of every thread of the server, one "group ticks" line per thread; the group is the thread's name with
-# digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by thread_cpu_diff.
+# utime and stime of every thread of the server, one "group utime stime" line per thread; the group is the thread's
+# name with digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by
+# thread_cpu_diff. stime is the kernel's share (system calls, wake-ups), utime the JVM's own code.
 thread_ticks() {
     local task
     for task in /proc/"$JAVA_PID"/task/*; do
         printf '%s %s\n' "$(tr -d '0-9 ' <"$task/comm" 2>/dev/null)" \
-            "$(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null || echo 0)"
+            "$(awk '{ print $14, $15 }' "$task/stat" 2>/dev/null || echo 0 0)"
     done
 }
 # Per thread group: ticks spent between two thread_ticks files, as us per registration (threads born in between count
@@ -190,16 +191,21 @@ thread_cpu_diff() {
     python3 - "$1" "$2" "$3" "$HZ" <<'PY'
 import collections, sys
 def read(path):
-    totals = collections.Counter()
+    user, system = collections.Counter(), collections.Counter()
     for line in open(path):
-        group, _, ticks = line.rpartition(" ")
-        totals[group or "?"] += int(ticks or 0)
-    return totals
-before, after, n, hz = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-rows = sorted(((after[g] - before.get(g, 0), g) for g in after), reverse=True)
-for ticks, group in rows:
+        fields = line.rsplit(" ", 2)
+        if len(fields) == 3:
+            group, utime, stime = fields
+            user[group or "?"] += int(utime or 0)
+            system[group or "?"] += int(stime or 0)
+    return user, system
+(u0, s0), (u1, s1) = read(sys.argv[1]), read(sys.argv[2])
+n, hz = int(sys.argv[3]), int(sys.argv[4])
+rows = sorted(((u1[g] - u0.get(g, 0) + s1[g] - s0.get(g, 0), u1[g] - u0.get(g, 0), s1[g] - s0.get(g, 0), g)
+               for g in u1), reverse=True)
+for ticks, user, system, group in rows:
     if ticks > 0:
-        print(f"{group},{ticks},{ticks * 1e6 / hz / max(n, 1):.1f}")
+        print(f"{group},{ticks},{ticks * 1e6 / hz / max(n, 1):.1f},{user},{system}")
 PY
 }
 HZ="$(getconf CLK_TCK)"
@@ -221,13 +227,13 @@ IFS=';' read -r ok failed elapsed <<<"$line"
 cpu_us="$(awk -v t=$(( after - before )) -v i="$idle_per_s" -v e="$elapsed" -v hz="$HZ" -v n="$ok" \
     'BEGIN { printf "%.1f", (n > 0 ? (t - i * e) * 1e6 / hz / n : 0) }')"
 {
-    echo "thread_group,cpu_ticks,us_per_registration"
+    echo "thread_group,cpu_ticks,us_per_registration,user_ticks,system_ticks"
     thread_cpu_diff "$WORK/threads-before.txt" "$WORK/threads-after.txt" "$ok"
 } >"$OUT/cpu-by-thread.csv"
 # The server's work without the JIT compiler threads (C1/C2, sweeper), whose share depends on how warm the JVM is.
 work_us="$(awk -F, 'NR > 1 && $1 !~ /Compiler|Sweeper/ { t += $2 } END { printf "%.1f", t }' "$OUT/cpu-by-thread.csv")"
 work_us="$(awk -v t="$work_us" -v hz="$HZ" -v n="$ok" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
-log "server threads without the JIT compilers: ${work_us} us per registration"
+log "server threads without the JIT compilers: ${work_us} us per registration; $(awk -F, 'NR > 1 && $1 ~ /^sip-(io|worker)/ { u += $4; s += $5 } END { if (u + s > 0) printf "kernel share of the sip-io and sip-worker threads %.0f%%", 100 * s / (u + s) }' "$OUT/cpu-by-thread.csv")"
 log "cpu run: $RATE/s for ${SECONDS_PER_RUN} s: ok $ok, failed $failed, ${elapsed} s; server cpu $(( after - before )) ticks, idle ${idle_per_s} ticks/s: ${cpu_us} us per registration (load $load_before -> $(cut -d' ' -f1 /proc/loadavg))"
 
 if [ "$NO_JFR" = 1 ]; then
