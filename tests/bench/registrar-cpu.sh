@@ -177,12 +177,14 @@ run_sipp() {
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
 # utime and stime of every thread of the server, one "group utime stime" line per thread; the group is the thread's
 # name with digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by
-# thread_cpu_diff. stime is the kernel's share (system calls, wake-ups), utime the JVM's own code.
+# thread_cpu_diff. stime is the kernel's share (system calls, wake-ups), utime the JVM's own code. The fields are
+# counted after the name's closing parenthesis: a name with a space ("C2 CompilerThre", "GC Thread#0") shifted them,
+# so until 2026-11-26 10:25 UTC those threads were counted with their utime only.
 thread_ticks() {
     local task
     for task in /proc/"$JAVA_PID"/task/*; do
         printf '%s %s\n' "$(tr -d '0-9 ' <"$task/comm" 2>/dev/null)" \
-            "$(awk '{ print $14, $15 }' "$task/stat" 2>/dev/null || echo 0 0)"
+            "$(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12, $13 }' || echo 0 0)"
     done
 }
 # Per thread group: ticks spent between two thread_ticks files, as us per registration (threads born in between count
