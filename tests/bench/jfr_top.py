@@ -3,7 +3,9 @@
 top frame (self time), by the first frame of our own code, and inclusively by library; heap allocated
 (jdk.ThreadAllocationStatistics, first and last reading per thread) in total, per registration (--per N) and by thread
 group; allocation samples (jdk.ObjectAllocationSample) by thread group and first frame of our code, and by class
-and top frames. Allocation samples are counted, not summed by their weight: one sample's weight is all the thread
+and top frames. With --threads REGEX only the samples of matching thread groups count (e.g. 'sip-(io|worker)', the
+SIP path without the write-back flusher), and a table of our methods counted inclusively (a sample counts once in
+every method of ours on its stack) is added. Allocation samples are counted, not summed by their weight: one sample's weight is all the thread
 allocated since its previous sample, so a thread sampled rarely (the write-back flusher) gets huge single weights.
 Needs the JDK's `jfr` tool on the PATH. Prints plain text."""
 import argparse
@@ -20,7 +22,7 @@ LIBRARIES = [
     ("JCA pool / datasource", ("org.jboss.jca.", "org.jboss.as.connector.")),
     ("registrar (org.sipcity.registrar)", ("org.sipcity.registrar.",)),
     ("digest (MessageDigest, Mac)", ("java.security.MessageDigest.", "javax.crypto.Mac.")),
-    ("container (org.sipcity.container)", ("org.sipcity.container.",)),
+    ("container (org.sipcity.sip.container)", ("org.sipcity.sip.container.",)),
     ("SIP stack (org.sipcity.stack)", ("org.sipcity.stack.",)),
     ("Netty", ("io.netty.",)),
     ("CDI (Weld)", ("org.jboss.weld.",)),
@@ -43,12 +45,18 @@ def main():
     parser.add_argument("recording")
     parser.add_argument("--per", type=int, default=0, help="registrations served during the recording")
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--threads", help="regular expression: only samples of matching thread groups")
     args = parser.parse_args()
     raw = subprocess.run(["jfr", "print", "--json", "--stack-depth", "96", "--events",
                           "jdk.ExecutionSample,jdk.ThreadAllocationStatistics,jdk.ObjectAllocationSample", args.recording],
                          check=True, capture_output=True, text=True).stdout
     events = json.loads(raw)["recording"]["events"]
-    samples = [e["values"] for e in events if e["type"] == "jdk.ExecutionSample"]
+    wanted = re.compile(args.threads) if args.threads else None
+
+    def kept(values, thread_key):
+        return wanted is None or wanted.search(thread_group((values.get(thread_key) or {}).get("javaName")))
+
+    samples = [e["values"] for e in events if e["type"] == "jdk.ExecutionSample" and kept(e["values"], "sampledThread")]
     allocations = collections.defaultdict(list)
     allocation_groups = {}
     for e in events:
@@ -67,7 +75,8 @@ def main():
     for group, size in allocated_by_group.most_common(6):
         share = f"{size / args.per / 1024:8.1f} KiB per registration" if args.per else f"{size / 1e6:8.1f} MB"
         print(f"  {share}  {group}")
-    allocation_samples = [e["values"] for e in events if e["type"] == "jdk.ObjectAllocationSample"]
+    allocation_samples = [e["values"] for e in events
+                          if e["type"] == "jdk.ObjectAllocationSample" and kept(e["values"], "eventThread")]
 
     total = len(samples)
     print(f"{total} CPU samples")
@@ -75,6 +84,7 @@ def main():
     by_self = collections.Counter()
     by_own = collections.Counter()
     by_library = collections.Counter()
+    by_own_inclusive = collections.Counter()
     for sample in samples:
         by_thread[thread_group((sample.get("sampledThread") or {}).get("javaName"))] += 1
         frames = [frame_name(f) for f in (sample.get("stackTrace") or {}).get("frames", [])]
@@ -83,6 +93,8 @@ def main():
         by_self[frames[0]] += 1
         own = next((f for f in frames if f.startswith("org.sipcity.") and "$$Lambda" not in f), "(none of ours)")
         by_own[own] += 1
+        for method in {f for f in frames if f.startswith("org.sipcity.") and "$$Lambda" not in f}:
+            by_own_inclusive[method] += 1
         for label, prefixes in LIBRARIES:
             if any(f.startswith(prefixes) for f in frames):
                 by_library[label] += 1
@@ -96,6 +108,8 @@ def main():
     table("inclusive, by library (a sample may count in several)", by_library, len(LIBRARIES))
     table("first frame of our code", by_own, args.top)
     table("top frame (self)", by_self, args.top)
+    if wanted is not None:
+        table("our methods, inclusive", by_own_inclusive, 2 * args.top)
 
     by_thread_own = collections.Counter()
     by_class_top = collections.Counter()

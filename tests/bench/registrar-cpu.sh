@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Where the CPU of the registrar on WildFly goes: server CPU time and heap allocated per REGISTER at a fixed rate over
-# persistent TCP (or, with --tls, persistent TLS), and a JFR profile of the same load summarised by thread and by frame
-# (jfr_top.py).
+# persistent TCP (or, with --udp, UDP; with --tls, persistent TLS), and a JFR profile of the same load summarised by
+# thread and by frame (jfr_top.py).
 #
 # A fresh copy of the provisioned server (write-back to file H2 unless --db-options says otherwise), open registrar for
 # bench.invalid or, with --digest, digest authentication (MD5 first, as SIPp answers only that) for 20,000 subscribers
@@ -14,7 +14,7 @@
 # With --tls the server gets a TLS connector (a self-signed P-256 key in an Elytron key-store, key-manager and
 # server-ssl-context, added through the CLI) and SIPp, which Debian builds without TLS, speaks TCP into a local stunnel
 # client holding one TLS connection per SIPp connection; stunnel's CPU is not the server's and is not counted.
-#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
+#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -23,6 +23,7 @@ RATE=3000
 SECONDS_PER_RUN=30
 OFFSET=1100
 DIGEST=0
+UDP=0
 TLS=0
 TLS_PROVIDER=""
 NO_JFR=0
@@ -34,12 +35,13 @@ OUT="$HERE/results-cpu/$(date -u +%Y%m%d-%H%M)"
 
 usage() {
     cat <<USAGE
-Usage: $0 [--digest] [--tls] [--tls-provider NAME] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
+Usage: $0 [--digest] [--udp|--tls] [--tls-provider NAME] [--rate N] [--seconds N] [--port-offset N] [--db-options '-Dsipcity.db.url=...'] [--out DIR]
           [--server DIR]
   --server    a provisioned server to copy (default wildfly-config/target/server; a saved copy compares builds)
   --rate      registrations per second during both measured runs (default 3000)
   --seconds   length of each measured run (default 30)
   --digest    digest authentication (two requests per registration) instead of an open registrar
+  --udp       UDP instead of persistent TCP (each SIPp process on one socket, -t u1)
   --tls       persistent TLS instead of persistent TCP (SIPp through a stunnel client; needs stunnel4)
   --tls-provider NAME  the server-ssl-context's provider (e.g. openssl: WildFly's own OpenSSL-backed SSLEngine,
               module org.wildfly.openssl), default the JDK's
@@ -51,6 +53,7 @@ USAGE
 while [ $# -gt 0 ]; do
     case "$1" in
         --digest) DIGEST=1 ;;
+        --udp) UDP=1 ;;
         --tls) TLS=1 ;;
         --tls-provider) TLS=1; TLS_PROVIDER="$2"; shift ;;
         --no-jfr) NO_JFR=1 ;;
@@ -74,6 +77,12 @@ MGMT_PORT=$(( 9990 + OFFSET ))
 WORK="$(mktemp -d -t sipcity-cpu.XXXXXX)"
 STUNNEL_PID=""
 TRANSPORT=tcp
+SIPP_TRANSPORT=t1
+[ "$UDP" = 0 ] || [ "$TLS" = 0 ] || { echo "--udp and --tls exclude each other" >&2; exit 2; }
+if [ "$UDP" = 1 ]; then
+    TRANSPORT=udp
+    SIPP_TRANSPORT=u1
+fi
 if [ "$TLS" = 1 ]; then
     command -v stunnel >/dev/null 2>&1 || { echo "stunnel is not installed (Debian stunnel4)" >&2; exit 3; }
     TRANSPORT=tls
@@ -144,7 +153,7 @@ if [ "$DIGEST" = 1 ]; then
     log "import: $(cli --command="/deployment=sipcity-registrar.war/subsystem=sip/managed-bean=subscribers:import-csv(path=$WORK/subscribers.csv)" | tr -s ' \n' ' ' | cut -c1-200)"
 fi
 
-# SIPp: two processes over one persistent TCP connection each. Prints "ok;failed;seconds".
+# SIPp: two processes over one persistent TCP connection (or one UDP socket) each. Prints "ok;failed;seconds".
 run_sipp() {
     local rate="$1" seconds="$2" i pids=() per_rate per_calls start end
     per_rate="$(awk -v r="$rate" 'BEGIN { printf "%.3f", r / 2 }')"
@@ -153,7 +162,7 @@ run_sipp() {
     for i in 1 2; do
         rm -f "$WORK/stat-$i.csv" "$WORK/errors-$i.log"
         ( cd "$WORK" && exec timeout -k 2 $(( seconds + 20 )) sipp "127.0.0.1:$TARGET_PORT" -sf "$SCENARIO" \
-            -inf "$WORK/users-$i.csv" -i 127.0.0.1 -t t1 -r "$per_rate" -m "$per_calls" -l $(( rate > 2000 ? rate : 2000 )) \
+            -inf "$WORK/users-$i.csv" -i 127.0.0.1 -t "$SIPP_TRANSPORT" -r "$per_rate" -m "$per_calls" -l $(( rate > 2000 ? rate : 2000 )) \
             -buff_size 4194304 -nostdin -recv_timeout 5000 -default_behaviors all,-bye -trace_stat -stf "stat-$i.csv" \
             -fd 1 -trace_err -error_file "errors-$i.log" >"$WORK/sipp-$i.log" 2>&1 ) &
         pids+=("$!")
@@ -166,13 +175,16 @@ run_sipp() {
     sipp_totals "$per_calls" "$start" "$end"
 }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
-# utime+stime of every thread of the server, one "group ticks" line per thread; the group is the thread's name with
-# digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by thread_cpu_diff.
+# utime and stime of every thread of the server, one "group utime stime" line per thread; the group is the thread's
+# name with digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by
+# thread_cpu_diff. stime is the kernel's share (system calls, wake-ups), utime the JVM's own code. The fields are
+# counted after the name's closing parenthesis: a name with a space ("C2 CompilerThre", "GC Thread#0") shifted them,
+# so until 2026-11-26 10:25 UTC those threads were counted with their utime only.
 thread_ticks() {
     local task
     for task in /proc/"$JAVA_PID"/task/*; do
         printf '%s %s\n' "$(tr -d '0-9 ' <"$task/comm" 2>/dev/null)" \
-            "$(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null || echo 0)"
+            "$(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12, $13 }' || echo 0 0)"
     done
 }
 # Per thread group: ticks spent between two thread_ticks files, as us per registration (threads born in between count
@@ -181,16 +193,21 @@ thread_cpu_diff() {
     python3 - "$1" "$2" "$3" "$HZ" <<'PY'
 import collections, sys
 def read(path):
-    totals = collections.Counter()
+    user, system = collections.Counter(), collections.Counter()
     for line in open(path):
-        group, _, ticks = line.rpartition(" ")
-        totals[group or "?"] += int(ticks or 0)
-    return totals
-before, after, n, hz = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-rows = sorted(((after[g] - before.get(g, 0), g) for g in after), reverse=True)
-for ticks, group in rows:
+        fields = line.rsplit(" ", 2)
+        if len(fields) == 3:
+            group, utime, stime = fields
+            user[group or "?"] += int(utime or 0)
+            system[group or "?"] += int(stime or 0)
+    return user, system
+(u0, s0), (u1, s1) = read(sys.argv[1]), read(sys.argv[2])
+n, hz = int(sys.argv[3]), int(sys.argv[4])
+rows = sorted(((u1[g] - u0.get(g, 0) + s1[g] - s0.get(g, 0), u1[g] - u0.get(g, 0), s1[g] - s0.get(g, 0), g)
+               for g in u1), reverse=True)
+for ticks, user, system, group in rows:
     if ticks > 0:
-        print(f"{group},{ticks},{ticks * 1e6 / hz / max(n, 1):.1f}")
+        print(f"{group},{ticks},{ticks * 1e6 / hz / max(n, 1):.1f},{user},{system}")
 PY
 }
 HZ="$(getconf CLK_TCK)"
@@ -212,13 +229,13 @@ IFS=';' read -r ok failed elapsed <<<"$line"
 cpu_us="$(awk -v t=$(( after - before )) -v i="$idle_per_s" -v e="$elapsed" -v hz="$HZ" -v n="$ok" \
     'BEGIN { printf "%.1f", (n > 0 ? (t - i * e) * 1e6 / hz / n : 0) }')"
 {
-    echo "thread_group,cpu_ticks,us_per_registration"
+    echo "thread_group,cpu_ticks,us_per_registration,user_ticks,system_ticks"
     thread_cpu_diff "$WORK/threads-before.txt" "$WORK/threads-after.txt" "$ok"
 } >"$OUT/cpu-by-thread.csv"
 # The server's work without the JIT compiler threads (C1/C2, sweeper), whose share depends on how warm the JVM is.
 work_us="$(awk -F, 'NR > 1 && $1 !~ /Compiler|Sweeper/ { t += $2 } END { printf "%.1f", t }' "$OUT/cpu-by-thread.csv")"
 work_us="$(awk -v t="$work_us" -v hz="$HZ" -v n="$ok" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
-log "server threads without the JIT compilers: ${work_us} us per registration"
+log "server threads without the JIT compilers: ${work_us} us per registration; $(awk -F, 'NR > 1 && $1 ~ /^sip-(io|worker)/ { u += $4; s += $5 } END { if (u + s > 0) printf "kernel share of the sip-io and sip-worker threads %.0f%%", 100 * s / (u + s) }' "$OUT/cpu-by-thread.csv")"
 log "cpu run: $RATE/s for ${SECONDS_PER_RUN} s: ok $ok, failed $failed, ${elapsed} s; server cpu $(( after - before )) ticks, idle ${idle_per_s} ticks/s: ${cpu_us} us per registration (load $load_before -> $(cut -d' ' -f1 /proc/loadavg))"
 
 if [ "$NO_JFR" = 1 ]; then

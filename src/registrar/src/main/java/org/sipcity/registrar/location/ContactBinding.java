@@ -42,6 +42,9 @@ public record ContactBinding(String aor, String contactUri, long expiresAtMillis
     /** All Path values of one REGISTER, joined by one newline each. */
     public static final int MAX_PATH_LENGTH = 2048;
 
+    private static final String FLOW_KEY_PREFIX = "flow:";
+    private static final String URI_KEY_PREFIX = "uri:";
+
     /** A binding with no owner node recorded (one node). */
     public ContactBinding(String aor, String contactUri, Instant expiresAt, int qMillis, String callId, long cseq,
             List<String> path, InstanceId instanceId, Integer regId, FlowToken flowToken, FlowToken source,
@@ -78,16 +81,49 @@ public record ContactBinding(String aor, String contactUri, long expiresAtMillis
     public String key() {
         if (instanceId != null && regId != null) {
             // keyOf's text, built without a String of the instance id first
-            return instanceId.appendTo(new StringBuilder(64).append("flow:")).append(';').append(regId).toString();
+            return instanceId.appendTo(new StringBuilder(64).append(FLOW_KEY_PREFIX)).append(';').append(regId).toString();
         }
         return keyOf(contactUri, null, null);
     }
 
     public static String keyOf(String contactUri, String instanceId, Integer regId) {
         if (instanceId != null && regId != null) {
-            return "flow:" + instanceId + ';' + regId;
+            return FLOW_KEY_PREFIX + instanceId + ';' + regId;
         }
-        return "uri:" + ContactUris.canonical(contactUri);
+        return URI_KEY_PREFIX + ContactUris.canonical(contactUri);
+    }
+
+    /**
+     * Whether {@link #key()} equals {@code other.key()}, without building either key in the common cases (a binding
+     * is matched against others several times per REGISTER).
+     */
+    public boolean hasSameKeyAs(ContactBinding other) {
+        if (isOutboundFlow() != other.isOutboundFlow()) {
+            return false;   // "flow:..." against "uri:..."
+        }
+        if (isOutboundFlow()) {
+            return regId.equals(other.regId) && instanceId.equals(other.instanceId);
+        }
+        return contactUri.equals(other.contactUri)
+                || ContactUris.canonical(contactUri).equals(ContactUris.canonical(other.contactUri));
+    }
+
+    /** Whether {@link #key()} equals {@link #keyOf keyOf(contactUri, instanceId, regId)}, built in neither case. */
+    public boolean hasKeyOf(String contactUri, String instanceId, Integer regId) {
+        if (instanceId != null && regId != null) {
+            return isOutboundFlow() && this.regId.equals(regId) && this.instanceId.equals(InstanceId.of(instanceId));
+        }
+        return !isOutboundFlow() && ContactUris.canonical(this.contactUri).equals(ContactUris.canonical(contactUri));
+    }
+
+    /** Whether {@link #key()} equals {@code key}; a contact-URI key is compared without building this one. */
+    public boolean hasKey(String key) {
+        if (isOutboundFlow()) {
+            return key.startsWith(FLOW_KEY_PREFIX) && key().equals(key);
+        }
+        String canonical = ContactUris.canonical(contactUri);
+        return key.length() == URI_KEY_PREFIX.length() + canonical.length() && key.startsWith(URI_KEY_PREFIX)
+                && key.regionMatches(URI_KEY_PREFIX.length(), canonical, 0, canonical.length());
     }
 
     /** Whether another cluster node owns this binding: only that node can reach its flow. */

@@ -2,9 +2,7 @@ package org.sipcity.registrar.registration;
 
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 import org.sipcity.registrar.location.BindingChange;
 import org.sipcity.registrar.location.ContactBinding;
@@ -19,7 +17,17 @@ import org.sipcity.registrar.registration.RegistrarOutcome.Header;
 final class ContactPlan {
 
     /** One contact to add, refresh or remove. */
-    record Entry(ContactSpec spec, long expires, int qMillis, Integer regId, String key) {
+    record Entry(ContactSpec spec, long expires, int qMillis, Integer regId) {
+
+        /** The binding key it names (built only for a removal, which the change carries by key). */
+        String key() {
+            return ContactBinding.keyOf(spec.uri(), spec.instanceId(), regId);
+        }
+
+        /** Whether {@code binding} has the key this contact names. */
+        boolean names(ContactBinding binding) {
+            return binding.hasKeyOf(spec.uri(), spec.instanceId(), regId);
+        }
     }
 
     private final boolean wildcard;
@@ -45,7 +53,7 @@ final class ContactPlan {
                 throw reject(400, "Bad Request (malformed Expires header)");
             }
         }
-        if (contacts.stream().anyMatch(ContactSpec::isWildcard)) {
+        if (hasWildcard(contacts)) {
             // §10.3 step 6: "*" must be the only Contact and come with Expires: 0, otherwise 400.
             if (contacts.size() != 1) {
                 throw reject(400, "Bad Request (Contact * must be the only Contact)");
@@ -87,8 +95,7 @@ final class ContactPlan {
                     throw reject(439, "First Hop Lacks Outbound Support");
                 }
             }
-            entries.add(new Entry(contact, expires, q, regId,
-                    ContactBinding.keyOf(contact.uri(), contact.instanceId(), regId)));
+            entries.add(new Entry(contact, expires, q, regId));
         }
         if (tooBrief >= 0) {
             // §10.3 step 6 / §21.4.17: 423 with the shortest interval we accept.
@@ -96,6 +103,15 @@ final class ContactPlan {
                     new Header("Min-Expires", Integer.toString(policy.minExpires()))));
         }
         return new ContactPlan(false, outbound, entries);
+    }
+
+    private static boolean hasWildcard(List<ContactSpec> contacts) {
+        for (ContactSpec contact : contacts) {
+            if (contact.isWildcard()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -143,27 +159,22 @@ final class ContactPlan {
      * @return the failure outcome, or {@code null} when every update may proceed
      */
     RegistrarOutcome checkOrdering(List<ContactBinding> current, RegisterRequest request) {
-        Map<String, ContactBinding> byKey = new HashMap<>();
-        for (ContactBinding binding : current) {
-            byKey.put(binding.key(), binding);
-        }
-        List<ContactBinding> affected = new ArrayList<>();
-        if (wildcard) {
-            affected.addAll(current);
-        } else {
-            for (Entry entry : entries) {
-                ContactBinding existing = byKey.get(entry.key());
-                if (existing != null) {
-                    affected.add(existing);
-                }
-            }
-        }
-        for (ContactBinding existing : affected) {
-            if (existing.callId().equals(request.callId()) && request.cseq() <= existing.cseq()) {
+        for (ContactBinding existing : current) {
+            if (existing.callId().equals(request.callId()) && request.cseq() <= existing.cseq()
+                    && (wildcard || namedByAnEntry(existing))) {
                 return RegistrarOutcome.error(500, "Server Internal Error (out-of-order CSeq for an existing binding)");
             }
         }
         return null;
+    }
+
+    private boolean namedByAnEntry(ContactBinding binding) {
+        for (Entry entry : entries) {
+            if (entry.names(binding)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     BindingChange toChange(RegisterRequest request, Instant now, List<ContactBinding> current) {

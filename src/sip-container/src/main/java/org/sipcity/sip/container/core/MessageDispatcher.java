@@ -132,8 +132,17 @@ public final class MessageDispatcher implements TransactionUser {
      * there, since the session may have been invalidated meanwhile.
      */
     private void enterSession(SipServletRequestImpl request, SipApplication application, String key, SerialQueue current) {
-        SipApplicationSessionImpl applicationSession = key == null ? application.sessions().create(null, current)
-                : application.sessions().byKey(key, true, current);
+        if (key == null) {
+            // A session of its own: its expiry is armed after this task, by when a REGISTER's is already gone.
+            SipApplicationSessionImpl applicationSession = application.sessions().createForRunningRequest(current);
+            try {
+                run(request, applicationSession);
+            } finally {
+                applicationSession.armPendingExpiry();
+            }
+            return;
+        }
+        SipApplicationSessionImpl applicationSession = application.sessions().byKey(key, true, current);
         SerialQueue queue = applicationSession.queue();
         if (queue != current) {
             if (!queue.submit(() -> enterSession(request, application, key, queue), false)) {
@@ -141,6 +150,11 @@ public final class MessageDispatcher implements TransactionUser {
             }
             return;
         }
+        run(request, applicationSession);
+    }
+
+    /** Calls the servlet for an initial request in a new SIP session of {@code applicationSession}. */
+    private void run(SipServletRequestImpl request, SipApplicationSessionImpl applicationSession) {
         SipSessionImpl session = SipSessionImpl.forReceived(applicationSession, request.stackMessage());
         session.setRouting(request.getRegion(), request.getSubscriberURI());
         request.bindTo(session);

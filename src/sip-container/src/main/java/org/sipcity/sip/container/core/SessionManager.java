@@ -28,13 +28,30 @@ public final class SessionManager {
 
     /** A new application session whose tasks run in {@code queue} (the queue its first request is already in). */
     public SipApplicationSessionImpl create(String key, SerialQueue queue) {
+        return create(key, queue, false);
+    }
+
+    /**
+     * A new application session, without a key, for the initial request whose task is running now in {@code queue}:
+     * its expiry timer is armed only when that task is over ({@link SipApplicationSessionImpl#armPendingExpiry},
+     * which the caller must call then), if the session is still there.
+     */
+    SipApplicationSessionImpl createForRunningRequest(SerialQueue queue) {
+        return create(null, queue, true);
+    }
+
+    private SipApplicationSessionImpl create(String key, SerialQueue queue, boolean expiryAfterTask) {
         String id = idPrefix + Long.toHexString(created.incrementAndGet());
         SipApplicationSessionImpl session = new SipApplicationSessionImpl(id, application, queue, key);
         byId.put(id, session);
         if (key != null) {
             byKey.put(key, session);
         }
-        session.expireIn(application.sessionTimeoutMinutes());
+        if (expiryAfterTask) {
+            session.expireInAfterFirstTask(application.sessionTimeoutMinutes());
+        } else {
+            session.expireIn(application.sessionTimeoutMinutes());
+        }
         application.listeners().applicationSessionCreated(new SipApplicationSessionEvent(session));
         return session;
     }

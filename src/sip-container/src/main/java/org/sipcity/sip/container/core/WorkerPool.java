@@ -62,10 +62,11 @@ public final class WorkerPool implements DispatchMetrics, AutoCloseable {
 
     /** A task admitted into the pool, holding its ticket until a worker starts it. */
     final class Admitted {
-        private final long ticket;
+        /** Boxed once, at admission: the skip list's key, removed by the same object. */
+        private final Long ticket;
         private final Runnable work;
 
-        private Admitted(long ticket, Runnable work) {
+        private Admitted(Long ticket, Runnable work) {
             this.ticket = ticket;
             this.work = work;
         }
@@ -106,7 +107,7 @@ public final class WorkerPool implements DispatchMetrics, AutoCloseable {
                 return null;
             }
         } while (!queued.compareAndSet(depth, depth + 1));
-        long ticket = tickets.incrementAndGet();
+        Long ticket = tickets.incrementAndGet();
         waiting.put(ticket, System.nanoTime());
         return new Admitted(ticket, work);
     }

@@ -55,6 +55,8 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
     /** Expiry on the container timer's clock, ms; 0: never. Guarded by {@code this}, as is {@link #expiryTimer}. */
     private long expiresAt;
     private TimerHandle expiryTimer;
+    /** Whether {@link #expiresAt} is set but its timer not armed yet ({@link #expireInAfterFirstTask}); guarded by this. */
+    private boolean expiryPending;
 
     public SipApplicationSessionImpl(String id, SipApplication application, SerialQueue queue, String key) {
         this.id = id;
@@ -102,6 +104,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
 
     /** Arms the expiry timer {@code minutes} from now; 0 or less: never expires. */
     public synchronized void expireIn(int minutes) {
+        expiryPending = false;
         if (minutes <= 0) {
             cancelExpiry();
             expiresAt = 0;
@@ -109,6 +112,35 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         }
         expiresAt = clock().now() + TimeUnit.MINUTES.toMillis(minutes);
         armExpiry();
+    }
+
+    /**
+     * Sets the expiry {@code minutes} from now but arms its timer only in {@link #armPendingExpiry}, which the
+     * container calls once the task that created this session is over: a REGISTER's session is invalidated within
+     * that task, and then no timer is ever put on the wheel and cancelled again for it.
+     */
+    public synchronized void expireInAfterFirstTask(int minutes) {
+        if (minutes <= 0) {
+            expireIn(minutes);
+            return;
+        }
+        expiresAt = clock().now() + TimeUnit.MINUTES.toMillis(minutes);
+        expiryPending = true;
+    }
+
+    /** Arms the expiry timer set by {@link #expireInAfterFirstTask}, unless the session is gone or it was armed. */
+    public synchronized void armPendingExpiry() {
+        if (expiryPending) {
+            expiryPending = false;
+            if (valid) {
+                armExpiry();
+            }
+        }
+    }
+
+    /** Whether an expiry timer is on the wheel (for tests). */
+    synchronized boolean expiryArmed() {
+        return expiryTimer != null;
     }
 
     private SipTimer clock() {
@@ -237,10 +269,14 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         valid = false;
         application.sessions().removed(this);   // lookups by id or key stop finding it at once
         synchronized (this) {
+            expiryPending = false;
             cancelExpiry();
         }
-        for (ServletTimerImpl timer : List.copyOf(timers.values())) {
-            timer.cancel();
+        // most sessions (a REGISTER's) have no timer and no attribute: no copy of an empty map's view for them
+        if (!timers.isEmpty()) {
+            for (ServletTimerImpl timer : List.copyOf(timers.values())) {
+                timer.cancel();
+            }
         }
         for (SipSessionImpl session : sessions) {
             if (session.isValid()) {
@@ -248,6 +284,9 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
             }
         }
         application.listeners().applicationSessionDestroyed(new SipApplicationSessionEvent(this));
+        if (attributes.isEmpty()) {
+            return;
+        }
         for (String name : List.copyOf(attributes.keySet())) {
             Object old = attributes.remove(name);
             if (old instanceof SipApplicationSessionBindingListener unbound) {

@@ -597,7 +597,7 @@ public abstract class SipServletMessageImpl implements SipServletMessage {
 
     @Override
     public String getRemoteAddr() {
-        return endpoints.remote() == null ? null : endpoints.remote().getAddress().getHostAddress();
+        return endpoints.remoteAddr();
     }
 
     @Override
@@ -617,7 +617,7 @@ public abstract class SipServletMessageImpl implements SipServletMessage {
 
     @Override
     public String getLocalAddr() {
-        return endpoints.local() == null ? null : endpoints.local().getAddress().getHostAddress();
+        return endpoints.localAddr();
     }
 
     @Override

@@ -479,10 +479,12 @@ public final class SipSessionImpl implements SipSession {
         valid = false;
         terminate();
         application().listeners().sipSessionDestroyed(new SipSessionEvent(this));
-        for (String name : List.copyOf(attributes.keySet())) {
-            Object old = attributes.remove(name);
-            if (old instanceof SipSessionBindingListener unbound) {
-                unbound.valueUnbound(new SipSessionBindingEvent(this, name));
+        if (!attributes.isEmpty()) {
+            for (String name : List.copyOf(attributes.keySet())) {
+                Object old = attributes.remove(name);
+                if (old instanceof SipSessionBindingListener unbound) {
+                    unbound.valueUnbound(new SipSessionBindingEvent(this, name));
+                }
             }
         }
         applicationSession.removeSession(this);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import javax.servlet.sip.ServletTimer;
 import javax.servlet.sip.SipApplicationSession;
@@ -24,7 +25,10 @@ import org.sipcity.sip.container.api.SipContainer;
 import org.sipcity.sip.container.api.SipContainerConfig;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
 import org.sipcity.sip.container.api.SipServletInfo;
+import org.sipcity.sip.container.spec.SipApplicationSessionImpl;
 import org.sipcity.stack.timer.SimulatedTimer;
+import org.sipcity.stack.timer.SipTimer;
+import org.sipcity.stack.timer.TimerHandle;
 
 /** Application-session expiry and servlet timers on a simulated clock: time moves only when the test says. */
 class SessionsAndTimersTest {
@@ -74,6 +78,8 @@ class SessionsAndTimersTest {
     }
 
     private SimulatedTimer clock;
+    /** Timers ever put on the clock, cancelled ones included. */
+    private final AtomicInteger scheduled = new AtomicInteger();
     private SipContainer container;
     private SipFactory factory;
     private TimerService timers;
@@ -83,7 +89,20 @@ class SessionsAndTimersTest {
         Recorder.EVENTS.clear();
         Recorder.extendOnExpiry = 0;
         clock = new SimulatedTimer();
-        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100), clock);
+        scheduled.set(0);
+        SipTimer counted = new SipTimer() {
+            @Override
+            public TimerHandle schedule(Runnable task, long delay, TimeUnit unit) {
+                scheduled.incrementAndGet();
+                return clock.schedule(task, delay, unit);
+            }
+
+            @Override
+            public long now() {
+                return clock.now();
+            }
+        };
+        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100), counted);
         container.deploy(SipDeploymentInfo.builder("app").classLoader(getClass().getClassLoader())
                 .addServlet(new SipServletInfo("idle", IdleServlet.class.getName()))
                 .addListener(Recorder.class.getName())
@@ -120,6 +139,31 @@ class SessionsAndTimersTest {
         assertThat(Recorder.EVENTS).containsExactly("created", "expired", "destroyed");
         assertThat(container.applicationSessions("app")).isZero();
         assertThatThrownBy(session::getCreationTime).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aSessionMadeForARunningRequestArmsItsExpiryOnlyOnceTheTaskIsOver() throws Exception {
+        SipApplicationSessionImpl first = (SipApplicationSessionImpl) factory.createApplicationSession();
+        SessionManager sessions = first.application().sessions();
+        int before = scheduled.get();
+
+        // what the dispatcher does for two initial requests: one answered and freed within its task (a REGISTER),
+        // one whose session stays
+        SipApplicationSessionImpl answered = sessions.createForRunningRequest(first.queue());
+        SipApplicationSessionImpl kept = sessions.createForRunningRequest(first.queue());
+        assertThat(scheduled.get()).isEqualTo(before);
+        answered.invalidate();
+        answered.armPendingExpiry();
+        kept.armPendingExpiry();
+        kept.armPendingExpiry();
+        assertThat(scheduled.get()).as("one expiry timer, for the session that stayed").isEqualTo(before + 1);
+
+        // the expiry counts from the session's creation, as before
+        clock.advance(119, TimeUnit.SECONDS);
+        assertThat(kept.isValid()).isTrue();
+        clock.advance(1, TimeUnit.SECONDS);
+        eventually(() -> !kept.isValid() && !first.isValid());
+        assertThat(container.applicationSessions("app")).isZero();
     }
 
     @Test

@@ -20,8 +20,14 @@ public final class Parameters {
     private static final Parameters EMPTY = new Parameters(List.of(), true);
 
     /** Names and values, alternating. */
-    private final List<String> entries;
+    private List<String> entries;
     private boolean readOnly;
+    /**
+     * Whether {@link #entries} is still the list of the read-only instance this was copied from: a copy shares it
+     * until its first change (the container copies the parameters of every URI and address it hands out, and
+     * applications rarely change them).
+     */
+    private boolean shared;
 
     public Parameters() {
         this(new ArrayList<>(4), false);
@@ -68,6 +74,7 @@ public final class Parameters {
         if (!SipChars.isToken(name)) {
             throw new IllegalArgumentException("Parameter name is not a token: " + name);
         }
+        own();
         int i = indexOf(name);
         if (i >= 0) {
             entries.set(i + 1, value);
@@ -84,6 +91,7 @@ public final class Parameters {
         if (i < 0) {
             return false;
         }
+        own();
         entries.remove(i + 1);
         entries.remove(i);
         return true;
@@ -114,9 +122,22 @@ public final class Parameters {
         return entries.get(index * 2 + 1);
     }
 
-    /** A modifiable copy. */
+    /** A modifiable copy; it shares a read-only instance's entries until it is changed. */
     public Parameters copy() {
+        if (readOnly) {
+            Parameters copy = new Parameters(entries, false);
+            copy.shared = true;
+            return copy;
+        }
         return new Parameters(new ArrayList<>(entries), false);
+    }
+
+    /** Gives this instance a list of its own before its first change. */
+    private void own() {
+        if (shared) {
+            entries = new ArrayList<>(entries);
+            shared = false;
+        }
     }
 
     Parameters readOnly() {
@@ -135,6 +156,7 @@ public final class Parameters {
 
     /** Adds without the token check (the parser has checked). */
     void append(String name, String value) {
+        own();
         entries.add(name);
         entries.add(value);
     }

@@ -162,6 +162,12 @@ final class TextCursor {
 
     /** The first offset of {@code ch} in [from, end), or -1. */
     int indexOf(char ch, int from) {
+        if (text instanceof String string) {
+            // String.indexOf is an intrinsic; a charAt per character through CharSequence was the largest single
+            // cost of parsing a name-addr (the scan for its '>').
+            int found = string.indexOf(ch, from);
+            return found < end ? found : -1;
+        }
         for (int i = from; i < end; i++) {
             if (text.charAt(i) == ch) {
                 return i;

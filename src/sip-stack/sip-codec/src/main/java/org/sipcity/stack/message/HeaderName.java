@@ -128,14 +128,48 @@ public final class HeaderName {
         return h ^ (h >>> 9);
     }
 
-    /** Case-insensitive lookup; a single letter is a compact form. Unknown names must be tokens. */
+    /**
+     * Case-insensitive lookup; a single letter is a compact form. Unknown names must be tokens. A known name is found
+     * without allocating (applications ask by String name several times per message).
+     */
     public static HeaderName of(String name) {
-        byte[] bytes = name.getBytes(StandardCharsets.UTF_8);
-        HeaderName h = of(bytes, 0, bytes.length);
-        if (!h.known && !SipChars.isToken(name)) {
+        HeaderName h = knownOrNull(name);
+        if (h != null) {
+            return h;
+        }
+        if (!SipChars.isToken(name)) {
             throw new IllegalArgumentException("A header name must be a token: " + name);
         }
-        return h;
+        return new HeaderName(name, (char) 0, false, false);
+    }
+
+    /** The interned name {@code name} spells in any case, or null; the same hash and table as the byte lookup. */
+    private static HeaderName knownOrNull(String name) {
+        int len = name.length();
+        if (len == 1) {
+            char c = name.charAt(0);
+            int lower = c < 256 ? LOWER[c] : c;
+            if (lower >= 'a' && lower <= 'z' && COMPACT[lower - 'a'] != null) {
+                return COMPACT[lower - 'a'];
+            }
+        }
+        int hash = len;
+        for (int i = 0; i < len; i++) {
+            char c = name.charAt(i);
+            if (c >= 0x80) {
+                return null;   // known names are ASCII
+            }
+            hash = hash * 31 + LOWER[c];
+        }
+        int slot = (hash ^ (hash >>> 9)) & (TABLE_SIZE - 1);
+        HeaderName h;
+        while ((h = TABLE[slot]) != null) {
+            if (h.matches(name)) {
+                return h;
+            }
+            slot = (slot + 1) & (TABLE_SIZE - 1);
+        }
+        return null;
     }
 
     /** As {@link #of(String)} over bytes, allocating only for an unknown name; the bytes are not checked. */
@@ -164,6 +198,19 @@ public final class HeaderName {
         }
         for (int i = 0; i < len; i++) {
             if (LOWER[buf[off + i] & 0xFF] != lower[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean matches(String name) {
+        byte[] lower = lowerBytes;
+        if (lower.length != name.length()) {
+            return false;
+        }
+        for (int i = 0; i < lower.length; i++) {
+            if (LOWER[name.charAt(i)] != lower[i]) {   // callers passed only ASCII
                 return false;
             }
         }

@@ -221,6 +221,27 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         return removed;
     }
 
+    /**
+     * Replaces the top Via by {@code top}, which must be the top Via with parameters added or changed (the
+     * {@code received}/{@code rport} stamp of RFC 3261 §18.2.1, RFC 3581): its text is not parsed again, and the
+     * parsed Vias stay cached, so the transaction layer that reads them next does not parse every Via again either.
+     *
+     * @throws IllegalStateException when the message has no Via
+     */
+    public void replaceTopVia(Via top) {
+        java.util.Objects.requireNonNull(top, "top");
+        List<Via> current = getVias();
+        if (current.isEmpty()) {
+            throw new IllegalStateException("No Via to replace");
+        }
+        removeFirstHeader(HeaderName.VIA);
+        int first = headers.indexOf(HeaderName.VIA, 0);
+        headers.insert(first < 0 ? headers.size() : first, HeaderName.VIA, top.toString());
+        List<Via> all = new ArrayList<>(current);
+        all.set(0, top);
+        vias = Collections.unmodifiableList(all);
+    }
+
     /** Removes the first value of that header, rewriting a combined field that holds more (a proxy's Via). */
     public boolean removeFirstHeader(HeaderName name) {
         checkRemovable(name);

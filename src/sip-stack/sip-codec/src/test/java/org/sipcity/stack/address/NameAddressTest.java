@@ -22,6 +22,17 @@ class NameAddressTest {
     }
 
     @Test
+    void closingBracketsAreLookedForOnlyWhereTheyBelong() throws Exception {
+        // the '>' of a name-addr, and the ']' of an IPv6 reference only within its URI, not in what follows
+        assertThat(NameAddress.parseAll("<sip:a@b.example.com>, <sip:c@d.example.com>")).hasSize(2);
+        assertThat(((SipUri) NameAddress.parse("<sip:[2001:db8::1]:5060>;x=y").uri()).host()).isEqualTo("[2001:db8::1]");
+        assertThatThrownBy(() -> NameAddress.parse("<sip:[2001:db8::1>;p=]"))
+                .isInstanceOf(org.sipcity.stack.parser.SipParseException.class);
+        assertThatThrownBy(() -> NameAddress.parse("<sip:a@b.example.com;p=x"))
+                .isInstanceOf(org.sipcity.stack.parser.SipParseException.class);
+    }
+
+    @Test
     void tokenDisplayNameAndUtf8() throws Exception {
         assertThat(NameAddress.parse("Bob  Smith <sip:bob@b.example.com>").displayName()).isEqualTo("Bob  Smith");
         assertThat(NameAddress.parse("\"Zoë ☃\" <sip:z@b.example.com>").displayName()).isEqualTo("Zoë ☃");

@@ -3,7 +3,10 @@ package org.sipcity.stack.message;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,6 +34,32 @@ class HeaderNameTest {
         assertThat(HeaderName.of("call-id")).isSameAs(HeaderName.CALL_ID);
         assertThat(HeaderName.of("WWW-AUTHENTICATE").canonicalName()).isEqualTo("WWW-Authenticate");
         assertThat(HeaderName.CSEQ.canonicalName()).isEqualTo("CSeq");
+    }
+
+    @Test
+    void everyKnownNameIsFoundFromTextInAnyCase() throws ReflectiveOperationException {
+        int known = 0;
+        for (Field field : HeaderName.class.getFields()) {
+            if (field.getType() == HeaderName.class && Modifier.isStatic(field.getModifiers())) {
+                HeaderName name = (HeaderName) field.get(null);
+                String text = name.canonicalName();
+                byte[] bytes = text.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
+                assertThat(HeaderName.of(text)).isSameAs(name);
+                assertThat(HeaderName.of(text.toLowerCase(Locale.ROOT))).isSameAs(name);
+                assertThat(HeaderName.of(text.toUpperCase(Locale.ROOT))).isSameAs(name)
+                        .isSameAs(HeaderName.of(bytes, 0, bytes.length));
+                known++;
+            }
+        }
+        assertThat(known).isGreaterThan(50);
+    }
+
+    @Test
+    void aNameOutsideAsciiIsNoKnownNameAndNoToken() {
+        assertThatThrownBy(() -> HeaderName.of("Vi\u00e1")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeaderName.of("\u0130")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> HeaderName.of("")).isInstanceOf(IllegalArgumentException.class);
+        assertThat(HeaderName.of("Contact-X")).isNotSameAs(HeaderName.CONTACT).isEqualTo(HeaderName.of("CONTACT-x"));
     }
 
     @Test

@@ -142,7 +142,7 @@ final class InboundDispatcher implements InboundHandler {
 
     private void requestReceived(Flow flow, SipRequest request) {
         FlowChannel channel = channel(flow);
-        ViaStamps.stamp(request, flow.remoteAddress());
+        ViaStamps.stamp(request, flow.remoteAddress(), flow.remoteHostAddress());
         RequestDisposition disposition = transactions.requestReceived(request, channel);
         switch (disposition) {
             case INVALID -> answer(channel, request, 400, "Bad Request - Missing or Malformed Via, CSeq or Call-ID");

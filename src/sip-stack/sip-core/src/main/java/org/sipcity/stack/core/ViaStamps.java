@@ -3,7 +3,6 @@ package org.sipcity.stack.core;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import org.sipcity.stack.address.Via;
-import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipRequest;
 
 /**
@@ -23,11 +22,15 @@ final class ViaStamps {
 
     /** Rewrites the top Via only when a parameter must be added: most requests from public hosts pass untouched. */
     static void stamp(SipRequest request, InetSocketAddress source) {
+        stamp(request, source, NetUtil.toAddressString(source.getAddress()));
+    }
+
+    /** As {@link #stamp(SipRequest, InetSocketAddress)} with the source IP already as text ({@code Flow.remoteHostAddress}). */
+    static void stamp(SipRequest request, InetSocketAddress source, String sourceIp) {
         Via top = request.getTopVia();
         if (top == null) {
             return;
         }
-        String sourceIp = NetUtil.toAddressString(source.getAddress());
         boolean fillRport = top.hasRport() && top.rport() < 0;
         boolean needsReceived = fillRport || !sameAddress(top.host(), sourceIp);
         if (!needsReceived) {
@@ -37,8 +40,7 @@ final class ViaStamps {
         if (fillRport) {
             stamped = stamped.withParameter("rport", Integer.toString(source.getPort()));
         }
-        request.removeFirstHeader(HeaderName.VIA);
-        request.addHeaderFirst(HeaderName.VIA, stamped.toString());
+        request.replaceTopVia(stamped);
     }
 
     /** Compares an IP literal from a Via (IPv6 possibly in brackets) with a source address; a domain name never matches. */

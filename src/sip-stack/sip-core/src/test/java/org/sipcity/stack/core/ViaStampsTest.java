@@ -75,4 +75,25 @@ class ViaStampsTest {
 
         assertThat(request.encode()).isEqualTo(before);
     }
+
+    @Test
+    void theStampedViasAreTheOnesTheEncodedRequestParsesTo() throws Exception {
+        // the stamp keeps its parsed Vias cached instead of parsing them again: they must be what the text says,
+        // also when the top Via shares its header field with another (RFC 3261 §7.3.1)
+        SipRequest request = request("SIP/2.0/UDP 192.0.2.7:5062;rport;branch=z9hG4bK1, SIP/2.0/TCP 10.0.0.8;branch=z9hG4bK2");
+
+        ViaStamps.stamp(request, new InetSocketAddress("192.0.2.7", 40001), "192.0.2.7");
+
+        byte[] encoded = request.encode();
+        SipRequest reparsed = (SipRequest) new SipMessageParser().parse(encoded, 0, encoded.length);
+        assertThat(request.getVias()).hasSize(3);
+        assertThat(request.getVias().stream().map(Via::toString).toList())
+                .isEqualTo(reparsed.getVias().stream().map(Via::toString).toList());
+        assertThat(reparsed.getTopVia().received()).isEqualTo("192.0.2.7");
+        assertThat(reparsed.getTopVia().rport()).isEqualTo(40001);
+        assertThat(reparsed.getVias().get(1).branch()).isEqualTo("z9hG4bK2");
+        assertThat(new String(encoded, StandardCharsets.US_ASCII))
+                .contains("Via: SIP/2.0/UDP 192.0.2.7:5062;rport=40001;branch=z9hG4bK1;received=192.0.2.7\r\n"
+                        + "Via: SIP/2.0/TCP 10.0.0.8;branch=z9hG4bK2\r\n");
+    }
 }

@@ -1,6 +1,7 @@
 package org.sipcity.stack.transport;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 
@@ -29,6 +30,14 @@ public interface Flow {
     InetSocketAddress localAddress();
 
     InetSocketAddress remoteAddress();
+
+    /**
+     * The remote IP address as text (an IPv6 address compressed, without brackets): what a received request's Via
+     * is stamped with (RFC 3261 §18.2.1). Flows that live long format it once.
+     */
+    default String remoteHostAddress() {
+        return NetUtil.toAddressString(remoteAddress().getAddress());
+    }
 
     /** False once the connection closed or the UDP flow expired; a closed flow never opens again. */
     boolean isOpen();

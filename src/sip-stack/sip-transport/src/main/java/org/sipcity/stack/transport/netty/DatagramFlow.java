@@ -3,6 +3,7 @@ package org.sipcity.stack.transport.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.socket.DatagramPacket;
+import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.FlowIds;
@@ -15,6 +16,8 @@ import org.sipcity.stack.transport.TransportType;
  * §18.2.2, needed for NAT traversal, RFC 3581). Closing forgets the flow; the socket stays open.
  */
 public final class DatagramFlow implements Flow {
+
+    private String remoteHostAddress;
 
     private final String id = FlowIds.next(TransportType.UDP);
     private final String connectorName;
@@ -58,6 +61,16 @@ public final class DatagramFlow implements Flow {
     @Override
     public InetSocketAddress remoteAddress() {
         return remoteAddress;
+    }
+
+    /** Formatted once: the remote address of a flow does not change. A race formats twice to equal Strings. */
+    @Override
+    public String remoteHostAddress() {
+        String text = remoteHostAddress;
+        if (text == null) {
+            remoteHostAddress = text = NetUtil.toAddressString(remoteAddress.getAddress());
+        }
+        return text;
     }
 
     @Override
