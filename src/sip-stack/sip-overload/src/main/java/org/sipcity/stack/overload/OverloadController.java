@@ -14,9 +14,10 @@ package org.sipcity.stack.overload;
  * backlog) is judged over a window of time by its source ({@link ReadSaturationWindow}); so is the share of the
  * arriving datagrams the kernel dropped at the UDP sockets' full receive queues ({@link DropShareWindow}).
  *
- * <p><b>Rate admission</b> ({@link Admission#RATE}, the default). When overload begins, the admitted rate {@code R}
- * is the rate new work (and REGISTER refreshes) was admitted at lately (the larger of the recent rate and its
- * slowly decaying peak): what the server was taking in, its capacity or more. While overloaded:
+ * <p><b>Rate admission</b> ({@link Admission#RATE}, the default). When overload begins, the reference rate is the rate
+ * the server served lately (worker completions: the larger of the recent rate and its slowly decaying peak), its
+ * capacity as measured; the admitted rate {@code R} starts at the reference, or at the rate new work (and REGISTER
+ * refreshes) arrives at the valve now if that is lower, so that any cut sheds at once. While overloaded:
  * <ul>
  * <li>the workers overloaded (a worker-side signal {@code p} times its high mark, {@code p > 1}: sojourn, queue
  *     depth, lag, heap, read saturation): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
@@ -85,16 +86,20 @@ final class OverloadController {
     // Rate admission.
     private double rate;
     private double referenceRate;
-    private double admittedRate;
-    /** The largest admitted rate lately: each evaluation the larger of the admitted rate and itself x PEAK_DECAY. */
+    /** What the workers served (or, when not reported, what the valve admitted): the reference measure. */
+    private final CountRate served;
+    private final CountRate admittedRates;
+    /**
+     * New work and refreshes arriving at the valve (admitted and shed) over the last evaluation only: the load as it
+     * is now, even a load that has just begun.
+     */
+    private final CountRate arriving;
+    /** The served rate of the last evaluation, per second. */
+    private double servedRate;
+    /** The largest reference rate lately: each evaluation the larger of the measure and itself x PEAK_DECAY. */
     private double peakRate;
     /** New work offered (admitted and shed), smoothed over a few evaluations, per second. */
     private double offeredRate;
-    /** Cumulative admitted new work at the last evaluations (a ring one drop window long) and their times. */
-    private final long[] admittedAt;
-    private final long[] admittedTimes;
-    private int admittedNext;
-    private int admittedFilled;
     private double measuredLoss;
     private long lastNanos = NOT_CALM;
     private long lastDrops;
@@ -120,8 +125,9 @@ final class OverloadController {
         this.dropWindowNanos = settings.datagramDropWindow().toNanos();
         int dropSamples = (int) Math.max(2, Math.min(1000, dropWindowNanos / interval + 1));
         this.dropWindow = new DropShareWindow(dropWindowNanos, dropSamples);
-        this.admittedAt = new long[dropSamples];
-        this.admittedTimes = new long[dropSamples];
+        this.served = new CountRate(dropSamples, RECENT_SAMPLES);
+        this.admittedRates = new CountRate(dropSamples, RECENT_SAMPLES);
+        this.arriving = new CountRate(2, 1);
     }
 
     /** Reads {@code signals} once and updates state and admission; {@code nowNanos} from a monotonic clock. */
@@ -143,8 +149,11 @@ final class OverloadController {
         lastAdmitted = admitted;
         lastShed = shed;
         shedThisInterval = shedNow > 0;
-        admittedRate = admittedRate(nowNanos, admitted);
-        peakRate = Math.max(admittedRate, peakRate * PEAK_DECAY);
+        long completed = signals.completedTasks();
+        double admittedRate = admittedRates.update(nowNanos, admitted);
+        servedRate = completed < 0 ? admittedRate : served.update(nowNanos, completed);
+        double arrivingRate = arriving.update(nowNanos, admitted + shed);
+        peakRate = Math.max(servedRate, peakRate * PEAK_DECAY);
         offeredRate += 0.3 * ((admittedNow + shedNow) / intervalSeconds - offeredRate);
         if (admittedNow + shedNow > 0) {
             measuredLoss += LOSS_SMOOTHING * ((double) shedNow / (admittedNow + shedNow) - measuredLoss);
@@ -165,11 +174,14 @@ final class OverloadController {
         if (state == OverloadState.NORMAL && load >= 1) {
             state = OverloadState.OVERLOADED;
             calmSince = NOT_CALM;
-            // A load that has just begun (overload at its first drops) has not shown its rate yet: the peak of the last
-            // seconds counts too, and the rate climbs from there (measured: admitted 3,000-4,600/s at the first drops of
-            // a 16,000/s step).
-            referenceRate = Math.max(MIN_RATE, Math.max(admittedRate, peakRate));
-            rate = referenceRate;
+            // The reference is what the server served (worker completions), not what the valve let in: a burst of
+            // admissions as the loops drain a full socket buffer is not capacity (measured: a reference of 20,823/s
+            // from the admitted peak while the server served ~7,000/s, so the rate cut nothing). A load that has just
+            // begun has not shown its rate yet: the recent peak of the served rate counts too.
+            referenceRate = Math.max(MIN_RATE, peakRate);
+            // Never more than arrives now: a cut of the rate must shed at once, not first eat into headroom above the
+            // offered load.
+            rate = Math.max(MIN_RATE, Math.min(referenceRate, arrivingRate));
             measuredLoss = 0;
             figures.transition(state);
         }
@@ -195,31 +207,6 @@ final class OverloadController {
         }
         figures.sampled(signals, wait, lag, heap, reads, signals.readBusy(), newWorkLoss(), refreshLoss());
         figures.sampledDrops(drops, dropShare, limiting() ? rate : 0);
-    }
-
-    /**
-     * The rate new work was admitted at: the larger of its average over the drop window and over the last
-     * {@value #RECENT_SAMPLES} evaluations, so that a load that has just begun (the window still holding the quiet
-     * before it) is not taken for a lower one.
-     */
-    private double admittedRate(long nowNanos, long admitted) {
-        double rate = 0;
-        if (admittedFilled > 0) {
-            int oldest = admittedFilled < admittedAt.length ? 0 : admittedNext;
-            rate = rateSince(oldest, nowNanos, admitted);
-            int recent = Math.floorMod(admittedNext - Math.min(RECENT_SAMPLES, admittedFilled), admittedAt.length);
-            rate = Math.max(rate, rateSince(recent, nowNanos, admitted));
-        }
-        admittedAt[admittedNext] = admitted;
-        admittedTimes[admittedNext] = nowNanos;
-        admittedNext = (admittedNext + 1) % admittedAt.length;
-        admittedFilled = Math.min(admittedAt.length, admittedFilled + 1);
-        return rate;
-    }
-
-    private double rateSince(int sample, long nowNanos, long admitted) {
-        long span = nowNanos - admittedTimes[sample];
-        return span <= 0 ? 0 : Math.max(0, admitted - admittedAt[sample]) * 1e9 / span;
     }
 
     private void adjustRate(double workers, double dropShare, long droppedNow) {
@@ -270,7 +257,20 @@ final class OverloadController {
 
     /** The rate new work was admitted at, recently or over the drop window, whichever is larger, per second. */
     double admittedRate() {
-        return admittedRate;
+        return admittedRates.rate();
+    }
+
+    /**
+     * The rate the server served at (worker completions; the admitted rate where completions are not reported),
+     * recently or over the drop window, whichever is larger, per second.
+     */
+    double servedRate() {
+        return servedRate;
+    }
+
+    /** The rate overload's admission started from: the served rate's recent peak, per second (0 before any). */
+    double referenceRate() {
+        return referenceRate;
     }
 
     /**
