@@ -77,7 +77,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--bisections N] [--capacity-only] [--skip-cpu]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
           [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
-          [--generator-warmup S] [--order alternate|on-first] [--append] [--out DIR]
+          [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
   --no-pin         do not pin (default: server on core --server-cpu $SERVER_CPU, generators on --generator-cpu
@@ -92,6 +92,8 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --order          alternate (default): per transport, level by level, valve on then off at the first level, off then
                    on at the next, and so on, so that neither side always runs on the warmer JVM; on-first: every
                    level with the valve on, then every level with it off (the order before 2026-11-26)
+  --server DIR     the provisioned server to run (default wildfly-config/target/server), e.g. a copy that a
+                   rebuild during the run cannot change
   --port-offset    WildFly's port offset (default $OFFSET: SIP on $((5060 + OFFSET)), management on $((9990 + OFFSET)))
 USAGE
 }
@@ -122,6 +124,7 @@ while [ $# -gt 0 ]; do
         --order) ORDER="$2"; shift ;;
         --append) APPEND=1 ;;
         --out) OUT="$2"; shift ;;
+        --server) SERVER="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
