@@ -299,6 +299,30 @@ class RateAdmissionTest {
     }
 
     @Test
+    void readSaturationThatSheddingCannotRelieveCutsTheRateOnlyToTheFloor() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.readSaturation = 0.6; // the loop cut off from its backlog, over the 50% mark: overload begins
+        for (int i = 0; i < 100; i++) {
+            interval(300, NEW_REGISTER, 0, 100); // 6,000/s arriving, read and shed; it stays at 60% all along
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().admissionRate()).as("90% of the 2,000/s served, not a rate cut towards nothing")
+                .isCloseTo(OverloadController.DROP_FLOOR * 2_000, org.assertj.core.data.Offset.offset(20.0));
+
+        signals.readSaturation = 0.3; // between the marks: the rate holds
+        double held = valve.figures().admissionRate();
+        for (int i = 0; i < 20; i++) {
+            interval(300, NEW_REGISTER, 0, 90);
+        }
+        assertThat(valve.figures().admissionRate()).isEqualTo(held);
+
+        signals.readSaturation = 0.1; // below the low mark: it climbs again
+        interval(300, NEW_REGISTER, 0, 90);
+        assertThat(valve.figures().admissionRate()).isGreaterThan(held);
+    }
+
+    @Test
     void hysteresisASignalBetweenItsMarksNeitherStartsNorEndsOverload() {
         arrivingAndServedAtTwoThousandASecond();
         signals.waitMillis(99); // just under the 100 ms high mark
