@@ -19,8 +19,11 @@ package org.sipcity.stack.overload;
  * capacity as measured; the admitted rate {@code R} starts at the reference, or at the rate new work (and REGISTER
  * refreshes) arrives at the valve now if that is lower, so that any cut sheds at once. While overloaded:
  * <ul>
- * <li>the workers overloaded (a worker-side signal {@code p} times its high mark, {@code p > 1}: sojourn, queue
- *     depth, lag, heap, read saturation): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
+ * <li>the workers overloaded (a signal shedding relieves {@code p} times its high mark, {@code p > 1}: sojourn,
+ *     queue depth, lag, heap): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
+ * <li>else read saturation above its high mark: the same, but never below {@value #DROP_FLOOR} of the reference (the
+ *     loop reads what arrives whatever the valve decides, so shedding does not bring this signal down); between its
+ *     marks, {@code R} holds;</li>
  * <li>else, while the share of arrivals the UDP sockets drop is above its low mark: for every datagram dropped
  *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
  *     second, {@code gain * shedCost * d}: the CPU the event loops need to read and shed what the kernel dropped),
