@@ -82,6 +82,7 @@ class RateAdmissionTest {
     @Test
     void kernelDropsStartOverloadAndNewWorkIsAdmittedAtTheRateItWasServedAt() {
         servedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
         assertThat(valve.figures().datagramDropShare()).isZero();
 
         socketsStartDropping();
@@ -133,6 +134,7 @@ class RateAdmissionTest {
     @Test
     void whileTheSocketsDropTheRateGivesUpWhatReadingTheExcessCostsButNotBelowTheFloor() {
         servedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
         socketsStartDropping();
         double before = valve.figures().admissionRate();
 
@@ -167,6 +169,7 @@ class RateAdmissionTest {
     @Test
     void sheddingItselfDoesNotHoldTheRateDownOnceTheSocketsStopDropping() {
         servedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
         socketsStartDropping();
         double reference = valve.figures().admissionRate();
         for (int i = 0; i < 20; i++) {
@@ -252,6 +255,7 @@ class RateAdmissionTest {
     @Test
     void theReferenceIsTheServedRateNotABurstOfAdmissionsAsTheLoopsDrainAFullSocket() {
         arrivingAndServedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
         // The loops drain a full receive buffer: 8,000/s admitted for 250 ms while the workers still serve 2,000/s,
         // and the kernel drops what the buffer could not hold.
         for (int i = 0; i < 5 && valve.state() == OverloadState.NORMAL; i++) {
@@ -320,6 +324,31 @@ class RateAdmissionTest {
         signals.readSaturation = 0.1; // below the low mark: it climbs again
         interval(300, NEW_REGISTER, 0, 90);
         assertThat(valve.figures().admissionRate()).isGreaterThan(held);
+    }
+
+    @Test
+    void whileTheSocketsDropAndTheWorkersKeepUpTheRateClimbsToWhatTheServerServes() {
+        arrivingAndServedAtTwoThousandASecond();
+        // A step to 6,000/s: the loop reads 100 an evaluation, the kernel drops 200; overload starts at the 2,000/s
+        // served. The workers keep up with all they are given (no wait), and could serve 4,000/s.
+        socketsStartDroppingWhileServing(100, 200);
+        double start = valve.figures().admissionRate();
+        assertThat(start).isBetween(1_900.0, 2_100.0);
+        for (int i = 0; i < 40; i++) {
+            int admitted = interval(300, NEW_REGISTER, 200, 0).getOrDefault(Verdict.ADMIT, 0);
+            signals.completedTasks += Math.min(admitted, 200); // served, up to 4,000/s
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().admissionRate()).as("climbed past the start, to the workers' 4,000/s and more")
+                .isGreaterThan(4_000.0);
+    }
+
+    private void socketsStartDroppingWhileServing(int read, int dropped) {
+        for (int i = 0; i < 3 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(read, NEW_REGISTER, dropped, read);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
     }
 
     @Test
