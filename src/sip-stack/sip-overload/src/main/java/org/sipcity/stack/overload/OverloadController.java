@@ -28,7 +28,9 @@ package org.sipcity.stack.overload;
  *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
  *     second, {@code gain * shedCost * d}: the CPU the event loops need to read and shed what the kernel dropped),
  *     but never below {@value #DROP_FLOOR} of the reference rate: past that, reading everything would cost more
- *     goodput than the kernel's indiscriminate drop costs in-dialog requests;</li>
+ *     goodput than the kernel's indiscriminate drop costs in-dialog requests; but while every signal shedding
+ *     relieves is below its low mark (the workers keep up with all they are given), {@code R} climbs instead and the
+ *     reference follows the served rate: drops then mean a rate below what the server can serve;</li>
  * <li>else (the workers below their high marks, drops below their low mark over the window) {@code R} grows by
  *     {@code rateIncrease} of itself (at least of the reference rate) per evaluation, up to 1.25 times the offered
  *     rate: a reference taken at the very start of a load is too low, and the rate must find the capacity.</li>
