@@ -66,6 +66,10 @@ PROBE_RATE=0
 TCP_RECEIVE_BUFFER=""
 # The generator's SO_SNDBUF/SO_RCVBUF over TCP (OfferedLoadMain --socket-buffer), bytes; 0: the OS default.
 GENERATOR_SOCKET_BUFFER=4194304
+# Seconds each capacity and overload step's generator warms up first, not counted (OfferedLoadMain --warmup).
+GENERATOR_WARMUP_S=2
+# Valve order per level: alternate (on,off at the first level, off,on at the next, ...) or on-first.
+ORDER=alternate
 
 usage() {
     cat <<USAGE
@@ -73,7 +77,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--bisections N] [--capacity-only] [--skip-cpu]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
           [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
-          [--append] [--out DIR]
+          [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
   --no-pin         do not pin (default: server on core --server-cpu $SERVER_CPU, generators on --generator-cpu
@@ -83,6 +87,13 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --tcp-receive-buffer       the TCP connector's receive-buffer-size (SO_RCVBUF of each accepted connection);
                              default: the connector's own default
   --generator-socket-buffer  the generator's TCP socket buffers (default 4194304; 0: the OS default, autotuned)
+  --generator-warmup S       each capacity and overload step's generator first offers for S seconds, not counted
+                             (capacity steps at their rate, overload steps at half the capacity; default $GENERATOR_WARMUP_S)
+  --order          alternate (default): per transport, level by level, valve on then off at the first level, off then
+                   on at the next, and so on, so that neither side always runs on the warmer JVM; on-first: every
+                   level with the valve on, then every level with it off (the order before 2026-11-26)
+  --server DIR     the provisioned server to run (default wildfly-config/target/server), e.g. a copy that a
+                   rebuild during the run cannot change
   --port-offset    WildFly's port offset (default $OFFSET: SIP on $((5060 + OFFSET)), management on $((9990 + OFFSET)))
 USAGE
 }
@@ -109,8 +120,11 @@ while [ $# -gt 0 ]; do
         --max-minutes) MAX_MINUTES="$2"; shift ;;
         --tcp-receive-buffer) TCP_RECEIVE_BUFFER="$2"; shift ;;
         --generator-socket-buffer) GENERATOR_SOCKET_BUFFER="$2"; shift ;;
+        --generator-warmup) GENERATOR_WARMUP_S="$2"; shift ;;
+        --order) ORDER="$2"; shift ;;
         --append) APPEND=1 ;;
         --out) OUT="$2"; shift ;;
+        --server) SERVER="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
     esac
@@ -165,6 +179,13 @@ start_server() {
     STARTED_PIDS+=("$SERVER_PID")
     wait_ready "$HOST" "$SIP_PORT" udp
     wait_ready "$HOST" "$SIP_PORT" tcp
+    # The SIP stack answers before the deployments are done (12 s before the registrar on one busy core): until the
+    # server says it has started, REGISTERs get 503 (no application yet), and a first pass run then measured the boot.
+    for i in $(seq 1 180); do
+        grep -q "WFLYSRV0025\|WFLYSRV0026" "$WORK/server.log" && break
+        sleep 1
+    done
+    grep -q "WFLYSRV0025\|WFLYSRV0026" "$WORK/server.log" || { echo "the server did not finish starting within 180 s" >&2; exit 1; }
     if grep -q "WFLYCTL0080\|started (with errors)" "$WORK/server.log"; then
         grep "WFLYCTL0080\|ERROR" "$WORK/server.log" | head -5 >&2
         echo "the server started with errors (a port of offset $OFFSET in use?)" >&2
@@ -262,19 +283,23 @@ udp_socket_drops() {
     awk -v p=":$port_hex" 'NR > 1 && substr($2, length($2) - 4) == p { d += $NF } END { print d + 0 }' /proc/net/udp
 }
 
-# The open-loop generator (tests/loadgen OfferedLoadMain) on the generators' core: TRANSPORT RATE SECONDS; prints its
-# key=value line. Its standard error (with the "offering ended" marker) goes to $WORK/generator.err.
+# The open-loop generator (tests/loadgen OfferedLoadMain) on the generators' core: TRANSPORT RATE SECONDS
+# [WARMUP_SECONDS WARMUP_RATE]; prints its key=value line. With a warm-up the generator first offers WARMUP_RATE for
+# WARMUP_SECONDS on sockets of its own, not counted: each run is a new JVM, and a cold one fell behind its schedule in
+# its first second (a capacity step "generator-limit" at 4,000/s while later steps reached 8,800/s). Its standard
+# error (with the "warm-up ended" and "offering ended" markers) goes to $WORK/generator.err.
 offered_load() {
-    local transport="$1" rate="$2" seconds="$3" connections="$CONNECTIONS_TCP"
+    local transport="$1" rate="$2" seconds="$3" warmup="${4:-0}" warmup_rate="${5:-$2}" connections="$CONNECTIONS_TCP"
     local buffer="$GENERATOR_SOCKET_BUFFER"
     [ "$transport" = udp ] && { connections="$CONNECTIONS_UDP"; buffer=4194304; }
     : >"$WORK/generator.err"
-    timeout -k 2 $(( seconds + RESPONSE_TIMEOUT_S + 40 )) "${GENERATOR_PIN[@]}" java -Xms256m -Xmx1g -XX:+UseParallelGC \
+    timeout -k 2 $(( seconds + warmup + RESPONSE_TIMEOUT_S + 40 )) "${GENERATOR_PIN[@]}" java -Xms256m -Xmx1g -XX:+UseParallelGC \
         -cp "$LOADGEN_CP" org.sipcity.loadgen.OfferedLoadMain --target "$HOST:$SIP_PORT" --transport "$transport" \
-        --rate "$rate" --duration "${seconds}s" --connections "$connections" --sources 127.0.0.2,127.0.0.3 \
+        --rate "$rate" --duration "${seconds}s" --warmup "${warmup}s" --warmup-rate "$warmup_rate" \
+        --connections "$connections" --sources 127.0.0.2,127.0.0.3 \
         --response-timeout "${RESPONSE_TIMEOUT_S}s" --socket-buffer "$buffer" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
         2>>"$WORK/generator.err" | tail -1
-    grep -v "^offering ended$" "$WORK/generator.err" >>"$OUT/generator.log" || true
+    grep -v "^offering ended$\|^warm-up ended$" "$WORK/generator.err" >>"$OUT/generator.log" || true
 }
 
 # A field of a key=value line.
@@ -349,7 +374,7 @@ offered_verdict() {
 # time and the rate achieved. Appends to capacity-steps.csv.
 capacity_step() {
     local transport="$1" rate="$2" line passed=0 verdict
-    line="$(offered_load "$transport" "$rate" "$CAPACITY_STEP_SECONDS")"
+    line="$(offered_load "$transport" "$rate" "$CAPACITY_STEP_SECONDS" "$GENERATOR_WARMUP_S" "$rate")"
     verdict="$(offered_verdict "$line" "$rate")"
     if [ "$verdict" = yes ] && [ "$(field "$line" timeouts)" -eq 0 ] && [ "$(field "$line" rejected_503)" -eq 0 ] \
         && [ "$(field "$line" other)" -eq 0 ] && [ "$(field "$line" ok)" -eq "$(field "$line" sent)" ] \
@@ -396,6 +421,15 @@ find_capacity() {
 overload_step() {
     local transport="$1" valve="$2" level="$3" rate="$4" capacity_of_step="${CAPACITY[$1]}"
     local before="$WORK/before.prom" after="$WORK/after.prom" cpu_before cpu_after udp_before udp_after
+    : >"$WORK/generator.err"
+    # The generator warms up at half the capacity (no overload before the measured load begins), then offers RATE.
+    offered_load "$transport" "$rate" "$STEP_SECONDS" "$GENERATOR_WARMUP_S" $(( capacity_of_step / 2 )) >"$WORK/generator.out" &
+    local generator_pid=$! i
+    for i in $(seq 1 $(( (GENERATOR_WARMUP_S + 15) * 20 ))); do
+        grep -q "warm-up ended" "$WORK/generator.err" 2>/dev/null && break
+        kill -0 "$generator_pid" 2>/dev/null || break
+        sleep 0.05
+    done
     scrape "$before"
     udp_before="$(udp_socket_drops)"
     cpu_before="$(cpu_ticks)"
@@ -403,12 +437,8 @@ overload_step() {
         --port "$SIP_PORT" --transport "$transport" --rate "$IN_DIALOG_RATE" --duration "$STEP_SECONDS" --timeout 4 \
         >"$WORK/dialog.out" 2>"$WORK/dialog.err" ) &
     local dialog_pid=$!
-    : >"$WORK/generator.err"
-    offered_load "$transport" "$rate" "$STEP_SECONDS" >"$WORK/generator.out" &
-    local generator_pid=$!
     # Recovery is timed from the end of the offered load: the generator says so on its standard error, then waits
     # for the answers to its last requests.
-    local i
     for i in $(seq 1 $(( (STEP_SECONDS + 30) * 10 ))); do
         grep -q "offering ended" "$WORK/generator.err" 2>/dev/null && break
         kill -0 "$generator_pid" 2>/dev/null || break
@@ -451,6 +481,8 @@ overload_step() {
     log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
     # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
     # 2,000: over UDP each REGISTER's transaction lives 32 s (Timer J) after its answer.
+    # (Not after the part's last step: nothing follows it on this server.)
+    [ "${LAST_STEP:-0}" = 1 ] && [ "$SKIP_CPU" = 1 ] && return 0
     settle "$(awk -v top="$TOP_LEVEL" -v c="$capacity_of_step" -v s="$STEP_SECONDS" 'BEGIN { r = 80000 - top * c * s; print (r > 2000 ? int(r) : 2000) }')"
 }
 
@@ -508,8 +540,10 @@ log "pinning: $( [ "$PIN" = 1 ] && echo "server pid $SERVER_PID $(taskset -cp "$
 log "warm-up: registering the ${USERS} users"
 IFS=',' read -r -a transport_list <<<"$TRANSPORTS"
 for transport in "${transport_list[@]}"; do
-    offered_load "$transport" 2000 $(( USERS / 2000 + 1 )) >/dev/null || true
-    [ "$transport" = udp ] && settle
+    log "warm-up $transport (valve on, first pass after boot): $(offered_load "$transport" 2000 $(( USERS / 2000 + 1 )) || true)"
+    log "warm-up $transport: valve transitions $(metric overload_transitions), shed $(metric overload_shed_new_work)"
+    # The first pass's transactions (Timer J, 32 s) must leave room for a step's: 30,000 live at most.
+    [ "$transport" = udp ] && settle 30000
 done
 
 IFS=',' read -r -a valve_list <<<"$VALVES"
@@ -534,17 +568,35 @@ if [ "$CAPACITY_ONLY" = 1 ]; then
     SKIP_CPU=1
 fi
 
-for valve in "${valve_list[@]}"; do
-    out_of_time && { log "out of time (--max-minutes $MAX_MINUTES): valve $valve not measured"; continue; }
-    configure_valve "$valve"
-    for transport in "${transport_list[@]}"; do
-        for level in $LEVELS; do
-            out_of_time && { log "out of time: $transport ${level}x valve $valve not measured"; continue; }
-            rate="$(awk -v l="$level" -v c="${CAPACITY[$transport]}" 'BEGIN { printf "%.0f", l * c }')"
-            # A step whose bookkeeping fails (a generator that died, a metric missing) must not end the run.
-            overload_step "$transport" "$valve" "$level" "$rate" || log "$transport ${level}x valve $valve: step failed, see above"
+# The steps in the order they run: transport, level, valve. Alternating, the valve order flips from level to level (on,
+# off | off, on | ...), so each reload serves two steps and neither valve always runs second, on the warmer JVM.
+STEPS=()
+if [ "$ORDER" = on-first ]; then
+    for valve in "${valve_list[@]}"; do
+        for transport in "${transport_list[@]}"; do
+            for level in $LEVELS; do STEPS+=("$transport $level $valve"); done
         done
     done
+else
+    flip=0
+    for transport in "${transport_list[@]}"; do
+        for level in $LEVELS; do
+            if [ "$flip" = 0 ]; then order=("${valve_list[@]}"); else order=(); for (( k=${#valve_list[@]}-1; k>=0; k-- )); do order+=("${valve_list[$k]}"); done; fi
+            for valve in "${order[@]}"; do STEPS+=("$transport $level $valve"); done
+            flip=$(( 1 - flip ))
+        done
+    done
+fi
+CURRENT_VALVE=""
+STEP_INDEX=0
+for planned in "${STEPS[@]}"; do
+    read -r transport level valve <<<"$planned"
+    STEP_INDEX=$(( STEP_INDEX + 1 )); LAST_STEP=$(( STEP_INDEX == ${#STEPS[@]} ? 1 : 0 ))
+    out_of_time && { log "out of time (--max-minutes $MAX_MINUTES): $transport ${level}x valve $valve not measured"; continue; }
+    if [ "$valve" != "$CURRENT_VALVE" ]; then configure_valve "$valve"; CURRENT_VALVE="$valve"; fi
+    rate="$(awk -v l="$level" -v c="${CAPACITY[$transport]}" 'BEGIN { printf "%.0f", l * c }')"
+    # A step whose bookkeeping fails (a generator that died, a metric missing) must not end the run.
+    overload_step "$transport" "$valve" "$level" "$rate" || log "$transport ${level}x valve $valve: step failed, see above"
 done
 
 if [ "$SKIP_CPU" = 0 ]; then

@@ -68,26 +68,66 @@ final class OfferedLoad {
 
     private final OfferedLoadSettings settings;
     private final int threads;
+    private final Duration warmup;
+    private final double warmupRate;
 
     OfferedLoad(OfferedLoadSettings settings, int threads) {
+        this(settings, threads, Duration.ZERO, settings.rate());
+    }
+
+    /**
+     * With a warm-up: {@code warmupRate} offered for {@code warmup} on sockets of its own before the measured load,
+     * not counted, so that the measured load meets the generator's compiled code (each run is a new JVM: without
+     * it, the first second of a run fell behind its schedule and a capacity step failed as "generator-limit").
+     */
+    OfferedLoad(OfferedLoadSettings settings, int threads, Duration warmup, double warmupRate) {
+        if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
+            throw new IllegalArgumentException("--warmup must be 0-60 s, got " + warmup);
+        }
+        if (!warmup.isZero() && (warmupRate <= 0 || warmupRate > 1_000_000)) {
+            throw new IllegalArgumentException("--warmup-rate must be above 0 and at most 1,000,000/s, got " + warmupRate);
+        }
         this.settings = settings;
         this.threads = threads;
+        this.warmup = warmup;
+        this.warmupRate = warmupRate;
     }
 
     Result run() throws InterruptedException {
         boolean epoll = Epoll.isAvailable();
         EventLoopGroup group = epoll ? new EpollEventLoopGroup(threads) : new NioEventLoopGroup(threads);
+        try {
+            if (!warmup.isZero()) {
+                OfferedLoadSettings w = settings;
+                offer(group, epoll, new OfferedLoadSettings(w.target(), w.udp(), w.connections(), w.sources(), warmupRate,
+                        warmup, w.responseTimeout(), w.domain(), w.userPattern(), w.users(), w.firstUser(), w.run() + "w",
+                        w.socketBuffer()), false);
+                // A marker for scripts that take their "before" figures once the measured load begins (overload.sh).
+                System.err.println("warm-up ended");
+            }
+            return offer(group, epoll, settings, true);
+        } finally {
+            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        }
+    }
+
+    /**
+     * One phase on sockets of its own: the load of {@code phase}, then (measured) the answers to its last requests
+     * or their timeouts and the figures, or (a warm-up) half a second for the answers and nothing counted.
+     */
+    private Result offer(EventLoopGroup group, boolean epoll, OfferedLoadSettings phase, boolean measured)
+            throws InterruptedException {
         List<RateFlow> flows = new ArrayList<>();
         List<Channel> channels = new ArrayList<>();
         try {
-            for (int i = 0; i < settings.connections(); i++) {
-                RateFlow flow = new RateFlow(settings, i, settings.rate() / settings.connections());
-                InetSocketAddress source = new InetSocketAddress(settings.sources().get(i % settings.sources().size()), 0);
+            for (int i = 0; i < phase.connections(); i++) {
+                RateFlow flow = new RateFlow(phase, i, phase.rate() / phase.connections());
+                InetSocketAddress source = new InetSocketAddress(phase.sources().get(i % phase.sources().size()), 0);
                 Bootstrap bootstrap = bootstrap(group, epoll, flow);
-                ChannelFuture open = settings.udp() ? bootstrap.bind(source) : bootstrap.connect(settings.target(), source);
+                ChannelFuture open = phase.udp() ? bootstrap.bind(source) : bootstrap.connect(phase.target(), source);
                 if (!open.awaitUninterruptibly(CONNECT_WAIT.toMillis()) || !open.isSuccess()) {
-                    throw new IllegalStateException("Cannot " + (settings.udp() ? "bind " + source : "connect from "
-                            + source.getAddress().getHostAddress() + " to " + settings.target()) + ": " + open.cause());
+                    throw new IllegalStateException("Cannot " + (phase.udp() ? "bind " + source : "connect from "
+                            + source.getAddress().getHostAddress() + " to " + phase.target()) + ": " + open.cause());
                 }
                 flows.add(flow);
                 channels.add(open.channel());
@@ -98,16 +138,23 @@ final class OfferedLoad {
                 Channel channel = channels.get(i);
                 channel.eventLoop().execute(() -> flow.start(channel, start));
             }
-            long loadEnd = start + settings.duration().toNanos();
+            long loadEnd = start + phase.duration().toNanos();
             sleepUntil(loadEnd);
+            if (!measured) {
+                sleepUntil(loadEnd + Math.min(phase.responseTimeout().toNanos(), TimeUnit.MILLISECONDS.toNanos(500)));
+                for (int i = 0; i < flows.size(); i++) {
+                    RateFlow flow = flows.get(i);
+                    channels.get(i).eventLoop().execute(flow::finish); // stops its ticker
+                }
+                return null;
+            }
             // A marker for scripts that time the server's recovery from the end of the load (overload.sh).
             System.err.println("offering ended");
             // Then the answers to the last requests, or their timeouts.
-            sleepUntil(loadEnd + settings.responseTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
+            sleepUntil(loadEnd + phase.responseTimeout().toNanos() + TimeUnit.MILLISECONDS.toNanos(100));
             return collect(flows, channels);
         } finally {
             channels.forEach(Channel::close);
-            group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         }
     }
 

@@ -60,9 +60,12 @@ public final class OfferedLoadMain implements Callable<Integer> {
     @Option(names = "--max-open", defaultValue = "16000", description = "tcp-tn: the most connections open at once "
             + "(under the open-file limit); a REGISTER due while that many are open is held back.")
     int maxOpen;
-    @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class, description = "tcp-tn: "
-            + "offered first at the same rate and not counted (JIT of both sides; at most 60 s).")
+    @Option(names = "--warmup", defaultValue = "0s", converter = DurationConverter.class, description = "Offered "
+            + "first and not counted (JIT of both sides; at most 60 s); tcp and udp on sockets of their own, at "
+            + "--warmup-rate.")
     Duration warmup;
+    @Option(names = "--warmup-rate", description = "tcp and udp: REGISTERs per second during --warmup (default: --rate).")
+    Double warmupRate;
     @Spec
     CommandSpec spec;
 
@@ -88,13 +91,14 @@ public final class OfferedLoadMain implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage(), refused);
         }
         Thread hardStop = hardStop(duration.plus(responseTimeout).plus(HARD_STOP_GRACE)
-                .plus(transactionTcp() ? warmup.plus(responseTimeout) : Duration.ZERO));
+                .plus(warmup).plus(transactionTcp() ? responseTimeout : Duration.ofSeconds(1)));
         try {
             if (transactionTcp()) {
                 System.out.println(new TransactionTcpLoad(settings, Math.max(1, ioThreads), maxOpen, warmup).run().line());
                 return 0;
             }
-            OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads)).run();
+            OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads), warmup,
+                    warmupRate == null ? rate : warmupRate).run();
             System.out.println(result.line());
             return 0;
         } finally {

@@ -106,6 +106,19 @@ class OfferedLoadTest {
         assertThat(result.timeouts()).as(result.line()).isZero();
     }
 
+    @Test
+    void aWarmUpIsOfferedOnItsOwnSocketsAndNotCounted() throws Exception {
+        Rejecting503 counting = new Rejecting503();
+        InetSocketAddress target = startServer(counting, TransportType.TCP);
+
+        OfferedLoad.Result result = new OfferedLoad(settings(target, false, 200), 1, Duration.ofSeconds(1), 100).run();
+
+        assertOffered(result, 400);
+        assertThat(result.rejected503() + result.timeouts()).as(result.line()).isEqualTo(result.sent());
+        assertThat(counting.received.get()).as("the server got the warm-up's 100 as well")
+                .isEqualTo(result.sent() + 100);
+    }
+
     /**
      * The schedule was kept: every request due was generated, and each was sent unless the host descheduled the
      * generator for longer than it catches up on (a shared build host may).
@@ -118,8 +131,11 @@ class OfferedLoadTest {
 
     /** Answers every request 503, as a shedding server does. */
     private static final class Rejecting503 implements TransactionUser {
+        final java.util.concurrent.atomic.AtomicLong received = new java.util.concurrent.atomic.AtomicLong();
+
         @Override
         public void requestReceived(ServerTransaction transaction, SipRequest request) {
+            received.incrementAndGet();
             SipResponse response = request.createResponse(503, "Service Unavailable");
             transaction.sendResponse(response);
         }

@@ -27,7 +27,8 @@ public interface DispatchMetrics extends WorkerQueueLoad {
     /** Messages that were neither initial requests nor admitted (the hard limit was reached), since start. */
     long rejectedSubsequentMessages();
 
-    /** Tasks finished, since start. */
+    /** Tasks finished, since start: what the valve's rate admission takes the served rate from. */
+    @Override
     long completedTasks();
 
     /** The valve's name for {@link #queuedTasks()}. */

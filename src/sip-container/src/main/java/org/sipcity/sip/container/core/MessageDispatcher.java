@@ -109,6 +109,15 @@ public final class MessageDispatcher implements TransactionUser {
             answer(request.serverTransaction(), request.stackMessage(), 500, "Server Internal Error - application router failed");
             return;
         }
+        if (application == null && selector.applications().isEmpty()) {
+            // The connectors open before the server's deployments are done (measured in WildFly: 12 s between the SIP
+            // stack answering and the registrar deployed on one busy core): no application yet is a temporary state,
+            // and a 404 would tell a phone its registration failed for good.
+            SipResponse notYet = response(request.stackMessage(), 503, "Service Unavailable - no application deployed yet");
+            notYet.setHeader(HeaderName.RETRY_AFTER, Integer.toString(runtime.config().retryAfterSeconds()));
+            send(request.serverTransaction(), notYet);
+            return;
+        }
         if (application == null) {
             // JSR 289 §15.4.1 would route the request out by its Request-URI; here that is a proxy application's job,
             // and a server that forwarded what no application claimed could loop requests for its own domain.

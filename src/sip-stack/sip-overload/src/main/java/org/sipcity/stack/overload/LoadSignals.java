@@ -48,4 +48,13 @@ public interface LoadSignals {
     default long datagramDrops() {
         return 0;
     }
+
+    /**
+     * Tasks the workers have finished, cumulative (the controller takes the difference between evaluations): what the
+     * server served, the reference of rate admission; negative for an embedding layer that does not count them (the
+     * rate admitted at the valve stands in).
+     */
+    default long completedTasks() {
+        return -1;
+    }
 }

@@ -59,6 +59,11 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     }
 
     @Override
+    public long completedTasks() {
+        return workers.completedTasks();
+    }
+
+    @Override
     public long eventLoopLagNanos() {
         return lag.lagNanos();
     }

@@ -255,11 +255,12 @@ public final class SojournTimeValve implements OverloadValve {
         }
         if (controller.state() != before) {
             LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms, heap after GC %.0f%%, "
-                    + "read saturation %.0f%%, UDP drops %.1f%% of arrivals, new work admitted at %.0f/s",
+                    + "read saturation %.0f%%, UDP drops %.1f%% of arrivals, served %.0f/s, new work admitted at %.0f/s",
                     controller.state() == OverloadState.OVERLOADED ? "begins" : "ends",
                     figures.oldestWaitMillis(), figures.queueDepth(), figures.eventLoopLagMillis(),
                     figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100,
-                    figures.datagramDropShare() * 100, controller.admittedRate());
+                    figures.datagramDropShare() * 100, controller.servedRate(),
+                    controller.limiting() ? controller.admissionRate() : controller.admittedRate());
         }
     }
 

@@ -28,4 +28,12 @@ public interface WorkerQueueLoad {
 
     /** Tasks waiting. */
     int depth();
+
+    /**
+     * Tasks the workers have finished since start (a cumulative counter, cheap to read); negative when the owner does
+     * not count them. Rate admission takes the rate the server served from it.
+     */
+    default long completedTasks() {
+        return -1;
+    }
 }

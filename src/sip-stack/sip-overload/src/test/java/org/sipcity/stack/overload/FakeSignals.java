@@ -10,6 +10,8 @@ class FakeSignals implements LoadSignals {
     volatile double readSaturation;
     volatile double readBusy;
     volatile long datagramDrops;
+    /** Worker completions, cumulative; negative: not reported (the valve then takes the admitted rate). */
+    volatile long completedTasks = -1;
 
     FakeSignals waitMillis(long millis) {
         oldestWaitNanos = millis * 1_000_000L;
@@ -49,5 +51,10 @@ class FakeSignals implements LoadSignals {
     @Override
     public long datagramDrops() {
         return datagramDrops;
+    }
+
+    @Override
+    public long completedTasks() {
+        return completedTasks;
     }
 }

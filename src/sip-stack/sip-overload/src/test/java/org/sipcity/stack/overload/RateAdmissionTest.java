@@ -34,8 +34,16 @@ class RateAdmissionTest {
 
     /** {@code count} messages arrive in one evaluation interval, then it ends; the verdicts by kind. */
     private Map<Verdict, Integer> interval(int count, String message, long drops) {
+        return interval(count, message, drops, 0);
+    }
+
+    /** The same, the workers finishing {@code served} tasks in the interval (once completions are reported). */
+    private Map<Verdict, Integer> interval(int count, String message, long drops, long served) {
         Map<Verdict, Integer> verdicts = offer(count, message);
         signals.datagramDrops += drops;
+        if (signals.completedTasks >= 0) {
+            signals.completedTasks += served;
+        }
         nanos.addAndGet(EVALUATION);
         millis.addAndGet(EVALUATION / 1_000_000);
         valve.evaluate();
@@ -74,6 +82,7 @@ class RateAdmissionTest {
     @Test
     void kernelDropsStartOverloadAndNewWorkIsAdmittedAtTheRateItWasServedAt() {
         servedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
         assertThat(valve.figures().datagramDropShare()).isZero();
 
         socketsStartDropping();
@@ -125,6 +134,7 @@ class RateAdmissionTest {
     @Test
     void whileTheSocketsDropTheRateGivesUpWhatReadingTheExcessCostsButNotBelowTheFloor() {
         servedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
         socketsStartDropping();
         double before = valve.figures().admissionRate();
 
@@ -159,6 +169,7 @@ class RateAdmissionTest {
     @Test
     void sheddingItselfDoesNotHoldTheRateDownOnceTheSocketsStopDropping() {
         servedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
         socketsStartDropping();
         double reference = valve.figures().admissionRate();
         for (int i = 0; i < 20; i++) {
@@ -228,6 +239,145 @@ class RateAdmissionTest {
 
         assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
         assertThat(valve.figures().datagramDropShare()).isBetween(0.005, 0.015);
+    }
+
+    // The reference is what the workers served (the container reports its completions).
+
+    /** One second with 100 new REGISTERs an evaluation arriving and served: 2,000/s. */
+    private void arrivingAndServedAtTwoThousandASecond() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+    }
+
+    @Test
+    void theReferenceIsTheServedRateNotABurstOfAdmissionsAsTheLoopsDrainAFullSocket() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
+        // The loops drain a full receive buffer: 8,000/s admitted for 250 ms while the workers still serve 2,000/s,
+        // and the kernel drops what the buffer could not hold.
+        for (int i = 0; i < 5 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(400, NEW_REGISTER, 40, 100);
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().admissionRate()).as("the served 2,000/s, not the 8,000/s admitted")
+                .isBetween(1_900.0, 2_000.0);
+        Map<Verdict, Integer> verdicts = interval(400, NEW_REGISTER, 0, 100);
+        assertThat(verdicts.get(Verdict.ADMIT)).as("about 2,000/s of 50 ms").isBetween(90, 101);
+    }
+
+    @Test
+    void theAdmittedRateStartsAtMostAtTheArrivingRateSoTheFirstCutSheds() {
+        arrivingAndServedAtTwoThousandASecond();
+        for (int i = 0; i < 20; i++) {
+            interval(50, NEW_REGISTER, 0, 50); // the load falls to 1,000/s; the served peak stays near 2,000/s
+        }
+        signals.waitMillis(200); // then the workers stall: twice the sojourn high mark
+
+        Map<Verdict, Integer> beforeTrip = interval(50, NEW_REGISTER, 0, 0);
+
+        assertThat(beforeTrip).containsOnlyKeys(Verdict.ADMIT);
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        // Started at the arriving 1,000/s (not the served peak, ~1,800/s) and cut at once by 1 - 0.5 (1 - 1/2).
+        assertThat(valve.figures().admissionRate()).isCloseTo(750.0, org.assertj.core.data.Offset.offset(1.0));
+        Map<Verdict, Integer> next = interval(50, NEW_REGISTER, 0, 0);
+        assertThat(next.get(Verdict.REJECT)).as("the first interval after the trip sheds").isBetween(12, 14);
+    }
+
+    @Test
+    void overloadedWorkersCutTheRateByTheControllersFactorEachEvaluation() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.waitMillis(200); // p = 2: each evaluation keeps 1 - 0.5 (1 - 1/2) = 75%
+
+        interval(100, NEW_REGISTER, 0, 100);
+        assertThat(valve.figures().admissionRate()).isCloseTo(1_500.0, org.assertj.core.data.Offset.offset(1.0));
+        interval(100, NEW_REGISTER, 0, 75);
+        assertThat(valve.figures().admissionRate()).isCloseTo(1_125.0, org.assertj.core.data.Offset.offset(1.0));
+
+        signals.waitMillis(400); // p = 4: 1 - 0.5 (1 - 1/4) = 62.5%
+        interval(100, NEW_REGISTER, 0, 56);
+        assertThat(valve.figures().admissionRate()).isCloseTo(703.125, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
+    void readSaturationThatSheddingCannotRelieveCutsTheRateOnlyToTheFloor() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.readSaturation = 0.6; // the loop cut off from its backlog, over the 50% mark: overload begins
+        for (int i = 0; i < 100; i++) {
+            interval(300, NEW_REGISTER, 0, 100); // 6,000/s arriving, read and shed; it stays at 60% all along
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().admissionRate()).as("90% of the 2,000/s served, not a rate cut towards nothing")
+                .isCloseTo(OverloadController.DROP_FLOOR * 2_000, org.assertj.core.data.Offset.offset(20.0));
+
+        signals.readSaturation = 0.3; // between the marks: the rate holds
+        double held = valve.figures().admissionRate();
+        for (int i = 0; i < 20; i++) {
+            interval(300, NEW_REGISTER, 0, 90);
+        }
+        assertThat(valve.figures().admissionRate()).isEqualTo(held);
+
+        signals.readSaturation = 0.1; // below the low mark: it climbs again
+        interval(300, NEW_REGISTER, 0, 90);
+        assertThat(valve.figures().admissionRate()).isGreaterThan(held);
+    }
+
+    @Test
+    void whileTheSocketsDropAndTheWorkersKeepUpTheRateClimbsToWhatTheServerServes() {
+        arrivingAndServedAtTwoThousandASecond();
+        // A step to 6,000/s: the loop reads 100 an evaluation, the kernel drops 200; overload starts at the 2,000/s
+        // served. The workers keep up with all they are given (no wait), and could serve 4,000/s.
+        socketsStartDroppingWhileServing(100, 200);
+        double start = valve.figures().admissionRate();
+        assertThat(start).isBetween(1_900.0, 2_100.0);
+        for (int i = 0; i < 40; i++) {
+            int admitted = interval(300, NEW_REGISTER, 200, 0).getOrDefault(Verdict.ADMIT, 0);
+            signals.completedTasks += Math.min(admitted, 200); // served, up to 4,000/s
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().admissionRate()).as("climbed past the start, to the workers' 4,000/s and more")
+                .isGreaterThan(4_000.0);
+    }
+
+    private void socketsStartDroppingWhileServing(int read, int dropped) {
+        for (int i = 0; i < 3 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(read, NEW_REGISTER, dropped, read);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    @Test
+    void hysteresisASignalBetweenItsMarksNeitherStartsNorEndsOverload() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.waitMillis(99); // just under the 100 ms high mark
+        for (int i = 0; i < 40; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.state()).as("below the high mark").isEqualTo(OverloadState.NORMAL);
+
+        signals.waitMillis(100);
+        interval(100, NEW_REGISTER, 0, 100);
+        assertThat(valve.state()).as("at the high mark").isEqualTo(OverloadState.OVERLOADED);
+
+        signals.waitMillis(50); // between the marks: the rate may climb, but overload goes on
+        for (int i = 0; i < 200; i++) {
+            interval(50, NEW_REGISTER, 0, 50);
+        }
+        assertThat(valve.state()).as("above the 20 ms low mark").isEqualTo(OverloadState.OVERLOADED);
+
+        signals.waitMillis(19);
+        for (int i = 0; i < 39; i++) {
+            interval(50, NEW_REGISTER, 0, 50);
+        }
+        assertThat(valve.state()).as("below the low mark for less than the 2 s hold").isEqualTo(OverloadState.OVERLOADED);
+        interval(50, NEW_REGISTER, 0, 50);
+        interval(50, NEW_REGISTER, 0, 50);
+        assertThat(valve.state()).as("held 2 s below the low mark, nothing shed").isEqualTo(OverloadState.NORMAL);
     }
 
     @Test

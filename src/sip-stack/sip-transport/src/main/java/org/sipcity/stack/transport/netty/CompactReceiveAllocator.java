@@ -26,7 +26,9 @@ import org.sipcity.stack.transport.ReadSaturationMeter;
  *
  * <p>Given a {@link ReadSaturationMeter}, each read batch is also counted for the overload valve (its time, and
  * whether it stopped at the cap with data still waiting), as {@link ReadBatchCountingAllocator} does for datagram
- * sockets, but with no object and no field more per connection: the batch's start is kept per event loop.
+ * sockets, but with no object and no field more per connection: the batch's start is kept per event loop. A batch
+ * counts as cut off only when its last read filled a buffer of the largest size: a connection had more waiting than
+ * the loop takes from it in one read (64 KiB, about 150 REGISTERs), not merely more than the current guess.
  */
 public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllocator {
 
@@ -205,7 +207,10 @@ public final class CompactReceiveAllocator implements MaxMessagesRecvByteBufAllo
         private boolean continueReading(boolean maybeMoreData) {
             boolean more = config.isAutoRead() && maybeMoreData && totalMessages < allocator.maxMessagesPerRead
                     && totalBytesRead > 0;
-            cutOff = !more && maybeMoreData && config.isAutoRead();
+            // Behind only if the read that filled its buffer was as large as a read gets: a smaller one filled means the
+            // guess was low (it grows at once), which a loop that keeps up meets all the time as its guesses follow
+            // the traffic (measured: 51% "saturated" at 11,000-13,600/s over TCP on a server that served 13,500/s).
+            cutOff = !more && maybeMoreData && config.isAutoRead() && attemptedBytesRead >= SIZES[allocator.maxIndex];
             return more;
         }
 

@@ -70,6 +70,21 @@ class ReadBatchCountingTest {
     }
 
     @Test
+    void aFullReadBelowTheLargestBufferIsALowGuessNotALoopBehind() {
+        CompactReceiveAllocator compact = new CompactReceiveAllocator(64, 2048, 65536, meter); // one read per batch
+        RecvByteBufAllocator.ExtendedHandle handle = (RecvByteBufAllocator.ExtendedHandle) compact.newHandle();
+
+        streamBatch(handle, true); // 2 KiB filled: the guess grows to 32 KiB
+        streamBatch(handle, true); // 32 KiB filled: to 64 KiB
+        assertThat(reads().saturatedBatches()).as("guesses below 64 KiB").isZero();
+
+        streamBatch(handle, true); // 64 KiB filled: more waited than the loop takes in one read
+        assertThat(reads().batches()).isEqualTo(3);
+        assertThat(reads().saturatedBatches()).isEqualTo(1);
+        assertThat(reads().saturatedNanos()).isEqualTo(1_000_000);
+    }
+
+    @Test
     void aBatchEndingOnAShortReadDrainedItsSocket() {
         RecvByteBufAllocator.ExtendedHandle handle = streamHandle();
 
