@@ -23,7 +23,7 @@ package org.sipcity.stack.overload;
  *     queue depth, lag, heap): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
  * <li>else read saturation above its high mark: the same, but never below {@value #DROP_FLOOR} of the reference (the
  *     loop reads what arrives whatever the valve decides, so shedding does not bring this signal down); between its
- *     marks, {@code R} holds;</li>
+ *     marks, {@code R} holds, or climbs back to that floor if a cut for the workers left it below;</li>
  * <li>else, while the share of arrivals the UDP sockets drop is above its low mark: for every datagram dropped
  *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
  *     second, {@code gain * shedCost * d}: the CPU the event loops need to read and shed what the kernel dropped),
@@ -240,8 +240,7 @@ final class OverloadController {
             // serves, and the reference with it (taken as a load began, measured 8,425/s served at the start of a
             // 24,000/s step that the server, valve off, served at 17,550/s). Climb, and let the reference follow.
             referenceRate = Math.max(referenceRate, servedRate);
-            double raised = Math.max(rate * (1 + settings.rateIncrease()), rate + settings.rateIncrease() * referenceRate);
-            rate = Math.max(rate, Math.min(raised, Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
+            rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
         } else if (dropShare >= settings.datagramDropLow()) {
             // Summed over the evaluations of a second, the cut is gain x shedCost x the drops of that second.
             if (droppedNow > 0) {
@@ -249,11 +248,22 @@ final class OverloadController {
                 rate = Math.max(floor, rate - settings.reductionGain() * settings.shedCost() * droppedNow);
             }
         } else if (reads >= readLow) {
-            return; // the loop still meets a backlog now and then: hold the rate
+            // The loop still meets a backlog now and then: hold the rate, but read saturation alone never holds it
+            // below the floor it alone may cut to. After the workers' cut (a sojourn spike), it climbs back to that
+            // floor (measured 2026-11-26, TCP at 24,000/s offered, read saturation between its marks: held at the
+            // 13,266/s the sojourn cut had left, against 24,000/s served with the valve off).
+            double floor = DROP_FLOOR * referenceRate;
+            if (rate < floor) {
+                rate = Math.min(floor, raised());
+            }
         } else {
-            double raised = Math.max(rate * (1 + settings.rateIncrease()), rate + settings.rateIncrease() * referenceRate);
-            rate = Math.max(rate, Math.min(raised, Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
+            rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
         }
+    }
+
+    /** One evaluation's climb: by {@code rateIncrease} of the rate, at least of the reference rate. */
+    private double raised() {
+        return Math.max(rate * (1 + settings.rateIncrease()), rate + settings.rateIncrease() * referenceRate);
     }
 
     private void adjust(double load) {

@@ -327,6 +327,25 @@ class RateAdmissionTest {
     }
 
     @Test
+    void readSaturationBetweenItsMarksDoesNotHoldTheRateBelowItsFloorAfterTheWorkersCut() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.waitMillis(400); // a sojourn spike: p = 4, the workers' cut goes well below the floor
+        for (int i = 0; i < 4; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+        double cut = valve.figures().admissionRate();
+        assertThat(cut).isLessThan(OverloadController.DROP_FLOOR * 2_000);
+
+        signals.waitMillis(0); // the workers calm again, the loop still meets a backlog now and then
+        signals.readSaturation = 0.3;
+        for (int i = 0; i < 100; i++) {
+            interval(150, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.figures().admissionRate()).as("back to 90% of the 2,000/s served, and held there")
+                .isCloseTo(OverloadController.DROP_FLOOR * 2_000, org.assertj.core.data.Offset.offset(1.0));
+    }
+
+    @Test
     void whileTheSocketsDropAndTheWorkersKeepUpTheRateClimbsToWhatTheServerServes() {
         arrivingAndServedAtTwoThousandASecond();
         // A step to 6,000/s: the loop reads 100 an evaluation, the kernel drops 200; overload starts at the 2,000/s
