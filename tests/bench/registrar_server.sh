@@ -1,6 +1,7 @@
 # The registrar on a private copy of the provisioned server, for the scripts that measure one server process
-# (registrar-cpu.sh, gc-p99.sh): copy it, start it, wait for the WAR, stop it, and add up their SIPp clients'
-# counts. Sourced; the caller sets SERVER, WORK, OFFSET, MGMT_PORT and OUT, and defines log().
+# (registrar-cpu.sh, gc-p99.sh, tn-cpu.sh): copy it, start it, wait for the WAR, stop it, read its CPU time (the process
+# and each thread group), and add up their SIPp clients' counts. Sourced; the caller sets SERVER, WORK, OFFSET,
+# MGMT_PORT and OUT, and defines log().
 SHELL_PID=""
 JAVA_PID=""
 
@@ -75,3 +76,34 @@ sipp_totals() {
     done
     printf '%s;%s;%s\n' "$ok" "$failed" "$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')"
 }
+
+# The server process's CPU (utime+stime in clock ticks of HZ) and the same per thread.
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
+# utime+stime of every thread of the server, one "group ticks" line per thread; the group is the thread's name with
+# digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by thread_cpu_diff.
+thread_ticks() {
+    local task
+    for task in /proc/"$JAVA_PID"/task/*; do
+        printf '%s %s\n' "$(tr -d '0-9 ' <"$task/comm" 2>/dev/null)" \
+            "$(awk '{ print $14 + $15 }' "$task/stat" 2>/dev/null || echo 0)"
+    done
+}
+# Per thread group: ticks spent between two thread_ticks files, as us per registration (threads born in between count
+# from zero; threads that died in between are lost, which the process total above does not miss).
+thread_cpu_diff() {
+    python3 - "$1" "$2" "$3" "$HZ" <<'PY'
+import collections, sys
+def read(path):
+    totals = collections.Counter()
+    for line in open(path):
+        group, _, ticks = line.rpartition(" ")
+        totals[group or "?"] += int(ticks or 0)
+    return totals
+before, after, n, hz = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+rows = sorted(((after[g] - before.get(g, 0), g) for g in after), reverse=True)
+for ticks, group in rows:
+    if ticks > 0:
+        print(f"{group},{ticks},{ticks * 1e6 / hz / max(n, 1):.1f}")
+PY
+}
+HZ="$(getconf CLK_TCK)"
