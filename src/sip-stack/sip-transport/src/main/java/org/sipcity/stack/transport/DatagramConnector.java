@@ -86,7 +86,7 @@ final class DatagramConnector extends SipConnector {
     }
 
     @Override
-    ChannelFuture bindOne(InetSocketAddress address, int sockets) {
+    ChannelFuture bindOne(InetSocketAddress address) {
         ChannelFuture bound = bootstrap.bind(address);
         bound.addListener(f -> {
             if (f.isSuccess()) {

@@ -102,7 +102,7 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
     final void bind(int sockets) throws IOException {
         InetSocketAddress address = config().bindAddress();
         for (int i = 0; i < sockets; i++) {
-            ChannelFuture bound = bindOne(address, sockets).awaitUninterruptibly();
+            ChannelFuture bound = bindOne(address).awaitUninterruptibly();
             if (!bound.isSuccess()) {
                 closeListeners();
                 throw bindFailure(address, bound.cause());
@@ -121,8 +121,7 @@ public abstract sealed class SipConnector implements AutoCloseable permits Strea
                 sockets, sockets == 1 ? "" : "s", transports.nativeEpoll() ? "epoll" : "nio");
     }
 
-    /** Binds one of {@code sockets} listening sockets on the same address. */
-    abstract ChannelFuture bindOne(InetSocketAddress address, int sockets);
+    abstract ChannelFuture bindOne(InetSocketAddress address);
 
     /**
      * Starts the idle sweep once every listening socket is bound. One periodic task per connector, not a

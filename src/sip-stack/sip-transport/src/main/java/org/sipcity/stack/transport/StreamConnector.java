@@ -5,14 +5,10 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.EventLoop;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.util.concurrent.EventExecutor;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -38,16 +34,16 @@ final class StreamConnector extends SipConnector {
 
     private final ConcurrentHashMap<InetSocketAddress, CompletableFuture<Flow>> pendingConnects =
             new ConcurrentHashMap<>();
-    /** Everything of a listening socket but its event loops, which {@link #bindOne} chooses per socket. */
     private final ServerBootstrap server;
-    /** The event loops of the group in order, for one listening socket per loop (SO_REUSEPORT). */
-    private final List<EventLoop> loops = new ArrayList<>();
-    private int socketsBound;
 
     StreamConnector(SipTransports transports, ConnectorRuntime runtime) {
         super(transports, runtime);
         SipConnectorConfig config = runtime.config();
+        // Accepted connections go round-robin over the whole group even when each event loop has a listening socket of
+        // its own: the kernel spreads connections over those sockets by a hash, so two persistent connections (two
+        // SIPp processes, two proxies in front) would share one loop half of the time. Round-robin puts them on two.
         server = new ServerBootstrap()
+                .group(transports.group(), transports.group())
                 .channel(transports.serverChannelType())
                 .option(ChannelOption.SO_BACKLOG, config.backlog())
                 .option(ChannelOption.SO_REUSEADDR, true)
@@ -60,9 +56,6 @@ final class StreamConnector extends SipConnector {
             // Whole seconds, rounded up: Linux turns them into a count of SYN-ACK retransmissions.
             long seconds = (config.deferAccept().toMillis() + 999) / 1000;
             server.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) Math.min(Integer.MAX_VALUE, seconds));
-        }
-        for (EventExecutor loop : transports.group()) {
-            loops.add((EventLoop) loop);
         }
         if (config.receiveBufferSize() > 0) {
             // On the listening socket too: Linux sizes an accepted connection's first window and its window scale
@@ -120,19 +113,9 @@ final class StreamConnector extends SipConnector {
         return b;
     }
 
-    /**
-     * With one listening socket per event loop (SO_REUSEPORT), the kernel has already spread the connections over the
-     * loops: each socket accepts on its own loop and keeps its connections there. Handing them round-robin to the
-     * group, as one socket must, would send half of them to the other loop (a task and a wake-up per connection) for
-     * nothing. Called once per socket, from {@link SipConnector#bind}, on one management thread.
-     */
     @Override
-    ChannelFuture bindOne(InetSocketAddress address, int sockets) {
-        if (sockets > 1) {
-            EventLoop loop = loops.get(socketsBound++ % loops.size());
-            return server.clone().group(loop, loop).bind(address);
-        }
-        return server.clone().group(transports.group(), transports.group()).bind(address);
+    ChannelFuture bindOne(InetSocketAddress address) {
+        return server.bind(address);
     }
 
     @Override

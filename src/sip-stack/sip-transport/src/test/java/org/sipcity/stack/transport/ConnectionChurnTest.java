@@ -3,7 +3,6 @@ package org.sipcity.stack.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.netty.channel.Channel;
 import io.netty.channel.EventLoop;
 import io.netty.channel.epoll.EpollChannelOption;
 import java.net.InetAddress;
@@ -98,27 +97,22 @@ class ConnectionChurnTest {
     }
 
     @Test
-    void withOneListeningSocketPerEventLoopAConnectionStaysOnTheLoopThatAcceptedIt() throws Exception {
+    void withOneListeningSocketPerEventLoopTwoConnectionsStillGetTwoLoops() throws Exception {
         SipConnector connector = start(SipConnectorConfig.builder("tcp", TransportType.TCP));
         assumeTrue(transports.nativeEpoll(), "SO_REUSEPORT sockets need epoll");
-        Set<EventLoop> listenerLoops = new HashSet<>();
-        for (Channel listener : connector.listeningChannels()) {
-            listenerLoops.add(listener.eventLoop());
-        }
-        assertThat(listenerLoops).as("one listening socket on each of the two loops").hasSize(2);
+        assertThat(connector.listeningChannels()).hasSize(2);
 
-        List<Channel> accepted = new ArrayList<>();
-        for (int i = 1; i <= 40; i++) {
-            try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
-                client.write(Messages.request(i, "TCP"));
+        // Whichever listening socket the kernel's hash picks for each, two persistent peers are served by two loops.
+        try (StreamClient first = StreamClient.tcp(connector.localAddress());
+             StreamClient second = StreamClient.tcp(connector.localAddress())) {
+            Set<EventLoop> used = new HashSet<>();
+            for (StreamClient client : List.of(first, second)) {
+                client.write(Messages.request(1, "TCP"));
                 assertThat(client.readHead()).startsWith("SIP/2.0 200 OK\r\n");
-                accepted.add(((StreamFlow) core.messages.poll(5, TimeUnit.SECONDS).flow()).channel());
+                used.add(((StreamFlow) core.messages.poll(5, TimeUnit.SECONDS).flow()).channel().eventLoop());
             }
+            assertThat(used).hasSize(2);
         }
-        assertThat(accepted).allSatisfy(c -> assertThat(c.eventLoop()).isSameAs(c.parent().eventLoop()));
-        Set<EventLoop> used = new HashSet<>();
-        accepted.forEach(c -> used.add(c.eventLoop()));
-        assertThat(used).as("the kernel spread 40 connections over both sockets").hasSize(2);
     }
 
     @Test
