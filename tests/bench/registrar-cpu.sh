@@ -174,43 +174,6 @@ run_sipp() {
         | sort | uniq -c >>"$OUT/sipp-errors.log" || true
     sipp_totals "$per_calls" "$start" "$end"
 }
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
-# utime and stime of every thread of the server, one "group utime stime" line per thread; the group is the thread's
-# name with digits dropped (sip-worker-, sip-io--, sipcity-locatio: the kernel keeps 15 characters), summed by
-# thread_cpu_diff. stime is the kernel's share (system calls, wake-ups), utime the JVM's own code. The fields are
-# counted after the name's closing parenthesis: a name with a space ("C2 CompilerThre", "GC Thread#0") shifted them,
-# so until 2026-11-26 10:25 UTC those threads were counted with their utime only.
-thread_ticks() {
-    local task
-    for task in /proc/"$JAVA_PID"/task/*; do
-        printf '%s %s\n' "$(tr -d '0-9 ' <"$task/comm" 2>/dev/null)" \
-            "$(sed 's/^.*) //' "$task/stat" 2>/dev/null | awk '{ print $12, $13 }' || echo 0 0)"
-    done
-}
-# Per thread group: ticks spent between two thread_ticks files, as us per registration (threads born in between count
-# from zero; threads that died in between are lost, which the process total above does not miss).
-thread_cpu_diff() {
-    python3 - "$1" "$2" "$3" "$HZ" <<'PY'
-import collections, sys
-def read(path):
-    user, system = collections.Counter(), collections.Counter()
-    for line in open(path):
-        fields = line.rsplit(" ", 2)
-        if len(fields) == 3:
-            group, utime, stime = fields
-            user[group or "?"] += int(utime or 0)
-            system[group or "?"] += int(stime or 0)
-    return user, system
-(u0, s0), (u1, s1) = read(sys.argv[1]), read(sys.argv[2])
-n, hz = int(sys.argv[3]), int(sys.argv[4])
-rows = sorted(((u1[g] - u0.get(g, 0) + s1[g] - s0.get(g, 0), u1[g] - u0.get(g, 0), s1[g] - s0.get(g, 0), g)
-               for g in u1), reverse=True)
-for ticks, user, system, group in rows:
-    if ticks > 0:
-        print(f"{group},{ticks},{ticks * 1e6 / hz / max(n, 1):.1f},{user},{system}")
-PY
-}
-HZ="$(getconf CLK_TCK)"
 
 # Twice: the first pass creates the bindings and starts the JIT, the second leaves it mostly done (compiler threads
 # would otherwise count in the "idle" CPU and in the measured run).

@@ -18,6 +18,12 @@ import org.sipcity.stack.framing.FramingConfig;
  *     (SO_REUSEPORT) so the kernel spreads datagrams and accepts over all cores; without it a UDP port is
  *     served by a single thread. Ignored with NIO.</td></tr>
  * <tr><td>{@code backlog}</td><td>1024</td><td>absorbs reconnect storms after a restart</td></tr>
+ * <tr><td>{@code deferAccept}</td><td>1 s</td><td>TCP and TLS with epoll: TCP_DEFER_ACCEPT on the listening socket, so a
+ *     new connection is handed to the event loop once its first bytes arrived (a SIP or TLS client always speaks
+ *     first), not when the handshake ends: one wake-up per connection instead of one for the accept and one for the
+ *     first request, which matters for clients that open a connection per transaction. A connection that stays
+ *     silent is accepted anyway after about this long (whole seconds). {@link Duration#ZERO} disables it; NIO
+ *     ignores it.</td></tr>
  * <tr><td>{@code tcpNoDelay}</td><td>true</td><td>a SIP message is written whole; Nagle would only delay it</td></tr>
  * <tr><td>{@code writeBufferLowWaterMark} / {@code HighWaterMark}</td><td>32 KiB / 64 KiB</td><td>one maximum-size
  *     message always fits; above the high mark the connection stops reading from that peer (TCP flow control
@@ -73,6 +79,7 @@ public final class SipConnectorConfig {
     private final InetSocketAddress bindAddress;
     private final boolean reusePort;
     private final int backlog;
+    private final Duration deferAccept;
     private final boolean tcpNoDelay;
     private final int writeBufferLowWaterMark;
     private final int writeBufferHighWaterMark;
@@ -95,6 +102,7 @@ public final class SipConnectorConfig {
         this.bindAddress = b.bindAddress != null ? b.bindAddress : new InetSocketAddress(b.transport.defaultPort());
         this.reusePort = b.reusePort;
         this.backlog = b.backlog;
+        this.deferAccept = b.deferAccept;
         this.tcpNoDelay = b.tcpNoDelay;
         this.writeBufferLowWaterMark = b.writeBufferLowWaterMark;
         this.writeBufferHighWaterMark = b.writeBufferHighWaterMark;
@@ -134,6 +142,11 @@ public final class SipConnectorConfig {
 
     public int backlog() {
         return backlog;
+    }
+
+    /** How long a listening TCP/TLS socket holds back a new connection that has sent nothing yet; zero: not at all. */
+    public Duration deferAccept() {
+        return deferAccept;
     }
 
     public boolean tcpNoDelay() {
@@ -207,6 +220,7 @@ public final class SipConnectorConfig {
         b.bindAddress = bindAddress;
         b.reusePort = reusePort;
         b.backlog = backlog;
+        b.deferAccept = deferAccept;
         b.tcpNoDelay = tcpNoDelay;
         b.writeBufferLowWaterMark = writeBufferLowWaterMark;
         b.writeBufferHighWaterMark = writeBufferHighWaterMark;
@@ -237,6 +251,7 @@ public final class SipConnectorConfig {
         private InetSocketAddress bindAddress;
         private boolean reusePort = true;
         private int backlog = 1024;
+        private Duration deferAccept = Duration.ofSeconds(1);
         private boolean tcpNoDelay = true;
         private int writeBufferLowWaterMark = 32 * 1024;
         private int writeBufferHighWaterMark = 64 * 1024;
@@ -274,6 +289,16 @@ public final class SipConnectorConfig {
 
         public Builder backlog(int backlog) {
             this.backlog = positive(backlog, "backlog");
+            return this;
+        }
+
+        /** {@link Duration#ZERO} hands every connection to the event loop as soon as its handshake ends. */
+        public Builder deferAccept(Duration deferAccept) {
+            Objects.requireNonNull(deferAccept, "deferAccept");
+            if (deferAccept.isNegative()) {
+                throw new IllegalArgumentException("deferAccept must not be negative: " + deferAccept);
+            }
+            this.deferAccept = deferAccept;
             return this;
         }
 

@@ -39,6 +39,9 @@ final class StreamConnector extends SipConnector {
     StreamConnector(SipTransports transports, ConnectorRuntime runtime) {
         super(transports, runtime);
         SipConnectorConfig config = runtime.config();
+        // Accepted connections go round-robin over the whole group even when each event loop has a listening socket of
+        // its own: the kernel spreads connections over those sockets by a hash, so two persistent connections (two
+        // SIPp processes, two proxies in front) would share one loop half of the time. Round-robin puts them on two.
         server = new ServerBootstrap()
                 .group(transports.group(), transports.group())
                 .channel(transports.serverChannelType())
@@ -48,6 +51,11 @@ final class StreamConnector extends SipConnector {
                 .childHandler(StreamChannelInitializer.accepted(runtime));
         if (transports.nativeEpoll() && config.reusePort()) {
             server.option(EpollChannelOption.SO_REUSEPORT, true);
+        }
+        if (transports.nativeEpoll() && !config.deferAccept().isZero()) {
+            // Whole seconds, rounded up: Linux turns them into a count of SYN-ACK retransmissions.
+            long seconds = (config.deferAccept().toMillis() + 999) / 1000;
+            server.option(EpollChannelOption.TCP_DEFER_ACCEPT, (int) Math.min(Integer.MAX_VALUE, seconds));
         }
         if (config.receiveBufferSize() > 0) {
             // On the listening socket too: Linux sizes an accepted connection's first window and its window scale

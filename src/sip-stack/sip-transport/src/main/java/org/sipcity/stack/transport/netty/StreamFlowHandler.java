@@ -280,7 +280,11 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
                 runtime.flowTable().remove(flow);
                 runtime.flowClosed(flow);
             }
-            failReady(new ClosedChannelException());
+            if (ready != null && !ready.isDone()) {
+                // Only an outbound connection that closed before it was usable has someone waiting: an accepted
+                // one must not pay for an exception (and its stack trace) on every close.
+                ready.completeExceptionally(new ClosedChannelException());
+            }
         }
     }
 
