@@ -18,12 +18,13 @@ import org.sipcity.stack.framing.FramingConfig;
  *     (SO_REUSEPORT) so the kernel spreads datagrams and accepts over all cores; without it a UDP port is
  *     served by a single thread. Ignored with NIO.</td></tr>
  * <tr><td>{@code backlog}</td><td>1024</td><td>absorbs reconnect storms after a restart</td></tr>
- * <tr><td>{@code deferAccept}</td><td>1 s</td><td>TCP and TLS with epoll: TCP_DEFER_ACCEPT on the listening socket, so a
+ * <tr><td>{@code deferAccept}</td><td>zero (off)</td><td>TCP and TLS with epoll: TCP_DEFER_ACCEPT on the listening socket, so a
  *     new connection is handed to the event loop once its first bytes arrived (a SIP or TLS client always speaks
  *     first), not when the handshake ends: one wake-up per connection instead of one for the accept and one for the
  *     first request, which matters for clients that open a connection per transaction. A connection that stays
- *     silent is accepted anyway after about this long (whole seconds). {@link Duration#ZERO} disables it; NIO
- *     ignores it.</td></tr>
+ *     silent is accepted anyway after about this long (whole seconds), and until then is unknown to the flow
+ *     table and the connection figures: off by default (as Kamailio's {@code tcp_defer_accept}), for hosts that
+ *     mostly serve a connection per transaction. {@link Duration#ZERO} disables it; NIO ignores it.</td></tr>
  * <tr><td>{@code tcpNoDelay}</td><td>true</td><td>a SIP message is written whole; Nagle would only delay it</td></tr>
  * <tr><td>{@code writeBufferLowWaterMark} / {@code HighWaterMark}</td><td>32 KiB / 64 KiB</td><td>one maximum-size
  *     message always fits; above the high mark the connection stops reading from that peer (TCP flow control
@@ -251,7 +252,7 @@ public final class SipConnectorConfig {
         private InetSocketAddress bindAddress;
         private boolean reusePort = true;
         private int backlog = 1024;
-        private Duration deferAccept = Duration.ofSeconds(1);
+        private Duration deferAccept = Duration.ZERO;
         private boolean tcpNoDelay = true;
         private int writeBufferLowWaterMark = 32 * 1024;
         private int writeBufferHighWaterMark = 64 * 1024;
