@@ -66,9 +66,11 @@ class SipDeploymentScannerIT {
 
             Files.delete(war);
             await(deploymentStatus(), result -> !result.isDefined(), "removal of " + WAR);
-            // No SIP application is left to take the request (RFC 3261 §21.4.5).
+            // No SIP application is left to take the request: maintenance, answered 503 with Retry-After (RFC 3261
+            // §21.5.4), as before the first deployment, not a 404 that tells a phone its user does not exist.
             String after = SipProbe.optionsOverUdp(sipAddress("sip-udp"));
-            assertThat(SipProbe.statusLine(after)).startsWith("SIP/2.0 404 ");
+            assertThat(SipProbe.statusLine(after)).startsWith("SIP/2.0 503 ");
+            assertThat(after).containsIgnoringCase("Retry-After:");
         } finally {
             removeScanner();
         }

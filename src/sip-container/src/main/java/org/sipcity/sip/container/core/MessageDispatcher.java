@@ -110,10 +110,11 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         if (application == null && selector.applications().isEmpty()) {
-            // The connectors open before the server's deployments are done (measured in WildFly: 12 s between the SIP
-            // stack answering and the registrar deployed on one busy core): no application yet is a temporary state,
-            // and a 404 would tell a phone its registration failed for good.
-            SipResponse notYet = response(request.stackMessage(), 503, "Service Unavailable - no application deployed yet");
+            // No application at all is maintenance (RFC 3261 §21.5.4), not a user that does not exist: the connectors
+            // open before the server's deployments are done (measured in WildFly: 12 s between the SIP stack answering
+            // and the registrar deployed on one busy core), and an operator redeploys the only application; a 404
+            // would tell a phone its registration failed for good.
+            SipResponse notYet = response(request.stackMessage(), 503, "Service Unavailable - no application deployed");
             notYet.setHeader(HeaderName.RETRY_AFTER, Integer.toString(runtime.config().retryAfterSeconds()));
             send(request.serverTransaction(), notYet);
             return;
