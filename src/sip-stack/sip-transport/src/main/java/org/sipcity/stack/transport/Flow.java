@@ -33,7 +33,8 @@ public interface Flow {
 
     /**
      * The remote IP address as text (an IPv6 address compressed, without brackets): what a received request's Via
-     * is stamped with (RFC 3261 §18.2.1). Flows that live long format it once.
+     * is stamped with (RFC 3261 §18.2.1). A UDP flow formats it once; a connection formats it per request, so that
+     * an idle connection holds no copy of it (heap per idle flow, tests/SCALE.md).
      */
     default String remoteHostAddress() {
         return NetUtil.toAddressString(remoteAddress().getAddress());

@@ -3,7 +3,6 @@ package org.sipcity.stack.transport.netty;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelOutboundBuffer;
-import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
 import javax.net.ssl.SSLSession;
 import org.sipcity.stack.transport.Flow;
@@ -18,8 +17,6 @@ import org.sipcity.stack.transport.TransportType;
  * copying them.
  */
 public final class StreamFlow implements Flow {
-
-    private String remoteHostAddress;
 
     private final StreamFlowHandler handler;
     private final Channel channel;
@@ -59,16 +56,6 @@ public final class StreamFlow implements Flow {
     @Override
     public InetSocketAddress remoteAddress() {
         return (InetSocketAddress) channel.remoteAddress();
-    }
-
-    /** Formatted once: the remote address of a flow does not change. A race formats twice to equal Strings. */
-    @Override
-    public String remoteHostAddress() {
-        String text = remoteHostAddress;
-        if (text == null) {
-            remoteHostAddress = text = NetUtil.toAddressString(remoteAddress().getAddress());
-        }
-        return text;
     }
 
     @Override
