@@ -91,6 +91,15 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
             .setValidator(new LongRangeValidator(0))
             .setRestartAllServices()
             .build();
+    /** 0 (the default) leaves TCP_DEFER_ACCEPT off; stream transports only. */
+    static final AttributeDefinition DEFER_ACCEPT = new SimpleAttributeDefinitionBuilder("defer-accept", ModelType.LONG)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.ZERO_LONG)
+            .setMeasurementUnit(MeasurementUnit.SECONDS)
+            .setValidator(new LongRangeValidator(0))
+            .setRestartAllServices()
+            .build();
     static final AttributeDefinition WRITE_BUFFER_LOW_WATER_MARK = intAttribute("write-buffer-low-water-mark", 32 * 1024, MeasurementUnit.BYTES);
     static final AttributeDefinition WRITE_BUFFER_HIGH_WATER_MARK = intAttribute("write-buffer-high-water-mark", 64 * 1024, MeasurementUnit.BYTES);
     /** Undefined: 16 times the high water mark (the transport's default). */
@@ -113,7 +122,7 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
             .build();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(SOCKET_BINDING, TRANSPORT, BACKLOG, REUSE_PORT, MAX_CONNECTIONS,
-            IDLE_TIMEOUT, WRITE_BUFFER_LOW_WATER_MARK, WRITE_BUFFER_HIGH_WATER_MARK, WRITE_QUEUE_LIMIT, MAX_MESSAGE_SIZE,
+            IDLE_TIMEOUT, DEFER_ACCEPT, WRITE_BUFFER_LOW_WATER_MARK, WRITE_BUFFER_HIGH_WATER_MARK, WRITE_QUEUE_LIMIT, MAX_MESSAGE_SIZE,
             RECEIVE_BUFFER_SIZE, SEND_BUFFER_SIZE, SSL_CONTEXT);
 
     private final ServiceValueExecutorRegistry<SipConnector> connectors = ServiceValueExecutorRegistry.newInstance();
@@ -169,6 +178,10 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
         if (tls != hasSslContext) {
             throw tls ? SipLogger.ROOT_LOGGER.tlsNeedsSslContext(name) : SipLogger.ROOT_LOGGER.sslContextOnlyForTls(name, transport.name());
         }
+        long deferAccept = DEFER_ACCEPT.resolveModelAttribute(context, model).asLong();
+        if (deferAccept > 0 && transport == TransportType.UDP) {
+            throw SipLogger.ROOT_LOGGER.deferAcceptOnlyForStreams(name);
+        }
         int low = WRITE_BUFFER_LOW_WATER_MARK.resolveModelAttribute(context, model).asInt();
         int high = WRITE_BUFFER_HIGH_WATER_MARK.resolveModelAttribute(context, model).asInt();
         if (low > high) {
@@ -185,6 +198,7 @@ final class ConnectorResourceDefinitionRegistrar implements ChildResourceDefinit
                 .reusePort(REUSE_PORT.resolveModelAttribute(context, model).asBoolean())
                 .maxConnections(MAX_CONNECTIONS.resolveModelAttribute(context, model).asInt())
                 .idleTimeout(Duration.ofSeconds(IDLE_TIMEOUT.resolveModelAttribute(context, model).asLong()))
+                .deferAccept(Duration.ofSeconds(deferAccept))
                 .writeBufferWaterMarks(low, high)
                 // The header block can never be larger than the whole message.
                 .framing(new FramingConfig(maxMessageSize, Math.min(defaultFraming.maxHeaderSize(), maxMessageSize)));

@@ -62,6 +62,8 @@ class SubsystemParsingTest {
         assertThat(tcp.get("write-buffer-high-water-mark").asInt()).isEqualTo(131_072);
         assertThat(tcp.get("receive-buffer-size").asExpression().getExpressionString()).isEqualTo("${sip.tcp.rcvbuf:65536}");
         assertThat(tcp.get("send-buffer-size").asInt()).isEqualTo(262_144);
+        assertThat(tcp.get("defer-accept").asExpression().getExpressionString()).isEqualTo("${sip.tcp.defer-accept:1}");
+        assertThat(operations.get(1).has("defer-accept")).as("undefined: off").isFalse();
         assertThat(operations.get(1).has("receive-buffer-size")).as("undefined: the transport's default").isFalse();
         assertThat(operations.get(3).get("ssl-context").asString()).isEqualTo("sip-tls-context");
         assertThat(operations.get(1).has("ssl-context")).as("unset attributes stay out of the operation").isFalse();

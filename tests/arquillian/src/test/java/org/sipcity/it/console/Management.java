@@ -166,7 +166,7 @@ final class Management {
         return execute(read).asString();
     }
 
-    private static ModelNode socketBinding(String name) {
+    static ModelNode socketBinding(String name) {
         return new ModelNode().add("socket-binding-group", "standard-sockets").add("socket-binding", name);
     }
 }

@@ -109,6 +109,32 @@ class SipConsoleIT {
     }
 
     @Test
+    void deferAcceptIsAStreamSettingRefusedOnUdpWithItsReason() throws Exception {
+        String name = "defer-accept-it";
+        ModelNode binding = operation("add", Management.socketBinding(name));
+        binding.get("port").set(Management.TEST_CONNECTOR_PORT + 1);
+        management.execute(binding);
+        try {
+            ModelNode udp = operation("add", sip(name));
+            udp.get("socket-binding").set(name);
+            udp.get("transport").set("udp");
+            udp.get("defer-accept").set(1);
+            assertThat(management.fail(udp)).contains("SIPCITY00075").contains("defer-accept applies to tcp and tls only");
+
+            ModelNode tcp = udp.clone();
+            tcp.get("transport").set("tcp");
+            management.execute(tcp);
+            assertThat(management.read(sip(name), "defer-accept")).isEqualTo(1);
+        } finally {
+            for (ModelNode address : new ModelNode[] {sip(name), Management.socketBinding(name)}) {
+                ModelNode remove = operation("remove", address);
+                remove.get("operation-headers", "allow-resource-service-restart").set(true);
+                managementClient.getControllerClient().execute(remove);
+            }
+        }
+    }
+
+    @Test
     void traceSwitchWritesTheMessagesOfOneAorToTheLogUntilSwitchedOff() throws Exception {
         Path log = Path.of(management.path("jboss.server.log.dir"), "server.log");
         InetSocketAddress udp = management.sipAddress("sip-udp");

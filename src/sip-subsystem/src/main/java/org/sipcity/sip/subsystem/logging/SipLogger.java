@@ -91,4 +91,7 @@ public interface SipLogger extends BasicLogger {
 
     @Message(id = 74, value = "SIP connector '%s': write-queue-limit %d is below write-buffer-high-water-mark %d")
     OperationFailedException writeQueueLimitBelowHighWaterMark(String connector, int limit, int high);
+
+    @Message(id = 75, value = "SIP connector '%s' uses transport UDP: defer-accept applies to tcp and tls only")
+    OperationFailedException deferAcceptOnlyForStreams(String connector);
 }
