@@ -70,6 +70,11 @@ final class OverloadController {
     private static final int RECENT_SAMPLES = 5;
     /** Rate admission: the peak admitted rate loses 0.5% per evaluation (a third left after 10 s at 50 ms). */
     private static final double PEAK_DECAY = 0.995;
+    /**
+     * Rate admission: the workers keep up when they serve at least this share of the admitted rate (both over the same
+     * windows; completions trail admissions by a task's time, and a rate that stopped following is held).
+     */
+    static final double KEEP_UP = 0.95;
     /** Rate admission: the admitted rate is never raised beyond this multiple of the offered rate. */
     private static final double OFFERED_HEADROOM = 1.25;
 
@@ -202,7 +207,7 @@ final class OverloadController {
             if (rateMode) {
                 boolean relievedCalm = wait < sojournLow && lag < lagLow && heap < settings.heapLow()
                         && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
-                adjustRate(relieved, relievedCalm, readLoad, reads, dropShare, droppedNow);
+                adjustRate(relieved, relievedCalm, readLoad, reads, dropShare, droppedNow, admittedRate);
             } else {
                 adjust(load);
             }
@@ -225,9 +230,17 @@ final class OverloadController {
     }
 
     private void adjustRate(double relieved, boolean relievedCalm, double readLoad, double reads, double dropShare,
-                            long droppedNow) {
+                            long droppedNow, double admittedRate) {
+        // Read saturation says the loop meets a backlog, not that the server cannot serve more: while the workers are
+        // calm and serve all that is admitted, the rate is what holds goodput down and must climb (measured 2026-11-26
+        // 11:05, TCP at 40,000/s offered, read saturation above its mark: held at 90% of a reference taken as the load
+        // began, 30,760/s served against 40,000/s valve off). The workers' signals then stop the climb (hold from their
+        // low marks, cut from their high ones): on one core, work admitted beyond capacity shows as their wait.
+        boolean workersKeepUp = relievedCalm && servedRate >= KEEP_UP * admittedRate;
         if (relieved > 1) {
             rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / relieved)));
+        } else if (readLoad > 1 && workersKeepUp) {
+            climbWithServed();
         } else if (readLoad > 1) {
             // A loop cut off from its sockets' backlog reads what arrives whatever the valve decides, so shedding does
             // not bring this signal down: cut as for the workers, but never below the drop floor (measured
@@ -239,14 +252,15 @@ final class OverloadController {
             // The sockets drop but the workers keep up with all they are given: the rate is below what the server
             // serves, and the reference with it (taken as a load began, measured 8,425/s served at the start of a
             // 24,000/s step that the server, valve off, served at 17,550/s). Climb, and let the reference follow.
-            referenceRate = Math.max(referenceRate, servedRate);
-            rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
+            climbWithServed();
         } else if (dropShare >= settings.datagramDropLow()) {
             // Summed over the evaluations of a second, the cut is gain x shedCost x the drops of that second.
             if (droppedNow > 0) {
                 double floor = Math.min(rate, DROP_FLOOR * referenceRate);
                 rate = Math.max(floor, rate - settings.reductionGain() * settings.shedCost() * droppedNow);
             }
+        } else if (reads >= readLow && workersKeepUp) {
+            climbWithServed();
         } else if (reads >= readLow) {
             // The loop still meets a backlog now and then: hold the rate, but read saturation alone never holds it
             // below the floor it alone may cut to. After the workers' cut (a sojourn spike), it climbs back to that
@@ -259,6 +273,15 @@ final class OverloadController {
         } else {
             rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
         }
+    }
+
+    /**
+     * The rate is below what the server serves: climb by one step, up to the headroom over the offered rate, and let
+     * the reference (the floor's base) follow the served rate.
+     */
+    private void climbWithServed() {
+        referenceRate = Math.max(referenceRate, servedRate);
+        rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
     }
 
     /** One evaluation's climb: by {@code rateIncrease} of the rate, at least of the reference rate. */

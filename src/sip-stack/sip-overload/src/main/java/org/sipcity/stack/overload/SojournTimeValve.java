@@ -50,6 +50,8 @@ import org.sipcity.stack.transport.TransportType;
 public final class SojournTimeValve implements OverloadValve {
 
     private static final Logger LOG = Logger.getLogger(SojournTimeValve.class);
+    /** The DEBUG trace: one line per this many evaluations while overloaded (a second at the default 50 ms). */
+    private static final int TRACE_EVERY = 20;
 
     private final OverloadSettings settings;
     private final WorkerQueueLoad workers;
@@ -72,6 +74,8 @@ public final class SojournTimeValve implements OverloadValve {
     private long feedbackSecond;
     private int feedbackCounter;
     private ScheduledExecutorService timer;
+    /** Evaluations since overload began (the DEBUG trace's clock). */
+    private long evaluationsOverloaded;
     private MeasuredLoadSignals measured;
 
     /** A valve on the measured signals of the server: the worker queue as reported, its event loops, its heap. */
@@ -253,7 +257,18 @@ public final class SojournTimeValve implements OverloadValve {
         if (lossPercent != feedback.lossPercent() || (lossPercent == 0 && controller.state() != before)) {
             publishFeedback(lossPercent);
         }
+        if (controller.state() == OverloadState.OVERLOADED && ++evaluationsOverloaded % TRACE_EVERY == 0
+                && LOG.isDebugEnabled()) {
+            // What the rate follows, once a second while overloaded: the figures a benchmark needs to tell why goodput
+            // settled where it did (DEBUG: the management model has the same, sampled).
+            LOG.debugf("SIP overload: new work admitted at %.0f/s (reference %.0f/s), served %.0f/s, admitted %.0f/s; "
+                    + "worker wait %.1f ms, event-loop lag %.1f ms, read saturation %.0f%%, UDP drops %.1f%%, loss %.0f%%",
+                    controller.admissionRate(), controller.referenceRate(), controller.servedRate(),
+                    controller.admittedRate(), figures.oldestWaitMillis(), figures.eventLoopLagMillis(),
+                    figures.readSaturation() * 100, figures.datagramDropShare() * 100, newWorkLoss * 100);
+        }
         if (controller.state() != before) {
+            evaluationsOverloaded = 0;
             LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms, heap after GC %.0f%%, "
                     + "read saturation %.0f%%, UDP drops %.1f%% of arrivals, served %.0f/s, new work admitted at %.0f/s",
                     controller.state() == OverloadState.OVERLOADED ? "begins" : "ends",
