@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,11 +65,12 @@ public final class LoadRun {
                     cutShort = true;
                     break;
                 }
-                int target = Math.min(step * plan.step(), plan.connections());
+                int target = plan.targets().get(step - 1);
                 long growStart = System.nanoTime();
                 WorkerSnapshot grown = all(calls, (worker, i) -> worker.grow(share(target, i), deadline));
                 double seconds = (System.nanoTime() - growStart) / 1e9;
                 double connectsPerSecond = (grown.connected() - previous.connected()) / Math.max(seconds, 1e-9);
+                settle(deadline);
                 if (step == 1 && plan.warmupProbes() > 0) {
                     all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.warmupProbes(), i),
                             plan.probeRate() / workers.size(), deadline)); // latencies dropped with this snapshot
@@ -85,9 +87,10 @@ public final class LoadRun {
                 csv.newLine();
                 csv.flush();
                 LOG.infof("Step %d: %d flows open, %d registered, %d failures, %.0f connects/s, %s p50 %s us "
-                        + "p99 %s us (%d probes), server RSS %d kB (%d B/flow)", step, probed.openFlows(),
+                        + "p99 %s us p99.9 %s us (%d probes), server RSS %d kB (%d B/flow)", step, probed.openFlows(),
                         probed.registered(), probed.failures(), connectsPerSecond, plan.probeMethod(), StepRow.micros(probed.probeLatency(), 50),
-                        StepRow.micros(probed.probeLatency(), 99), probed.probeLatency().getTotalCount(), rss,
+                        StepRow.micros(probed.probeLatency(), 99), StepRow.micros(probed.probeLatency(), 99.9),
+                        probed.probeLatency().getTotalCount(), rss,
                         row.serverRssPerFlowBytes());
                 previous = probed;
             }
@@ -97,6 +100,19 @@ public final class LoadRun {
             throw new UncheckedIOException("Cannot write " + plan.csv(), e);
         } finally {
             calls.shutdownNow();
+        }
+    }
+
+    /** Waits the plan's settling time, never past the deadline. */
+    private void settle(Instant deadline) {
+        long millis = Math.min(plan.settle().toMillis(), Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while settling", e);
+            }
         }
     }
 
