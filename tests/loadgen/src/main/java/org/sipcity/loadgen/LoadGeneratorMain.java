@@ -69,6 +69,8 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     @Option(names = "--warmup-probes", defaultValue = "2000",
             description = "Probes sent, not measured, before the first step's (JIT warm-up).")
     int warmupProbes;
+    @Option(names = "--warmup-rate", description = "Warm-up probes per second, all workers together (default: --probe-rate).")
+    Double warmupRate;
     @Option(names = "--probes", defaultValue = "1000", description = "Requests measured per step.")
     int probes;
     @Option(names = "--probe-rate", defaultValue = "500", description = "Probes per second, all workers together.")
@@ -143,7 +145,8 @@ public final class LoadGeneratorMain implements Callable<Integer> {
         }
         EphemeralPorts.requireEnough(connections, settings.sources().size());
         List<Integer> targets = steps != null && !steps.isEmpty() ? steps : RunPlan.everyStep(connections, step);
-        RunPlan plan = new RunPlan(targets, probeMethod, warmupProbes, probes, probeRate, settle, duration, hold, csv);
+        RunPlan plan = new RunPlan(targets, probeMethod, warmupProbes, warmupRate != null ? warmupRate : probeRate,
+                probes, probeRate, settle, duration, hold, csv);
         ServerMemoryProbe memory = serverPid > 0 ? new ServerMemoryProbe(serverPid, serverHeap) : null;
         Thread hardStop = hardStop(Instant.now().plus(duration).plus(HARD_STOP_GRACE));
         List<Worker> workers = new ArrayList<>();

@@ -73,7 +73,7 @@ public final class LoadRun {
                 settle(deadline);
                 if (step == 1 && plan.warmupProbes() > 0) {
                     all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.warmupProbes(), i),
-                            plan.probeRate() / workers.size(), deadline)); // latencies dropped with this snapshot
+                            plan.warmupRate() / workers.size(), deadline)); // latencies dropped with this snapshot
                 }
                 long rss = memory == null ? -1 : memory.rssKb().orElse(-1);
                 long heap = memory == null ? -1 : memory.liveHeapKb().orElse(-1);

@@ -10,13 +10,13 @@ import java.util.Objects;
  * The shape of one run: flows grow step by step to each of {@code targets} (every {@code step} up to
  * {@code connections}, or an explicit list such as 1,000 then 19,000); after each step the run waits {@code settle}
  * (so the server's work for the step's new flows, a write-back flush and a collection, is over before measuring),
- * then {@code probesPerStep} requests of {@code probeMethod} are measured (after {@code warmupProbes} unmeasured ones
- * before the first step's, so the first row does not measure the JIT compiling the server's and the generator's code)
- * at {@code probeRate} per second; then the flows are held for {@code hold}. Nothing runs past {@code duration} after
+ * then {@code probesPerStep} requests of {@code probeMethod} are measured at {@code probeRate} per second (after
+ * {@code warmupProbes} unmeasured ones at {@code warmupRate} before the first step's, so the first row does not measure
+ * the JIT compiling the server's and the generator's code); then the flows are held for {@code hold}. Nothing runs past {@code duration} after
  * the start.
  */
-public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmupProbes, int probesPerStep,
-        double probeRate, Duration settle, Duration duration, Duration hold, Path csv) {
+public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmupProbes, double warmupRate,
+        int probesPerStep, double probeRate, Duration settle, Duration duration, Duration hold, Path csv) {
 
     public RunPlan {
         targets = List.copyOf(targets);
@@ -30,8 +30,8 @@ public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmup
             }
             previous = target;
         }
-        if (warmupProbes < 0 || probesPerStep < 0 || !(probeRate > 0)) {
-            throw new IllegalArgumentException("probes must not be negative and the probe rate must be positive");
+        if (warmupProbes < 0 || probesPerStep < 0 || !(probeRate > 0) || !(warmupRate > 0)) {
+            throw new IllegalArgumentException("probes must not be negative and the probe rates must be positive");
         }
         if (duration == null || duration.isNegative() || duration.isZero()) {
             throw new IllegalArgumentException("duration must be positive: " + duration);
@@ -47,8 +47,8 @@ public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmup
     /** Flows grown by {@code step} up to {@code connections}, no settling pause. */
     public RunPlan(int connections, int step, ProbeMethod probeMethod, int warmupProbes, int probesPerStep,
             double probeRate, Duration duration, Duration hold, Path csv) {
-        this(everyStep(connections, step), probeMethod, warmupProbes, probesPerStep, probeRate, Duration.ZERO,
-                duration, hold, csv);
+        this(everyStep(connections, step), probeMethod, warmupProbes, probeRate, probesPerStep, probeRate,
+                Duration.ZERO, duration, hold, csv);
     }
 
     /** {@code step}, 2 {@code step}, ... up to and including {@code connections}. */

@@ -146,7 +146,7 @@ class LoadRunTest {
 
         int exit = new CommandLine(new LoadGeneratorMain()).execute("--target", "127.0.0.1:" + target.getPort(),
                 "--connections", "100", "--sources", "127.0.0.2,127.0.0.3,127.0.0.4", "--processes", "2",
-                "--steps", "30,100", "--settle", "200ms", "--probes", "40", "--duration", "60s", "--ping-interval", "300ms", "--hold", "1s",
+                "--steps", "30,100", "--settle", "200ms", "--warmup-probes", "20", "--warmup-rate", "400", "--probes", "40", "--duration", "60s", "--ping-interval", "300ms", "--hold", "1s",
                 "--worker-jvm-options", "-Xmx128m -XX:+UseSerialGC", "--csv", csv.toString());
 
         assertThat(exit).isZero();

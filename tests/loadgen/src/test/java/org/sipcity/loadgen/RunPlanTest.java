@@ -23,22 +23,25 @@ class RunPlanTest {
 
     @Test
     void listedStepsAreKeptAndTheLastIsTheConnections() {
-        RunPlan plan = new RunPlan(List.of(1000, 19000), ProbeMethod.REGISTER, 0, 10, 100, Duration.ofSeconds(20),
+        RunPlan plan = new RunPlan(List.of(1000, 19000), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ofSeconds(20),
                 Duration.ofSeconds(300), Duration.ZERO, CSV);
 
         assertThat(plan.steps()).isEqualTo(2);
         assertThat(plan.connections()).isEqualTo(19000);
+        assertThat(plan.warmupRate()).isEqualTo(500);
     }
 
     @Test
-    void stepsThatDoNotGrowOrANegativeSettleAreRefused() {
-        assertThatThrownBy(() -> new RunPlan(List.of(1000, 1000), ProbeMethod.REGISTER, 0, 10, 100, Duration.ZERO,
+    void stepsThatDoNotGrowANegativeSettleOrNoWarmupRateAreRefused() {
+        assertThatThrownBy(() -> new RunPlan(List.of(1000, 1000), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ZERO,
                 Duration.ofSeconds(5), Duration.ZERO, CSV)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RunPlan(List.of(0), ProbeMethod.REGISTER, 0, 10, 100, Duration.ZERO,
+        assertThatThrownBy(() -> new RunPlan(List.of(0), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ZERO,
                 Duration.ofSeconds(5), Duration.ZERO, CSV)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RunPlan(List.of(), ProbeMethod.REGISTER, 0, 10, 100, Duration.ZERO,
+        assertThatThrownBy(() -> new RunPlan(List.of(), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ZERO,
                 Duration.ofSeconds(5), Duration.ZERO, CSV)).isInstanceOf(IllegalArgumentException.class);
-        assertThatThrownBy(() -> new RunPlan(List.of(10), ProbeMethod.REGISTER, 0, 10, 100, Duration.ofSeconds(-1),
+        assertThatThrownBy(() -> new RunPlan(List.of(10), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ofSeconds(-1),
+                Duration.ofSeconds(5), Duration.ZERO, CSV)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new RunPlan(List.of(10), ProbeMethod.REGISTER, 100, 0, 10, 100, Duration.ZERO,
                 Duration.ofSeconds(5), Duration.ZERO, CSV)).isInstanceOf(IllegalArgumentException.class);
     }
 }

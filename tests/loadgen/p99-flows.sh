@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# REGISTER latency at 1,000 and at 19,000 registered persistent TCP flows on one server (issue 6: p99 within 10%).
+#
+# A fresh copy of the provisioned server (open registrar for bench.invalid, write-back to the file H2, the valve's
+# marks raised out of the way as in tests/bench/registrar_server.sh), started through bin/standalone.sh; then one
+# load generator run (two worker processes, source addresses 127.0.0.2-4):
+#   1. 1,000 flows registered, --settle seconds of rest, --warmup (20,000) unmeasured probes at 2,000/s (the JIT
+#      compiles the REGISTER path of both sides before anything is measured), then --probes REGISTER
+#      refreshes on randomly chosen flows at --probe-rate per second (one HdrHistogram: p50, p90, p99, p99.9);
+#   2. 18,000 flows more (19,000 in all), the same rest (the write-back flush of 18,000 new bindings and the
+#      collections after it are over), the same probes over all 19,000 flows.
+# No heap probe runs (a jcmd full GC stops the server for hundreds of ms and trips the valve); every flow pings every
+# 80-100 s and none refreshes by itself (Expires 3600). Prints both rows and the ratios 19,000 / 1,000, and keeps the
+# CSV, the generator's log, the load average every 5 s and the server's warnings and valve transitions in --out.
+#
+#   tests/loadgen/p99-flows.sh [--port-offset 1300] [--probes 15000] [--probe-rate 250] [--settle 30]
+#                              [--first 1000] [--flows 19000] [--warmup 20000] [--lock /path/to/lock] [--out DIR]
+#                              [-- -Dserver.property=value ...]
+#
+# --lock takes that flock around the measured part only (the server boots before it): at most ~4 minutes with the
+# defaults. The whole script takes about 5 minutes (bounded: the generator stops itself after 290 s and is killed at
+# 360 s). Loopback only. Needs the server and the generator built:
+#   mvn -q -o verify -pl wildfly-config,tests/loadgen -am -DskipTests -Dsipcity.no-cluster
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+OFFSET=1300
+PROBES=15000
+PROBE_RATE=250
+SETTLE=30
+FIRST=1000
+WARMUP=20000
+FLOWS=19000
+LOCK=""
+OUT=""
+SERVER="$ROOT/wildfly-config/target/server"
+SERVER_PROPS=()
+
+usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --port-offset) OFFSET="$2"; shift ;;
+        --probes) PROBES="$2"; shift ;;
+        --probe-rate) PROBE_RATE="$2"; shift ;;
+        --settle) SETTLE="$2"; shift ;;
+        --first) FIRST="$2"; shift ;;
+        --warmup) WARMUP="$2"; shift ;;
+        --flows) FLOWS="$2"; shift ;;
+        --lock) LOCK="$2"; shift ;;
+        --out) OUT="$2"; shift ;;
+        --server) SERVER="$2"; shift ;;
+        --) shift; SERVER_PROPS=("$@"); break ;;
+        -h|--help) usage; exit 0 ;;
+        *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
+    esac
+    shift
+done
+[ -x "$SERVER/bin/standalone.sh" ] || { echo "no provisioned server in $SERVER (see the build line in --help)" >&2; exit 2; }
+[ -f "$ROOT/tests/loadgen/target/loadgen.classpath" ] || { echo "the load generator is not built (see --help)" >&2; exit 2; }
+OUT="${OUT:-$HERE/results/p99-flows-$(date -u +%Y-%m-%d-%H%M)}"
+mkdir -p "$OUT"
+OUT="$(cd "$OUT" && pwd)"
+SIP_PORT=$(( 5060 + OFFSET ))
+MGMT_PORT=$(( 9990 + OFFSET ))
+WORK="$(mktemp -d -t sipcity-p99-flows.XXXXXX)"
+CP="$ROOT/tests/loadgen/target/classes:$(cat "$ROOT/tests/loadgen/target/loadgen.classpath")"
+
+log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2; }
+source "$ROOT/tests/bench/registrar_server.sh"
+LOAD_PID=""
+GEN_PID=""
+cleanup() {
+    [ -z "$GEN_PID" ] || kill "$GEN_PID" 2>/dev/null || true
+    [ -z "$LOAD_PID" ] || kill "$LOAD_PID" 2>/dev/null || true
+    stop_server
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+log "copying and starting the server (port offset $OFFSET, SIP on $SIP_PORT)"
+copy_server
+start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid "${SERVER_PROPS[@]}"
+log "server up, pid $JAVA_PID"
+
+# The host's load beside the figures: one line every 5 s, bounded by the script's own lifetime (killed on exit).
+( for _ in $(seq 1 200); do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"; sleep 5; done ) \
+    >"$OUT/load.txt" &
+LOAD_PID=$!
+
+GEN=(timeout 360 java -Xms128m -Xmx256m -cp "$CP" org.sipcity.loadgen.LoadGeneratorMain
+     --target "127.0.0.1:$SIP_PORT" --domain bench.invalid --transport tcp --steps "$FIRST,$FLOWS"
+     --sources 127.0.0.2,127.0.0.3,127.0.0.4 --processes 2 --first-user 500000 --setup-concurrency 64
+     --settle "$SETTLE" --warmup-probes "$WARMUP" --warmup-rate 2000 --probes "$PROBES" --probe-rate "$PROBE_RATE"
+     --register-interval 3600 --ping-interval 100 --duration 290s --hold 0s --csv "$OUT/p99-flows.csv")
+log "measuring: LoadGeneratorMain ${GEN[*]:8}"
+if [ -n "$LOCK" ]; then
+    flock "$LOCK" "${GEN[@]}" >"$OUT/loadgen.log" 2>&1 &
+else
+    "${GEN[@]}" >"$OUT/loadgen.log" 2>&1 &
+fi
+GEN_PID=$!
+GEN_EXIT=0
+wait "$GEN_PID" || GEN_EXIT=$?
+GEN_PID=""
+log "load generator exit $GEN_EXIT"
+kill "$LOAD_PID" 2>/dev/null || true
+LOAD_PID=""
+stop_server
+
+python3 - "$OUT" <<'PY' | tee "$OUT/summary.txt"
+import csv, sys
+out = sys.argv[1]
+rows = list(csv.DictReader(open(f"{out}/p99-flows.csv")))
+if len(rows) < 2:
+    print(f"only {len(rows)} step(s) measured: see {out}/loadgen.log")
+    sys.exit(1)
+cols = ["probe_p50_us", "probe_p90_us", "probe_p99_us", "probe_p999_us", "probe_max_us"]
+print(f"{'flows':>6} {'registered':>10} {'failures':>8} {'probes':>6} {'probe_fail':>10} "
+      + " ".join(f"{c[6:]:>10}" for c in cols))
+for r in rows:
+    print(f"{r['target_flows']:>6} {r['registered']:>10} {r['failures']:>8} {r['probes']:>6} {r['probe_failures']:>10} "
+          + " ".join(f"{float(r[c]):>10.0f}" for c in cols))
+a, b = rows[0], rows[-1]
+ratios = {c[6:-3]: float(b[c]) / float(a[c]) for c in cols[:4]}
+print(f"ratio {b['target_flows']} / {a['target_flows']} flows: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
+print(f"p99 within 10% (issue 6): {'yes' if abs(ratios['p99'] - 1) <= 0.10 else 'no'}")
+PY
+log "load average during the run: $(awk '{print $2}' "$OUT/load.txt" | sort -n | sed -n '1p;$p' | paste -sd- ) (1-minute, min-max)"
+grep -c "overloaded" "$OUT/server-overload.log" 2>/dev/null | sed 's/^/valve log lines mentioning overload: /' || true
+exit "$GEN_EXIT"
