@@ -80,6 +80,8 @@ trap cleanup EXIT
 
 log "copying and starting the server (port offset $OFFSET, SIP on $SIP_PORT)"
 copy_server
+# The launch script's own GC log (standalone/log/gc.log), kept in OUT: a pause in a probe window is named in the summary.
+export GC_LOG=true
 start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid "${SERVER_PROPS[@]}"
 log "server up, pid $JAVA_PID"
 
@@ -94,10 +96,13 @@ GEN=(timeout 360 java -Xms128m -Xmx256m -cp "$CP" org.sipcity.loadgen.LoadGenera
      --settle "$SETTLE" --warmup-probes "$WARMUP" --warmup-rate 2000 --probes "$PROBES" --probe-rate "$PROBE_RATE"
      --register-interval 3600 --ping-interval 100 --duration 290s --hold 0s --csv "$OUT/p99-flows.csv")
 log "measuring: LoadGeneratorMain ${GEN[*]:8}"
+# measure-window.txt: when the generator really ran (after the lock, if any), for the load and GC figures.
+MEASURE=(bash -c 'date -u +%H:%M:%S >"$0/measure-window.txt"; "$@"; rc=$?; date -u +%H:%M:%S >>"$0/measure-window.txt"; exit $rc'
+         "$OUT" "${GEN[@]}")
 if [ -n "$LOCK" ]; then
-    flock "$LOCK" "${GEN[@]}" >"$OUT/loadgen.log" 2>&1 &
+    flock "$LOCK" "${MEASURE[@]}" >"$OUT/loadgen.log" 2>&1 &
 else
-    "${GEN[@]}" >"$OUT/loadgen.log" 2>&1 &
+    "${MEASURE[@]}" >"$OUT/loadgen.log" 2>&1 &
 fi
 GEN_PID=$!
 GEN_EXIT=0
@@ -107,8 +112,9 @@ log "load generator exit $GEN_EXIT"
 kill "$LOAD_PID" 2>/dev/null || true
 LOAD_PID=""
 stop_server
+cp "$WORK"/server/standalone/log/gc.log* "$OUT/" 2>/dev/null || true
 
-python3 - "$OUT" <<'PY' | tee "$OUT/summary.txt"
+python3 - "$OUT" "$PROBES" "$PROBE_RATE" <<'PY' | tee "$OUT/summary.txt"
 import csv, sys
 out = sys.argv[1]
 rows = list(csv.DictReader(open(f"{out}/p99-flows.csv")))
@@ -125,7 +131,30 @@ a, b = rows[0], rows[-1]
 ratios = {c[6:-3]: float(b[c]) / float(a[c]) for c in cols[:4]}
 print(f"ratio {b['target_flows']} / {a['target_flows']} flows: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
 print(f"p99 within 10% (issue 6): {'yes' if abs(ratios['p99'] - 1) <= 0.10 else 'no'}")
+
+# The host and the server's collector during the measurement: 1-minute load average over the generator's run, and
+# the GC pauses (standalone/log/gc.log) inside each step's probe window (the probes' duration before the step's line).
+import datetime, glob, re
+window = [l.strip() for l in open(f"{out}/measure-window.txt")] if glob.glob(f"{out}/measure-window.txt") else []
+loads = [float(l.split()[1]) for l in open(f"{out}/load.txt")
+         if len(window) == 2 and window[0] <= l.split()[0] <= window[1]]
+if loads:
+    print(f"load average (1 min) while measuring, {window[0]}-{window[1]} UTC: {min(loads):.2f}-{max(loads):.2f}")
+probe_seconds = int(sys.argv[2]) / float(sys.argv[3])
+ends = [datetime.datetime.strptime(m.group(1), "%b %d, %Y %I:%M:%S %p")
+        for m in (re.match(r"(\w{3} \d+, \d{4} \d+:\d\d:\d\d [AP]M) org.sipcity.loadgen.LoadRun", l) for l in open(f"{out}/loadgen.log"))
+        if m]
+pauses = []
+for name in sorted(glob.glob(f"{out}/gc.log*")):
+    for l in open(name, errors="replace"):
+        m = re.match(r"\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+)[^\]]*\].*GC\(\d+\) Pause .* (\d+\.\d+)ms$", l)
+        if m:
+            pauses.append((datetime.datetime.fromisoformat(m.group(1)), float(m.group(2))))
+for r, end in zip(rows, ends):
+    start = end - datetime.timedelta(seconds=probe_seconds)
+    inside = [ms for t, ms in pauses if start <= t <= end + datetime.timedelta(seconds=1)]
+    print(f"GC pauses in the {r['target_flows']}-flow probe window ({start:%H:%M:%S}-{end:%H:%M:%S}): {len(inside)}, "
+          f"longest {max(inside, default=0):.1f} ms, {sum(inside):.0f} ms in all")
 PY
-log "load average during the run: $(awk '{print $2}' "$OUT/load.txt" | sort -n | sed -n '1p;$p' | paste -sd- ) (1-minute, min-max)"
 grep -c "overloaded" "$OUT/server-overload.log" 2>/dev/null | sed 's/^/valve log lines mentioning overload: /' || true
 exit "$GEN_EXIT"
