@@ -156,5 +156,7 @@ for r, end in zip(rows, ends):
     print(f"GC pauses in the {r['target_flows']}-flow probe window ({start:%H:%M:%S}-{end:%H:%M:%S}): {len(inside)}, "
           f"longest {max(inside, default=0):.1f} ms, {sum(inside):.0f} ms in all")
 PY
-grep -c "overloaded" "$OUT/server-overload.log" 2>/dev/null | sed 's/^/valve log lines mentioning overload: /' || true
+# The valve's transitions (times in the server's clock, UTC here): one inside the measure window explains 503s there.
+echo "overload valve transitions: $(grep -c "SIP overload begins" "$OUT/server-overload.log" 2>/dev/null || true)"
+grep "SIP overload begins" "$OUT/server-overload.log" 2>/dev/null | cut -c12-23,120-220 || true
 exit "$GEN_EXIT"
