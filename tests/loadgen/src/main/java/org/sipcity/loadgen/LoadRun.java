@@ -70,13 +70,15 @@ public final class LoadRun {
                 WorkerSnapshot grown = all(calls, (worker, i) -> worker.grow(share(target, i), deadline));
                 double seconds = (System.nanoTime() - growStart) / 1e9;
                 double connectsPerSecond = (grown.connected() - previous.connected()) / Math.max(seconds, 1e-9);
-                settle(deadline);
                 if (step == 1 && plan.warmupProbes() > 0) {
                     all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.warmupProbes(), i),
                             plan.warmupRate() / workers.size(), deadline)); // latencies dropped with this snapshot
                 }
+                // the heap sample is a full GC: before the rest, so that the probes meet neither its pause nor what
+                // the server does after it (and each step's probes start on an emptied young generation)
                 long rss = memory == null ? -1 : memory.rssKb().orElse(-1);
                 long heap = memory == null ? -1 : memory.liveHeapKb().orElse(-1);
+                settle(deadline);
                 WorkerSnapshot probed = all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.probesPerStep(), i),
                         plan.probeRate() / workers.size(), deadline));
                 StepRow row = new StepRow(step, target, grown, connectsPerSecond, grown.setupLatency(),
@@ -87,11 +89,11 @@ public final class LoadRun {
                 csv.newLine();
                 csv.flush();
                 LOG.infof("Step %d: %d flows open, %d registered, %d failures, %.0f connects/s, %s p50 %s us "
-                        + "p99 %s us p99.9 %s us (%d probes), server RSS %d kB (%d B/flow)", step, probed.openFlows(),
+                        + "p99 %s us p99.9 %s us (%d probes), server RSS %d kB (%d B/flow), heap after full GC %d kB (%d B/flow)", step, probed.openFlows(),
                         probed.registered(), probed.failures(), connectsPerSecond, plan.probeMethod(), StepRow.micros(probed.probeLatency(), 50),
                         StepRow.micros(probed.probeLatency(), 99), StepRow.micros(probed.probeLatency(), 99.9),
                         probed.probeLatency().getTotalCount(), rss,
-                        row.serverRssPerFlowBytes());
+                        row.serverRssPerFlowBytes(), heap, row.serverHeapPerFlowBytes());
                 previous = probed;
             }
             WorkerSnapshot end = all(calls, (worker, i) -> worker.hold(plan.hold(), deadline));

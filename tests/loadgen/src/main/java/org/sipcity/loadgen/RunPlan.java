@@ -8,11 +8,11 @@ import java.util.Objects;
 
 /**
  * The shape of one run: flows grow step by step to each of {@code targets} (every {@code step} up to
- * {@code connections}, or an explicit list such as 1,000 then 19,000); after each step the run waits {@code settle}
- * (so the server's work for the step's new flows, a write-back flush and a collection, is over before measuring),
- * then {@code probesPerStep} requests of {@code probeMethod} are measured at {@code probeRate} per second (after
- * {@code warmupProbes} unmeasured ones at {@code warmupRate} before the first step's, so the first row does not measure
- * the JIT compiling the server's and the generator's code); then the flows are held for {@code hold}. Nothing runs past {@code duration} after
+ * {@code connections}, or an explicit list such as 1,000 then 19,000); after each step (and, at the first, {@code
+ * warmupProbes} unmeasured requests at {@code warmupRate}, so the first row does not measure the JIT compiling the
+ * server's and the generator's code) the server's memory is sampled if asked, then the run waits {@code settle} (so
+ * the server's work for the step's new flows, a write-back flush, a collection, the sample's full GC, is over before
+ * measuring), then {@code probesPerStep} requests of {@code probeMethod} are measured at {@code probeRate} per second; then the flows are held for {@code hold}. Nothing runs past {@code duration} after
  * the start.
  */
 public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmupProbes, double warmupRate,
