@@ -92,8 +92,9 @@ export GC_LOG=true
 start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid "${SERVER_PROPS[@]}"
 log "server up, pid $JAVA_PID"
 
-# The host's load beside the figures: one line every 5 s, bounded by the script's own lifetime (killed on exit).
-( for _ in $(seq 1 200); do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"; sleep 5; done ) \
+# The host's load beside the figures: one line every 5 s for at most 10,000 s (a wait for the lock included), killed
+# on exit.
+( for _ in $(seq 1 2000); do printf '%s %s\n' "$(date -u +%H:%M:%S)" "$(cut -d' ' -f1-3 /proc/loadavg)"; sleep 5; done ) \
     >"$OUT/load.txt" &
 LOAD_PID=$!
 
