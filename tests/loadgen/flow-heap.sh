@@ -4,14 +4,18 @@
 # Both sets stay open while the second histogram is taken, so the JIT, caches and pools are warm in both.
 #
 #   tests/loadgen/flow-heap.sh --pid PID --target 127.0.0.1:5060 [--domain D] [--first 1000] [--added 18000]
-#                              [--out DIR]
+#                              [--settle 15] [--out DIR]
+#
+# --settle waits that many seconds after the added flows are registered before the second histogram, so that the
+# write-back flush of their bindings has committed: a histogram taken during it also counts the flush's transient
+# objects (H2's undo log, the dirty set), about 60 B per flow in a run of 2026-11-26 taken 3 s after.
 #
 # Needs the load generator built (see README.md) and jcmd on the PATH; loopback targets only (the load generator
 # refuses others). Every load generator run is bounded by its --duration. Run it under the machine's benchmark lock.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-PID="" TARGET=127.0.0.1:5060 DOMAIN="" FIRST=1000 ADDED=18000 OUT=target/flow-heap
+PID="" TARGET=127.0.0.1:5060 DOMAIN="" FIRST=1000 ADDED=18000 SETTLE=15 OUT=target/flow-heap
 while [ $# -gt 0 ]; do
     case "$1" in
         --pid) PID=$2; shift 2 ;;
@@ -19,6 +23,7 @@ while [ $# -gt 0 ]; do
         --domain) DOMAIN=$2; shift 2 ;;
         --first) FIRST=$2; shift 2 ;;
         --added) ADDED=$2; shift 2 ;;
+        --settle) SETTLE=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
@@ -52,10 +57,10 @@ uptime > "$OUT/load.txt"
 
 "${LOADGEN[@]}" --connections "$ADDED" --step "$ADDED" --sources 127.0.0.3,127.0.0.4 --processes 2 \
     --first-user 200000 --warmup-probes 0 --probes 200 --probe-rate 200 --setup-concurrency 128 \
-    --duration 200s --hold 20s --csv "$OUT/added.csv" > "$OUT/added.log" 2>&1 &
+    --duration $((200 + SETTLE))s --hold $((20 + SETTLE))s --csv "$OUT/added.csv" > "$OUT/added.log" 2>&1 &
 ADDED_PID=$!
 wait_step "$OUT/added.csv"
-sleep 3
+sleep $((3 + SETTLE))
 jcmd "$PID" GC.class_histogram > "$OUT/histogram-added.txt"
 uptime >> "$OUT/load.txt"
 wait $ADDED_PID || true
@@ -82,6 +87,16 @@ total = sum(r[0] for r in rows)
 h2 = sum(r[0] for r in rows if r[2].startswith("org.h2."))
 print(f"flows added and registered: {added}")
 print(f"heap per flow: {total / added:.0f} B (of which org.h2.* objects of the embedded database: {h2 / added:.0f} B)")
+def origin(name):
+    for prefix, label in (("io.netty.", "Netty"), ("org.sipcity.registrar.", "registrar"), ("org.sipcity.", "SIP stack"),
+                          ("org.h2.", "H2")):
+        if name.startswith(prefix) or name.startswith("[L" + prefix):
+            return label
+    return "JDK (String, byte[], maps, addresses: shared by all of the above)"
+groups = {}
+for b, n, name in rows:
+    groups[origin(name)] = groups.get(origin(name), 0) + b
+print("by origin: " + ", ".join(f"{k} {v / added:.0f} B" for k, v in sorted(groups.items(), key=lambda kv: -kv[1])))
 print(f"{'B/flow':>8} {'objects':>8}  class")
 for b, n, name in rows[:30]:
     print(f"{b / added:8.1f} {n / added:8.2f}  {name}")

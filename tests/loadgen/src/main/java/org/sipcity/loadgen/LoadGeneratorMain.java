@@ -46,6 +46,12 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     int processes;
     @Option(names = "--step", defaultValue = "1000", description = "Flows added per step.")
     int step;
+    @Option(names = "--steps", split = ",", description = "Flows held at each step, increasing (e.g. 1000,19000); "
+            + "replaces --step, and its last value replaces --connections.")
+    List<Integer> steps;
+    @Option(names = "--settle", defaultValue = "0s", converter = DurationConverter.class,
+            description = "Pause after each step's flows are registered, before its probes (seconds unless suffixed).")
+    Duration settle;
     @Option(names = "--duration", defaultValue = "120s", converter = DurationConverter.class,
             description = "Hard limit of the whole run (e.g. 120s, 10m).")
     Duration duration;
@@ -63,6 +69,8 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     @Option(names = "--warmup-probes", defaultValue = "2000",
             description = "Probes sent, not measured, before the first step's (JIT warm-up).")
     int warmupProbes;
+    @Option(names = "--warmup-rate", description = "Warm-up probes per second, all workers together (default: --probe-rate).")
+    Double warmupRate;
     @Option(names = "--probes", defaultValue = "1000", description = "Requests measured per step.")
     int probes;
     @Option(names = "--probe-rate", defaultValue = "500", description = "Probes per second, all workers together.")
@@ -121,6 +129,9 @@ public final class LoadGeneratorMain implements Callable<Integer> {
         if (processes < 1 || processes > 16) {
             throw new IllegalArgumentException("--processes must be 1-16, got " + processes);
         }
+        if (steps != null && !steps.isEmpty() && !worker) {
+            connections = steps.get(steps.size() - 1);
+        }
         FlowSettings settings = flowSettings();
         if (worker) {
             FlowPool pool = new FlowPool(settings, connections, threads());
@@ -133,7 +144,9 @@ public final class LoadGeneratorMain implements Callable<Integer> {
                     maxFlowsPerProcess, (connections + maxFlowsPerProcess - 1) / maxFlowsPerProcess));
         }
         EphemeralPorts.requireEnough(connections, settings.sources().size());
-        RunPlan plan = new RunPlan(connections, step, probeMethod, warmupProbes, probes, probeRate, duration, hold, csv);
+        List<Integer> targets = steps != null && !steps.isEmpty() ? steps : RunPlan.everyStep(connections, step);
+        RunPlan plan = new RunPlan(targets, probeMethod, warmupProbes, warmupRate != null ? warmupRate : probeRate,
+                probes, probeRate, settle, duration, hold, csv);
         ServerMemoryProbe memory = serverPid > 0 ? new ServerMemoryProbe(serverPid, serverHeap) : null;
         Thread hardStop = hardStop(Instant.now().plus(duration).plus(HARD_STOP_GRACE));
         List<Worker> workers = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,17 +65,20 @@ public final class LoadRun {
                     cutShort = true;
                     break;
                 }
-                int target = Math.min(step * plan.step(), plan.connections());
+                int target = plan.targets().get(step - 1);
                 long growStart = System.nanoTime();
                 WorkerSnapshot grown = all(calls, (worker, i) -> worker.grow(share(target, i), deadline));
                 double seconds = (System.nanoTime() - growStart) / 1e9;
                 double connectsPerSecond = (grown.connected() - previous.connected()) / Math.max(seconds, 1e-9);
                 if (step == 1 && plan.warmupProbes() > 0) {
                     all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.warmupProbes(), i),
-                            plan.probeRate() / workers.size(), deadline)); // latencies dropped with this snapshot
+                            plan.warmupRate() / workers.size(), deadline)); // latencies dropped with this snapshot
                 }
+                // the heap sample is a full GC: before the rest, so that the probes meet neither its pause nor what
+                // the server does after it (and each step's probes start on an emptied young generation)
                 long rss = memory == null ? -1 : memory.rssKb().orElse(-1);
                 long heap = memory == null ? -1 : memory.liveHeapKb().orElse(-1);
+                settle(deadline);
                 WorkerSnapshot probed = all(calls, (worker, i) -> worker.probe(plan.probeMethod(), share(plan.probesPerStep(), i),
                         plan.probeRate() / workers.size(), deadline));
                 StepRow row = new StepRow(step, target, grown, connectsPerSecond, grown.setupLatency(),
@@ -85,10 +89,11 @@ public final class LoadRun {
                 csv.newLine();
                 csv.flush();
                 LOG.infof("Step %d: %d flows open, %d registered, %d failures, %.0f connects/s, %s p50 %s us "
-                        + "p99 %s us (%d probes), server RSS %d kB (%d B/flow)", step, probed.openFlows(),
+                        + "p99 %s us p99.9 %s us (%d probes), server RSS %d kB (%d B/flow), heap after full GC %d kB (%d B/flow)", step, probed.openFlows(),
                         probed.registered(), probed.failures(), connectsPerSecond, plan.probeMethod(), StepRow.micros(probed.probeLatency(), 50),
-                        StepRow.micros(probed.probeLatency(), 99), probed.probeLatency().getTotalCount(), rss,
-                        row.serverRssPerFlowBytes());
+                        StepRow.micros(probed.probeLatency(), 99), StepRow.micros(probed.probeLatency(), 99.9),
+                        probed.probeLatency().getTotalCount(), rss,
+                        row.serverRssPerFlowBytes(), heap, row.serverHeapPerFlowBytes());
                 previous = probed;
             }
             WorkerSnapshot end = all(calls, (worker, i) -> worker.hold(plan.hold(), deadline));
@@ -97,6 +102,19 @@ public final class LoadRun {
             throw new UncheckedIOException("Cannot write " + plan.csv(), e);
         } finally {
             calls.shutdownNow();
+        }
+    }
+
+    /** Waits the plan's settling time, never past the deadline. */
+    private void settle(Instant deadline) {
+        long millis = Math.min(plan.settle().toMillis(), Math.max(0, Duration.between(Instant.now(), deadline).toMillis()));
+        if (millis > 0) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while settling", e);
+            }
         }
     }
 

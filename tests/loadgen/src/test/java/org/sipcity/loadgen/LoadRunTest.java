@@ -139,19 +139,20 @@ class LoadRunTest {
     }
 
     @Test
-    void commandLineForksTwoWorkerProcessesAndSumsTheirFlows() throws Exception {
+    void commandLineForksTwoWorkerProcessesAndGrowsToTheListedSteps() throws Exception {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256"));
         InetSocketAddress target = startServer(responder);
         Path csv = dir.resolve("forked.csv");
 
         int exit = new CommandLine(new LoadGeneratorMain()).execute("--target", "127.0.0.1:" + target.getPort(),
                 "--connections", "100", "--sources", "127.0.0.2,127.0.0.3,127.0.0.4", "--processes", "2",
-                "--step", "50", "--probes", "40", "--duration", "60s", "--ping-interval", "300ms", "--hold", "1s",
+                "--steps", "30,100", "--settle", "200ms", "--warmup-probes", "20", "--warmup-rate", "400", "--probes", "40", "--duration", "60s", "--ping-interval", "300ms", "--hold", "1s",
                 "--worker-jvm-options", "-Xmx128m -XX:+UseSerialGC", "--csv", csv.toString());
 
         assertThat(exit).isZero();
         List<String> lines = Files.readAllLines(csv);
         assertThat(lines).hasSize(3);
+        assertThat(lines.get(1)).startsWith("1,30,30,30,0,");
         assertThat(lines.get(2)).startsWith("2,100,100,100,0,");
         assertThat(responder.challenged.sum()).isEqualTo(100);
     }

@@ -37,7 +37,8 @@ public enum TestDatabase {
     public String url(String name) {
         if (this == H2) {
             Path dir = Path.of(System.getProperty("sipcity.test.h2.dir", "target/h2")).toAbsolutePath();
-            return "jdbc:h2:file:" + dir.resolve(name) + ";DB_CLOSE_DELAY=-1";
+            // e.g. -Dsipcity.test.h2.options=;CACHE_SIZE=4096 to measure with the server's page cache setting
+            return "jdbc:h2:file:" + dir.resolve(name) + ";DB_CLOSE_DELAY=-1" + System.getProperty("sipcity.test.h2.options", "");
         }
         return url;
     }
