@@ -124,6 +124,8 @@ class CompletedTransactionsTest {
         f.advanceTo(4_999);
         assertThat(f.layer.requestReceived(register(3), f.udp)).isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
         assertThat(f.layer.counters().refused()).isEqualTo(1);
+        assertThat(f.layer.counters().refusedCompletedMemory()).as("refused for the completed memory, not the live limit")
+                .isEqualTo(1);
         assertThat(f.user.ofType("request")).hasSize(3);
         assertThat(f.layer.requestReceived(register(1), f.udp)).as("retransmissions are still absorbed")
                 .isEqualTo(RequestDisposition.ABSORBED);
