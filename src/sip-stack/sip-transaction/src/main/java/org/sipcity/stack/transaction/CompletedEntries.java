@@ -36,7 +36,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * transactions 5 s by default): a client whose final response was lost retransmits within T2, and a UAS retransmits
  * its 2xx at intervals capped at T2 (RFC 3261 §13.3.1.4), so one retransmission is still absorbed or forwarded. If
  * the budget is full of entries younger than that, {@link #hasRoom} says no and the layer refuses new requests
- * (503), rather than treat retransmissions as new requests.
+ * (503), rather than treat retransmissions as new requests. A release takes the total 1/64 below the budget (for
+ * budgets from 4 MiB), a batch: otherwise at a steady rate every admission on an event loop would find the budget
+ * full and take the consumer lock, and every add would release one entry.
  *
  * <p>Threads: every thread that sends a final response over UDP adds an entry, and so does the event loop that
  * received an INVITE's first 2xx, so adding takes no lock: the list is a multi-producer, single-consumer queue
@@ -55,6 +57,12 @@ final class CompletedEntries {
     private final Map<ClientTransactionKey, Object> clientTable;
     private final SipTimer timer;
     private final long budgetBytes;
+    /**
+     * How far below the budget a release over it brings the total: 1/64 of the budget when that is at least
+     * {@link #MIN_BATCH_BYTES}, so that one release takes a batch of entries (~3,600 of a WildFly's 176 MB) and the
+     * admissions and adds in between find room without the lock; 0 for small budgets (tests), released one by one.
+     */
+    private final long batchBytes;
     private final long holdFloorMillis;
     private final long timerJMillis;
 
@@ -90,6 +98,7 @@ final class CompletedEntries {
         this.clientTable = clientTable;
         this.timer = timer;
         this.budgetBytes = config.completedMemoryBytes();
+        this.batchBytes = budgetBytes / 64 >= MIN_BATCH_BYTES ? budgetBytes / 64 : 0;
         this.holdFloorMillis = Math.min(config.completedHoldFloor(), config.timerJ(false));
         this.timerJMillis = config.timerJ(false);   // = Timer L = Timer M, 64·T1 all (RFC 3261 Table 4, RFC 6026 §8.11)
     }
@@ -137,7 +146,7 @@ final class CompletedEntries {
         consumer.lock();
         try {
             long now = timer.now();
-            releaseLocked(now, budgetBytes - 1);
+            releaseLocked(now, budgetBytes - Math.max(batchBytes, 1));
             if (bytes.get() < budgetBytes) {
                 return true;
             }
@@ -197,7 +206,7 @@ final class CompletedEntries {
         previous.linkNext(entry);
         if (bytes.get() > budgetBytes && consumer.tryLock()) {
             try {
-                releaseLocked(now, budgetBytes);
+                releaseLocked(now, budgetBytes - batchBytes);
             } finally {
                 consumer.unlock();
             }
@@ -273,6 +282,12 @@ final class CompletedEntries {
             expiryArmed.set(false);
         }
     }
+
+    /**
+     * The least batch a release over the budget takes (1/64 of budgets from 4 MiB on): ~80 REGISTER entries. Below it
+     * entries are released one at a time, as the budget's tests count them.
+     */
+    static final long MIN_BATCH_BYTES = 64 * 1024;
 
     /**
      * Heap bytes of one entry besides the response and the key's strings, with compressed references: the entry (a

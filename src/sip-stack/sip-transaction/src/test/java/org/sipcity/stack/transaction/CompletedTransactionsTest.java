@@ -138,6 +138,28 @@ class CompletedTransactionsTest {
     }
 
     @Test
+    void aFullLargeBudgetReleasesABatchSoTheAddsThatFollowFindRoomWithoutReleasing() {
+        long budget = 8L << 20;   // batches of 1/64: 128 KiB, ~200 entries of ~640 B
+        Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        int n = 0;
+        while (f.layer.completedTransactionBytes() < budget - 1_000) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        f.advanceTo(5_000);
+        while (f.layer.completedReleasedEarly() == 0) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        long batch = f.layer.completedReleasedEarly();
+        assertThat(batch).as("one release took 1/64 of the budget, not one entry").isGreaterThan(150);
+        assertThat(f.layer.completedTransactionBytes()).isLessThanOrEqualTo(budget - budget / 64);
+        for (int i = 0; i < 100; i++) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        assertThat(f.layer.completedReleasedEarly()).as("the next adds found room").isEqualTo(batch);
+        assertThat(f.layer.counters().refused()).isZero();
+    }
+
+    @Test
     void overTcpNothingIsKept() {
         Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(1).build());
         for (int n = 0; n < 5; n++) {
