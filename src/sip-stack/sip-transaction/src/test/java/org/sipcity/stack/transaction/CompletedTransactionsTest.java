@@ -160,6 +160,32 @@ class CompletedTransactionsTest {
     }
 
     @Test
+    void aBatchReleaseStopsAtEntriesYoungerThanT4AndTheyStillAnswerRetransmissions() {
+        long budget = 8L << 20;
+        Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        int n = 0;
+        for (; n < 50; n++) {
+            f.layer.requestReceived(register(n), f.udp);
+        }
+        f.advanceTo(3_000);
+        while (f.layer.completedTransactionBytes() < budget) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        f.advanceTo(5_000);
+        assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.completedReleasedEarly()).as("only the 50 entries of 0 ms had absorbed for T4")
+                .isEqualTo(50);
+
+        int sentBefore = f.udp.messages().size();
+        SipResponse kept = (SipResponse) f.udp.messages().get(60);   // the 200 OK of register(60), sent at 3,000 ms
+        assertThat(f.layer.requestReceived(register(60), f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.udp.messages()).hasSize(sentBefore + 1);
+        assertThat(f.udp.lastResponse()).as("the same final response again (RFC 3261 §17.2.2)").isSameAs(kept);
+        assertThat(f.layer.requestReceived(register(0), f.udp)).as("a released one is a new request")
+                .isEqualTo(RequestDisposition.NEW_TRANSACTION);
+    }
+
+    @Test
     void overTcpNothingIsKept() {
         Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(1).build());
         for (int n = 0; n < 5; n++) {
