@@ -120,7 +120,9 @@ def failure_cause(rate, row):
         parts.append("%s timeouts" % row["timeouts"])
     if as_int(row.get("other_responses")):
         parts.append("%s other answers (%s)" % (row["other_responses"], row.get("responses_seen", "")))
-    return "first failure at %d/s: %s" % (rate, ", ".join(parts) if parts else "slow (no failed call)")
+    if not parts and not as_int(row.get("failed")):
+        parts.append("too slow (every call answered, the run over 5% longer than asked)")
+    return "first failure at %d/s: %s" % (rate, ", ".join(parts) if parts else "no cause recorded")
 
 
 def transaction_tcp_ratios(out, maxima):

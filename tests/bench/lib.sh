@@ -199,7 +199,7 @@ step() {
 }
 
 # Why a step failed, from SIPp's whole error logs: calls that timed out, calls answered 503 (by reason phrase and
-# other answers (by status and reason phrase); plus what the server says, if the caller defines server_refusals (it
+# other answers but late 2xx (by status and reason phrase); plus what the server says, if the caller defines server_refusals (it
 # prints "refused_completed_memory;refused_total;valve_rejections" for the step, or nothing). One row per failed step in
 # failures.csv, so a 503 from the transaction layer's completed-transaction budget is told from a timeout or from the
 # overload valve's 503 (both say "Service Unavailable" with a Retry-After).
@@ -208,7 +208,8 @@ record_failures() {
     local target="$1" transport="$2" rate="$3" line="$4" timeouts r503 other reasons server=";;" budget total valve
     timeouts="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o 'receive timeout' | wc -l)"
     r503="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o "received 'SIP/2.0 503" | wc -l)"
-    other="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o "received 'SIP/2.0 [0-9]*" | grep -v -c ' 503$' || true)"
+    # A 2xx SIPp calls unexpected answered a retransmission of a call already answered: not a failure, not counted.
+    other="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o "received 'SIP/2.0 [0-9]*" | grep -v -c ' 503$\| 2[0-9][0-9]$' || true)"
     reasons="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o "received 'SIP/2.0 [0-9]\{3\} [^'[:cntrl:]]*" \
         | sed "s/^received 'SIP\/2.0 //" | sort | uniq -c | sort -rn | head -3 | awk '{ $1 = $1 "x"; print }' | paste -sd'|' -)"
     if declare -F server_refusals >/dev/null; then
