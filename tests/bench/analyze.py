@@ -24,6 +24,18 @@ def main(out):
                 return row["p50_us"], row["p99_us"]
         return "", ""
 
+    failures = {}
+    failures_path = os.path.join(out, "failures.csv")
+    if os.path.exists(failures_path):
+        for row in read(failures_path):
+            failures[(row["target"], row["transport"], as_int(row["offered_per_s"]))] = row
+
+    def first_failure(target, transport):
+        """What failed the first failing step: 503s from the transaction budget, other 503s, timeouts."""
+        first = as_int(maxima.get((target, transport), {}).get("first_failure_per_s"))
+        row = failures.get((target, transport, first)) if first else None
+        return "" if row is None else failure_cause(first, row)
+
     summary = []
     for transport in transports:
         ceiling = as_int(maxima.get(("sipp", transport), {}).get("max_zero_failure_per_s"))
@@ -31,13 +43,15 @@ def main(out):
         kamailio = as_int(maxima.get(("kamailio", transport), {}).get("max_zero_failure_per_s"))
         wildfly = as_int(maxima.get(("wildfly", transport), {}).get("max_zero_failure_per_s"))
 
-        def limit(value):
+        def limit(value, target):
+            cause = first_failure(target, transport)
+            cause = "; " + cause if cause else ""
             if value is None or ceiling is None:
-                return "unknown"
+                return "unknown" + cause
             if value > 1.1 * ceiling:
                 # SIPp as the server stopped first: the pair's figure bounds neither side here.
-                return "server or generator (above SIPp against SIPp, whose server side limits it)"
-            return "generator (within 10% of SIPp against SIPp)" if value >= 0.9 * ceiling else "server"
+                return "server or generator (above SIPp against SIPp, whose server side limits it)" + cause
+            return ("generator (within 10% of SIPp against SIPp)" if value >= 0.9 * ceiling else "server") + cause
 
         ratio = "%.2f" % (ours / kamailio) if ours and kamailio else ""
         ours_p50, ours_p99 = latency("ours", transport)
@@ -45,12 +59,12 @@ def main(out):
         wf_p50, wf_p99 = latency("wildfly", transport)
         summary.append({
             "transport": transport, "sipp_ceiling_per_s": ceiling if ceiling is not None else "",
-            "ours_max_per_s": ours if ours is not None else "", "ours_limit": limit(ours),
-            "kamailio_max_per_s": kamailio if kamailio is not None else "", "kamailio_limit": limit(kamailio),
+            "ours_max_per_s": ours if ours is not None else "", "ours_limit": limit(ours, "ours"),
+            "kamailio_max_per_s": kamailio if kamailio is not None else "", "kamailio_limit": limit(kamailio, "kamailio"),
             "ratio_ours_to_kamailio": ratio,
             "ours_p50_us_at_2500": ours_p50, "ours_p99_us_at_2500": ours_p99,
             "kamailio_p50_us_at_2500": kam_p50, "kamailio_p99_us_at_2500": kam_p99,
-            "wildfly_max_per_s": wildfly if wildfly is not None else "", "wildfly_limit": limit(wildfly),
+            "wildfly_max_per_s": wildfly if wildfly is not None else "", "wildfly_limit": limit(wildfly, "wildfly"),
             "ratio_wildfly_to_kamailio": "%.2f" % (wildfly / kamailio) if wildfly and kamailio else "",
             "wildfly_p50_us_at_2500": wf_p50, "wildfly_p99_us_at_2500": wf_p99,
         })
@@ -75,6 +89,40 @@ def main(out):
                 row["wildfly_p99_us_at_2500"], row["wildfly_limit"]))
     transaction_tcp_ratios(out, maxima)
     plot(out, steps)
+
+
+def failure_cause(rate, row):
+    """One failed step's row of failures.csv in words: 503s the server counted as refused for its completed-transaction
+    budget (a memory limit of UDP, not CPU), other 503s (the overload valve's, or the live-transaction limit's),
+    timeouts, other answers."""
+    parts = []
+    # -1 or empty: the server had no such counter, or is not ours.
+    budget = as_int(row.get("server_refused_completed_memory"))
+    budget = budget if budget is not None and budget >= 0 else None
+    total = as_int(row.get("server_refused_total"))
+    total = total if total is not None and total >= 0 else None
+    got_503 = as_int(row.get("responses_503")) or 0
+    if budget:
+        parts.append("%d x 503 from the transaction budget (completed-transaction memory)" % budget)
+    if total and budget is None:
+        parts.append("%d x 503 from the transaction layer (live limit or completed-transaction budget)" % total)
+    elif total and total > budget:
+        parts.append("%d x 503 from the live-transaction limit" % (total - budget))
+    valve = as_int(row.get("server_valve_rejections"))
+    valve = valve if valve is not None and valve >= 0 else None
+    if valve:
+        parts.append("%d x 503 from the overload valve" % valve)
+    counted = max(total or 0, budget or 0) + (valve or 0)
+    if got_503 > counted:
+        parts.append("%d x 503 from elsewhere%s" % (got_503 - counted,
+                                                    " (overload valve, container)" if valve is None else ""))
+    if as_int(row.get("timeouts")):
+        parts.append("%s timeouts" % row["timeouts"])
+    if as_int(row.get("other_responses")):
+        parts.append("%s other answers (%s)" % (row["other_responses"], row.get("responses_seen", "")))
+    if not parts and not as_int(row.get("failed")):
+        parts.append("too slow (every call answered, the run over 5% longer than asked)")
+    return "first failure at %d/s: %s" % (rate, ", ".join(parts) if parts else "no cause recorded")
 
 
 def transaction_tcp_ratios(out, maxima):

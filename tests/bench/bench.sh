@@ -123,12 +123,33 @@ wildfly_fds() {
     pid="$(ss -ltnpH "sport = :$WILDFLY_PORT" 2>/dev/null | sed -n 's/.*pid=\([0-9]*\).*/\1/p' | head -1)"
     [ -n "$pid" ] && ls "/proc/$pid/fd" 2>/dev/null | wc -l || echo -1
 }
+# The transaction layer's refusals (503) during a step of the target wildfly: all of them, and those for the
+# completed-transaction budget, as differences of the counters read before and after the load (record_failures, lib.sh).
+REFUSED_BEFORE=0 REFUSED_BUDGET_BEFORE=0 VALVE_BEFORE=0
+refusals_before() {
+    REFUSED_BEFORE="$(wildfly_metric wildfly_sip_transactions_refused_total)"
+    REFUSED_BUDGET_BEFORE="$(wildfly_metric wildfly_sip_transactions_refused_completed_memory_total)"
+    VALVE_BEFORE="$(wildfly_metric wildfly_sip_overload_rejections_sent_total)"
+}
+server_refusals() {
+    [ "${SERVER_REFUSALS:-0}" = 1 ] || return 0
+    local total budget valve
+    total="$(wildfly_metric wildfly_sip_transactions_refused_total)"
+    budget="$(wildfly_metric wildfly_sip_transactions_refused_completed_memory_total)"
+    valve="$(wildfly_metric wildfly_sip_overload_rejections_sent_total)"
+    # -1: the server does not have that counter (before 2026-11-26's completed-memory figures).
+    [ "$budget" -lt 0 ] || budget=$(( budget - REFUSED_BUDGET_BEFORE ))
+    [ "$total" -lt 0 ] || total=$(( total - REFUSED_BEFORE ))
+    [ "$valve" -lt 0 ] || valve=$(( valve - VALVE_BEFORE ))
+    printf '%s;%s;%s' "$budget" "$total" "$valve"
+}
 CHURN_ACCEPTED=0 CHURN_OPEN=0 CHURN_FDS=0 CHURN_START=0
 churn_before() {
     CHURN_ACCEPTED="$(wildfly_metric 'wildfly_sip_accepted_connections_total{connector="tcp"}')"
     CHURN_OPEN="$(wildfly_metric 'wildfly_sip_open_connections{connector="tcp"}')"
     CHURN_FDS="$(wildfly_fds)"
     CHURN_START="$(date +%s.%N)"
+    refusals_before
 }
 # After each step's load: accepted connections per second of the load, what is open right after it and once the last
 # connections have closed (bounded wait of 10 s); a leak shows as open connections or descriptors above the idle figure.
@@ -389,10 +410,11 @@ for target in "${target_list[@]}"; do
                 fi
                 case "$transport" in
                     tcp-tn|tcp-tn-loadgen) BEFORE_LOAD=churn_before AFTER_LOAD=churn_after ;;
-                    *) BEFORE_LOAD="" AFTER_LOAD="" ;;
+                    *) BEFORE_LOAD=refusals_before AFTER_LOAD="" ;;
                 esac
+                SERVER_REFUSALS=1
                 find_max wildfly "$WILDFLY_HOST" "$WILDFLY_PORT" "$transport" "$(ladder_for "$transport")"
-                BEFORE_LOAD="" AFTER_LOAD=""
+                BEFORE_LOAD="" AFTER_LOAD="" SERVER_REFUSALS=0
             done ;;
         kamailio)
             start_kamailio

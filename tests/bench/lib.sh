@@ -189,12 +189,37 @@ step() {
     if [ "$passed" = 0 ]; then
         # What the failed calls got (SIPp's error log, its first lines), kept with the results.
         head -q -c 20000 "$WORK"/errors-*.log >"$OUT/errors-$target-$transport-$rate.log" 2>/dev/null || true
+        record_failures "$target" "$transport" "$rate" "$sipp_line"
     fi
     # Let queues and, after an overload, TIME_WAIT sockets and retransmissions drain before the next step.
     sleep $(( passed == 1 ? 1 : 5 ))
     # A caller's wait for the target to settle (overload.sh: UDP transactions draining).
     [ -z "${AFTER_STEP:-}" ] || "$AFTER_STEP"
     return $(( 1 - passed ))
+}
+
+# Why a step failed, from SIPp's whole error logs: calls that timed out, calls answered 503 (by reason phrase and
+# other answers but late 2xx (by status and reason phrase); plus what the server says, if the caller defines server_refusals (it
+# prints "refused_completed_memory;refused_total;valve_rejections" for the step, or nothing). One row per failed step in
+# failures.csv, so a 503 from the transaction layer's completed-transaction budget is told from a timeout or from the
+# overload valve's 503 (both say "Service Unavailable" with a Retry-After).
+FAILURES_CSV="$OUT/failures.csv"
+record_failures() {
+    local target="$1" transport="$2" rate="$3" line="$4" timeouts r503 other reasons server=";;" budget total valve
+    timeouts="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o 'receive timeout' | wc -l)"
+    r503="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o "received 'SIP/2.0 503" | wc -l)"
+    # A 2xx SIPp calls unexpected answered a retransmission of a call already answered: not a failure, not counted.
+    other="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o "received 'SIP/2.0 [0-9]*" | grep -v -c ' 503$\| 2[0-9][0-9]$' || true)"
+    reasons="$(cat "$WORK"/errors-*.log 2>/dev/null | grep -a -o "received 'SIP/2.0 [0-9]\{3\} [^'[:cntrl:]]*" \
+        | sed "s/^received 'SIP\/2.0 //" | sort | uniq -c | sort -rn | head -3 | awk '{ $1 = $1 "x"; print }' | paste -sd'|' -)"
+    if declare -F server_refusals >/dev/null; then
+        server="$(server_refusals)"
+        [ -n "$server" ] || server=";;"
+    fi
+    IFS=';' read -r budget total valve <<<"$server"
+    [ -s "$FAILURES_CSV" ] || echo "target,transport,offered_per_s,failed,timeouts,responses_503,other_responses,server_refused_completed_memory,server_refused_total,server_valve_rejections,responses_seen" >"$FAILURES_CSV"
+    echo "$target,$transport,$rate,$(echo "$line" | awk -F';' '{ print $3 }'),$timeouts,$r503,$other,$budget,$total,$valve,${reasons:-}" >>"$FAILURES_CSV"
+    log "$target $transport ${rate}/s failures: $timeouts timeouts, $r503 answered 503, $other other answers (${reasons:-none})$( [ -z "$total" ] || echo "; the server refused $total in its transaction layer ($budget for the completed-transaction budget) and its valve rejected $valve")"
 }
 
 # Steps the rate up until the first failure, then bisects; appends the highest passing rate to max-rate.csv.

@@ -73,6 +73,13 @@ check "an operator's collector is kept and no second one added" \
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_OPTS="-Dsipcity.launch-test=1")
 check "an operator's JAVA_OPTS without a heap size get the computed heap as a separate option" \
     bash -c '[[ "$1" =~ -Xmx[0-9]+m\ -Dsipcity.launch-test=1 ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_FD_HEADROOM=100 SIPCITY_EXPECTED_UDP_RATE=45000)
+check "an expected UDP rate sizes the heap for 10 s of completed transactions in its quarter (45,000/s: 1,408 MiB)" \
+    contains "$out" "-Xms1408m -Xmx1408m"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_FD_HEADROOM=100 SIPCITY_EXPECTED_UDP_RATE=1000)
+check "a UDP rate whose completed transactions fit the connections' heap leaves it as it is" \
+    contains "$out" "-Xms576m -Xmx576m"
+
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_GC=zgc SIPCITY_HEAP=3g SIPCITY_PRETOUCH=false)
 check "SIPCITY_GC, SIPCITY_HEAP and SIPCITY_PRETOUCH override the defaults" \
     bash -c '[[ "$1" == *-XX:+UseZGC* && "$1" == *"-Xms3g -Xmx3g"* && "$1" != *AlwaysPreTouch* ]]' _ "$out"

@@ -63,6 +63,13 @@ class SipSubsystemIT {
         assertThat(metric("udp", "messages-in")).isGreaterThan(before);
         assertThat(metric("udp", "messages-out")).isPositive();
         assertThat(subsystemMetric("requests-received")).isGreaterThan(requestsBefore);
+        // Over UDP its server transaction is held completed for Timer J (32 s), charged to a quarter of the heap.
+        assertThat(subsystemMetric("completed-transactions")).as("completed-transactions").isPositive();
+        long charged = subsystemMetric("completed-transaction-bytes");
+        assertThat(charged).as("completed-transaction-bytes").isPositive();
+        assertThat(subsystemMetric("completed-transaction-memory")).as("completed-transaction-memory")
+                .isGreaterThan(charged);
+        assertThat(subsystemMetric("transactions-refused-completed-memory")).isZero();
     }
 
     @Test

@@ -74,9 +74,12 @@ final class EncodedResponse implements RetainedResponse {
         }
     }
 
-    /** The object (12-byte header, five references, 32) and the byte array (16-byte header, contents, to 8). */
+    /**
+     * The object (12-byte header, six references: 40, as the class histogram of a WildFly holding 152,641 of them
+     * shows) and the byte array (16-byte header, contents, to 8).
+     */
     @Override
     public int retainedBytes() {
-        return 32 + ((16 + bytes.length + 7) & ~7);
+        return 40 + ((16 + bytes.length + 7) & ~7);
     }
 }

@@ -14,6 +14,7 @@ public final class TransactionCounters {
     private final LongAdder retransmissions = new LongAdder();
     private final LongAdder absorbed = new LongAdder();
     private final LongAdder refused = new LongAdder();
+    private final LongAdder refusedCompletedMemory = new LongAdder();
     private final LongAdder transportErrors = new LongAdder();
     private final LongAdder strayResponses = new LongAdder();
     private final LongAdder strayAcks = new LongAdder();
@@ -59,9 +60,17 @@ public final class TransactionCounters {
         return absorbed.sum();
     }
 
-    /** Requests refused because the live-transaction limit was reached. */
+    /**
+     * Requests refused (answered 503) because a transaction limit was reached: the live-transaction limit, or the
+     * memory for completed transactions full of entries younger than T4 ({@link #refusedCompletedMemory()}).
+     */
     public long refused() {
         return refused.sum();
+    }
+
+    /** Of {@link #refused()}, those refused because the memory for completed transactions was full of young entries. */
+    public long refusedCompletedMemory() {
+        return refusedCompletedMemory.sum();
     }
 
     /** Transactions ended by a transport error. */
@@ -113,6 +122,11 @@ public final class TransactionCounters {
         refused.increment();
     }
 
+    void countRefusedCompletedMemory() {
+        refused.increment();
+        refusedCompletedMemory.increment();
+    }
+
     void countTransportError() {
         transportErrors.increment();
     }
@@ -132,7 +146,8 @@ public final class TransactionCounters {
                 + ", activeInviteServer=" + active(TransactionKind.INVITE_SERVER)
                 + ", activeNonInviteServer=" + active(TransactionKind.NON_INVITE_SERVER)
                 + ", created=" + created() + ", timedOut=" + timedOut() + ", retransmissions=" + retransmissions()
-                + ", absorbed=" + absorbed() + ", refused=" + refused() + ", transportErrors=" + transportErrors()
+                + ", absorbed=" + absorbed() + ", refused=" + refused() + ", refusedCompletedMemory=" + refusedCompletedMemory()
+                + ", transportErrors=" + transportErrors()
                 + ", strayResponses=" + strayResponses() + ", strayAcks=" + strayAcks() + ", invalid=" + invalid() + "]";
     }
 }

@@ -161,12 +161,18 @@ public final class TransactionLayer {
             // Terminated or past Timer J but not yet removed: its absorbing time is over, this is a new request.
             serverTransactions.remove(key, existing);
         }
-        if (!completed.hasRoom() || !reserveServerSlot()) {
-            counters.countRefused();
+        boolean completedRoom = completed.hasRoom();
+        if (!completedRoom || !reserveServerSlot()) {
+            if (completedRoom) {
+                counters.countRefused();
+            } else {
+                counters.countRefusedCompletedMemory();
+            }
             if (LOG.isDebugEnabled()) {
-                LOG.debugf("Transaction limits reached (%d live of %d, %d of %d bytes for completed ones), refusing %s %s",
-                        live.get(), config.maxLiveTransactions(), completed.bytes(), config.completedMemoryBytes(),
-                        id.method.name(), id.callId);
+                LOG.debugf("Transaction limits reached (%d live of %d; %d completed held in %d of %d bytes, the oldest "
+                                + "%d ms old), refusing %s %s", live.get(), config.maxLiveTransactions(), completed.count(),
+                        completed.bytes(), config.completedMemoryBytes(), completed.oldestAgeMillis(), id.method.name(),
+                        id.callId);
             }
             return RequestDisposition.REFUSED_OVERLOAD;
         }

@@ -124,6 +124,8 @@ class CompletedTransactionsTest {
         f.advanceTo(4_999);
         assertThat(f.layer.requestReceived(register(3), f.udp)).isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
         assertThat(f.layer.counters().refused()).isEqualTo(1);
+        assertThat(f.layer.counters().refusedCompletedMemory()).as("refused for the completed memory, not the live limit")
+                .isEqualTo(1);
         assertThat(f.user.ofType("request")).hasSize(3);
         assertThat(f.layer.requestReceived(register(1), f.udp)).as("retransmissions are still absorbed")
                 .isEqualTo(RequestDisposition.ABSORBED);
@@ -133,6 +135,54 @@ class CompletedTransactionsTest {
         assertThat(f.layer.requestReceived(register(3), f.udp)).as("the oldest have absorbed for T4: room again")
                 .isEqualTo(RequestDisposition.NEW_TRANSACTION);
         assertThat(f.layer.completedReleasedEarly()).isPositive();
+    }
+
+    @Test
+    void aFullLargeBudgetReleasesABatchSoTheAddsThatFollowFindRoomWithoutReleasing() {
+        long budget = 8L << 20;   // batches of 1/64: 128 KiB, ~200 entries of ~640 B
+        Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        int n = 0;
+        while (f.layer.completedTransactionBytes() < budget - 1_000) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        f.advanceTo(5_000);
+        while (f.layer.completedReleasedEarly() == 0) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        long batch = f.layer.completedReleasedEarly();
+        assertThat(batch).as("one release took 1/64 of the budget, not one entry").isGreaterThan(150);
+        assertThat(f.layer.completedTransactionBytes()).isLessThanOrEqualTo(budget - budget / 64);
+        for (int i = 0; i < 100; i++) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        assertThat(f.layer.completedReleasedEarly()).as("the next adds found room").isEqualTo(batch);
+        assertThat(f.layer.counters().refused()).isZero();
+    }
+
+    @Test
+    void aBatchReleaseStopsAtEntriesYoungerThanT4AndTheyStillAnswerRetransmissions() {
+        long budget = 8L << 20;
+        Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        int n = 0;
+        for (; n < 50; n++) {
+            f.layer.requestReceived(register(n), f.udp);
+        }
+        f.advanceTo(3_000);
+        while (f.layer.completedTransactionBytes() < budget) {
+            assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        f.advanceTo(5_000);
+        assertThat(f.layer.requestReceived(register(n++), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.completedReleasedEarly()).as("only the 50 entries of 0 ms had absorbed for T4")
+                .isEqualTo(50);
+
+        int sentBefore = f.udp.messages().size();
+        SipResponse kept = (SipResponse) f.udp.messages().get(60);   // the 200 OK of register(60), sent at 3,000 ms
+        assertThat(f.layer.requestReceived(register(60), f.udp)).isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.udp.messages()).hasSize(sentBefore + 1);
+        assertThat(f.udp.lastResponse()).as("the same final response again (RFC 3261 §17.2.2)").isSameAs(kept);
+        assertThat(f.layer.requestReceived(register(0), f.udp)).as("a released one is a new request")
+                .isEqualTo(RequestDisposition.NEW_TRANSACTION);
     }
 
     @Test

@@ -24,6 +24,7 @@ class TransactionLimitTest {
         assertThat(register(4)).isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
         assertThat(f.user.ofType("request")).hasSize(3);
         assertThat(f.layer.counters().refused()).isEqualTo(1);
+        assertThat(f.layer.counters().refusedCompletedMemory()).as("the live limit, not the completed memory").isZero();
 
         // Retransmissions of live transactions are still absorbed.
         assertThat(register(2)).isEqualTo(RequestDisposition.ABSORBED);

@@ -2,6 +2,7 @@ package org.sipcity.sip.subsystem.runtime;
 
 import java.util.function.ToLongFunction;
 import org.jboss.as.controller.AttributeDefinition;
+import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.dmr.ModelNode;
 import org.sipcity.stack.classify.KnownMethod;
 import org.sipcity.stack.core.SipStack;
@@ -26,6 +27,15 @@ public enum StackMetric implements Metric<SipStack> {
     TRANSACTIONS_CREATED(Metrics.counter("transactions-created"), stack -> stack.transactions().counters().created()),
     TRANSACTIONS_TIMED_OUT(Metrics.counter("transactions-timed-out"), stack -> stack.transactions().counters().timedOut()),
     TRANSACTIONS_REFUSED(Metrics.counter("transactions-refused"), stack -> stack.transactions().counters().refused()),
+    TRANSACTIONS_REFUSED_COMPLETED_MEMORY(Metrics.counter("transactions-refused-completed-memory"),
+            stack -> stack.transactions().counters().refusedCompletedMemory()),
+    COMPLETED_TRANSACTIONS(Metrics.gauge("completed-transactions", null), stack -> stack.transactions().completedTransactions()),
+    COMPLETED_TRANSACTION_BYTES(Metrics.gauge("completed-transaction-bytes", MeasurementUnit.BYTES),
+            stack -> stack.transactions().completedTransactionBytes()),
+    COMPLETED_TRANSACTION_MEMORY(Metrics.gauge("completed-transaction-memory", MeasurementUnit.BYTES),
+            stack -> stack.transactions().config().completedMemoryBytes()),
+    COMPLETED_RELEASED_EARLY(Metrics.counter("completed-released-early"),
+            stack -> stack.transactions().completedReleasedEarly()),
     RETRANSMISSIONS(Metrics.counter("retransmissions"), stack -> stack.transactions().counters().retransmissions()),
     REQUESTS_INVITE(requests(KnownMethod.INVITE)),
     REQUESTS_ACK(requests(KnownMethod.ACK)),
