@@ -69,7 +69,8 @@ columns = [("label", "label"), ("transport", "tr"), ("failed", "failed"), ("prob
            ("p99_us", "p99 us"), ("p999_us", "p99.9 us"), ("max_us", "max us"), ("slow_in_stop", "slow:stop"),
            ("slow_after_stop", "after"), ("slow_elsewhere", "else"), ("pauses", "pauses"),
            ("pause_max_ms", "pause max ms"), ("pause_ms_per_s", "paused ms/s"), ("safepoint_ms_per_s", "stopped ms/s"),
-           ("safepoint_max_ms", "stop max ms"), ("cpu_us_per_register", "CPU us/REG"), ("load_before", "load before"),
+           ("safepoint_max_ms", "stop max ms"), ("cpu_us_per_register", "CPU us/REG"), ("slices_per_register", "slices/REG"),
+           ("wait_us_per_slice", "wait us/slice"), ("load_before", "load before"),
            ("load_after", "load after")]
 print(" | ".join(title for _, title in columns))
 for row in rows:

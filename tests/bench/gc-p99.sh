@@ -6,12 +6,13 @@
 # raised out of the way as in registrar-cpu.sh), started through bin/standalone.sh so that the launch configuration
 # (heap, GC, ...) is the product's; SIPPCITY_* variables and --java-opts change it. Then:
 # For each transport of --transports (tcp: two persistent TCP connections; udp: two UDP sockets), in that order:
-#   1. warm-up: SIPp registers the 20,000 users of sipp/users.csv at the rate (twice for the first transport:
-#      bindings made, JIT settled);
+#   1. warm-up: SIPp registers the 20,000 users of sipp/users.csv at the rate (--warm-passes times, default 2, for
+#      the first transport: bindings made, JIT settling; once for the others);
 #   2. measured: SIPp at RATE for SECONDS, and probe.py (200 REGISTER/s, one request outstanding, same transport) for
 #      the same time: probe p50/p90/p99/p99.9, what the slow samples waited for (tail_causes.py), GC pauses and every
 #      safepoint of the window, and the server's CPU per REGISTER (utime+stime from /proc over the window, the GC's
-#      concurrent threads included, divided by the REGISTERs answered);
+#      concurrent threads included, divided by the REGISTERs answered); and per thread group how often its threads
+#      ran and how long each time they waited for a core first (thread_sched.py, the kernel's schedstat);
 # then, with --max-rate "RATE ...": bench.sh on the same server (target wildfly, same transports, that ladder,
 # 8 s steps, two bisections): the highest REGISTER rate with zero failed calls under this JVM;
 # and with --histo N: N class histograms of the live heap (jcmd GC.class_histogram: each forces a full collection,
@@ -22,7 +23,7 @@
 # Loopback only; every SIPp and probe run is bounded by `timeout`; the server is stopped on exit.
 #   flock <lock> tests/bench/gc-p99.sh [--rate 2500] [--seconds 60] [--transports tcp,udp] [--port-offset 1300]
 #                                      [--label NAME] [--java-opts '-XX:...'] [--max-rate "RATE ..."] [--histo N]
-#                                      [--jfr] [--target wildfly|kamailio] [--out DIR]
+#                                      [--jfr] [--target wildfly|kamailio] [--warm-passes N] [--out DIR]
 #   SIPCITY_GC=zgc flock <lock> tests/bench/gc-p99.sh --label zgc
 #   gc-ab.sh runs it for several JVM configurations in a row (one lock hold) and prints one table.
 set -euo pipefail
@@ -39,11 +40,12 @@ TRANSPORTS=tcp
 MAX_RATE_LADDER=""
 JFR=0
 TARGET=wildfly
+WARM_PASSES=2
 SERVER="$ROOT/wildfly-config/target/server"
 OUT=""
 
 usage() {
-    sed -n '2,31p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'
 }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -57,6 +59,7 @@ while [ $# -gt 0 ]; do
         --max-rate) MAX_RATE_LADDER="$2"; shift ;;
         --jfr) JFR=1 ;;
         --target) TARGET="$2"; shift ;;
+        --warm-passes) WARM_PASSES="$2"; shift ;;
         --server) SERVER="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
@@ -95,6 +98,7 @@ if [ "$TARGET" = kamailio ]; then
     done
     echo "kamailio $(kamailio -v | head -1)" >"$OUT/jvm-options.txt"
     log "kamailio up (pid $KAMAILIO_PID, port $SIP_PORT, label $LABEL, load $(cut -d' ' -f1-3 /proc/loadavg))"
+    server_pids() { echo "$KAMAILIO_PID $(pgrep -P "$KAMAILIO_PID" | tr '\n' ' ')"; }
     # CPU of the main process and all of its children (the workers), in clock ticks
     server_ticks() {
         local pids
@@ -112,6 +116,7 @@ else
     log "server up (pid $JAVA_PID, port offset $OFFSET, label $LABEL, load $(cut -d' ' -f1-3 /proc/loadavg)):$(cat "$OUT/jvm-options.txt")"
     # CPU time of the server process so far (user + system, all threads), in clock ticks.
     server_ticks() { awk '{ print $14 + $15 }' "/proc/$JAVA_PID/stat"; }
+    server_pids() { echo "$JAVA_PID"; }
 fi
 
 # SIPp: two processes over one persistent TCP connection (or one UDP socket) each. Prints "ok;failed;seconds".
@@ -143,7 +148,9 @@ IFS=',' read -r -a transport_list <<<"$TRANSPORTS"
 for transport in "${transport_list[@]}"; do
     case "$transport" in tcp|udp) ;; *) echo "unknown transport $transport (tcp, udp)" >&2; exit 2 ;; esac
     if [ "$first" = 1 ]; then
-        log "warm-up ($transport): $(run_sipp "$RATE" "$warm" "$transport"); again $(run_sipp "$RATE" "$warm" "$transport")"
+        for pass in $(seq 1 "$WARM_PASSES"); do
+            log "warm-up ($transport) $pass of $WARM_PASSES: $(run_sipp "$RATE" "$warm" "$transport")"
+        done
     else
         log "warm-up ($transport): $(run_sipp "$RATE" "$warm" "$transport")"
     fi
@@ -153,6 +160,8 @@ for transport in "${transport_list[@]}"; do
     fi
     load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
     ticks_before="$(server_ticks)"
+    # shellcheck disable=SC2046
+    python3 "$HERE/thread_sched.py" snapshot $(server_pids) >"$WORK/sched-before.json"
     window_start="$(date -u +%s.%N)"
     timeout -k 2 $(( SECONDS_PER_RUN + 15 )) python3 "$HERE/probe.py" --port "$SIP_PORT" --transport "$transport" --rate 200 \
         --duration "$SECONDS_PER_RUN" --domain bench.invalid --source 127.0.0.9 --samples "$OUT/probe-$transport.samples" \
@@ -162,6 +171,8 @@ for transport in "${transport_list[@]}"; do
     wait "$probe_pid" || true
     window_end="$(date -u +%s.%N)"
     ticks_after="$(server_ticks)"
+    # shellcheck disable=SC2046
+    python3 "$HERE/thread_sched.py" snapshot $(server_pids) >"$WORK/sched-after.json"
     load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
     if [ "$JFR" = 1 ] && [ "$first" = 1 ] && [ -n "$JAVA_PID" ]; then
         jcmd "$JAVA_PID" JFR.stop name=window >/dev/null || true
@@ -173,19 +184,23 @@ for transport in "${transport_list[@]}"; do
     cpu_us="$(awk -v t=$(( ticks_after - ticks_before )) -v hz="$TICK_HZ" -v n=$(( ok + probe_n )) \
         'BEGIN { printf "%.0f", (n > 0 ? t / hz * 1e6 / n : 0) }')"
     cp "$WORK/gc.log" "$OUT/gc.log"
+    python3 "$HERE/thread_sched.py" diff "$WORK/sched-before.json" "$WORK/sched-after.json" --per $(( ok + probe_n )) \
+        >"$OUT/sched-$transport.txt"
+    sched_line="$(python3 "$HERE/thread_sched.py" diff "$WORK/sched-before.json" "$WORK/sched-after.json" \
+        --per $(( ok + probe_n )) --csv | cut -d, -f4,6)"
     tail_line="0,0,0,0,0"
     if [ -s "$OUT/probe-$transport.samples" ]; then
         python3 "$HERE/tail_causes.py" "$OUT/probe-$transport.samples" "$OUT/gc.log" >"$OUT/tail-$transport.txt"
         tail_line="$(python3 "$HERE/tail_causes.py" --csv "$OUT/probe-$transport.samples" "$OUT/gc.log")"
     fi
-    log "measured ($transport): $RATE/s for $SECONDS_PER_RUN s: ok $ok, failed $failed, ${elapsed} s; probe samples;lost;p50;p90;p99;max(us) = $probe; p99.9;slow;in a stop;after one;elsewhere = ${tail_line//,/;}; server CPU $cpu_us us per REGISTER; load $load_before -> $load_after"
+    log "measured ($transport): $RATE/s for $SECONDS_PER_RUN s: ok $ok, failed $failed, ${elapsed} s; probe samples;lost;p50;p90;p99;max(us) = $probe; p99.9;slow;in a stop;after one;elsewhere = ${tail_line//,/;}; server CPU $cpu_us us per REGISTER; run-queue wait per slice;slices per REGISTER = ${sched_line/,/;}; load $load_before -> $load_after"
     gc_line="$(python3 "$HERE/gc_pauses.py" "$OUT/gc.log" --from "$window_start" --to "$window_end" --summary "$OUT/gc-summary-$transport.txt")"
     log "gc in the window ($transport): $gc_line"
     if [ "$HEADER_WRITTEN" = 0 ]; then
-        echo "date,label,transport,rate_per_s,seconds,ok,failed,probe_samples,probe_lost,p50_us,p90_us,p99_us,max_us,p999_us,slow,slow_in_stop,slow_after_stop,slow_elsewhere,cpu_us_per_register,load_before,load_after,$(python3 "$HERE/gc_pauses.py" --header)" >"$OUT/p99.csv"
+        echo "date,label,transport,rate_per_s,seconds,ok,failed,probe_samples,probe_lost,p50_us,p90_us,p99_us,max_us,p999_us,slow,slow_in_stop,slow_after_stop,slow_elsewhere,cpu_us_per_register,wait_us_per_slice,slices_per_register,load_before,load_after,$(python3 "$HERE/gc_pauses.py" --header)" >"$OUT/p99.csv"
         HEADER_WRITTEN=1
     fi
-    echo "$(date -u +%FT%TZ),$LABEL,$transport,$RATE,$SECONDS_PER_RUN,$ok,$failed,${probe//;/,},$tail_line,$cpu_us,${load_before// /;},${load_after// /;},$gc_line" >>"$OUT/p99.csv"
+    echo "$(date -u +%FT%TZ),$LABEL,$transport,$RATE,$SECONDS_PER_RUN,$ok,$failed,${probe//;/,},$tail_line,$cpu_us,$sched_line,${load_before// /;},${load_after// /;},$gc_line" >>"$OUT/p99.csv"
     first=0
 done
 

@@ -61,6 +61,7 @@ check "the heap is fixed (-Xms = -Xmx, once each, in place of the stock sizing) 
     bash -c '[[ "$1" =~ ^opts=-Xms([0-9]+m)\ -Xmx([0-9]+m)\  ]] && [[ ${BASH_REMATCH[1]} == "${BASH_REMATCH[2]}" ]] \
         && [[ "$1" != *-Xmx512m* && "$1" == *-XX:MaxDirectMemorySize=512m* ]]' _ "${out##*$'\n'}"
 check "Netty leak detection is off" contains "$out" "-Dio.netty.leakDetection.level=disabled"
+check "no periodic Cleanup safepoint" contains "$out" "-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=0"
 check "no warning when the hard limit covers the expected connections" test ! -s "$work/stderr"
 
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=$((hard + 1)))
@@ -107,6 +108,11 @@ check "an operator's -Xmn is kept and no young floor added" \
     bash -c '[[ "$1" == *-Xmn100m* && "$1" != *G1NewSizePercent* ]]' _ "$out"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_GC=zgc)
 check "no G1 young floor under ZGC" lacks "$out" "G1NewSizePercent"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_OPTS="-XX:+UnlockDiagnosticVMOptions -XX:GuaranteedSafepointInterval=500")
+check "an operator's safepoint interval is kept and none added" \
+    bash -c '[[ "$1" == *GuaranteedSafepointInterval=500* && "$1" != *GuaranteedSafepointInterval=0* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_SAFEPOINT_INTERVAL_MS=1000)
+check "SIPCITY_SAFEPOINT_INTERVAL_MS sets the interval" contains "$out" "-XX:GuaranteedSafepointInterval=1000"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_JVM_TUNING=false)
 check "SIPCITY_JVM_TUNING=false adds no option" lacks "$out" "-XX:+UseG1GC"
 
