@@ -34,6 +34,33 @@ final class HeaderLists {
         return parts;
     }
 
+    /** How many elements {@link #split} would return, without making them (the Via count of every REGISTER). */
+    static int count(String value) {
+        int count = 0;
+        boolean quoted = false;
+        int angle = 0;
+        boolean content = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '"' && (i == 0 || value.charAt(i - 1) != '\\')) {
+                quoted = !quoted;
+                content = true;
+            } else if (!quoted && c == '<') {
+                angle++;
+                content = true;
+            } else if (!quoted && c == '>' && angle > 0) {
+                angle--;
+                content = true;
+            } else if (!quoted && angle == 0 && c == ',') {
+                count += content ? 1 : 0;
+                content = false;
+            } else if (!Character.isWhitespace(c)) {
+                content = true;
+            }
+        }
+        return count + (content ? 1 : 0);
+    }
+
     private static void add(List<String> parts, String part) {
         String trimmed = part.strip();
         if (!trimmed.isEmpty()) {

@@ -77,7 +77,7 @@ final class SipRequests {
         checkStorable(aor, contacts, request.getCallId(), path);
         return new RegisterRequest(aor, sipRequestUri.getHost(), contacts, request.getHeader("Expires"),
                 request.getCallId(), sequence, optionTags(request, "Require"), optionTags(request, "Supported"), path,
-                values(request, "Via").size(), flow, userAgent(request.getHeader("User-Agent")));
+                count(request, "Via"), flow, userAgent(request.getHeader("User-Agent")));
     }
 
     /**
@@ -168,6 +168,16 @@ final class SipRequests {
             values.addAll(HeaderLists.split(it.next()));
         }
         return values;
+    }
+
+    /** The number of values of a header, as {@link #values} would list them, without making them. */
+    static int count(SipServletRequest request, String name) {
+        int count = 0;
+        ListIterator<String> it = request.getHeaders(name);
+        while (it.hasNext()) {
+            count += HeaderLists.count(it.next());
+        }
+        return count;
     }
 
     private static List<String> optionTags(SipServletRequest request, String name) {

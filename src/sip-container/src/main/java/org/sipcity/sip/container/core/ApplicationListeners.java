@@ -79,6 +79,16 @@ public final class ApplicationListeners {
         return !timer.isEmpty();
     }
 
+    /** Whether any SipApplicationSessionListener is registered: callers skip building events nobody hears. */
+    public boolean hasApplicationSessionListener() {
+        return !applicationSession.isEmpty();
+    }
+
+    /** Whether any SipSessionListener is registered (a REGISTER fires three session events otherwise unheard). */
+    public boolean hasSipSessionListener() {
+        return !sipSession.isEmpty();
+    }
+
     /** Calls {@code callback} on every listener of {@code listeners}; one that throws is logged, the others still run. */
     private <L> void notifyEach(List<L> listeners, String callback, Consumer<L> call) {
         for (L listener : listeners) {

@@ -45,13 +45,9 @@ final class ReceivedEndpoints {
         }
         InetSocketAddress local = null;
         TransportType type = TransportType.fromToken(transport);
-        if (stack != null && type != null) {
-            for (SipConnector connector : stack.transports().connectors()) {
-                if (connector.transport() == type) {
-                    local = connector.localAddress();
-                    break;
-                }
-            }
+        SipConnector connector = stack == null || type == null ? null : stack.transports().firstConnector(type);
+        if (connector != null) {
+            local = connector.localAddress();
         }
         return new MessageEndpoints(transport, local, remote);
     }

@@ -52,7 +52,9 @@ public final class SessionManager {
         } else {
             session.expireIn(application.sessionTimeoutMinutes());
         }
-        application.listeners().applicationSessionCreated(new SipApplicationSessionEvent(session));
+        if (application.listeners().hasApplicationSessionListener()) {
+            application.listeners().applicationSessionCreated(new SipApplicationSessionEvent(session));
+        }
         return session;
     }
 

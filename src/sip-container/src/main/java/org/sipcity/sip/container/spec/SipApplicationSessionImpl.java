@@ -81,7 +81,9 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
 
     void addSession(SipSessionImpl session) {
         sessions.add(session);
-        application.listeners().sipSessionCreated(new SipSessionEvent(session));
+        if (application.listeners().hasSipSessionListener()) {
+            application.listeners().sipSessionCreated(new SipSessionEvent(session));
+        }
     }
 
     void removeSession(SipSessionImpl session) {
@@ -224,7 +226,9 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         }
         for (SipSessionImpl session : sessions) {
             if (session.isValid() && session.getInvalidateWhenReady() && session.isReadyToInvalidate()) {
-                application.listeners().sipSessionReadyToInvalidate(new SipSessionEvent(session));
+                if (application.listeners().hasSipSessionListener()) {
+                    application.listeners().sipSessionReadyToInvalidate(new SipSessionEvent(session));
+                }
                 if (session.isValid() && session.getInvalidateWhenReady()) {
                     session.invalidate();
                 }
@@ -232,7 +236,9 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         }
         // listeners above may have invalidated this session: check again before each step
         if (valid && invalidateWhenReady && isReadyToInvalidate()) {
-            application.listeners().applicationSessionReadyToInvalidate(new SipApplicationSessionEvent(this));
+            if (application.listeners().hasApplicationSessionListener()) {
+                application.listeners().applicationSessionReadyToInvalidate(new SipApplicationSessionEvent(this));
+            }
             if (valid && invalidateWhenReady && isReadyToInvalidate()) {
                 invalidate();
             }
@@ -283,7 +289,9 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
                 session.invalidate();
             }
         }
-        application.listeners().applicationSessionDestroyed(new SipApplicationSessionEvent(this));
+        if (application.listeners().hasApplicationSessionListener()) {
+            application.listeners().applicationSessionDestroyed(new SipApplicationSessionEvent(this));
+        }
         if (attributes.isEmpty()) {
             return;
         }

@@ -48,7 +48,10 @@ public final class SipSessionImpl implements SipSession {
     /** Methods that create a dialog: INVITE (RFC 3261 §12.1), SUBSCRIBE (RFC 6665 §4.1.2.1), REFER (RFC 3515 §2.4.4). */
     private static final Set<SipMethod> DIALOG_CREATING = Set.of(SipMethod.INVITE, SipMethod.SUBSCRIBE, SipMethod.REFER);
 
-    private final String id;
+    /** The random part of the id; the id itself is made when first asked for, which the registrar never does. */
+    private final long idSuffix;
+    /** Made once on demand; a String is immutable, so a racing second thread makes an equal one. */
+    private String id;
     private final SipApplicationSessionImpl applicationSession;
     private final String callId;
     private final boolean uac;
@@ -76,7 +79,7 @@ public final class SipSessionImpl implements SipSession {
 
     private SipSessionImpl(SipApplicationSessionImpl applicationSession, String callId, boolean uac,
                            NameAddress localParty, NameAddress remoteParty) {
-        this.id = applicationSession.getId() + ";" + Long.toHexString(ThreadLocalRandom.current().nextLong());
+        this.idSuffix = ThreadLocalRandom.current().nextLong();
         this.applicationSession = applicationSession;
         this.callId = callId;
         this.uac = uac;
@@ -316,7 +319,11 @@ public final class SipSessionImpl implements SipSession {
 
     @Override
     public String getId() {
-        return id;
+        String made = id;
+        if (made == null) {
+            id = made = applicationSession.getId() + ";" + Long.toHexString(idSuffix);
+        }
+        return made;
     }
 
     @Override
@@ -478,7 +485,9 @@ public final class SipSessionImpl implements SipSession {
         checkValid();
         valid = false;
         terminate();
-        application().listeners().sipSessionDestroyed(new SipSessionEvent(this));
+        if (application().listeners().hasSipSessionListener()) {
+            application().listeners().sipSessionDestroyed(new SipSessionEvent(this));
+        }
         if (!attributes.isEmpty()) {
             for (String name : List.copyOf(attributes.keySet())) {
                 Object old = attributes.remove(name);
@@ -492,12 +501,12 @@ public final class SipSessionImpl implements SipSession {
 
     private void checkValid() {
         if (!valid) {
-            throw new IllegalStateException("The SIP session " + id + " was invalidated");
+            throw new IllegalStateException("The SIP session " + getId() + " was invalidated");
         }
     }
 
     @Override
     public String toString() {
-        return "SipSession[" + id + ", " + callId + ", " + state + "]";
+        return "SipSession[" + getId() + ", " + callId + ", " + state + "]";
     }
 }

@@ -200,6 +200,12 @@ public final class Via {
         return new Via(protocolName, protocolVersion, transport, host, port, copy.readOnly());
     }
 
+    /** As two {@link #withParameter} calls, with one copy of the parameters and one Via (the received/rport stamp). */
+    public Via withParameters(String name, String value, String otherName, String otherValue) {
+        Parameters copy = parameters.copy().set(name, value).set(otherName, otherValue);
+        return new Via(protocolName, protocolVersion, transport, host, port, copy.readOnly());
+    }
+
     @Override
     public String toString() {
         String t = text;

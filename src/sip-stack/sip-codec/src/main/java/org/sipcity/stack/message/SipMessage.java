@@ -516,7 +516,11 @@ public abstract sealed class SipMessage permits SipRequest, SipResponse {
         writeTo(new MessageSink.ToByteBuf(out));
     }
 
-    private int encodedSizeEstimate() {
+    /**
+     * Bytes {@link #encode(ByteBuf)} may need, rounded up (text written since the parse counts twice, for UTF-8): a
+     * buffer allocated at this size is written without being grown and copied on the way.
+     */
+    public int encodedSizeEstimate() {
         int size = startLineStart >= 0 ? headersStart - startLineStart : 80;
         for (int i = 0; i < headers.size(); i++) {
             if (headers.isReceived(i)) {

@@ -39,6 +39,11 @@ class ViaTest {
         assertThat(filled.rport()).isEqualTo(41234);
         assertThat(filled.toString()).isEqualTo("SIP/2.0/UDP 10.0.0.1:5060;rport=41234;branch=z9hG4bKabc;received=192.0.2.7");
         assertThat(Via.parse(filled.toString())).isEqualTo(filled);
+        Via once = flag.withParameters("received", "192.0.2.7", "rport", "41234");
+        assertThat(once.toString()).isEqualTo(filled.toString());
+        assertThat(once.received()).isEqualTo("192.0.2.7");
+        assertThat(once.rport()).isEqualTo(41234);
+        assertThat(flag.toString()).as("the original is not changed").isEqualTo("SIP/2.0/UDP 10.0.0.1:5060;rport;branch=z9hG4bKabc");
     }
 
     @Test

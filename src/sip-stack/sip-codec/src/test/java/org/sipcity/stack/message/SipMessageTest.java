@@ -159,6 +159,26 @@ class SipMessageTest {
     }
 
     @Test
+    void aResponseFitsTheBufferItsEstimateAllocates() throws Exception {
+        // The channel allocates encodedSizeEstimate() bytes: a 200 to a REGISTER, with the fields a registrar adds,
+        // must be written into that without growing the buffer (a grown pooled buffer is a second allocation and a copy).
+        SipResponse ok = ((SipRequest) parse(Messages.REGISTER)).createResponse(200, null);
+        ok.setToTag("5f3a9c1e77d02b4a");
+        ok.addHeader(HeaderName.CONTACT, "<sip:bench00042@127.0.0.1:5080;transport=tcp;ob>;expires=3600;"
+                + "+sip.instance=\"<urn:uuid:00000000-0000-1000-8000-000A95A0E128>\";reg-id=1");
+        ok.addHeader(HeaderName.of("Date"), "Thu, 26 Nov 2026 13:05:00 GMT");
+        int estimate = ok.encodedSizeEstimate();
+        io.netty.buffer.ByteBuf fixed = io.netty.buffer.Unpooled.buffer(estimate, estimate);
+        try {
+            ok.encode(fixed);
+            assertThat(fixed.capacity()).isEqualTo(estimate);
+            assertThat(fixed.toString(StandardCharsets.UTF_8)).isEqualTo(text(ok));
+        } finally {
+            fixed.release();
+        }
+    }
+
+    @Test
     void createResponseCopiesTheRfc3261Section8_2_6_2Fields() throws Exception {
         SipRequest request = (SipRequest) parse(PROXIED);
         SipResponse ok = request.createResponse(200, null);

@@ -85,7 +85,8 @@ final class FlowChannel implements TransactionChannel {
      */
     @Override
     public RetainedResponse sendRetained(SipResponse response, SendFailureListener onFailure) {
-        ByteBuf encoded = ByteBufAllocator.DEFAULT.ioBuffer(512);
+        // Sized by the message: a 200 to a REGISTER outgrew a fixed 512 and was reallocated for every response.
+        ByteBuf encoded = ByteBufAllocator.DEFAULT.ioBuffer(response.encodedSizeEstimate());
         try {
             response.encode(encoded);
         } catch (RuntimeException e) {
@@ -121,7 +122,7 @@ final class FlowChannel implements TransactionChannel {
     }
 
     private void sendOn(Flow target, SipMessage message, SendFailureListener onFailure) {
-        ByteBuf encoded = ByteBufAllocator.DEFAULT.ioBuffer(512);
+        ByteBuf encoded = ByteBufAllocator.DEFAULT.ioBuffer(message.encodedSizeEstimate());
         try {
             message.encode(encoded);
         } catch (RuntimeException e) {

@@ -36,10 +36,9 @@ final class ViaStamps {
         if (!needsReceived) {
             return;
         }
-        Via stamped = top.withParameter("received", sourceIp);
-        if (fillRport) {
-            stamped = stamped.withParameter("rport", Integer.toString(source.getPort()));
-        }
+        Via stamped = fillRport
+                ? top.withParameters("received", sourceIp, "rport", Integer.toString(source.getPort()))
+                : top.withParameter("received", sourceIp);
         request.replaceTopVia(stamped);
     }
 

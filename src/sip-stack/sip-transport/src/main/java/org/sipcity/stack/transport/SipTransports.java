@@ -70,6 +70,16 @@ public final class SipTransports implements AutoCloseable {
         return List.copyOf(connectors);
     }
 
+    /** The first running connector of {@code type} in start order, or {@code null}; asked per request, so no copy. */
+    public SipConnector firstConnector(TransportType type) {
+        for (SipConnector connector : connectors) {
+            if (connector.transport() == type) {
+                return connector;
+            }
+        }
+        return null;
+    }
+
     /** The running connector of that name, or {@code null}. */
     public SipConnector connector(String name) {
         for (SipConnector connector : connectors) {

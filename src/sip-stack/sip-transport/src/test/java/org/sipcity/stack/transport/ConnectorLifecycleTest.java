@@ -57,6 +57,25 @@ class ConnectorLifecycleTest {
     }
 
     @Test
+    void theFirstConnectorOfATransportIsTheFirstStartedAndGoesWhenClosed() throws Exception {
+        try (SipTransports transports = new SipTransports(SipTransportsConfig.defaults(), new EchoHandler())) {
+            assertThat(transports.firstConnector(TransportType.UDP)).isNull();
+            SipConnector udp = transports.start(SipConnectorConfig.builder("udp", TransportType.UDP)
+                    .bindAddress(LOOPBACK_ANY_PORT).build());
+            SipConnector tcp = transports.start(SipConnectorConfig.builder("tcp", TransportType.TCP)
+                    .bindAddress(LOOPBACK_ANY_PORT).build());
+            SipConnector secondTcp = transports.start(SipConnectorConfig.builder("tcp2", TransportType.TCP)
+                    .bindAddress(LOOPBACK_ANY_PORT).build());
+
+            assertThat(transports.firstConnector(TransportType.UDP)).isSameAs(udp);
+            assertThat(transports.firstConnector(TransportType.TCP)).isSameAs(tcp);
+            assertThat(transports.firstConnector(TransportType.TLS)).isNull();
+            tcp.close();
+            assertThat(transports.firstConnector(TransportType.TCP)).isSameAs(secondTcp);
+        }
+    }
+
+    @Test
     void closingAConnectorClosesItsConnectionsAndFreesThePort() throws Exception {
         EchoHandler core = new EchoHandler();
         try (SipTransports transports = new SipTransports(SipTransportsConfig.defaults(), core)) {

@@ -154,6 +154,32 @@ class CrossThreadSendTest {
     }
 
     @Test
+    void aLoneAnswerIsFlushedAndALongRunArrivesWholeAndInOrder() throws Exception {
+        // Only the last write of a run queued on the event loop flushes: a lone one must not wait for a next one,
+        // and a run longer than the forced-flush count must lose nothing.
+        SipConnector connector = start(TransportType.TCP);
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            client.write(Messages.request(1, "TCP"));
+            Flow flow = core.flows.poll(10, TimeUnit.SECONDS);
+            assertThat(flow).isNotNull();
+
+            assertThat(flow.send(EchoHandler.ascii("SIP/2.0 200 OK\r\nCSeq: 1 OPTIONS\r\nContent-Length: 0\r\n\r\n")))
+                    .isTrue();
+            assertThat(client.readHead()).as("read within the client's timeout, with nothing sent after it")
+                    .contains("CSeq: 1 OPTIONS");
+
+            int run = 1_000;
+            for (int n = 2; n <= run; n++) {
+                assertThat(flow.send(EchoHandler.ascii("SIP/2.0 200 OK\r\nCSeq: " + n
+                        + " OPTIONS\r\nContent-Length: 0\r\n\r\n"))).isTrue();
+            }
+            for (int n = 2; n <= run; n++) {
+                assertThat(client.readHead()).contains("CSeq: " + n + " OPTIONS");
+            }
+        }
+    }
+
+    @Test
     void aMessageSentRightBeforeACloseStillLeaves() throws Exception {
         SipConnector connector = start(TransportType.TCP);
         try (StreamClient client = StreamClient.tcp(connector.localAddress())) {

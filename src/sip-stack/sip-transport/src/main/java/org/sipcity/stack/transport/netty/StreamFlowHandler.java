@@ -44,7 +44,7 @@ import org.sipcity.stack.transport.TransportType;
  * <li><b>Flush consolidation</b> ({@link #deferFlushOnEventLoop}): answers written on the event loop during a read (pongs,
  * the overload valve's 503s, several bundled requests) leave in one flush at the end of the read, one system call
  * (and one TLS record flush) instead of one each; a long read burst still flushes every
- * {@value #WRITES_BEFORE_FORCED_FLUSH} writes. Writes from other threads flush at once, as before.
+ * {@value #WRITES_BEFORE_FORCED_FLUSH} writes. Writes from other threads are flushed by the last of a run of them on the event loop ({@link StreamFlow#send}).
  * <li><b>Back-pressure</b> ({@link #channelWritabilityChanged}): above the write queue's high water mark the peer
  * reads our answers slower than it sends requests, so reading stops and TCP flow control slows the sender (Shen and
  * Schulzrinne, TCP-based SIP overload control); below the low mark it resumes. A connection whose peer stopped
