@@ -181,7 +181,7 @@ class ReadSaturationOverTheWireTest {
         try (Socket flood = new Socket(); Socket dialog = new Socket()) {
             flood.connect(server, 2000);
             dialog.connect(server, 2000);
-            dialog.setSoTimeout(2000);
+            dialog.setSoTimeout(10_000); // the BYE waits its turn on the one flooded event loop: seconds on a loaded host
             OutputStream floodOut = flood.getOutputStream();
             OutputStream dialogOut = dialog.getOutputStream();
             Thread reader = answerCounter(flood, ok, unavailable);
