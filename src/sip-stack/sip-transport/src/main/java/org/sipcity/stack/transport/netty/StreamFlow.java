@@ -161,7 +161,10 @@ public final class StreamFlow implements Flow {
 
     @Override
     public boolean isWritable() {
-        return channel.isActive() && channel.isWritable();
+        // Netty's writability counts a handed-over write only once its task ran on the event loop: a thread that
+        // sends faster than the loop runs them must see those bytes too, or it writes on until the hard limit drops.
+        return channel.isActive() && channel.isWritable()
+                && (handedOverBytes == 0 || queuedBytes() <= handler.runtime().config().writeBufferHighWaterMark());
     }
 
     @Override
