@@ -25,9 +25,12 @@ public interface LocationService {
     void removeAll(String aor);
 
     /**
-     * Deletes at most {@code batchSize} bindings that expired before {@code now}, from memory and database.
+     * Deletes at most {@code batchSize} bindings that expired before {@code now}, from memory and database. In
+     * write-back mode a stored row that lapsed while its binding lives in memory (a deferred refresh) is written
+     * again instead of deleted.
      *
-     * @return how many were deleted; the caller repeats while the result equals {@code batchSize}
+     * @return how many expired rows were handled, deleted or written again; the caller repeats while the result
+     *         equals {@code batchSize}
      */
     int reapExpired(Instant now, int batchSize);
 

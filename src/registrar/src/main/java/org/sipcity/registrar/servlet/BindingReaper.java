@@ -35,7 +35,7 @@ final class BindingReaper implements AutoCloseable {
                     }
                 }
                 if (total > 0 && LOG.isDebugEnabled()) {
-                    LOG.debugf("reaped %d expired bindings", total);
+                    LOG.debugf("reaped %d expired bindings (rows of live bindings written again included)", total);
                 }
             } catch (RuntimeException e) {
                 LOG.errorf(e, "reaping expired bindings failed; retried in %s", interval);

@@ -291,12 +291,14 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             // refresh not yet written is expired in the database), and never between deciding and writing.
             List<Object[]> reaped = new ArrayList<>();
             Set<String> alive = new LinkedHashSet<>();
+            int[] liveRows = {0};
             int deleted = Transactions.inTransaction(factory, em -> {
                 for (Object[] row : em.createQuery("select b.id, b.aor, b.bindingKey from Binding b"
                         + " where b.expiresAt <= :cutoff", Object[].class).setParameter("cutoff", cutoff)
                         .setMaxResults(batchSize).getResultList()) {
                     if (mode == WriteMode.WRITE_BACK && isAliveInMemory((String) row[1], (String) row[2], now)) {
                         alive.add((String) row[1]);
+                        liveRows[0]++;
                     } else {
                         reaped.add(row);
                     }
@@ -314,7 +316,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             if (!alive.isEmpty()) {
                 rewriteRowsOfLiveBindings(List.copyOf(alive), cutoff);
             }
-            return deleted;
+            // Rewritten rows count as handled: a batch of live ones must not end the caller's loop early.
+            return deleted + liveRows[0];
         } catch (PersistenceException e) {
             throw new LocationException("expired bindings not reaped", e);
         } finally {
