@@ -5,6 +5,7 @@ import java.util.EventListener;
 import java.util.List;
 import java.util.function.Consumer;
 import javax.servlet.sip.ServletTimer;
+import javax.servlet.sip.SipApplicationSession;
 import javax.servlet.sip.SipApplicationSessionAttributeListener;
 import javax.servlet.sip.SipErrorEvent;
 import javax.servlet.sip.SipErrorListener;
@@ -12,6 +13,7 @@ import javax.servlet.sip.SipApplicationSessionBindingEvent;
 import javax.servlet.sip.SipApplicationSessionEvent;
 import javax.servlet.sip.SipApplicationSessionListener;
 import javax.servlet.sip.SipServletContextEvent;
+import javax.servlet.sip.SipSession;
 import javax.servlet.sip.SipServletListener;
 import javax.servlet.sip.SipSessionAttributeListener;
 import javax.servlet.sip.SipSessionBindingEvent;
@@ -79,16 +81,6 @@ public final class ApplicationListeners {
         return !timer.isEmpty();
     }
 
-    /** Whether any SipApplicationSessionListener is registered: callers skip building events nobody hears. */
-    public boolean hasApplicationSessionListener() {
-        return !applicationSession.isEmpty();
-    }
-
-    /** Whether any SipSessionListener is registered (a REGISTER fires three session events otherwise unheard). */
-    public boolean hasSipSessionListener() {
-        return !sipSession.isEmpty();
-    }
-
     /** Calls {@code callback} on every listener of {@code listeners}; one that throws is logged, the others still run. */
     private <L> void notifyEach(List<L> listeners, String callback, Consumer<L> call) {
         for (L listener : listeners) {
@@ -105,32 +97,53 @@ public final class ApplicationListeners {
         notifyEach(servlet, "servletInitialized", l -> l.servletInitialized(event));
     }
 
-    public void applicationSessionCreated(SipApplicationSessionEvent event) {
-        notifyEach(applicationSession, "sessionCreated", l -> l.sessionCreated(event));
+    public void applicationSessionCreated(SipApplicationSession session) {
+        if (!applicationSession.isEmpty()) {
+            SipApplicationSessionEvent event = new SipApplicationSessionEvent(session);
+            notifyEach(applicationSession, "sessionCreated", l -> l.sessionCreated(event));
+        }
     }
 
-    public void applicationSessionDestroyed(SipApplicationSessionEvent event) {
-        notifyEach(applicationSession, "sessionDestroyed", l -> l.sessionDestroyed(event));
+    public void applicationSessionDestroyed(SipApplicationSession session) {
+        if (!applicationSession.isEmpty()) {
+            SipApplicationSessionEvent event = new SipApplicationSessionEvent(session);
+            notifyEach(applicationSession, "sessionDestroyed", l -> l.sessionDestroyed(event));
+        }
     }
 
-    public void applicationSessionExpired(SipApplicationSessionEvent event) {
-        notifyEach(applicationSession, "sessionExpired", l -> l.sessionExpired(event));
+    public void applicationSessionExpired(SipApplicationSession session) {
+        if (!applicationSession.isEmpty()) {
+            SipApplicationSessionEvent event = new SipApplicationSessionEvent(session);
+            notifyEach(applicationSession, "sessionExpired", l -> l.sessionExpired(event));
+        }
     }
 
-    public void applicationSessionReadyToInvalidate(SipApplicationSessionEvent event) {
-        notifyEach(applicationSession, "sessionReadyToInvalidate", l -> l.sessionReadyToInvalidate(event));
+    public void applicationSessionReadyToInvalidate(SipApplicationSession session) {
+        if (!applicationSession.isEmpty()) {
+            SipApplicationSessionEvent event = new SipApplicationSessionEvent(session);
+            notifyEach(applicationSession, "sessionReadyToInvalidate", l -> l.sessionReadyToInvalidate(event));
+        }
     }
 
-    public void sipSessionCreated(SipSessionEvent event) {
-        notifyEach(sipSession, "sessionCreated", l -> l.sessionCreated(event));
+    public void sipSessionCreated(SipSession session) {
+        if (!sipSession.isEmpty()) {
+            SipSessionEvent event = new SipSessionEvent(session);
+            notifyEach(sipSession, "sessionCreated", l -> l.sessionCreated(event));
+        }
     }
 
-    public void sipSessionDestroyed(SipSessionEvent event) {
-        notifyEach(sipSession, "sessionDestroyed", l -> l.sessionDestroyed(event));
+    public void sipSessionDestroyed(SipSession session) {
+        if (!sipSession.isEmpty()) {
+            SipSessionEvent event = new SipSessionEvent(session);
+            notifyEach(sipSession, "sessionDestroyed", l -> l.sessionDestroyed(event));
+        }
     }
 
-    public void sipSessionReadyToInvalidate(SipSessionEvent event) {
-        notifyEach(sipSession, "sessionReadyToInvalidate", l -> l.sessionReadyToInvalidate(event));
+    public void sipSessionReadyToInvalidate(SipSession session) {
+        if (!sipSession.isEmpty()) {
+            SipSessionEvent event = new SipSessionEvent(session);
+            notifyEach(sipSession, "sessionReadyToInvalidate", l -> l.sessionReadyToInvalidate(event));
+        }
     }
 
     public void applicationSessionAttributeChanged(SipApplicationSessionBindingEvent event, boolean added) {

@@ -4,7 +4,6 @@ import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.servlet.sip.SipApplicationSessionEvent;
 import org.sipcity.sip.container.spec.SipApplicationSessionImpl;
 
 /** The live application sessions of one application, by id and by {@code @SipApplicationKey} key. */
@@ -52,9 +51,7 @@ public final class SessionManager {
         } else {
             session.expireIn(application.sessionTimeoutMinutes());
         }
-        if (application.listeners().hasApplicationSessionListener()) {
-            application.listeners().applicationSessionCreated(new SipApplicationSessionEvent(session));
-        }
+        application.listeners().applicationSessionCreated(session);
         return session;
     }
 

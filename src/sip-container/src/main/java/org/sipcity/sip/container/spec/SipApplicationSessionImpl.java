@@ -15,9 +15,7 @@ import javax.servlet.sip.ServletTimer;
 import javax.servlet.sip.SipApplicationSession;
 import javax.servlet.sip.SipApplicationSessionBindingEvent;
 import javax.servlet.sip.SipApplicationSessionBindingListener;
-import javax.servlet.sip.SipApplicationSessionEvent;
 import javax.servlet.sip.SipSession;
-import javax.servlet.sip.SipSessionEvent;
 import javax.servlet.sip.URI;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.core.ApplicationThreadContext;
@@ -81,9 +79,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
 
     void addSession(SipSessionImpl session) {
         sessions.add(session);
-        if (application.listeners().hasSipSessionListener()) {
-            application.listeners().sipSessionCreated(new SipSessionEvent(session));
-        }
+        application.listeners().sipSessionCreated(session);
     }
 
     void removeSession(SipSessionImpl session) {
@@ -179,7 +175,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
             return;
         }
         try (ApplicationThreadContext.Scope scope = application.threadContext().enter()) {
-            application.listeners().applicationSessionExpired(new SipApplicationSessionEvent(this));
+            application.listeners().applicationSessionExpired(this);
             if (valid && expiryReached()) {
                 invalidate();
             }
@@ -226,9 +222,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         }
         for (SipSessionImpl session : sessions) {
             if (session.isValid() && session.getInvalidateWhenReady() && session.isReadyToInvalidate()) {
-                if (application.listeners().hasSipSessionListener()) {
-                    application.listeners().sipSessionReadyToInvalidate(new SipSessionEvent(session));
-                }
+                application.listeners().sipSessionReadyToInvalidate(session);
                 if (session.isValid() && session.getInvalidateWhenReady()) {
                     session.invalidate();
                 }
@@ -236,9 +230,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
         }
         // listeners above may have invalidated this session: check again before each step
         if (valid && invalidateWhenReady && isReadyToInvalidate()) {
-            if (application.listeners().hasApplicationSessionListener()) {
-                application.listeners().applicationSessionReadyToInvalidate(new SipApplicationSessionEvent(this));
-            }
+            application.listeners().applicationSessionReadyToInvalidate(this);
             if (valid && invalidateWhenReady && isReadyToInvalidate()) {
                 invalidate();
             }
@@ -289,9 +281,7 @@ public final class SipApplicationSessionImpl implements SipApplicationSession {
                 session.invalidate();
             }
         }
-        if (application.listeners().hasApplicationSessionListener()) {
-            application.listeners().applicationSessionDestroyed(new SipApplicationSessionEvent(this));
-        }
+        application.listeners().applicationSessionDestroyed(this);
         if (attributes.isEmpty()) {
             return;
         }

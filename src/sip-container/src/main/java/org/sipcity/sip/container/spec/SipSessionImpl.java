@@ -18,7 +18,6 @@ import javax.servlet.sip.SipServletRequest;
 import javax.servlet.sip.SipSession;
 import javax.servlet.sip.SipSessionBindingEvent;
 import javax.servlet.sip.SipSessionBindingListener;
-import javax.servlet.sip.SipSessionEvent;
 import javax.servlet.sip.URI;
 import javax.servlet.sip.ar.SipApplicationRoutingRegion;
 import org.sipcity.sip.container.core.ApplicationListeners;
@@ -485,9 +484,7 @@ public final class SipSessionImpl implements SipSession {
         checkValid();
         valid = false;
         terminate();
-        if (application().listeners().hasSipSessionListener()) {
-            application().listeners().sipSessionDestroyed(new SipSessionEvent(this));
-        }
+        application().listeners().sipSessionDestroyed(this);
         if (!attributes.isEmpty()) {
             for (String name : List.copyOf(attributes.keySet())) {
                 Object old = attributes.remove(name);

@@ -152,7 +152,7 @@ public final class StreamFlow implements Flow {
 
     /**
      * Bytes waiting in the write queue, including writes other threads handed to the event loop and not yet
-     * run (Netty counts those at once). A volatile read; 0 once the channel closed.
+     * run (Netty's figure has them only once their task ran). Volatile reads; 0 once the channel closed.
      */
     private long queuedBytes() {
         ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
