@@ -51,7 +51,11 @@ stop_server() {
     [ -n "$SHELL_PID" ] || return 0
     cli ":shutdown" >/dev/null 2>&1 || true
     for _ in $(seq 1 30); do kill -0 "$SHELL_PID" 2>/dev/null || break; sleep 1; done
+    # Interrupted during boot, JAVA_PID was never read: standalone.sh runs java in the foreground and does not pass a
+    # signal on, so the JVM is found as the shell's child, or else by the server copy it runs from.
+    [ -n "$JAVA_PID" ] || JAVA_PID="$(pgrep -P "$SHELL_PID" java | head -1)"
     [ -z "$JAVA_PID" ] || kill -9 "$JAVA_PID" 2>/dev/null || true
+    pkill -9 -f -- "-Djboss.home.dir=$WORK/server( |\$)" 2>/dev/null || true
     kill "$SHELL_PID" 2>/dev/null || true
     wait "$SHELL_PID" 2>/dev/null || true
     sed -e 's/\x1b\[[0-9;]*m//g' "$WORK/server/standalone/log/server.log" 2>/dev/null | grep -E " (WARN|ERROR) " \
@@ -59,6 +63,7 @@ stop_server() {
     grep -i "overload" "$WORK/server/standalone/log/server.log" 2>/dev/null | cut -c1-300 | tail -40 \
         >"$OUT/server-overload.log" || true
     SHELL_PID=""
+    JAVA_PID=""
 }
 
 # Prints "ok;failed;seconds" of the two SIPp clients whose -trace_stat files are WORK/stat-1.csv and stat-2.csv, each

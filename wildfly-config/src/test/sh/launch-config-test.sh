@@ -142,6 +142,13 @@ else
     check "preflight --connections 1000000 does not blame the open-file limit on a host that allows it" \
         lacks "$out" "cannot be raised"
 fi
+out=$("$bin/sipcity-preflight" --connections 1000 --udp-rate 45000); status=$?
+check "preflight sizes the heap for an expected UDP rate as the launch does (45,000/s: 1,408 MiB)" \
+    contains "$out" "heap 1,408 (computed for 45,000 UDP requests/s)"
+out=$(SIPCITY_EXPECTED_UDP_RATE=45000 "$bin/sipcity-preflight" --connections 1000); status=$?
+check "preflight reads SIPCITY_EXPECTED_UDP_RATE" contains "$out" "heap 1,408 (computed for 45,000 UDP requests/s)"
+out=$("$bin/sipcity-preflight" --connections 1000 --udp-rate fast 2>&1); status=$?
+check "preflight rejects a bad --udp-rate with exit 2" test "$status" -eq 2
 out=$("$bin/sipcity-preflight" --connections many 2>&1); status=$?
 check "preflight rejects a bad --connections with exit 2" test "$status" -eq 2
 
