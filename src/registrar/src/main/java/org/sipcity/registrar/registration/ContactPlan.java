@@ -229,7 +229,7 @@ final class ContactPlan {
      * holds (Contact URI, flow, and with a well-behaved UA the Call-ID, RFC 3261 §10.2.4); keeping the stored
      * objects means the texts parsed from this REGISTER die young, and only the new record survives until the next
      * refresh. Each value that lives that long is copied by every young collection it meets (two to three at
-     * 2,500 REGISTER/s with 16 s refreshes): 10-14% fewer young survivors there, see the bench README's "tens-of-ms
+     * 2,500 REGISTER/s with 16 s refreshes): 4-10% fewer young survivors there, see the bench README's "tens-of-ms
      * stalls".
      */
     private static <T> T kept(T fresh, T stored) {
