@@ -5,7 +5,8 @@
 #   flock <lock> tests/bench/gc-ab.sh [gc-p99.sh options] -- CONFIG [CONFIG ...]
 #   CONFIG = LABEL[:NAME=VALUE[,NAME=VALUE...]]   environment for standalone.sh (SIPCITY_GC=zgc, ...); the name OPTS
 #            gives --java-opts, e.g. g1-1thread:OPTS=-XX:ParallelGCThreads=1; TARGET=kamailio measures Kamailio
-#            (the control: what the host and the probe give with no JVM at all)
+#            (the control: what the host and the probe give with no JVM at all); SERVER=DIR measures another
+#            provisioned server (e.g. a copy of the one built before a change: an A/B of code in one hold)
 #   tests/bench/gc-ab.sh --seconds 40 --transports tcp -- g1 zgc:SIPCITY_GC=zgc shenandoah:SIPCITY_GC=shenandoah \
 #       kamailio:TARGET=kamailio
 # Results: OUT/<label>/ per configuration (gc-p99.sh's files) and OUT/ab.csv, OUT/ab.txt (default OUT:
@@ -42,6 +43,7 @@ for config in "$@"; do
             case "$assignment" in
                 OPTS=*) java_opts+=(--java-opts "${assignment#OPTS=}") ;;
                 TARGET=*) java_opts+=(--target "${assignment#TARGET=}") ;;
+                SERVER=*) java_opts+=(--server "${assignment#SERVER=}") ;;
                 [A-Z_]*=*) environment+=("$assignment") ;;
                 *) echo "not NAME=VALUE: $assignment" >&2; exit 2 ;;
             esac

@@ -12,7 +12,7 @@ With --jfr RECORDING (gc-p99.sh --jfr) the slow samples outside any stop are als
 samples: how many of them saw a sample of each thread group while they waited, against the share of all probe
 samples that did (a group seen far more often around slow samples than around all of them is what they waited for).
 
-    tail_causes.py SAMPLES GC_LOG [--threshold-us N] [--drain-ms 20] [--jfr RECORDING]
+    tail_causes.py SAMPLES GC_LOG [--threshold-us N] [--drain-ms 20] [--jfr RECORDING] [--longest N]
 prints percentiles (p50, p90, p99, p99.9, max in us) and one line per cause, and with --csv one CSV line:
 p999_us,slow,slow_in_stop,slow_after_stop,slow_elsewhere
 """
@@ -73,6 +73,8 @@ def main():
     parser.add_argument("--drain-ms", type=float, default=20.0)
     parser.add_argument("--csv", action="store_true")
     parser.add_argument("--jfr", help="a JFR recording of the server over the probe's run")
+    parser.add_argument("--longest", type=int, default=0,
+                        help="also list the N longest samples with the stops they overlapped (what set the maximum)")
     args = parser.parse_args()
     samples = [tuple(map(int, line.split())) for line in open(args.samples) if line.strip()]
     ordered = sorted(latency / 1000.0 for _, latency in samples)
@@ -113,6 +115,13 @@ def main():
     print(f"  sent within {args.drain_ms:.0f} ms after a stop: {after_stop}")
     print(f"  elsewhere: {elsewhere}")
     print(f"stops in the log: {len(windows)}")
+    if args.longest:
+        print(f"the {args.longest} longest samples and the stops they overlapped:")
+        for sent, latency in sorted(samples, key=lambda sample: -sample[1])[:args.longest]:
+            i = bisect.bisect_left(ends, sent)
+            hit = [w for w in windows[i:i + 50] if w[0] < sent + latency]
+            print(f"  {latency / 1e6:.1f} ms: " + (", ".join(f"{w[2]} {(w[1] - w[0]) / 1e6 - 1:.1f} ms" for w in hit)
+                                                   if hit else "no stop"))
     if args.jfr:
         groups = thread_samples(args.jfr)
         first = min(t[0] for t in groups.values() if t)

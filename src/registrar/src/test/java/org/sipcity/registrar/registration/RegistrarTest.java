@@ -223,6 +223,30 @@ class RegistrarTest {
         }
 
         @Test
+        void a_refresh_keeps_the_stored_texts_and_flow_it_repeats_so_only_the_new_record_outlives_the_request() {
+            send(register().contact("sip:alice@192.0.2.10"));
+            ContactBinding first = bindings().get(0);
+            // texts parsed from another message: equal, not the same objects
+            send(register().callId(new String("call-1@192.0.2.10")).cseq(2).contact(new String("sip:alice@192.0.2.10")));
+            ContactBinding refreshed = bindings().get(0);
+            assertThat(refreshed).isNotSameAs(first);
+            assertThat(refreshed.cseq()).isEqualTo(2L);
+            assertThat(refreshed.contactUri()).isSameAs(first.contactUri());
+            assertThat(refreshed.callId()).isSameAs(first.callId());
+            assertThat(refreshed.source()).isSameAs(first.source());
+        }
+
+        @Test
+        void a_refresh_with_other_texts_stores_the_new_ones() {
+            send(register().contact("sip:alice@192.0.2.10"));
+            send(register().callId("rebooted@192.0.2.10").contact("SIP:alice@192.0.2.10"));
+            assertThat(bindings()).singleElement().satisfies(b -> {
+                assertThat(b.contactUri()).isEqualTo("SIP:alice@192.0.2.10");   // the same binding, as now written
+                assertThat(b.callId()).isEqualTo("rebooted@192.0.2.10");
+            });
+        }
+
+        @Test
         void a_different_call_id_replaces_whatever_its_cseq() {
             send(register().cseq(5).contact("sip:alice@192.0.2.10"));
             RegistrarOutcome outcome = send(register().callId("rebooted@192.0.2.10").cseq(1).contact("sip:alice@192.0.2.10"));
