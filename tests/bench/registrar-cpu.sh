@@ -14,7 +14,7 @@
 # With --tls the server gets a TLS connector (a self-signed P-256 key in an Elytron key-store, key-manager and
 # server-ssl-context, added through the CLI) and SIPp, which Debian builds without TLS, speaks TCP into a local stunnel
 # client holding one TLS connection per SIPp connection; stunnel's CPU is not the server's and is not counted.
-#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
+#   flock <lock> tests/bench/registrar-cpu.sh [--async-profiler LIB] [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +27,7 @@ UDP=0
 TLS=0
 TLS_PROVIDER=""
 NO_JFR=0
+ASYNC_PROFILER=""
 USERS=20000
 PASSWORD="bench-Pa55"
 DB_OPTIONS=""
@@ -45,6 +46,9 @@ Usage: $0 [--digest] [--udp|--tls] [--tls-provider NAME] [--rate N] [--seconds N
   --tls       persistent TLS instead of persistent TCP (SIPp through a stunnel client; needs stunnel4)
   --tls-provider NAME  the server-ssl-context's provider (e.g. openssl: WildFly's own OpenSSL-backed SSLEngine,
               module org.wildfly.openssl), default the JDK's
+  --async-profiler LIB  profile the second run with async-profiler (LIB: its libasyncProfiler.so, e.g. unpacked
+              from the tools.profiler:async-profiler jar) instead of JFR: CPU samples of every thread, native and
+              kernel frames included, as collapsed stacks (profile.collapsed) and summarised by ap_top.py
   --no-jfr    CPU figures only (no second run under JFR): shorter, to compare several builds in one lock hold
 Needs: mvn -q -o verify -pl wildfly-config -am -DskipTests; sipp (Debian sip-tester), python3, jcmd and jfr (JDK 17).
 USAGE
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
         --tls) TLS=1 ;;
         --tls-provider) TLS=1; TLS_PROVIDER="$2"; shift ;;
         --no-jfr) NO_JFR=1 ;;
+        --async-profiler) ASYNC_PROFILER="$2"; shift ;;
         --rate) RATE="$2"; shift ;;
         --seconds) SECONDS_PER_RUN="$2"; shift ;;
         --port-offset) OFFSET="$2"; shift ;;
@@ -210,18 +215,33 @@ if [ "$NO_JFR" = 1 ]; then
     stop_server
     exit 0
 fi
-jcmd "$JAVA_PID" JFR.start name=jfr settings=profile filename="$WORK/profile.jfr" >/dev/null
-line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
-jcmd "$JAVA_PID" JFR.stop name=jfr >/dev/null
+if [ -n "$ASYNC_PROFILER" ]; then
+    # perf events where the kernel allows them (they see kernel frames), the interval timer otherwise.
+    event=cpu
+    [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 1 ] || [ "$(id -u)" = 0 ] || event=itimer
+    # jcmd splits its arguments at '=': the agent's option string goes in quotes of its own.
+    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=$event,interval=200us,threads\"" >"$OUT/ap.log" 2>&1
+    line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
+    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,collapsed,file=$OUT/profile.collapsed\"" >>"$OUT/ap.log" 2>&1
+else
+    jcmd "$JAVA_PID" JFR.start name=jfr settings=profile filename="$WORK/profile.jfr" >/dev/null
+    line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
+    jcmd "$JAVA_PID" JFR.stop name=jfr >/dev/null
+fi
 IFS=';' read -r jfr_ok jfr_failed jfr_elapsed <<<"$line"
 log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread.csv" | head -6 | awk -F, '{ printf "%s %s; ", $1, $3 }')"
 log "jfr run: ok $jfr_ok, failed $jfr_failed, ${jfr_elapsed} s (load $(cut -d' ' -f1 /proc/loadavg))"
-cp "$WORK/profile.jfr" "$OUT/profile.jfr"
+[ -n "$ASYNC_PROFILER" ] || cp "$WORK/profile.jfr" "$OUT/profile.jfr"
 {
     echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok"
     echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok"
 } >"$OUT/cpu.csv"
 stop_server
 # After the server stopped: the summary needs no lock, run it as `jfr_top.py OUT/profile.jfr --per N` if cut short.
+if [ -n "$ASYNC_PROFILER" ]; then
+    python3 "$HERE/ap_top.py" "$OUT/profile.collapsed" >"$OUT/profile.txt"
+    log "async-profiler: $(head -1 "$OUT/profile.txt")"
+    exit 0
+fi
 python3 "$HERE/jfr_top.py" "$OUT/profile.jfr" --per "$jfr_ok" >"$OUT/profile.txt"
 log "$(grep -m1 'allocated' "$OUT/profile.txt")"
