@@ -19,6 +19,17 @@ def thread_group(frame):
     return re.sub(r"[0-9]+", "", name).rstrip("-#") or "?"
 
 
+def kernel_entry(frames):
+    """The innermost Java frame above a kernel leaf, with its caller: Unsafe.park < LinkedBlockingQueue.take, say."""
+    java = [f for f in frames if "/" in f and not f.endswith("_[k]")]
+    java = [f for f in java if not f.startswith(("jdk/internal/misc/", "java/util/concurrent/locks/",
+                                               "java/util/concurrent/ForkJoinPool"))] or java
+    if not java:
+        return "(no Java frame)"
+    inner = java[-1].rsplit("/", 1)[-1]
+    return inner + (" < " + java[-2].rsplit("/", 1)[-1] if len(java) > 1 else "")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("collapsed")
@@ -28,6 +39,7 @@ def main():
     args = parser.parse_args()
     groups = collections.Counter()
     self_samples, inclusive = collections.Counter(), collections.Counter()
+    kernel_entries = collections.Counter()
     total = selected = 0
     wanted = re.compile(args.threads)
     for line in open(args.collapsed):
@@ -48,6 +60,8 @@ def main():
                 continue
         selected += count
         self_samples[frames[-1] if frames else "?"] += count
+        if frames and frames[-1].endswith("_[k]"):
+            kernel_entries[kernel_entry(frames)] += count
         for frame in set(frames):
             inclusive[frame] += count
     print(f"{total} samples; threads matching {args.threads}: {sum(c for g, c in groups.items() if wanted.search(g))}"
@@ -55,6 +69,11 @@ def main():
     print("\n== samples per thread group ==")
     for group, count in groups.most_common(15):
         print(f"{100 * count / max(total, 1):6.1f}%  {group}")
+    kernel = sum(kernel_entries.values())
+    print(f"\n== in the kernel: {100 * kernel / max(selected, 1):.1f}% of the selected samples, by the Java frame that "
+          "entered it (< its caller) ==")
+    for entry, count in kernel_entries.most_common(12):
+        print(f"{100 * count / max(selected, 1):6.1f}%  {entry[:170]}")
     for title, table in (("inclusive", inclusive), ("self", self_samples)):
         print(f"\n== {title}, % of the selected samples ==")
         for frame, count in table.most_common(args.top):

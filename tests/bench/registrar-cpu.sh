@@ -187,12 +187,28 @@ sleep 2
 idle_before="$(cpu_ticks)"; sleep 10; idle_after="$(cpu_ticks)"
 idle_per_s="$(awk -v a="$idle_before" -v b="$idle_after" 'BEGIN { print (b - a) / 10 }')"
 
+# Voluntary context switches of the SIP threads (each one a thread that blocked and was woken again: the hand-offs'
+# wake-ups), summed over sip-io and sip-worker threads; unlike CPU time, a busy host does not change how many there are
+# per REGISTER at a given rate.
+sip_switches() {
+    local task total=0 n
+    for task in /proc/"$JAVA_PID"/task/*; do
+        case "$(cat "$task/comm" 2>/dev/null)" in
+            sip-io*|sip-worker*)
+                n="$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$task/status" 2>/dev/null || echo 0)"
+                total=$(( total + ${n:-0} )) ;;
+        esac
+    done
+    echo "$total"
+}
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
+switches_before="$(sip_switches)"
 before="$(cpu_ticks)"
 thread_ticks >"$WORK/threads-before.txt"
 line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
 after="$(cpu_ticks)"
 thread_ticks >"$WORK/threads-after.txt"
+switches_after="$(sip_switches)"
 IFS=';' read -r ok failed elapsed <<<"$line"
 cpu_us="$(awk -v t=$(( after - before )) -v i="$idle_per_s" -v e="$elapsed" -v hz="$HZ" -v n="$ok" \
     'BEGIN { printf "%.1f", (n > 0 ? (t - i * e) * 1e6 / hz / n : 0) }')"
@@ -204,13 +220,15 @@ cpu_us="$(awk -v t=$(( after - before )) -v i="$idle_per_s" -v e="$elapsed" -v h
 work_us="$(awk -F, 'NR > 1 && $1 !~ /Compiler|Sweeper/ { t += $2 } END { printf "%.1f", t }' "$OUT/cpu-by-thread.csv")"
 work_us="$(awk -v t="$work_us" -v hz="$HZ" -v n="$ok" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
 log "server threads without the JIT compilers: ${work_us} us per registration; $(awk -F, 'NR > 1 && $1 ~ /^sip-(io|worker)/ { u += $4; s += $5 } END { if (u + s > 0) printf "kernel share of the sip-io and sip-worker threads %.0f%%", 100 * s / (u + s) }' "$OUT/cpu-by-thread.csv")"
+switches_per_reg="$(awk -v a="$switches_before" -v b="$switches_after" -v n="$ok" 'BEGIN { printf "%.2f", (n > 0 ? (b - a) / n : 0) }')"
+log "voluntary context switches of the sip-io and sip-worker threads: $switches_per_reg per registration"
 log "cpu run: $RATE/s for ${SECONDS_PER_RUN} s: ok $ok, failed $failed, ${elapsed} s; server cpu $(( after - before )) ticks, idle ${idle_per_s} ticks/s: ${cpu_us} us per registration (load $load_before -> $(cut -d' ' -f1 /proc/loadavg))"
 
 if [ "$NO_JFR" = 1 ]; then
     log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread.csv" | head -6 | awk -F, '{ printf "%s %s; ", $1, $3 }')"
     {
-        echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1"
-        echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before"
+        echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,sip_switches_per_registration"
+        echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$switches_per_reg"
     } >"$OUT/cpu.csv"
     stop_server
     exit 0
@@ -233,8 +251,8 @@ log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread
 log "jfr run: ok $jfr_ok, failed $jfr_failed, ${jfr_elapsed} s (load $(cut -d' ' -f1 /proc/loadavg))"
 [ -n "$ASYNC_PROFILER" ] || cp "$WORK/profile.jfr" "$OUT/profile.jfr"
 {
-    echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok"
-    echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok"
+    echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok,sip_switches_per_registration"
+    echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok,$switches_per_reg"
 } >"$OUT/cpu.csv"
 stop_server
 # After the server stopped: the summary needs no lock, run it as `jfr_top.py OUT/profile.jfr --per N` if cut short.
