@@ -2,7 +2,6 @@ package org.sipcity.stack.transport.netty;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.NetUtil;
 import java.net.InetSocketAddress;
@@ -26,7 +25,6 @@ public final class DatagramFlow implements Flow {
     private final InetSocketAddress remoteAddress;
     private final TransportMetrics metrics;
     private final DatagramFlows owner;
-    private final DatagramHandOver handOver;
     private volatile long lastActivityMillis = System.currentTimeMillis();
     private volatile boolean closed;
 
@@ -38,7 +36,6 @@ public final class DatagramFlow implements Flow {
         this.remoteAddress = remoteAddress;
         this.metrics = metrics;
         this.owner = owner;
-        this.handOver = DatagramHandOver.of(channel);
     }
 
     @Override
@@ -83,15 +80,10 @@ public final class DatagramFlow implements Flow {
 
     /**
      * Sends one datagram. A socket that cannot take more (its queue above the high water mark) drops the
-     * message, as the network would; UDP retransmissions recover it (RFC 3261 §17.1.1.2). From another thread
-     * the datagram is handed to the event loop, where the last of a run of such sends flushes
-     * ({@link DatagramHandOver}).
+     * message, as the network would; UDP retransmissions recover it (RFC 3261 §17.1.1.2).
      */
     @Override
     public boolean send(ByteBuf message) {
-        if (!channel.eventLoop().inEventLoop()) {
-            return handOver(message);
-        }
         if (!isOpen() || !channel.isWritable()) {
             message.release();
             metrics.sendDropped();
@@ -100,32 +92,6 @@ public final class DatagramFlow implements Flow {
         metrics.messageOut(message.readableBytes());
         channel.writeAndFlush(new DatagramPacket(message, remoteAddress), channel.voidPromise());
         return true;
-    }
-
-    private boolean handOver(ByteBuf message) {
-        if (!isOpen() || !isWritable(handOver)) {
-            message.release();
-            metrics.sendDropped();
-            return false;
-        }
-        int bytes = message.readableBytes();
-        if (!handOver.send(new DatagramPacket(message, remoteAddress))) {
-            metrics.sendDropped();
-            return false;
-        }
-        metrics.messageOut(bytes);
-        return true;
-    }
-
-    /** Netty's writability counts a handed-over datagram only once its task ran: those bytes count here too. */
-    private boolean isWritable(DatagramHandOver handOver) {
-        long handed = handOver.pendingBytes();
-        if (handed == 0) {
-            return channel.isWritable();
-        }
-        ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
-        long queued = (queue == null ? 0 : queue.totalPendingWriteBytes()) + handed;
-        return channel.isWritable() && queued <= channel.config().getWriteBufferHighWaterMark();
     }
 
     /**
@@ -149,7 +115,7 @@ public final class DatagramFlow implements Flow {
 
     @Override
     public boolean isWritable() {
-        return isOpen() && isWritable(handOver);
+        return isOpen() && channel.isWritable();
     }
 
     @Override
