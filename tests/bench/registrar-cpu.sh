@@ -14,7 +14,7 @@
 # With --tls the server gets a TLS connector (a self-signed P-256 key in an Elytron key-store, key-manager and
 # server-ssl-context, added through the CLI) and SIPp, which Debian builds without TLS, speaks TCP into a local stunnel
 # client holding one TLS connection per SIPp connection; stunnel's CPU is not the server's and is not counted.
-#   flock <lock> tests/bench/registrar-cpu.sh [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
+#   flock <lock> tests/bench/registrar-cpu.sh [--async-profiler LIB] [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -27,6 +27,7 @@ UDP=0
 TLS=0
 TLS_PROVIDER=""
 NO_JFR=0
+ASYNC_PROFILER=""
 USERS=20000
 PASSWORD="bench-Pa55"
 DB_OPTIONS=""
@@ -45,6 +46,9 @@ Usage: $0 [--digest] [--udp|--tls] [--tls-provider NAME] [--rate N] [--seconds N
   --tls       persistent TLS instead of persistent TCP (SIPp through a stunnel client; needs stunnel4)
   --tls-provider NAME  the server-ssl-context's provider (e.g. openssl: WildFly's own OpenSSL-backed SSLEngine,
               module org.wildfly.openssl), default the JDK's
+  --async-profiler LIB  profile the second run with async-profiler (LIB: its libasyncProfiler.so, e.g. unpacked
+              from the tools.profiler:async-profiler jar) instead of JFR: CPU samples of every thread, native and
+              kernel frames included, as collapsed stacks (profile.collapsed) and summarised by ap_top.py
   --no-jfr    CPU figures only (no second run under JFR): shorter, to compare several builds in one lock hold
 Needs: mvn -q -o verify -pl wildfly-config -am -DskipTests; sipp (Debian sip-tester), python3, jcmd and jfr (JDK 17).
 USAGE
@@ -57,6 +61,7 @@ while [ $# -gt 0 ]; do
         --tls) TLS=1 ;;
         --tls-provider) TLS=1; TLS_PROVIDER="$2"; shift ;;
         --no-jfr) NO_JFR=1 ;;
+        --async-profiler) ASYNC_PROFILER="$2"; shift ;;
         --rate) RATE="$2"; shift ;;
         --seconds) SECONDS_PER_RUN="$2"; shift ;;
         --port-offset) OFFSET="$2"; shift ;;
@@ -182,12 +187,28 @@ sleep 2
 idle_before="$(cpu_ticks)"; sleep 10; idle_after="$(cpu_ticks)"
 idle_per_s="$(awk -v a="$idle_before" -v b="$idle_after" 'BEGIN { print (b - a) / 10 }')"
 
+# Voluntary context switches of the SIP threads (each one a thread that blocked and was woken again: the hand-offs'
+# wake-ups), summed over sip-io and sip-worker threads; unlike CPU time, a busy host does not change how many there are
+# per REGISTER at a given rate.
+sip_switches() {
+    local task total=0 n
+    for task in /proc/"$JAVA_PID"/task/*; do
+        case "$(cat "$task/comm" 2>/dev/null)" in
+            sip-io*|sip-worker*)
+                n="$(awk '/^voluntary_ctxt_switches/ { print $2 }' "$task/status" 2>/dev/null || echo 0)"
+                total=$(( total + ${n:-0} )) ;;
+        esac
+    done
+    echo "$total"
+}
 load_before="$(cut -d' ' -f1 /proc/loadavg)"
+switches_before="$(sip_switches)"
 before="$(cpu_ticks)"
 thread_ticks >"$WORK/threads-before.txt"
 line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
 after="$(cpu_ticks)"
 thread_ticks >"$WORK/threads-after.txt"
+switches_after="$(sip_switches)"
 IFS=';' read -r ok failed elapsed <<<"$line"
 cpu_us="$(awk -v t=$(( after - before )) -v i="$idle_per_s" -v e="$elapsed" -v hz="$HZ" -v n="$ok" \
     'BEGIN { printf "%.1f", (n > 0 ? (t - i * e) * 1e6 / hz / n : 0) }')"
@@ -199,29 +220,46 @@ cpu_us="$(awk -v t=$(( after - before )) -v i="$idle_per_s" -v e="$elapsed" -v h
 work_us="$(awk -F, 'NR > 1 && $1 !~ /Compiler|Sweeper/ { t += $2 } END { printf "%.1f", t }' "$OUT/cpu-by-thread.csv")"
 work_us="$(awk -v t="$work_us" -v hz="$HZ" -v n="$ok" 'BEGIN { printf "%.1f", (n > 0 ? t * 1e6 / hz / n : 0) }')"
 log "server threads without the JIT compilers: ${work_us} us per registration; $(awk -F, 'NR > 1 && $1 ~ /^sip-(io|worker)/ { u += $4; s += $5 } END { if (u + s > 0) printf "kernel share of the sip-io and sip-worker threads %.0f%%", 100 * s / (u + s) }' "$OUT/cpu-by-thread.csv")"
+switches_per_reg="$(awk -v a="$switches_before" -v b="$switches_after" -v n="$ok" 'BEGIN { printf "%.2f", (n > 0 ? (b - a) / n : 0) }')"
+log "voluntary context switches of the sip-io and sip-worker threads: $switches_per_reg per registration"
 log "cpu run: $RATE/s for ${SECONDS_PER_RUN} s: ok $ok, failed $failed, ${elapsed} s; server cpu $(( after - before )) ticks, idle ${idle_per_s} ticks/s: ${cpu_us} us per registration (load $load_before -> $(cut -d' ' -f1 /proc/loadavg))"
 
 if [ "$NO_JFR" = 1 ]; then
     log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread.csv" | head -6 | awk -F, '{ printf "%s %s; ", $1, $3 }')"
     {
-        echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1"
-        echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before"
+        echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,sip_switches_per_registration"
+        echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$switches_per_reg"
     } >"$OUT/cpu.csv"
     stop_server
     exit 0
 fi
-jcmd "$JAVA_PID" JFR.start name=jfr settings=profile filename="$WORK/profile.jfr" >/dev/null
-line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
-jcmd "$JAVA_PID" JFR.stop name=jfr >/dev/null
+if [ -n "$ASYNC_PROFILER" ]; then
+    # perf events where the kernel allows them (they see kernel frames), the interval timer otherwise.
+    event=cpu
+    [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 1 ] || [ "$(id -u)" = 0 ] || event=itimer
+    # jcmd splits its arguments at '=': the agent's option string goes in quotes of its own.
+    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=$event,interval=200us,threads\"" >"$OUT/ap.log" 2>&1
+    line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
+    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,collapsed,file=$OUT/profile.collapsed\"" >>"$OUT/ap.log" 2>&1
+else
+    jcmd "$JAVA_PID" JFR.start name=jfr settings=profile filename="$WORK/profile.jfr" >/dev/null
+    line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
+    jcmd "$JAVA_PID" JFR.stop name=jfr >/dev/null
+fi
 IFS=';' read -r jfr_ok jfr_failed jfr_elapsed <<<"$line"
 log "cpu by thread group (us per registration): $(tail -n +2 "$OUT/cpu-by-thread.csv" | head -6 | awk -F, '{ printf "%s %s; ", $1, $3 }')"
 log "jfr run: ok $jfr_ok, failed $jfr_failed, ${jfr_elapsed} s (load $(cut -d' ' -f1 /proc/loadavg))"
-cp "$WORK/profile.jfr" "$OUT/profile.jfr"
+[ -n "$ASYNC_PROFILER" ] || cp "$WORK/profile.jfr" "$OUT/profile.jfr"
 {
-    echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok"
-    echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok"
+    echo "date,transport,digest,rate_per_s,seconds,ok,failed,elapsed_s,cpu_ticks,idle_ticks_per_s,hz,cpu_us_per_registration,work_us_per_registration_without_jit,load1,jfr_ok,sip_switches_per_registration"
+    echo "$(date -u +%FT%TZ),$TRANSPORT,$DIGEST,$RATE,$SECONDS_PER_RUN,$ok,$failed,$elapsed,$(( after - before )),$idle_per_s,$HZ,$cpu_us,$work_us,$load_before,$jfr_ok,$switches_per_reg"
 } >"$OUT/cpu.csv"
 stop_server
 # After the server stopped: the summary needs no lock, run it as `jfr_top.py OUT/profile.jfr --per N` if cut short.
+if [ -n "$ASYNC_PROFILER" ]; then
+    python3 "$HERE/ap_top.py" "$OUT/profile.collapsed" >"$OUT/profile.txt"
+    log "async-profiler: $(head -1 "$OUT/profile.txt")"
+    exit 0
+fi
 python3 "$HERE/jfr_top.py" "$OUT/profile.jfr" --per "$jfr_ok" >"$OUT/profile.txt"
 log "$(grep -m1 'allocated' "$OUT/profile.txt")"
