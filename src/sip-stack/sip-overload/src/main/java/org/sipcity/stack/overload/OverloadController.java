@@ -205,9 +205,10 @@ final class OverloadController {
         }
         if (state == OverloadState.OVERLOADED) {
             if (rateMode) {
-                boolean relievedCalm = wait < sojournLow && lag < lagLow && heap < settings.heapLow()
+                boolean workersCalm = wait < sojournLow && heap < settings.heapLow()
                         && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
-                adjustRate(relieved, relievedCalm, readLoad, reads, dropShare, droppedNow, admittedRate);
+                adjustRate(relieved, workersCalm && lag < lagLow, workersCalm && lag < lagHigh, readLoad, reads,
+                        dropShare, droppedNow, admittedRate);
             } else {
                 adjust(load);
             }
@@ -229,14 +230,23 @@ final class OverloadController {
         figures.sampledDrops(drops, dropShare, limiting() ? rate : 0);
     }
 
-    private void adjustRate(double relieved, boolean relievedCalm, double readLoad, double reads, double dropShare,
-                            long droppedNow, double admittedRate) {
+    /**
+     * @param relievedCalm every signal shedding relieves below its low mark
+     * @param workersCalmBesideTheLoop the workers' wait and queue and the heap below their low marks, the event-loop lag
+     *        below its high mark: what says the workers keep up while the loop meets a backlog
+     */
+    private void adjustRate(double relieved, boolean relievedCalm, boolean workersCalmBesideTheLoop, double readLoad,
+                            double reads, double dropShare, long droppedNow, double admittedRate) {
         // Read saturation says the loop meets a backlog, not that the server cannot serve more: while the workers are
         // calm and serve all that is admitted, the rate is what holds goodput down and must climb (measured 2026-11-26
         // 11:05, TCP at 40,000/s offered, read saturation above its mark: held at 90% of a reference taken as the load
         // began, 30,760/s served against 40,000/s valve off). The workers' signals then stop the climb (hold from their
         // low marks, cut from their high ones): on one core, work admitted beyond capacity shows as their wait.
-        boolean workersKeepUp = relievedCalm && servedRate >= KEEP_UP * admittedRate;
+        // The loop's own lag between its marks does not stop the climb: a loop that meets a backlog runs its probes
+        // late behind full read batches whatever the valve admits (22-31 ms at 1x over TCP on 2026-11-26, 13:32, and
+        // 24 ms at the end of the 1x step at 14:20, where the valve shed 14% of what the server served valve off); at
+        // its high mark it cuts the rate as before.
+        boolean workersKeepUp = workersCalmBesideTheLoop && servedRate >= KEEP_UP * admittedRate;
         if (relieved > 1) {
             rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / relieved)));
         } else if (readLoad > 1 && workersKeepUp) {
@@ -245,9 +255,12 @@ final class OverloadController {
             // A loop cut off from its sockets' backlog reads what arrives whatever the valve decides, so shedding does
             // not bring this signal down: cut as for the workers, but never below the drop floor (measured
             // 2026-11-26, TCP at 24,000/s offered: cut by it without a floor, the rate fell to 11,542/s served against
-            // 24,000/s with the valve off, read saturation staying at 52% all along).
-            double floor = Math.min(rate, DROP_FLOOR * referenceRate);
-            rate = Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / readLoad)));
+            // 24,000/s with the valve off, read saturation staying at 52% all along). Below the floor (left there by a
+            // cut for the workers) it climbs back to it, as between the marks: held there, it stayed for the rest of
+            // the load whatever the workers did.
+            double floor = DROP_FLOOR * referenceRate;
+            rate = rate < floor ? Math.min(floor, raised())
+                    : Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / readLoad)));
         } else if (dropShare >= settings.datagramDropLow() && relievedCalm) {
             // The sockets drop but the workers keep up with all they are given: the rate is below what the server
             // serves, and the reference with it (taken as a load began, measured 8,425/s served at the start of a
