@@ -176,8 +176,18 @@ final class OverloadController {
         }
 
         long standing = standingWait.add(wait);
+        // The loops' lag is evidence of overload only while the workers have work waiting or fall behind what is
+        // admitted: a loop that is late while the workers serve everything it hands them is late for something shedding
+        // does not relieve (the JIT compiling on the same core after boot, the host descheduling the process; a shed
+        // even costs the loop more than an admission: the head scan and the 503). Measured 2026-11-26 15:26-15:27 on
+        // a cold server: lag 103-116 ms began overload on an idle server and at 33-86/s of new work, and the rate was cut
+        // to its 10/s minimum while the workers had no wait and served what arrived. A loop that cannot read what
+        // arrives shows read saturation (streams) or the kernel's drops (UDP); without completions there is nothing
+        // to judge by and the lag counts as before.
+        long judgedLag = lagCounts(completed, wait, admittedRate) ? lag : 0;
         // What shedding relieves: the workers' queue, the loops' lag, the heap.
-        double relieved = Math.max(Math.max((double) standing / sojournHigh, (double) lag / lagHigh), heap / settings.heapHigh());
+        double relieved = Math.max(Math.max((double) standing / sojournHigh, (double) judgedLag / lagHigh),
+                heap / settings.heapHigh());
         if (settings.queueDepthHigh() > 0) {
             relieved = Math.max(relieved, (double) depth / settings.queueDepthHigh());
         }
@@ -286,6 +296,15 @@ final class OverloadController {
         } else {
             rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
         }
+    }
+
+    /**
+     * Whether the loops' lag is taken as overload now: completions are not reported, or the oldest task waits at least
+     * the sojourn's low mark, or the workers serve less than {@link #KEEP_UP} of what is admitted (with a slack of
+     * {@value #MIN_RATE}/s, so that a handful of requests in flight at a trickle is not taken for falling behind).
+     */
+    private boolean lagCounts(long completed, long wait, double admittedRate) {
+        return completed < 0 || wait >= sojournLow || servedRate < KEEP_UP * admittedRate - MIN_RATE;
     }
 
     /**
