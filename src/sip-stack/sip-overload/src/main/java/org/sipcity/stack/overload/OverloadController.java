@@ -20,10 +20,14 @@ package org.sipcity.stack.overload;
  * refreshes) arrives at the valve now if that is lower, so that any cut sheds at once. While overloaded:
  * <ul>
  * <li>the workers overloaded (a signal shedding relieves {@code p} times its high mark, {@code p > 1}: sojourn,
- *     queue depth, lag, heap): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
- * <li>else read saturation above its high mark: the same, but never below {@value #DROP_FLOOR} of the reference (the
- *     loop reads what arrives whatever the valve decides, so shedding does not bring this signal down); between its
- *     marks, {@code R} holds, or climbs back to that floor if a cut for the workers left it below;</li>
+ *     queue depth, lag, heap; the lag only while the workers have work waiting or fall behind what is admitted, as
+ *     towards overload): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
+ * <li>else read saturation above or between its marks: {@code R} climbs while the workers keep up (wait, queue and
+ *     heap below their low marks, the loop's lag below its high mark, at least {@value #KEEP_UP} of the admitted rate
+ *     served); else above its high mark it is cut as for the workers, but never below {@value #DROP_FLOOR} of the
+ *     reference (the loop reads what arrives whatever the valve decides, so shedding does not bring this signal down);
+ *     between its marks, {@code R} holds; either way it climbs back to that floor if a cut for the workers left it
+ *     below;</li>
  * <li>else, while the share of arrivals the UDP sockets drop is above its low mark: for every datagram dropped
  *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
  *     second, {@code gain * shedCost * d}: the CPU the event loops need to read and shed what the kernel dropped),
