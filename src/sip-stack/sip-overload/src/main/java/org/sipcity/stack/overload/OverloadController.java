@@ -20,10 +20,14 @@ package org.sipcity.stack.overload;
  * refreshes) arrives at the valve now if that is lower, so that any cut sheds at once. While overloaded:
  * <ul>
  * <li>the workers overloaded (a signal shedding relieves {@code p} times its high mark, {@code p > 1}: sojourn,
- *     queue depth, lag, heap): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
- * <li>else read saturation above its high mark: the same, but never below {@value #DROP_FLOOR} of the reference (the
- *     loop reads what arrives whatever the valve decides, so shedding does not bring this signal down); between its
- *     marks, {@code R} holds, or climbs back to that floor if a cut for the workers left it below;</li>
+ *     queue depth, lag, heap; the lag only while the workers have work waiting or fall behind what is admitted, as
+ *     towards overload): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
+ * <li>else read saturation above or between its marks: {@code R} climbs while the workers keep up (wait, queue and
+ *     heap below their low marks, the loop's lag below its high mark, at least {@value #KEEP_UP} of the admitted rate
+ *     served); else above its high mark it is cut as for the workers, but never below {@value #DROP_FLOOR} of the
+ *     reference (the loop reads what arrives whatever the valve decides, so shedding does not bring this signal down);
+ *     between its marks, {@code R} holds; either way it climbs back to that floor if a cut for the workers left it
+ *     below;</li>
  * <li>else, while the share of arrivals the UDP sockets drop is above its low mark: for every datagram dropped
  *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
  *     second, {@code gain * shedCost * d}: the CPU the event loops need to read and shed what the kernel dropped),
@@ -176,8 +180,18 @@ final class OverloadController {
         }
 
         long standing = standingWait.add(wait);
+        // The loops' lag is evidence of overload only while the workers have work waiting or fall behind what is
+        // admitted: a loop that is late while the workers serve everything it hands them is late for something shedding
+        // does not relieve (the JIT compiling on the same core after boot, the host descheduling the process; a shed
+        // even costs the loop more than an admission: the head scan and the 503). Measured 2026-11-26 15:26-15:27 on
+        // a cold server: lag 103-116 ms began overload on an idle server and at 33-86/s of new work, and the rate was cut
+        // to its 10/s minimum while the workers had no wait and served what arrived. A loop that cannot read what
+        // arrives shows read saturation (streams) or the kernel's drops (UDP); without completions there is nothing
+        // to judge by and the lag counts as before.
+        long judgedLag = lagCounts(completed, wait, admittedRate) ? lag : 0;
         // What shedding relieves: the workers' queue, the loops' lag, the heap.
-        double relieved = Math.max(Math.max((double) standing / sojournHigh, (double) lag / lagHigh), heap / settings.heapHigh());
+        double relieved = Math.max(Math.max((double) standing / sojournHigh, (double) judgedLag / lagHigh),
+                heap / settings.heapHigh());
         if (settings.queueDepthHigh() > 0) {
             relieved = Math.max(relieved, (double) depth / settings.queueDepthHigh());
         }
@@ -205,9 +219,10 @@ final class OverloadController {
         }
         if (state == OverloadState.OVERLOADED) {
             if (rateMode) {
-                boolean relievedCalm = wait < sojournLow && lag < lagLow && heap < settings.heapLow()
+                boolean workersCalm = wait < sojournLow && heap < settings.heapLow()
                         && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
-                adjustRate(relieved, relievedCalm, readLoad, reads, dropShare, droppedNow, admittedRate);
+                adjustRate(relieved, workersCalm && lag < lagLow, workersCalm && lag < lagHigh, readLoad, reads,
+                        dropShare, droppedNow, admittedRate);
             } else {
                 adjust(load);
             }
@@ -229,14 +244,23 @@ final class OverloadController {
         figures.sampledDrops(drops, dropShare, limiting() ? rate : 0);
     }
 
-    private void adjustRate(double relieved, boolean relievedCalm, double readLoad, double reads, double dropShare,
-                            long droppedNow, double admittedRate) {
+    /**
+     * @param relievedCalm every signal shedding relieves below its low mark
+     * @param workersCalmBesideTheLoop the workers' wait and queue and the heap below their low marks, the event-loop lag
+     *        below its high mark: what says the workers keep up while the loop meets a backlog
+     */
+    private void adjustRate(double relieved, boolean relievedCalm, boolean workersCalmBesideTheLoop, double readLoad,
+                            double reads, double dropShare, long droppedNow, double admittedRate) {
         // Read saturation says the loop meets a backlog, not that the server cannot serve more: while the workers are
         // calm and serve all that is admitted, the rate is what holds goodput down and must climb (measured 2026-11-26
         // 11:05, TCP at 40,000/s offered, read saturation above its mark: held at 90% of a reference taken as the load
         // began, 30,760/s served against 40,000/s valve off). The workers' signals then stop the climb (hold from their
         // low marks, cut from their high ones): on one core, work admitted beyond capacity shows as their wait.
-        boolean workersKeepUp = relievedCalm && servedRate >= KEEP_UP * admittedRate;
+        // The loop's own lag between its marks does not stop the climb: a loop that meets a backlog runs its probes
+        // late behind full read batches whatever the valve admits (22-31 ms at 1x over TCP on 2026-11-26, 13:32, and
+        // 24 ms at the end of the 1x step at 14:20, where the valve shed 14% of what the server served valve off); at
+        // its high mark it cuts the rate as before.
+        boolean workersKeepUp = workersCalmBesideTheLoop && servedRate >= KEEP_UP * admittedRate;
         if (relieved > 1) {
             rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / relieved)));
         } else if (readLoad > 1 && workersKeepUp) {
@@ -245,9 +269,12 @@ final class OverloadController {
             // A loop cut off from its sockets' backlog reads what arrives whatever the valve decides, so shedding does
             // not bring this signal down: cut as for the workers, but never below the drop floor (measured
             // 2026-11-26, TCP at 24,000/s offered: cut by it without a floor, the rate fell to 11,542/s served against
-            // 24,000/s with the valve off, read saturation staying at 52% all along).
-            double floor = Math.min(rate, DROP_FLOOR * referenceRate);
-            rate = Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / readLoad)));
+            // 24,000/s with the valve off, read saturation staying at 52% all along). Below the floor (left there by a
+            // cut for the workers) it climbs back to it, as between the marks: held there, it stayed for the rest of
+            // the load whatever the workers did.
+            double floor = DROP_FLOOR * referenceRate;
+            rate = rate < floor ? Math.min(floor, raised())
+                    : Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / readLoad)));
         } else if (dropShare >= settings.datagramDropLow() && relievedCalm) {
             // The sockets drop but the workers keep up with all they are given: the rate is below what the server
             // serves, and the reference with it (taken as a load began, measured 8,425/s served at the start of a
@@ -273,6 +300,15 @@ final class OverloadController {
         } else {
             rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
         }
+    }
+
+    /**
+     * Whether the loops' lag is taken as overload now: completions are not reported, or the oldest task waits at least
+     * the sojourn's low mark, or the workers serve less than {@link #KEEP_UP} of what is admitted (with a slack of
+     * {@value #MIN_RATE}/s, so that a handful of requests in flight at a trickle is not taken for falling behind).
+     */
+    private boolean lagCounts(long completed, long wait, double admittedRate) {
+        return completed < 0 || wait >= sojournLow || servedRate < KEEP_UP * admittedRate - MIN_RATE;
     }
 
     /**

@@ -355,6 +355,58 @@ class RateAdmissionTest {
         assertThat(shedAtTheEnd).as("nothing shed in the last 10 evaluations").isZero();
     }
 
+    /**
+     * Regression (2026-11-26 14:20, TCP at 50,000/s offered, the server's capacity: goodput 86% valve on, 100% off): a
+     * loop that meets a backlog runs its lag probes late behind full read batches (22-31 ms, between the lag's marks)
+     * whatever the valve admits; that lag held the rate at the floor although the workers served all they were given.
+     */
+    @Test
+    void readSaturationWithTheLoopsLagBetweenItsMarksLetsTheRateClimbWhileTheWorkersKeepUp() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.readSaturation = 0.6;
+        signals.lagNanos = Duration.ofMillis(30).toNanos(); // above the 20 ms low mark, below the 100 ms high mark
+        int shedAtTheEnd = 0;
+        for (int i = 0; i < 60; i++) {
+            int admitted = interval(200, NEW_REGISTER, 0, 0).getOrDefault(Verdict.ADMIT, 0); // 4,000/s offered
+            signals.completedTasks += admitted;
+            shedAtTheEnd = i < 50 ? 0 : shedAtTheEnd + (200 - admitted);
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().admissionRate()).as("climbed to the 4,000/s offered").isGreaterThanOrEqualTo(4_000.0);
+        assertThat(shedAtTheEnd).as("nothing shed in the last 10 evaluations").isZero();
+
+        // The lag at its high mark still cuts, once the workers have work waiting.
+        double climbed = valve.figures().admissionRate();
+        signals.lagNanos = Duration.ofMillis(200).toNanos();
+        signals.waitMillis(30);
+        interval(200, NEW_REGISTER, 0, 200);
+        assertThat(valve.figures().admissionRate()).isLessThan(climbed);
+    }
+
+    /**
+     * Regression (same run): read saturation above its mark, with the workers between their marks, held a rate that a
+     * sojourn spike had cut below the floor for the rest of the load; it climbs back to the floor.
+     */
+    @Test
+    void readSaturationAboveItsMarkLiftsTheRateBackToItsFloorAfterTheWorkersCut() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.waitMillis(400); // a sojourn spike: p = 4, the workers' cut goes well below the floor
+        for (int i = 0; i < 4; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+        double cut = valve.figures().admissionRate();
+        assertThat(cut).isLessThan(0.5 * OverloadController.DROP_FLOOR * 2_000);
+
+        signals.waitMillis(50); // the workers between their marks: no climb past the floor
+        signals.readSaturation = 0.6; // the loop meets its backlog all along
+        for (int i = 0; i < 100; i++) {
+            interval(150, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.figures().admissionRate()).as("back at 90% of the 2,000/s served")
+                .isCloseTo(OverloadController.DROP_FLOOR * 2_000, org.assertj.core.data.Offset.offset(1.0));
+    }
+
     @Test
     void readSaturationWithWorkersFallingBehindTheAdmittedRateStopsTheClimb() {
         arrivingAndServedAtTwoThousandASecond();

@@ -1,0 +1,140 @@
+package org.sipcity.stack.overload;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.sipcity.stack.overload.Messages.request;
+
+import io.netty.buffer.ByteBuf;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * The event loops' lag as evidence of overload (rate admission, completions reported): it counts only while the
+ * workers have work waiting or fall behind what is admitted. Regression of a cold server (2026-11-26 15:26-15:27, the
+ * JIT and the host on the server's one core): lag of 103-116 ms began overload on an idle server and at 33-86/s of new
+ * work, and cut the admitted rate to its minimum while the workers had no wait and served all that arrived.
+ * Decisions on a fake clock and fake signals, every evaluation driven by the test.
+ */
+class LagEvidenceTest {
+
+    private static final long EVALUATION = Duration.ofMillis(50).toNanos();
+    private static final long LATE = Duration.ofMillis(150).toNanos(); // above the 100 ms high mark
+    private static final String NEW_REGISTER = request("REGISTER", "<sip:bob@city.example.net>");
+
+    private final FakeSignals signals = new FakeSignals();
+    private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    private final AtomicLong millis = new AtomicLong(1_764_000_000_000L);
+    private final TestFlow tcp = new TestFlow(TransportType.TCP);
+    private final SojournTimeValve valve = new SojournTimeValve(OverloadSettings.defaults(), null, signals, nanos::get,
+            millis::get, () -> 0.5);
+
+    /** {@code count} new REGISTERs arrive in one evaluation interval, the workers finish {@code served}; the shed ones. */
+    private int interval(int count, long served) {
+        int shed = 0;
+        for (int i = 0; i < count; i++) {
+            ByteBuf buf = Messages.buffer(NEW_REGISTER);
+            try {
+                if (valve.inspect(Messages.classify(buf), buf, tcp) != Verdict.ADMIT) {
+                    shed++;
+                }
+            } finally {
+                buf.release();
+            }
+        }
+        signals.completedTasks += served;
+        nanos.addAndGet(EVALUATION);
+        millis.addAndGet(EVALUATION / 1_000_000);
+        valve.evaluate();
+        return shed;
+    }
+
+    @Test
+    void aLateLoopOnAnIdleServerIsNotOverload() {
+        signals.completedTasks = 0;
+        signals.lagNanos = Duration.ofMillis(300).toNanos(); // the JIT compiling on the one core after boot
+        for (int i = 0; i < 60; i++) {
+            interval(0, 0);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(valve.figures().transitions()).isZero();
+    }
+
+    @Test
+    void aLateLoopWhileTheWorkersServeAllThatArrivesShedsNothing() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            interval(100, 100); // 2,000/s, all served
+        }
+        signals.lagNanos = LATE; // three seconds of a late loop, the workers without a wait
+        int shed = 0;
+        for (int i = 0; i < 60; i++) {
+            shed += interval(100, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(shed).isZero();
+    }
+
+    @Test
+    void aLateLoopWithTheWorkersFallingBehindIsOverload() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            interval(100, 100);
+        }
+        signals.lagNanos = LATE;
+        for (int i = 0; i < 20 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(100, 70); // 2,000/s admitted, 1,400/s served: not the JIT alone
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    @Test
+    void aLateLoopWithWorkWaitingIsOverload() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            interval(100, 100);
+        }
+        signals.lagNanos = LATE;
+        signals.waitMillis(20); // the sojourn's low mark: work waits for the core the loop waits for
+        interval(100, 100);
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    @Test
+    void withoutReportedCompletionsTheLagAloneStillBeginsOverload() {
+        signals.completedTasks = -1; // an embedding layer that does not count its tasks
+        signals.lagNanos = LATE;
+        interval(100, 0);
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    @Test
+    void onceOverloadedALateLoopDoesNotCutTheRateWhileTheWorkersKeepUpButHoldsOverload() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            interval(100, 100);
+        }
+        signals.waitMillis(200); // a standing queue (over the 500 ms window): overload, the rate cut below 2,000/s
+        for (int i = 0; i < 20 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(100, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        signals.waitMillis(0);
+        signals.lagNanos = LATE;
+        double before = valve.figures().admissionRate();
+        for (int i = 0; i < 10; i++) {
+            interval(100, 100);
+        }
+        assertThat(valve.figures().admissionRate()).as("not cut further: the workers keep up").isGreaterThan(before);
+        for (int i = 0; i < 100; i++) {
+            interval(100, 100);
+        }
+        assertThat(valve.state()).as("the lag above its low mark: overload does not end").isEqualTo(OverloadState.OVERLOADED);
+
+        signals.lagNanos = 0; // on time again, nothing shed: overload ends after the hold time
+        for (int i = 0; i < 60; i++) {
+            interval(100, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+    }
+}
