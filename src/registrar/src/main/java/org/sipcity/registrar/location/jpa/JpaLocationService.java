@@ -56,8 +56,9 @@ import org.sipcity.registrar.location.NodeLiveness;
  * deletes rows under the flusher's lock and tells it which.
  * <p>
  * <b>Deferred refreshes</b> (write-back on one node, {@link RefreshDeferral}): a refresh whose row still keeps enough of
- * the binding's remaining life is not written; the row keeps its older expiry, Call-ID and CSeq. Every look-ahead
- * period the flusher writes the deferred rows that fall too far behind, so a row never lapses while its binding lives;
+ * the binding's remaining life is not written; the row keeps its older expiry, Call-ID and CSeq. At every flush the
+ * flusher writes the deferred rows that fall due ({@link DeferredRows}: filed by due second, so it never walks every
+ * row) before they fall too far behind, so a row never lapses while its binding lives;
  * should one lapse all the same (a flusher late or failing), the reaper writes it instead of deleting it.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.

@@ -35,7 +35,7 @@ public final class RefreshDeferral {
     /** Every refresh written at the next flush. */
     public static final RefreshDeferral NONE = new RefreshDeferral(0, Duration.ofSeconds(1), Clock.systemUTC());
 
-    /** The shortest look-ahead: a deferred row is looked at again at least this often. */
+    /** The shortest look-ahead. */
     private static final long MIN_LOOKAHEAD_MILLIS = 10_000;
 
     private final int lagPercent;
@@ -70,7 +70,7 @@ public final class RefreshDeferral {
         return lagPercent;
     }
 
-    /** How often the flusher looks at the deferred rows again, and how far ahead of now each flush decides. */
+    /** How far ahead of now each flush decides (a deferred row is written at least this long before it falls behind). */
     public long lookaheadMillis() {
         return lookaheadMillis;
     }
