@@ -91,10 +91,10 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     /**
      * What the write-back flusher knows is stored, per AOR: the rows it last committed or preloaded, {@link
      * StoredRow#UNKNOWN} after a failed flush; no entry means no row once {@link #preloaded}, unknown otherwise. A known
-     * AOR is written without reading its rows. Only touched under {@link #flushLock}, so a plain map; the reaper, which
-     * deletes rows under the same lock, keeps it in step.
+     * AOR is written without reading its rows. Only touched under {@link #flushLock}, so a plain map (open addressing,
+     * no entry object per AOR); the reaper, which deletes rows under the same lock, keeps it in step.
      */
-    private final HashMap<String, StoredRow> stored = new HashMap<>();
+    private final AorMap<StoredRow> stored = new AorMap<>();
     private final int maxDirty;
     /** When a refresh may wait (write-back); {@link RefreshDeferral#NONE} writes every one. */
     private final RefreshDeferral deferral;
