@@ -20,7 +20,12 @@
 #
 #   tests/loadgen/p99-flows.sh [--port-offset 1300] [--probes 15000] [--probe-rate 250] [--settle 30]
 #                              [--first 1000] [--flows 19000] [--warmup 20000] [--lock /path/to/lock] [--out DIR]
-#                              [-- -Dserver.property=value ...]
+#                              [--diagnose] [-- -Dserver.property=value ...]
+#
+# --diagnose also keeps what explains the slow probes: every probe's send time and latency (probes-<pid>.txt, one file
+# per worker), the server's JFR recording (server.jfr, profile settings) and safepoint log (safepoint.log), and the
+# workers' own GC and safepoint logs (worker-<pid>.log); then runs tests/bench/tail_causes.py on each probe window.
+# The recording costs the server some CPU: compare diagnosed runs with diagnosed runs.
 #
 # --lock takes that flock around the measured part only (the server boots before it): about 4 minutes with the
 # defaults. The whole script takes about 5 minutes (bounded: the generator stops itself after 290 s and is killed at
@@ -41,6 +46,7 @@ LOCK=""
 OUT=""
 SERVER="$ROOT/wildfly-config/target/server"
 SERVER_PROPS=()
+DIAGNOSE=0
 
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
 while [ $# -gt 0 ]; do
@@ -55,6 +61,7 @@ while [ $# -gt 0 ]; do
         --lock) LOCK="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         --server) SERVER="$2"; shift ;;
+        --diagnose) DIAGNOSE=1 ;;
         --) shift; SERVER_PROPS=("$@"); break ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -89,6 +96,14 @@ log "copying and starting the server (port offset $OFFSET, SIP on $SIP_PORT)"
 copy_server
 # The launch script's own GC log (standalone/log/gc.log), kept in OUT: a pause in a probe window is named in the summary.
 export GC_LOG=true
+WORKER_JVM="-Xms256m -Xmx768m -XX:+UseSerialGC"
+if [ "$DIAGNOSE" = 1 ]; then
+    # the launch script's defaults, which SERVER_JAVA_OPTS replaces, plus the recording and the safepoint log
+    export SERVER_JAVA_OPTS="-Djava.net.preferIPv4Stack=true -Djboss.modules.system.pkgs=org.jboss.byteman \
+-Djava.awt.headless=true -XX:StartFlightRecording=filename=$OUT/server.jfr,settings=profile \
+-Xlog:safepoint:file=$OUT/safepoint.log:time,tags"
+    WORKER_JVM="$WORKER_JVM -Dsipcity.loadgen.probe-samples=$OUT/probes -Xlog:gc,safepoint:file=$OUT/worker-%p.log:time,tags"
+fi
 start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid "${SERVER_PROPS[@]}"
 log "server up, pid $JAVA_PID"
 
@@ -103,7 +118,7 @@ GEN=(timeout 360 java -Xms128m -Xmx256m -cp "$CP" org.sipcity.loadgen.LoadGenera
      --sources 127.0.0.2,127.0.0.3,127.0.0.4 --processes 2 --first-user 500000 --setup-concurrency 64
      --settle "$SETTLE" --warmup-probes "$WARMUP" --warmup-rate 2000 --probes "$PROBES" --probe-rate "$PROBE_RATE"
      --register-interval 3600 --ping-interval 100 --duration 290s --hold 0s --csv "$OUT/p99-flows.csv"
-     --server-pid "$JAVA_PID" --server-heap)
+     --server-pid "$JAVA_PID" --server-heap --worker-jvm-options "$WORKER_JVM")
 log "measuring: LoadGeneratorMain ${GEN[*]:8}"
 # measure-window.txt: when the generator really ran (after the lock, if any), for the load and GC figures.
 MEASURE=(bash -c 'date -u +%H:%M:%S >"$0/measure-window.txt"; "$@"; rc=$?; date -u +%H:%M:%S >>"$0/measure-window.txt"; exit $rc'
@@ -168,7 +183,24 @@ for r, end in zip(rows, ends):
     inside = [ms for t, ms in pauses if start <= t <= end + datetime.timedelta(seconds=1)]
     print(f"GC pauses in the {r['target_flows']}-flow probe window ({start:%H:%M:%S}-{end:%H:%M:%S}): {len(inside)}, "
           f"longest {max(inside, default=0):.1f} ms, {sum(inside):.0f} ms in all")
+    # --diagnose: the window's probes in one file for tail_causes.py (the log's times are UTC, as on these hosts)
+    files = glob.glob(f"{out}/probes-*.txt")
+    if files:
+        lo = start.replace(tzinfo=datetime.timezone.utc).timestamp() * 1e9
+        hi = (end + datetime.timedelta(seconds=1)).replace(tzinfo=datetime.timezone.utc).timestamp() * 1e9
+        with open(f"{out}/window-{r['target_flows']}.txt", "w") as window_file:
+            for name in files:
+                for l in open(name):
+                    if l.strip() and lo <= int(l.split()[0]) <= hi:
+                        window_file.write(l)
 PY
+if [ "$DIAGNOSE" = 1 ]; then
+    for window in "$OUT"/window-*.txt; do
+        [ -s "$window" ] || continue
+        echo "== $(basename "$window" .txt): slow probes against the server's stops and threads"
+        python3 "$ROOT/tests/bench/tail_causes.py" "$window" "$OUT/safepoint.log" --jfr "$OUT/server.jfr" || true
+    done | tee "$OUT/tail-causes.txt"
+fi
 # The valve's transitions (times in the server's clock, UTC here): one inside the measure window explains 503s there.
 echo "overload valve transitions: $(grep -c "SIP overload begins" "$OUT/server-overload.log" 2>/dev/null || true)"
 grep "SIP overload begins" "$OUT/server-overload.log" 2>/dev/null | cut -c12-23,120-220 || true

@@ -27,6 +27,8 @@ final class FlowCounters {
     final LongAdder challenges = new LongAdder();
     private final Recorder setupLatency = new Recorder(HIGHEST_NANOS, 3);
     private final Recorder probeLatency = new Recorder(HIGHEST_NANOS, 3);
+    /** Each probe's send time and latency when asked for ({@link ProbeSamples#PROPERTY}), else null. */
+    private final ProbeSamples probeSamples = ProbeSamples.fromSystemProperty();
 
     /** The first registration of a flow, from the first REGISTER sent to its 200 (a 401 round trip included). */
     void recordSetup(long nanos) {
@@ -36,12 +38,18 @@ final class FlowCounters {
     /** A probe (REGISTER on a registered flow, or OPTIONS), from sending to its final 2xx. */
     void recordProbe(long nanos) {
         probeLatency.recordValue(Math.min(nanos, HIGHEST_NANOS));
+        if (probeSamples != null) {
+            probeSamples.record(nanos);
+        }
     }
 
     /** Cumulative counts, and the latencies recorded since the previous snapshot. */
     WorkerSnapshot snapshot(long openFlows) {
         Histogram setup = setupLatency.getIntervalHistogram();
         Histogram register = probeLatency.getIntervalHistogram();
+        if (probeSamples != null) {
+            probeSamples.write();
+        }
         return new WorkerSnapshot(openFlows, connected.sum(), connectFailures.sum(), registered.sum(),
                 registerFailures.sum(), dropped.sum(), pingsSent.sum(), pongsReceived.sum(), pongsMissed.sum(),
                 flowsPonged.sum(), refreshes.sum(), refreshFailures.sum(), probesSent.sum(), probeFailures.sum(), challenges.sum(), setup,

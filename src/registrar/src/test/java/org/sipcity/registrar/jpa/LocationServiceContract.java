@@ -654,6 +654,52 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     }
 
     @Test
+    void each_deferred_row_is_written_by_its_own_due_time_however_often_its_aor_was_refreshed() {
+        // The flusher looks only at the AORs filed under the seconds that have come, not at every row: a refresh that
+        // brings a row's due time forward must be filed again, and the other row of its AOR must keep its own time.
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));
+        ContactBinding laptop = binding(AOR, "sip:alice@192.0.2.11", NOW.plusSeconds(3600));
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone, laptop));
+            service.flush();
+            // at 60 s the phone refreshes: its row may stay up to the horizon 4 x 3,600 - 3 x 3,660 = 3,420 s (due at
+            // 3,410 s); at 120 s the laptop: 4 x 3,600 - 3 x 3,720 = 3,240 s (due at 3,230 s); at 300 s the phone
+            // again, now due at 4 x 3,600 - 3 x 3,900 - 10 = 2,690 s, earlier than its first filing
+            clock.advance(Duration.ofSeconds(60));
+            service.apply(save(refreshed(phone, 2, 3660)));
+            service.flush();
+            clock.advance(Duration.ofSeconds(60));
+            ContactBinding laptopNow = refreshed(laptop, 2, 3720);
+            service.apply(save(laptopNow));
+            service.flush();
+            clock.advance(Duration.ofSeconds(180));
+            ContactBinding phoneNow = refreshed(phone, 3, 3900);
+            service.apply(save(phoneNow));
+            service.flush();
+            assertThat(fromDatabase(AOR)).as("all deferred").containsExactlyInAnyOrder(phone, laptop);
+
+            for (int second = 305; second <= 2685; second += 5) {   // a flush every 5 s: nothing falls due
+                clock.advance(Duration.ofSeconds(5));
+                service.flush();
+            }
+            assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(phone, laptop);
+            clock.advance(Duration.ofSeconds(10));   // 2,695 s
+            service.flush();
+            assertThat(fromDatabase(AOR)).as("the phone's row, due at 2,690 s").containsExactlyInAnyOrder(phoneNow,
+                    laptop);
+            clock.advance(Duration.ofSeconds(3225 - 2695));
+            service.flush();
+            assertThat(fromDatabase(AOR)).containsExactlyInAnyOrder(phoneNow, laptop);
+            clock.advance(Duration.ofSeconds(10));   // 3,235 s
+            service.flush();
+            assertThat(fromDatabase(AOR)).as("the laptop's, due at 3,230 s").containsExactlyInAnyOrder(phoneNow,
+                    laptopNow);
+            assertThat(service.failedFlushes()).isZero();
+        }
+    }
+
+    @Test
     void closing_writes_the_deferred_refreshes_too() {
         MutableClock clock = new MutableClock(NOW);
         ContactBinding phone = binding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600));

@@ -56,8 +56,9 @@ import org.sipcity.registrar.location.NodeLiveness;
  * deletes rows under the flusher's lock and tells it which.
  * <p>
  * <b>Deferred refreshes</b> (write-back on one node, {@link RefreshDeferral}): a refresh whose row still keeps enough of
- * the binding's remaining life is not written; the row keeps its older expiry, Call-ID and CSeq. Every look-ahead
- * period the flusher writes the deferred rows that fall too far behind, so a row never lapses while its binding lives;
+ * the binding's remaining life is not written; the row keeps its older expiry, Call-ID and CSeq. At every flush the
+ * flusher writes the deferred rows that fall due ({@link DeferredRows}: filed by due second, so it never walks every
+ * row) before they fall too far behind, so a row never lapses while its binding lives;
  * should one lapse all the same (a flusher late or failing), the reaper writes it instead of deleting it.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
@@ -90,15 +91,15 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     /**
      * What the write-back flusher knows is stored, per AOR: the rows it last committed or preloaded, {@link
      * StoredRow#UNKNOWN} after a failed flush; no entry means no row once {@link #preloaded}, unknown otherwise. A known
-     * AOR is written without reading its rows. Only touched under {@link #flushLock}, so a plain map; the reaper, which
-     * deletes rows under the same lock, keeps it in step.
+     * AOR is written without reading its rows. Only touched under {@link #flushLock}, so a plain map (open addressing,
+     * no entry object per AOR); the reaper, which deletes rows under the same lock, keeps it in step.
      */
-    private final HashMap<String, StoredRow> stored = new HashMap<>();
+    private final AorMap<StoredRow> stored = new AorMap<>();
     private final int maxDirty;
     /** When a refresh may wait (write-back); {@link RefreshDeferral#NONE} writes every one. */
     private final RefreshDeferral deferral;
-    /** When the flusher next looks at every deferred row (epoch ms, under {@link #flushLock}). */
-    private long nextDeferredSweep;
+    /** The AORs with a deferred row, by the second it falls due (under {@link #flushLock}). */
+    private final DeferredRows deferredRows = new DeferredRows();
     private final AtomicLong failedFlushes = new AtomicLong();
     /** Which owners are alive: bindings of the others are skipped ({@link NodeLiveness#SINGLE_NODE} on one node). */
     private volatile NodeLiveness liveness = NodeLiveness.SINGLE_NODE;
@@ -270,32 +271,31 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         apply(new BindingChange(aor, List.of(), List.of(), true));
     }
 
+    /**
+     * The expired rows come from the database's index on {@code expires_at}, and only their AORs are looked at in
+     * memory: a run costs what it reaps, not a walk over every AOR (at 19,000 AORs, once a minute, that walk under the
+     * flush lock was one of the periodic passes that grew with the table). Memory holds no expired binding without an
+     * expired row for long: a stored row never outlives its binding (a shortened lifetime is written at the next
+     * flush, {@link RefreshDeferral}), a binding not yet stored gets its row at the next flush, and write-through
+     * stores before it publishes. The exception is a binding whose row another node deleted (nodes sharing the
+     * database): its AOR keeps it until the AOR is loaded again, and lookups skip it as they skip any expired binding.
+     */
     @Override
     public int reapExpired(Instant now, int batchSize) {
         long cutoff = now.toEpochMilli();
-        // Memory first: expired bindings leave the table (and AORs left empty leave it too when nothing of theirs
-        // waits to be written; an absent AOR has no binding once preloaded, else it is reloaded on its next lookup).
+        // Under the flush lock: a flush updates rows by id, so it must know of every row deleted here (a refresh not
+        // yet written is expired in the database), and never between deciding and writing.
         flushLock.lock();
         try {
-            for (String key : table.keySet()) {
-                table.computeIfPresent(key, (aor, loaded) -> {
-                    List<ContactBinding> list = Stamped.bindingsOf(loaded);
-                    List<ContactBinding> live = list.stream().filter(b -> !b.isExpiredAt(now)).toList();
-                    if (live.isEmpty() && !dirtySet.contains(aor)) {
-                        return null;
-                    }
-                    return live.size() == list.size() ? loaded : Stamped.of(live, Stamped.stampOf(loaded));
-                });
-            }
-            // Still under the flush lock: a flush updates rows by id, so it must know of every row deleted here (a
-            // refresh not yet written is expired in the database), and never between deciding and writing.
             List<Object[]> reaped = new ArrayList<>();
             Set<String> alive = new LinkedHashSet<>();
+            Set<String> touched = new HashSet<>();
             int[] liveRows = {0};
             int deleted = Transactions.inTransaction(factory, em -> {
                 for (Object[] row : em.createQuery("select b.id, b.aor, b.bindingKey from Binding b"
                         + " where b.expiresAt <= :cutoff", Object[].class).setParameter("cutoff", cutoff)
                         .setMaxResults(batchSize).getResultList()) {
+                    touched.add((String) row[1]);
                     if (mode == WriteMode.WRITE_BACK && isAliveInMemory((String) row[1], (String) row[2], now)) {
                         alive.add((String) row[1]);
                         liveRows[0]++;
@@ -310,6 +310,10 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
                 return em.createQuery("delete from Binding b where b.id in :ids").setParameter("ids", ids)
                         .executeUpdate();
             });
+            // Expired bindings of those AORs leave the table (and AORs left empty leave it too when nothing of theirs
+            // waits to be written; an absent AOR has no binding once preloaded, else it is reloaded on its next
+            // lookup).
+            touched.forEach(aor -> dropExpired(aor, now));
             // The write-back flusher writes known AORs by row id without reading them: it must learn of these rows'
             // end, so that a refresh of one of them not written yet is inserted again rather than updating nothing.
             forgetRows(reaped);
@@ -323,6 +327,18 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         } finally {
             flushLock.unlock();
         }
+    }
+
+    /** Removes the bindings of {@code aor} expired at {@code now} from memory; the AOR too when left empty and clean. */
+    private void dropExpired(String aor, Instant now) {
+        table.computeIfPresent(aor, (key, loaded) -> {
+            List<ContactBinding> list = Stamped.bindingsOf(loaded);
+            List<ContactBinding> live = list.stream().filter(b -> !b.isExpiredAt(now)).toList();
+            if (live.isEmpty() && !dirtySet.contains(key)) {
+                return null;
+            }
+            return live.size() == list.size() ? loaded : Stamped.of(live, Stamped.stampOf(loaded));
+        });
     }
 
     /** Whether {@code aor} holds in memory a binding alive at {@code now} whose stored key is {@code storedKey}. */
@@ -364,19 +380,62 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     }
 
     /**
-     * Adds to {@code batch} every AOR with a deferred row that must be written by {@code horizon} (or, with {@code
-     * everything}, any deferred row): the rows of bindings no REGISTER refreshed again before their stored expiry came
-     * too near. Every known AOR is looked at, as Kamailio's usrloc timer walks every record; a row is a few reads.
+     * Adds to {@code batch} every AOR with a deferred row due by {@code now} (or, with {@code everything}, any deferred
+     * row): the rows of bindings no REGISTER refreshed again before their stored expiry came too near. Only the AORs
+     * {@link #deferredRows} holds for the seconds up to now are looked at, not every stored row (Kamailio's usrloc
+     * timer walks every record; here that walk, every 10 s over all AORs, grew with the table); a filing whose row was
+     * written or removed since is dropped, one whose row falls due later is filed again.
      */
-    private void addDeferredRowsDue(Set<String> batch, long horizon, boolean everything) {
-        for (Map.Entry<String, StoredRow> entry : stored.entrySet()) {
-            for (StoredRow row = entry.getValue(); row != null; row = row.next) {
-                if (row.isDeferred() && (everything || !deferral.mayDefer(row.storedFrom(), row.storedTo(),
-                        row.written.expiresAtMillis(), horizon))) {
-                    batch.add(entry.getKey());
-                    break;
-                }
+    private void addDeferredRowsDue(Set<String> batch, long now, boolean everything) {
+        List<String> taken = new ArrayList<>();
+        if (everything) {
+            deferredRows.takeAll(taken);
+        } else {
+            deferredRows.takeDue(now, taken);
+        }
+        for (String aor : taken) {
+            long due = writeDueAt(stored.get(aor));
+            if (due == NOTHING_DEFERRED) {
+                continue;
             }
+            if (everything || due <= now) {
+                batch.add(aor);
+            } else {
+                deferredRows.file(aor, due);
+            }
+        }
+    }
+
+    /** {@link #writeDueAt} of a chain without a deferred row. */
+    private static final long NOTHING_DEFERRED = Long.MAX_VALUE;
+
+    /** When the first deferred row of {@code rows} must be written ({@link RefreshDeferral#writeDueAt}). */
+    private long writeDueAt(StoredRow rows) {
+        long due = NOTHING_DEFERRED;
+        if (rows == StoredRow.UNKNOWN) {
+            return due;
+        }
+        for (StoredRow row = rows; row != null; row = row.next) {
+            if (row.isDeferred()) {
+                due = Math.min(due, deferral.writeDueAt(row.storedFrom(), row.storedTo(),
+                        row.written.expiresAtMillis()));
+            }
+        }
+        return due;
+    }
+
+    /**
+     * Keeps {@link #deferredRows} in step with a chain committed for {@code aor} at {@code now} over {@code before}: a
+     * deferred row is filed unless a filing of {@code before} not yet taken out covers its second already.
+     */
+    private void fileDeferred(String aor, StoredRow before, StoredRow after, long now) {
+        long due = writeDueAt(after);
+        if (due == NOTHING_DEFERRED) {
+            return;
+        }
+        long dueBefore = writeDueAt(before);
+        if (dueBefore == NOTHING_DEFERRED || dueBefore <= now || DeferredRows.earlierSecond(due, dueBefore)) {
+            deferredRows.file(aor, due);
         }
     }
 
@@ -420,9 +479,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             }
             long now = deferral.now();
             long horizon = now + deferral.lookaheadMillis();
-            if (deferral.isActive() && (everything || now >= nextDeferredSweep)) {
-                addDeferredRowsDue(drained, horizon, everything);
-                nextDeferredSweep = now + deferral.lookaheadMillis();
+            if (deferral.isActive()) {
+                addDeferredRowsDue(drained, now, everything);
             }
             if (drained.isEmpty()) {
                 return;
@@ -633,11 +691,11 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
             }
             throw e;
         }
+        long now = horizon - deferral.lookaheadMillis();
         committed.forEach((aor, rows) -> {
-            if (rows == null) {
-                stored.remove(aor);
-            } else {
-                stored.put(aor, rows);
+            StoredRow before = rows == null ? stored.remove(aor) : stored.put(aor, rows);
+            if (deferral.isActive()) {
+                fileDeferred(aor, before, rows, now);
             }
         });
     }

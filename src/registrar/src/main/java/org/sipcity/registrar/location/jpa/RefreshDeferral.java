@@ -18,7 +18,8 @@ import java.time.Duration;
  * <li>the row keeps at least (100 − lag)% of the life the binding has left in memory.</li>
  * </ul>
  * As time passes with no new REGISTER, the last condition fails before the row lapses; the flusher then writes the new
- * expiry (it looks at every deferred row every {@link #lookaheadMillis()}). So after a crash a binding's row still has
+ * expiry (it files each deferred row under the time it falls due, {@link #writeDueAt}, and looks at those due at every
+ * flush). So after a crash a binding's row still has
  * (100 − lag)% of the life the binding had left, and the reaper never meets the row of a live binding. For a UA that
  * refreshes regularly, every period P, a refresh is deferred only when P ≤ lag% of its lifetime L, and the row then
  * lasts at least (100 − lag)% of L ≥ P beyond it: that is why the lag is at most {@value #MAX_LAG_PERCENT}%.
@@ -34,7 +35,7 @@ public final class RefreshDeferral {
     /** Every refresh written at the next flush. */
     public static final RefreshDeferral NONE = new RefreshDeferral(0, Duration.ofSeconds(1), Clock.systemUTC());
 
-    /** The shortest look-ahead: a deferred row is looked at again at least this often. */
+    /** The shortest look-ahead. */
     private static final long MIN_LOOKAHEAD_MILLIS = 10_000;
 
     private final int lagPercent;
@@ -69,7 +70,7 @@ public final class RefreshDeferral {
         return lagPercent;
     }
 
-    /** How often the flusher looks at the deferred rows again, and how far ahead of now each flush decides. */
+    /** How far ahead of now each flush decides (a deferred row is written at least this long before it falls behind). */
     public long lookaheadMillis() {
         return lookaheadMillis;
     }
@@ -98,5 +99,22 @@ public final class RefreshDeferral {
         }
         long rowLeft = storedFrom - horizon;
         return rowLeft >= guardMillis && rowLeft * 100 >= (100L - lagPercent) * (expiry - horizon);
+    }
+
+    /**
+     * The first time (ms) at which a flush must write a row that {@link #mayDefer} lets stay now: from then on the
+     * flush's horizon (that time plus {@link #lookaheadMillis()}) lies past the last horizon at which the row may stay.
+     * {@link Long#MIN_VALUE} when it may not stay at all. The last such horizon is the earlier of the two limits of
+     * {@link #mayDefer}: {@code storedFrom − guard}, and the largest {@code h} with {@code lag × h ≤ 100 × storedFrom −
+     * (100 − lag) × expiry} (the share of the remaining life, solved for the horizon). The flusher files a deferred row
+     * under this time, so it looks at the rows that fall due and not at every row.
+     */
+    long writeDueAt(long storedFrom, long storedTo, long expiry) {
+        if (lagPercent == 0 || expiry < storedTo) {
+            return Long.MIN_VALUE;
+        }
+        long lastHorizon = Math.min(storedFrom - guardMillis,
+                Math.floorDiv(100 * storedFrom - (100L - lagPercent) * expiry, lagPercent));
+        return lastHorizon - lookaheadMillis + 1;
     }
 }

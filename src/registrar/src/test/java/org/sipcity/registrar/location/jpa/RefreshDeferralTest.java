@@ -48,6 +48,33 @@ class RefreshDeferralTest {
     }
 
     @Test
+    void a_deferred_row_falls_due_when_the_flushs_horizon_passes_the_last_one_it_may_stay_until() {
+        // row until 3,600, binding until 3,660: the share fails from the horizon 3,420 s on (4 x 3,600 - 3 x 3,660)
+        assertThat(lag25.writeDueAt(at(3600), at(3600), at(3660))).isEqualTo(at(3420) - 10_000 + 1);
+        // near its end the guard comes first: row until 100 s, binding until 101 s -> last horizon 70 s
+        assertThat(lag25.writeDueAt(at(100), at(100), at(101))).isEqualTo(at(70) - 10_000 + 1);
+        assertThat(lag25.writeDueAt(at(3600), at(3600), at(3599))).as("a shorter lifetime: due at once")
+                .isEqualTo(Long.MIN_VALUE);
+        assertThat(new RefreshDeferral(0, Duration.ofSeconds(1), Clock.systemUTC())
+                .writeDueAt(at(3600), at(3600), at(3660))).isEqualTo(Long.MIN_VALUE);
+        // against mayDefer itself, for many rows and lags: allowed up to the due time, refused from it on
+        java.util.Random random = new java.util.Random(6);
+        for (int lag = 1; lag <= RefreshDeferral.MAX_LAG_PERCENT; lag++) {
+            RefreshDeferral rule = new RefreshDeferral(lag, Duration.ofMillis(1 + random.nextInt(30_000)),
+                    Clock.systemUTC());
+            for (int i = 0; i < 200; i++) {
+                long from = at(random.nextInt(100_000)) + random.nextInt(1000);
+                long to = random.nextBoolean() ? from : from + 999;
+                long expiry = to + random.nextInt(200_000_000);
+                long due = rule.writeDueAt(from, to, expiry);
+                long lastHorizon = due - 1 + rule.lookaheadMillis();
+                assertThat(rule.mayDefer(from, to, expiry, lastHorizon)).as("lag %d, row %d", lag, i).isTrue();
+                assertThat(rule.mayDefer(from, to, expiry, lastHorizon + 1)).as("lag %d, row %d", lag, i).isFalse();
+            }
+        }
+    }
+
+    @Test
     void zero_defers_nothing_and_more_than_half_is_refused() {
         RefreshDeferral none = new RefreshDeferral(0, Duration.ofSeconds(1), Clock.systemUTC());
         assertThat(none.isActive()).isFalse();
