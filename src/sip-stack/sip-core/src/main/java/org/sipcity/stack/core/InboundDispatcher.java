@@ -90,6 +90,15 @@ final class InboundDispatcher implements InboundHandler {
         }
     }
 
+    /**
+     * Every message is released before {@link #onMessage} returns: shed, or parsed on the event loop into a model
+     * that holds no reference to its bytes. So the UDP transport need not copy a datagram out of its read batch.
+     */
+    @Override
+    public boolean keepsMessages() {
+        return false;
+    }
+
     /** The valve's verdict; a valve that fails admits (the stack then works as one without overload control). */
     private Verdict judge(Flow flow, ByteBuf message) {
         try {

@@ -17,6 +17,17 @@ public interface InboundHandler {
     void onMessage(Flow flow, ByteBuf message);
 
     /**
+     * Whether {@link #onMessage} may keep a message after it returns (queue it, hand it to another thread). With the
+     * epoll transport a datagram is a slice of the buffer of its whole read batch (16 slots of the largest datagram),
+     * so for a handler that keeps messages the UDP transport copies each into a right-sized buffer, lest a queued
+     * message pin the batch. A handler that has released every message by the time {@code onMessage} returns says
+     * {@code false} and is handed the slice itself: no copy for each datagram read, shed or served.
+     */
+    default boolean keepsMessages() {
+        return true;
+    }
+
+    /**
      * The stream of {@code flow} could not be framed (a header too long, a bad Content-Length...). The
      * callee may answer synchronously with {@link Flow#send}; once this method returns the transport
      * flushes what was sent and closes the connection, because the position of the next message in the

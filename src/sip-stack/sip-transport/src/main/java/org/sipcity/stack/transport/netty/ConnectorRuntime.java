@@ -183,6 +183,11 @@ public final class ConnectorRuntime {
     }
 
     /** Hands a message to the inbound callback, which owns it from now on. */
+    /** Whether the inbound handler may keep a message after {@link #deliver} returns ({@link InboundHandler#keepsMessages}). */
+    public boolean inboundKeepsMessages() {
+        return inbound.keepsMessages();
+    }
+
     public void deliver(Flow flow, ByteBuf message) {
         try {
             inbound.onMessage(flow, message);

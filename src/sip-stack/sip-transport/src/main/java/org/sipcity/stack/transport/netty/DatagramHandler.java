@@ -24,12 +24,15 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
     private final ConnectorRuntime runtime;
     private final DatagramFlows flows;
     private final int maxMessageSize;
+    /** Whether a datagram is copied out of its read buffer before it is delivered (see {@link #compact}). */
+    private final boolean copyOut;
     private final LogThrottle errorLog = new LogThrottle(10, TimeUnit.SECONDS);
 
     public DatagramHandler(ConnectorRuntime runtime, DatagramFlows flows) {
         this.runtime = runtime;
         this.flows = flows;
         this.maxMessageSize = runtime.config().framing().maxMessageSize();
+        this.copyOut = runtime.inboundKeepsMessages();
     }
 
     /**
@@ -78,7 +81,7 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
         DatagramFlow flow = flows.flowFor(ctx.channel(), packet.sender());
         flow.touch(System.currentTimeMillis());
         runtime.metrics().messageIn(length);
-        runtime.deliver(flow, compact(ctx, content));
+        runtime.deliver(flow, copyOut ? compact(ctx, content) : content);
     }
 
     /**
@@ -106,8 +109,9 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The receive buffer is sized for the largest datagram; a typical message is a small fraction of it. The
-     * callee may hold the message for a while (queued, in a transaction), so it gets a right-sized copy.
+     * The receive buffer is sized for the largest datagram; a typical message is a small fraction of it. A callee
+     * that keeps messages ({@link org.sipcity.stack.transport.InboundHandler#keepsMessages}: queued, in a
+     * transaction) gets a right-sized copy; one that releases each before it returns gets the slice.
      */
     private static ByteBuf compact(ChannelHandlerContext ctx, ByteBuf content) {
         int length = content.readableBytes();
