@@ -149,91 +149,32 @@ final class ContactPlan {
         return headerExpires >= 0 ? headerExpires : policy.defaultExpires();
     }
 
-    /** What step 7's Call-ID and CSeq comparison makes of a REGISTER. */
-    enum Ordering {
-        /** Every binding it names may be written. */
-        IN_ORDER,
-        /** A copy of the REGISTER that last wrote its bindings: answered as that one was, nothing written. */
-        RETRANSMISSION,
-        /** An equal or lower CSeq of the same Call-ID: the update is aborted and the request fails. */
-        OUT_OF_ORDER
-    }
-
-    /**
-     * How long after a REGISTER wrote a binding a request with its Call-ID and CSeq is still taken for a copy of it:
-     * 64*T1, Timer F, by when the client transaction has given up retransmitting (RFC 3261 §17.1.2.2). Kamailio's
-     * and OpenSIPS' usrloc do the same within {@code cseq_delay} (20 s) of the binding's last change.
-     */
-    static final long RETRANSMISSION_WINDOW_MILLIS = 32_000;
-
     /**
      * §10.3 steps 6 and 7: for a binding written before with the same Call-ID, the request must carry a higher
      * CSeq, else "the update MUST be aborted and the request fails". The RFC names no code for this failure; it is
      * a failure of the binding update, for which the same step prescribes 500 ("If any one of them fails ... the
      * request MUST fail with a 500 (Server Error) response"), and 500 is what Kamailio and most registrars send.
      * A different Call-ID always replaces (a rebooted UA).
-     * <p>
-     * One exception: a retransmission of the REGISTER that wrote the bindings. The transaction layer absorbs a copy
-     * while it still holds the completed transaction, but over UDP it may have let that go early (its memory
-     * budget keeps completed transactions for T4, not the full 64*T1 of Timer J) or never have seen the first copy
-     * answered (a lost 200); the copy then arrives here as a new request with the CSeq already stored. It is one when
-     * every contact it adds names a binding with its Call-ID and CSeq whose expiry is what this request would have
-     * set no more than {@link #RETRANSMISSION_WINDOW_MILLIS} ago (the expiry minus the request's own expires is
-     * when the binding was written); then it gets the answer the original got, the current bindings, and nothing
-     * changes (as Kamailio's registrar does). A wildcard removal, a lower CSeq, other contacts, or an older write
-     * stay out of order.
+     *
+     * @return the failure outcome, or {@code null} when every update may proceed
      */
-    Ordering ordering(List<ContactBinding> current, RegisterRequest request, Instant now) {
-        int copied = 0;
+    RegistrarOutcome checkOrdering(List<ContactBinding> current, RegisterRequest request) {
         for (ContactBinding existing : current) {
-            if (!existing.callId().equals(request.callId()) || request.cseq() > existing.cseq()) {
-                continue;
-            }
-            if (wildcard) {
-                return Ordering.OUT_OF_ORDER;
-            }
-            Entry entry = entryNaming(existing);
-            if (entry == null) {
-                continue;
-            }
-            if (request.cseq() < existing.cseq() || !writtenRecentlyBy(entry, existing, now)) {
-                return Ordering.OUT_OF_ORDER;
-            }
-            copied++;
-        }
-        if (copied == 0) {
-            return Ordering.IN_ORDER;
-        }
-        return copied == addedEntries() ? Ordering.RETRANSMISSION : Ordering.OUT_OF_ORDER;
-    }
-
-    /** Whether {@code binding} got its expiry from a request like this one within the retransmission window. */
-    private static boolean writtenRecentlyBy(Entry entry, ContactBinding binding, Instant now) {
-        if (entry.expires() == 0) {
-            return false;
-        }
-        long writtenAt = binding.expiresAtMillis() - entry.expires() * 1000;
-        long age = now.toEpochMilli() - writtenAt;
-        return age >= 0 && age <= RETRANSMISSION_WINDOW_MILLIS;
-    }
-
-    private Entry entryNaming(ContactBinding binding) {
-        for (Entry entry : entries) {
-            if (entry.names(binding)) {
-                return entry;
+            if (existing.callId().equals(request.callId()) && request.cseq() <= existing.cseq()
+                    && (wildcard || namedByAnEntry(existing))) {
+                return RegistrarOutcome.error(500, "Server Internal Error (out-of-order CSeq for an existing binding)");
             }
         }
         return null;
     }
 
-    private int addedEntries() {
-        int added = 0;
+    private boolean namedByAnEntry(ContactBinding binding) {
         for (Entry entry : entries) {
-            if (entry.expires() > 0) {
-                added++;
+            if (entry.names(binding)) {
+                return true;
             }
         }
-        return added;
+        return false;
     }
 
     BindingChange toChange(RegisterRequest request, Instant now, List<ContactBinding> current) {

@@ -85,13 +85,9 @@ public final class Registrar {
         lock.lock();
         try {
             List<ContactBinding> current = locations.lookup(request.aor(), now);
-            switch (plan.ordering(current, request, now)) {
-                case OUT_OF_ORDER:
-                    return RegistrarOutcome.error(500, "Server Internal Error (out-of-order CSeq for an existing binding)");
-                case RETRANSMISSION:
-                    return success(request, plan, current, now);
-                default:
-                    break;
+            RegistrarOutcome ordering = plan.checkOrdering(current, request);
+            if (ordering != null) {
+                return ordering;
             }
             BindingChange change = plan.toChange(request, now, current);
             if (!change.isEmpty()) {
