@@ -182,12 +182,12 @@ public final class ConnectorRuntime {
         channel.close();
     }
 
-    /** Hands a message to the inbound callback, which owns it from now on. */
     /** Whether the inbound handler may keep a message after {@link #deliver} returns ({@link InboundHandler#keepsMessages}). */
     public boolean inboundKeepsMessages() {
         return inbound.keepsMessages();
     }
 
+    /** Hands a message to the inbound callback, which owns it from now on. */
     public void deliver(Flow flow, ByteBuf message) {
         try {
             inbound.onMessage(flow, message);
