@@ -3,8 +3,16 @@ package org.sipcity.registrar.auth;
 /** What digest verification decided. */
 public sealed interface AuthResult {
 
-    /** The credentials prove {@code username} in {@code realm}. */
-    record Authenticated(String username, String realm) implements AuthResult {
+    /**
+     * The credentials prove {@code username} in {@code realm}. {@code retransmission} when they are the very
+     * credentials of a request accepted before, sent again in the same transaction (RFC 3261 §17.2.3): answer it as
+     * before, act on nothing again.
+     */
+    record Authenticated(String username, String realm, boolean retransmission) implements AuthResult {
+
+        public Authenticated(String username, String realm) {
+            this(username, realm, false);
+        }
     }
 
     /**

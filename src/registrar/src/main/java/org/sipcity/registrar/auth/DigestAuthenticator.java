@@ -55,6 +55,16 @@ public final class DigestAuthenticator {
      * @param realm        the realm we challenge with (the subscriber's domain)
      */
     public AuthResult authenticate(String method, List<String> headerValues, String realm, Instant now) {
+        return authenticate(method, headerValues, realm, now, 0);
+    }
+
+    /**
+     * @param transaction a hash naming the request's transaction (Via branch, Call-ID, CSeq), 0 when unknown: the
+     *                    same credentials with the same nonce-count from the same transaction are a retransmission
+     *                    ({@link AuthResult.Authenticated#retransmission()}), from any other request a replay
+     */
+    public AuthResult authenticate(String method, List<String> headerValues, String realm, Instant now,
+            int transaction) {
         DigestCredentials offered = null;
         for (String value : headerValues) {
             DigestCredentials parsed = DigestHeaderParser.parse(value);
@@ -102,7 +112,10 @@ public final class DigestAuthenticator {
             return new AuthResult.Challenge(true);
         }
         NonceCountTracker.Verdict verdict = nonceCounts.accept(offered.nonce(),
-                nonces.issuedAt(offered.nonce(), realm), count);
+                nonces.issuedAt(offered.nonce(), realm), count, transaction);
+        if (verdict == NonceCountTracker.Verdict.RETRANSMITTED) {
+            return new AuthResult.Authenticated(offered.username(), realm, true);
+        }
         if (verdict != NonceCountTracker.Verdict.ACCEPTED) {
             // A replayed or forgotten count: the legitimate UA retries at once with a fresh nonce, a replayer fails.
             return new AuthResult.Challenge(true);

@@ -154,18 +154,38 @@ final class ContactPlan {
      * CSeq, else "the update MUST be aborted and the request fails". The RFC names no code for this failure; it is
      * a failure of the binding update, for which the same step prescribes 500 ("If any one of them fails ... the
      * request MUST fail with a 500 (Server Error) response"), and 500 is what Kamailio and most registrars send.
-     * A different Call-ID always replaces (a rebooted UA).
+     * A different Call-ID always replaces (a rebooted UA). A binding written by this very transaction (a
+     * retransmission of it, {@link #isRetransmissionFor}) is no reason to fail: the request is the same request
+     * (§17.2.3), not an update; a new transaction that repeats the CSeq has another branch and fails.
      *
      * @return the failure outcome, or {@code null} when every update may proceed
      */
     RegistrarOutcome checkOrdering(List<ContactBinding> current, RegisterRequest request) {
         for (ContactBinding existing : current) {
             if (existing.callId().equals(request.callId()) && request.cseq() <= existing.cseq()
-                    && (wildcard || namedByAnEntry(existing))) {
+                    && (wildcard || namedByAnEntry(existing))
+                    && !existing.writtenBy(request.callId(), request.cseq(), request.transaction())) {
                 return RegistrarOutcome.error(500, "Server Internal Error (out-of-order CSeq for an existing binding)");
             }
         }
         return null;
+    }
+
+    /**
+     * Whether {@code request} is a retransmission of the transaction that last wrote one of {@code current}: it was
+     * applied once and must not be applied again (a late copy would otherwise move the expiry, or bring back a binding
+     * a later request removed), only answered.
+     */
+    static boolean isRetransmissionFor(List<ContactBinding> current, RegisterRequest request) {
+        if (request.transaction() == 0) {
+            return false;
+        }
+        for (ContactBinding existing : current) {
+            if (existing.writtenBy(request.callId(), request.cseq(), request.transaction())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private boolean namedByAnEntry(ContactBinding binding) {
@@ -197,16 +217,19 @@ final class ContactPlan {
             }
             ContactSpec spec = entry.spec();
             ContactBinding refreshed = refreshedBy(entry, current);
+            long expiresAt = now.plusSeconds(entry.expires()).toEpochMilli();
+            // the stack refuses a CSeq of 2**31 or more (RFC 3261 §8.1.1.5), so the number fits the binding's int
+            int cseq = (int) request.cseq();
             saved.add(refreshed == null
-                    ? new ContactBinding(aor, spec.uri(), now.plusSeconds(entry.expires()), entry.qMillis(),
-                            request.callId(), request.cseq(), request.path(), InstanceId.of(spec.instanceId()),
-                            entry.regId(), entry.regId() == null ? null : source, source, request.userAgent())
-                    : new ContactBinding(aor, kept(spec.uri(), refreshed.contactUri()),
-                            now.plusSeconds(entry.expires()), entry.qMillis(),
-                            kept(request.callId(), refreshed.callId()), request.cseq(),
-                            kept(request.path(), refreshed.path()),
+                    ? new ContactBinding(aor, spec.uri(), expiresAt, entry.qMillis(), request.callId(), cseq,
+                            request.path(), InstanceId.of(spec.instanceId()), entry.regId(),
+                            entry.regId() == null ? null : source, source, request.userAgent(), null,
+                            request.transaction())
+                    : new ContactBinding(aor, kept(spec.uri(), refreshed.contactUri()), expiresAt, entry.qMillis(),
+                            kept(request.callId(), refreshed.callId()), cseq, kept(request.path(), refreshed.path()),
                             kept(InstanceId.of(spec.instanceId()), refreshed.instanceId()), entry.regId(),
-                            entry.regId() == null ? null : source, source, request.userAgent()));
+                            entry.regId() == null ? null : source, source, request.userAgent(), null,
+                            request.transaction()));
         }
         return new BindingChange(aor, saved, removed, false);
     }

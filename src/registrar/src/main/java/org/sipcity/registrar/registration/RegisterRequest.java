@@ -19,10 +19,19 @@ import java.util.Objects;
  * @param viaCount       the number of Via values: 1 means the registrar is the first hop (RFC 5626 §6)
  * @param flow           the connection the request came over, or {@code null} when unknown
  * @param userAgent      the User-Agent header, or {@code null}
+ * @param transaction    {@link TransactionHash} of the request, 0 when unknown
  */
 public record RegisterRequest(String aor, String requestDomain, List<ContactSpec> contacts, String expiresHeader,
         String callId, long cseq, List<String> require, List<String> supported, List<String> path, int viaCount,
-        FlowAddress flow, String userAgent) {
+        FlowAddress flow, String userAgent, int transaction) {
+
+    /** A request whose transaction is not known: never taken for a retransmission. */
+    public RegisterRequest(String aor, String requestDomain, List<ContactSpec> contacts, String expiresHeader,
+            String callId, long cseq, List<String> require, List<String> supported, List<String> path, int viaCount,
+            FlowAddress flow, String userAgent) {
+        this(aor, requestDomain, contacts, expiresHeader, callId, cseq, require, supported, path, viaCount, flow,
+                userAgent, 0);
+    }
 
     public RegisterRequest {
         Objects.requireNonNull(aor, "aor");

@@ -69,6 +69,17 @@ public final class Registrar {
 
     /** Steps 5 to 8 for an authenticated and authorised request. */
     public RegistrarOutcome register(RegisterRequest request, Instant now) {
+        return register(request, now, false);
+    }
+
+    /**
+     * Steps 5 to 8.
+     *
+     * @param retransmitted whether authentication recognised the request as a retransmission of one it accepted
+     *                      before (the same nonce-count for the same transaction): it is answered, never applied
+     *                      again, so a copy replayed with its credentials can change nothing
+     */
+    public RegistrarOutcome register(RegisterRequest request, Instant now, boolean retransmitted) {
         // Step 5: the AOR arrives canonical; whether its domain is ours is checked here because To may differ from
         // the Request-URI. §10.3 step 5: "If the address-of-record is not valid for the domain in the Request-URI,
         // the registrar MUST send a 404 (Not Found) response".
@@ -88,6 +99,11 @@ public final class Registrar {
             RegistrarOutcome ordering = plan.checkOrdering(current, request);
             if (ordering != null) {
                 return ordering;
+            }
+            if (retransmitted || ContactPlan.isRetransmissionFor(current, request)) {
+                // RFC 3261 §17.2.3: the same request again gets the same answer, the 200 with the current bindings;
+                // it was applied when it first came (or failed then and fails the same way above).
+                return success(request, plan, current, now);
             }
             BindingChange change = plan.toChange(request, now, current);
             if (!change.isEmpty()) {

@@ -40,7 +40,8 @@ public final class RegistrationService {
         if (authenticator != null) {
             // The realm is the domain, so one subscriber table serves several domains without clashes.
             String realm = request.requestDomain().toLowerCase(Locale.ROOT);
-            AuthResult result = authenticator.authenticate("REGISTER", authorization, realm, now);
+            AuthResult result = authenticator.authenticate("REGISTER", authorization, realm, now,
+                    request.transaction());
             if (result instanceof AuthResult.Malformed malformed) {
                 return RegistrarOutcome.error(400, malformed.reason());
             }
@@ -55,6 +56,8 @@ public final class RegistrationService {
             if (!AddressOfRecord.of(who.username(), who.realm()).equals(request.aor())) {
                 return RegistrarOutcome.error(403, "Forbidden (not authorised for this address-of-record)");
             }
+            // A retransmission of a request accepted before (RFC 3261 §17.2.3) is answered as before, not applied.
+            return registrar.register(request, now, who.retransmission());
         }
         return registrar.register(request, now);
     }

@@ -19,6 +19,7 @@ import org.sipcity.registrar.registration.AddressOfRecord;
 import org.sipcity.registrar.registration.ContactSpec;
 import org.sipcity.registrar.registration.FlowAddress;
 import org.sipcity.registrar.registration.RegisterRequest;
+import org.sipcity.registrar.registration.TransactionHash;
 
 /** Lifts what the registrar needs out of a SipServletRequest; the only place that knows both worlds. */
 final class SipRequests {
@@ -75,9 +76,11 @@ final class SipRequests {
         String aor = AddressOfRecord.of(sipTo.getUser(), sipTo.getHost());
         List<String> path = values(request, "Path");
         checkStorable(aor, contacts, request.getCallId(), path);
+        String callId = request.getCallId();
         return new RegisterRequest(aor, sipRequestUri.getHost(), contacts, request.getHeader("Expires"),
-                request.getCallId(), sequence, optionTags(request, "Require"), optionTags(request, "Supported"), path,
-                count(request, "Via"), flow, userAgent(request.getHeader("User-Agent")));
+                callId, sequence, optionTags(request, "Require"), optionTags(request, "Supported"), path,
+                count(request, "Via"), flow, userAgent(request.getHeader("User-Agent")),
+                TransactionHash.of(request.getHeader("Via"), callId, sequence));
     }
 
     /**

@@ -138,6 +138,27 @@ class DigestAuthenticatorTest {
     }
 
     @Test
+    void the_same_count_from_the_same_transaction_is_a_retransmission_and_from_another_a_replay() {
+        String nonce = nonces.issue(REALM, now);
+        String credentials = header(DigestAlgorithm.SHA_256, "alice", PASSWORD, nonce, 1);
+        assertThat(authenticator.authenticate("REGISTER", List.of(credentials), REALM, now, 1234))
+                .isEqualTo(new AuthResult.Authenticated("alice", REALM, false));
+
+        assertThat(authenticator.authenticate("REGISTER", List.of(credentials), REALM, now, 1234))
+                .isEqualTo(new AuthResult.Authenticated("alice", REALM, true));
+        assertThat(authenticator.authenticate("REGISTER", List.of(credentials), REALM, now, 4321))
+                .isEqualTo(new AuthResult.Challenge(true));
+        assertThat(authenticator.authenticate("REGISTER", List.of(credentials), REALM, now, 0))
+                .isEqualTo(new AuthResult.Challenge(true));
+        // once a higher count was used, the old request is no longer the nonce's last: a late copy is refused
+        assertThat(authenticator.authenticate("REGISTER",
+                List.of(header(DigestAlgorithm.SHA_256, "alice", PASSWORD, nonce, 2)), REALM, now, 99))
+                .isEqualTo(new AuthResult.Authenticated("alice", REALM, false));
+        assertThat(authenticator.authenticate("REGISTER", List.of(credentials), REALM, now, 1234))
+                .isEqualTo(new AuthResult.Challenge(true));
+    }
+
+    @Test
     void a_nonce_not_made_by_us_is_refused() {
         String forged = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA";
         assertThat(authenticate(DigestAlgorithm.SHA_256, "alice", PASSWORD, forged, 1))

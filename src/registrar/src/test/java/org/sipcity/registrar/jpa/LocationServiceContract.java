@@ -193,7 +193,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             service.apply(new BindingChange("sip:bob@example.org", List.of(), List.of(), true));
             assertThat(service.dirtyCount()).isEqualTo(2);
             service.flush();
-            assertThat(fromDatabase(AOR)).singleElement().extracting(ContactBinding::cseq).isEqualTo(20L);
+            assertThat(fromDatabase(AOR)).singleElement().extracting(ContactBinding::cseq).isEqualTo(20);
         }
     }
 
@@ -310,7 +310,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
 
             assertThat(fromDatabase(longAor)).as("the stored row as it was").containsExactly(stored);
             assertThat(fromDatabase("sip:u3@example.org")).singleElement().extracting(ContactBinding::cseq)
-                    .isEqualTo(2L);
+                    .isEqualTo(2);
             assertThat(service.dirtyCount()).isEqualTo(1);
             assertThat(service.lookup(longAor, NOW)).containsExactly(refused);
             // refreshed again with a storable User-Agent: the next flush updates the row
@@ -420,7 +420,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
 
             assertThat(fromDatabase(AOR)).containsExactly(phone);
             assertThat(fromDatabase("sip:u2@example.org")).singleElement().extracting(ContactBinding::cseq)
-                    .isEqualTo(2L);
+                    .isEqualTo(2);
             ContactBinding fixed = refreshed(phone, 3, 1200);
             service.apply(save(fixed));
             service.flush();
@@ -893,7 +893,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             assertThat(service.failedFlushes()).isZero();
             assertThat(fromDatabase(hot)).containsExactlyInAnyOrderElementsOf(service.lookup(hot, NOW)).hasSize(2);
             assertThat(fromDatabase("sip:u7@example.org")).singleElement().extracting(ContactBinding::cseq)
-                    .isEqualTo((long) rounds);
+                    .isEqualTo(rounds);
             assertThat(service.count()).isEqualTo(others + 2);
         }
     }

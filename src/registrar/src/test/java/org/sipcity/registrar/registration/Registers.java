@@ -17,6 +17,7 @@ public final class Registers {
     private List<String> path = List.of();
     private int vias = 1;
     private FlowAddress flow = new FlowAddress("tcp", "192.0.2.10", 40000, "198.51.100.1", 5060);
+    private String branch;
 
     public static Registers register() {
         return new Registers();
@@ -82,8 +83,16 @@ public final class Registers {
         return this;
     }
 
+    /** The top Via's branch: the request then carries its {@link TransactionHash}; none by default. */
+    public Registers branch(String value) {
+        branch = value;
+        return this;
+    }
+
     public RegisterRequest build() {
+        int transaction = branch == null ? 0
+                : TransactionHash.of("SIP/2.0/TCP 192.0.2.10:40000;branch=" + branch, callId, cseq);
         return new RegisterRequest(aor, domain, contacts, expires, callId, cseq, require, supported, path, vias, flow,
-                "test-agent/1.0");
+                "test-agent/1.0", transaction);
     }
 }

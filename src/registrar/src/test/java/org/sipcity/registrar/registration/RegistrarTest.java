@@ -199,7 +199,7 @@ class RegistrarTest {
             clock.advance(Duration.ofSeconds(100));
             RegistrarOutcome outcome = send(register().cseq(2).contact("sip:alice@192.0.2.10"));
             assertThat(outcome.status()).isEqualTo(200);
-            assertThat(bindings()).singleElement().extracting(ContactBinding::cseq).isEqualTo(2L);
+            assertThat(bindings()).singleElement().extracting(ContactBinding::cseq).isEqualTo(2);
         }
 
         @ParameterizedTest
@@ -212,6 +212,64 @@ class RegistrarTest {
                 assertThat(b.cseq()).isEqualTo(5);
                 assertThat(b.expiresAt()).isEqualTo(clock.instant().plusSeconds(600));
             });
+        }
+
+        @Test
+        void a_retransmission_of_the_transaction_that_wrote_the_binding_gets_200_and_changes_nothing() {
+            send(register().cseq(5).expires("600").branch("z9hG4bK-first").contact("sip:alice@192.0.2.10"));
+            ContactBinding written = bindings().get(0);
+            clock.advance(Duration.ofSeconds(20));   // a late copy: the transaction layer had released the original
+
+            RegistrarOutcome again = send(register().cseq(5).expires("600").branch("z9hG4bK-first")
+                    .contact("sip:alice@192.0.2.10"));
+
+            assertThat(again.status()).isEqualTo(200);
+            assertThat(again.headerValues("Contact")).singleElement().asString()
+                    .contains("sip:alice@192.0.2.10").contains("expires=580");
+            assertThat(bindings()).singleElement().isSameAs(written);   // not applied a second time
+        }
+
+        @Test
+        void a_new_transaction_repeating_the_call_id_and_cseq_still_fails_with_500() {
+            send(register().cseq(5).expires("600").branch("z9hG4bK-first").contact("sip:alice@192.0.2.10"));
+
+            RegistrarOutcome repeated = send(register().cseq(5).expires("1200").branch("z9hG4bK-second")
+                    .contact("sip:alice@192.0.2.10"));
+
+            assertThat(repeated.status()).isEqualTo(500);
+            assertThat(bindings()).singleElement().satisfies(b ->
+                    assertThat(b.expiresAt()).isEqualTo(clock.instant().plusSeconds(600)));
+        }
+
+        @Test
+        void a_request_without_a_magic_cookie_branch_cannot_be_told_from_a_new_transaction_and_fails_with_500() {
+            send(register().cseq(5).branch("rfc2543-branch").contact("sip:alice@192.0.2.10"));
+            assertThat(send(register().cseq(5).branch("rfc2543-branch").contact("sip:alice@192.0.2.10")).status())
+                    .isEqualTo(500);
+        }
+
+        @Test
+        void a_retransmission_of_a_request_refused_for_its_cseq_is_refused_again() {
+            send(register().cseq(5).branch("z9hG4bK-first").contact("sip:alice@192.0.2.10"));
+            RegistrarOutcome refused = send(register().cseq(5).branch("z9hG4bK-second").contact("sip:alice@192.0.2.10"));
+            RegistrarOutcome again = send(register().cseq(5).branch("z9hG4bK-second").contact("sip:alice@192.0.2.10"));
+            assertThat(refused.status()).isEqualTo(500);
+            assertThat(again.status()).isEqualTo(500);
+        }
+
+        @Test
+        void a_retransmitted_request_the_authenticator_recognised_is_answered_but_never_applied() {
+            // The original added the binding; a later request of another Call-ID removed it. The copy's credentials
+            // are the original's (same nonce-count, same transaction): it must not bring the binding back.
+            send(register().cseq(5).branch("z9hG4bK-first").contact("sip:alice@192.0.2.10"));
+            send(register().callId("other@192.0.2.10").expires("0").contact("sip:alice@192.0.2.10"));
+            RegisterRequest copy = register().cseq(5).branch("z9hG4bK-first").contact("sip:alice@192.0.2.10").build();
+
+            RegistrarOutcome outcome = registrar.register(copy, clock.instant(), true);
+
+            assertThat(outcome.status()).isEqualTo(200);
+            assertThat(outcome.headerValues("Contact")).isEmpty();
+            assertThat(bindings()).isEmpty();
         }
 
         @Test
@@ -282,7 +340,7 @@ class RegistrarTest {
             RegistrarOutcome outcome = send(register().cseq(2));
             assertThat(outcome.status()).isEqualTo(200);
             assertThat(outcome.headerValues("Contact")).containsExactly("<sip:alice@192.0.2.10>;expires=3590");
-            assertThat(bindings()).singleElement().extracting(ContactBinding::cseq).isEqualTo(1L);
+            assertThat(bindings()).singleElement().extracting(ContactBinding::cseq).isEqualTo(1);
         }
 
         @Test

@@ -71,6 +71,46 @@ class RegistrationServiceTest {
     }
 
     @Test
+    void a_retransmitted_authenticated_register_gets_the_same_200_not_a_new_challenge() {
+        String nonce = nonce(service.handle(register().contact("sip:alice@192.0.2.10").build(), List.of()));
+        var request = register().cseq(2).branch("z9hG4bK-2").expires("600").contact("sip:alice@192.0.2.10").build();
+        List<String> authorization = List.of(credentials("alice", "alice-secret", nonce, 1));
+        RegistrarOutcome first = service.handle(request, authorization);
+        clock.advance(Duration.ofSeconds(10));
+
+        // The same request again (RFC 3261 §17.2.3), e.g. resent over a new TCP connection after Timer J (0 s)
+        RegistrarOutcome again = service.handle(request, authorization);
+
+        assertThat(first.status()).isEqualTo(200);
+        assertThat(again.status()).as(again.reason()).isEqualTo(200);
+        assertThat(again.headerValues("Contact")).singleElement().asString().contains("expires=590");
+        assertThat(locations.lookup("sip:alice@example.org", clock.instant())).singleElement()
+                .satisfies(b -> assertThat(b.expiresAt()).isEqualTo(clock.instant().plusSeconds(590)));
+    }
+
+    @Test
+    void the_same_credentials_on_another_transaction_are_a_replay_and_get_401_stale() {
+        String nonce = nonce(service.handle(register().contact("sip:alice@192.0.2.10").build(), List.of()));
+        List<String> authorization = List.of(credentials("alice", "alice-secret", nonce, 1));
+        assertThat(service.handle(register().cseq(2).branch("z9hG4bK-2").contact("sip:alice@192.0.2.10").build(),
+                authorization).status()).isEqualTo(200);
+
+        RegistrarOutcome otherCSeq = service.handle(register().cseq(3).branch("z9hG4bK-3")
+                .contact("sip:alice@192.0.2.11").build(), authorization);
+        RegistrarOutcome otherBranch = service.handle(register().cseq(2).branch("z9hG4bK-2b")
+                .contact("sip:alice@192.0.2.11").build(), authorization);
+        RegistrarOutcome noBranch = service.handle(register().cseq(2).contact("sip:alice@192.0.2.11").build(),
+                authorization);
+
+        for (RegistrarOutcome replay : List.of(otherCSeq, otherBranch, noBranch)) {
+            assertThat(replay.status()).isEqualTo(401);
+            assertThat(replay.headerValues("WWW-Authenticate")).allSatisfy(v -> assertThat(v).endsWith("stale=true"));
+        }
+        assertThat(locations.lookup("sip:alice@example.org", clock.instant()))
+                .extracting(b -> b.contactUri()).containsExactly("sip:alice@192.0.2.10");
+    }
+
+    @Test
     void malformed_credentials_get_400() {
         RegistrarOutcome outcome = service.handle(register().contact("sip:alice@192.0.2.10").build(),
                 List.of("Digest realm=\"example.org\", username"));
