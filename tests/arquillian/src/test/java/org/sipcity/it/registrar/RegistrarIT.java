@@ -158,6 +158,43 @@ class RegistrarIT {
         }
     }
 
+    /**
+     * RFC 3261 §17.2.3 / §10.3: a retransmission that reaches the registrar (over TCP Timer J is 0, so a copy resent
+     * on a new connection is a new server transaction) is the same request and gets the same 200 with the binding,
+     * not 401 stale for its repeated nonce-count nor 500 for its repeated CSeq. The same credentials on another
+     * transaction (another CSeq and branch) are a replay: 401 with stale=true, and the binding list is unchanged.
+     */
+    @Test
+    void aRetransmittedRegisterReachingTheRegistrarGetsTheSame200AndReplayedCredentialsAre401Stale() throws Exception {
+        String user = newSubscriber();
+        try (SipTestClient client = client(user)) {
+            var authenticated = register(client, TransportType.TCP, user, callId(), 1,
+                    r -> r.setHeader("Expires", "600")).authenticate(user, PASSWORD, WAIT);
+            SipResponse ok = authenticated.awaitFinal(WAIT);
+            assertThat(ok.getStatus()).as(ok.getReasonPhrase()).isEqualTo(200);
+            String sent = new String(authenticated.request().encode(), StandardCharsets.UTF_8);
+            InetSocketAddress registrar = sipAddress("sip-tcp");
+
+            String again = RawTcp.exchange(registrar, sent, WAIT);
+
+            assertThat(RawTcp.statusLine(again)).as(again).isEqualTo("SIP/2.0 200 OK");
+            assertThat(RawTcp.headers(again, "Contact")).as(again).singleElement().asString()
+                    .contains(client.contactUri(TransportType.TCP).toString());
+
+            String replay = sent.replaceFirst("(?i)branch=[^;,\\s]+", "branch=z9hG4bK-replay-" + UUID.randomUUID())
+                    .replaceFirst("(?im)^CSeq:\\s*2 REGISTER", "CSeq: 3 REGISTER")
+                    .replaceFirst("(?i)Expires:\\s*600", "Expires: 0");
+            String refused = RawTcp.exchange(registrar, replay, WAIT);
+
+            assertThat(RawTcp.statusLine(refused)).as(refused).isEqualTo("SIP/2.0 401 Unauthorized");
+            assertThat(RawTcp.headers(refused, "WWW-Authenticate")).as(refused)
+                    .allSatisfy(value -> assertThat(value).contains("stale=true"));
+            SipResponse fetched = register(client, TransportType.TCP, user, callId(), 1, RequestBuilder::noContact)
+                    .authenticate(user, PASSWORD, WAIT).awaitFinal(WAIT);
+            assertThat(fetched.getHeaders(HeaderName.CONTACT)).as("bindings after the replay").hasSize(1);
+        }
+    }
+
     @Test
     void unsupportedRequiredExtensionIsRefusedWith420() throws Exception {
         for (TransportType transport : TRANSPORTS) {
