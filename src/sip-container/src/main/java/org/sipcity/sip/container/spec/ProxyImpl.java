@@ -277,6 +277,8 @@ public final class ProxyImpl implements Proxy {
                 finalForwarded = true;
                 original.finalResponseSent();
                 proxiedToTheEnd(response, branch);   // before the relay: the caller's ACK and BYE may follow at once
+            } else if (first) {
+                anotherDialog(response, branch);      // a second branch's 2xx: a second dialog through us
             }
             relay(response);
             if (firstFinal && !noCancel) {
@@ -319,7 +321,20 @@ public final class ProxyImpl implements Proxy {
             boolean recordRouted = branch != null && branch.getRecordRoute();
             original.sipSession().proxied(original.method(), status, response.stackMessage().getToTag(), recordRouted);
         } else if (proxiedDialog != null && SipMethod.BYE.equals(original.method()) && endsDialog(status)) {
-            proxiedDialog.proxiedDialogEnded();
+            SipRequest bye = original.stackMessage();
+            proxiedDialog.proxiedDialogEnded(bye.getCallId(), bye.getFromTag(), bye.getToTag());
+        }
+    }
+
+    /**
+     * A 2xx of another branch after the first went upstream (a forked INVITE answered by more than one UA): it went
+     * upstream too (§16.7 step 5), and when that branch was record-routed the dialog it sets up is tracked with the
+     * first, so its ACK and BYE keep their order in the session's queue and the session lasts until both ended.
+     */
+    private void anotherDialog(SipServletResponseImpl response, ProxyBranchImpl branch) {
+        if (original.sipSession() != null && branch.getRecordRoute()
+                && SipMethod.INVITE.equals(original.method())) {
+            original.sipSession().proxiedAnother(response.stackMessage().getToTag());
         }
     }
 

@@ -22,6 +22,7 @@ import javax.servlet.sip.URI;
 import javax.servlet.sip.ar.SipApplicationRoutingRegion;
 import org.sipcity.sip.container.core.ApplicationListeners;
 import org.sipcity.sip.container.core.DialogKey;
+import org.sipcity.sip.container.core.DialogTable;
 import org.sipcity.sip.container.core.SipApplication;
 import org.sipcity.stack.address.CSeq;
 import org.sipcity.stack.address.NameAddress;
@@ -71,6 +72,11 @@ public final class SipSessionImpl implements SipSession {
     private DialogKey dialogKey;
     /** The dialog this session's proxy record-routed (caller's tag, callee's tag), or null. */
     private DialogKey proxiedDialogKey;
+    /**
+     * The further dialogs of a forked INVITE answered 2xx by more than one branch (RFC 3261 §16.7 step 5), or null:
+     * nearly every call has one dialog, so the list is made only for the second.
+     */
+    private List<DialogKey> moreProxiedDialogs;
     private SipApplicationRoutingRegion region;
     private URI subscriberUri;
     private InetSocketAddress outboundInterface;
@@ -190,9 +196,54 @@ public final class SipSessionImpl implements SipSession {
         application().runtime().dialogs().registerProxied(proxiedDialogKey, this);
     }
 
-    /** A BYE of the dialog this session proxies got its final response: the dialog is over (RFC 3261 §15). */
-    public void proxiedDialogEnded() {
-        terminate();
+    /**
+     * Another branch of this session's forked INVITE answered 2xx, with {@code calleeTag}, after the first 2xx went
+     * upstream: a further dialog through us (RFC 3261 §16.7 step 5, §13.2.2.4; JSR 289 §10.2.4 forwards every 2xx).
+     * Its ACK and BYE then run in this session's queue like the first dialog's, and the session stays CONFIRMED until
+     * every dialog it proxies has ended.
+     */
+    synchronized void proxiedAnother(String calleeTag) {
+        if (state == State.TERMINATED || calleeTag == null) {
+            return;
+        }
+        if (proxiedDialogKey == null) {
+            confirmProxied(calleeTag);
+            return;
+        }
+        DialogKey key = new DialogKey(callId, remoteTag, calleeTag);
+        if (key.equals(proxiedDialogKey) || (moreProxiedDialogs != null && moreProxiedDialogs.contains(key))) {
+            return;
+        }
+        if (moreProxiedDialogs == null) {
+            moreProxiedDialogs = new ArrayList<>(2);
+        }
+        moreProxiedDialogs.add(key);
+        application().runtime().dialogs().registerProxied(key, this);
+    }
+
+    /**
+     * A BYE of a dialog this session proxies got its final response: that dialog is over (RFC 3261 §15); the session
+     * ends with its last dialog. The tags are the BYE's, from either side.
+     */
+    public synchronized void proxiedDialogEnded(String byeCallId, String fromTag, String toTag) {
+        if (moreProxiedDialogs == null) {
+            terminate();
+            return;
+        }
+        DialogKey fromCaller = new DialogKey(byeCallId, fromTag, toTag);
+        DialogKey fromCallee = new DialogKey(byeCallId, toTag, fromTag);
+        DialogKey ended = moreProxiedDialogs.contains(fromCaller) || fromCaller.equals(proxiedDialogKey) ? fromCaller
+                : fromCallee;
+        DialogTable dialogs = application().runtime().dialogs();
+        if (ended.equals(proxiedDialogKey)) {
+            dialogs.unregisterProxied(proxiedDialogKey, this);
+            proxiedDialogKey = moreProxiedDialogs.remove(0);
+        } else if (moreProxiedDialogs.remove(ended)) {
+            dialogs.unregisterProxied(ended, this);
+        }
+        if (moreProxiedDialogs.isEmpty()) {
+            moreProxiedDialogs = null;
+        }
     }
 
     private void finishTransaction(SipMethod method, boolean initial, int status) {
@@ -238,6 +289,11 @@ public final class SipSessionImpl implements SipSession {
         }
         if (proxiedDialogKey != null) {
             application().runtime().dialogs().unregisterProxied(proxiedDialogKey, this);
+        }
+        if (moreProxiedDialogs != null) {
+            for (DialogKey key : moreProxiedDialogs) {
+                application().runtime().dialogs().unregisterProxied(key, this);
+            }
         }
     }
 
