@@ -131,6 +131,30 @@ public final class SentRequest {
     }
 
     /**
+     * The 2xx of another dialog than {@code otherThan}'s (another To tag): a forked INVITE answered by several UAs
+     * (RFC 3261 §13.2.2.4, §16.7 step 5). Waits at most {@code timeout}.
+     */
+    public SipResponse awaitAnother2xx(SipResponse otherThan, Duration timeout) {
+        String tag = otherThan.getToTag();
+        return await(r -> r.getStatus() >= 200 && r.getStatus() < 300 && !java.util.Objects.equals(r.getToTag(), tag),
+                "2xx of a dialog other than To tag " + tag, timeout);
+    }
+
+    /**
+     * Sends the ACK for {@code twoHundred}, a 2xx of this INVITE that set up a further dialog (a fork), and returns
+     * that dialog (RFC 3261 §13.2.2.4: "the UAC core MUST generate an ACK request for each 2xx"). {@link #ack}
+     * acknowledges the first 2xx.
+     */
+    public Dialog ackAnother(SipResponse twoHundred) {
+        if (twoHundred.getStatus() < 200 || twoHundred.getStatus() >= 300) {
+            throw new IllegalArgumentException("Not a 2xx: " + Messages.summary(twoHundred));
+        }
+        Dialog fork = Dialog.asCaller(client, request, twoHundred, transport);
+        fork.ack();
+        return fork;
+    }
+
+    /**
      * Cancels this INVITE (RFC 3261 §9.1) in a CANCEL transaction of its own, over the same flow. The CANCEL is
      * only sent after a provisional response: this waits at most {@code timeout} for one.
      */

@@ -185,6 +185,53 @@ class ProxyIT {
         }
     }
 
+    /**
+     * RFC 3261 §16.7 step 5, §13.2.2.4; JSR 289 §10.2.4: bob registered from two phones (one AOR, two bindings of
+     * one q-value: one group, forked in parallel) and both answer 200 before the CANCEL of the second could go out.
+     * Both 2xx reach the caller, who ACKs each and hangs both up: each dialog's ACK and BYE reach the phone that
+     * answered it over its registration connection, and each BYE is answered 200. The first dialog ends first: the
+     * second must still be routed after it.
+     */
+    @Test
+    void aCallForkedToTwoPhonesThatBothAnswerGivesTwoDialogsWhoseByesBothReachTheirPhone() throws Exception {
+        String alice = newSubscriber();
+        String bob = newSubscriber();
+        try (SipTestClient caller = tcpClient(alice); SipTestClient desk = tcpClient(bob);
+             SipTestClient mobile = tcpClient(bob)) {
+            register(desk, bob, TransportType.TCP, "<sip:" + bob + "@" + UNREACHABLE + ";transport=tcp>");
+            register(mobile, bob, TransportType.TCP, "<sip:" + bob + "@127.0.0.10:9;transport=tcp>");
+
+            SentRequest invite = authenticated(invite(caller, alice, bob, TransportType.TCP));
+            IncomingRequest atDesk = desk.awaitRequest("INVITE", WAIT);
+            IncomingRequest atMobile = mobile.awaitRequest("INVITE", WAIT);
+            atDesk.respond(200, response -> response.setBody(SDP.getBytes(StandardCharsets.UTF_8), "application/sdp"));
+            SipResponse fromDesk = invite.awaitFinal(WAIT);
+            atMobile.respond(200, response -> response.setBody(SDP.getBytes(StandardCharsets.UTF_8), "application/sdp"));
+            SipResponse fromMobile = invite.awaitAnother2xx(fromDesk, WAIT);
+
+            assertThat(fromDesk.getStatus()).isEqualTo(200);
+            assertThat(fromMobile.getStatus()).as("the second 2xx goes upstream too").isEqualTo(200);
+            assertThat(fromMobile.getHeaders(HeaderName.RECORD_ROUTE)).as("the second dialog is record-routed")
+                    .hasSize(2);
+            Dialog deskCall = invite.ack(WAIT);
+            Dialog mobileCall = invite.ackAnother(fromMobile);
+            desk.awaitRequest("ACK", WAIT);
+            mobile.awaitRequest("ACK", WAIT);
+
+            SentRequest byeDesk = deskCall.bye();
+            desk.awaitRequest("BYE", WAIT).respond(200);
+            assertThat(byeDesk.awaitFinal(WAIT).getStatus()).as("the first dialog's BYE").isEqualTo(200);
+
+            SentRequest byeMobile = mobileCall.bye();
+            IncomingRequest byeAtMobile = mobile.awaitRequest("BYE", WAIT);
+            assertThat(byeAtMobile.request().getToTag()).as("the BYE names the mobile's dialog")
+                    .isEqualTo(fromMobile.getToTag());
+            byeAtMobile.respond(200);
+            assertThat(byeMobile.awaitFinal(WAIT).getStatus()).as("the second dialog's BYE").isEqualTo(200);
+            assertThat(desk.pendingRequests()).as("nothing of the mobile's dialog reached the desk").isEmpty();
+        }
+    }
+
     @Test
     void aRingingCallCancelledByTheCallerEndsWith487() throws Exception {
         String alice = newSubscriber();
