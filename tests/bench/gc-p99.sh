@@ -7,7 +7,11 @@
 # (heap, GC, ...) is the product's; SIPPCITY_* variables and --java-opts change it. Then:
 # For each transport of --transports (tcp: two persistent TCP connections; udp: two UDP sockets), in that order:
 #   1. warm-up: SIPp registers the 20,000 users of sipp/users.csv at the rate (--warm-passes times, default 2, for
-#      the first transport: bindings made, JIT settling; once for the others);
+#      the first transport: bindings made, JIT settling; once for the others), with probe.py beside it from its first
+#      pass to its last (same users, source address and transport as the window's probe, unmeasured): the probe's
+#      100 AORs are bound and their first REGISTERs' inserts are over before the window, so the window measures
+#      refreshes only, like SIPp's, on a server whose JIT is not re-profiling (until 2026-11-26 the window's probe
+#      made those inserts in its first second, and C2 threw away and recompiled the flush path for ~16 s of it);
 #   2. measured: SIPp at RATE for SECONDS, and probe.py (200 REGISTER/s, one request outstanding, same transport) for
 #      the same time: probe p50/p90/p99/p99.9, what the slow samples waited for (tail_causes.py), GC pauses and every
 #      safepoint of the window, and the server's CPU per REGISTER (utime+stime from /proc over the window, the GC's
@@ -45,7 +49,7 @@ SERVER="$ROOT/wildfly-config/target/server"
 OUT=""
 
 usage() {
-    sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -80,7 +84,8 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2
 source "$HERE/registrar_server.sh"
 KAMAILIO_PID=""
 stop_kamailio() { [ -z "$KAMAILIO_PID" ] || kill "$KAMAILIO_PID" 2>/dev/null || true; KAMAILIO_PID=""; }
-cleanup() { stop_server; stop_kamailio; rm -rf "$WORK"; }
+WARM_PROBE_PID=""
+cleanup() { stop_warm_probe >/dev/null; stop_server; stop_kamailio; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -141,20 +146,38 @@ run_sipp() {
 
 TICK_HZ="$(getconf CLK_TCK)"
 
+# The probe beside the warm-up: the window's probe exactly (users probe000-099, source 127.0.0.9, same transport and
+# rate), unmeasured, bounded by timeout (SECONDS s) and stopped by stop_warm_probe when the warm-up ends.
+start_warm_probe() {
+    local transport="$1" seconds="$2"
+    timeout -k 2 "$seconds" python3 "$HERE/probe.py" --port "$SIP_PORT" --transport "$transport" --rate 200 \
+        --duration "$seconds" --domain bench.invalid --source 127.0.0.9 >"$WORK/warm-probe.out" 2>&1 &
+    WARM_PROBE_PID=$!
+}
+# Stops it (SIGTERM: it prints its line, samples;lost;p50;p90;p99;max us) and prints that line.
+stop_warm_probe() {
+    [ -n "$WARM_PROBE_PID" ] || return 0
+    kill -TERM "$WARM_PROBE_PID" 2>/dev/null || true
+    wait "$WARM_PROBE_PID" 2>/dev/null || true
+    WARM_PROBE_PID=""
+    tail -1 "$WORK/warm-probe.out" 2>/dev/null || true
+}
+
 HEADER_WRITTEN=0
 warm=$(( 20000 / RATE + 1 ))
 first=1
 IFS=',' read -r -a transport_list <<<"$TRANSPORTS"
 for transport in "${transport_list[@]}"; do
     case "$transport" in tcp|udp) ;; *) echo "unknown transport $transport (tcp, udp)" >&2; exit 2 ;; esac
-    if [ "$first" = 1 ]; then
-        for pass in $(seq 1 "$WARM_PASSES"); do
-            log "warm-up ($transport) $pass of $WARM_PASSES: $(run_sipp "$RATE" "$warm" "$transport")"
-        done
-    else
-        log "warm-up ($transport): $(run_sipp "$RATE" "$warm" "$transport")"
-    fi
+    passes=1
+    [ "$first" = 1 ] && passes="$WARM_PASSES"
+    # bounded: each SIPp pass is killed 20 s after its planned time (run_sipp), so this outlasts the warm-up
+    start_warm_probe "$transport" $(( passes * (warm + 30) + 30 ))
+    for pass in $(seq 1 "$passes"); do
+        log "warm-up ($transport) $pass of $passes: $(run_sipp "$RATE" "$warm" "$transport")"
+    done
     sleep 2
+    log "warm-up probe ($transport, unmeasured; samples;lost;p50;p90;p99;max us): $(stop_warm_probe)"
     if [ "$JFR" = 1 ] && [ "$first" = 1 ] && [ -n "$JAVA_PID" ]; then
         jcmd "$JAVA_PID" JFR.start name=window settings=profile filename="$OUT/window-$transport.jfr" >/dev/null
     fi
