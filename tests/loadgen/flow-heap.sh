@@ -57,6 +57,7 @@ trap 'kill $FIRST_PID 2>/dev/null || true' EXIT
 wait_step "$OUT/first.csv"
 sleep 3
 jcmd "$PID" GC.class_histogram > "$OUT/histogram-first.txt"
+grep VmRSS "/proc/$PID/status" | awk '{ print $2 }' > "$OUT/rss-kb.txt"
 [ "$DUMP" = 0 ] || jcmd "$PID" GC.heap_dump "$(cd "$OUT" && pwd)/first.hprof" > /dev/null
 uptime > "$OUT/load.txt"
 
@@ -67,6 +68,7 @@ ADDED_PID=$!
 wait_step "$OUT/added.csv"
 sleep $((3 + SETTLE))
 jcmd "$PID" GC.class_histogram > "$OUT/histogram-added.txt"
+grep VmRSS "/proc/$PID/status" | awk '{ print $2 }' >> "$OUT/rss-kb.txt"
 [ "$DUMP" = 0 ] || jcmd "$PID" GC.heap_dump "$(cd "$OUT" && pwd)/added.hprof" > /dev/null
 uptime >> "$OUT/load.txt"
 wait $ADDED_PID || true
@@ -93,6 +95,10 @@ total = sum(r[0] for r in rows)
 h2 = sum(r[0] for r in rows if r[2].startswith("org.h2."))
 print(f"flows added and registered: {added}")
 print(f"heap per flow: {total / added:.0f} B (of which org.h2.* objects of the embedded database: {h2 / added:.0f} B)")
+rss = [int(l) for l in open(f"{out}/rss-kb.txt") if l.strip()]
+if len(rss) == 2:
+    print(f"server RSS: {rss[0]} kB -> {rss[1]} kB, {(rss[1] - rss[0]) * 1024 / added:.0f} B per flow (the heap's pages "
+          "count once touched: with the launch script's fixed heap this is the native memory the flows added)")
 def origin(name):
     for prefix, label in (("io.netty.", "Netty"), ("org.sipcity.registrar.", "registrar"), ("org.sipcity.", "SIP stack"),
                           ("org.h2.", "H2")):
