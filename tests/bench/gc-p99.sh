@@ -7,7 +7,12 @@
 # (heap, GC, ...) is the product's; SIPPCITY_* variables and --java-opts change it. Then:
 # For each transport of --transports (tcp: two persistent TCP connections; udp: two UDP sockets), in that order:
 #   1. warm-up: SIPp registers the 20,000 users of sipp/users.csv at the rate (--warm-passes times, default 2, for
-#      the first transport: bindings made, JIT settling; once for the others);
+#      the first transport: bindings made, JIT settling; once for the others; the last pass as long as the window, so
+#      that its mix of moved and refreshed bindings is not new to the JIT), with probe.py beside it from its first
+#      pass to its last (same users, source address and transport as the window's probe, unmeasured): the probe's
+#      100 AORs are bound and their first REGISTERs' inserts are over before the window, so the window measures
+#      refreshes only, like SIPp's, on a server whose JIT is not re-profiling (until 2026-11-26 the window's probe
+#      made those inserts in its first second, and C2 threw away and recompiled the flush path for ~16 s of it);
 #   2. measured: SIPp at RATE for SECONDS, and probe.py (200 REGISTER/s, one request outstanding, same transport) for
 #      the same time: probe p50/p90/p99/p99.9, what the slow samples waited for (tail_causes.py), GC pauses and every
 #      safepoint of the window, and the server's CPU per REGISTER (utime+stime from /proc over the window, the GC's
@@ -45,7 +50,7 @@ SERVER="$ROOT/wildfly-config/target/server"
 OUT=""
 
 usage() {
-    sed -n '2,32p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -80,7 +85,8 @@ log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" | tee -a "$OUT/run.log" >&2
 source "$HERE/registrar_server.sh"
 KAMAILIO_PID=""
 stop_kamailio() { [ -z "$KAMAILIO_PID" ] || kill "$KAMAILIO_PID" 2>/dev/null || true; KAMAILIO_PID=""; }
-cleanup() { stop_server; stop_kamailio; rm -rf "$WORK"; }
+WARM_PROBE_PID=""
+cleanup() { stop_warm_probe; stop_server; stop_kamailio; rm -rf "$WORK"; }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
@@ -141,20 +147,45 @@ run_sipp() {
 
 TICK_HZ="$(getconf CLK_TCK)"
 
+# The probe beside the warm-up: the window's probe exactly (users probe000-099, source 127.0.0.9, same transport and
+# rate), unmeasured, bounded by timeout (SECONDS s) and stopped by stop_warm_probe when the warm-up ends.
+start_warm_probe() {
+    local transport="$1" seconds="$2"
+    timeout -k 2 "$seconds" python3 "$HERE/probe.py" --port "$SIP_PORT" --transport "$transport" --rate 200 \
+        --duration "$seconds" --domain bench.invalid --source 127.0.0.9 >"$WORK/warm-probe.out" 2>&1 &
+    WARM_PROBE_PID=$!
+}
+# Stops it (SIGTERM: it writes its line, samples;lost;p50;p90;p99;max us, to WORK/warm-probe.out) and waits for it;
+# not in a $(...) subshell, which cannot wait for it.
+stop_warm_probe() {
+    [ -n "$WARM_PROBE_PID" ] || return 0
+    kill -TERM "$WARM_PROBE_PID" 2>/dev/null || true
+    wait "$WARM_PROBE_PID" 2>/dev/null || true
+    WARM_PROBE_PID=""
+}
+
 HEADER_WRITTEN=0
 warm=$(( 20000 / RATE + 1 ))
 first=1
 IFS=',' read -r -a transport_list <<<"$TRANSPORTS"
 for transport in "${transport_list[@]}"; do
     case "$transport" in tcp|udp) ;; *) echo "unknown transport $transport (tcp, udp)" >&2; exit 2 ;; esac
-    if [ "$first" = 1 ]; then
-        for pass in $(seq 1 "$WARM_PASSES"); do
-            log "warm-up ($transport) $pass of $WARM_PASSES: $(run_sipp "$RATE" "$warm" "$transport")"
-        done
-    else
-        log "warm-up ($transport): $(run_sipp "$RATE" "$warm" "$transport")"
-    fi
+    passes=1
+    [ "$first" = 1 ] && passes="$WARM_PASSES"
+    # The last pass lasts as long as the window: a SIPp run's first round of the 20,000 users moves every binding to
+    # the run's new connection, the rounds after it only refresh, and the window's mix of the two must not be new to
+    # the JIT (with 9 s passes only, C2 threw away and recompiled the JPA write path 8-16 s into the window).
+    last_pass=$(( SECONDS_PER_RUN > warm ? SECONDS_PER_RUN : warm ))
+    # bounded: each SIPp pass is killed 20 s after its planned time (run_sipp), so this outlasts the warm-up
+    start_warm_probe "$transport" $(( passes * (warm + 30) + last_pass + 30 ))
+    for pass in $(seq 1 "$passes"); do
+        seconds="$warm"
+        [ "$pass" = "$passes" ] && seconds="$last_pass"
+        log "warm-up ($transport) $pass of $passes, ${seconds} s: $(run_sipp "$RATE" "$seconds" "$transport")"
+    done
     sleep 2
+    stop_warm_probe
+    log "warm-up probe ($transport, unmeasured; samples;lost;p50;p90;p99;max us): $(tail -1 "$WORK/warm-probe.out" 2>/dev/null)"
     if [ "$JFR" = 1 ] && [ "$first" = 1 ] && [ -n "$JAVA_PID" ]; then
         jcmd "$JAVA_PID" JFR.start name=window settings=profile filename="$OUT/window-$transport.jfr" >/dev/null
     fi

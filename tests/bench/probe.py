@@ -13,11 +13,14 @@ of the registrar on WildFly (registrar-bench.sh) see it, and anything but the 40
 Prints one line: samples;lost;p50_us;p90_us;p99_us;max_us
 With --accepted-only (the overload benchmark): latencies of 200 responses only, any other final status counted as
 rejected and not as lost, and a seventh field: rejected.
+SIGTERM ends the run early and the line is still printed: the benchmarks run the probe beside their warm-up for as
+long as it lasts (its users' bindings made before anything is measured) and stop it when the warm-up ends.
 """
 import argparse
 import hashlib
 import os
 import re
+import signal
 import socket
 import ssl
 import time
@@ -94,6 +97,9 @@ def percentile(sorted_values, fraction):
 
 
 def main():
+    # SIGTERM (also from `timeout`) ends the loop within one timeout; the summary line below is still printed.
+    stopping = []
+    signal.signal(signal.SIGTERM, lambda signum, frame: stopping.append(signum))
     parser = argparse.ArgumentParser()
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
@@ -133,7 +139,7 @@ def main():
     end = start + args.duration
     seq = 0
     next_send = start
-    while time.monotonic() < end:
+    while time.monotonic() < end and not stopping:
         seq += 1
         user = "%s%03d" % (args.user_prefix, seq % 100)
         try:

@@ -4,18 +4,21 @@
 # Both sets stay open while the second histogram is taken, so the JIT, caches and pools are warm in both.
 #
 #   tests/loadgen/flow-heap.sh --pid PID --target 127.0.0.1:5060 [--domain D] [--first 1000] [--added 18000]
-#                              [--settle 15] [--out DIR]
+#                              [--settle 15] [--dump] [--out DIR]
 #
 # --settle waits that many seconds after the added flows are registered before the second histogram, so that the
 # write-back flush of their bindings has committed: a histogram taken during it also counts the flush's transient
 # objects (H2's undo log, the dirty set), about 60 B per flow in a run of 2026-11-26 taken 3 s after.
+#
+# --dump also writes a heap dump (jcmd GC.heap_dump, live objects) right after each histogram, for what a class
+# histogram cannot tell apart (which byte[]s and Strings grew, and whose they are: tests/loadgen/hprof_growth.py).
 #
 # Needs the load generator built (see README.md) and jcmd on the PATH; loopback targets only (the load generator
 # refuses others). Every load generator run is bounded by its --duration. Run it under the machine's benchmark lock.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-PID="" TARGET=127.0.0.1:5060 DOMAIN="" FIRST=1000 ADDED=18000 SETTLE=15 OUT=target/flow-heap
+PID="" TARGET=127.0.0.1:5060 DOMAIN="" FIRST=1000 ADDED=18000 SETTLE=15 OUT=target/flow-heap DUMP=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --pid) PID=$2; shift 2 ;;
@@ -25,6 +28,7 @@ while [ $# -gt 0 ]; do
         --added) ADDED=$2; shift 2 ;;
         --settle) SETTLE=$2; shift 2 ;;
         --out) OUT=$2; shift 2 ;;
+        --dump) DUMP=1; shift ;;
         *) echo "unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -53,6 +57,8 @@ trap 'kill $FIRST_PID 2>/dev/null || true' EXIT
 wait_step "$OUT/first.csv"
 sleep 3
 jcmd "$PID" GC.class_histogram > "$OUT/histogram-first.txt"
+grep VmRSS "/proc/$PID/status" | awk '{ print $2 }' > "$OUT/rss-kb.txt"
+[ "$DUMP" = 0 ] || jcmd "$PID" GC.heap_dump "$(cd "$OUT" && pwd)/first.hprof" > /dev/null
 uptime > "$OUT/load.txt"
 
 "${LOADGEN[@]}" --connections "$ADDED" --step "$ADDED" --sources 127.0.0.3,127.0.0.4 --processes 2 \
@@ -62,6 +68,8 @@ ADDED_PID=$!
 wait_step "$OUT/added.csv"
 sleep $((3 + SETTLE))
 jcmd "$PID" GC.class_histogram > "$OUT/histogram-added.txt"
+grep VmRSS "/proc/$PID/status" | awk '{ print $2 }' >> "$OUT/rss-kb.txt"
+[ "$DUMP" = 0 ] || jcmd "$PID" GC.heap_dump "$(cd "$OUT" && pwd)/added.hprof" > /dev/null
 uptime >> "$OUT/load.txt"
 wait $ADDED_PID || true
 
@@ -87,6 +95,10 @@ total = sum(r[0] for r in rows)
 h2 = sum(r[0] for r in rows if r[2].startswith("org.h2."))
 print(f"flows added and registered: {added}")
 print(f"heap per flow: {total / added:.0f} B (of which org.h2.* objects of the embedded database: {h2 / added:.0f} B)")
+rss = [int(l) for l in open(f"{out}/rss-kb.txt") if l.strip()]
+if len(rss) == 2:
+    print(f"server RSS: {rss[0]} kB -> {rss[1]} kB, {(rss[1] - rss[0]) * 1024 / added:.0f} B per flow (the heap's pages "
+          "count once touched: with the launch script's fixed heap this is the native memory the flows added)")
 def origin(name):
     for prefix, label in (("io.netty.", "Netty"), ("org.sipcity.registrar.", "registrar"), ("org.sipcity.", "SIP stack"),
                           ("org.h2.", "H2")):

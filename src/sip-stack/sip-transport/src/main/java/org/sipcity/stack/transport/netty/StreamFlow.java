@@ -7,7 +7,6 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.net.InetSocketAddress;
 import java.util.concurrent.RejectedExecutionException;
-import javax.net.ssl.SSLSession;
 import org.sipcity.stack.transport.Flow;
 import org.sipcity.stack.transport.FlowIds;
 import org.sipcity.stack.transport.TransportType;
@@ -17,20 +16,22 @@ import org.sipcity.stack.transport.TransportType;
  *
  * <p>Compact, since one exists per idle connection: it stores its sequence number and derives its id, and takes its
  * connector's settings from the handler and its addresses from the channel (which holds them anyway) instead of
- * copying them.
+ * copying them. 48 B with compressed references: the handed-over writes' count and bytes share one word, and only a
+ * TLS connection ({@link TlsStreamFlow}) has a field for its session. {@code StreamFlowFootprintTest} holds it there.
  */
-public final class StreamFlow implements Flow {
+public class StreamFlow implements Flow {
 
     /** Writes after which a run of handed-over writes is flushed even though more are queued behind it. */
     static final int HANDED_OVER_WRITES_BEFORE_FORCED_FLUSH = 16;
+    /** {@link #handedOver}: the count of writes above this bit, their bytes below it (up to 1 TiB: never reached). */
+    private static final int COUNT_SHIFT = 40;
+    private static final long ONE_WRITE = 1L << COUNT_SHIFT;
+    private static final long BYTES = ONE_WRITE - 1;
     private static final VarHandle HANDED_OVER;
-    private static final VarHandle HANDED_OVER_BYTES;
 
     static {
         try {
-            MethodHandles.Lookup lookup = MethodHandles.lookup();
-            HANDED_OVER = lookup.findVarHandle(StreamFlow.class, "handedOver", int.class);
-            HANDED_OVER_BYTES = lookup.findVarHandle(StreamFlow.class, "handedOverBytes", long.class);
+            HANDED_OVER = MethodHandles.lookup().findVarHandle(StreamFlow.class, "handedOver", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -38,17 +39,16 @@ public final class StreamFlow implements Flow {
 
     private final StreamFlowHandler handler;
     private final Channel channel;
-    /** Writes other threads handed to the event loop that have not run yet; the last one to run flushes. */
-    @SuppressWarnings("unused") // through HANDED_OVER
-    private volatile int handedOver;
-    /** Their bytes, counted in the write queue at once as Netty counts its own write tasks. */
-    @SuppressWarnings("unused") // through HANDED_OVER_BYTES
-    private volatile long handedOverBytes;
+    /**
+     * Writes other threads handed to the event loop that have not run yet (the last one to run flushes) and their
+     * bytes, counted in the write queue at once as Netty counts its own write tasks: {@code count << 40 | bytes},
+     * changed by one atomic add per write, so neither part ever borrows from the other.
+     */
+    private volatile long handedOver;
     /** Handed-over writes run since the last flush; event loop only. */
     private int handedOverUnflushed;
     private final long sequence = FlowIds.nextSequence();
     private volatile long lastActivityMillis = System.currentTimeMillis();
-    private volatile SSLSession sslSession;
 
     StreamFlow(StreamFlowHandler handler, Channel channel) {
         this.handler = handler;
@@ -125,25 +125,22 @@ public final class StreamFlow implements Flow {
      * at once as before). A long run still flushes every {@value #HANDED_OVER_WRITES_BEFORE_FORCED_FLUSH} writes.
      */
     private boolean handOver(ByteBuf message) {
-        long bytes = message.readableBytes();
-        HANDED_OVER.getAndAdd(this, 1);
-        HANDED_OVER_BYTES.getAndAdd(this, bytes);
+        long write = ONE_WRITE + message.readableBytes();
+        HANDED_OVER.getAndAdd(this, write);
         try {
-            channel.eventLoop().execute(() -> writeHandedOver(message, bytes));
+            channel.eventLoop().execute(() -> writeHandedOver(message, write));
             return true;
         } catch (RejectedExecutionException stopped) {
-            HANDED_OVER.getAndAdd(this, -1);
-            HANDED_OVER_BYTES.getAndAdd(this, -bytes);
+            HANDED_OVER.getAndAdd(this, -write);
             message.release();
             handler.runtime().metrics().sendDropped();
             return false;
         }
     }
 
-    private void writeHandedOver(ByteBuf message, long bytes) {
+    private void writeHandedOver(ByteBuf message, long write) {
         channel.write(message, channel.voidPromise());
-        HANDED_OVER_BYTES.getAndAdd(this, -bytes);
-        boolean last = (int) HANDED_OVER.getAndAdd(this, -1) == 1;
+        boolean last = ((long) HANDED_OVER.getAndAdd(this, -write)) >>> COUNT_SHIFT == 1;
         if (last || ++handedOverUnflushed >= HANDED_OVER_WRITES_BEFORE_FORCED_FLUSH) {
             handedOverUnflushed = 0;
             channel.flush();
@@ -156,7 +153,7 @@ public final class StreamFlow implements Flow {
      */
     private long queuedBytes() {
         ChannelOutboundBuffer queue = channel.unsafe().outboundBuffer();
-        return queue == null ? 0 : queue.totalPendingWriteBytes() + handedOverBytes;
+        return queue == null ? 0 : queue.totalPendingWriteBytes() + (handedOver & BYTES);
     }
 
     @Override
@@ -164,7 +161,7 @@ public final class StreamFlow implements Flow {
         // Netty's writability counts a handed-over write only once its task ran on the event loop: a thread that
         // sends faster than the loop runs them must see those bytes too, or it writes on until the hard limit drops.
         return channel.isActive() && channel.isWritable()
-                && (handedOverBytes == 0 || queuedBytes() <= handler.runtime().config().writeBufferHighWaterMark());
+                && ((handedOver & BYTES) == 0 || queuedBytes() <= handler.runtime().config().writeBufferHighWaterMark());
     }
 
     @Override
@@ -175,11 +172,6 @@ public final class StreamFlow implements Flow {
     @Override
     public long lastActivityMillis() {
         return lastActivityMillis;
-    }
-
-    @Override
-    public SSLSession sslSession() {
-        return sslSession;
     }
 
     ConnectorRuntime runtime() {
@@ -193,10 +185,6 @@ public final class StreamFlow implements Flow {
 
     void touch(long nowMillis) {
         lastActivityMillis = nowMillis;
-    }
-
-    void sslSession(SSLSession session) {
-        this.sslSession = session;
     }
 
     @Override

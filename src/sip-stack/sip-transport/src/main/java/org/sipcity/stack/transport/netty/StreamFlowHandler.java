@@ -94,7 +94,8 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        flow = new StreamFlow(this, ctx.channel());
+        flow = runtime.transport() == TransportType.TLS ? new TlsStreamFlow(this, ctx.channel())
+                : new StreamFlow(this, ctx.channel());
         if (runtime.transport() == TransportType.TCP) {
             flowReady();
         }
@@ -105,7 +106,7 @@ public final class StreamFlowHandler extends ByteToMessageDecoder {
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event instanceof SslHandshakeCompletionEvent handshake) {
             if (handshake.isSuccess()) {
-                flow.sslSession(ctx.pipeline().get(SslHandler.class).engine().getSession());
+                ((TlsStreamFlow) flow).sslSession(ctx.pipeline().get(SslHandler.class).engine().getSession());
                 flowReady();
             } else {
                 runtime.metrics().tlsHandshakeFailed();
