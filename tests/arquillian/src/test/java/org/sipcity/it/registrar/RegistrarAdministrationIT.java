@@ -58,6 +58,22 @@ class RegistrarAdministrationIT {
     @ArquillianResource
     ManagementClient management;
 
+    /** The WAR's sip.xml declares it inline (context-param org.sipcity.sip.dispatch): the deployment resource says so. */
+    @Test
+    void theRegistrarRunsInlineOnTheEventLoops() throws IOException {
+        ModelNode read = new ModelNode();
+        read.get("operation").set("read-attribute");
+        read.get("address").set(address(null));
+        read.get("name").set("dispatch-mode");
+        assertThat(success(read).asString()).isEqualTo("inline");
+
+        ModelNode tasks = new ModelNode();
+        tasks.get("operation").set("read-attribute");
+        tasks.get("address").add("subsystem", "sip");
+        tasks.get("name").set("event-loop-tasks");
+        assertThat(success(tasks).getType()).isEqualTo(ModelType.LONG);
+    }
+
     @Test
     void beansAreResourcesWithNamedTypedDescribedOperations() throws IOException {
         ModelNode names = new ModelNode();

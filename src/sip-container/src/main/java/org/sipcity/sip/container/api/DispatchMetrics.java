@@ -27,7 +27,17 @@ public interface DispatchMetrics extends WorkerQueueLoad {
     /** Messages that were neither initial requests nor admitted (the hard limit was reached), since start. */
     long rejectedSubsequentMessages();
 
-    /** Tasks finished, since start: what the valve's rate admission takes the served rate from. */
+    /**
+     * Tasks run on the event loop that read their message (applications declared inline), since start; part of
+     * {@link #completedTasks()}.
+     */
+    @Override
+    long eventLoopTasks();
+
+    /** Of {@link #eventLoopTasks()}, those that held their loop for the slow-task threshold or longer. */
+    long slowEventLoopTasks();
+
+    /** Tasks finished on workers and on event loops, since start: what the valve's rate admission takes the served rate from. */
     @Override
     long completedTasks();
 

@@ -88,6 +88,12 @@ public final class SipContainer implements TransactionUser, AutoCloseable {
         return application == null ? 0 : application.sessions().size();
     }
 
+    /** Where a deployed application's code runs (null if none has that name). */
+    public DispatchMode dispatchMode(String applicationName) {
+        SipApplication application = core.application(applicationName);
+        return application == null ? null : application.dispatchMode();
+    }
+
     /** The worker queue, for the overload valve and the management model. */
     public DispatchMetrics metrics() {
         return core.runtime().workers();

@@ -22,11 +22,24 @@ import javax.servlet.sip.ar.SipApplicationRouter;
  *   <tr><td>advertisedHost</td><td>none</td><td>host written into the Contact, Record-Route and Path URIs the
  *       container makes (as Kamailio's {@code advertised_address}); without it, the connector's address, which is
  *       useless when the connector listens on a wildcard address or behind NAT</td></tr>
+ *   <tr><td>slowInlineTaskMillis</td><td>20</td><td>a task of an application declared inline that holds its event
+ *       loop this long or longer is counted and logged (rate-limited), with the application's name</td></tr>
  * </table>
  */
 public record SipContainerConfig(int workerThreads, int queueCapacity, int retryAfterSeconds,
                                  SipApplicationRouter applicationRouter, Properties routerProperties, String threadName,
-                                 String advertisedHost) {
+                                 String advertisedHost, long slowInlineTaskMillis) {
+
+    /** An inline task this long holds up every connection of its loop for 20 ms: the lag's low mark. */
+    public static final long DEFAULT_SLOW_INLINE_TASK_MILLIS = 20;
+
+    /** The settings without a slow-inline-task threshold of their own (the default's). */
+    public SipContainerConfig(int workerThreads, int queueCapacity, int retryAfterSeconds,
+                              SipApplicationRouter applicationRouter, Properties routerProperties, String threadName,
+                              String advertisedHost) {
+        this(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties, threadName,
+                advertisedHost, DEFAULT_SLOW_INLINE_TASK_MILLIS);
+    }
 
     public SipContainerConfig {
         if (workerThreads < 1) {
@@ -40,6 +53,9 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
         }
         routerProperties = routerProperties == null ? new Properties() : routerProperties;
         Objects.requireNonNull(threadName, "threadName");
+        if (slowInlineTaskMillis < 1) {
+            throw new IllegalArgumentException("slowInlineTaskMillis must be at least 1: " + slowInlineTaskMillis);
+        }
     }
 
     public static SipContainerConfig defaults() {
@@ -48,22 +64,28 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
 
     public SipContainerConfig withWorkers(int threads, int capacity) {
         return new SipContainerConfig(threads, capacity, retryAfterSeconds, applicationRouter, routerProperties, threadName,
-                advertisedHost);
+                advertisedHost, slowInlineTaskMillis);
     }
 
     public SipContainerConfig withRouterProperties(Properties properties) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, properties, threadName,
-                advertisedHost);
+                advertisedHost, slowInlineTaskMillis);
     }
 
     public SipContainerConfig withApplicationRouter(SipApplicationRouter router) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, router, routerProperties, threadName,
-                advertisedHost);
+                advertisedHost, slowInlineTaskMillis);
     }
 
     /** The host name or address to advertise in the URIs the container writes (null: the connector's address). */
     public SipContainerConfig withAdvertisedHost(String host) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
-                threadName, host);
+                threadName, host, slowInlineTaskMillis);
+    }
+
+    /** The threshold at which a task of an inline application is counted and logged as slow. */
+    public SipContainerConfig withSlowInlineTaskMillis(long millis) {
+        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
+                threadName, advertisedHost, millis);
     }
 }

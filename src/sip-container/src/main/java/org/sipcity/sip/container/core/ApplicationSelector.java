@@ -21,10 +21,21 @@ final class ApplicationSelector {
     private static final Logger LOG = Logger.getLogger(ApplicationSelector.class);
 
     private final SipApplicationRouter router;
+    private final boolean selectsOnEventLoop;
     private final Map<String, SipApplication> applications = new ConcurrentHashMap<>();
 
-    ApplicationSelector(SipApplicationRouter router) {
+    /**
+     * @param selectsOnEventLoop whether the router never blocks (the container's own, a table lookup), so that
+     *        selection may run on the event loop that read the request
+     */
+    ApplicationSelector(SipApplicationRouter router, boolean selectsOnEventLoop) {
         this.router = router;
+        this.selectsOnEventLoop = selectsOnEventLoop;
+    }
+
+    /** Whether {@link #select} may run on an event loop; otherwise it runs on a worker. */
+    boolean selectsOnEventLoop() {
+        return selectsOnEventLoop;
     }
 
     void deployed(SipApplication application) {
@@ -48,7 +59,7 @@ final class ApplicationSelector {
         return applications;
     }
 
-    /** The application for {@code request}, or null when the router selects none. Runs on a worker. */
+    /** The application for {@code request}, or null when the router selects none. */
     SipApplication select(SipServletRequestImpl request) {
         SipApplicationRouterInfo info = router.getNextApplication(request, null, SipApplicationRoutingDirective.NEW,
                 null, null);

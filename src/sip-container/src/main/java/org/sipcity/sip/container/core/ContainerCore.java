@@ -3,6 +3,7 @@ package org.sipcity.sip.container.core;
 import java.util.Set;
 import javax.servlet.sip.ar.SipApplicationRouter;
 import org.jboss.logging.Logger;
+import org.sipcity.sip.container.api.DispatchMode;
 import org.sipcity.sip.container.api.SipContainerConfig;
 import org.sipcity.sip.container.api.SipDeploymentException;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
@@ -21,11 +22,12 @@ public final class ContainerCore {
     public ContainerCore(SipContainerConfig config, SipTimer timer) {
         this.runtime = new ContainerRuntime(config, timer);
         SipApplicationRouter router = config.applicationRouter();
-        if (router == null) {
+        boolean ours = router == null;
+        if (ours) {
             router = new DefaultApplicationRouter();
             router.init(config.routerProperties());
         }
-        this.selector = new ApplicationSelector(router);
+        this.selector = new ApplicationSelector(router, ours);
         this.dispatcher = new MessageDispatcher(runtime, selector);
     }
 
@@ -43,7 +45,8 @@ public final class ContainerCore {
         }
         SipApplication application = SipApplication.deploy(info, runtime);
         selector.deployed(application);
-        LOG.infof("Deployed SIP application %s (main servlet %s)", application.name(), application.mainServlet());
+        LOG.infof("Deployed SIP application %s (main servlet %s, dispatch %s)", application.name(), application.mainServlet(),
+                application.dispatchMode() == DispatchMode.INLINE ? "inline on the event loops" : "on workers");
     }
 
     /** @return false if no application has that name */

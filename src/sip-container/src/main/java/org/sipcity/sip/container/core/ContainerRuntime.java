@@ -21,7 +21,8 @@ public final class ContainerRuntime {
     public ContainerRuntime(SipContainerConfig config, SipTimer timer) {
         this.config = config;
         this.timer = timer;
-        this.workers = new WorkerPool(config.workerThreads(), config.queueCapacity(), config.threadName());
+        this.workers = new WorkerPool(config.workerThreads(), config.queueCapacity(), config.threadName(),
+                new InlineRunner(config.slowInlineTaskMillis()));
         this.sender = new RequestSender(this);
     }
 

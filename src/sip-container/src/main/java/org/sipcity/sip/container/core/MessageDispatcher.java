@@ -29,6 +29,12 @@ import org.sipcity.stack.transaction.TransactionUser;
  * call in that application session's {@link SerialQueue}. What it answers itself, it answers at once and statelessly
  * within the transaction: 481 for a request of an unknown dialog (RFC 3261 §12.2.2), 503 + Retry-After when the
  * worker queue is full (RFC 3261 §21.5.4), 200/487 for CANCEL (§9.2).
+ *
+ * <p>With the container's default application router, the application of an initial request is selected here on the
+ * event loop (the router is a table lookup). An application declared {@code inline} then runs the task on this
+ * event loop when its session's queue is idle ({@link SerialQueue#submitFromEventLoop}); every other one, and every
+ * message that reaches us on the timer thread or from a worker, goes to the worker pool. With an application router
+ * of the embedder's (which may block) selection stays on a worker and so do the sessions it makes.
  */
 public final class MessageDispatcher implements TransactionUser {
 
@@ -42,7 +48,7 @@ public final class MessageDispatcher implements TransactionUser {
         this.runtime = runtime;
         this.selector = selector;
         this.invoker = new ServletInvoker();
-        runtime.localResponses(this::deliver);
+        runtime.localResponses((request, response) -> deliver(request, response, false));
     }
 
     private SipStack stackOrNull() {
@@ -66,8 +72,19 @@ public final class MessageDispatcher implements TransactionUser {
         SipServletRequestImpl wrapped = new SipServletRequestImpl(request, transaction, endpoints, true);
         LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
         transaction.attach(wrapped);
-        SerialQueue queue = new SerialQueue(runtime.workers());
-        if (!queue.submit(() -> initial(wrapped, queue), true)) {
+        if (!selector.selectsOnEventLoop()) {
+            SerialQueue queue = new SerialQueue(runtime.workers());
+            if (!queue.submit(() -> initial(wrapped, queue), true)) {
+                answerBusy(transaction, request);
+            }
+            return;
+        }
+        SipApplication application = selectOrAnswer(wrapped);
+        if (application == null) {
+            return;
+        }
+        SerialQueue queue = application.newQueue();
+        if (!queue.submitFromEventLoop(() -> enterApplication(wrapped, application, queue), true)) {
             answerBusy(transaction, request);
         }
     }
@@ -85,7 +102,7 @@ public final class MessageDispatcher implements TransactionUser {
             if (wrapped.getPoppedRoute() != null) {
                 SipSessionImpl proxied = proxiedDialogOf(request);
                 SerialQueue queue = proxied == null ? new SerialQueue(runtime.workers()) : proxied.applicationSession().queue();
-                if (!queue.submit(() -> ProxyImpl.forwardByRoute(wrapped, queue, runtime.sender(), proxied), false)) {
+                if (!queue.submitFromEventLoop(() -> ProxyImpl.forwardByRoute(wrapped, queue, runtime.sender(), proxied), false)) {
                     answerBusy(transaction, request);
                 }
                 return;
@@ -94,20 +111,28 @@ public final class MessageDispatcher implements TransactionUser {
             return;
         }
         wrapped.bindTo(session);
-        if (!session.applicationSession().queue().submit(() -> invoker.request(wrapped), false)) {
+        if (!session.applicationSession().queue().submitFromEventLoop(() -> invoker.request(wrapped), false)) {
             answerBusy(transaction, request);
         }
     }
 
-    /** On a worker: ask the router, create the sessions, call the main servlet. */
+    /** On a worker (an application router of the embedder's): ask the router, create the sessions, call the main servlet. */
     private void initial(SipServletRequestImpl request, SerialQueue queue) {
+        SipApplication application = selectOrAnswer(request);
+        if (application != null) {
+            enterApplication(request, application, queue);
+        }
+    }
+
+    /** The application the router selects for {@code request}, or null once the request is answered (500, 503, 404). */
+    private SipApplication selectOrAnswer(SipServletRequestImpl request) {
         SipApplication application;
         try {
             application = selector.select(request);
         } catch (RuntimeException e) {
             LOG.errorf(e, "The application router failed for %s %s", request.getMethod(), request.getRequestURI());
             answer(request.serverTransaction(), request.stackMessage(), 500, "Server Internal Error - application router failed");
-            return;
+            return null;
         }
         if (application == null && selector.applications().isEmpty()) {
             // No application at all is maintenance (RFC 3261 §21.5.4), not a user that does not exist: the connectors
@@ -117,14 +142,18 @@ public final class MessageDispatcher implements TransactionUser {
             SipResponse notYet = response(request.stackMessage(), 503, "Service Unavailable - no application deployed");
             notYet.setHeader(HeaderName.RETRY_AFTER, Integer.toString(runtime.config().retryAfterSeconds()));
             send(request.serverTransaction(), notYet);
-            return;
+            return null;
         }
         if (application == null) {
             // JSR 289 §15.4.1 would route the request out by its Request-URI; here that is a proxy application's job,
             // and a server that forwarded what no application claimed could loop requests for its own domain.
             answer(request.serverTransaction(), request.stackMessage(), 404, "Not Found - no application for this request");
-            return;
         }
+        return application;
+    }
+
+    /** In the request's queue: the {@code @SipApplicationKey} method, the sessions, the main servlet. */
+    private void enterApplication(SipServletRequestImpl request, SipApplication application, SerialQueue queue) {
         String key;
         try {
             key = application.applicationKey(request);
@@ -181,7 +210,7 @@ public final class MessageDispatcher implements TransactionUser {
         SipServletRequestImpl wrapped = new SipServletRequestImpl(cancel, transaction,
                 ReceivedEndpoints.of(cancel, stackOrNull()), false);
         wrapped.bindTo(invite.sipSession());
-        boolean queued = invite.sipSession().applicationSession().queue().submit(() -> {
+        boolean queued = invite.sipSession().applicationSession().queue().submitFromEventLoop(() -> {
             if (invite.proxy() != null) {
                 invite.proxy().cancelledUpstream();   // §16.10: the branches are cancelled; their 487s come back
             } else if (!invite.isFinalResponseSent()) {
@@ -210,7 +239,7 @@ public final class MessageDispatcher implements TransactionUser {
                 // the queue of its dialog's proxy session when known, so that a BYE sent right after it cannot overtake it
                 SipSessionImpl proxied = proxiedDialogOf(ack);
                 SerialQueue queue = proxied == null ? new SerialQueue(runtime.workers()) : proxied.applicationSession().queue();
-                if (!queue.submit(() -> forwardAck(wrapped), false)) {
+                if (!queue.submitFromEventLoop(() -> forwardAck(wrapped), false)) {
                     LOG.warnf("ACK for %s not forwarded: the worker queue is full", ack.getCallId());
                 }
             } else if (LOG.isDebugEnabled()) {
@@ -220,7 +249,7 @@ public final class MessageDispatcher implements TransactionUser {
         }
         session.ackReceived();   // RFC 3261 §13.3.1.4: the 2xx is no longer retransmitted
         wrapped.bindTo(session);
-        if (!session.applicationSession().queue().submit(() -> invoker.request(wrapped), false)) {
+        if (!session.applicationSession().queue().submitFromEventLoop(() -> invoker.request(wrapped), false)) {
             LOG.warnf("ACK for %s dropped: the worker queue is full", ack.getCallId());
         }
     }
@@ -269,7 +298,7 @@ public final class MessageDispatcher implements TransactionUser {
             // more than the way upstream: the proxy, its requests and sessions are not held for those 32 s.
             transaction.attach(AcceptedBranch.of(branch.proxy().upstream()));
         }
-        deliver(request, response);
+        deliver(request, response, true);
     }
 
     /**
@@ -281,25 +310,30 @@ public final class MessageDispatcher implements TransactionUser {
         if (attachment instanceof AcceptedBranch accepted) {
             accepted.forward(response);
         } else if (attachment instanceof SipServletRequestImpl request) {
-            deliver(request, response);
+            deliver(request, response, true);
         } else {
             strayResponse(response, channel);
         }
     }
 
-    private void deliver(SipServletRequestImpl request, SipResponse response) {
+    /** @param onEventLoop whether the caller is the event loop that read {@code response} (an inline task may run here) */
+    private void deliver(SipServletRequestImpl request, SipResponse response, boolean onEventLoop) {
         SipServletResponseImpl wrapped = new SipServletResponseImpl(request, response, request.sentOver());
         ProxyBranchImpl branch = request.proxyBranch();
         if (branch != null) {
-            if (!branch.proxy().queue().submit(() -> invoker.proxyResponse(branch, wrapped), false)) {
+            if (!submit(branch.proxy().queue(), () -> invoker.proxyResponse(branch, wrapped), onEventLoop)) {
                 LOG.warnf("%d response for %s dropped: the worker queue is full", response.getStatus(), request.getCallId());
             }
             return;
         }
         SipSessionImpl session = request.sipSession();
-        if (!session.applicationSession().queue().submit(() -> invoker.response(wrapped), false)) {
+        if (!submit(session.applicationSession().queue(), () -> invoker.response(wrapped), onEventLoop)) {
             LOG.warnf("%d response for %s dropped: the worker queue is full", response.getStatus(), request.getCallId());
         }
+    }
+
+    private static boolean submit(SerialQueue queue, Runnable work, boolean onEventLoop) {
+        return onEventLoop ? queue.submitFromEventLoop(work, false) : queue.submit(work, false);
     }
 
     @Override
@@ -315,7 +349,7 @@ public final class MessageDispatcher implements TransactionUser {
         if (transaction instanceof ClientTransaction client) {
             SipServletRequestImpl request = runtime.sender().requestOf(client);
             if (request != null) {
-                deliver(request, request.stackMessage().createResponse(408, "Request Timeout"));
+                deliver(request, request.stackMessage().createResponse(408, "Request Timeout"), false);
             }
         } else if (LOG.isDebugEnabled()) {
             LOG.debugf("Server transaction timed out: %s", transaction);
@@ -328,7 +362,7 @@ public final class MessageDispatcher implements TransactionUser {
         if (transaction instanceof ClientTransaction client) {
             SipServletRequestImpl request = runtime.sender().requestOf(client);
             if (request != null) {
-                deliver(request, request.stackMessage().createResponse(503, "Service Unavailable - transport failure"));
+                deliver(request, request.stackMessage().createResponse(503, "Service Unavailable - transport failure"), false);
             }
         } else if (LOG.isDebugEnabled()) {
             LOG.debugf("Transport error in %s: %s", transaction, cause.getMessage());

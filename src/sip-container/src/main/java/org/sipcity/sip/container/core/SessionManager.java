@@ -22,7 +22,7 @@ public final class SessionManager {
 
     /** A new application session with a queue of its own (created by the application through SipFactory). */
     public SipApplicationSessionImpl create(String key) {
-        return create(key, new SerialQueue(application.runtime().workers()));
+        return create(key, application.newQueue());
     }
 
     /** A new application session whose tasks run in {@code queue} (the queue its first request is already in). */

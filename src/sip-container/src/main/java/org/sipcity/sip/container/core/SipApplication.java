@@ -13,6 +13,7 @@ import javax.servlet.sip.SipServlet;
 import javax.servlet.sip.SipServletContextEvent;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.api.ApplicationInitializer;
+import org.sipcity.sip.container.api.DispatchMode;
 import org.sipcity.sip.container.api.InstanceFactory;
 import org.sipcity.sip.container.api.InstanceHandle;
 import org.sipcity.sip.container.api.SipDeploymentException;
@@ -47,9 +48,11 @@ public final class SipApplication {
     private final List<InstanceHandle<?>> listenerHandles = new ArrayList<>();
     private final String mainServlet;
     private final int sessionTimeoutMinutes;
+    private final DispatchMode dispatchMode;
     private java.lang.reflect.Method applicationKey;
 
-    private SipApplication(SipDeploymentInfo info, ContainerRuntime runtime, String mainServlet) {
+    private SipApplication(SipDeploymentInfo info, ContainerRuntime runtime, String mainServlet, DispatchMode dispatchMode) {
+        this.dispatchMode = dispatchMode;
         this.name = info.applicationName();
         this.runtime = runtime;
         this.classLoader = info.classLoader();
@@ -69,7 +72,7 @@ public final class SipApplication {
         String where = info.source() == null ? "SIP application " + info.applicationName()
                 : "SIP application " + info.applicationName() + " (" + info.source() + ")";
         String main = mainServletOf(info, where);
-        SipApplication app = new SipApplication(info, runtime, main);
+        SipApplication app = new SipApplication(info, runtime, main, DispatchMode.declaredBy(info.contextParameters(), where));
         InstanceFactory factory = info.instanceFactory() == null ? ReflectionInstanceFactory.INSTANCE : info.instanceFactory();
         try (ApplicationThreadContext.Scope scope = app.threadContext.enter()) {
             app.applicationKey = applicationKeyOf(info, app.classLoader, where);
@@ -265,6 +268,17 @@ public final class SipApplication {
 
     public String name() {
         return name;
+    }
+
+    /** Where this application's code runs: on workers, or inline on the event loops (declared in sip.xml). */
+    public DispatchMode dispatchMode() {
+        return dispatchMode;
+    }
+
+    /** A queue for a new application session: it runs tasks inline on the event loops if this application is inline. */
+    public SerialQueue newQueue() {
+        WorkerPool workers = runtime.workers();
+        return dispatchMode == DispatchMode.INLINE ? new SerialQueue(workers, workers.inline(), name) : new SerialQueue(workers);
     }
 
     public ContainerRuntime runtime() {

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jboss.logging.Logger;
 import org.sipcity.sip.container.api.DispatchMetrics;
+import org.sipcity.sip.container.api.SipContainerConfig;
 
 /**
  * The bounded worker pool servlet code runs on (it may block: JPA, JDBC, DNS), never an event loop.
@@ -43,6 +44,7 @@ public final class WorkerPool implements DispatchMetrics, AutoCloseable {
     private final LongAdder rejectedInitial = new LongAdder();
     private final LongAdder rejectedOther = new LongAdder();
     private final LongAdder completed = new LongAdder();
+    private final InlineRunner inline;
 
     /**
      * @param threads  worker threads (fixed)
@@ -50,6 +52,12 @@ public final class WorkerPool implements DispatchMetrics, AutoCloseable {
      * @param name     prefix of the thread names
      */
     public WorkerPool(int threads, int capacity, String name) {
+        this(threads, capacity, name, new InlineRunner(SipContainerConfig.DEFAULT_SLOW_INLINE_TASK_MILLIS));
+    }
+
+    /** The same, with the runner of inline applications' tasks whose figures this pool reports beside its own. */
+    public WorkerPool(int threads, int capacity, String name, InlineRunner inline) {
+        this.inline = inline;
         if (threads < 1 || capacity < 1) {
             throw new IllegalArgumentException("threads and capacity must be positive: " + threads + ", " + capacity);
         }
@@ -154,9 +162,25 @@ public final class WorkerPool implements DispatchMetrics, AutoCloseable {
         return rejectedOther.sum();
     }
 
+    /** Worker and inline tasks: the rate the server served, whichever thread served it. */
     @Override
     public long completedTasks() {
-        return completed.sum();
+        return completed.sum() + inline.completed();
+    }
+
+    @Override
+    public long eventLoopTasks() {
+        return inline.completed();
+    }
+
+    @Override
+    public long slowEventLoopTasks() {
+        return inline.slow();
+    }
+
+    /** Runs the tasks of inline applications on event loops. */
+    public InlineRunner inline() {
+        return inline;
     }
 
     /** Stops taking work, lets running tasks finish for up to {@code seconds}, then interrupts them. */

@@ -26,6 +26,7 @@ public class ThreadContextServlet extends SipServlet {
     protected void doOptions(SipServletRequest request) throws IOException {
         SipServletResponse ok = request.createResponse(SipServletResponse.SC_OK);
         ok.setHeader("X-Context", String.valueOf(CONTEXT.get()));
+        ok.setHeader("X-Thread", Thread.currentThread().getName());
         ok.setHeader("X-Context-At-Construction", String.valueOf(contextAtConstruction));
         ok.setHeader("X-Factory-Before-Construction", String.valueOf(factoryPublishedAtConstruction));
         ok.setHeader("X-Class-Loader-Is-Application", String.valueOf(

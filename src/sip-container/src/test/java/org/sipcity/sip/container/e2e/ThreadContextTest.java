@@ -51,6 +51,7 @@ class ThreadContextTest {
 
             assertThat(RawSipClient.status(response)).isEqualTo(200);
             assertThat(RawSipClient.header(response, "X-Context")).isEqualTo("application-context");
+            assertThat(RawSipClient.header(response, "X-Thread")).as("not declared inline: a worker").startsWith("sip-worker");
             assertThat(RawSipClient.header(response, "X-Class-Loader-Is-Application")).isEqualTo("true");
             // created at deployment inside the context, after the initializer saw the published SipFactory
             assertThat(RawSipClient.header(response, "X-Context-At-Construction")).isEqualTo("application-context");

@@ -57,4 +57,13 @@ public interface LoadSignals {
     default long completedTasks() {
         return -1;
     }
+
+    /**
+     * Tasks of the application run on the event loops themselves, cumulative (the controller takes the difference
+     * between evaluations); 0 for an embedding layer that runs none there. While there are any, the loops' lag is
+     * the wait of that work.
+     */
+    default long eventLoopTasks() {
+        return 0;
+    }
 }

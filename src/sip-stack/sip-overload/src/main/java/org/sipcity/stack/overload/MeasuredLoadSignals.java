@@ -64,6 +64,11 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     }
 
     @Override
+    public long eventLoopTasks() {
+        return workers.eventLoopTasks();
+    }
+
+    @Override
     public long eventLoopLagNanos() {
         return lag.lagNanos();
     }

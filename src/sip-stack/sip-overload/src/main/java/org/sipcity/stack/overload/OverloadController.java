@@ -20,7 +20,7 @@ package org.sipcity.stack.overload;
  * refreshes) arrives at the valve now if that is lower, so that any cut sheds at once. While overloaded:
  * <ul>
  * <li>the workers overloaded (a signal shedding relieves {@code p} times its high mark, {@code p > 1}: sojourn,
- *     queue depth, lag, heap; the lag only while the workers have work waiting or fall behind what is admitted, as
+ *     queue depth, lag, heap; the lag only while the workers have work waiting or fall behind what is admitted, or the loops themselves ran application tasks (inline), as
  *     towards overload): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
  * <li>else read saturation above or between its marks: {@code R} climbs while the workers keep up (wait, queue and
  *     heap below their low marks, the loop's lag below its high mark, at least {@value #KEEP_UP} of the admitted rate
@@ -123,6 +123,7 @@ final class OverloadController {
     private long lastDrops;
     private long lastAdmitted;
     private long lastShed;
+    private long lastEventLoopTasks;
     private boolean shedThisInterval;
 
     OverloadController(OverloadSettings settings, OverloadFigures figures) {
@@ -168,6 +169,9 @@ final class OverloadController {
         lastShed = shed;
         shedThisInterval = shedNow > 0;
         long completed = signals.completedTasks();
+        long eventLoopTasks = signals.eventLoopTasks();
+        boolean loopsRanTasks = eventLoopTasks != lastEventLoopTasks;
+        lastEventLoopTasks = eventLoopTasks;
         double admittedRate = admittedRates.update(nowNanos, admitted);
         servedRate = completed < 0 ? admittedRate : served.update(nowNanos, completed);
         // What arrives at the sockets: judged at the valve, plus what the kernel dropped before any loop could read it
@@ -188,7 +192,10 @@ final class OverloadController {
         // to its 10/s minimum while the workers had no wait and served what arrived. A loop that cannot read what
         // arrives shows read saturation (streams) or the kernel's drops (UDP); without completions there is nothing
         // to judge by and the lag counts as before.
-        long judgedLag = lagCounts(completed, wait, admittedRate) ? lag : 0;
+        // Work run on the loops themselves (applications declared inline) waits in the sockets, not in the workers'
+        // queue: its wait is the lag, and its completions keep pace with admissions whatever the load, as the loop that
+        // admits also serves. For it the lag always counts, or overload of an inline application would never be seen.
+        long judgedLag = loopsRanTasks || lagCounts(completed, wait, admittedRate) ? lag : 0;
         // What shedding relieves: the workers' queue, the loops' lag, the heap.
         double relieved = Math.max(Math.max((double) standing / sojournHigh, (double) judgedLag / lagHigh),
                 heap / settings.heapHigh());

@@ -36,4 +36,13 @@ public interface WorkerQueueLoad {
     default long completedTasks() {
         return -1;
     }
+
+    /**
+     * Of {@link #completedTasks()}, the tasks the owner ran on the event loop that read their message (an application
+     * that never blocks, run to completion there), cumulative; 0 when it runs none. Such work waits in the sockets, not
+     * in this queue: the loops' lag is its sojourn time.
+     */
+    default long eventLoopTasks() {
+        return 0;
+    }
 }

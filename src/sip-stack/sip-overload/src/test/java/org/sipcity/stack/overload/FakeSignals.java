@@ -12,6 +12,8 @@ class FakeSignals implements LoadSignals {
     volatile long datagramDrops;
     /** Worker completions, cumulative; negative: not reported (the valve then takes the admitted rate). */
     volatile long completedTasks = -1;
+    /** Of those, tasks run on the event loops (inline applications), cumulative. */
+    volatile long eventLoopTasks;
 
     FakeSignals waitMillis(long millis) {
         oldestWaitNanos = millis * 1_000_000L;
@@ -56,5 +58,10 @@ class FakeSignals implements LoadSignals {
     @Override
     public long completedTasks() {
         return completedTasks;
+    }
+
+    @Override
+    public long eventLoopTasks() {
+        return eventLoopTasks;
     }
 }

@@ -137,4 +137,31 @@ class LagEvidenceTest {
         }
         assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
     }
+
+    /**
+     * An application run on the event loops (declared inline): the loop that admits a request also serves it, so the
+     * completions keep pace with admissions and no task ever waits in the workers' queue, however overloaded the loop.
+     * Its late loop is that work's wait and must begin overload.
+     */
+    @Test
+    void aLateLoopRunningInlineWorkIsOverloadThoughEverythingAdmittedIsServed() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            signals.eventLoopTasks += 100;
+            interval(100, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        signals.lagNanos = LATE; // the loop serves all it admits, late: requests wait in the sockets
+        for (int i = 0; i < 20 && valve.state() == OverloadState.NORMAL; i++) {
+            signals.eventLoopTasks += 100;
+            interval(100, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        double before = valve.figures().admissionRate();
+        for (int i = 0; i < 10; i++) {
+            signals.eventLoopTasks += 100;
+            interval(100, 100);
+        }
+        assertThat(valve.figures().admissionRate()).as("the rate is cut while the loop stays late").isLessThan(before);
+    }
 }

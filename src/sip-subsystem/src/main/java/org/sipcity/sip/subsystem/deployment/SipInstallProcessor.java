@@ -24,6 +24,7 @@ import org.jboss.msc.service.ServiceName;
 import org.sipcity.sip.container.api.SipContainer;
 import org.sipcity.sip.container.api.SipDeploymentException;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
+import org.sipcity.sip.container.api.DispatchMode;
 import org.sipcity.sip.container.deployment.SipAnnotations;
 import org.sipcity.sip.container.deployment.SipXmlParser;
 import org.sipcity.sip.subsystem.SipSubsystemResourceDefinitionRegistrar;
@@ -77,6 +78,11 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
         builder.addInitializer(bindings.initializer());
         bindings.install(phaseContext.getServiceTarget()).forEach(name -> requirements.add(ServiceDependency.on(name)));
         SipDeploymentInfo info = builder.build();
+        try {
+            unit.putAttachment(SipDispatchMode.KEY, DispatchMode.declaredBy(info.contextParameters(), unit.getName()));
+        } catch (SipDeploymentException e) {
+            throw SipLogger.ROOT_LOGGER.invalidSipApplication(unit.getName(), e.getMessage(), e);
+        }
 
         ServiceName deployed = unit.getServiceName().append("sip", "application");
         ServiceInstaller.builder(() -> {

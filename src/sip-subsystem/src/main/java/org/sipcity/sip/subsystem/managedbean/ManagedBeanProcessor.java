@@ -7,6 +7,7 @@ import org.jboss.as.server.deployment.DeploymentResourceSupport;
 import org.jboss.as.server.deployment.DeploymentUnit;
 import org.jboss.as.server.deployment.DeploymentUnitProcessor;
 import org.sipcity.sip.subsystem.deployment.SipApplicationName;
+import org.sipcity.sip.subsystem.deployment.SipDispatchMode;
 
 /**
  * Gives every SIP deployment its {@code subsystem=sip} resource and starts following the management beans its
@@ -32,7 +33,8 @@ final class ManagedBeanProcessor implements DeploymentUnitProcessor {
         }
         ApplicationBeans beans = new ApplicationBeans(application, unit.getName(), types);
         DeploymentResourceSupport resources = unit.getAttachment(Attachments.DEPLOYMENT_RESOURCE_SUPPORT);
-        resources.registerDeploymentSubsystemResource(ManagedBeanResourceRegistrar.SUBSYSTEM, new SipDeploymentResource(beans));
+        resources.registerDeploymentSubsystemResource(ManagedBeanResourceRegistrar.SUBSYSTEM, new SipDeploymentResource(beans,
+                unit.getAttachment(SipDispatchMode.KEY)));
         unit.putAttachment(BEANS, beans);
         beans.start();
     }

@@ -22,6 +22,8 @@ public final class ManagedBeanResourceRegistrar {
 
     static final String SUBSYSTEM = "sip";
     static final String MANAGED_BEAN = "managed-bean";
+    /** Where the application's code runs: {@code worker} or {@code inline} (on the event loops). */
+    static final String DISPATCH_MODE = "dispatch-mode";
     /** Attributes every managed bean resource has, from its model. */
     static final Set<String> MODEL_ATTRIBUTES = Set.of(ManagedBeanEntry.OBJECT_NAME, ManagedBeanEntry.DESCRIPTION);
 
@@ -35,6 +37,10 @@ public final class ManagedBeanResourceRegistrar {
                 ResourceDefinition.builder(ResourceRegistration.of(PathElement.pathElement("subsystem", SUBSYSTEM)), RESOLVER)
                         .asRuntime()
                         .build());
+        deployment.registerReadOnlyAttribute(new SimpleAttributeDefinitionBuilder(DISPATCH_MODE, ModelType.STRING)
+                .setRequired(false)
+                .setStorageRuntime()
+                .build(), null);
         PathElement beans = PathElement.pathElement(MANAGED_BEAN);
         ManagementResourceRegistration wildcard = deployment.registerSubModel(
                 ResourceDefinition.builder(ResourceRegistration.of(beans), RESOLVER.createChildResolver(beans))

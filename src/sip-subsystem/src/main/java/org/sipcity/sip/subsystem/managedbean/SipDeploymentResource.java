@@ -6,6 +6,7 @@ import org.jboss.as.controller.PathAddress;
 import org.jboss.as.controller.PathElement;
 import org.jboss.as.controller.registry.Resource;
 import org.jboss.dmr.ModelNode;
+import org.sipcity.sip.container.api.DispatchMode;
 
 /**
  * {@code /deployment=WAR/subsystem=sip}: a runtime resource whose {@code managed-bean} children are, at every read,
@@ -15,14 +16,19 @@ import org.jboss.dmr.ModelNode;
 final class SipDeploymentResource implements Resource {
 
     private final ApplicationBeans beans;
+    private final DispatchMode dispatchMode;
 
-    SipDeploymentResource(ApplicationBeans beans) {
+    SipDeploymentResource(ApplicationBeans beans, DispatchMode dispatchMode) {
         this.beans = beans;
+        this.dispatchMode = dispatchMode == null ? DispatchMode.WORKER : dispatchMode;
     }
 
+    /** {@code dispatch-mode}: {@code worker} or {@code inline}, as the application declared it. */
     @Override
     public ModelNode getModel() {
-        return new ModelNode().setEmptyObject();
+        ModelNode model = new ModelNode().setEmptyObject();
+        model.get(ManagedBeanResourceRegistrar.DISPATCH_MODE).set(dispatchMode.name().toLowerCase(java.util.Locale.ROOT));
+        return model;
     }
 
     @Override

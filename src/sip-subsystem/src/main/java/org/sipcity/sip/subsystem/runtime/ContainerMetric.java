@@ -17,6 +17,8 @@ public enum ContainerMetric implements Metric<SipContainer> {
     OLDEST_TASK_WAIT(Metrics.gauge("oldest-task-wait", MeasurementUnit.MILLISECONDS), container -> container.metrics().oldestTaskWaitMillis()),
     ACTIVE_WORKERS(Metrics.gauge("active-workers", null), container -> container.metrics().activeWorkers()),
     COMPLETED_TASKS(Metrics.counter("completed-tasks"), container -> container.metrics().completedTasks()),
+    EVENT_LOOP_TASKS(Metrics.counter("event-loop-tasks"), container -> container.metrics().eventLoopTasks()),
+    SLOW_EVENT_LOOP_TASKS(Metrics.counter("slow-event-loop-tasks"), container -> container.metrics().slowEventLoopTasks()),
     REJECTED_INITIAL_REQUESTS(Metrics.counter("rejected-initial-requests"), container -> container.metrics().rejectedInitialRequests()),
     REJECTED_SUBSEQUENT_MESSAGES(Metrics.counter("rejected-subsequent-messages"), container -> container.metrics().rejectedSubsequentMessages()),
     DEPLOYED_APPLICATIONS(Metrics.gauge("deployed-applications", null), container -> container.applicationNames().size()),
