@@ -88,10 +88,16 @@ public final class SipContainer implements TransactionUser, AutoCloseable {
         return application == null ? 0 : application.sessions().size();
     }
 
-    /** Where a deployed application's code runs (null if none has that name). */
+    /** Where a deployed application's code runs (null if none has that name): inline only if declared and allowed. */
     public DispatchMode dispatchMode(String applicationName) {
         SipApplication application = core.application(applicationName);
         return application == null ? null : application.dispatchMode();
+    }
+
+    /** What a deployed application's sip.xml declares (null if none has that name), whatever the settings allow. */
+    public DispatchMode declaredDispatchMode(String applicationName) {
+        SipApplication application = core.application(applicationName);
+        return application == null ? null : application.declaredDispatchMode();
     }
 
     /** The worker queue, for the overload valve and the management model. */

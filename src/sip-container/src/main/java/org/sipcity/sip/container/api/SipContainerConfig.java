@@ -24,11 +24,14 @@ import javax.servlet.sip.ar.SipApplicationRouter;
  *       useless when the connector listens on a wildcard address or behind NAT</td></tr>
  *   <tr><td>slowInlineTaskMillis</td><td>20</td><td>a task of an application declared inline that holds its event
  *       loop this long or longer is counted and logged (rate-limited), with the application's name</td></tr>
+ *   <tr><td>inlineDispatch</td><td>true</td><td>whether applications declared inline run on the event loops; false
+ *       runs every application on the workers whatever it declares (the operator's switch for an inline application
+ *       whose database is a network round trip away)</td></tr>
  * </table>
  */
 public record SipContainerConfig(int workerThreads, int queueCapacity, int retryAfterSeconds,
                                  SipApplicationRouter applicationRouter, Properties routerProperties, String threadName,
-                                 String advertisedHost, long slowInlineTaskMillis) {
+                                 String advertisedHost, long slowInlineTaskMillis, boolean inlineDispatch) {
 
     /** An inline task this long holds up every connection of its loop for 20 ms: the lag's low mark. */
     public static final long DEFAULT_SLOW_INLINE_TASK_MILLIS = 20;
@@ -38,7 +41,7 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
                               SipApplicationRouter applicationRouter, Properties routerProperties, String threadName,
                               String advertisedHost) {
         this(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties, threadName,
-                advertisedHost, DEFAULT_SLOW_INLINE_TASK_MILLIS);
+                advertisedHost, DEFAULT_SLOW_INLINE_TASK_MILLIS, true);
     }
 
     public SipContainerConfig {
@@ -64,28 +67,37 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
 
     public SipContainerConfig withWorkers(int threads, int capacity) {
         return new SipContainerConfig(threads, capacity, retryAfterSeconds, applicationRouter, routerProperties, threadName,
-                advertisedHost, slowInlineTaskMillis);
+                advertisedHost, slowInlineTaskMillis, inlineDispatch);
     }
 
     public SipContainerConfig withRouterProperties(Properties properties) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, properties, threadName,
-                advertisedHost, slowInlineTaskMillis);
+                advertisedHost, slowInlineTaskMillis, inlineDispatch);
     }
 
     public SipContainerConfig withApplicationRouter(SipApplicationRouter router) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, router, routerProperties, threadName,
-                advertisedHost, slowInlineTaskMillis);
+                advertisedHost, slowInlineTaskMillis, inlineDispatch);
     }
 
     /** The host name or address to advertise in the URIs the container writes (null: the connector's address). */
     public SipContainerConfig withAdvertisedHost(String host) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
-                threadName, host, slowInlineTaskMillis);
+                threadName, host, slowInlineTaskMillis, inlineDispatch);
     }
 
     /** The threshold at which a task of an inline application is counted and logged as slow. */
     public SipContainerConfig withSlowInlineTaskMillis(long millis) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
-                threadName, advertisedHost, millis);
+                threadName, advertisedHost, millis, inlineDispatch);
+    }
+
+    /**
+     * Whether applications declared inline run on the event loops (true, the default); false sends every
+     * application's tasks to the workers, as if none declared inline.
+     */
+    public SipContainerConfig withInlineDispatch(boolean enabled) {
+        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
+                threadName, advertisedHost, slowInlineTaskMillis, enabled);
     }
 }

@@ -48,11 +48,14 @@ public final class SipApplication {
     private final List<InstanceHandle<?>> listenerHandles = new ArrayList<>();
     private final String mainServlet;
     private final int sessionTimeoutMinutes;
+    private final DispatchMode declaredDispatchMode;
     private final DispatchMode dispatchMode;
     private java.lang.reflect.Method applicationKey;
 
-    private SipApplication(SipDeploymentInfo info, ContainerRuntime runtime, String mainServlet, DispatchMode dispatchMode) {
-        this.dispatchMode = dispatchMode;
+    private SipApplication(SipDeploymentInfo info, ContainerRuntime runtime, String mainServlet, DispatchMode declared) {
+        this.declaredDispatchMode = declared;
+        // The operator's switch wins over the declaration: an application's database may be a network round trip away.
+        this.dispatchMode = runtime.config().inlineDispatch() ? declared : DispatchMode.WORKER;
         this.name = info.applicationName();
         this.runtime = runtime;
         this.classLoader = info.classLoader();
@@ -270,9 +273,14 @@ public final class SipApplication {
         return name;
     }
 
-    /** Where this application's code runs: on workers, or inline on the event loops (declared in sip.xml). */
+    /** Where this application's code runs: on workers, or inline on the event loops (declared, and not switched off). */
     public DispatchMode dispatchMode() {
         return dispatchMode;
+    }
+
+    /** What the application's sip.xml declares, whatever the container's switch says. */
+    public DispatchMode declaredDispatchMode() {
+        return declaredDispatchMode;
     }
 
     /** A queue for a new application session: it runs tasks inline on the event loops if this application is inline. */

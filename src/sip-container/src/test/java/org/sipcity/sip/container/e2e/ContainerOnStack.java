@@ -32,13 +32,20 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
 
     private final TransportType transport;
     private final SipDeploymentInfo application;
+    private final SipContainerConfig config;
     private SipContainer container;
     private SipStack stack;
     private SipConnector connector;
 
     ContainerOnStack(TransportType transport, SipDeploymentInfo application) {
+        this(transport, application, SipContainerConfig.defaults().withWorkers(2, 100));
+    }
+
+    /** The same with the container's settings of the test. */
+    ContainerOnStack(TransportType transport, SipDeploymentInfo application, SipContainerConfig config) {
         this.transport = transport;
         this.application = application;
+        this.config = config;
     }
 
     /** The proxy of the end-to-end tests ({@link ProxyTestServlet}) as the one application. */
@@ -50,7 +57,7 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
-        container = new SipContainer(SipContainerConfig.defaults().withWorkers(2, 100));
+        container = new SipContainer(config);
         stack = new SipStack(SipStackConfig.defaults(), container);
         container.bind(stack);
         container.deploy(application);
