@@ -116,8 +116,19 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
             .setRestartAllServices()
             .build();
 
+    /**
+     * False runs every application on the workers, whatever its sip.xml declares: the operator's switch for an
+     * application declared inline whose database is a network round trip away.
+     */
+    static final AttributeDefinition INLINE_DISPATCH = new SimpleAttributeDefinitionBuilder("inline-dispatch", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.TRUE)
+            .setRestartAllServices()
+            .build();
+
     static final List<AttributeDefinition> ATTRIBUTES = Stream.concat(Stream.of(EVENT_LOOP_THREADS, EPOLL, T1, T2, T4,
-                    MAX_LIVE_TRANSACTIONS, WORKER_THREADS, WORKER_QUEUE_BOUND, APPLICATION_ROUTER_PROPERTIES),
+                    MAX_LIVE_TRANSACTIONS, WORKER_THREADS, WORKER_QUEUE_BOUND, APPLICATION_ROUTER_PROPERTIES, INLINE_DISPATCH),
             OverloadValveAttributes.ATTRIBUTES.stream()).toList();
 
     public static final String CONTAINER_CAPABILITY_NAME = "org.sipcity.sip.container";
@@ -191,7 +202,8 @@ public final class SipSubsystemResourceDefinitionRegistrar implements SubsystemR
                 OverloadValveAttributes.settings(context, model));
         SipContainerConfig containerConfig = SipContainerConfig.defaults().withWorkers(
                 WORKER_THREADS.resolveModelAttribute(context, model).asInt(),
-                WORKER_QUEUE_BOUND.resolveModelAttribute(context, model).asInt());
+                WORKER_QUEUE_BOUND.resolveModelAttribute(context, model).asInt())
+                .withInlineDispatch(INLINE_DISPATCH.resolveModelAttribute(context, model).asBoolean());
         ModelNode routerProperties = APPLICATION_ROUTER_PROPERTIES.resolveModelAttribute(context, model);
         String routerPropertiesPath = routerProperties.isDefined() ? routerProperties.asString() : null;
 

@@ -54,6 +54,7 @@ class SubsystemParsingTest {
         assertThat(subsystem.get("overload-heap-low").asInt()).isEqualTo(70);
         assertThat(subsystem.get("overload-retry-after-max").asInt()).isEqualTo(20);
         assertThat(subsystem.get("overload-udp-drop").asBoolean()).isTrue();
+        assertThat(subsystem.get("inline-dispatch").asExpression().getExpressionString()).isEqualTo("${sipcity.dispatch.inline:true}");
 
         ModelNode tcp = operations.get(2);
         assertThat(tcp.get("socket-binding").asString()).isEqualTo("sip-tcp");

@@ -79,7 +79,16 @@ public final class SipInstallProcessor implements DeploymentUnitProcessor {
         bindings.install(phaseContext.getServiceTarget()).forEach(name -> requirements.add(ServiceDependency.on(name)));
         SipDeploymentInfo info = builder.build();
         try {
-            unit.putAttachment(SipDispatchMode.KEY, DispatchMode.declaredBy(info.contextParameters(), unit.getName()));
+            DispatchMode declared = DispatchMode.declaredBy(info.contextParameters(), unit.getName());
+            // The container knows the effective mode once the application is deployed into it.
+            unit.putAttachment(SipDispatchMode.KEY, new SipDispatchMode(declared, () -> {
+                try {
+                    SipContainer running = container.get();
+                    return running == null ? null : running.dispatchMode(application);
+                } catch (RuntimeException notStartedYet) {
+                    return null;   // the dependency has no value before the deploying service started
+                }
+            }));
         } catch (SipDeploymentException e) {
             throw SipLogger.ROOT_LOGGER.invalidSipApplication(unit.getName(), e.getMessage(), e);
         }

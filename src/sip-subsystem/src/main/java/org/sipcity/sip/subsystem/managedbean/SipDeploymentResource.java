@@ -6,7 +6,7 @@ import org.jboss.as.controller.PathAddress;
 import org.jboss.as.controller.PathElement;
 import org.jboss.as.controller.registry.Resource;
 import org.jboss.dmr.ModelNode;
-import org.sipcity.sip.container.api.DispatchMode;
+import org.sipcity.sip.subsystem.deployment.SipDispatchMode;
 
 /**
  * {@code /deployment=WAR/subsystem=sip}: a runtime resource whose {@code managed-bean} children are, at every read,
@@ -16,18 +16,18 @@ import org.sipcity.sip.container.api.DispatchMode;
 final class SipDeploymentResource implements Resource {
 
     private final ApplicationBeans beans;
-    private final DispatchMode dispatchMode;
+    private final SipDispatchMode dispatchMode;
 
-    SipDeploymentResource(ApplicationBeans beans, DispatchMode dispatchMode) {
+    SipDeploymentResource(ApplicationBeans beans, SipDispatchMode dispatchMode) {
         this.beans = beans;
-        this.dispatchMode = dispatchMode == null ? DispatchMode.WORKER : dispatchMode;
+        this.dispatchMode = dispatchMode;
     }
 
-    /** {@code dispatch-mode}: {@code worker} or {@code inline}, as the application declared it. */
+    /** {@code dispatch-mode}: where the application's code runs, and whether the subsystem overrode its declaration. */
     @Override
     public ModelNode getModel() {
         ModelNode model = new ModelNode().setEmptyObject();
-        model.get(ManagedBeanResourceRegistrar.DISPATCH_MODE).set(dispatchMode.name().toLowerCase(java.util.Locale.ROOT));
+        model.get(ManagedBeanResourceRegistrar.DISPATCH_MODE).set(dispatchMode == null ? "worker" : dispatchMode.describe());
         return model;
     }
 
