@@ -116,6 +116,26 @@ check "SIPCITY_SAFEPOINT_INTERVAL_MS sets the interval" contains "$out" "-XX:Gua
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_JVM_TUNING=false)
 check "SIPCITY_JVM_TUNING=false adds no option" lacks "$out" "-XX:+UseG1GC"
 
+# Inline dispatch: off by default with a database server (its round trips must not hold an event loop).
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_DB_DRIVER=)
+check "the embedded H2 database (no driver set) keeps inline dispatch" lacks "$out" "sipcity.dispatch.inline"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_DB_DRIVER=h2)
+check "SIPCITY_DB_DRIVER=h2 keeps inline dispatch" lacks "$out" "sipcity.dispatch.inline"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_DB_DRIVER=postgresql)
+check "SIPCITY_DB_DRIVER=postgresql turns inline dispatch off" contains "$out" "-Dsipcity.dispatch.inline=false"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_DB_DRIVER= SERVER_OPTS=' "-Dsipcity.db.driver=mariadb"')
+check "-Dsipcity.db.driver=mariadb on the command line turns inline dispatch off" \
+    contains "$out" "-Dsipcity.dispatch.inline=false"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_DB_DRIVER=postgresql JAVA_OPTS="-Dsipcity.db.driver=h2")
+check "-Dsipcity.db.driver=h2 wins over SIPCITY_DB_DRIVER, as in the datasource's expression" \
+    lacks "$out" "sipcity.dispatch.inline"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_DB_DRIVER=postgresql JAVA_OPTS="-Dsipcity.dispatch.inline=true")
+check "an operator's -Dsipcity.dispatch.inline=true is kept with a database server" \
+    bash -c '[[ "$1" == *-Dsipcity.dispatch.inline=true* && "$1" != *-Dsipcity.dispatch.inline=false* ]]' _ "$out"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_DB_DRIVER=postgresql SIPCITY_JVM_TUNING=false)
+check "SIPCITY_JVM_TUNING=false does not keep inline dispatch on a database server" \
+    contains "$out" "-Dsipcity.dispatch.inline=false"
+
 # The JVM accepts the composed options (small heap: this only proves the flags).
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_HEAP=64m)
 opts=${out##*opts=}
