@@ -58,9 +58,22 @@ class RegistrarAdministrationIT {
     @ArquillianResource
     ManagementClient management;
 
-    /** The WAR's sip.xml declares it inline (context-param org.sipcity.sip.dispatch): the deployment resource says so. */
+    /**
+     * The WAR's sip.xml declares it inline (context-param org.sipcity.sip.dispatch), and the subsystem's inline-dispatch
+     * (the configuration's expression, true without a database server) lets it: the deployment resource says so.
+     */
     @Test
     void theRegistrarRunsInlineOnTheEventLoops() throws IOException {
+        ModelNode inlineDispatch = new ModelNode();
+        inlineDispatch.get("operation").set("read-attribute");
+        inlineDispatch.get("address").add("subsystem", "sip");
+        inlineDispatch.get("name").set("inline-dispatch");
+        ModelNode configured = success(inlineDispatch);
+        assertThat(configured.getType()).isEqualTo(ModelType.EXPRESSION);
+        assertThat(configured.asExpression().getExpressionString()).isEqualTo("${sipcity.dispatch.inline:true}");
+        inlineDispatch.get("resolve-expressions").set(true);
+        assertThat(success(inlineDispatch).asBoolean()).isTrue();
+
         ModelNode read = new ModelNode();
         read.get("operation").set("read-attribute");
         read.get("address").set(address(null));
