@@ -503,7 +503,8 @@ capacity_step() {
 # bisections with zero failures was taken, and on a slower machine it was neither a rate the server sustained (a
 # 30,000/s TCP pass, then 44% served at 1x) nor its limit (12,500/s found, 27,973/s served at 3x). Now:
 # 1. The ladder until a rung fails; a failing rung is run once more before it counts (one stall, the JIT still
-#    compiling on the server's one core, or a burst of the host must not end the search), then BISECTIONS bisections.
+#    compiling on the server's one core, or a burst of the host on either core must not end the search), then
+#    BISECTIONS bisections.
 #    Every step passes only on a sustained criterion (capacity_step: the tail of the step answered at once).
 # 2. Confirmation in an overload step's conditions: reload with the valve off (configure_valve, as before a 1x valve-off
 #    step), the generator's warm-up at half the rate, then the rate for --step-seconds; if it fails, 5% lower, up to
@@ -515,7 +516,7 @@ find_capacity() {
     for rate in $CAPACITY_LADDER; do
         out_of_time && { log "out of time: capacity search over $transport stopped at ${rate}/s"; break; }
         status=0; capacity_step "$transport" "$rate" || status=$?
-        if [ "$status" = 1 ] && [ "$retried" = 0 ]; then
+        if [ "$status" != 0 ] && [ "$retried" = 0 ]; then
             retried=1
             log "capacity $transport ${rate}/s failed: once more before it counts"
             status=0; capacity_step "$transport" "$rate" "$CAPACITY_STEP_SECONDS" "$rate" ladder-retry || status=$?
