@@ -744,7 +744,11 @@ for planned in "${STEPS[@]}"; do
     read -r transport level valve <<<"$planned"
     STEP_INDEX=$(( STEP_INDEX + 1 )); LAST_STEP=$(( STEP_INDEX == ${#STEPS[@]} ? 1 : 0 ))
     out_of_time && { log "out of time (--max-minutes $MAX_MINUTES): $transport ${level}x valve $valve not measured"; continue; }
-    if [ "$valve" != "$CURRENT_VALVE" ]; then configure_valve "$valve" "$transport" $(( ${CAPACITY[$transport]} / 2 )); CURRENT_VALVE="$valve"; fi
+    # A reload also where the transport changes: the 17:12 run's TCP 1x valve-off step (44% served) followed UDP's 3x
+    # valve-off step on the same server without one, its heap still holding that step's transactions.
+    if [ "$valve" != "$CURRENT_VALVE" ] || [ "$transport" != "${CURRENT_TRANSPORT:-}" ]; then
+        configure_valve "$valve" "$transport" $(( ${CAPACITY[$transport]} / 2 )); CURRENT_VALVE="$valve"; CURRENT_TRANSPORT="$transport"
+    fi
     rate="$(awk -v l="$level" -v c="${CAPACITY[$transport]}" 'BEGIN { printf "%.0f", l * c }')"
     # A step whose bookkeeping fails (a generator that died, a metric missing) must not end the run.
     overload_step "$transport" "$valve" "$level" "$rate" || log "$transport ${level}x valve $valve: step failed, see above"
