@@ -72,6 +72,8 @@ TCP_RECEIVE_BUFFER=""
 GENERATOR_SOCKET_BUFFER=4194304
 # Seconds each capacity and overload step's generator warms up first, not counted (OfferedLoadMain --warmup).
 GENERATOR_WARMUP_S=2
+# Seconds of load at 80% of the capacity before the steps of a run whose capacities are given (0: none).
+WARM_LOAD_S=20
 # Nice value of the server and the generators (auto: -10 when run as root, else 0; 0: as started).
 NICE=auto
 # Seconds of load after each reload, at half the capacity over the transport measured next (configure_valve).
@@ -83,7 +85,7 @@ usage() {
     cat <<USAGE
 Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--step-seconds N] [--port-offset N]
           [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--bisections N] [--capacity-only] [--skip-cpu]
-          [--capacity-tail-ms MS] [--confirm-tries N] [--reload-warmup S] [--nice N]
+          [--capacity-tail-ms MS] [--confirm-tries N] [--reload-warmup S] [--nice N] [--warm-load S]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
           [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
           [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
@@ -95,6 +97,8 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --confirm-tries N      confirm the searched capacity with up to N full-length valve-off steps after a reload, each
                    5% lower than the last (default $CONFIRM_TRIES; 0: take the search's figure)
   --reload-warmup S      seconds of load at half the capacity after each reload (default $RELOAD_WARMUP_S)
+  --warm-load S    with the capacities given (no search), S seconds at 80% of them before the first step, so that
+                   the JIT has compiled the served path as in a search (default $WARM_LOAD_S; 0: none)
   --nice N         nice value of the server and the generators (default auto: -10 as root, else 0), so that on a
                    shared host the pinned server keeps its core against other processes
   --no-pin         do not pin (default: server on core --server-cpu $SERVER_CPU, generators on --generator-cpu
@@ -130,6 +134,7 @@ while [ $# -gt 0 ]; do
         --confirm-tries) CONFIRM_TRIES="$2"; shift ;;
         --reload-warmup) RELOAD_WARMUP_S="$2"; shift ;;
         --nice) NICE="$2"; shift ;;
+        --warm-load) WARM_LOAD_S="$2"; shift ;;
         --capacity-only) CAPACITY_ONLY=1 ;;
         --skip-cpu) SKIP_CPU=1 ;;
         --no-pin) PIN=0 ;;
@@ -717,6 +722,15 @@ done
 if [ "$CAPACITY_ONLY" = 1 ]; then
     valve_list=()
     SKIP_CPU=1
+fi
+# Without a search on this server (capacities given: a split run), the JIT has seen only the first pass at 2,000/s: at
+# 18:51 a 1x valve-off step on such a server cost 33 us of CPU per REGISTER against 24 us at the same rate in the
+# search's server, whose ladder had run for a minute. A load at 80% of the capacity first, valve on (no overload).
+if [ "$need_search" = 0 ] && [ "${#valve_list[@]}" -gt 0 ] && [ "$WARM_LOAD_S" -gt 0 ]; then
+    for transport in "${transport_list[@]}"; do
+        log "warm load $transport at $(( ${CAPACITY[$transport]} * 8 / 10 ))/s for ${WARM_LOAD_S} s: $(offered_load "$transport" $(( ${CAPACITY[$transport]} * 8 / 10 )) "$WARM_LOAD_S" || true)"
+        [ "$transport" = udp ] && settle 20000
+    done
 fi
 
 # The steps in the order they run: transport, level, valve. Alternating, the valve order flips from level to level (on,
