@@ -72,8 +72,9 @@ TCP_RECEIVE_BUFFER=""
 GENERATOR_SOCKET_BUFFER=4194304
 # Seconds each capacity and overload step's generator warms up first, not counted (OfferedLoadMain --warmup).
 GENERATOR_WARMUP_S=2
-# Seconds of load at 80% of the capacity before the steps of a run whose capacities are given (0: none).
-WARM_LOAD_S=20
+# Seconds of load, rising to 80% of the capacity in three steps, before the steps of a run whose capacities are given
+# (0: none).
+WARM_LOAD_S=24
 # Nice value of the server and the generators (auto: -10 when run as root, else 0; 0: as started).
 NICE=auto
 # Seconds of load after each reload, at half the capacity over the transport measured next (configure_valve).
@@ -97,7 +98,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --confirm-tries N      confirm the searched capacity with up to N full-length valve-off steps after a reload, each
                    5% lower than the last (default $CONFIRM_TRIES; 0: take the search's figure)
   --reload-warmup S      seconds of load at half the capacity after each reload (default $RELOAD_WARMUP_S)
-  --warm-load S    with the capacities given (no search), S seconds at 80% of them before the first step, so that
+  --warm-load S    with the capacities given (no search), S seconds at 50, 65 then 80% of them before the first step, so that
                    the JIT has compiled the served path as in a search (default $WARM_LOAD_S; 0: none)
   --nice N         nice value of the server and the generators (default auto: -10 as root, else 0), so that on a
                    shared host the pinned server keeps its core against other processes
@@ -734,11 +735,14 @@ if [ "$CAPACITY_ONLY" = 1 ]; then
 fi
 # Without a search on this server (capacities given: a split run), the JIT has seen only the first pass at 2,000/s: at
 # 18:51 a 1x valve-off step on such a server cost 33 us of CPU per REGISTER against 24 us at the same rate in the
-# search's server, whose ladder had run for a minute. A load at 80% of the capacity first, valve on (no overload).
+# search's server, whose ladder had run for a minute. A ramp to 80% of the capacity first, valve on: at 19:15 a cold
+# server offered 80% of a 45,000/s capacity at once answered half of it in time (the search's ladder climbs there).
 if [ "$need_search" = 0 ] && [ "${#valve_list[@]}" -gt 0 ] && [ "$WARM_LOAD_S" -gt 0 ]; then
     for transport in "${transport_list[@]}"; do
-        log "warm load $transport at $(( ${CAPACITY[$transport]} * 8 / 10 ))/s for ${WARM_LOAD_S} s: $(offered_load "$transport" $(( ${CAPACITY[$transport]} * 8 / 10 )) "$WARM_LOAD_S" || true)"
-        [ "$transport" = udp ] && settle 20000
+        for percent in 50 65 80; do
+            log "warm load $transport at $(( ${CAPACITY[$transport]} * percent / 100 ))/s for $(( WARM_LOAD_S / 3 )) s: $(offered_load "$transport" $(( ${CAPACITY[$transport]} * percent / 100 )) $(( WARM_LOAD_S / 3 )) || true)"
+            [ "$transport" = udp ] && settle 20000
+        done
     done
 fi
 
