@@ -40,7 +40,7 @@ final class OfferedLoad {
     /** The figures of a run; rates are per second of the offered duration. */
     record Result(OfferedLoadSettings settings, long generated, long sent, long heldBack, long scheduleLost, long ok,
             long rejected503, long otherFinal, long timeouts, long late, long retransmissions, int connectionsClosed,
-            Histogram acceptedLatency, Histogram acceptedWrittenLatency) {
+            Histogram acceptedLatency, Histogram acceptedWrittenLatency, Histogram tailLatency) {
 
         double seconds() {
             return settings.duration().toNanos() / 1e9;
@@ -52,12 +52,14 @@ final class OfferedLoad {
                             + "held_back=%d schedule_lost=%d ok=%d goodput_per_s=%.0f rejected_503=%d other=%d timeouts=%d "
                             + "late=%d retransmissions=%d connections_closed=%d accepted_p50_us=%d accepted_p99_us=%d "
                             + "accepted_max_us=%d accepted_written_p50_us=%d accepted_written_p99_us=%d "
-                            + "accepted_written_max_us=%d socket_buffer=%d",
+                            + "accepted_written_max_us=%d accepted_tail_p50_us=%d accepted_tail_p99_us=%d "
+                            + "accepted_tail_count=%d socket_buffer=%d",
                     settings.udp() ? "udp" : "tcp", settings.rate(), seconds(), generated, sent, sent / seconds(),
                     heldBack, scheduleLost, ok, ok / seconds(), rejected503, otherFinal, timeouts, late, retransmissions,
                     connectionsClosed, micros(acceptedLatency, 50), micros(acceptedLatency, 99),
                     micros(acceptedLatency, 100), micros(acceptedWrittenLatency, 50),
-                    micros(acceptedWrittenLatency, 99), micros(acceptedWrittenLatency, 100), settings.socketBuffer());
+                    micros(acceptedWrittenLatency, 99), micros(acceptedWrittenLatency, 100), micros(tailLatency, 50),
+                    micros(tailLatency, 99), tailLatency.getTotalCount(), settings.socketBuffer());
         }
 
         private static long micros(Histogram latency, double percentile) {
@@ -194,6 +196,7 @@ final class OfferedLoad {
         int closed = 0;
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram writtenLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram tailLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         for (int i = 0; i < flows.size(); i++) {
             RateFlow flow = flows.get(i);
             try {
@@ -214,8 +217,9 @@ final class OfferedLoad {
             closed += flow.closedByPeer ? 1 : 0;
             latency.add(flow.acceptedLatency);
             writtenLatency.add(flow.acceptedWrittenLatency);
+            tailLatency.add(flow.tailLatency);
         }
         return new Result(settings, generated, sent, heldBack, scheduleLost, ok, rejected, other, timeouts, late,
-                retransmissions, closed, latency, writtenLatency);
+                retransmissions, closed, latency, writtenLatency, tailLatency);
     }
 }

@@ -42,6 +42,8 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     /** At most this much of the schedule is caught up in one tick after the loop ran late; the rest is lost. */
     private static final long MAX_CATCH_UP_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** The end of the load whose latency {@link #tailLatency} keeps. */
+    static final long TAIL_NANOS = TimeUnit.SECONDS.toNanos(2);
     private static final byte[] BRANCH_MARK = ";branch=z9hG4bK-ol".getBytes(StandardCharsets.US_ASCII);
 
     private final OfferedLoadSettings settings;
@@ -58,6 +60,12 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
     final Histogram acceptedLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
     /** From the moment the kernel accepted the write. */
     final Histogram acceptedWrittenLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    /**
+     * From the intended send time, for requests scheduled in the last {@link #TAIL_NANOS} of the load only: a server
+     * that keeps up answers them as fast as the rest, one that falls behind shows its backlog here (the whole-run
+     * figures mix it with the start, when there was none).
+     */
+    final Histogram tailLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
 
     private Channel channel;
     private String via;
@@ -307,12 +315,16 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
             return;
         }
         long now = System.nanoTime();
-        long elapsed = now - sentAt[slot];
+        long intended = sentAt[slot];
+        long elapsed = now - intended;
         long written = writtenAt[slot];
         sentAt[slot] = 0;
         if (status == 200) {
             ok++;
             acceptedLatency.recordValue(Math.max(0, Math.min(elapsed, acceptedLatency.getHighestTrackableValue())));
+            if (intended >= stopNanos - TAIL_NANOS) {
+                tailLatency.recordValue(Math.max(0, Math.min(elapsed, tailLatency.getHighestTrackableValue())));
+            }
             // Not yet stamped only if the answer overtook the write's completion: then no time passed since the write.
             long sinceWrite = written == 0 ? 0 : now - written;
             acceptedWrittenLatency.recordValue(Math.max(0, Math.min(sinceWrite,

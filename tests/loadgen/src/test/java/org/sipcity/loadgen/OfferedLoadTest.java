@@ -65,6 +65,24 @@ class OfferedLoadTest {
     }
 
     @Test
+    void theTailLatencyKeepsOnlyTheRequestsScheduledInTheLastTwoSeconds() throws Exception {
+        InetSocketAddress target = startServer(new TinyResponder(), TransportType.TCP);
+        OfferedLoadSettings base = settings(target, false, 200);
+        OfferedLoadSettings fourSeconds = new OfferedLoadSettings(base.target(), false, base.connections(), base.sources(),
+                200, Duration.ofSeconds(4), base.responseTimeout(), base.domain(), base.userPattern(), base.users(),
+                base.firstUser(), base.run(), base.socketBuffer());
+
+        OfferedLoad.Result result = new OfferedLoad(fourSeconds, 1).run();
+
+        assertOffered(result, 800);
+        assertThat(result.ok()).as(result.line()).isEqualTo(result.sent());
+        // Each of the 2 sockets offers 100/s: its last 2 s of schedule are its requests 200-399 (the 200th is due at
+        // exactly 2 s before the end, and counts).
+        assertThat(result.tailLatency().getTotalCount()).as(result.line()).isEqualTo(400);
+        assertThat(result.line()).contains("accepted_tail_count=400");
+    }
+
+    @Test
     void answers503DoNotSlowTheOfferedRate() throws Exception {
         InetSocketAddress target = startServer(new Rejecting503(), TransportType.TCP);
 
