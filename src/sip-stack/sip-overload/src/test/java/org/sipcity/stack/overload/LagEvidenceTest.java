@@ -164,4 +164,50 @@ class LagEvidenceTest {
         }
         assertThat(valve.figures().admissionRate()).as("the rate is cut while the loop stays late").isLessThan(before);
     }
+
+    /**
+     * A loop running an inline application is cut off from its sockets' backlog at a lower rate than one that only
+     * parses: the time it serves in is time it does not read. While it stays on time (lag below its low mark) and
+     * serves all it admits, read saturation above its high mark is not overload. Regression of 2026-11-26 19:21-19:25
+     * (TCP, registrar inline): read saturation 50-54% at a lag of 2-11 ms shed 503s at 16,250-17,500/s, which the
+     * server served in full with the valve off.
+     */
+    @Test
+    void aSaturatedLoopRunningInlineWorkOnTimeShedsNothing() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            signals.eventLoopTasks += 100;
+            interval(100, 100);
+        }
+        signals.readSaturation = 0.6; // above the 50% mark, the loop serving inline between its reads
+        signals.lagNanos = Duration.ofMillis(5).toNanos();
+        int shed = 0;
+        for (int i = 0; i < 60; i++) {
+            signals.eventLoopTasks += 100;
+            shed += interval(100, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(shed).isZero();
+
+        signals.lagNanos = Duration.ofMillis(30).toNanos(); // late past the low mark: the loop falls behind
+        for (int i = 0; i < 20 && valve.state() == OverloadState.NORMAL; i++) {
+            signals.eventLoopTasks += 100;
+            interval(100, 100);
+        }
+        assertThat(valve.state()).as("read saturation with a late loop is overload").isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    /** Without inline work, read saturation alone still begins overload, however punctual the loop. */
+    @Test
+    void aSaturatedLoopThatOnlyReadsIsOverloadOnTime() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            interval(100, 100);
+        }
+        signals.readSaturation = 0.6;
+        for (int i = 0; i < 20 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(100, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
 }
