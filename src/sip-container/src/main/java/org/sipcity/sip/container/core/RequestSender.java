@@ -1,10 +1,12 @@
 package org.sipcity.sip.container.core;
 
 import io.netty.util.NetUtil;
+import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -32,7 +34,8 @@ import org.sipcity.stack.transport.SipConnector;
 import org.sipcity.stack.transport.TransportType;
 
 /**
- * Sends the requests applications create, from a worker thread (it may wait for a connection and a DNS lookup).
+ * Sends the requests applications create. On a worker it may wait for a connection and a DNS lookup; on an event
+ * loop (an inline application) it never waits for a connection ({@link #send}).
  *
  * <p>The next hop is the first Route if there is one (loose routing, RFC 3261 §16.12 / §8.1.2), else the
  * Request-URI; its transport parameter, or TLS for sips, or UDP; its port or the transport's default. Host names are
@@ -54,11 +57,66 @@ public final class RequestSender {
         this.runtime = runtime;
     }
 
-    /** Sends {@code request} in a new client transaction, or an ACK for a 2xx statelessly (RFC 3261 §13.2.2.4). */
+    /**
+     * Sends {@code request} in a new client transaction, or an ACK for a 2xx statelessly (RFC 3261 §13.2.2.4).
+     *
+     * <p>On a worker, a new connection is waited for here. An event loop must not wait for one: Netty may register
+     * the connection on that very loop, which cannot complete it while it waits (a task of an inline application
+     * would hold its loop for the whole connect timeout, and every call through it would fail). There the rest of
+     * the send is queued behind the running task, in its session's queue, on a worker: the request leaves when the
+     * connection is up, before any later message of the session is handled, and a connection that fails reaches the
+     * application as a 503 (RFC 3261 §8.1.3.1) instead of an exception from {@code send()}.
+     *
+     * @throws IOException when the request cannot be sent now (no route, no connection), for the caller to report
+     */
     public void send(SipServletRequestImpl request) throws IOException {
         SipStack stack = runtime.stack();
+        Connection connection = flowFor(stack, request);
+        if (!connection.future().isDone()) {
+            SerialQueue inline = SerialQueue.runningInline();
+            if (inline != null || onEventLoop(stack)) {
+                sendWhenConnected(request, connection, inline != null ? inline : new SerialQueue(runtime.workers()));
+                return;
+            }
+        }
+        transmit(stack, request, connection.await());
+    }
+
+    private void sendWhenConnected(SipServletRequestImpl request, Connection connection, SerialQueue queue) {
+        boolean queued = queue.submit(() -> {
+            try {
+                transmit(runtime.stack(), request, connection.await());
+            } catch (IOException | RuntimeException e) {
+                reportUnsent(request, e);
+            }
+        }, false);
+        if (!queued) {
+            reportUnsent(request, new IOException("the worker queue is full"));
+        }
+        LOG.debugf("%s to %s waits for its connection on a worker", request.getMethod(), connection.hop().address());
+    }
+
+    /**
+     * A request that could not be sent, made known to whoever sent it as a response from us (RFC 3261 §8.1.3.1,
+     * §16.7): 503 for a transport failure, 430 or 403 for a flow route that cannot be honoured (RFC 5626 §5.3). It
+     * is delivered like any response, after the current task, so that an application sees it as it would a received
+     * one. An ACK has no response: its loss is only logged.
+     */
+    public void reportUnsent(SipServletRequestImpl request, Exception cause) {
         SipRequest message = request.stackMessage();
-        Flow flow = flowFor(stack, request);
+        LOG.debugf("%s to %s not sent: %s", message.getMethod(), message.getRequestUri(), cause.getMessage());
+        if (SipMethod.ACK.equals(message.getMethod()) || (request.sipSession() == null && request.proxyBranch() == null)) {
+            return;
+        }
+        int status = cause instanceof FlowRouteException flow ? flow.status() : 503;
+        String reason = cause instanceof FlowRouteException flow ? flow.reason()
+                : "Service Unavailable - " + cause.getMessage();
+        deliverLocally(request, message.createResponse(status, reason.replace('\r', ' ').replace('\n', ' ')));
+    }
+
+    /** Puts our Via (and a Contact where one is due) on {@code request} and hands it to the stack on {@code flow}. */
+    private void transmit(SipStack stack, SipServletRequestImpl request, Flow flow) throws IOException {
+        SipRequest message = request.stackMessage();
         request.sentFlow(flow);
         MessageEndpoints endpoints = new MessageEndpoints(flow.transport().name(), flow.localAddress(), flow.remoteAddress());
         InetSocketAddress local = sentBy(stack, flow);
@@ -104,19 +162,19 @@ public final class RequestSender {
      * flow routes ({@link FlowRoutes}) is popped and names an existing flow, never a new connection; otherwise the
      * next hop of the Route set or Request-URI, over an open flow or a new one.
      */
-    private Flow flowFor(SipStack stack, SipServletRequestImpl request) throws IOException {
+    private Connection flowFor(SipStack stack, SipServletRequestImpl request) throws IOException {
         SipServletRequestImpl invite = request.cancelledRequest();
         if (invite != null && invite.sentFlow() != null && invite.sentFlow().isOpen()) {
-            return invite.sentFlow();
+            return Connection.open(invite.sentFlow());
         }
         SipRequest message = request.stackMessage();
         FlowRoutes.FlowTarget target = popFlowRoute(stack, message);
         if (target != null) {
             Flow flow = target.transport().isStream()
                     ? stack.transports().flowTable().find(target.transport(), target.remote())
-                    : connect(stack, new NextHop(target.transport(), target.remote()));
+                    : connect(stack, new NextHop(target.transport(), target.remote())).await();   // a datagram flow: at once
             if (flow != null) {
-                return flow;
+                return Connection.open(flow);
             }
             if (!target.optional()) {
                 // RFC 5626 §5.3: "the proxy MUST NOT ... create a new flow"; the requester learns 430.
@@ -228,19 +286,41 @@ public final class RequestSender {
         }
     }
 
-    private static Flow connect(SipStack stack, NextHop hop) throws IOException {
-        try {
-            return stack.transports().connect(hop.transport(), hop.address())
-                    .get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw new IOException("No " + hop.transport() + " flow to " + hop.address() + ": " + e.getCause().getMessage(),
-                    e.getCause());
-        } catch (TimeoutException e) {
-            throw new IOException("No " + hop.transport() + " flow to " + hop.address() + " within "
-                    + CONNECT_TIMEOUT_SECONDS + " s", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("Interrupted while connecting to " + hop.address(), e);
+    private static Connection connect(SipStack stack, NextHop hop) {
+        return new Connection(hop, stack.transports().connect(hop.transport(), hop.address()));
+    }
+
+    /** Whether this thread is one of the stack's event loops (a task not of an inline application, such as a stray one). */
+    private static boolean onEventLoop(SipStack stack) {
+        for (EventExecutor loop : stack.transports().eventLoops()) {
+            if (loop.inEventLoop()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The flow towards a next hop: open already, or being connected. */
+    private record Connection(NextHop hop, CompletableFuture<Flow> future) {
+
+        static Connection open(Flow flow) {
+            return new Connection(new NextHop(flow.transport(), flow.remoteAddress()), CompletableFuture.completedFuture(flow));
+        }
+
+        /** The flow, once connected; waits at most {@link #CONNECT_TIMEOUT_SECONDS}. Never called on an event loop. */
+        Flow await() throws IOException {
+            try {
+                return future.get(CONNECT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                throw new IOException("No " + hop.transport() + " flow to " + hop.address() + ": "
+                        + e.getCause().getMessage(), e.getCause());
+            } catch (TimeoutException e) {
+                throw new IOException("No " + hop.transport() + " flow to " + hop.address() + " within "
+                        + CONNECT_TIMEOUT_SECONDS + " s", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while connecting to " + hop.address(), e);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package org.sipcity.sip.container.core;
 
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.ArrayDeque;
 import java.util.concurrent.RejectedExecutionException;
 
@@ -17,6 +18,9 @@ import java.util.concurrent.RejectedExecutionException;
  * two tasks of one session never run at once and never out of order (JSR 289 §6.4.1).
  */
 public final class SerialQueue {
+
+    /** The queue whose task runs inline on this event loop, so that a task that must wait can go on behind itself. */
+    private static final FastThreadLocal<SerialQueue> RUNNING_INLINE = new FastThreadLocal<>();
 
     private final WorkerPool pool;
     /** For an inline application: its runner and name; null for a worker application. */
@@ -65,7 +69,12 @@ public final class SerialQueue {
         if (!idle) {
             return submit(work, initialRequest);   // behind the running task; on a worker
         }
-        inline.run(work, application);
+        RUNNING_INLINE.set(this);
+        try {
+            inline.run(work, application);
+        } finally {
+            RUNNING_INLINE.remove();
+        }
         boolean more;
         synchronized (this) {
             more = !tasks.isEmpty();
@@ -129,6 +138,15 @@ public final class SerialQueue {
         if (more) {
             schedule();
         }
+    }
+
+    /**
+     * The queue whose task this thread runs inline on its event loop, or null (a worker, or no inline task). What such
+     * a task would have to wait for (a new connection) it queues here instead, behind itself and before any later
+     * message of its session ({@code RequestSender}).
+     */
+    public static SerialQueue runningInline() {
+        return RUNNING_INLINE.getIfExists();
     }
 
     /** Tasks waiting here (not the one running). */

@@ -227,15 +227,11 @@ public final class ProxyImpl implements Proxy {
         try {
             sender.send(forwarded);
         } catch (IOException | RuntimeException e) {
+            // §16.7: a branch that cannot be sent counts as a 503 from it (430 or 403 for a flow route that cannot be
+            // honoured), delivered after the servlet's current call so that a supervising servlet sees it as it
+            // would a received one.
             LOG.debugf("Branch to %s failed: %s", branch.target(), e.getMessage());
-            // §16.7: a branch that cannot be sent counts as a 503 from it; a flow route that cannot be honoured
-            // as 430 (RFC 5626 §5.3) or 403 (a forged flow token). It is delivered like any response, after the
-            // servlet's current call, so that a supervising servlet sees it as it would a received one.
-            int status = e instanceof FlowRoutes.FlowRouteException flow ? flow.status() : 503;
-            String reason = e instanceof FlowRoutes.FlowRouteException flow ? flow.reason()
-                    : "Service Unavailable - " + String.valueOf(e.getMessage());
-            SipResponse failed = copy.createResponse(status, reason.replace('\r', ' ').replace('\n', ' '));
-            sender.deliverLocally(forwarded, failed);
+            sender.reportUnsent(forwarded, e);
         }
     }
 

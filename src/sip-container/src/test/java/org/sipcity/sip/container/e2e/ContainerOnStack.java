@@ -33,6 +33,7 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
     private final TransportType transport;
     private final SipDeploymentInfo application;
     private final SipContainerConfig config;
+    private final SipStackConfig stackConfig;
     private SipContainer container;
     private SipStack stack;
     private SipConnector connector;
@@ -43,9 +44,16 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
 
     /** The same with the container's settings of the test. */
     ContainerOnStack(TransportType transport, SipDeploymentInfo application, SipContainerConfig config) {
+        this(transport, application, config, SipStackConfig.defaults());
+    }
+
+    /** The same on a stack of the test's settings (one event loop, say). */
+    ContainerOnStack(TransportType transport, SipDeploymentInfo application, SipContainerConfig config,
+                     SipStackConfig stackConfig) {
         this.transport = transport;
         this.application = application;
         this.config = config;
+        this.stackConfig = stackConfig;
     }
 
     /** The proxy of the end-to-end tests ({@link ProxyTestServlet}) as the one application. */
@@ -58,7 +66,7 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         container = new SipContainer(config);
-        stack = new SipStack(SipStackConfig.defaults(), container);
+        stack = new SipStack(stackConfig, container);
         container.bind(stack);
         container.deploy(application);
         connector = stack.start(SipConnectorConfig.builder(transport.name().toLowerCase(java.util.Locale.ROOT), transport)

@@ -1,0 +1,78 @@
+package org.sipcity.sip.container.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.sipcity.sip.container.api.DispatchMode;
+import org.sipcity.sip.container.api.SipContainerConfig;
+import org.sipcity.sip.container.api.SipDeploymentInfo;
+import org.sipcity.sip.container.api.SipServletInfo;
+import org.sipcity.stack.core.SipStackConfig;
+import org.sipcity.stack.parser.ParserConfig;
+import org.sipcity.stack.transaction.TransactionConfig;
+import org.sipcity.stack.transport.SipTransportsConfig;
+import org.sipcity.stack.transport.TransportType;
+
+/**
+ * A proxy declared inline that must open a connection to its next hop, on a stack of one event loop: the connection
+ * can only be completed by the loop that runs the proxy's task. The task must not wait for it (it used to, for the
+ * 32 s of the connect timeout, and every call through the proxy failed); the request leaves once the connection is up,
+ * and a connection that fails comes back at once as the branch's 503, which the caller sees as 500. The caller's socket times out after 10 s.
+ */
+class InlineProxyConnectTest {
+
+    @RegisterExtension
+    static final ContainerOnStack server = new ContainerOnStack(TransportType.TCP,
+            SipDeploymentInfo.builder("inline-proxy")
+                    .classLoader(InlineProxyConnectTest.class.getClassLoader())
+                    .contextParameter(DispatchMode.CONTEXT_PARAMETER, "inline")
+                    .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build(),
+            SipContainerConfig.defaults().withWorkers(2, 100),
+            new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(), ParserConfig.defaults(),
+                    TransactionConfig.defaults()));
+
+    @Test
+    void aProxiedRequestLeavesOnceItsNewConnectionIsUp() throws Exception {
+        long inlineBefore = server.container().metrics().eventLoopTasks();
+        try (ServerSocket callee = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             RawSipClient caller = RawSipClient.tcp(server.address())) {
+            callee.setSoTimeout(10_000);
+            String target = "sip:bob@127.0.0.1:" + callee.getLocalPort() + ";transport=tcp";
+            caller.send(caller.request("OPTIONS", "sip:127.0.0.1:" + server.port() + ";transport=tcp",
+                    RawSipClient.random(), 1, null, "X-Targets: " + target + "\r\n", ""));
+
+            try (Socket connection = callee.accept()) {
+                connection.setSoTimeout(10_000);
+                String forwarded = ProxyOverTcpTest.readHead(connection.getInputStream());
+                assertThat(forwarded).startsWith("OPTIONS " + target + " SIP/2.0");
+                connection.getOutputStream().write(RawSipClient.answer(forwarded, 200, "OK", "callee", "")
+                        .getBytes(StandardCharsets.UTF_8));
+                assertThat(RawSipClient.status(caller.receiveFinal())).isEqualTo(200);
+            }
+        }
+        assertThat(server.container().metrics().eventLoopTasks() - inlineBefore)
+                .as("the OPTIONS and its 200 ran on the event loop").isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
+    void aConnectionThatFailsComesBackAsAnErrorAtOnce() throws Exception {
+        int closedPort;
+        try (ServerSocket gone = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = gone.getLocalPort();
+        }
+        try (RawSipClient caller = RawSipClient.tcp(server.address())) {
+            caller.send(caller.request("OPTIONS", "sip:127.0.0.1:" + server.port() + ";transport=tcp",
+                    RawSipClient.random(), 1, null,
+                    "X-Targets: sip:bob@127.0.0.1:" + closedPort + ";transport=tcp\r\n", ""));
+            String answer = caller.receiveFinal();
+            assertThat(RawSipClient.status(answer)).as(answer).isEqualTo(500);   // RFC 3261 §16.7 step 6: a 503 becomes 500
+            assertThat(answer).contains("next hop unavailable");
+        }
+    }
+}
