@@ -59,12 +59,11 @@ class RegistrarAdministrationIT {
     ManagementClient management;
 
     /**
-     * The WAR's sip.xml declares worker dispatch (context-param org.sipcity.sip.dispatch; inline is held back until the
-     * proxy path's 32 s wait on an event loop is found), the subsystem's inline-dispatch is the configuration's
-     * expression (true without a database server), and the deployment resource says what the registrar uses.
+     * The WAR's sip.xml declares it inline (context-param org.sipcity.sip.dispatch), and the subsystem's inline-dispatch
+     * (the configuration's expression, true without a database server) lets it: the deployment resource says so.
      */
     @Test
-    void theRegistrarsDispatchModeAndTheSwitchAreInTheModel() throws IOException {
+    void theRegistrarRunsInlineOnTheEventLoops() throws IOException {
         ModelNode inlineDispatch = new ModelNode();
         inlineDispatch.get("operation").set("read-attribute");
         inlineDispatch.get("address").add("subsystem", "sip");
@@ -79,7 +78,7 @@ class RegistrarAdministrationIT {
         read.get("operation").set("read-attribute");
         read.get("address").set(address(null));
         read.get("name").set("dispatch-mode");
-        assertThat(success(read).asString()).isEqualTo("worker");
+        assertThat(success(read).asString()).isEqualTo("inline");
 
         ModelNode tasks = new ModelNode();
         tasks.get("operation").set("read-attribute");
