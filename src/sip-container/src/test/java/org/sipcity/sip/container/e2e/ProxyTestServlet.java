@@ -14,7 +14,11 @@ import javax.servlet.sip.SipServletResponse;
 import javax.servlet.sip.SipURI;
 import javax.servlet.sip.URI;
 
-/** Proxies every initial request to the targets listed in its X-Targets header, record-routing when asked. */
+/**
+ * Proxies every initial request to the targets listed in its X-Targets header, record-routing when asked. With
+ * X-Slow-Provisional: N it holds each provisional response N ms before the proxy relays it (a slow servlet: on an
+ * inline application it holds the event loop).
+ */
 public class ProxyTestServlet extends SipServlet {
 
     private static final long serialVersionUID = 1L;
@@ -56,6 +60,14 @@ public class ProxyTestServlet extends SipServlet {
     @Override
     protected void doResponse(SipServletResponse response) throws ServletException, IOException {
         RESPONSES_SEEN.add(response.getStatus() + " " + response.getMethod() + " " + response.getCallId());
+        String slow = response.getRequest().getHeader("X-Slow-Provisional");
+        if (slow != null && response.getStatus() < 200) {
+            try {
+                Thread.sleep(Long.parseLong(slow));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         super.doResponse(response);
     }
 }

@@ -179,6 +179,44 @@ class CrossThreadSendTest {
         }
     }
 
+    /**
+     * A message another thread handed to the flow before the event loop sends one itself leaves first. The loop writes
+     * its own messages at once, while a handed-over write waits in the loop's task queue until the loop is done with
+     * its reads: without care the loop's message overtakes it. Seen through the proxy: the INVITE's 100 Trying, sent by
+     * the timer thread, reached the caller after the 200 the loop relayed, and SIPp dropped the call.
+     */
+    @Test
+    void aMessageTheLoopSendsDoesNotOvertakeOneHandedOverBeforeIt() throws Exception {
+        transports = new SipTransports(SipTransportsConfig.builder().eventLoopThreads(1).build(), new InboundHandler() {
+            @Override
+            public void onMessage(Flow flow, ByteBuf message) {
+                message.release();
+                // On the loop: another thread sends first (its write is queued for this loop), then the loop sends.
+                Thread other = new Thread(() -> flow.send(EchoHandler.ascii(
+                        "SIP/2.0 100 Trying\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n")));
+                other.start();
+                try {
+                    other.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                flow.send(EchoHandler.ascii("SIP/2.0 200 OK\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"));
+            }
+
+            @Override
+            public void onFramingError(Flow flow, FramingError error) {
+            }
+        });
+        SipConnector connector = transports.start(SipConnectorConfig.builder("order", TransportType.TCP)
+                .bindAddress(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)).build());
+        try (StreamClient client = StreamClient.tcp(connector.localAddress())) {
+            client.write(Messages.request(1, "TCP"));
+
+            assertThat(client.readHead()).as("sent first, by the other thread").startsWith("SIP/2.0 100 Trying");
+            assertThat(client.readHead()).as("sent second, by the loop").startsWith("SIP/2.0 200 OK");
+        }
+    }
+
     @Test
     void aMessageSentRightBeforeACloseStillLeaves() throws Exception {
         SipConnector connector = start(TransportType.TCP);

@@ -97,6 +97,11 @@ public class StreamFlow implements Flow {
      * connection. Write failures close it as well (reported through the pipeline, hence the void promise: no
      * future allocated per message). A send on the event loop during a read is flushed at the read's end; sends of
      * other threads are flushed by the last of those queued on the event loop ({@link #handOver}).
+     *
+     * <p>Sends keep their order across threads. The loop runs the writes other threads hand it only after its reads,
+     * so a send of the loop's own while some of those still wait is queued behind them rather than written at once:
+     * written at once, it would overtake a message another thread sent before it (the timer thread's 100 Trying
+     * reached the caller after the 200 the loop relayed from the callee, and the caller dropped the call).
      */
     @Override
     public boolean send(ByteBuf message) {
@@ -107,7 +112,7 @@ public class StreamFlow implements Flow {
             return false;
         }
         runtime.metrics().messageOut(message.readableBytes());
-        if (!channel.eventLoop().inEventLoop()) {
+        if (!channel.eventLoop().inEventLoop() || handedOverPending()) {
             return handOver(message);
         }
         if (handler.deferFlushOnEventLoop()) {
@@ -136,6 +141,11 @@ public class StreamFlow implements Flow {
             handler.runtime().metrics().sendDropped();
             return false;
         }
+    }
+
+    /** Whether writes handed over by other threads wait in the event loop's task queue (a volatile read). */
+    private boolean handedOverPending() {
+        return handedOver >>> COUNT_SHIFT != 0;
     }
 
     private void writeHandedOver(ByteBuf message, long write) {
