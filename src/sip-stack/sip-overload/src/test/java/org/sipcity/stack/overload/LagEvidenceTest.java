@@ -253,6 +253,32 @@ class LagEvidenceTest {
         assertThat(valve.state()).as("a loop late past its high mark is overload").isEqualTo(OverloadState.OVERLOADED);
     }
 
+    /**
+     * A loop held by one long inline task (a young pause inside it) completes nothing in that evaluation; it still runs
+     * inline work, and its read saturation is still no evidence. Regression of 2026-11-26 21:55 (TCP, registrar
+     * inline): judged per evaluation, such a gap let the window's read saturation (51-59%) begin overload at a lag of
+     * 1.6-3.8 ms.
+     */
+    @Test
+    void aLoopHeldByOneLongInlineTaskStillRunsInlineWork() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            signals.eventLoopTasks += 100;
+            interval(100, 100);
+        }
+        signals.readSaturation = 0.6;
+        signals.lagNanos = Duration.ofMillis(3).toNanos();
+        int shed = 0;
+        for (int i = 0; i < 60; i++) {
+            if (i % 4 != 0) {
+                signals.eventLoopTasks += 100; // every fourth evaluation the loop is inside one long task
+            }
+            shed += interval(100, i % 4 == 0 ? 0 : 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(shed).isZero();
+    }
+
     /** Without inline work, read saturation alone still begins overload, however punctual the loop. */
     @Test
     void aSaturatedLoopThatOnlyReadsIsOverloadOnTime() {
