@@ -21,8 +21,7 @@ package org.sipcity.stack.overload;
  * <ul>
  * <li>the workers overloaded (a signal shedding relieves {@code p} times its high mark, {@code p > 1}: sojourn,
  *     queue depth, lag, heap; the lag only while the workers have work waiting or fall behind what is admitted, or the loops themselves ran application tasks (inline), as
- *     towards overload): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)}; when the lag of loops running inline
- *     work is the only such signal, never below {@value #DROP_FLOOR} of the reference (as read saturation below);</li>
+ *     towards overload): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
  * <li>else read saturation above or between its marks: {@code R} climbs while the workers keep up (wait, queue and
  *     heap below their low marks, the loop's lag below its high mark, at least {@value #KEEP_UP} of the admitted rate
  *     served); else above its high mark it is cut as for the workers, but never below {@value #DROP_FLOOR} of the
@@ -209,16 +208,11 @@ final class OverloadController {
         // admits also serves. For it the lag always counts, or overload of an inline application would never be seen.
         long judgedLag = loopsRanTasks || lagCounts(completed, wait, admittedRate) ? lag : 0;
         // What shedding relieves: the workers' queue, the loops' lag, the heap.
-        double besideTheLoops = Math.max((double) standing / sojournHigh, heap / settings.heapHigh());
+        double relieved = Math.max(Math.max((double) standing / sojournHigh, (double) judgedLag / lagHigh),
+                heap / settings.heapHigh());
         if (settings.queueDepthHigh() > 0) {
-            besideTheLoops = Math.max(besideTheLoops, (double) depth / settings.queueDepthHigh());
+            relieved = Math.max(relieved, (double) depth / settings.queueDepthHigh());
         }
-        double relieved = Math.max(besideTheLoops, (double) judgedLag / lagHigh);
-        // A late loop that runs inline work, with the workers and the heap below their marks: the loop reads what
-        // arrives whatever the valve decides, and a shed costs it a tenth of a served request, so past a point a cut
-        // of the rate turns served requests into 503s without bringing the lag down (measured 2026-11-26 20:00, TCP,
-        // registrar inline: 28% shed at the capacity found, 35,925/s served against 44,096/s with the valve off).
-        boolean inlineLagOnly = loopsRanTasks && besideTheLoops <= 1 && relieved > 1;
         // A loop that runs inline applications serves what it reads between its reads, so near its capacity it meets
         // full read batches at any rate: read saturation is no evidence there, the lag (the wait of what it reads) is.
         // Measured 2026-11-26 on a 2 vCPU Xeon, TCP, registrar inline: read saturation 64-79% with a lag of 39-55 ms
@@ -252,8 +246,8 @@ final class OverloadController {
             if (rateMode) {
                 boolean workersCalm = wait < sojournLow && heap < settings.heapLow()
                         && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
-                adjustRate(relieved, inlineLagOnly, workersCalm && lag < lagLow, workersCalm && lag < lagHigh, readLoad,
-                        judgedReads, dropShare, droppedNow, admittedRate);
+                adjustRate(relieved, workersCalm && lag < lagLow, workersCalm && lag < lagHigh, readLoad, judgedReads,
+                        dropShare, droppedNow, admittedRate);
             } else {
                 adjust(load);
             }
@@ -276,15 +270,12 @@ final class OverloadController {
     }
 
     /**
-     * @param inlineLagOnly the load above 1 is the lag of loops running inline work alone: cut, but never below the
-     *        floor ({@value #DROP_FLOOR} of the reference), as for read saturation
      * @param relievedCalm every signal shedding relieves below its low mark
      * @param workersCalmBesideTheLoop the workers' wait and queue and the heap below their low marks, the event-loop lag
      *        below its high mark: what says the workers keep up while the loop meets a backlog
      */
-    private void adjustRate(double relieved, boolean inlineLagOnly, boolean relievedCalm,
-                            boolean workersCalmBesideTheLoop, double readLoad, double reads, double dropShare,
-                            long droppedNow, double admittedRate) {
+    private void adjustRate(double relieved, boolean relievedCalm, boolean workersCalmBesideTheLoop, double readLoad,
+                            double reads, double dropShare, long droppedNow, double admittedRate) {
         // Read saturation says the loop meets a backlog, not that the server cannot serve more: while the workers are
         // calm and serve all that is admitted, the rate is what holds goodput down and must climb (measured 2026-11-26
         // 11:05, TCP at 40,000/s offered, read saturation above its mark: held at 90% of a reference taken as the load
@@ -295,9 +286,7 @@ final class OverloadController {
         // 24 ms at the end of the 1x step at 14:20, where the valve shed 14% of what the server served valve off); at
         // its high mark it cuts the rate as before.
         boolean workersKeepUp = workersCalmBesideTheLoop && servedRate >= KEEP_UP * admittedRate;
-        if (inlineLagOnly) {
-            cutToFloor(relieved);
-        } else if (relieved > 1) {
+        if (relieved > 1) {
             rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / relieved)));
         } else if (readLoad > 1 && workersKeepUp) {
             climbWithServed();
@@ -308,7 +297,9 @@ final class OverloadController {
             // 24,000/s with the valve off, read saturation staying at 52% all along). Below the floor (left there by a
             // cut for the workers) it climbs back to it, as between the marks: held there, it stayed for the rest of
             // the load whatever the workers did.
-            cutToFloor(readLoad);
+            double floor = DROP_FLOOR * referenceRate;
+            rate = rate < floor ? Math.min(floor, raised())
+                    : Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / readLoad)));
         } else if (dropShare >= settings.datagramDropLow() && relievedCalm) {
             // The sockets drop but the workers keep up with all they are given: the rate is below what the server
             // serves, and the reference with it (taken as a load began, measured 8,425/s served at the start of a
@@ -334,16 +325,6 @@ final class OverloadController {
         } else {
             rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
         }
-    }
-
-    /**
-     * Cuts the rate as for the workers by {@code load} (a signal's ratio to its high mark), but never below
-     * {@value #DROP_FLOOR} of the reference rate; below that floor (left there by an unfloored cut) it climbs back to it.
-     */
-    private void cutToFloor(double load) {
-        double floor = DROP_FLOOR * referenceRate;
-        rate = rate < floor ? Math.min(floor, raised())
-                : Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / load)));
     }
 
     /**

@@ -157,60 +157,12 @@ class LagEvidenceTest {
             interval(100, 100);
         }
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        double before = valve.figures().admissionRate();
         for (int i = 0; i < 10; i++) {
             signals.eventLoopTasks += 100;
             interval(100, 100);
         }
-        assertThat(valve.figures().admissionRate()).as("the rate is cut while the loop stays late, to its floor")
-                .isCloseTo(0.9 * 2_000, org.assertj.core.data.Offset.offset(1.0));
-    }
-
-    /**
-     * Twice what the loop serves arrives and the loop stays late whatever is shed: the loop reads every request to
-     * admit or shed it, so the lag is the cost of reading what arrives. The rate is cut, but never below nine tenths
-     * of what the server served when overload began: the 503s beyond that would only replace served requests
-     * (2026-11-26 20:00, TCP, registrar inline: cut without a floor, 28% was shed at the capacity found and the server
-     * served 35,925/s against 44,096/s with the valve off).
-     */
-    @Test
-    void aLateLoopRunningInlineWorkKeepsAdmittingNineTenthsOfWhatItServed() {
-        signals.completedTasks = 0;
-        for (int i = 0; i < 20; i++) {
-            servingWhatItAdmits(100); // 2,000/s, all served on the loops
-        }
-        signals.lagNanos = LATE;
-        int admittedAtTheEnd = 0;
-        for (int i = 0; i < 100; i++) {
-            int admitted = servingWhatItAdmits(200);
-            if (i >= 80) {
-                admittedAtTheEnd += admitted;
-            }
-        }
-        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
-        assertThat(valve.figures().admissionRate()).isGreaterThanOrEqualTo(0.9 * 2_000 - 1);
-        assertThat(admittedAtTheEnd / 20.0).as("admitted per 50 ms at the end, of the 100 served before")
-                .isGreaterThanOrEqualTo(88);
-    }
-
-    /** {@code count} new REGISTERs arrive in one evaluation interval; the loops serve those admitted. Returns those. */
-    private int servingWhatItAdmits(int count) {
-        int admitted = 0;
-        for (int i = 0; i < count; i++) {
-            ByteBuf buf = Messages.buffer(NEW_REGISTER);
-            try {
-                if (valve.inspect(Messages.classify(buf), buf, tcp) == Verdict.ADMIT) {
-                    admitted++;
-                }
-            } finally {
-                buf.release();
-            }
-        }
-        signals.completedTasks += admitted;
-        signals.eventLoopTasks += admitted;
-        nanos.addAndGet(EVALUATION);
-        millis.addAndGet(EVALUATION / 1_000_000);
-        valve.evaluate();
-        return admitted;
+        assertThat(valve.figures().admissionRate()).as("the rate is cut while the loop stays late").isLessThan(before);
     }
 
     /**
