@@ -124,6 +124,10 @@ final class OverloadController {
     private long lastAdmitted;
     private long lastShed;
     private long lastEventLoopTasks;
+    /** When the loops last completed inline work; {@link #NOT_CALM} before they ever did. */
+    private long lastInlineNanos = NOT_CALM;
+    /** How long the loops count as running inline work after they last completed some: the read-saturation window. */
+    private final long inlineMemoryNanos;
     private boolean shedThisInterval;
 
     OverloadController(OverloadSettings settings, OverloadFigures figures) {
@@ -136,6 +140,7 @@ final class OverloadController {
         this.holdNanos = settings.holdTime().toNanos();
         this.readHigh = settings.readSaturationHigh();
         this.readLow = settings.readSaturationLow();
+        this.inlineMemoryNanos = settings.readSaturationWindow().toNanos();
         long interval = settings.evaluationInterval().toNanos();
         this.intervalSeconds = interval / 1e9;
         // Samples spanning the window: its two ends and every evaluation in between.
@@ -170,8 +175,14 @@ final class OverloadController {
         shedThisInterval = shedNow > 0;
         long completed = signals.completedTasks();
         long eventLoopTasks = signals.eventLoopTasks();
-        boolean loopsRanTasks = eventLoopTasks != lastEventLoopTasks;
+        if (eventLoopTasks != lastEventLoopTasks) {
+            lastInlineNanos = nowNanos;
+        }
         lastEventLoopTasks = eventLoopTasks;
+        // Over the read-saturation window, not one evaluation: a loop held by one long task (a young pause inside it,
+        // 61-81 ms measured 2026-11-26 21:55) completes nothing in that evaluation, and the window's read saturation
+        // then counted as if the loop only parsed, beginning overload at 1.6-3.8 ms of lag.
+        boolean loopsRanTasks = lastInlineNanos != NOT_CALM && nowNanos - lastInlineNanos <= inlineMemoryNanos;
         double admittedRate = admittedRates.update(nowNanos, admitted);
         servedRate = completed < 0 ? admittedRate : served.update(nowNanos, completed);
         // What arrives at the sockets: judged at the valve, plus what the kernel dropped before any loop could read it
@@ -202,12 +213,13 @@ final class OverloadController {
         if (settings.queueDepthHigh() > 0) {
             relieved = Math.max(relieved, (double) depth / settings.queueDepthHigh());
         }
-        // A loop that runs inline applications spends its read batches serving them, so it is cut off from its sockets'
-        // backlog at a lower rate than a loop that only parses; it falls behind only when its probes run late too. Its
-        // read saturation counts only together with a lag at the low mark (measured 2026-11-26 19:21-19:25, TCP,
-        // registrar inline: read saturation 50-54% with a lag of 2-11 ms shed 503s at 16,250-17,500/s offered, which
-        // the server served in full with the valve off up to 18,750/s).
-        double judgedReads = loopsRanTasks && lag < lagLow ? 0 : reads;
+        // A loop that runs inline applications serves what it reads between its reads, so near its capacity it meets
+        // full read batches at any rate: read saturation is no evidence there, the lag (the wait of what it reads) is.
+        // Measured 2026-11-26 on a 2 vCPU Xeon, TCP, registrar inline: read saturation 64-79% with a lag of 39-55 ms
+        // began overload at 38,000/s offered, which the server served in full with the valve off, and goodput fell to
+        // 83% of that at 1x and to 34% at 2x (18,398 against 53,772/s). Before (19:21-19:25, AMD EPYC) it counted with
+        // a lag from the low mark up, and below it shed 503s at 16,250-17,500/s the server served in full.
+        double judgedReads = loopsRanTasks ? 0 : reads;
         double readLoad = judgedReads / readHigh;
         double workers = Math.max(relieved, readLoad);
         double load = Math.max(workers, dropShare / settings.datagramDropHigh());

@@ -166,14 +166,14 @@ class LagEvidenceTest {
     }
 
     /**
-     * A loop running an inline application is cut off from its sockets' backlog at a lower rate than one that only
-     * parses: the time it serves in is time it does not read. While it stays on time (lag below its low mark) and
-     * serves all it admits, read saturation above its high mark is not overload. Regression of 2026-11-26 19:21-19:25
-     * (TCP, registrar inline): read saturation 50-54% at a lag of 2-11 ms shed 503s at 16,250-17,500/s, which the
+     * A loop running an inline application serves what it reads between its reads, so near its capacity it meets full
+     * read batches at any rate: read saturation is not overload, the lag is. Regressions (TCP, registrar inline): read
+     * saturation 50-54% at a lag of 2-11 ms shed 503s at 16,250-17,500/s (2026-11-26 19:21-19:25), and 64-79% at a lag
+     * of 39-55 ms cut goodput at 2x to 34% of what the server served with the valve off (21:44-21:46); both loads the
      * server served in full with the valve off.
      */
     @Test
-    void aSaturatedLoopRunningInlineWorkOnTimeShedsNothing() {
+    void aSaturatedLoopRunningInlineWorkShedsNothingUntilItIsLate() {
         signals.completedTasks = 0;
         for (int i = 0; i < 20; i++) {
             signals.eventLoopTasks += 100;
@@ -189,12 +189,46 @@ class LagEvidenceTest {
         assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
         assertThat(shed).isZero();
 
-        signals.lagNanos = Duration.ofMillis(30).toNanos(); // late past the low mark: the loop falls behind
+        signals.lagNanos = Duration.ofMillis(50).toNanos(); // between the marks: what it reads waits 50 ms, no more
+        for (int i = 0; i < 60; i++) {
+            signals.eventLoopTasks += 100;
+            shed += interval(100, 100);
+        }
+        assertThat(valve.state()).as("read saturation with a lag between the marks").isEqualTo(OverloadState.NORMAL);
+        assertThat(shed).isZero();
+
+        signals.lagNanos = LATE; // past the high mark: the loop falls behind
         for (int i = 0; i < 20 && valve.state() == OverloadState.NORMAL; i++) {
             signals.eventLoopTasks += 100;
             interval(100, 100);
         }
-        assertThat(valve.state()).as("read saturation with a late loop is overload").isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.state()).as("a loop late past its high mark is overload").isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    /**
+     * A loop held by one long inline task (a young pause inside it) completes nothing in that evaluation; it still runs
+     * inline work, and its read saturation is still no evidence. Regression of 2026-11-26 21:55 (TCP, registrar
+     * inline): judged per evaluation, such a gap let the window's read saturation (51-59%) begin overload at a lag of
+     * 1.6-3.8 ms.
+     */
+    @Test
+    void aLoopHeldByOneLongInlineTaskStillRunsInlineWork() {
+        signals.completedTasks = 0;
+        for (int i = 0; i < 20; i++) {
+            signals.eventLoopTasks += 100;
+            interval(100, 100);
+        }
+        signals.readSaturation = 0.6;
+        signals.lagNanos = Duration.ofMillis(3).toNanos();
+        int shed = 0;
+        for (int i = 0; i < 60; i++) {
+            if (i % 4 != 0) {
+                signals.eventLoopTasks += 100; // every fourth evaluation the loop is inside one long task
+            }
+            shed += interval(100, i % 4 == 0 ? 0 : 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(shed).isZero();
     }
 
     /** Without inline work, read saturation alone still begins overload, however punctual the loop. */
