@@ -12,6 +12,7 @@ import org.sipcity.sip.container.api.SipDeploymentInfo;
 import org.sipcity.sip.container.api.SipServletInfo;
 import org.sipcity.stack.core.SipStack;
 import org.sipcity.stack.core.SipStackConfig;
+import org.sipcity.stack.transaction.TransactionConfig;
 import org.sipcity.stack.transport.SipConnector;
 import org.sipcity.stack.transport.SipConnectorConfig;
 import org.sipcity.stack.transport.TransportType;
@@ -61,6 +62,20 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
         return new ContainerOnStack(transport, SipDeploymentInfo.builder("proxy")
                 .classLoader(ContainerOnStack.class.getClassLoader())
                 .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, java.util.Map.of())).build());
+    }
+
+    /**
+     * The proxy of the end-to-end tests declared inline, on a stack of one event loop: every connection, the ones it
+     * opens included, is served by the loop that runs its tasks.
+     */
+    static ContainerOnStack inlineProxyOnOneLoop(TransactionConfig transactions) {
+        return new ContainerOnStack(TransportType.TCP, SipDeploymentInfo.builder("inline-proxy")
+                .classLoader(ContainerOnStack.class.getClassLoader())
+                .contextParameter(org.sipcity.sip.container.api.DispatchMode.CONTEXT_PARAMETER, "inline")
+                .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, java.util.Map.of())).build(),
+                SipContainerConfig.defaults().withWorkers(2, 100),
+                new SipStackConfig(org.sipcity.stack.transport.SipTransportsConfig.builder().eventLoopThreads(1).build(),
+                        org.sipcity.stack.parser.ParserConfig.defaults(), transactions));
     }
 
     @Override

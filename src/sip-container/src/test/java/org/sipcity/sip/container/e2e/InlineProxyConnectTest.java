@@ -6,18 +6,9 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipcity.sip.container.api.DispatchMode;
-import org.sipcity.sip.container.api.SipContainerConfig;
-import org.sipcity.sip.container.api.SipDeploymentInfo;
-import org.sipcity.sip.container.api.SipServletInfo;
-import org.sipcity.stack.core.SipStackConfig;
-import org.sipcity.stack.parser.ParserConfig;
 import org.sipcity.stack.transaction.TransactionConfig;
-import org.sipcity.stack.transport.SipTransportsConfig;
-import org.sipcity.stack.transport.TransportType;
 
 /**
  * A proxy declared inline that must open a connection to its next hop, on a stack of one event loop: the connection
@@ -28,14 +19,7 @@ import org.sipcity.stack.transport.TransportType;
 class InlineProxyConnectTest {
 
     @RegisterExtension
-    static final ContainerOnStack server = new ContainerOnStack(TransportType.TCP,
-            SipDeploymentInfo.builder("inline-proxy")
-                    .classLoader(InlineProxyConnectTest.class.getClassLoader())
-                    .contextParameter(DispatchMode.CONTEXT_PARAMETER, "inline")
-                    .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build(),
-            SipContainerConfig.defaults().withWorkers(2, 100),
-            new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(), ParserConfig.defaults(),
-                    TransactionConfig.defaults()));
+    static final ContainerOnStack server = ContainerOnStack.inlineProxyOnOneLoop(TransactionConfig.defaults());
 
     @Test
     void aProxiedRequestLeavesOnceItsNewConnectionIsUp() throws Exception {
@@ -56,8 +40,9 @@ class InlineProxyConnectTest {
                 assertThat(RawSipClient.status(caller.receiveFinal())).isEqualTo(200);
             }
         }
+        // The OPTIONS ran on the loop and ended before its request left; the 200 may run on a worker, behind the send.
         assertThat(server.container().metrics().eventLoopTasks() - inlineBefore)
-                .as("the OPTIONS and its 200 ran on the event loop").isGreaterThanOrEqualTo(2);
+                .as("the OPTIONS ran on the event loop").isGreaterThanOrEqualTo(1);
     }
 
     @Test

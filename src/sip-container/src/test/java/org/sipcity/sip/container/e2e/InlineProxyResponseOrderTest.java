@@ -9,18 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
-import org.sipcity.sip.container.api.DispatchMode;
-import org.sipcity.sip.container.api.SipContainerConfig;
-import org.sipcity.sip.container.api.SipDeploymentInfo;
-import org.sipcity.sip.container.api.SipServletInfo;
-import org.sipcity.stack.core.SipStackConfig;
-import org.sipcity.stack.parser.ParserConfig;
 import org.sipcity.stack.transaction.TransactionConfig;
-import org.sipcity.stack.transport.SipTransportsConfig;
-import org.sipcity.stack.transport.TransportType;
 
 /**
  * The responses of one transaction reach the caller in the order the stack sent them, whichever thread sent each.
@@ -38,14 +29,8 @@ class InlineProxyResponseOrderTest {
     private static final long HOLD_MILLIS = 1_000;
 
     @RegisterExtension
-    static final ContainerOnStack server = new ContainerOnStack(TransportType.TCP,
-            SipDeploymentInfo.builder("inline-proxy-order")
-                    .classLoader(InlineProxyResponseOrderTest.class.getClassLoader())
-                    .contextParameter(DispatchMode.CONTEXT_PARAMETER, "inline")
-                    .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, Map.of())).build(),
-            SipContainerConfig.defaults().withWorkers(2, 100),
-            new SipStackConfig(SipTransportsConfig.builder().eventLoopThreads(1).build(), ParserConfig.defaults(),
-                    TransactionConfig.builder().provisionalDelay(Duration.ofMillis(TRYING_DELAY_MILLIS)).build()));
+    static final ContainerOnStack server = ContainerOnStack.inlineProxyOnOneLoop(
+            TransactionConfig.builder().provisionalDelay(Duration.ofMillis(TRYING_DELAY_MILLIS)).build());
 
     @Test
     void aTryingHandedToTheLoopIsNotOvertakenByResponsesTheLoopRelaysLater() throws Exception {
