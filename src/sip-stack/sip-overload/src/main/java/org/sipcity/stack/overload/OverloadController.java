@@ -24,9 +24,9 @@ package org.sipcity.stack.overload;
  *     towards overload): {@code R} is multiplied by {@code 1 - gain (1 - 1/p)};</li>
  * <li>else read saturation above or between its marks: {@code R} climbs while the workers keep up (wait, queue and
  *     heap below their low marks, the loop's lag below its high mark, at least {@value #KEEP_UP} of the admitted rate
- *     served); else above its high mark it is cut as for the workers, but never below {@value #DROP_FLOOR} of the
- *     reference (the loop reads what arrives whatever the valve decides, so shedding does not bring this signal down);
- *     between its marks, {@code R} holds; either way it climbs back to that floor if a cut for the workers left it
+ *     served, as the workers report it: without completions reported they are not known to keep up); else above its
+ *     high mark it is cut as for the workers, but never below {@value #DROP_FLOOR} of the reference (the loop reads
+ *     what arrives whatever the valve decides, so shedding does not bring this signal down); between its marks, {@code R} holds; either way it climbs back to that floor if a cut for the workers left it
  *     below;</li>
  * <li>else, while the share of arrivals the UDP sockets drop is above its low mark: for every datagram dropped
  *     since the last evaluation, {@code R} gives up {@code gain * shedCost} (over a second of {@code d} drops a
@@ -129,6 +129,8 @@ final class OverloadController {
     /** How long the loops count as running inline work after they last completed some: the read-saturation window. */
     private final long inlineMemoryNanos;
     private boolean shedThisInterval;
+    /** Whether the last evaluation's signals reported worker completions: without them nothing says the workers keep up. */
+    private boolean completionsReported;
 
     OverloadController(OverloadSettings settings, OverloadFigures figures) {
         this.settings = settings;
@@ -174,6 +176,7 @@ final class OverloadController {
         lastShed = shed;
         shedThisInterval = shedNow > 0;
         long completed = signals.completedTasks();
+        completionsReported = completed >= 0;
         long eventLoopTasks = signals.eventLoopTasks();
         if (eventLoopTasks != lastEventLoopTasks) {
             lastInlineNanos = nowNanos;
@@ -285,7 +288,10 @@ final class OverloadController {
         // late behind full read batches whatever the valve admits (22-31 ms at 1x over TCP on 2026-11-26, 13:32, and
         // 24 ms at the end of the 1x step at 14:20, where the valve shed 14% of what the server served valve off); at
         // its high mark it cuts the rate as before.
-        boolean workersKeepUp = workersCalmBesideTheLoop && servedRate >= KEEP_UP * admittedRate;
+        // Without completions reported the served rate is the admitted rate, so "keeping up" would hold by definition
+        // and read saturation would only ever raise the rate (seen 2026-11-26 on an AMD EPYC: a stack whose user
+        // answers on the loop at 2,500/s, offered 8,000/s, went overloaded at 55% read saturation and shed nothing).
+        boolean workersKeepUp = completionsReported && workersCalmBesideTheLoop && servedRate >= KEEP_UP * admittedRate;
         if (relieved > 1) {
             rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / relieved)));
         } else if (readLoad > 1 && workersKeepUp) {

@@ -356,6 +356,29 @@ class RateAdmissionTest {
     }
 
     /**
+     * Regression (2026-11-26 23:53, ReadSaturationOverTheWireTest on an AMD EPYC): without worker completions reported
+     * the served rate is the admitted rate, so the workers "kept up" by definition and read saturation only raised the
+     * rate: a stack whose user answers on the loop went overloaded and shed nothing. Nothing says such workers keep up.
+     */
+    @Test
+    void readSaturationWithoutReportedCompletionsDoesNotLetTheRateClimb() {
+        for (int i = 0; i < 20; i++) {
+            interval(100, NEW_REGISTER, 0); // 2,000/s, completions not reported: the admitted rate is the reference
+        }
+        signals.readSaturation = 0.6; // the loop meets a backlog: overload begins
+        int shedAtTheEnd = 0;
+        for (int i = 0; i < 60; i++) {
+            int admitted = interval(200, NEW_REGISTER, 0).getOrDefault(Verdict.ADMIT, 0); // 4,000/s offered
+            shedAtTheEnd = i < 50 ? 0 : shedAtTheEnd + (200 - admitted);
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().admissionRate()).as("held near the 2,000/s admitted before, not the 4,000/s offered")
+                .isBetween(OverloadController.DROP_FLOOR * 2_000 - 20, 2_000 * 1.1);
+        assertThat(shedAtTheEnd).as("about half of the last 10 evaluations' 2,000 shed").isGreaterThan(800);
+    }
+
+    /**
      * Regression (2026-11-26 14:20, TCP at 50,000/s offered, the server's capacity: goodput 86% valve on, 100% off): a
      * loop that meets a backlog runs its lag probes late behind full read batches (22-31 ms, between the lag's marks)
      * whatever the valve admits; that lag held the rate at the floor although the workers served all they were given.
