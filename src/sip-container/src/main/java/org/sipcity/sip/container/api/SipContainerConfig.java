@@ -27,11 +27,14 @@ import javax.servlet.sip.ar.SipApplicationRouter;
  *   <tr><td>inlineDispatch</td><td>true</td><td>whether applications declared inline run on the event loops; false
  *       runs every application on the workers whatever it declares (the operator's switch for an inline application
  *       whose database is a network round trip away)</td></tr>
+ *   <tr><td>hostResolver</td><td>the system's</td><td>resolves the host name of a next hop, on a worker (never on an
+ *       event loop: a DNS query may block for seconds)</td></tr>
  * </table>
  */
 public record SipContainerConfig(int workerThreads, int queueCapacity, int retryAfterSeconds,
                                  SipApplicationRouter applicationRouter, Properties routerProperties, String threadName,
-                                 String advertisedHost, long slowInlineTaskMillis, boolean inlineDispatch) {
+                                 String advertisedHost, long slowInlineTaskMillis, boolean inlineDispatch,
+                                 HostResolver hostResolver) {
 
     /** An inline task this long holds up every connection of its loop for 20 ms: the lag's low mark. */
     public static final long DEFAULT_SLOW_INLINE_TASK_MILLIS = 20;
@@ -41,7 +44,7 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
                               SipApplicationRouter applicationRouter, Properties routerProperties, String threadName,
                               String advertisedHost) {
         this(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties, threadName,
-                advertisedHost, DEFAULT_SLOW_INLINE_TASK_MILLIS, true);
+                advertisedHost, DEFAULT_SLOW_INLINE_TASK_MILLIS, true, HostResolver.SYSTEM);
     }
 
     public SipContainerConfig {
@@ -55,6 +58,7 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
             throw new IllegalArgumentException("retryAfterSeconds cannot be negative: " + retryAfterSeconds);
         }
         routerProperties = routerProperties == null ? new Properties() : routerProperties;
+        hostResolver = hostResolver == null ? HostResolver.SYSTEM : hostResolver;
         Objects.requireNonNull(threadName, "threadName");
         if (slowInlineTaskMillis < 1) {
             throw new IllegalArgumentException("slowInlineTaskMillis must be at least 1: " + slowInlineTaskMillis);
@@ -67,29 +71,29 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
 
     public SipContainerConfig withWorkers(int threads, int capacity) {
         return new SipContainerConfig(threads, capacity, retryAfterSeconds, applicationRouter, routerProperties, threadName,
-                advertisedHost, slowInlineTaskMillis, inlineDispatch);
+                advertisedHost, slowInlineTaskMillis, inlineDispatch, hostResolver);
     }
 
     public SipContainerConfig withRouterProperties(Properties properties) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, properties, threadName,
-                advertisedHost, slowInlineTaskMillis, inlineDispatch);
+                advertisedHost, slowInlineTaskMillis, inlineDispatch, hostResolver);
     }
 
     public SipContainerConfig withApplicationRouter(SipApplicationRouter router) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, router, routerProperties, threadName,
-                advertisedHost, slowInlineTaskMillis, inlineDispatch);
+                advertisedHost, slowInlineTaskMillis, inlineDispatch, hostResolver);
     }
 
     /** The host name or address to advertise in the URIs the container writes (null: the connector's address). */
     public SipContainerConfig withAdvertisedHost(String host) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
-                threadName, host, slowInlineTaskMillis, inlineDispatch);
+                threadName, host, slowInlineTaskMillis, inlineDispatch, hostResolver);
     }
 
     /** The threshold at which a task of an inline application is counted and logged as slow. */
     public SipContainerConfig withSlowInlineTaskMillis(long millis) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
-                threadName, advertisedHost, millis, inlineDispatch);
+                threadName, advertisedHost, millis, inlineDispatch, hostResolver);
     }
 
     /**
@@ -98,6 +102,12 @@ public record SipContainerConfig(int workerThreads, int queueCapacity, int retry
      */
     public SipContainerConfig withInlineDispatch(boolean enabled) {
         return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
-                threadName, advertisedHost, slowInlineTaskMillis, enabled);
+                threadName, advertisedHost, slowInlineTaskMillis, enabled, hostResolver);
+    }
+
+    /** The resolver of next hops' host names (called on workers only). */
+    public SipContainerConfig withHostResolver(HostResolver resolver) {
+        return new SipContainerConfig(workerThreads, queueCapacity, retryAfterSeconds, applicationRouter, routerProperties,
+                threadName, advertisedHost, slowInlineTaskMillis, inlineDispatch, resolver);
     }
 }

@@ -35,11 +35,12 @@ import org.sipcity.stack.transport.TransportType;
 
 /**
  * Sends the requests applications create. On a worker it may wait for a connection and a DNS lookup; on an event
- * loop (an inline application) it never waits for a connection ({@link #send}).
+ * loop (an inline application) it waits for neither ({@link #send}).
  *
  * <p>The next hop is the first Route if there is one (loose routing, RFC 3261 §16.12 / §8.1.2), else the
  * Request-URI; its transport parameter, or TLS for sips, or UDP; its port or the transport's default. Host names are
- * resolved with the system resolver (RFC 3263 NAPTR/SRV selection is not done here yet).
+ * resolved with the container's {@link org.sipcity.sip.container.api.HostResolver} (the system's by default), on a
+ * worker; RFC 3263 NAPTR/SRV selection is not done here yet.
  *
  * <p>We put our own Via with a fresh branch before handing the request to the stack, and remember the request under
  * that branch first: a response can arrive on the event loop before {@code sendRequest} has even returned.
@@ -60,32 +61,35 @@ public final class RequestSender {
     /**
      * Sends {@code request} in a new client transaction, or an ACK for a 2xx statelessly (RFC 3261 §13.2.2.4).
      *
-     * <p>On a worker, a new connection is waited for here. An event loop must not wait for one: Netty may register
-     * the connection on that very loop, which cannot complete it while it waits (a task of an inline application
-     * would hold its loop for the whole connect timeout, and every call through it would fail). There the rest of
+     * <p>On a worker, a host name is resolved and a new connection waited for here. An event loop must wait for
+     * neither: Netty may register the connection on that very loop, which cannot complete it while it waits (a task
+     * of an inline application would hold its loop for the whole connect timeout, and every call through it would
+     * fail), and a DNS query that times out would hold every connection of the loop for seconds. There the rest of
      * the send is queued behind the running task, in its session's queue, on a worker: the request leaves when the
-     * connection is up, before any later message of the session is handled, and a connection that fails reaches the
-     * application as a 503 (RFC 3261 §8.1.3.1) instead of an exception from {@code send()}.
+     * name is resolved and the connection is up, before any later message of the session is handled, and a lookup or
+     * connection that fails reaches the application as a 503 (RFC 3261 §8.1.3.1) instead of an exception from
+     * {@code send()}.
      *
      * @throws IOException when the request cannot be sent now (no route, no connection), for the caller to report
      */
     public void send(SipServletRequestImpl request) throws IOException {
         SipStack stack = runtime.stack();
         Connection connection = flowFor(stack, request);
-        if (!connection.future().isDone()) {
+        if (connection.future() == null || !connection.future().isDone()) {
             SerialQueue inline = SerialQueue.runningInline();
             if (inline != null || onEventLoop(stack)) {
                 sendWhenConnected(request, connection, inline != null ? inline : new SerialQueue(runtime.workers()));
                 return;
             }
         }
-        transmit(stack, request, connection.await());
+        transmit(stack, request, connected(stack, connection).await());
     }
 
     private void sendWhenConnected(SipServletRequestImpl request, Connection connection, SerialQueue queue) {
         boolean queued = queue.submit(() -> {
             try {
-                transmit(runtime.stack(), request, connection.await());
+                SipStack stack = runtime.stack();
+                transmit(stack, request, connected(stack, connection).await());
             } catch (IOException | RuntimeException e) {
                 reportUnsent(request, e);
             }
@@ -94,6 +98,21 @@ public final class RequestSender {
             reportUnsent(request, new IOException("the worker queue is full"));
         }
         LOG.debugf("%s to %s waits for its connection on a worker", request.getMethod(), connection.hop().address());
+    }
+
+    /** {@code connection}, or for a next hop named by a host name, its name resolved and a connection begun. */
+    private Connection connected(SipStack stack, Connection connection) throws IOException {
+        if (connection.future() != null) {
+            return connection;
+        }
+        NextHop hop = connection.hop();
+        String host = hop.address().getHostString();
+        try {
+            InetAddress address = runtime.config().hostResolver().resolve(host);
+            return connect(stack, new NextHop(hop.transport(), new InetSocketAddress(address, hop.address().getPort())));
+        } catch (UnknownHostException e) {
+            throw new IOException("Cannot resolve " + host, e);
+        }
     }
 
     /**
@@ -183,7 +202,9 @@ public final class RequestSender {
             }
             LOG.debugf("Flow to %s is gone; %s goes on by its route", target.remote(), message.getMethod());
         }
-        return connect(stack, nextHop(message));
+        NextHop hop = nextHop(message);
+        // A host name is resolved later, where waiting is allowed (connected).
+        return hop.address().isUnresolved() ? new Connection(hop, null) : connect(stack, hop);
     }
 
     /** The flow of a top Route naming us with a flow parameter, which is removed; null when there is none. */
@@ -279,10 +300,14 @@ public final class RequestSender {
         if (host.startsWith("[")) {
             host = host.substring(1, host.length() - 1);
         }
+        byte[] literal = NetUtil.createByteArrayFromIpAddressString(host);
+        if (literal == null) {
+            return new NextHop(transport, InetSocketAddress.createUnresolved(host, port));
+        }
         try {
-            return new NextHop(transport, new InetSocketAddress(InetAddress.getByName(host), port));
-        } catch (UnknownHostException e) {
-            throw new IOException("Cannot resolve " + host + " (from " + sip + ")", e);
+            return new NextHop(transport, new InetSocketAddress(InetAddress.getByAddress(literal), port));
+        } catch (UnknownHostException impossible) {
+            throw new IOException("Not an IP address: " + host, impossible);   // getByAddress only fails on a bad length
         }
     }
 
@@ -300,7 +325,10 @@ public final class RequestSender {
         return false;
     }
 
-    /** The flow towards a next hop: open already, or being connected. */
+    /**
+     * The flow towards a next hop: open already, or being connected; or, with no future, a next hop whose host name is
+     * still to be resolved ({@link #connected}).
+     */
     private record Connection(NextHop hop, CompletableFuture<Flow> future) {
 
         static Connection open(Flow flow) {

@@ -69,11 +69,17 @@ final class ContainerOnStack implements BeforeAllCallback, AfterAllCallback {
      * opens included, is served by the loop that runs its tasks.
      */
     static ContainerOnStack inlineProxyOnOneLoop(TransactionConfig transactions) {
+        return inlineProxyOnOneLoop(transactions, org.sipcity.sip.container.api.HostResolver.SYSTEM);
+    }
+
+    /** The same, resolving next hops' host names with {@code resolver}. */
+    static ContainerOnStack inlineProxyOnOneLoop(TransactionConfig transactions,
+                                                 org.sipcity.sip.container.api.HostResolver resolver) {
         return new ContainerOnStack(TransportType.TCP, SipDeploymentInfo.builder("inline-proxy")
                 .classLoader(ContainerOnStack.class.getClassLoader())
                 .contextParameter(org.sipcity.sip.container.api.DispatchMode.CONTEXT_PARAMETER, "inline")
                 .addServlet(new SipServletInfo("proxy", ProxyTestServlet.class.getName(), 1, java.util.Map.of())).build(),
-                SipContainerConfig.defaults().withWorkers(2, 100),
+                SipContainerConfig.defaults().withWorkers(2, 100).withHostResolver(resolver),
                 new SipStackConfig(org.sipcity.stack.transport.SipTransportsConfig.builder().eventLoopThreads(1).build(),
                         org.sipcity.stack.parser.ParserConfig.defaults(), transactions));
     }
