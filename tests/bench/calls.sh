@@ -19,20 +19,23 @@ TRANSPORTS="udp,tcp"
 OURS="127.0.0.1:5960"
 KAMAILIO_PORT=15071
 CALLEE_PORT=15081
-LADDER="1000 2000 3000 4000 5000 6000 8000 10000"
+LADDER="1000 2000 3000 4000 5000 6000 8000 10000 12000 15000 20000"
 OUT="$HERE/results-calls"
 OURS_PID=""
 PROBE_RATE=0
 BISECTIONS=2
+# Warm-up of each proxy before its search (RATE:SECONDS pairs), not counted.
+WARMUP="500:4 1000:10 3000:10"
 
 usage() {
     cat <<USAGE
 Usage: $0 [--targets sipp,ours,kamailio] [--transports udp,tcp] [--ours HOST:PORT] [--ours-pid PID] [--step-seconds N]
-          [--ladder "1000 2000 ..."] [--out DIR]
+          [--ladder "1000 2000 ..."] [--warmup "RATE:SECONDS ..."] [--out DIR]
   --ours     where WildFly with the registrar WAR listens (open registrar for domain bench.invalid, started
              beforehand as the README shows), default $OURS
   --ours-pid the process id of that server, for its CPU time per call (default: the process listening on its port)
   --ladder   offered calls/s tried in turn until the first failure, then bisected twice (default "$LADDER")
+  --warmup   "RATE:SECONDS ..." run through each proxy before its search, not counted (default "$WARMUP")
   --out      results directory (default results-calls/); steps.csv and max-rate.csv are appended to, so that
              targets measured in separate locked runs land in one table; start a new run with a new or empty DIR
 USAGE
@@ -46,6 +49,7 @@ while [ $# -gt 0 ]; do
         --ours-pid) OURS_PID="$2"; shift ;;
         --step-seconds) STEP_SECONDS="$2"; shift ;;
         --ladder) LADDER="$2"; shift ;;
+        --warmup) WARMUP="$2"; shift ;;
         --out) OUT="$2"; shift ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -165,7 +169,14 @@ search_through() {
     SIPP_UAS_TRANSPORT="$transport"
     AFTER_STEP=""
     restart_callee
-    run_sipp "$PROXY_HOST" "$PROXY_PORT" "$transport" 500 4 >/dev/null 2>&1 || true
+    # Warm-up, not counted: a freshly started WildFly runs the proxy path interpreted and compiles it for tens of
+    # seconds (2026-11-27 00:49, AMD EPYC: 1,750 calls/s on a server started a minute before; 10,000 and more on the
+    # same build after one warm-up pass). WARMUP: RATE:SECONDS pairs run in turn.
+    local pair
+    for pair in $WARMUP; do
+        run_sipp "$PROXY_HOST" "$PROXY_PORT" "$transport" "${pair%%:*}" "${pair##*:}" >/dev/null 2>&1 || true
+        ensure_callee
+    done
     ensure_callee
     AFTER_STEP=ensure_callee
     if [ -n "$CPU_PIDS" ]; then
