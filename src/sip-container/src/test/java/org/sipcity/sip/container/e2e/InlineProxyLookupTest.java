@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.netty.util.concurrent.FastThreadLocalThread;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.UnknownHostException;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -50,7 +48,7 @@ class InlineProxyLookupTest {
              RawSipClient first = RawSipClient.tcp(server.address());
              RawSipClient second = RawSipClient.tcp(server.address())) {
             named.setSoTimeout(10_000);
-            direct.setSoTimeout(10_000);
+            direct.setSoTimeout(10_000);   // an event loop that resolved the name itself never forwards the second call
             String byName = "sip:bob@callee.invalid:" + named.getLocalPort() + ";transport=tcp";
             first.send(first.request("OPTIONS", "sip:127.0.0.1:" + server.port() + ";transport=tcp",
                     RawSipClient.random(), 1, null, "X-Targets: " + byName + "\r\n", ""));
@@ -59,27 +57,13 @@ class InlineProxyLookupTest {
             String byAddress = "sip:carol@127.0.0.1:" + direct.getLocalPort() + ";transport=tcp";
             second.send(second.request("OPTIONS", "sip:127.0.0.1:" + server.port() + ";transport=tcp",
                     RawSipClient.random(), 1, null, "X-Targets: " + byAddress + "\r\n", ""));
-            try (Socket connection = direct.accept()) {
-                connection.setSoTimeout(10_000);
-                String forwarded = ProxyOverTcpTest.readHead(connection.getInputStream());
-                assertThat(forwarded).startsWith("OPTIONS " + byAddress + " SIP/2.0");
-                connection.getOutputStream().write(RawSipClient.answer(forwarded, 200, "OK", "carol", "")
-                        .getBytes(StandardCharsets.UTF_8));
-                assertThat(RawSipClient.status(second.receiveFinal())).isEqualTo(200);
-            }
+            ForwardedOptions.answer200(direct, byAddress, "carol", second);
             assertThat(LOOKED_UP_ON.get()).as("the lookup began").isNotNull();
             assertThat(LOOKED_UP_ON.get()).as("on a worker, not an event loop")
                     .isNotInstanceOf(FastThreadLocalThread.class);
 
             RELEASE.countDown();
-            try (Socket connection = named.accept()) {
-                connection.setSoTimeout(10_000);
-                String forwarded = ProxyOverTcpTest.readHead(connection.getInputStream());
-                assertThat(forwarded).startsWith("OPTIONS " + byName + " SIP/2.0");
-                connection.getOutputStream().write(RawSipClient.answer(forwarded, 200, "OK", "bob", "")
-                        .getBytes(StandardCharsets.UTF_8));
-                assertThat(RawSipClient.status(first.receiveFinal())).isEqualTo(200);
-            }
+            ForwardedOptions.answer200(named, byName, "bob", first);
         } finally {
             RELEASE.countDown();
         }
