@@ -311,7 +311,7 @@ configure_valve() {
         before="$(time_split)"
         log "valve $what: warm-up $chunk over $transport at ${rate}/s for ${RELOAD_WARMUP_S} s: $(offered_load "$transport" "$rate" "$RELOAD_WARMUP_S" || true)"
         after="$(time_split)"
-        jit_ms="$(time_shares "$before" "$after" | cut -d, -f4)"
+        jit_ms="$(time_shares "$before" "$after" | cut -d, -f4)"; jit_ms="${jit_ms:-0}"
         log "valve $what: warm-up $chunk: compiler threads ${jit_ms} ms"
         [ "$transport" = udp ] && settle 20000
         [ "$(( jit_ms * 100 ))" -lt "$(( RELOAD_WARMUP_S * 1000 * RELOAD_WARMUP_JIT_PCT ))" ] && break
