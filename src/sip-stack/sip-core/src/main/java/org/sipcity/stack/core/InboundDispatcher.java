@@ -130,7 +130,7 @@ final class InboundDispatcher implements InboundHandler {
                     }
                     // Queued, flushed once at the end of the read batch: under overload a batch of 503s leaves
                     // in one writev/sendmmsg instead of one system call each.
-                    flow.sendInReadBatch(answer);
+                    flow.send(answer);
                 } else {
                     answer.release();
                 }

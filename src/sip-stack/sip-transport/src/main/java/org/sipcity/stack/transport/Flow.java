@@ -52,22 +52,15 @@ public interface Flow {
      * Only beyond the hard limit ({@link SipConnectorConfig#writeQueueLimit()}) is it dropped. A UDP flow drops
      * above the high water mark of its socket, as the network would.
      *
+     * <p>Sent on the flow's event loop while it handles a message the transport has just delivered (an inline
+     * application's answer, the overload valve's 503), the message waits for the end of that read and the answers of
+     * one read leave in one system call ({@code writev} on a stream, {@code sendmmsg} over UDP with epoll) instead of
+     * one each. Sends of other threads are flushed without waiting for a read.
+     *
      * @return {@code true} if the message was handed to the socket's write queue; {@code false} if it was
      *         dropped (and counted) because the flow is closed or its write queue is full
      */
     boolean send(ByteBuf message);
-
-    /**
-     * Like {@link #send}, for a caller on this flow's event loop while it handles a message the transport has just
-     * delivered (the overload valve's 503s): the answers of one read batch leave in one system call instead of one
-     * each. A UDP flow queues the datagram without a flush and the socket is flushed once when the batch ends
-     * (Netty's {@code channelReadComplete}; one {@code sendmmsg} with epoll). A stream needs nothing more than
-     * {@link #send}: its {@code StreamFlowHandler} already holds flushes during a read (one
-     * {@code writev}). Called from any other thread it is {@link #send}.
-     */
-    default boolean sendInReadBatch(ByteBuf message) {
-        return send(message);
-    }
 
     /**
      * Whether the flow is open and its write queue is below the high water mark (a stream connection above it

@@ -18,23 +18,28 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.sipcity.stack.framing.FramingError;
+import org.sipcity.stack.transport.netty.DatagramFlow;
 import org.sipcity.stack.transport.netty.DatagramHandler;
 
 /**
- * Answers written on the event loop with {@link Flow#sendInReadBatch} (the overload valve's 503s) leave when the
- * read batch ends: every one must reach the peer, on a stream (flush consolidated by the pipeline) and over UDP
- * (queued without a flush, flushed at channelReadComplete). Over UDP with epoll, reads are batched by recvmmsg, and
- * a datagram handed on never pins the batch's buffer.
+ * Answers sent on the event loop while it delivers a read (an inline application's answers, the overload valve's
+ * 503s) leave when the read batch ends: every one must reach the peer, on a stream (flush consolidated by the
+ * pipeline) and over UDP (queued without a flush, flushed at channelReadComplete), and a send on the loop outside a
+ * read must not wait for the next one. Over UDP with epoll, reads are batched by recvmmsg, and a datagram handed on
+ * never pins the batch's buffer.
  */
 class ReadBatchSendTest {
 
-    /** Answers every request with {@link Flow#sendInReadBatch}, on the event loop that delivered it. */
+    /** Answers every request with {@link Flow#send}, on the event loop that delivered it. */
     private static final class BatchAnswering implements InboundHandler {
         final BlockingQueue<String> threads = new LinkedBlockingQueue<>();
         /** Per message: the capacity of the buffer it keeps alive, and its length. */
         final BlockingQueue<int[]> pinned = new LinkedBlockingQueue<>();
         /** Extra bytes per answer, so that a batch's answers can pass the write queue's high water mark. */
         volatile String padding = "";
+        /** Per UDP answer: the bytes its socket still held unsent right after the send returned. */
+        final BlockingQueue<Long> unsentAfterSend = new LinkedBlockingQueue<>();
+        volatile Flow lastFlow;
 
         @Override
         public void onMessage(Flow flow, ByteBuf message) {
@@ -51,8 +56,12 @@ class ReadBatchSendTest {
             }
             threads.add(Thread.currentThread().getName());
             String requestLine = text.substring(0, text.indexOf("\r\n"));
-            flow.sendInReadBatch(EchoHandler.ascii("SIP/2.0 503 Service Unavailable\r\nX-Request: " + requestLine
+            lastFlow = flow;
+            flow.send(EchoHandler.ascii("SIP/2.0 503 Service Unavailable\r\nX-Request: " + requestLine
                     + "\r\n" + padding + "Content-Length: 0\r\n\r\n"));
+            if (flow instanceof DatagramFlow datagram) {
+                unsentAfterSend.add(datagram.channel().unsafe().outboundBuffer().totalPendingWriteBytes());
+            }
         }
 
         @Override
@@ -141,6 +150,31 @@ class ReadBatchSendTest {
         assertThat(connector.metrics().messagesOut()).isEqualTo(requests);
         for (int[] message; (message = core.pinned.poll()) != null; ) {
             assertThat(message[0]).as("buffer kept alive by a %d-byte datagram", message[1]).isLessThanOrEqualTo(4 * message[1]);
+        }
+    }
+
+    /**
+     * The answer to a datagram is queued, not written, while its read batch is delivered (so that the batch's answers
+     * leave in one sendmmsg), and a send on the same event loop outside a read leaves at once.
+     */
+    @Test
+    void aDatagramAnswerWaitsForTheEndOfItsReadBatchAndASendOutsideOneDoesNot() throws Exception {
+        SipConnector connector = start(TransportType.UDP);
+        try (DatagramSocket client = new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
+            client.setSoTimeout(5000);
+            byte[] data = Messages.request(1, "UDP").getBytes(StandardCharsets.UTF_8);
+            client.send(new DatagramPacket(data, data.length, connector.localAddress()));
+            DatagramPacket answer = new DatagramPacket(new byte[65536], 65536);
+            client.receive(answer);
+            assertThat(core.unsentAfterSend.poll(1, TimeUnit.SECONDS)).as("bytes still queued right after the send")
+                    .isPositive();
+
+            Flow flow = core.lastFlow;
+            ((DatagramFlow) flow).channel().eventLoop().execute(
+                    () -> flow.send(EchoHandler.ascii("SIP/2.0 200 OK\r\nX-Outside: read\r\nContent-Length: 0\r\n\r\n")));
+            client.receive(answer);
+            assertThat(new String(answer.getData(), 0, answer.getLength(), StandardCharsets.UTF_8))
+                    .contains("X-Outside: read");
         }
     }
 

