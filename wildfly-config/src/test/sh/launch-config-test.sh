@@ -113,6 +113,23 @@ check "an operator's safepoint interval is kept and none added" \
     bash -c '[[ "$1" == *GuaranteedSafepointInterval=500* && "$1" != *GuaranteedSafepointInterval=0* ]]' _ "$out"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_SAFEPOINT_INTERVAL_MS=1000)
 check "SIPCITY_SAFEPOINT_INTERVAL_MS sets the interval" contains "$out" "-XX:GuaranteedSafepointInterval=1000"
+# Deferred card refinement: only where the JDK still has the options (17-19), read from the JDK's release file.
+for major in 17 25; do
+    mkdir -p "$work/jdk$major/bin" && printf '#!/bin/sh\n' > "$work/jdk$major/bin/java" && chmod +x "$work/jdk$major/bin/java"
+    printf 'JAVA_VERSION="%s.0.1"\n' "$major" > "$work/jdk$major/release"
+done
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17")
+check "G1's card refinement is deferred on JDK 17" \
+    contains "$out" "-XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=200"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk25")
+check "no refinement option on JDK 25 (removed in 20)" lacks "$out" "ConcRefinement"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" SIPCITY_G1_DEFERRED_REFINEMENT=false)
+check "SIPCITY_G1_DEFERRED_REFINEMENT=false keeps G1's adaptive refinement" lacks "$out" "ConcRefinement"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" SIPCITY_GC=zgc)
+check "no refinement option under ZGC" lacks "$out" "ConcRefinement"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" JAVA_OPTS="-XX:G1ConcRefinementGreenZone=10")
+check "an operator's refinement option is kept and none added" \
+    bash -c '[[ "$1" == *G1ConcRefinementGreenZone=10* && "$1" != *GreenZone=200* ]]' _ "$out"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_JVM_TUNING=false)
 check "SIPCITY_JVM_TUNING=false adds no option" lacks "$out" "-XX:+UseG1GC"
 
