@@ -118,16 +118,21 @@ for major in 17 25; do
     mkdir -p "$work/jdk$major/bin" && printf '#!/bin/sh\n' > "$work/jdk$major/bin/java" && chmod +x "$work/jdk$major/bin/java"
     printf 'JAVA_VERSION="%s.0.1"\n' "$major" > "$work/jdk$major/release"
 done
-out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17")
-check "G1's card refinement is deferred on JDK 17" \
+udp="SIPCITY_EXPECTED_UDP_RATE=20000"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" $udp)
+check "G1's card refinement is deferred on JDK 17 when UDP load is expected" \
     contains "$out" "-XX:-G1UseAdaptiveConcRefinement -XX:G1ConcRefinementGreenZone=200"
-out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk25")
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17")
+check "no refinement option without expected UDP load" lacks "$out" "ConcRefinement"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" SIPCITY_G1_DEFERRED_REFINEMENT=true)
+check "SIPCITY_G1_DEFERRED_REFINEMENT=true defers it without expected UDP load" contains "$out" "G1ConcRefinementGreenZone=200"
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk25" $udp)
 check "no refinement option on JDK 25 (removed in 20)" lacks "$out" "ConcRefinement"
-out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" SIPCITY_G1_DEFERRED_REFINEMENT=false)
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" $udp SIPCITY_G1_DEFERRED_REFINEMENT=false)
 check "SIPCITY_G1_DEFERRED_REFINEMENT=false keeps G1's adaptive refinement" lacks "$out" "ConcRefinement"
-out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" SIPCITY_GC=zgc)
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" $udp SIPCITY_GC=zgc)
 check "no refinement option under ZGC" lacks "$out" "ConcRefinement"
-out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" JAVA_OPTS="-XX:G1ConcRefinementGreenZone=10")
+out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 JAVA_HOME="$work/jdk17" $udp JAVA_OPTS="-XX:G1ConcRefinementGreenZone=10")
 check "an operator's refinement option is kept and none added" \
     bash -c '[[ "$1" == *G1ConcRefinementGreenZone=10* && "$1" != *GreenZone=200* ]]' _ "$out"
 out=$(launch SIPCITY_EXPECTED_CONNECTIONS=1000 SIPCITY_JVM_TUNING=false)
