@@ -84,7 +84,8 @@ public final class DatagramFlow implements Flow {
      * event loop while it delivers a read batch (an inline application's answers, the overload valve's 503s), the
      * datagram is queued without a flush and the batch's answers leave together at its end: one {@code sendmmsg}
      * with epoll instead of one {@code sendto} each. On loopback a {@code sendto} took 7.6 us of the 40 us a UDP
-     * REGISTER cost, 40% of it waking the receiver, which a batch wakes once.
+     * REGISTER cost, 37% of it waking the receiver; in batches the sends took 41% fewer samples, the waking 71% fewer
+     * (tests/bench/README.md, "Session 12").
      */
     @Override
     public boolean send(ByteBuf message) {
