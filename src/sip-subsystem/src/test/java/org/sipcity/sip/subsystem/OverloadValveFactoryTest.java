@@ -122,7 +122,7 @@ class OverloadValveFactoryTest {
         model.get("overload-read-saturation-window").set(2000);
         model.get("overload-retry-after-min").set(1);
         model.get("overload-retry-after-max").set(3);
-        model.get("overload-datagram-drop-high").set(10);
+        model.get("overload-datagram-drop-high").set(30);
         model.get("overload-datagram-drop-window").set(500);
         model.get("overload-admission").set("loss");
         model.get("overload-shed-cost").set(7);
@@ -137,7 +137,7 @@ class OverloadValveFactoryTest {
         assertThat(resolved.readSaturationWindow()).isEqualTo(Duration.ofSeconds(2));
         assertThat(resolved.retryAfterMax()).isEqualTo(3);
         assertThat(resolved.holdTime()).isEqualTo(OverloadSettings.defaults().holdTime());
-        assertThat(resolved.datagramDropHigh()).isEqualTo(0.10);
+        assertThat(resolved.datagramDropHigh()).isEqualTo(0.30);
         assertThat(resolved.datagramDropLow()).isEqualTo(OverloadSettings.defaults().datagramDropLow());
         assertThat(resolved.datagramDropWindow()).isEqualTo(Duration.ofMillis(500));
         assertThat(resolved.admission()).isEqualTo(org.sipcity.stack.overload.Admission.LOSS);

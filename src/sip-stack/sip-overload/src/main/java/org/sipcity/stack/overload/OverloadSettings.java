@@ -28,10 +28,14 @@ import java.util.Objects;
  * <tr><td>readSaturationWindow</td><td>1 s</td><td>the window of that share: a loop must be cut off for half of it
  *     to start overload, so a pause {@code s} at utilisation {@code u}, cut off for about {@code s / (1 - u)}
  *     (the pause, then the drain), does so only above 500 ms at {@code u} = 0 and 250 ms at {@code u} = 0.5</td></tr>
- * <tr><td>datagramDropHigh / datagramDropLow</td><td>0.02 / 0.01</td><td>share of the datagrams arriving at the
+ * <tr><td>datagramDropHigh / datagramDropLow</td><td>0.20 / 0.10</td><td>share of the datagrams arriving at the
  *     server's UDP sockets (dropped plus inspected by the valve, every transport) that the kernel dropped at a full
  *     receive queue over {@code datagramDropWindow}: the excess of a UDP overload, which the event loops never see
- *     (read from the sockets' own drop counters, {@link org.sipcity.stack.transport.DatagramDrops})</td></tr>
+ *     (read from the sockets' own drop counters, {@link org.sipcity.stack.transport.DatagramDrops}). Not lower: below its
+ *     capacity a UDP socket drops a few per cent of arrivals in bursts behind young pauses (2.5-6.1% at half the
+ *     capacity, 18% at the capacity, measured 2026-11-27 with the server pinned on one core), which retransmissions
+ *     recover; at 2% / 1% the valve took them for overload and shed 53-78% of the capacity's goodput at 1x, where
+ *     20% / 10% kept 93% (tests/bench/README.md, "Session 12")</td></tr>
  * <tr><td>datagramDropWindow</td><td>1 s</td><td>the window of that share</td></tr>
  * <tr><td>admission</td><td>RATE</td><td>how new work is admitted while overloaded: {@link Admission#RATE}, at the
  *     rate the server was admitting it when overload began, cut while the workers are overloaded or the sockets
@@ -204,8 +208,8 @@ public record OverloadSettings(
         private double readSaturationHigh = 0.50;
         private double readSaturationLow = 0.20;
         private Duration readSaturationWindow = Duration.ofSeconds(1);
-        private double datagramDropHigh = 0.02;
-        private double datagramDropLow = 0.01;
+        private double datagramDropHigh = 0.20;
+        private double datagramDropLow = 0.10;
         private Duration datagramDropWindow = Duration.ofSeconds(1);
         private Admission admission = Admission.RATE;
         private double rateIncrease = 0.05;
