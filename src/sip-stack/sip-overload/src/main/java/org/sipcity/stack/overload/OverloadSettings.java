@@ -34,8 +34,9 @@ import java.util.Objects;
  *     (read from the sockets' own drop counters, {@link org.sipcity.stack.transport.DatagramDrops}). Not lower: below its
  *     capacity a UDP socket drops a few per cent of arrivals in bursts behind young pauses (2.5-6.1% at half the
  *     capacity, 18% at the capacity, measured 2026-11-27 with the server pinned on one core), which retransmissions
- *     recover; at 2% / 1% the valve took them for overload and shed 53-78% of the capacity's goodput at 1x, where
- *     20% / 10% kept 93% (tests/bench/README.md, "Session 12")</td></tr>
+ *     recover; at 2% / 1% the valve took them for overload with the workers idle. The gain in goodput is not
+ *     established (at 1x: 53-78% of the capacity at 2% / 1%, 93% and 53% in two runs at 20% / 10%;
+ *     tests/bench/README.md, "Session 12")</td></tr>
  * <tr><td>datagramDropWindow</td><td>1 s</td><td>the window of that share</td></tr>
  * <tr><td>admission</td><td>RATE</td><td>how new work is admitted while overloaded: {@link Admission#RATE}, at the
  *     rate the server was admitting it when overload began, cut while the workers are overloaded or the sockets
