@@ -57,13 +57,24 @@ class ManagementDescriptionsTest {
     @Test
     void metricsAreRequiredLongsWithAnUndefinedValueOfZero() {
         Stream.of(Stream.of(StackMetric.values()).map(Metric::get), Stream.of(ConnectorMetric.values()).map(Metric::get),
-                        Stream.of(ContainerMetric.values()).map(Metric::get), Stream.of(OverloadMetric.values()).map(Metric::get))
+                        Stream.of(ContainerMetric.values()).map(Metric::get),
+                        Stream.of(OverloadMetric.values()).filter(metric -> metric != OverloadMetric.CAUSE).map(Metric::get))
                 .flatMap(s -> s)
                 .forEach(metric -> {
                     assertThat(metric.getType()).as(metric.getName()).isEqualTo(ModelType.LONG);
                     assertThat(metric.isRequired()).as("%s required", metric.getName()).isTrue();
                     assertThat(metric.getUndefinedMetricValue()).as(metric.getName()).isEqualTo(ModelNode.ZERO);
                 });
+    }
+
+    @Test
+    void theOverloadCauseIsAnOptionalNameOfTheValvesSignals() {
+        AttributeDefinition cause = OverloadMetric.CAUSE.get();
+        assertThat(cause.getType()).isEqualTo(ModelType.STRING);
+        assertThat(cause.isRequired()).as("undefined before the first overload").isFalse();
+        assertThat(cause.getAllowedValues()).extracting(ModelNode::asString)
+                .containsExactly("worker-wait", "worker-queue-depth", "event-loop-lag", "heap", "read-saturation",
+                        "datagram-drops");
     }
 
     @Test

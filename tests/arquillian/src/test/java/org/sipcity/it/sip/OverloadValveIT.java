@@ -119,6 +119,7 @@ class OverloadValveIT {
                 send(socket, server, options(server, socket.getLocalPort(), "burst-" + i, ""));
             }
             model.awaitState(1);
+            assertThat(model.cause().asString()).as("overload-cause").isEqualTo("worker-wait");
 
             String refused = null;
             for (int i = 0; i < MAX_PROBES && refused == null; i++) {

@@ -40,6 +40,15 @@ final class ValveModel {
         return execute(read).asLong();
     }
 
+    /** {@code overload-cause}: the signal that began the last overload, undefined before the first. */
+    ModelNode cause() throws IOException {
+        ModelNode read = new ModelNode();
+        read.get("operation").set("read-attribute");
+        read.get("address").add("subsystem", "sip");
+        read.get("name").set("overload-cause");
+        return execute(read);
+    }
+
     ModelNode readSubsystem() throws IOException {
         ModelNode op = new ModelNode();
         op.get("operation").set("read-resource");

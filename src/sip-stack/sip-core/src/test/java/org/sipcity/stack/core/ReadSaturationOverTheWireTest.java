@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.message.SipResponse;
 import org.sipcity.stack.overload.OverloadSettings;
+import org.sipcity.stack.overload.OverloadSignal;
 import org.sipcity.stack.overload.OverloadState;
 import org.sipcity.stack.overload.SojournTimeValve;
 import org.sipcity.stack.overload.TrafficClass;
@@ -177,7 +178,6 @@ class ReadSaturationOverTheWireTest {
         AtomicInteger unavailable = new AtomicInteger();
         double peakSaturation = 0;
         boolean byeAnswered = false;
-        double saturationWhenOverloaded = -1;
         try (Socket flood = new Socket(); Socket dialog = new Socket()) {
             flood.connect(server, 2000);
             dialog.connect(server, 2000);
@@ -195,9 +195,6 @@ class ReadSaturationOverTheWireTest {
                 }
                 peakSaturation = Math.max(peakSaturation, valve.figures().readSaturation());
                 if (valve.state() == OverloadState.OVERLOADED && !byeAnswered) {
-                    if (saturationWhenOverloaded < 0) {
-                        saturationWhenOverloaded = valve.figures().readSaturation();
-                    }
                     // In-dialog work and a response during overload, on a connection of their own.
                     dialogOut.write(request("BYE", "dialog1", 1));
                     dialogOut.write(STRAY_RESPONSE);
@@ -216,7 +213,9 @@ class ReadSaturationOverTheWireTest {
         }
 
         assertThat(valve.figures().transitions()).as("the valve went overloaded").isGreaterThanOrEqualTo(1);
-        assertThat(saturationWhenOverloaded).as("on read saturation").isGreaterThanOrEqualTo(0.5);
+        // The cause, not the saturation this thread reads once it sees the state: shedding frees the loop, so the
+        // figure may be past its fall towards the low mark by then (0.36 seen on a loaded host).
+        assertThat(valve.figures().cause()).as("on read saturation").isEqualTo(OverloadSignal.READ_SATURATION);
         assertThat(peakSaturation).isLessThanOrEqualTo(1.0);
         // Each figure is its own window ending at its own clock reading, and the two are published one after the
         // other: a saturated nanosecond is a busy one, up to that skew (0.884914 against 0.884921 seen under load).

@@ -233,6 +233,15 @@ final class OverloadController {
 
         if (state == OverloadState.NORMAL && load >= 1) {
             state = OverloadState.OVERLOADED;
+            double[] shares = new double[OverloadSignal.values().length];
+            shares[OverloadSignal.WORKER_WAIT.ordinal()] = (double) standing / sojournHigh;
+            shares[OverloadSignal.WORKER_QUEUE_DEPTH.ordinal()] =
+                    settings.queueDepthHigh() > 0 ? (double) depth / settings.queueDepthHigh() : 0;
+            shares[OverloadSignal.EVENT_LOOP_LAG.ordinal()] = (double) judgedLag / lagHigh;
+            shares[OverloadSignal.HEAP.ordinal()] = heap / settings.heapHigh();
+            shares[OverloadSignal.READ_SATURATION.ordinal()] = readLoad;
+            shares[OverloadSignal.DATAGRAM_DROPS.ordinal()] = dropShare / settings.datagramDropHigh();
+            OverloadSignal cause = strongest(shares);
             calmSince = NOT_CALM;
             // The reference is what the server served (worker completions), not what the valve let in: a burst of
             // admissions as the loops drain a full socket buffer is not capacity (measured: a reference of 20,823/s
@@ -243,7 +252,7 @@ final class OverloadController {
             // offered load.
             rate = Math.max(MIN_RATE, Math.min(referenceRate, arrivingRate));
             measuredLoss = 0;
-            figures.transition(state);
+            figures.overloadBegan(cause);
         }
         if (state == OverloadState.OVERLOADED) {
             if (rateMode) {
@@ -265,7 +274,7 @@ final class OverloadController {
                 admitRefresh = 1;
                 rate = 0;
                 measuredLoss = 0;
-                figures.transition(state);
+                figures.overloadEnded();
             }
         }
         figures.sampled(signals, wait, lag, heap, reads, signals.readBusy(), newWorkLoss(), refreshLoss());
@@ -338,6 +347,20 @@ final class OverloadController {
      * the sojourn's low mark, or the workers serve less than {@link #KEEP_UP} of what is admitted (with a slack of
      * {@value #MIN_RATE}/s, so that a handful of requests in flight at a trickle is not taken for falling behind).
      */
+    /**
+     * The signal with the largest share of its high mark, {@code shares} indexed by {@link OverloadSignal#ordinal()}
+     * (the first of equals).
+     */
+    private static OverloadSignal strongest(double[] shares) {
+        int strongest = 0;
+        for (int i = 1; i < shares.length; i++) {
+            if (shares[i] > shares[strongest]) {
+                strongest = i;
+            }
+        }
+        return OverloadSignal.values()[strongest];
+    }
+
     private boolean lagCounts(long completed, long wait, double admittedRate) {
         return completed < 0 || wait >= sojournLow || servedRate < KEEP_UP * admittedRate - MIN_RATE;
     }

@@ -14,6 +14,7 @@ public final class OverloadFigures {
     private final LongAdder rejectionsSent = new LongAdder();
     private final LongAdder transitions = new LongAdder();
     private volatile OverloadState state = OverloadState.NORMAL;
+    private volatile OverloadSignal cause;
     private volatile long oldestWaitNanos;
     private volatile int queueDepth;
     private volatile long eventLoopLagNanos;
@@ -50,9 +51,15 @@ public final class OverloadFigures {
         rejectionsSent.increment();
     }
 
-    void transition(OverloadState to) {
+    void overloadBegan(OverloadSignal signal) {
+        cause = signal;
         transitions.increment();
-        state = to;
+        state = OverloadState.OVERLOADED;
+    }
+
+    void overloadEnded() {
+        transitions.increment();
+        state = OverloadState.NORMAL;
     }
 
     void sampled(LoadSignals signals, long oldestWait, long lag, double heap, double reads, double busy, double newLoss,
@@ -119,6 +126,14 @@ public final class OverloadFigures {
     /** Stateless 503s written. */
     public long rejectionsSent() {
         return rejectionsSent.sum();
+    }
+
+    /**
+     * The signal that began the last overload (the one furthest past its high mark then), kept after it ends;
+     * {@code null} before the first.
+     */
+    public OverloadSignal cause() {
+        return cause;
     }
 
     /** Changes of state, both ways. */

@@ -271,7 +271,7 @@ public final class SojournTimeValve implements OverloadValve {
             evaluationsOverloaded = 0;
             LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms, heap after GC %.0f%%, "
                     + "read saturation %.0f%%, UDP drops %.1f%% of arrivals, served %.0f/s, new work admitted at %.0f/s",
-                    controller.state() == OverloadState.OVERLOADED ? "begins" : "ends",
+                    controller.state() == OverloadState.OVERLOADED ? "begins on " + figures.cause().label() : "ends",
                     figures.oldestWaitMillis(), figures.queueDepth(), figures.eventLoopLagMillis(),
                     figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100,
                     figures.datagramDropShare() * 100, controller.servedRate(),

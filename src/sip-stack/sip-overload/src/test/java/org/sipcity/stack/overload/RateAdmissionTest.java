@@ -109,6 +109,7 @@ class RateAdmissionTest {
             interval(100, NEW_REGISTER, 34); // 25% of arrivals
         }
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.DATAGRAM_DROPS);
     }
 
     @Test

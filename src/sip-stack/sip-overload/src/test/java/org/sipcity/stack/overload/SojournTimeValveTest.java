@@ -107,6 +107,7 @@ class SojournTimeValveTest {
         tick(valve);
 
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.WORKER_WAIT);
     }
 
     @Test
@@ -122,6 +123,7 @@ class SojournTimeValveTest {
         signals.readBusy = 0.97;
         tick(valve);
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.READ_SATURATION);
         for (int i = 0; i < 20; i++) {
             tick(valve);
         }
@@ -309,12 +311,14 @@ class SojournTimeValveTest {
         signals.queueDepth = 10_000;
         tick(byDepth);
         assertThat(byDepth.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(byDepth.figures().cause()).isEqualTo(OverloadSignal.WORKER_QUEUE_DEPTH);
         signals.queueDepth = 0;
 
         SojournTimeValve byLag = valve(IMMEDIATE);
         signals.lagNanos = OverloadSettings.defaults().lagHigh().toNanos();
         tick(byLag);
         assertThat(byLag.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(byLag.figures().cause()).isEqualTo(OverloadSignal.EVENT_LOOP_LAG);
         signals.lagNanos = 0;
 
         SojournTimeValve byHeap = valve(IMMEDIATE);
@@ -322,6 +326,25 @@ class SojournTimeValveTest {
         tick(byHeap);
         assertThat(byHeap.state()).isEqualTo(OverloadState.OVERLOADED);
         assertThat(byHeap.figures().heapOccupancyAfterGc()).isEqualTo(0.95);
+        assertThat(byHeap.figures().cause()).isEqualTo(OverloadSignal.HEAP);
+    }
+
+    @Test
+    void theCauseIsTheSignalFurthestPastItsMarkAndOutlivesTheOverload() {
+        SojournTimeValve valve = valve(IMMEDIATE);
+        assertThat(valve.figures().cause()).as("never overloaded").isNull();
+        signals.waitMillis(150); // 1.5 x its high mark
+        signals.heap = 0.95; // 1.06 x its high mark (0.9)
+        tick(valve);
+        assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.WORKER_WAIT);
+
+        signals.waitMillis(0);
+        signals.heap = 0;
+        for (int i = 0; i < 100 && valve.state() == OverloadState.OVERLOADED; i++) {
+            tick(valve);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(valve.figures().cause()).as("why the last overload began").isEqualTo(OverloadSignal.WORKER_WAIT);
     }
 
     @Test

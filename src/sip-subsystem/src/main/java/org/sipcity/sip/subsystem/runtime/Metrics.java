@@ -1,5 +1,6 @@
 package org.sipcity.sip.subsystem.runtime;
 
+import java.util.stream.Stream;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.SimpleAttributeDefinitionBuilder;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
@@ -8,8 +9,8 @@ import org.jboss.dmr.ModelNode;
 import org.jboss.dmr.ModelType;
 
 /**
- * How every SIP metric is declared: a required LONG read at runtime, zero while its service is not running, and
- * either a counter or a gauge. The metrics subsystem exports them on the management interface's {@code /metrics}
+ * How every SIP metric is declared: a required LONG read at runtime (but for a name, {@link #label}), zero while its
+ * service is not running, and either a counter or a gauge. The metrics subsystem exports them on the management interface's {@code /metrics}
  * in Prometheus text as {@code wildfly_sip_<name>}: a counter (flag {@code COUNTER_METRIC}) as type counter named
  * {@code ..._total}; a gauge with a unit in the unit's base ({@code oldest-task-wait} in ms becomes
  * {@code wildfly_sip_oldest_task_wait_seconds}).
@@ -35,6 +36,17 @@ final class Metrics {
             builder.setMeasurementUnit(unit);
         }
         return builder.build();
+    }
+
+    /**
+     * A name read at runtime, one of {@code values}; undefined while there is none. Not a number, so the metrics
+     * endpoint does not export it.
+     */
+    static AttributeDefinition label(String name, Stream<String> values) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.STRING, true)
+                .setStorageRuntime()
+                .setAllowedValues(values.toArray(String[]::new))
+                .build();
     }
 
     private static SimpleAttributeDefinitionBuilder builder(String name) {

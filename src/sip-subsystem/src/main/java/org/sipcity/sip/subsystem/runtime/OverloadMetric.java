@@ -1,11 +1,13 @@
 package org.sipcity.sip.subsystem.runtime;
 
 import java.util.function.ToLongFunction;
+import java.util.stream.Stream;
 import org.jboss.as.controller.AttributeDefinition;
 import org.jboss.as.controller.client.helpers.MeasurementUnit;
 import org.jboss.dmr.ModelNode;
 import org.sipcity.stack.core.SipStack;
 import org.sipcity.stack.overload.OverloadFigures;
+import org.sipcity.stack.overload.OverloadSignal;
 import org.sipcity.stack.overload.OverloadState;
 import org.sipcity.stack.overload.SojournTimeValve;
 import org.sipcity.stack.overload.TrafficClass;
@@ -38,6 +40,13 @@ public enum OverloadMetric implements Metric<SipStack> {
     DATAGRAM_DROP_SHARE(Metrics.gauge("overload-datagram-drop-share", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.datagramDropShare() * 100)),
     ADMISSION_RATE(Metrics.gauge("overload-admission-rate", null), figures -> Math.round(figures.admissionRate())),
     NEW_WORK_LOSS(Metrics.gauge("overload-new-work-loss", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.newWorkLoss() * 100)),
+    /** A name, not a number (the metrics endpoint leaves it out): undefined until the valve was first overloaded. */
+    CAUSE(Metrics.label("overload-cause", Stream.of(OverloadSignal.values()).map(OverloadSignal::label))) {
+        @Override
+        ModelNode read(OverloadFigures figures) {
+            return figures.cause() == null ? new ModelNode() : new ModelNode(figures.cause().label());
+        }
+    },
     ;
 
     private final AttributeDefinition definition;
@@ -48,6 +57,14 @@ public enum OverloadMetric implements Metric<SipStack> {
         this.reader = reader;
     }
 
+    OverloadMetric(AttributeDefinition definition) {
+        this(definition, null);
+    }
+
+    ModelNode read(OverloadFigures figures) {
+        return new ModelNode(reader.applyAsLong(figures));
+    }
+
     @Override
     public AttributeDefinition get() {
         return definition;
@@ -56,7 +73,7 @@ public enum OverloadMetric implements Metric<SipStack> {
     @Override
     public ModelNode execute(SipStack stack) {
         return stack.overloadValve() instanceof SojournTimeValve valve
-                ? new ModelNode(reader.applyAsLong(valve.figures()))
+                ? read(valve.figures())
                 : definition.getUndefinedMetricValue();
     }
 }
