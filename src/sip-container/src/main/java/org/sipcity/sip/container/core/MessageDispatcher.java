@@ -63,7 +63,7 @@ public final class MessageDispatcher implements TransactionUser {
 
     @Override
     public void requestReceived(ServerTransaction transaction, SipRequest request) {
-        MessageEndpoints endpoints = ReceivedEndpoints.of(request, stackOrNull());
+        MessageEndpoints endpoints = ReceivedEndpoints.of(request, transaction.channel(), stackOrNull());
         String toTag = request.getToTag();
         if (toTag != null) {
             subsequent(transaction, request, endpoints, toTag);
@@ -208,7 +208,7 @@ public final class MessageDispatcher implements TransactionUser {
         }
         answer(transaction, cancel, 200, null);
         SipServletRequestImpl wrapped = new SipServletRequestImpl(cancel, transaction,
-                ReceivedEndpoints.of(cancel, stackOrNull()), false);
+                ReceivedEndpoints.of(cancel, transaction.channel(), stackOrNull()), false);
         wrapped.bindTo(invite.sipSession());
         boolean queued = invite.sipSession().applicationSession().queue().submitFromEventLoop(() -> {
             if (invite.proxy() != null) {
@@ -230,7 +230,7 @@ public final class MessageDispatcher implements TransactionUser {
 
     @Override
     public void ackReceived(SipRequest ack, TransactionChannel channel, InviteServerTransaction accepted) {
-        SipServletRequestImpl wrapped = new SipServletRequestImpl(ack, null, ReceivedEndpoints.of(ack, stackOrNull()), false);
+        SipServletRequestImpl wrapped = new SipServletRequestImpl(ack, null, ReceivedEndpoints.of(ack, channel, stackOrNull()), false);
         LocalRoutes.popIfOurs(wrapped, stackOrNull(), runtime.config().advertisedHost());
         SipSessionImpl session = runtime.dialogs().find(ack.getCallId(), ack.getToTag(), ack.getFromTag());
         if (session == null || !session.isValid()) {

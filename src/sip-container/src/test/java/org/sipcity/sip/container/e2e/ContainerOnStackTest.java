@@ -70,6 +70,32 @@ class ContainerOnStackTest {
         return "sip:127.0.0.1:" + connector.localAddress().getPort() + ";transport=" + client.transport().toLowerCase();
     }
 
+    /**
+     * The servlet sees the packet's source and the socket's local address, not what the top Via claims: over UDP a
+     * sent-by port without {@code rport} (the answer goes there, RFC 3261 §18.2.2, to the discard port of loopback),
+     * over TCP a {@code received} the sender wrote itself beside a sent-by that matches its source (left as it is, §18.2.1).
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"UDP", "TCP"})
+    void theServletSeesThePacketsSourceNotWhatTheViaClaims(String transport) throws Exception {
+        try (RawSipClient client = client(transport)) {
+            String callId = RawSipClient.random();
+            String viaClaim = transport.equals("UDP") ? "127.0.0.1:9;branch=z9hG4bK" + callId
+                    : "127.0.0.1:" + client.localPort() + ";branch=z9hG4bK" + callId + ";received=127.0.0.9";
+            String request = client.request("OPTIONS", target(client), callId, 1, null, "", "")
+                    .replaceFirst("(?m)^Via: SIP/2.0/(\\w+) [^\r\n]*", "Via: SIP/2.0/$1 " + viaClaim);
+            client.send(request);
+
+            long deadline = System.currentTimeMillis() + 10_000;
+            while (!TestRegistrarServlet.ENDPOINTS.containsKey(callId) && System.currentTimeMillis() < deadline) {
+                Thread.sleep(10);
+            }
+            SipConnector connector = transport.equals("UDP") ? udp : tcp;
+            assertThat(TestRegistrarServlet.ENDPOINTS.get(callId)).isEqualTo(transport + " 127.0.0.1:"
+                    + client.localPort() + " 127.0.0.1:" + connector.localAddress().getPort());
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"UDP", "TCP"})
     void optionsIsAnsweredByTheServletOnAWorker(String transport) throws Exception {

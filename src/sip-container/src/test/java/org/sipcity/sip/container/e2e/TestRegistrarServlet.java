@@ -4,6 +4,7 @@ import jakarta.servlet.ServletException;
 import java.io.IOException;
 import java.util.List;
 import java.util.ListIterator;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -53,9 +54,14 @@ public class TestRegistrarServlet extends SipServlet {
         response.send();
     }
 
+    /** What each OPTIONS saw of its endpoints, by Call-ID: "transport remoteAddr:remotePort localAddr:localPort". */
+    static final ConcurrentHashMap<String, String> ENDPOINTS = new ConcurrentHashMap<>();
+
     @Override
     protected void doOptions(SipServletRequest request) throws ServletException, IOException {
         THREADS.add(Thread.currentThread());
+        ENDPOINTS.put(request.getCallId(), request.getTransport() + " " + request.getRemoteAddr() + ":"
+                + request.getRemotePort() + " " + request.getLocalAddr() + ":" + request.getLocalPort());
         if (request.getHeader("X-Fail") != null) {
             throw new IllegalStateException("the application fails on purpose");
         }

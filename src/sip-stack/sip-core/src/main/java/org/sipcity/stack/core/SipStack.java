@@ -13,6 +13,7 @@ import org.sipcity.stack.parser.SipMessageParser;
 import org.sipcity.stack.timer.WheelTimer;
 import org.sipcity.stack.transaction.ClientTransaction;
 import org.sipcity.stack.transaction.SendFailureListener;
+import org.sipcity.stack.transaction.TransactionChannel;
 import org.sipcity.stack.transaction.TransactionLayer;
 import org.sipcity.stack.transaction.TransactionUser;
 import org.sipcity.stack.transport.Flow;
@@ -108,6 +109,15 @@ public final class SipStack implements AutoCloseable {
      */
     public void sendStateless(SipMessage message, Flow flow, SendFailureListener onFailure) {
         dispatcher.channel(flow).send(message, onFailure);
+    }
+
+    /**
+     * The flow a received request arrived on, from its server transaction's channel (or the channel an ACK came on):
+     * its real source and local address, where the top Via holds what the sender wrote. Null for a channel that is
+     * not one of a stack's flows (a test's in-memory channel).
+     */
+    public static Flow flowOf(TransactionChannel channel) {
+        return channel instanceof FlowChannel flowChannel ? flowChannel.flow() : null;
     }
 
     private void addOwnVia(SipRequest request, Flow flow) {
