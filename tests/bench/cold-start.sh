@@ -51,6 +51,7 @@ PORT=$((5060 + OFFSET))
 MGMT_PORT=$((9990 + OFFSET))
 WORK="$(mktemp -d -t sipcity-cold.XXXXXX)"
 SHELL_PID=""
+SIPP_PIDS=()
 mkdir -p "$OUT"
 
 log() { printf '%s %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
@@ -65,7 +66,10 @@ stop_server() {
     SHELL_PID=""
 }
 cleanup() {
-    pkill -f -- "-i 127.0.0.1[0-9] .*-p $PORT\b" 2>/dev/null || true
+    local pid
+    for pid in "${SIPP_PIDS[@]:-}"; do
+        [ -n "$pid" ] && kill "$pid" 2>/dev/null || true   # timeout passes the signal on to SIPp
+    done
     stop_server
     rm -rf "$WORK"
 }
@@ -112,16 +116,17 @@ for transport in ${TRANSPORTS//,/ }; do
         start_server "$valve"
         boot="$(awk -v s="$booted" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')"
         log "$transport, valve $valve: server up after $boot s, $RATE REGISTER/s for $SECONDS_LOAD s"
-        pids=()
+        SIPP_PIDS=()
         for i in 1 2; do
             rm -f "$WORK/stat-$i.csv"
             ( cd "$WORK" && exec timeout -k 2 $((SECONDS_LOAD + 15)) sipp "127.0.0.1:$PORT" -sf "$HERE/sipp/register-uac.xml" \
                 -inf "$HERE/sipp/users.csv" -i "127.0.0.$((i + 1))" -t "$mode" -r "$((RATE / 2))" -m "$((RATE * SECONDS_LOAD / 2))" \
                 -default_behaviors all,-bye -l "$((RATE * 2))" -buff_size 4194304 -max_socket 16000 -nostdin \
                 -recv_timeout 2000 -trace_stat -fd 1 -stf "stat-$i.csv" >"$WORK/sipp-$i.log" 2>&1 ) &
-            pids+=("$!")
+            SIPP_PIDS+=("$!")
         done
-        for pid in "${pids[@]}"; do wait "$pid" || true; done
+        for pid in "${SIPP_PIDS[@]}"; do wait "$pid" || true; done
+        SIPP_PIDS=()
         grep -h "SIP overload" "$WORK/server/standalone/log/server.log" 2>/dev/null \
             | sed 's/^[0-9-]* \([0-9:,]*\) .*SIP overload /\1 /' > "$OUT/valve-$transport-$valve.log" || true
         stop_server
