@@ -129,6 +129,8 @@ final class OverloadController {
     /** How long the loops count as running inline work after they last completed some: the read-saturation window. */
     private final long inlineMemoryNanos;
     private boolean shedThisInterval;
+    /** Each signal's share of its high mark at the last evaluation, by {@link OverloadSignal#ordinal()}. */
+    private final double[] signalShares = new double[OverloadSignal.values().length];
     /** Whether the last evaluation's signals reported worker completions: without them nothing says the workers keep up. */
     private boolean completionsReported;
 
@@ -210,12 +212,18 @@ final class OverloadController {
         // queue: its wait is the lag, and its completions keep pace with admissions whatever the load, as the loop that
         // admits also serves. For it the lag always counts, or overload of an inline application would never be seen.
         long judgedLag = loopsRanTasks || lagCounts(completed, wait, admittedRate) ? lag : 0;
+        // Each signal as a share of its high mark (the queue depth only with a mark set); the largest is the load, and
+        // names the cause when overload begins.
+        double[] shares = signalShares;
+        shares[OverloadSignal.WORKER_WAIT.ordinal()] = (double) standing / sojournHigh;
+        shares[OverloadSignal.WORKER_QUEUE_DEPTH.ordinal()] =
+                settings.queueDepthHigh() > 0 ? (double) depth / settings.queueDepthHigh() : 0;
+        shares[OverloadSignal.EVENT_LOOP_LAG.ordinal()] = (double) judgedLag / lagHigh;
+        shares[OverloadSignal.HEAP.ordinal()] = heap / settings.heapHigh();
         // What shedding relieves: the workers' queue, the loops' lag, the heap.
-        double relieved = Math.max(Math.max((double) standing / sojournHigh, (double) judgedLag / lagHigh),
-                heap / settings.heapHigh());
-        if (settings.queueDepthHigh() > 0) {
-            relieved = Math.max(relieved, (double) depth / settings.queueDepthHigh());
-        }
+        double relieved = Math.max(Math.max(shares[OverloadSignal.WORKER_WAIT.ordinal()],
+                        shares[OverloadSignal.WORKER_QUEUE_DEPTH.ordinal()]),
+                Math.max(shares[OverloadSignal.EVENT_LOOP_LAG.ordinal()], shares[OverloadSignal.HEAP.ordinal()]));
         // A loop that runs inline applications serves what it reads between its reads, so near its capacity it meets
         // full read batches at any rate: read saturation is no evidence there, the lag (the wait of what it reads) is.
         // Measured 2026-11-26 on a 2 vCPU Xeon, TCP, registrar inline: read saturation 64-79% with a lag of 39-55 ms
@@ -224,8 +232,10 @@ final class OverloadController {
         // a lag from the low mark up, and below it shed 503s at 16,250-17,500/s the server served in full.
         double judgedReads = loopsRanTasks ? 0 : reads;
         double readLoad = judgedReads / readHigh;
+        shares[OverloadSignal.READ_SATURATION.ordinal()] = readLoad;
+        shares[OverloadSignal.DATAGRAM_DROPS.ordinal()] = dropShare / settings.datagramDropHigh();
         double workers = Math.max(relieved, readLoad);
-        double load = Math.max(workers, dropShare / settings.datagramDropHigh());
+        double load = Math.max(workers, shares[OverloadSignal.DATAGRAM_DROPS.ordinal()]);
         boolean calm = wait < sojournLow && lag < lagLow && heap < settings.heapLow() && judgedReads < readLow
                 && dropShare < settings.datagramDropLow()
                 && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
@@ -233,14 +243,6 @@ final class OverloadController {
 
         if (state == OverloadState.NORMAL && load >= 1) {
             state = OverloadState.OVERLOADED;
-            double[] shares = new double[OverloadSignal.values().length];
-            shares[OverloadSignal.WORKER_WAIT.ordinal()] = (double) standing / sojournHigh;
-            shares[OverloadSignal.WORKER_QUEUE_DEPTH.ordinal()] =
-                    settings.queueDepthHigh() > 0 ? (double) depth / settings.queueDepthHigh() : 0;
-            shares[OverloadSignal.EVENT_LOOP_LAG.ordinal()] = (double) judgedLag / lagHigh;
-            shares[OverloadSignal.HEAP.ordinal()] = heap / settings.heapHigh();
-            shares[OverloadSignal.READ_SATURATION.ordinal()] = readLoad;
-            shares[OverloadSignal.DATAGRAM_DROPS.ordinal()] = dropShare / settings.datagramDropHigh();
             OverloadSignal cause = strongest(shares);
             calmSince = NOT_CALM;
             // The reference is what the server served (worker completions), not what the valve let in: a burst of
@@ -347,6 +349,10 @@ final class OverloadController {
      * the sojourn's low mark, or the workers serve less than {@link #KEEP_UP} of what is admitted (with a slack of
      * {@value #MIN_RATE}/s, so that a handful of requests in flight at a trickle is not taken for falling behind).
      */
+    private boolean lagCounts(long completed, long wait, double admittedRate) {
+        return completed < 0 || wait >= sojournLow || servedRate < KEEP_UP * admittedRate - MIN_RATE;
+    }
+
     /**
      * The signal with the largest share of its high mark, {@code shares} indexed by {@link OverloadSignal#ordinal()}
      * (the first of equals).
@@ -359,10 +365,6 @@ final class OverloadController {
             }
         }
         return OverloadSignal.values()[strongest];
-    }
-
-    private boolean lagCounts(long completed, long wait, double admittedRate) {
-        return completed < 0 || wait >= sojournLow || servedRate < KEEP_UP * admittedRate - MIN_RATE;
     }
 
     /**
