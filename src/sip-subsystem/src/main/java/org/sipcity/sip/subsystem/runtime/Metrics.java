@@ -11,9 +11,9 @@ import org.jboss.dmr.ModelType;
 /**
  * How every SIP metric is declared: a required LONG read at runtime (but for a name, {@link #label}), zero while its
  * service is not running, and either a counter or a gauge. The metrics subsystem exports them on the management
- * interface's {@code /metrics} in Prometheus text as {@code wildfly_sip_<name>}: a counter (flag {@code COUNTER_METRIC}) as type counter named
- * {@code ..._total}; a gauge with a unit in the unit's base ({@code oldest-task-wait} in ms becomes
- * {@code wildfly_sip_oldest_task_wait_seconds}).
+ * interface's {@code /metrics} in Prometheus text as {@code wildfly_sip_<name>}: a counter (flag
+ * {@code COUNTER_METRIC}) as type counter named {@code ..._total}; a gauge with a unit in the unit's base
+ * ({@code oldest-task-wait} in ms becomes {@code wildfly_sip_oldest_task_wait_seconds}).
  *
  * <p>Counters carry no unit: WildFly 39 appends the unit after {@code _total} on the sample line only, so a byte
  * counter with a unit would come out with a sample name that does not match its {@code # TYPE} line. The byte
