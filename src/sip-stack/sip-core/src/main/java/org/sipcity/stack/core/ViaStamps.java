@@ -14,6 +14,11 @@ import org.sipcity.stack.message.SipRequest;
  * parameter to that Via header field value." RFC 3581 §4: an {@code rport} without a value is set to the
  * source port, and then "the server MUST insert a "received" parameter containing the source IP address
  * ... even if it is identical to the value of the "sent-by" component."
+ *
+ * <p>Only the server stamps: a {@code received} or an {@code rport} value that arrived in the top Via is the
+ * sender's claim, and responses over UDP go where they say (§18.2.2). Left alone beside a sent-by that matches
+ * the source, a forged {@code received=} would make this server send its responses to a third host (a
+ * reflection), so such a claim is overwritten with the packet's source, as a missing one is added.
  */
 final class ViaStamps {
 
@@ -31,8 +36,11 @@ final class ViaStamps {
         if (top == null) {
             return;
         }
-        boolean fillRport = top.hasRport() && top.rport() < 0;
-        boolean needsReceived = fillRport || !sameAddress(top.host(), sourceIp);
+        // A bare rport is filled; one the sender filled itself is corrected to the real source port.
+        boolean fillRport = top.hasRport() && top.rport() != source.getPort();
+        String claimed = top.received();
+        boolean needsReceived = fillRport || !sameAddress(top.host(), sourceIp)
+                || claimed != null && !sameAddress(claimed, sourceIp);
         if (!needsReceived) {
             return;
         }

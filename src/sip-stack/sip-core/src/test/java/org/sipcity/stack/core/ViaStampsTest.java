@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import org.sipcity.stack.address.Via;
 import org.sipcity.stack.message.SipRequest;
 import org.sipcity.stack.parser.SipMessageParser;
+import org.sipcity.stack.transport.TransportType;
 
 class ViaStampsTest {
 
@@ -64,6 +65,39 @@ class ViaStampsTest {
         assertThat(top.rport()).isEqualTo(40001);
         assertThat(top.received()).isEqualTo("192.0.2.7");
         assertThat(request.getVias().get(1).branch()).isEqualTo("z9hG4bKfirst");
+    }
+
+    @Test
+    void aReceivedTheSenderWroteItselfIsReplacedByTheSource() throws Exception {
+        // sent-by matches the source, so nothing would be added; left alone, the claim would steer the UDP
+        // responses (RFC 3261 18.2.2) to a third host
+        SipRequest request = request("SIP/2.0/UDP 192.0.2.7:5062;branch=z9hG4bK1;received=203.0.113.66");
+
+        ViaStamps.stamp(request, new InetSocketAddress("192.0.2.7", 5062));
+
+        assertThat(request.getTopVia().received()).isEqualTo("192.0.2.7");
+        assertThat(ResponseTargets.of(request.getTopVia(), TransportType.UDP))
+                .isEqualTo(new InetSocketAddress("192.0.2.7", 5062));
+    }
+
+    @Test
+    void anRportValueTheSenderWroteItselfIsReplacedByTheSourcePort() throws Exception {
+        SipRequest request = request("SIP/2.0/UDP 192.0.2.7:5062;rport=9;branch=z9hG4bK1");
+
+        ViaStamps.stamp(request, new InetSocketAddress("192.0.2.7", 40001));
+
+        assertThat(request.getTopVia().rport()).isEqualTo(40001);
+        assertThat(request.getTopVia().received()).isEqualTo("192.0.2.7");
+    }
+
+    @Test
+    void aTrueClaimIsLeftUntouched() throws Exception {
+        SipRequest request = request("SIP/2.0/UDP 192.0.2.7:5062;rport=40001;branch=z9hG4bK1;received=192.0.2.7");
+        byte[] before = request.encode();
+
+        ViaStamps.stamp(request, new InetSocketAddress("192.0.2.7", 40001));
+
+        assertThat(request.encode()).isEqualTo(before);
     }
 
     @Test
