@@ -28,6 +28,7 @@ TLS=0
 TLS_PROVIDER=""
 NO_JFR=0
 ASYNC_PROFILER=""
+AP_ALLOC=0
 USERS=20000
 PASSWORD="bench-Pa55"
 DB_OPTIONS=""
@@ -49,6 +50,9 @@ Usage: $0 [--digest] [--udp|--tls] [--tls-provider NAME] [--rate N] [--seconds N
   --async-profiler LIB  profile the second run with async-profiler (LIB: its libasyncProfiler.so, e.g. unpacked
               from the tools.profiler:async-profiler jar) instead of JFR: CPU samples of every thread, native and
               kernel frames included, as collapsed stacks (profile.collapsed) and summarised by ap_top.py
+  --alloc     with --async-profiler: bytes allocated instead of CPU samples (TLAB-driven sampling, each sample
+              weighted by its size: unlike JFR's allocation samples, a thread's first sample does not carry all
+              its earlier allocation), profile.collapsed in bytes; ap_top.py --per N gives bytes per REGISTER
   --no-jfr    CPU figures only (no second run under JFR): shorter, to compare several builds in one lock hold
 Needs: mvn -q -o verify -pl wildfly-config -am -DskipTests; sipp (Debian sip-tester), python3, jcmd and jfr (JDK 17).
 USAGE
@@ -62,6 +66,7 @@ while [ $# -gt 0 ]; do
         --tls-provider) TLS=1; TLS_PROVIDER="$2"; shift ;;
         --no-jfr) NO_JFR=1 ;;
         --async-profiler) ASYNC_PROFILER="$2"; shift ;;
+        --alloc) AP_ALLOC=1 ;;
         --rate) RATE="$2"; shift ;;
         --seconds) SECONDS_PER_RUN="$2"; shift ;;
         --port-offset) OFFSET="$2"; shift ;;
@@ -238,9 +243,14 @@ if [ -n "$ASYNC_PROFILER" ]; then
     event=cpu
     [ "$(cat /proc/sys/kernel/perf_event_paranoid)" -le 1 ] || [ "$(id -u)" = 0 ] || event=itimer
     # jcmd splits its arguments at '=': the agent's option string goes in quotes of its own.
-    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"start,event=$event,interval=200us,threads\"" >"$OUT/ap.log" 2>&1
+    options="event=$event,interval=200us"
+    [ "$AP_ALLOC" = 0 ] || options="alloc=64k,total"
+    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"start,$options,threads\"" >"$OUT/ap.log" 2>&1
     line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
-    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,collapsed,file=$OUT/profile.collapsed\"" >>"$OUT/ap.log" 2>&1
+    # The output's options are the stop command's own: "total" there writes bytes rather than sample counts.
+    output="collapsed"
+    [ "$AP_ALLOC" = 0 ] || output="collapsed,total"
+    jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"stop,$output,file=$OUT/profile.collapsed\"" >>"$OUT/ap.log" 2>&1
 else
     jcmd "$JAVA_PID" JFR.start name=jfr settings=profile filename="$WORK/profile.jfr" >/dev/null
     line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
@@ -257,7 +267,9 @@ log "jfr run: ok $jfr_ok, failed $jfr_failed, ${jfr_elapsed} s (load $(cut -d' '
 stop_server
 # After the server stopped: the summary needs no lock, run it as `jfr_top.py OUT/profile.jfr --per N` if cut short.
 if [ -n "$ASYNC_PROFILER" ]; then
-    python3 "$HERE/ap_top.py" "$OUT/profile.collapsed" >"$OUT/profile.txt"
+    per=""
+    [ "$AP_ALLOC" = 0 ] || per="--per $jfr_ok"
+    python3 "$HERE/ap_top.py" "$OUT/profile.collapsed" $per >"$OUT/profile.txt"
     log "async-profiler: $(head -1 "$OUT/profile.txt")"
     exit 0
 fi
