@@ -79,9 +79,10 @@ def main():
     if args.per:
         print(f"{total / args.per:.0f} bytes allocated per REGISTER ({args.per} REGISTERs), "
               f"{sum(c for g, c in groups.items() if wanted.search(g)) / args.per:.0f} of them on the selected threads")
-    print(f"{total} samples; threads matching {args.threads}: {sum(c for g, c in groups.items() if wanted.search(g))}"
+    unit = "bytes" if args.per else "samples"
+    print(f"{total} {unit}; threads matching {args.threads}: {sum(c for g, c in groups.items() if wanted.search(g))}"
           + (f"; under {args.under}: {selected}" if args.under else ""))
-    print("\n== samples per thread group ==")
+    print(f"\n== {unit} per thread group ==")
     for group, count in groups.most_common(15):
         print(f"{per(count)}{100 * count / max(total, 1):6.1f}%  {group}")
     kernel = sum(kernel_entries.values())
@@ -92,7 +93,7 @@ def main():
         for entry, count in kernel_entries.most_common(12):
             print(f"{100 * count / max(selected, 1):6.1f}%  {entry[:170]}")
     for title, table in (("inclusive", inclusive), ("self", self_samples)):
-        print(f"\n== {title}, % of the selected samples ==")
+        print(f"\n== {title}, % of the selected {unit} ==")
         for frame, count in table.most_common(args.top):
             print(f"{per(count)}{100 * count / max(selected, 1):6.1f}%  {frame[:170]}")
 
