@@ -14,7 +14,7 @@
 # With --tls the server gets a TLS connector (a self-signed P-256 key in an Elytron key-store, key-manager and
 # server-ssl-context, added through the CLI) and SIPp, which Debian builds without TLS, speaks TCP into a local stunnel
 # client holding one TLS connection per SIPp connection; stunnel's CPU is not the server's and is not counted.
-#   flock <lock> tests/bench/registrar-cpu.sh [--async-profiler LIB] [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
+#   flock <lock> tests/bench/registrar-cpu.sh [--async-profiler LIB [--alloc]] [--digest] [--udp|--tls] [--rate 3000] [--seconds 30] [--port-offset 1100] [--out DIR]
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
