@@ -127,7 +127,12 @@ final class Management {
         if ("running".equals(serverState())) {
             return;
         }
-        client.execute(operation("reload", new ModelNode().setEmptyList()));
+        try {
+            client.execute(operation("reload", new ModelNode().setEmptyList()));
+        } catch (IOException closedByTheReload) {
+            // the server may close the management channel before its answer to the reload is read
+            // ("JBTHR00004: Operation was cancelled"): the polling below tells whether it came back
+        }
         long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
         String state = null;
         while (System.nanoTime() < deadline) {
