@@ -96,6 +96,24 @@ class ContainerOnStackTest {
         }
     }
 
+    @Test
+    void aUdpResponseGoesToThePacketsSourceNotToAReceivedTheSenderWroteItself() throws Exception {
+        // the sent-by matches the source, so the stack has nothing to add; a received= left as it came would send
+        // the answer to 127.0.0.9 (RFC 3261 18.2.2), a host the sender chose: a reflection
+        try (RawSipClient client = client("UDP")) {
+            String callId = RawSipClient.random();
+            String request = client.request("OPTIONS", target(client), callId, 1, null, "", "")
+                    .replaceFirst("(?m)^Via: SIP/2.0/UDP [^\r\n]*", "Via: SIP/2.0/UDP 127.0.0.1:" + client.localPort()
+                            + ";branch=z9hG4bK" + callId + ";received=127.0.0.9");
+            client.send(request);
+
+            String response = client.receiveFinal();
+
+            assertThat(RawSipClient.status(response)).isEqualTo(200);
+            assertThat(RawSipClient.header(response, "Via")).contains("received=127.0.0.1").doesNotContain("127.0.0.9");
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"UDP", "TCP"})
     void optionsIsAnsweredByTheServletOnAWorker(String transport) throws Exception {
