@@ -171,7 +171,8 @@ echo "$out"
 check "preflight --connections 1000 exits 0 or 1 here (got $status)" test "$status" -le 1
 check "preflight prints a line per limit" \
     bash -c 'for l in "open files, hard" fs.nr_open fs.file-max net.core.somaxconn net.ipv4.tcp_max_syn_backlog \
-        net.ipv4.ip_local_port_range net.ipv4.tcp_mem net.ipv4.tcp_rmem net.ipv4.tcp_wmem net.netfilter.nf_conntrack_max memory; do
+        net.ipv4.ip_local_port_range net.ipv4.tcp_mem net.ipv4.tcp_rmem net.ipv4.tcp_wmem net.core.rmem_max \
+        net.netfilter.nf_conntrack_max memory; do
         grep -qE "^(OK|WARN|FAIL) +$l" <<< "$1" || { echo "no line for $l" >&2; exit 1; }; done' _ "$out"
 
 out=$("$bin/sipcity-preflight" --connections 1000000 --quiet); status=$?
