@@ -45,10 +45,12 @@ public final class ContainerCore {
         }
         SipApplication application = SipApplication.deploy(info, runtime);
         selector.deployed(application);
-        LOG.infof("Deployed SIP application %s (main servlet %s, dispatch %s)", application.name(), application.mainServlet(),
+        LOG.infof("Deployed SIP application %s (main servlet %s, dispatch %s, replay-safe methods %s)", application.name(),
+                application.mainServlet(),
                 application.dispatchMode() == DispatchMode.INLINE ? "inline on the event loops"
                         : application.declaredDispatchMode() == DispatchMode.INLINE
-                        ? "on workers: declared inline, inline dispatch disabled by the container's settings" : "on workers");
+                        ? "on workers: declared inline, inline dispatch disabled by the container's settings" : "on workers",
+                application.replaySafeMethods());
     }
 
     /** @return false if no application has that name */

@@ -16,6 +16,7 @@ import org.sipcity.sip.container.api.ApplicationInitializer;
 import org.sipcity.sip.container.api.DispatchMode;
 import org.sipcity.sip.container.api.InstanceFactory;
 import org.sipcity.sip.container.api.InstanceHandle;
+import org.sipcity.sip.container.api.ReplaySafeMethods;
 import org.sipcity.sip.container.api.SipDeploymentException;
 import org.sipcity.sip.container.api.SipDeploymentInfo;
 import org.sipcity.sip.container.api.SipServletInfo;
@@ -50,10 +51,13 @@ public final class SipApplication {
     private final int sessionTimeoutMinutes;
     private final DispatchMode declaredDispatchMode;
     private final DispatchMode dispatchMode;
+    private final ReplaySafeMethods replaySafeMethods;
     private java.lang.reflect.Method applicationKey;
 
-    private SipApplication(SipDeploymentInfo info, ContainerRuntime runtime, String mainServlet, DispatchMode declared) {
+    private SipApplication(SipDeploymentInfo info, ContainerRuntime runtime, String mainServlet, DispatchMode declared,
+                           ReplaySafeMethods replaySafeMethods) {
         this.declaredDispatchMode = declared;
+        this.replaySafeMethods = replaySafeMethods;
         // The operator's switch wins over the declaration: an application's database may be a network round trip away.
         this.dispatchMode = runtime.config().inlineDispatch() ? declared : DispatchMode.WORKER;
         this.name = info.applicationName();
@@ -75,7 +79,8 @@ public final class SipApplication {
         String where = info.source() == null ? "SIP application " + info.applicationName()
                 : "SIP application " + info.applicationName() + " (" + info.source() + ")";
         String main = mainServletOf(info, where);
-        SipApplication app = new SipApplication(info, runtime, main, DispatchMode.declaredBy(info.contextParameters(), where));
+        SipApplication app = new SipApplication(info, runtime, main, DispatchMode.declaredBy(info.contextParameters(), where),
+                ReplaySafeMethods.declaredBy(info.contextParameters(), where));
         InstanceFactory factory = info.instanceFactory() == null ? ReflectionInstanceFactory.INSTANCE : info.instanceFactory();
         try (ApplicationThreadContext.Scope scope = app.threadContext.enter()) {
             app.applicationKey = applicationKeyOf(info, app.classLoader, where);
@@ -276,6 +281,11 @@ public final class SipApplication {
     /** Where this application's code runs: on workers, or inline on the event loops (declared, and not switched off). */
     public DispatchMode dispatchMode() {
         return dispatchMode;
+    }
+
+    /** The methods whose requests this application answers again without a second effect (its sip.xml declares them). */
+    public ReplaySafeMethods replaySafeMethods() {
+        return replaySafeMethods;
     }
 
     /** What the application's sip.xml declares, whatever the container's switch says. */

@@ -123,6 +123,9 @@ public final class SipServletResponseImpl extends SipServletMessageImpl implemen
         if (status < 300 && isFinal && SipMethod.INVITE.equals(method()) && !request.serverTransaction().channel().isReliable()) {
             sipSession().retransmitUntilAck(this);
         }
+        if (isFinal && sipSession().application().replaySafeMethods().covers(method().name())) {
+            request.serverTransaction().markReplaySafe();
+        }
         if (!request.serverTransaction().sendResponse(response)) {
             throw new IOException("The server transaction no longer accepts a response (it timed out or its transport failed)");
         }

@@ -36,7 +36,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * transactions 5 s by default): a client whose final response was lost retransmits within T2, and a UAS retransmits
  * its 2xx at intervals capped at T2 (RFC 3261 §13.3.1.4), so one retransmission is still absorbed or forwarded. If
  * the budget is full of entries younger than that, {@link #hasRoom} says no and the layer refuses new requests
- * (503), rather than treat retransmissions as new requests. A release takes the total 1/64 below the budget (for
+ * (503), rather than treat retransmissions as new requests. The floor is waived for the entries of requests whose TU
+ * declared itself {@linkplain ServerTransaction#markReplaySafe() replay-safe} (the registrar's REGISTER): a
+ * retransmission after their release is answered again by the TU without a second effect, which costs one more pass
+ * through the TU and nothing else, so refusing new work to keep them would cap the rate at budget / T4 for nothing.
+ * Kamailio's registrar keeps no transaction for a REGISTER at all. A release takes the total 1/64 below the budget (for
  * budgets from 4 MiB), a batch: otherwise at a steady rate every admission on an event loop would find the budget
  * full and take the consumer lock, and every add would release one entry.
  *
@@ -82,7 +86,7 @@ final class CompletedEntries {
      * The last entry taken off (at first a placeholder): the oldest held is {@code head.next}. Guarded by
      * {@link #consumer}.
      */
-    private CompletedEntry head = new CompletedEntry(null, null, null, Long.MAX_VALUE, 0);
+    private CompletedEntry head = new CompletedEntry(null, null, null, Long.MAX_VALUE, 0, false);
     /** The youngest entry, swapped in by adders ({@link #TAIL}); equal to {@link #head} when none is held. */
     private volatile CompletedEntry tail = head;
     /** Whether the expiry task is scheduled; set by the adder that finds the queue unwatched, cleared by expiry. */
@@ -91,6 +95,7 @@ final class CompletedEntries {
     private final AtomicLong count = new AtomicLong();
     private final AtomicLong acceptedClients = new AtomicLong();
     private final LongAdder releasedEarly = new LongAdder();
+    private final LongAdder releasedBeforeFloor = new LongAdder();
 
     CompletedEntries(Map<Object, Object> serverTable, Map<ClientTransactionKey, Object> clientTable, SipTimer timer,
                      TransactionConfig config) {
@@ -134,6 +139,11 @@ final class CompletedEntries {
         return releasedEarly.sum();
     }
 
+    /** Of {@link #releasedEarly()}, the replay-safe entries released before they had absorbed for T4. */
+    long releasedBeforeFloor() {
+        return releasedBeforeFloor.sum();
+    }
+
     /**
      * Whether a new transaction may start: the budget has room, possibly after releasing entries that have
      * absorbed for the floor time. Transactions admitted while there is room may take the total over the budget
@@ -156,7 +166,7 @@ final class CompletedEntries {
             // release takes it. Before 2026-11-26 this answered 503 then, 1-2 in 225,000 REGISTERs at 22,500/s over
             // UDP with 12 s of entries held, far more than T4.
             CompletedEntry oldest = head.next();
-            return oldest != null && hasAbsorbedForFloor(oldest, now);
+            return oldest != null && mayRelease(oldest, now);
         } finally {
             consumer.unlock();
         }
@@ -171,8 +181,12 @@ final class CompletedEntries {
     CompletedEntry add(ServerTransaction transaction, RetainedResponse response, int keyBytes) {
         long now = timer.now();
         int responseBytes = response == null ? 0 : response.retainedBytes();
+        // Only a non-INVITE's final response is replayed by its TU (an INVITE in Accepted must still absorb, §13.3.1.4),
+        // and only a request with an RFC 3261 branch: without one (RFC 2543) no TU can tell its retransmission from a
+        // new request that repeats its Call-ID and CSeq.
+        boolean replaySafe = transaction.replaySafe && response != null && transaction.key instanceof ServerTransactionKey;
         CompletedEntry entry = new CompletedEntry(transaction.key, response, null, now + timerJMillis,
-                responseBytes + keyBytes + ENTRY_BYTES);
+                responseBytes + keyBytes + ENTRY_BYTES, replaySafe);
         if (!serverTable.replace(transaction.key, transaction, entry)) {
             return null;
         }
@@ -190,7 +204,7 @@ final class CompletedEntries {
     long addAcceptedClient(InviteClientTransaction transaction, Object retained) {
         long now = timer.now();
         CompletedEntry entry = new CompletedEntry(transaction.key, null, retained, now + timerJMillis,
-                KeyStrings.bytes(transaction.key.branch()) + ENTRY_BYTES + ACCEPTED_CLIENT_RETAINED_BYTES);
+                KeyStrings.bytes(transaction.key.branch()) + ENTRY_BYTES + ACCEPTED_CLIENT_RETAINED_BYTES, false);
         if (!clientTable.replace(transaction.key, transaction, entry)) {
             return 0;
         }
@@ -216,16 +230,29 @@ final class CompletedEntries {
         }
     }
 
-    /** Releases the oldest entries that have absorbed for the floor time until at most {@code limit} bytes are held. */
+    /** Releases the oldest entries that may go ({@link #mayRelease}) until at most {@code limit} bytes are held. */
     private void releaseLocked(long now, long limit) {
         CompletedEntry oldest;
-        while (bytes.get() > limit && (oldest = head.next()) != null && hasAbsorbedForFloor(oldest, now)) {
+        while (bytes.get() > limit && (oldest = head.next()) != null && mayRelease(oldest, now)) {
             releasedEarly.increment();
+            if (!hasAbsorbedForFloor(oldest, now)) {
+                releasedBeforeFloor.increment();
+            }
             removeOldestLocked(oldest);
         }
     }
 
-    /** Whether {@code entry} has been held for the floor time (T4) and may be released early. */
+    /**
+     * Whether {@code entry} may be released before Timer J: it has absorbed for the floor time (T4), or its TU
+     * answers a retransmission again without repeating its work ({@link ServerTransaction#markReplaySafe()}), so
+     * that releasing it costs a repeated answer, not a repeated effect. The queue is released oldest first, so an
+     * entry that may not go stops the release even if younger ones may.
+     */
+    private boolean mayRelease(CompletedEntry entry, long now) {
+        return entry.replaySafe || hasAbsorbedForFloor(entry, now);
+    }
+
+    /** Whether {@code entry} has been held for the floor time (T4). */
     private boolean hasAbsorbedForFloor(CompletedEntry entry, long now) {
         return now - (entry.expiresAtMillis - timerJMillis) >= holdFloorMillis;
     }
@@ -291,10 +318,10 @@ final class CompletedEntries {
 
     /**
      * Heap bytes of one entry besides the response and the key's strings, with compressed references: the entry (a
-     * 12-byte header, four references, a long and an int: 40), the key record (32), the map's node (32) and its share
+     * 12-byte header, four references, a long, an int and a boolean: 48), the key record (32), the map's node (32) and its share
      * of the map's table (8 / load factor 0.75). Measured figure per completed REGISTER in the README.
      */
-    static final int ENTRY_BYTES = 40 + 32 + 32 + 11;
+    static final int ENTRY_BYTES = 48 + 32 + 32 + 11;
 
     /**
      * Heap bytes an INVITE client transaction's entry is charged for what its TU kept with it: for the container, a

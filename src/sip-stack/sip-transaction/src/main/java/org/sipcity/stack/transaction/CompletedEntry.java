@@ -32,6 +32,11 @@ final class CompletedEntry {
     final long expiresAtMillis;
     /** Its charge against the budget: the response's retained bytes plus this entry, its key and table slot. */
     final int bytes;
+    /**
+     * Whether its TU answers a retransmission again without doing the work twice
+     * ({@link ServerTransaction#markReplaySafe()}): then the budget may release it before T4.
+     */
+    final boolean replaySafe;
     private static final VarHandle NEXT;
 
     static {
@@ -46,12 +51,14 @@ final class CompletedEntry {
     @SuppressWarnings("unused")
     private CompletedEntry next;
 
-    CompletedEntry(Object key, RetainedResponse response, Object retained, long expiresAtMillis, int bytes) {
+    CompletedEntry(Object key, RetainedResponse response, Object retained, long expiresAtMillis, int bytes,
+                   boolean replaySafe) {
         this.key = key;
         this.response = response;
         this.retained = retained;
         this.expiresAtMillis = expiresAtMillis;
         this.bytes = bytes;
+        this.replaySafe = replaySafe;
     }
 
     /** Links the entry added after this one; a release store, so the reader sees the younger entry whole. */

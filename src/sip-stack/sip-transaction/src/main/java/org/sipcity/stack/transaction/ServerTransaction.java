@@ -17,6 +17,9 @@ public abstract sealed class ServerTransaction extends Transaction
     /** The last response sent, resent when the request is retransmitted; guarded by {@code this}. */
     SipResponse lastResponse;
 
+    /** Set by {@link #markReplaySafe()}, before the final response is sent by the same thread. */
+    boolean replaySafe;
+
     ServerTransaction(TransactionLayer layer, SipRequest request, TransactionChannel channel, String branch,
                       Object key, TransactionState initialState) {
         super(layer, request, channel, branch, initialState);
@@ -35,6 +38,20 @@ public abstract sealed class ServerTransaction extends Transaction
      * @throws IllegalArgumentException if the status is outside 100-699
      */
     public abstract boolean sendResponse(SipResponse response);
+
+    /**
+     * Declares that the TU answers a retransmission of this request that arrives after the transaction is gone as
+     * it answered the request itself, without doing its work twice (a registrar that recognises the REGISTER
+     * transaction that last wrote a binding, RFC 3261 §10.3 step 7). Over an unreliable transport the layer may then
+     * release the transaction's completed state before T4 when the memory for completed transactions is full
+     * ({@link TransactionConfig#completedMemoryBytes()}), instead of refusing new requests with 503 until its
+     * oldest entries are T4 old: a retransmission after the release reaches the TU again. Call it before sending the
+     * final response, on the thread that sends it. Without it nothing changes, nor for a request without an RFC 3261
+     * branch (its retransmission cannot be recognised).
+     */
+    public void markReplaySafe() {
+        replaySafe = true;
+    }
 
     /** The last response sent, or {@code null}. */
     public synchronized SipResponse lastResponse() {

@@ -115,6 +115,11 @@ public final class TransactionLayer {
         return completed.releasedEarly();
     }
 
+    /** Of {@link #completedReleasedEarly()}, replay-safe ones released before T4 ({@link ServerTransaction#markReplaySafe()}). */
+    public long completedReleasedBeforeT4() {
+        return completed.releasedBeforeFloor();
+    }
+
     /** A new branch for the top Via of a request the TU sends (RFC 3261 §8.1.1.7). */
     public String newBranch() {
         return BranchGenerator.newBranch();

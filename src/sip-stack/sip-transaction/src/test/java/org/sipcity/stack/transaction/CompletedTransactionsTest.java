@@ -138,6 +138,54 @@ class CompletedTransactionsTest {
     }
 
     @Test
+    void replaySafeEntriesAreReleasedBeforeT4SoNewRequestsAreServedAndARetransmissionReachesTheTuAgain() {
+        long budget = 3 * entryBytes(0);
+        Fixture f = new Fixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        f.udp.retainedBytes = RETAINED;
+        f.user.onRequest = (tx, request) -> {
+            tx.markReplaySafe();
+            tx.sendResponse(Messages.response(request, 200));
+        };
+        for (int n = 0; n < 10; n++) {
+            f.advanceTo(n * 10L);
+            assertThat(f.layer.requestReceived(register(n), f.udp)).as("request %d", n)
+                    .isEqualTo(RequestDisposition.NEW_TRANSACTION);
+            assertThat(f.layer.completedTransactionBytes()).isLessThanOrEqualTo(budget + entryBytes(n));
+        }
+        assertThat(f.layer.counters().refused()).as("a full budget of replay-safe entries refuses nothing").isZero();
+        assertThat(f.layer.completedReleasedBeforeT4()).as("all released within 100 ms, long before T4").isEqualTo(7);
+        assertThat(f.layer.completedReleasedEarly()).isEqualTo(7);
+        assertThat(f.layer.requestReceived(register(9), f.udp)).as("the youngest still absorb")
+                .isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.layer.requestReceived(register(0), f.udp)).as("a released one is the TU's again")
+                .isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.user.ofType("request")).hasSize(11);
+    }
+
+    @Test
+    void anEntryNotReplaySafeStillHoldsForT4AndTheReplaySafeOnesBehindItWait() {
+        long budget = 3 * entryBytes(0);
+        Fixture f = new Fixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        f.udp.retainedBytes = RETAINED;
+        f.user.onRequest = (tx, request) -> {
+            if (!tx.branch().equals("z9hG4bKreg0")) {
+                tx.markReplaySafe();   // all but the first
+            }
+            tx.sendResponse(Messages.response(request, 200));
+        };
+        for (int n = 0; n < 3; n++) {
+            assertThat(f.layer.requestReceived(register(n), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        f.advanceTo(4_999);
+        assertThat(f.layer.requestReceived(register(3), f.udp)).as("the oldest, not replay-safe, is younger than T4")
+                .isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
+        assertThat(f.layer.completedReleasedEarly()).isZero();
+        f.advanceTo(5_000);
+        assertThat(f.layer.requestReceived(register(3), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.completedReleasedEarly()).isPositive();
+    }
+
+    @Test
     void aFullLargeBudgetReleasesABatchSoTheAddsThatFollowFindRoomWithoutReleasing() {
         long budget = 8L << 20;   // batches of 1/64: 128 KiB, ~200 entries of ~640 B
         Fixture f = answeringFixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
@@ -238,5 +286,24 @@ class CompletedTransactionsTest {
         assertThat(f.layer.completedTransactions()).isEqualTo(1);
         assertThat(f.layer.requestReceived(again, f.udp)).isEqualTo(RequestDisposition.ABSORBED);
         assertThat(f.udp.count()).isEqualTo(2);
+    }
+
+    @Test
+    void anRfc2543RequestMarkedReplaySafeStillHoldsForT4() {
+        // one byte of budget: the first entry fills it; a replay-safe one would be released at once, this one is not
+        Fixture f = new Fixture(TransactionConfig.builder().completedMemoryBytes(1).build());
+        f.udp.retainedBytes = RETAINED;
+        f.user.onRequest = (tx, request) -> {
+            tx.markReplaySafe();
+            tx.sendResponse(Messages.response(request, 200));
+        };
+        SipRequest old = Messages.request(SipMethod.OPTIONS, "1234");
+        old.setHeader(HeaderName.VIA, "SIP/2.0/UDP pc33.atlanta.example.com:5060");
+        assertThat(f.layer.requestReceived(old, f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+
+        f.advanceTo(100);
+        assertThat(f.layer.requestReceived(register(1), f.udp)).as("its TU could not recognise a retransmission of it")
+                .isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
+        assertThat(f.layer.completedReleasedBeforeT4()).isZero();
     }
 }

@@ -36,6 +36,8 @@ public enum StackMetric implements Metric<SipStack> {
             stack -> stack.transactions().config().completedMemoryBytes()),
     COMPLETED_RELEASED_EARLY(Metrics.counter("completed-released-early"),
             stack -> stack.transactions().completedReleasedEarly()),
+    COMPLETED_RELEASED_BEFORE_T4(Metrics.counter("completed-released-before-t4"),
+            stack -> stack.transactions().completedReleasedBeforeT4()),
     RETRANSMISSIONS(Metrics.counter("retransmissions"), stack -> stack.transactions().counters().retransmissions()),
     REQUESTS_INVITE(requests(KnownMethod.INVITE)),
     REQUESTS_ACK(requests(KnownMethod.ACK)),
