@@ -1,5 +1,6 @@
 package org.sipcity.stack.transaction;
 
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.sipcity.stack.message.HeaderName;
 import org.sipcity.stack.message.SipMethod;
@@ -25,6 +26,19 @@ class CompletedTransactionsTest {
         Fixture f = new Fixture(config);
         f.udp.retainedBytes = RETAINED;
         f.user.onRequest = (tx, request) -> tx.sendResponse(Messages.response(request, 200));
+        return f;
+    }
+
+    /** A fixture whose TU declares replay-safe the requests whose branch {@code replaySafe} accepts, then answers 200. */
+    private static Fixture replaySafeFixture(long budget, Predicate<String> replaySafe) {
+        Fixture f = new Fixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
+        f.udp.retainedBytes = RETAINED;
+        f.user.onRequest = (tx, request) -> {
+            if (replaySafe.test(tx.branch())) {
+                tx.markReplaySafe();
+            }
+            tx.sendResponse(Messages.response(request, 200));
+        };
         return f;
     }
 
@@ -140,12 +154,7 @@ class CompletedTransactionsTest {
     @Test
     void replaySafeEntriesAreReleasedBeforeT4SoNewRequestsAreServedAndARetransmissionReachesTheTuAgain() {
         long budget = 3 * entryBytes(0);
-        Fixture f = new Fixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
-        f.udp.retainedBytes = RETAINED;
-        f.user.onRequest = (tx, request) -> {
-            tx.markReplaySafe();
-            tx.sendResponse(Messages.response(request, 200));
-        };
+        Fixture f = replaySafeFixture(budget, branch -> true);
         for (int n = 0; n < 10; n++) {
             f.advanceTo(n * 10L);
             assertThat(f.layer.requestReceived(register(n), f.udp)).as("request %d", n)
@@ -164,15 +173,7 @@ class CompletedTransactionsTest {
 
     @Test
     void anEntryNotReplaySafeStillHoldsForT4AndTheReplaySafeOnesBehindItWait() {
-        long budget = 3 * entryBytes(0);
-        Fixture f = new Fixture(TransactionConfig.builder().completedMemoryBytes(budget).build());
-        f.udp.retainedBytes = RETAINED;
-        f.user.onRequest = (tx, request) -> {
-            if (!tx.branch().equals("z9hG4bKreg0")) {
-                tx.markReplaySafe();   // all but the first
-            }
-            tx.sendResponse(Messages.response(request, 200));
-        };
+        Fixture f = replaySafeFixture(3 * entryBytes(0), branch -> !branch.equals("z9hG4bKreg0"));   // all but the first
         for (int n = 0; n < 3; n++) {
             assertThat(f.layer.requestReceived(register(n), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
         }
@@ -291,12 +292,7 @@ class CompletedTransactionsTest {
     @Test
     void anRfc2543RequestMarkedReplaySafeStillHoldsForT4() {
         // one byte of budget: the first entry fills it; a replay-safe one would be released at once, this one is not
-        Fixture f = new Fixture(TransactionConfig.builder().completedMemoryBytes(1).build());
-        f.udp.retainedBytes = RETAINED;
-        f.user.onRequest = (tx, request) -> {
-            tx.markReplaySafe();
-            tx.sendResponse(Messages.response(request, 200));
-        };
+        Fixture f = replaySafeFixture(1, branch -> true);
         SipRequest old = Messages.request(SipMethod.OPTIONS, "1234");
         old.setHeader(HeaderName.VIA, "SIP/2.0/UDP pc33.atlanta.example.com:5060");
         assertThat(f.layer.requestReceived(old, f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
