@@ -145,8 +145,8 @@ final class CompletedEntries {
     }
 
     /**
-     * Whether a new transaction may start: the budget has room, possibly after releasing entries that have
-     * absorbed for the floor time. Transactions admitted while there is room may take the total over the budget
+     * Whether a new transaction may start: the budget has room, possibly after releasing entries that may go
+     * ({@link #mayRelease}: absorbed for the floor time, or replay-safe). Transactions admitted while there is room may take the total over the budget
      * by their own responses; the next admission sees it.
      */
     boolean hasRoom() {
