@@ -19,7 +19,7 @@ import org.sipcity.stack.transport.TransportType;
 class LagEvidenceTest {
 
     private static final long EVALUATION = Duration.ofMillis(50).toNanos();
-    private static final long LATE = Duration.ofMillis(150).toNanos(); // above the 100 ms high mark
+    private static final long LATE = OverloadSettings.defaults().lagHigh().toNanos() * 3 / 2; // above the high mark
     private static final String NEW_REGISTER = request("REGISTER", "<sip:bob@city.example.net>");
 
     private final FakeSignals signals = new FakeSignals();
