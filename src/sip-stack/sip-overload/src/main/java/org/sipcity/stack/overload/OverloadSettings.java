@@ -59,7 +59,7 @@ import java.util.Objects;
  * <tr><td>lagProbeInterval</td><td>100 ms</td><td>how often each event loop's lag is measured</td></tr>
  * <tr><td>lagLateProbes</td><td>5</td><td>consecutive probes a loop must be late in for its lag to count (the
  *     smallest of their lateness is the signal): one pause shorter than {@code lagHigh + (lagLateProbes - 1)
- *     lagProbeInterval}, 500 ms by default, does not start overload (three probes in a row 100-127 ms late were
+ *     lagProbeInterval}, 550 ms by default, does not start overload (three probes in a row 100-127 ms late were
  *     seen on an idle server on a host at load 20)</td></tr>
  * <tr><td>reductionGain</td><td>0.5</td><td>share of the measured excess removed per evaluation: with the load
  *     at {@code p} times its high mark, the admitted fraction is multiplied by {@code 1 - gain (1 - 1/p)}</td></tr>
