@@ -67,14 +67,10 @@ public final class ReplaySafeMethods {
 
     /** Whether the application declared {@code method}, spelt as in the request line. */
     public boolean covers(String method) {
-        return !methods.isEmpty() && methods.contains(method);
+        return methods.contains(method);
     }
 
-    /** The declared methods, for the deployment log. */
-    public Set<String> methods() {
-        return methods;
-    }
-
+    /** The declared methods in order, for the deployment log. */
     @Override
     public String toString() {
         return methods.isEmpty() ? "none" : String.join(",", new TreeSet<>(methods));
