@@ -3,8 +3,6 @@ package org.sipcity.stack.transaction;
 import org.jboss.logging.Logger;
 import org.sipcity.stack.timer.SipTimer;
 
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -29,7 +27,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * attachment the proxy's whole state of the call, ~18 KB in the container) filled a 704 MB heap at ~2,000 calls/s.
  *
  * <p>Timer J, L and M are all 64·T1, the same for every entry, so entries expire in the order they were added:
- * a FIFO list, and one task on the timer armed for the oldest entry's expiry, instead of one timer per transaction.
+ * FIFO lists, and one task on the timer armed for the oldest entry's expiry, instead of one timer per transaction.
  *
  * <p>When an entry would take the total over the budget, the oldest entries are released early, but never before
  * they have been held for {@link TransactionConfig#completedHoldFloor()} (T4, as Kamailio's tm keeps completed
@@ -40,13 +38,16 @@ import java.util.concurrent.locks.ReentrantLock;
  * declared itself {@linkplain ServerTransaction#markReplaySafe() replay-safe} (the registrar's REGISTER): a
  * retransmission after their release is answered again by the TU without a second effect, which costs one more pass
  * through the TU and nothing else, so refusing new work to keep them would cap the rate at budget / T4 for nothing.
- * Kamailio's registrar keeps no transaction for a REGISTER at all. A release takes the total 1/64 below the budget (for
+ * Kamailio's registrar keeps no transaction for a REGISTER at all. They are queued apart from the others: in one
+ * queue an entry younger than the floor at its head (a BYE answered 481 amid REGISTERs under overload) held back the
+ * release of every replay-safe entry behind it, and new requests were refused. Releases take the oldest entry that
+ * may go from either queue. A release takes the total 1/64 below the budget (for
  * budgets from 4 MiB), a batch: otherwise at a steady rate every admission on an event loop would find the budget
  * full and take the consumer lock, and every add would release one entry.
  *
  * <p>Threads: every thread that sends a final response over UDP adds an entry, and so does the event loop that
- * received an INVITE's first 2xx, so adding takes no lock: the list is a multi-producer, single-consumer queue
- * linked through the entries themselves (one atomic exchange of the tail per entry, no node allocated). Taking
+ * received an INVITE's first 2xx, so adding takes no lock: each list is a multi-producer, single-consumer
+ * {@link CompletedEntryQueue}. Taking
  * entries off (Timer J on the timer thread, early release by an adder or by admission on an event loop when the
  * budget is full) holds {@link #consumer}; an adder that finds it held leaves the release to its holder. With one
  * monitor on every UDP final response, the 16 worker threads queued behind whichever holder the scheduler had
@@ -70,25 +71,15 @@ final class CompletedEntries {
     private final long holdFloorMillis;
     private final long timerJMillis;
 
-    private static final VarHandle TAIL;
-
-    static {
-        try {
-            TAIL = MethodHandles.lookup().findVarHandle(CompletedEntries.class, "tail", CompletedEntry.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** Held while entries are taken off the queue: by one consumer at a time. */
+    /** Held while entries are taken off the queues: by one consumer at a time. */
     private final ReentrantLock consumer = new ReentrantLock();
+    /** Entries that must absorb retransmissions for the floor time before an early release, in Timer J order. */
+    private final CompletedEntryQueue absorbing = new CompletedEntryQueue();
     /**
-     * The last entry taken off (at first a placeholder): the oldest held is {@code head.next}. Guarded by
-     * {@link #consumer}.
+     * Entries of {@linkplain ServerTransaction#markReplaySafe() replay-safe} requests, in Timer J order: apart, so
+     * that an entry of {@link #absorbing} younger than the floor does not hold back the release of those behind it.
      */
-    private CompletedEntry head = new CompletedEntry(null, null, null, Long.MAX_VALUE, 0, false);
-    /** The youngest entry, swapped in by adders ({@link #TAIL}); equal to {@link #head} when none is held. */
-    private volatile CompletedEntry tail = head;
+    private final CompletedEntryQueue replaySafe = new CompletedEntryQueue();
     /** Whether the expiry task is scheduled; set by the adder that finds the queue unwatched, cleared by expiry. */
     private final AtomicBoolean expiryArmed = new AtomicBoolean();
     private final AtomicLong bytes = new AtomicLong();
@@ -127,7 +118,7 @@ final class CompletedEntries {
     long oldestAgeMillis() {
         consumer.lock();
         try {
-            CompletedEntry oldest = head.next();
+            CompletedEntry oldest = older(absorbing.oldest(), replaySafe.oldest());
             return oldest == null ? 0 : timer.now() - (oldest.expiresAtMillis - timerJMillis);
         } finally {
             consumer.unlock();
@@ -160,13 +151,12 @@ final class CompletedEntries {
             if (bytes.get() < budgetBytes) {
                 return true;
             }
-            // Still full. Refuse only if that is because every entry left is younger than the floor. The release may
-            // instead have got the total under the budget and the workers added entries since (their adds do not
-            // wait for this lock, and leave releasing to its holder): then the oldest is old enough, and the next
-            // release takes it. Before 2026-11-26 this answered 503 then, 1-2 in 225,000 REGISTERs at 22,500/s over
-            // UDP with 12 s of entries held, far more than T4.
-            CompletedEntry oldest = head.next();
-            return oldest != null && mayRelease(oldest, now);
+            // Still full. Refuse only if that is because nothing left may go yet. The release may instead have got the
+            // total under the budget and the workers added entries since (their adds do not wait for this lock, and
+            // leave releasing to its holder): then an entry may go, and the next release takes it. Before 2026-11-26
+            // this answered 503 then, 1-2 in 225,000 REGISTERs at 22,500/s over UDP with 12 s of entries held, far
+            // more than T4.
+            return nextReleasable(now) != null;
         } finally {
             consumer.unlock();
         }
@@ -216,8 +206,7 @@ final class CompletedEntries {
     private void hold(CompletedEntry entry, long now) {
         (entry.isClient() ? acceptedClients : count).incrementAndGet();
         bytes.addAndGet(entry.bytes);
-        CompletedEntry previous = (CompletedEntry) TAIL.getAndSet(this, entry);
-        previous.linkNext(entry);
+        (entry.replaySafe ? replaySafe : absorbing).add(entry);
         if (bytes.get() > budgetBytes && consumer.tryLock()) {
             try {
                 releaseLocked(now, budgetBytes - batchBytes);
@@ -230,10 +219,10 @@ final class CompletedEntries {
         }
     }
 
-    /** Releases the oldest entries that may go ({@link #mayRelease}) until at most {@code limit} bytes are held. */
+    /** Releases the oldest entries that may go ({@link #nextReleasable}) until at most {@code limit} bytes are held. */
     private void releaseLocked(long now, long limit) {
         CompletedEntry oldest;
-        while (bytes.get() > limit && (oldest = head.next()) != null && mayRelease(oldest, now)) {
+        while (bytes.get() > limit && (oldest = nextReleasable(now)) != null) {
             releasedEarly.increment();
             if (!hasAbsorbedForFloor(oldest, now)) {
                 releasedBeforeFloor.increment();
@@ -243,13 +232,25 @@ final class CompletedEntries {
     }
 
     /**
-     * Whether {@code entry} may be released before Timer J: it has absorbed for the floor time (T4), or its TU
-     * answers a retransmission again without repeating its work ({@link ServerTransaction#markReplaySafe()}), so
-     * that releasing it costs a repeated answer, not a repeated effect. The queue is released oldest first, so an
-     * entry that may not go stops the release even if younger ones may.
+     * The oldest entry that may be released before Timer J, or {@code null}: of the entries that have absorbed for the
+     * floor time (T4), and of those whose TU answers a retransmission again without repeating its work
+     * ({@link ServerTransaction#markReplaySafe()}), so that releasing them costs a repeated answer, not a repeated
+     * effect, whichever is older. Each queue is in Timer J order, so only their oldest need a look.
      */
-    private boolean mayRelease(CompletedEntry entry, long now) {
-        return entry.replaySafe || hasAbsorbedForFloor(entry, now);
+    private CompletedEntry nextReleasable(long now) {
+        CompletedEntry absorbed = absorbing.oldest();
+        if (absorbed != null && !hasAbsorbedForFloor(absorbed, now)) {
+            absorbed = null;
+        }
+        return older(absorbed, replaySafe.oldest());
+    }
+
+    /** The one of two entries (either may be {@code null}) that expires first. */
+    private static CompletedEntry older(CompletedEntry a, CompletedEntry b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        return b.expiresAtMillis < a.expiresAtMillis ? b : a;
     }
 
     /** Whether {@code entry} has been held for the floor time (T4). */
@@ -257,12 +258,9 @@ final class CompletedEntries {
         return now - (entry.expiresAtMillis - timerJMillis) >= holdFloorMillis;
     }
 
-    /**
-     * Takes {@code oldest} (= {@code head.next}) off: it becomes the new head, which the queue keeps as its
-     * placeholder; its key and response stay reachable from there until the next one goes, charged to nobody.
-     */
+    /** Takes {@code oldest}, the oldest of its queue, off the queue and out of its table. */
     private void removeOldestLocked(CompletedEntry oldest) {
-        head = oldest;
+        (oldest.replaySafe ? replaySafe : absorbing).removeOldest(oldest);
         bytes.addAndGet(-oldest.bytes);
         if (oldest.isClient()) {
             acceptedClients.decrementAndGet();
@@ -279,17 +277,14 @@ final class CompletedEntries {
         consumer.lock();
         try {
             long now = timer.now();
-            CompletedEntry oldest;
-            while ((oldest = head.next()) != null && oldest.isExpired(now)) {
-                removeOldestLocked(oldest);
-            }
+            CompletedEntry oldest = older(expireLocked(absorbing, now), expireLocked(replaySafe, now));
             if (oldest != null) {
                 delay = oldest.expiresAtMillis - now;
             } else {
                 expiryArmed.set(false);
-                // An adder may have swapped the tail after the look at head.next and seen the task still armed:
-                // then the queue is not empty and someone must watch it. Its entry expires a Timer J from about now.
-                if (tail == head || !expiryArmed.compareAndSet(false, true)) {
+                // An adder may have swapped a tail after the look at the oldest and seen the task still armed: then a
+                // queue is not empty and someone must watch it. Its entry expires a Timer J from about now.
+                if (absorbing.isEmpty() && replaySafe.isEmpty() || !expiryArmed.compareAndSet(false, true)) {
                     return;
                 }
                 delay = timerJMillis;
@@ -298,6 +293,15 @@ final class CompletedEntries {
             consumer.unlock();
         }
         armExpiry(delay);
+    }
+
+    /** Releases the entries of {@code queue} that are due; returns the oldest left, or {@code null}. */
+    private CompletedEntry expireLocked(CompletedEntryQueue queue, long now) {
+        CompletedEntry oldest;
+        while ((oldest = queue.oldest()) != null && oldest.isExpired(now)) {
+            removeOldestLocked(oldest);
+        }
+        return oldest;
     }
 
     private void armExpiry(long delayMillis) {

@@ -172,18 +172,62 @@ class CompletedTransactionsTest {
     }
 
     @Test
-    void anEntryNotReplaySafeStillHoldsForT4AndTheReplaySafeOnesBehindItWait() {
+    void anEntryNotReplaySafeStillHoldsForT4ButDoesNotHoldBackTheReplaySafeOnesBehindIt() {
         Fixture f = replaySafeFixture(3 * entryBytes(0), branch -> !branch.equals("z9hG4bKreg0"));   // all but the first
         for (int n = 0; n < 3; n++) {
             assertThat(f.layer.requestReceived(register(n), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
         }
         f.advanceTo(4_999);
-        assertThat(f.layer.requestReceived(register(3), f.udp)).as("the oldest, not replay-safe, is younger than T4")
-                .isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
+        assertThat(f.layer.requestReceived(register(3), f.udp))
+                .as("the oldest, not replay-safe, is younger than T4; a replay-safe one behind it goes instead")
+                .isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.counters().refused()).isZero();
+        assertThat(f.layer.completedReleasedBeforeT4()).isEqualTo(1);
+        assertThat(f.layer.requestReceived(register(0), f.udp)).as("the one not replay-safe still absorbs")
+                .isEqualTo(RequestDisposition.ABSORBED);
+        assertThat(f.layer.requestReceived(register(1), f.udp)).as("the oldest replay-safe one went")
+                .isEqualTo(RequestDisposition.NEW_TRANSACTION);
+    }
+
+    @Test
+    void aBudgetFullOfEntriesNotReplaySafeAndYoungerThanT4StillRefusesWhateverIsQueuedBesideThem() {
+        Fixture f = replaySafeFixture(3 * entryBytes(0), branch -> branch.equals("z9hG4bKreg9"));   // none but reg9
+        for (int n = 0; n < 3; n++) {
+            assertThat(f.layer.requestReceived(register(n), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        }
+        f.advanceTo(4_999);
+        assertThat(f.layer.requestReceived(register(3), f.udp)).isEqualTo(RequestDisposition.REFUSED_OVERLOAD);
         assertThat(f.layer.completedReleasedEarly()).isZero();
         f.advanceTo(5_000);
-        assertThat(f.layer.requestReceived(register(3), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.requestReceived(register(3), f.udp)).as("the oldest have absorbed for T4")
+                .isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.completedReleasedBeforeT4()).isZero();
         assertThat(f.layer.completedReleasedEarly()).isPositive();
+    }
+
+    @Test
+    void entriesOfBothQueuesExpireAtTimerJAndTheTimerWatchesWhicheverIsOlder() {
+        Fixture f = replaySafeFixture(1L << 30, branch -> branch.equals("z9hG4bKreg1"));
+        assertThat(f.layer.requestReceived(register(0), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        f.advanceTo(1_000);
+        assertThat(f.layer.requestReceived(register(1), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        f.advanceTo(2_000);
+        assertThat(f.layer.requestReceived(register(2), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        assertThat(f.layer.completedTransactions()).isEqualTo(3);
+
+        f.advanceTo(32_000);
+        assertThat(f.layer.completedTransactions()).as("Timer J of the first, not replay-safe").isEqualTo(2);
+        f.advanceTo(33_000);
+        assertThat(f.layer.completedTransactions()).as("then of the replay-safe one").isEqualTo(1);
+        f.advanceTo(34_000);
+        assertThat(f.layer.completedTransactions()).isZero();
+        assertThat(f.layer.completedTransactionBytes()).isZero();
+        assertThat(f.layer.completedReleasedEarly()).isZero();
+        assertThat(f.timer.pendingTasks()).as("the expiry task is disarmed when both queues are empty").isZero();
+
+        assertThat(f.layer.requestReceived(register(3), f.udp)).isEqualTo(RequestDisposition.NEW_TRANSACTION);
+        f.advanceTo(66_000);
+        assertThat(f.layer.completedTransactions()).as("and armed again by the next entry").isZero();
     }
 
     @Test
