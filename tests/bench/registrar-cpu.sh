@@ -29,7 +29,6 @@ TLS_PROVIDER=""
 NO_JFR=0
 ASYNC_PROFILER=""
 AP_ALLOC=0
-AP_LIVE=0
 USERS=20000
 PASSWORD="bench-Pa55"
 DB_OPTIONS=""
@@ -54,9 +53,6 @@ Usage: $0 [--digest] [--udp|--tls] [--tls-provider NAME] [--rate N] [--seconds N
   --alloc     with --async-profiler: bytes allocated instead of CPU samples (TLAB-driven sampling, each sample
               weighted by its size: unlike JFR's allocation samples, a thread's first sample does not carry all
               its earlier allocation), profile.collapsed in bytes; ap_top.py --per N gives bytes per REGISTER
-  --live      with --alloc: only the sampled objects still reachable when the run ends (async-profiler's "live"):
-              what the load keeps, e.g. the records a refresh leaves behind until the next one, which every young
-              collection copies; bytes per REGISTER are then bytes held per REGISTER of the run
   --no-jfr    CPU figures only (no second run under JFR): shorter, to compare several builds in one lock hold
 Needs: mvn -q -o verify -pl wildfly-config -am -DskipTests; sipp (Debian sip-tester), python3, jcmd and jfr (JDK 17).
 USAGE
@@ -71,7 +67,6 @@ while [ $# -gt 0 ]; do
         --no-jfr) NO_JFR=1 ;;
         --async-profiler) ASYNC_PROFILER="$2"; shift ;;
         --alloc) AP_ALLOC=1 ;;
-        --live) AP_LIVE=1 ;;
         --rate) RATE="$2"; shift ;;
         --seconds) SECONDS_PER_RUN="$2"; shift ;;
         --port-offset) OFFSET="$2"; shift ;;
@@ -250,7 +245,6 @@ if [ -n "$ASYNC_PROFILER" ]; then
     # jcmd splits its arguments at '=': the agent's option string goes in quotes of its own.
     options="event=$event,interval=200us"
     [ "$AP_ALLOC" = 0 ] || options="alloc=64k,total"
-    [ "$AP_LIVE" = 0 ] || options="$options,live"
     jcmd "$JAVA_PID" JVMTI.agent_load "$ASYNC_PROFILER" "\"start,$options,threads\"" >"$OUT/ap.log" 2>&1
     line="$(run_sipp "$RATE" "$SECONDS_PER_RUN")"
     # The output's options are the stop command's own: "total" there writes bytes rather than sample counts.
