@@ -284,7 +284,7 @@ final class CompletedEntries {
                 expiryArmed.set(false);
                 // An adder may have swapped a tail after the look at the oldest and seen the task still armed: then a
                 // queue is not empty and someone must watch it. Its entry expires a Timer J from about now.
-                if (absorbing.isEmpty() && replaySafe.isEmpty() || !expiryArmed.compareAndSet(false, true)) {
+                if ((absorbing.isEmpty() && replaySafe.isEmpty()) || !expiryArmed.compareAndSet(false, true)) {
                     return;
                 }
                 delay = timerJMillis;
