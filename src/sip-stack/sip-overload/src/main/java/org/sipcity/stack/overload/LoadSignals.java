@@ -66,4 +66,13 @@ public interface LoadSignals {
     default long eventLoopTasks() {
         return 0;
     }
+
+    /**
+     * Wall time the JIT compilers have spent compiling, cumulative, in nanoseconds (the controller takes the
+     * difference over its window); negative for an embedding layer that does not measure it. Compiler threads share
+     * the cores with the event loops, so while they run, a loop can be late for reasons shedding does not relieve.
+     */
+    default long compilationNanos() {
+        return -1;
+    }
 }

@@ -1,6 +1,8 @@
 package org.sipcity.stack.overload;
 
 import io.netty.util.concurrent.EventExecutorGroup;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Objects;
 import org.sipcity.stack.transport.DatagramDrops;
@@ -21,6 +23,8 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     private final ReadSaturationWindow readWindow;
     private final ReadSaturationWindow busyWindow;
     private final DatagramDrops drops;
+    /** {@code null} where the JVM has no JIT or does not time it. */
+    private final CompilationMXBean compiler;
     private long[] saturatedNanos = new long[0];
     private long[] busyNanos = new long[0];
 
@@ -46,6 +50,8 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
         int samples = (int) Math.max(2, Math.min(1000, window / settings.evaluationInterval().toNanos()));
         this.readWindow = new ReadSaturationWindow(window, samples);
         this.busyWindow = new ReadSaturationWindow(window, samples);
+        CompilationMXBean bean = ManagementFactory.getCompilationMXBean();
+        this.compiler = bean != null && bean.isCompilationTimeMonitoringSupported() ? bean : null;
     }
 
     @Override
@@ -118,6 +124,12 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
     @Override
     public long datagramDrops() {
         return drops == null ? 0 : drops.drops();
+    }
+
+    /** HotSpot's accumulated compilation time (milliseconds, summed over its compiler threads). */
+    @Override
+    public long compilationNanos() {
+        return compiler == null ? -1 : compiler.getTotalCompilationTime() * 1_000_000L;
     }
 
     @Override

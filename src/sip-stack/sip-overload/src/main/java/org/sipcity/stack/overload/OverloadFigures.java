@@ -26,6 +26,7 @@ public final class OverloadFigures {
     private volatile double datagramDropShare;
     private volatile double admissionRate;
     private volatile double refreshLoss;
+    private volatile double compiling = -1;
 
     private static LongAdder[] adders() {
         LongAdder[] adders = new LongAdder[TrafficClass.values().length];
@@ -78,6 +79,10 @@ public final class OverloadFigures {
         this.datagramDrops = drops;
         this.datagramDropShare = share;
         this.admissionRate = rate;
+    }
+
+    void sampledCompilation(double share) {
+        this.compiling = share;
     }
 
     /** Every message the valve has judged (admitted or shed, every class and transport). */
@@ -173,6 +178,15 @@ public final class OverloadFigures {
      */
     public double readBusy() {
         return readBusy;
+    }
+
+    /**
+     * Wall time the JIT compilers spent compiling over the last read-saturation window, as a share of it, at the last
+     * evaluation (above 1.0 when compiler threads ran side by side); negative where compilation is not timed. The
+     * valve forgives the event loops that much lag: while the JIT warms up, a late loop is not taken for overload.
+     */
+    public double compiling() {
+        return compiling;
     }
 
     /**

@@ -262,10 +262,11 @@ public final class SojournTimeValve implements OverloadValve {
             // What the rate follows, once a second while overloaded: the figures a benchmark needs to tell why goodput
             // settled where it did (DEBUG: the management model has the same, sampled).
             LOG.debugf("SIP overload: new work admitted at %.0f/s (reference %.0f/s), served %.0f/s, admitted %.0f/s; "
-                    + "worker wait %.1f ms, event-loop lag %.1f ms, read saturation %.0f%%, UDP drops %.1f%%, loss %.0f%%",
+                    + "worker wait %.1f ms, event-loop lag %.1f ms (compiling %.0f%%), read saturation %.0f%%, "
+                    + "UDP drops %.1f%%, loss %.0f%%",
                     controller.admissionRate(), controller.referenceRate(), controller.servedRate(),
                     controller.admittedRate(), figures.oldestWaitMillis(), figures.eventLoopLagMillis(),
-                    figures.readSaturation() * 100, figures.datagramDropShare() * 100, newWorkLoss * 100);
+                    Math.max(0, figures.compiling()) * 100, figures.readSaturation() * 100, figures.datagramDropShare() * 100, newWorkLoss * 100);
         }
         if (controller.state() != before) {
             evaluationsOverloaded = 0;

@@ -14,6 +14,8 @@ class FakeSignals implements LoadSignals {
     volatile long completedTasks = -1;
     /** Of those, tasks run on the event loops (inline applications), cumulative. */
     volatile long eventLoopTasks;
+    /** The JIT compilers' wall time, cumulative; negative: not timed. */
+    volatile long compilationNanos = -1;
 
     FakeSignals waitMillis(long millis) {
         oldestWaitNanos = millis * 1_000_000L;
@@ -63,5 +65,10 @@ class FakeSignals implements LoadSignals {
     @Override
     public long eventLoopTasks() {
         return eventLoopTasks;
+    }
+
+    @Override
+    public long compilationNanos() {
+        return compilationNanos;
     }
 }

@@ -36,6 +36,8 @@ public enum OverloadMetric implements Metric<SipStack> {
     HEAP_AFTER_GC(Metrics.gauge("overload-heap-after-gc", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.heapOccupancyAfterGc() * 100)),
     READ_SATURATION(Metrics.gauge("overload-read-saturation", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.readSaturation() * 100)),
     READ_BUSY(Metrics.gauge("overload-read-busy", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.readBusy() * 100)),
+    /** Where the JVM does not time its compilers, 0. */
+    COMPILING(Metrics.gauge("overload-compiling", MeasurementUnit.PERCENTAGE), figures -> Math.max(0, Math.round(figures.compiling() * 100))),
     DATAGRAM_DROPS(Metrics.counter("overload-datagram-drops"), OverloadFigures::datagramDrops),
     DATAGRAM_DROP_SHARE(Metrics.gauge("overload-datagram-drop-share", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.datagramDropShare() * 100)),
     ADMISSION_RATE(Metrics.gauge("overload-admission-rate", null), figures -> Math.round(figures.admissionRate())),
