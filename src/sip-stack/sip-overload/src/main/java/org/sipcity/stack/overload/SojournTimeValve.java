@@ -266,15 +266,17 @@ public final class SojournTimeValve implements OverloadValve {
                     + "UDP drops %.1f%%, loss %.0f%%",
                     controller.admissionRate(), controller.referenceRate(), controller.servedRate(),
                     controller.admittedRate(), figures.oldestWaitMillis(), figures.eventLoopLagMillis(),
-                    Math.max(0, figures.compiling()) * 100, figures.readSaturation() * 100, figures.datagramDropShare() * 100, newWorkLoss * 100);
+                    Math.max(0, figures.compiling()) * 100, figures.readSaturation() * 100,
+                    figures.datagramDropShare() * 100, newWorkLoss * 100);
         }
         if (controller.state() != before) {
             evaluationsOverloaded = 0;
-            LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms, heap after GC %.0f%%, "
-                    + "read saturation %.0f%%, UDP drops %.1f%% of arrivals, served %.0f/s, new work admitted at %.0f/s",
+            LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms (compiling %.0f%%), "
+                    + "heap after GC %.0f%%, read saturation %.0f%%, UDP drops %.1f%% of arrivals, served %.0f/s, "
+                    + "new work admitted at %.0f/s",
                     controller.state() == OverloadState.OVERLOADED ? "begins on " + figures.cause().label() : "ends",
                     figures.oldestWaitMillis(), figures.queueDepth(), figures.eventLoopLagMillis(),
-                    figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100,
+                    Math.max(0, figures.compiling()) * 100, figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100,
                     figures.datagramDropShare() * 100, controller.servedRate(),
                     controller.limiting() ? controller.admissionRate() : controller.admittedRate());
         }
