@@ -256,19 +256,11 @@ class LagEvidenceTest {
      */
     @Test
     void aLoopLateByWhatTheCompilersTookIsNotOverload() {
-        signals.completedTasks = 0;
-        signals.compilationNanos = 0;
-        for (int i = 0; i < 20; i++) { // the compilers already busy 35% of the time, before the loop falls behind
-            signals.eventLoopTasks += 100;
-            signals.compilationNanos += COMPILING_35_PERCENT;
-            interval(100, 100);
-        }
+        compileInlineLoad(); // the compilers already busy 35% of the time, before the loop falls behind
         signals.lagNanos = LATE; // 225 ms
         int shed = 0;
         for (int i = 0; i < 60; i++) { // three seconds more
-            signals.eventLoopTasks += 100;
-            signals.compilationNanos += COMPILING_35_PERCENT;
-            shed += interval(100, 100);
+            shed += compilingInlineInterval();
         }
         assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
         assertThat(shed).isZero();
@@ -279,18 +271,10 @@ class LagEvidenceTest {
     /** The compilers forgive only what they took: a loop later than that is overload, compiling or not. */
     @Test
     void aLoopLaterThanTheCompilersExplainIsOverload() {
-        signals.completedTasks = 0;
-        signals.compilationNanos = 0;
-        for (int i = 0; i < 20; i++) { // the compilers already busy 35% of the time, before the loop falls behind
-            signals.eventLoopTasks += 100;
-            signals.compilationNanos += COMPILING_35_PERCENT;
-            interval(100, 100);
-        }
+        compileInlineLoad(); // the compilers already busy 35% of the time, before the loop falls behind
         signals.lagNanos = Duration.ofMillis(600).toNanos(); // 350 ms forgiven, 250 ms left: past the high mark
         for (int i = 0; i < 60 && valve.state() == OverloadState.NORMAL; i++) {
-            signals.eventLoopTasks += 100;
-            signals.compilationNanos += COMPILING_35_PERCENT;
-            interval(100, 100);
+            compilingInlineInterval();
         }
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
         assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.EVENT_LOOP_LAG);
@@ -299,13 +283,7 @@ class LagEvidenceTest {
     /** Compilation that has ended forgives nothing: once the window has passed, the same lag is overload again. */
     @Test
     void theCompilersForgiveOnlyWithinTheirWindow() {
-        signals.completedTasks = 0;
-        signals.compilationNanos = 0;
-        for (int i = 0; i < 20; i++) {
-            signals.eventLoopTasks += 100;
-            signals.compilationNanos += COMPILING_35_PERCENT;
-            interval(100, 100);
-        }
+        compileInlineLoad();
         signals.lagNanos = LATE;
         signals.eventLoopTasks += 100;
         interval(100, 100);
@@ -315,5 +293,21 @@ class LagEvidenceTest {
             interval(100, 100);
         }
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    /** A second of 2,000/s served inline while the compilers are busy 35% of the time. */
+    private void compileInlineLoad() {
+        signals.completedTasks = 0;
+        signals.compilationNanos = 0;
+        for (int i = 0; i < 20; i++) {
+            compilingInlineInterval();
+        }
+    }
+
+    /** One evaluation interval of 100 requests served inline, the compilers busy 35% of it; the shed ones. */
+    private int compilingInlineInterval() {
+        signals.eventLoopTasks += 100;
+        signals.compilationNanos += COMPILING_35_PERCENT;
+        return interval(100, 100);
     }
 }
