@@ -395,6 +395,15 @@ udp_socket_drops() {
 # WARMUP_SECONDS on sockets of its own, not counted: each run is a new JVM, and a cold one fell behind its schedule in
 # its first second (a capacity step "generator-limit" at 4,000/s while later steps reached 8,800/s). Its standard
 # error (with the "warm-up ended" and "offering ended" markers) goes to $WORK/generator.err.
+# The in-dialog side stream of a step (BYE and OPTIONS with a To tag, answered 481, and stray responses) for
+# STEP_SECONDS at IN_DIALOG_RATE: its summary line to OUT_FILE, its errors to ERR_FILE.
+in_dialog_stream() {
+    local transport="$1" out_file="$2" err_file="$3"
+    exec timeout -k 2 $(( STEP_SECONDS + 10 )) "${GENERATOR_PIN[@]}" python3 "$HERE/in_dialog_probe.py" --host "$HOST" \
+        --port "$SIP_PORT" --transport "$transport" --rate "$IN_DIALOG_RATE" --duration "$STEP_SECONDS" --timeout 4 \
+        >"$out_file" 2>"$err_file"
+}
+
 offered_load() {
     local transport="$1" rate="$2" seconds="$3" warmup="${4:-0}" warmup_rate="${5:-$2}" connections="$CONNECTIONS_TCP"
     local buffer="$GENERATOR_SOCKET_BUFFER"
@@ -615,9 +624,7 @@ overload_step() {
     cpu_before="$(cpu_ticks)"
     local split_before split_after
     split_before="$(time_split)"
-    ( exec timeout -k 2 $(( STEP_SECONDS + 10 )) "${GENERATOR_PIN[@]}" python3 "$HERE/in_dialog_probe.py" --host "$HOST" \
-        --port "$SIP_PORT" --transport "$transport" --rate "$IN_DIALOG_RATE" --duration "$STEP_SECONDS" --timeout 4 \
-        >"$WORK/dialog.out" 2>"$WORK/dialog.err" ) &
+    in_dialog_stream "$transport" "$WORK/dialog.out" "$WORK/dialog.err" &
     local dialog_pid=$!
     # Recovery is timed from the end of the offered load: the generator says so on its standard error, then waits
     # for the answers to its last requests.
@@ -806,9 +813,7 @@ for planned in "${STEPS[@]}"; do
     # with what a step adds beside the load: the in-dialog side stream and the metric scrapes.
     if [[ " $FIRST_STEP_WARMED " != *" $transport "* ]]; then
         scrape "$WORK/first-step-scrape"
-        ( exec timeout -k 2 $(( STEP_SECONDS + 10 )) "${GENERATOR_PIN[@]}" python3 "$HERE/in_dialog_probe.py" --host "$HOST" \
-            --port "$SIP_PORT" --transport "$transport" --rate "$IN_DIALOG_RATE" --duration "$STEP_SECONDS" --timeout 4 \
-            >/dev/null 2>&1 ) &
+        in_dialog_stream "$transport" /dev/null /dev/null &
         log "first-step warm-up $transport at ${rate}/s for $STEP_SECONDS s (valve $valve, unmeasured): $(offered_load "$transport" "$rate" "$STEP_SECONDS" || true)"
         wait $! 2>/dev/null || true
         scrape "$WORK/first-step-scrape"

@@ -276,8 +276,8 @@ public final class SojournTimeValve implements OverloadValve {
                     + "new work admitted at %.0f/s",
                     controller.state() == OverloadState.OVERLOADED ? "begins on " + figures.cause().label() : "ends",
                     figures.oldestWaitMillis(), figures.queueDepth(), figures.eventLoopLagMillis(),
-                    Math.max(0, figures.compiling()) * 100, figures.heapOccupancyAfterGc() * 100, figures.readSaturation() * 100,
-                    figures.datagramDropShare() * 100, controller.servedRate(),
+                    Math.max(0, figures.compiling()) * 100, figures.heapOccupancyAfterGc() * 100,
+                    figures.readSaturation() * 100, figures.datagramDropShare() * 100, controller.servedRate(),
                     controller.limiting() ? controller.admissionRate() : controller.admittedRate());
         }
     }
