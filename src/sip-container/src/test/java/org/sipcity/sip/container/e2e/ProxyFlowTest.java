@@ -33,6 +33,9 @@ class ProxyFlowTest {
                 calleeAddress = (InetSocketAddress) callee.getLocalSocketAddress();
                 callee.setSoTimeout(10_000);
                 flow = "tcp:127.0.0.1:" + callee.getLocalPort();
+                // connect() returns once the kernel has the connection; the stack knows the flow only after its
+                // event loop accepted it (in service the callee's REGISTER over it comes first).
+                awaitFlow(calleeAddress, true);
                 caller.send(options(caller, port, flow));
 
                 String forwarded = ProxyOverTcpTest.readHead(callee.getInputStream());
@@ -45,9 +48,7 @@ class ProxyFlowTest {
 
             // The callee's connection is closed: once the stack has seen it go, the flow must not be replaced by a
             // new connection (a bounded wait for that condition, not a timing assertion).
-            for (int i = 0; i < 1000 && server.stack().transports().flowTable().find(TransportType.TCP, calleeAddress) != null; i++) {
-                Thread.sleep(10);
-            }
+            awaitFlow(calleeAddress, false);
             caller.send(options(caller, port, flow));
             String failed = caller.receiveFinal();
             assertThat(RawSipClient.status(failed)).as(failed).isEqualTo(430);
@@ -71,6 +72,13 @@ class ProxyFlowTest {
             String refused = caller.receiveFinal();
             assertThat(RawSipClient.status(refused)).isEqualTo(403);
             assertThat(RawSipClient.headers(refused, "Via")).hasSize(1);
+        }
+    }
+
+    /** A bounded wait for the stack to know, or to have forgotten, a flow: a precondition, not a timing assertion. */
+    private static void awaitFlow(InetSocketAddress remote, boolean known) throws InterruptedException {
+        for (int i = 0; i < 1000 && (server.stack().transports().flowTable().find(TransportType.TCP, remote) != null) != known; i++) {
+            Thread.sleep(10);
         }
     }
 
