@@ -13,6 +13,8 @@ import java.util.Objects;
 public final class FlowToken {
 
     private static final String[] TRANSPORTS = {"udp", "tcp", "tls"};
+    /** The connection-oriented transports a token may name besides the compact ones (RFC 7118, RFC 4168). */
+    private static final String[] OTHER_CONNECTIONS = {"ws:", "wss:", "sctp:", "tls-sctp:"};
 
     /** Transport index in bits 48-49, IPv4 address in bits 16-47, port in bits 0-15; local side without transport. */
     private final long remote;
@@ -101,6 +103,23 @@ public final class FlowToken {
         long address = endpoint >>> 16 & 0xffffffffL;
         return out.append(address >>> 24).append('.').append(address >>> 16 & 0xff).append('.')
                 .append(address >>> 8 & 0xff).append('.').append(address & 0xff).append(':').append(endpoint & 0xffff);
+    }
+
+    /**
+     * Whether the flow is a connection (TCP, TLS, WebSocket, SCTP): it ends with the process that holds its socket, so
+     * after a restart no stored value of it can be used, whichever connection it named. A UDP flow (a NAT's mapping)
+     * outlives the process.
+     */
+    public boolean isConnection() {
+        if (text == null) {
+            return remote >>> 48 != 0;   // index 0 is udp
+        }
+        for (String prefix : OTHER_CONNECTIONS) {
+            if (text.startsWith(prefix)) {
+                return true;
+            }
+        }
+        return text.startsWith("tcp:") || text.startsWith("tls:");
     }
 
     /** Whether this token is kept as two longs (for tests of the compact form). */

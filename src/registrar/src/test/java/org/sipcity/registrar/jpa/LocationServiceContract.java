@@ -323,7 +323,7 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
     }
 
     @Test
-    void a_refresh_after_a_flush_writes_only_expiry_call_id_and_cseq_to_the_row_it_knows() {
+    void a_refresh_after_a_flush_writes_only_its_own_columns_to_the_row_it_knows() {
         ContactBinding phone = new ContactBinding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(600), 500, "call-1", 1,
                 List.of("<sip:edge.example.org;lr>"), null, null, null,
                 FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), "phone v1");
@@ -345,10 +345,22 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             assertThat(stored.expiresAtMillis()).isEqualTo(phoneNow.expiresAtMillis());
             assertThat(stored.callId()).isEqualTo("call-2");
             assertThat(stored.cseq()).isEqualTo(7);
-            assertThat(stored.userAgent()).as("a refresh updates three columns").isEqualTo("changed elsewhere");
+            assertThat(stored.userAgent()).as("a refresh updates its own columns only").isEqualTo("changed elsewhere");
+
+            // a refresh over a new connection is a refresh: the same UPDATE writes the connection
+            ContactBinding reconnected = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1300), 500,
+                    "call-2", 8, phone.path(), null, null, null,
+                    FlowToken.of("tcp:192.0.2.10:40001>198.51.100.1:5060"), "phone v1");
+            service.apply(save(reconnected));
+            service.flush();
+            assertThat(storedIds(AOR)).isEqualTo(before);
+            stored = fromDatabase(AOR).get(0);
+            assertThat(stored.source()).isEqualTo(reconnected.source());
+            assertThat(stored.cseq()).isEqualTo(8);
+            assertThat(stored.userAgent()).isEqualTo("changed elsewhere");
 
             // any other change rewrites the whole row (still in place)
-            ContactBinding moved = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1800), 500, "call-2", 8,
+            ContactBinding moved = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(1800), 500, "call-2", 9,
                     List.of(), null, null, null, FlowToken.of("tcp:192.0.2.10:40002>198.51.100.1:5060"), "phone v1");
             service.apply(save(moved));
             service.flush();
@@ -588,6 +600,65 @@ public abstract class LocationServiceContract extends DatabaseTestBase {
             assertThat(row.getCallId()).isEqualTo("call-2");
             assertThat(row.getId()).as("the same row, updated").isEqualTo(id);
             assertThat(service.failedFlushes()).isZero();
+        }
+    }
+
+    @Test
+    void a_refresh_over_a_new_connection_is_deferred_and_written_with_that_connection_when_due() {
+        // a UA that reconnects (a network outage, a NAT box restarted) and registers again over its new connection
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = new ContactBinding(AOR, "sip:alice@192.0.2.10;transport=tcp", NOW.plusSeconds(3600), -1,
+                "call-1", 1, List.of(), null, null, null, FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), null);
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone));
+            service.flush();
+            long id = storedRow(AOR).getId();
+
+            clock.advance(Duration.ofSeconds(60));
+            ContactBinding reconnected = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(3660), -1, "call-2",
+                    2, List.of(), null, null, null, FlowToken.of("tls:192.0.2.10:40007>198.51.100.1:5061"), null);
+            service.apply(save(reconnected));
+            service.flush();
+            assertThat(service.lookup(AOR, clock.instant())).containsExactly(reconnected);
+            Binding row = storedRow(AOR);
+            assertThat(row.getSource()).as("deferred: no stored connection outlives this process")
+                    .isEqualTo("tcp:192.0.2.10:40000>198.51.100.1:5060");
+            assertThat(row.getCseq()).isEqualTo(1);
+
+            clock.advance(Duration.ofSeconds(3415 - 60));
+            service.flush();
+            row = storedRow(AOR);
+            assertThat(row.getId()).as("the same row, updated").isEqualTo(id);
+            assertThat(row.getCseq()).isEqualTo(2);
+            assertThat(row.getSource()).as("written with the refresh when due").isEqualTo(
+                    "tls:192.0.2.10:40007>198.51.100.1:5061");
+            assertThat(fromDatabase(AOR)).containsExactly(reconnected);
+        }
+    }
+
+    @Test
+    void a_new_udp_source_or_a_connection_in_place_of_udp_is_written_at_the_next_flush() {
+        // a NAT's new mapping stays valid after a restart: requests must follow it even then
+        MutableClock clock = new MutableClock(NOW);
+        ContactBinding phone = new ContactBinding(AOR, "sip:alice@192.0.2.10", NOW.plusSeconds(3600), -1, "call-1", 1,
+                List.of(), null, null, null, FlowToken.of("udp:192.0.2.10:5060>198.51.100.1:5060"), null);
+        try (JpaLocationService service = deferring(clock)) {
+            service.apply(save(phone));
+            service.flush();
+
+            clock.advance(Duration.ofSeconds(60));
+            ContactBinding remapped = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(3660), -1, "call-1",
+                    2, List.of(), null, null, null, FlowToken.of("udp:192.0.2.10:61000>198.51.100.1:5060"), null);
+            service.apply(save(remapped));
+            service.flush();
+            assertThat(fromDatabase(AOR)).containsExactly(remapped);
+
+            clock.advance(Duration.ofSeconds(60));
+            ContactBinding overTcp = new ContactBinding(AOR, phone.contactUri(), NOW.plusSeconds(3720), -1, "call-1",
+                    3, List.of(), null, null, null, FlowToken.of("tcp:192.0.2.10:40000>198.51.100.1:5060"), null);
+            service.apply(save(overTcp));
+            service.flush();
+            assertThat(fromDatabase(AOR)).as("from UDP to a connection: not a refresh").containsExactly(overTcp);
         }
     }
 

@@ -65,6 +65,17 @@ class FlowTokenTest {
     }
 
     @Test
+    void connections_are_told_from_udp_in_either_form() {
+        assertThat(FlowToken.of("udp:192.0.2.10:5060>198.51.100.1:5060").isConnection()).isFalse();
+        assertThat(FlowToken.of("udp:[2001:db8::1]:5060>[2001:db8::2]:5060").isConnection()).as("text form").isFalse();
+        assertThat(FlowToken.of("tcp:192.0.2.10:40312>198.51.100.1:5060").isConnection()).isTrue();
+        assertThat(FlowToken.of("tls:192.0.2.10:40312>198.51.100.1:5061").isConnection()).isTrue();
+        assertThat(FlowToken.of("tcp:[2001:db8::1]:40312>[2001:db8::2]:5060").isConnection()).as("text form").isTrue();
+        assertThat(FlowToken.of("wss:192.0.2.10:40312>198.51.100.1:443").isConnection()).isTrue();
+        assertThat(FlowToken.of("something else").isConnection()).isFalse();
+    }
+
+    @Test
     void null_stays_null() {
         assertThat(FlowToken.of(null)).isNull();
     }

@@ -49,14 +49,14 @@ import org.sipcity.registrar.location.NodeLiveness;
  * writes the current in-memory bindings of all dirty AORs in one transaction, against the rows stored (update a
  * refreshed binding's row in place, insert new keys, delete removed ones; batched JDBC). The flusher remembers, per AOR,
  * the id and binding of each row it committed or preloaded, so it writes without reading the rows: a refresh is an
- * UPDATE of expiry, Call-ID and CSeq by id, an unchanged binding costs nothing; only the rows of AORs whose last flush
+ * UPDATE of expiry, Call-ID, CSeq and connection by id, an unchanged binding costs nothing; only the rows of AORs whose last flush
  * failed are read again first. Several refreshes of one AOR within an interval cost one write. A failed flush keeps its
  * AORs dirty for the next one; when the database refuses rows, the batch is halved until only the refused AORs are
  * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval. The reaper
  * deletes rows under the flusher's lock and tells it which.
  * <p>
  * <b>Deferred refreshes</b> (write-back on one node, {@link RefreshDeferral}): a refresh whose row still keeps enough of
- * the binding's remaining life is not written; the row keeps its older expiry, Call-ID and CSeq. At every flush the
+ * the binding's remaining life is not written; the row keeps its older expiry, Call-ID, CSeq and connection. At every flush the
  * flusher writes the deferred rows that fall due ({@link DeferredRows}: filed by due second, so it never walks every
  * row) before they fall too far behind, so a row never lapses while its binding lives;
  * should one lapse all the same (a flusher late or failing), the reaper writes it instead of deleting it.
@@ -665,7 +665,7 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     /**
      * Writes the current bindings of {@code aors} in one transaction, row by row against what is stored: a binding
      * whose key has a row updates that row in place (only if a column changed; a refresh, by far the commonest change,
-     * writes its expiry, Call-ID and CSeq only), a new key is inserted, a stored key no longer in memory is deleted.
+     * writes its expiry, Call-ID, CSeq and connection only), a new key is inserted, a stored key no longer in memory is deleted.
      * <p>
      * What is stored comes from {@link #stored}, what this flusher committed or preloaded, so a known AOR costs no read:
      * an unchanged binding costs nothing, a refresh one batched three-column UPDATE by id ({@link RowWrites}), built
@@ -820,13 +820,29 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
         return a.contactUri().equals(b.contactUri()) || a.key().equals(b.key());
     }
 
-    /** Whether {@code now} differs from {@code written} in expiry, Call-ID and CSeq only: the columns a refresh sets. */
+    /**
+     * Whether {@code now} differs from {@code written} only in the columns a refresh sets: expiry, Call-ID, CSeq, and
+     * the connection it came over. A new connection is part of a refresh (and so may be deferred, {@link
+     * RefreshDeferral}) because no stored connection is of use once this process is gone: after a restart the binding
+     * is reached through its Contact, or fails with 430 as an outbound flow, whichever connection its row named; in a
+     * cluster the other nodes reach it through its Path, which names the flow and so is never part of a refresh. A UA
+     * that reconnects rewrote its whole row before, and a city's UAs all reconnect at once after a network outage:
+     * that storm of writes took the event loops' CPU when they needed it most. A UDP source (a NAT's mapping, still
+     * valid after a restart) is written at once as before.
+     */
     static boolean isRefreshOf(ContactBinding now, ContactBinding written) {
         return now.contactUri().equals(written.contactUri()) && now.qMillis() == written.qMillis()
                 && now.path().equals(written.path()) && Objects.equals(now.instanceId(), written.instanceId())
-                && Objects.equals(now.regId(), written.regId()) && Objects.equals(now.flowToken(), written.flowToken())
-                && Objects.equals(now.source(), written.source()) && Objects.equals(now.userAgent(), written.userAgent())
+                && Objects.equals(now.regId(), written.regId()) && sameOrNewConnection(now.flowToken(), written.flowToken())
+                && sameOrNewConnection(now.source(), written.source())
+                && Objects.equals(now.userAgent(), written.userAgent())
                 && Objects.equals(now.ownerNode(), written.ownerNode());
+    }
+
+    /** Whether two flows of a binding are the same, or both connections (which a restart ends alike). */
+    private static boolean sameOrNewConnection(FlowToken now, FlowToken written) {
+        return Objects.equals(now, written) || (now != null && written != null && now.isConnection()
+                && written.isConnection());
     }
 
     /** What the flusher knows is stored for {@code aor}: a chain, null (no row), or {@link StoredRow#UNKNOWN}. */

@@ -9,7 +9,8 @@ import java.time.Duration;
  * interval however often it was refreshed; this writes a refresh when the stored copy would otherwise fall too far
  * behind the binding in memory, and not at every flush.
  * <p>
- * A refresh changes only a binding's expiry, Call-ID and CSeq. Its row may keep the older three values while, seen from
+ * A refresh changes only a binding's expiry, Call-ID, CSeq and the connection it came over (a new TCP or TLS
+ * connection, of no use once this process is gone). Its row may keep the older values while, seen from
  * the flush's <em>horizon</em> (now plus {@link #lookaheadMillis()}, by when the flusher looks at the row again):
  * <ul>
  * <li>the stored expiry is not later than the new one (a shortened lifetime is written at once: a row must never

@@ -17,8 +17,8 @@ import org.sipcity.registrar.location.ContactBinding;
  * The row writes of one write-back round, by row id, as JDBC batches on the transaction's own connection
  * ({@link Session#doWork}): no entity is built, read or dirty-checked for a binding whose row is already stored.
  * <ul>
- * <li>a <b>refresh</b> (same binding, only expiry, Call-ID and CSeq changed; by far the commonest change) is an UPDATE
- * of those three columns;</li>
+ * <li>a <b>refresh</b> (same binding, only expiry, Call-ID, CSeq and its connection changed; by far the commonest
+ * change) is an UPDATE of those columns ({@code flow} and {@code source} are the connection's);</li>
  * <li>any other change of a binding whose key keeps its row is an UPDATE of every column but the key ({@code aor} and
  * {@code binding_key} never change, so the unique index is never touched);</li>
  * <li>a row whose key left memory is deleted by id.</li>
@@ -30,7 +30,7 @@ import org.sipcity.registrar.location.ContactBinding;
 final class RowWrites {
 
     private static final String REFRESH = "update " + Binding.TABLE
-            + " set expires_at = ?, call_id = ?, cseq = ? where id = ?";
+            + " set expires_at = ?, call_id = ?, cseq = ?, flow = ?, source = ? where id = ?";
     private static final String OVERWRITE = "update " + Binding.TABLE + " set contact_uri = ?, expires_at = ?, q = ?,"
             + " call_id = ?, cseq = ?, path = ?, instance_id = ?, reg_id = ?, flow = ?, source = ?, user_agent = ?,"
             + " owner_node = ? where id = ?";
@@ -129,7 +129,9 @@ final class RowWrites {
         statement.setLong(1, b.expiresAtMillis());
         statement.setString(2, b.callId());
         statement.setLong(3, b.cseq());
-        statement.setLong(4, update.id());
+        text(statement, 4, b.flowToken() == null ? null : b.flowToken().text());
+        text(statement, 5, b.source() == null ? null : b.source().text());
+        statement.setLong(6, update.id());
     }
 
     private void bindOverwrite(PreparedStatement statement, Update update) throws SQLException {
