@@ -49,16 +49,16 @@ import org.sipcity.registrar.location.NodeLiveness;
  * writes the current in-memory bindings of all dirty AORs in one transaction, against the rows stored (update a
  * refreshed binding's row in place, insert new keys, delete removed ones; batched JDBC). The flusher remembers, per AOR,
  * the id and binding of each row it committed or preloaded, so it writes without reading the rows: a refresh is an
- * UPDATE of expiry, Call-ID, CSeq and connection by id, an unchanged binding costs nothing; only the rows of AORs whose last flush
- * failed are read again first. Several refreshes of one AOR within an interval cost one write. A failed flush keeps its
- * AORs dirty for the next one; when the database refuses rows, the batch is halved until only the refused AORs are
- * left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one interval. The reaper
- * deletes rows under the flusher's lock and tells it which.
+ * UPDATE of expiry, Call-ID, CSeq and connection by id, an unchanged binding costs nothing; only the rows of AORs whose
+ * last flush failed are read again first. Several refreshes of one AOR within an interval cost one write. A failed
+ * flush keeps its AORs dirty for the next one; when the database refuses rows, the batch is halved until only the
+ * refused AORs are left dirty. {@link #close()} flushes everything; a crash loses the dirty AORs of at most one
+ * interval. The reaper deletes rows under the flusher's lock and tells it which.
  * <p>
  * <b>Deferred refreshes</b> (write-back on one node, {@link RefreshDeferral}): a refresh whose row still keeps enough of
- * the binding's remaining life is not written; the row keeps its older expiry, Call-ID, CSeq and connection. At every flush the
- * flusher writes the deferred rows that fall due ({@link DeferredRows}: filed by due second, so it never walks every
- * row) before they fall too far behind, so a row never lapses while its binding lives;
+ * the binding's remaining life is not written; the row keeps its older expiry, Call-ID, CSeq and connection. At every
+ * flush the flusher writes the deferred rows that fall due ({@link DeferredRows}: filed by due second, so it never
+ * walks every row) before they fall too far behind, so a row never lapses while its binding lives;
  * should one lapse all the same (a flusher late or failing), the reaper writes it instead of deleting it.
  * <p>
  * <b>Several nodes</b> on one database ({@link BindingVersions#isShared()}, docs/CLUSTERING.md): write-through only.
@@ -665,10 +665,11 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     /**
      * Writes the current bindings of {@code aors} in one transaction, row by row against what is stored: a binding
      * whose key has a row updates that row in place (only if a column changed; a refresh, by far the commonest change,
-     * writes its expiry, Call-ID, CSeq and connection only), a new key is inserted, a stored key no longer in memory is deleted.
+     * writes its expiry, Call-ID, CSeq and connection only), a new key is inserted, a stored key no longer in memory is
+     * deleted.
      * <p>
      * What is stored comes from {@link #stored}, what this flusher committed or preloaded, so a known AOR costs no read:
-     * an unchanged binding costs nothing, a refresh one batched three-column UPDATE by id ({@link RowWrites}), built
+     * an unchanged binding costs nothing, a refresh one batched five-column UPDATE by id ({@link RowWrites}), built
      * without an entity. Only AORs whose rows are unknown (after a failed flush, or when the preload failed) have their
      * rows read first. New rows are persisted as entities (their id comes from the sequence). When the transaction
      * fails, whatever its outcome, the rows of all {@code aors} become unknown: the next flush reads them.
@@ -833,7 +834,8 @@ public final class JpaLocationService implements LocationService, AutoCloseable 
     static boolean isRefreshOf(ContactBinding now, ContactBinding written) {
         return now.contactUri().equals(written.contactUri()) && now.qMillis() == written.qMillis()
                 && now.path().equals(written.path()) && Objects.equals(now.instanceId(), written.instanceId())
-                && Objects.equals(now.regId(), written.regId()) && sameOrNewConnection(now.flowToken(), written.flowToken())
+                && Objects.equals(now.regId(), written.regId())
+                && sameOrNewConnection(now.flowToken(), written.flowToken())
                 && sameOrNewConnection(now.source(), written.source())
                 && Objects.equals(now.userAgent(), written.userAgent())
                 && Objects.equals(now.ownerNode(), written.ownerNode());
