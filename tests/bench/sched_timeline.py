@@ -15,7 +15,11 @@ def group(name):
     return "other"
 def snap():
     d = {}
-    for t in os.listdir(f"/proc/{pid}/task"):
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        sys.exit(f"process {pid} is gone")
+    for t in tasks:
         try:
             name = open(f"/proc/{pid}/task/{t}/comm").read().strip()
             run, wait, _ = open(f"/proc/{pid}/task/{t}/schedstat").read().split()

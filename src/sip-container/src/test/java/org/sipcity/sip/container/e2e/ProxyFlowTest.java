@@ -77,9 +77,14 @@ class ProxyFlowTest {
 
     /** A bounded wait for the stack to know, or to have forgotten, a flow: a precondition, not a timing assertion. */
     private static void awaitFlow(InetSocketAddress remote, boolean known) throws InterruptedException {
-        for (int i = 0; i < 1000 && (server.stack().transports().flowTable().find(TransportType.TCP, remote) != null) != known; i++) {
+        for (int i = 0; i < 1000 && knows(remote) != known; i++) {
             Thread.sleep(10);
         }
+        assertThat(knows(remote)).as("the stack knows the flow from %s", remote).isEqualTo(known);
+    }
+
+    private static boolean knows(InetSocketAddress remote) {
+        return server.stack().transports().flowTable().find(TransportType.TCP, remote) != null;
     }
 
     private static String options(RawSipClient caller, int port, String flow) {
