@@ -20,12 +20,24 @@
 #
 #   tests/loadgen/p99-flows.sh [--port-offset 1300] [--probes 15000] [--probe-rate 250] [--settle 30]
 #                              [--first 1000] [--flows 19000] [--warmup 60000] [--lock /path/to/lock] [--out DIR]
-#                              [--diagnose] [-- -Dserver.property=value ...]
+#                              [--diagnose] [--samples] [--repeat N] [-- -Dserver.property=value ...]
 #
 # --diagnose also keeps what explains the slow probes: every probe's send time and latency (probes-<pid>.txt, one file
 # per worker), the server's JFR recording (server.jfr, profile settings) and safepoint log (safepoint.log), and the
 # workers' own GC and safepoint logs (worker-<pid>.log); then runs tests/bench/tail_causes.py on each probe window.
 # The recording costs the server some CPU: compare diagnosed runs with diagnosed runs.
+#
+# --samples keeps every probe's send time and latency (probes-<pid>.txt, as --diagnose does, without the recording) and
+# judges the ratio against the noise of the host: the p99 of each 10 s part of both windows (its spread at one flow
+# count is what a single window's p99 can move by with nothing changed), and a 95% interval of the ratio p99(19,000) /
+# p99(1,000) from a block bootstrap (1 s blocks of probes resampled with replacement in each window, 2,000 times:
+# slow probes come in bursts, so single probes are not independent). "within 10%" then needs the whole interval
+# inside 0.90-1.10; an interval across 1.0 but wider than that says the difference is below what the run resolves.
+#
+# --repeat N measures the pair N times in a row (1,000, 19,000, 1,000, 19,000, ...): each return to 1,000 first
+# unregisters and closes the newest 18,000 flows, so the server holds 1,000 bindings on 1,000 connections again. With
+# N >= 2 the order no longer favours either count (a single pair measures 1,000 flows first, on a server and a
+# generator less warmed up), and the summary pools each count's windows. Each repeat adds about 4 minutes.
 #
 # --lock holds that flock for the whole measurement, the server's copy, boot and stop included, as a run of
 # `flock <lock> tests/bench/bench.sh` does: another benchmark's server booting beside ours would load the host while
@@ -52,6 +64,8 @@ OUT=""
 SERVER="$ROOT/wildfly-config/target/server"
 SERVER_PROPS=()
 DIAGNOSE=0
+REPEAT=1
+SAMPLES=0
 
 ORIGINAL_ARGS=("$@")
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'; }
@@ -68,6 +82,8 @@ while [ $# -gt 0 ]; do
         --out) OUT="$2"; shift ;;
         --server) SERVER="$2"; shift ;;
         --diagnose) DIAGNOSE=1 ;;
+        --samples) SAMPLES=1 ;;
+        --repeat) REPEAT="$2"; shift ;;
         --) shift; SERVER_PROPS=("$@"); break ;;
         -h|--help) usage; exit 0 ;;
         *) echo "unknown option: $1" >&2; usage >&2; exit 2 ;;
@@ -115,6 +131,8 @@ if [ "$DIAGNOSE" = 1 ]; then
 -Djava.awt.headless=true -XX:StartFlightRecording=filename=$OUT/server.jfr,settings=profile \
 -Xlog:safepoint:file=$OUT/safepoint.log:time,tags"
     WORKER_JVM="$WORKER_JVM -Dsipcity.loadgen.probe-samples=$OUT/probes -Xlog:gc,safepoint:file=$OUT/worker-%p.log:time,tags"
+elif [ "$SAMPLES" = 1 ]; then
+    WORKER_JVM="$WORKER_JVM -Dsipcity.loadgen.probe-samples=$OUT/probes"
 fi
 start_server -Dsipcity.registrar.authenticate=false -Dsipcity.registrar.domains=bench.invalid "${SERVER_PROPS[@]}"
 log "server up, pid $JAVA_PID"
@@ -124,11 +142,15 @@ log "server up, pid $JAVA_PID"
     >"$OUT/load.txt" &
 LOAD_PID=$!
 
-GEN=(timeout 360 java -Xms128m -Xmx256m -cp "$CP" org.sipcity.loadgen.LoadGeneratorMain
-     --target "127.0.0.1:$SIP_PORT" --domain bench.invalid --transport tcp --steps "$FIRST,$FLOWS"
+STEPS="$FIRST,$FLOWS"
+for _ in $(seq 2 "$REPEAT"); do STEPS="$STEPS,$FIRST,$FLOWS"; done
+# 290 s for one pair (216 s used on 2026-11-27); each further pair: removal, two settles, a regrowth, two windows
+GEN_SECONDS=$(( 290 + (REPEAT - 1) * 240 ))
+GEN=(timeout $(( GEN_SECONDS + 70 )) java -Xms128m -Xmx256m -cp "$CP" org.sipcity.loadgen.LoadGeneratorMain
+     --target "127.0.0.1:$SIP_PORT" --domain bench.invalid --transport tcp --steps "$STEPS"
      --sources 127.0.0.2,127.0.0.3,127.0.0.4 --processes 2 --first-user 500000 --setup-concurrency 64
      --settle "$SETTLE" --warmup-probes "$WARMUP" --warmup-rate 2000 --probes "$PROBES" --probe-rate "$PROBE_RATE"
-     --register-interval 3600 --ping-interval 100 --duration 290s --hold 0s --csv "$OUT/p99-flows.csv"
+     --register-interval 3600 --ping-interval 100 --duration ${GEN_SECONDS}s --hold 0s --csv "$OUT/p99-flows.csv"
      --server-pid "$JAVA_PID" --server-heap --worker-jvm-options "$WORKER_JVM")
 log "measuring: LoadGeneratorMain ${GEN[*]:8}"
 # measure-window.txt: when the generator ran, for the load and GC figures.
@@ -158,10 +180,18 @@ print(f"{'flows':>6} {'registered':>10} {'failures':>8} {'probes':>6} {'probe_fa
 for r in rows:
     print(f"{r['target_flows']:>6} {r['registered']:>10} {r['failures']:>8} {r['probes']:>6} {r['probe_failures']:>10} "
           + " ".join(f"{float(r[c]):>10.0f}" for c in cols))
-a, b = rows[0], rows[-1]
-ratios = {c[6:-3]: float(b[c]) / float(a[c]) for c in cols[:4]}
-print(f"ratio {b['target_flows']} / {a['target_flows']} flows: " + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
+# --repeat: each count's windows in order; the ratio is of their means (one window each without --repeat)
+counts = sorted({r["target_flows"] for r in rows}, key=int)
+first, last = counts[0], counts[-1]
+def mean(count, c):
+    values = [float(r[c]) for r in rows if r["target_flows"] == count]
+    return sum(values) / len(values)
+ratios = {c[6:-3]: mean(last, c) / mean(first, c) for c in cols[:4]}
+windows = sum(1 for r in rows if r["target_flows"] == last)
+print(f"ratio {last} / {first} flows{f' (means of {windows} windows each)' if windows > 1 else ''}: "
+      + ", ".join(f"{k} {v:.2f}" for k, v in ratios.items()))
 print(f"p99 within 10% (issue 6): {'yes' if abs(ratios['p99'] - 1) <= 0.10 else 'no'}")
+a, b = rows[0], rows[1]
 if int(a["server_heap_kb"]) > 0 and int(b["server_heap_kb"]) > 0:
     flows = int(b["open_flows"]) - int(a["open_flows"])
     print(f"heap after full GC: {a['server_heap_kb']} kB at {a['open_flows']} flows, {b['server_heap_kb']} kB at "
@@ -190,16 +220,53 @@ for r, end in zip(rows, ends):
     inside = [ms for t, ms in pauses if start <= t <= end + datetime.timedelta(seconds=1)]
     print(f"GC pauses in the {r['target_flows']}-flow probe window ({start:%H:%M:%S}-{end:%H:%M:%S}): {len(inside)}, "
           f"longest {max(inside, default=0):.1f} ms, {sum(inside):.0f} ms in all")
-    # --diagnose: the window's probes in one file for tail_causes.py (the log's times are UTC, as on these hosts)
+    # --diagnose / --samples: the window's probes in one file (for tail_causes.py and the interval below) (the log's times are UTC, as on these hosts)
     files = glob.glob(f"{out}/probes-*.txt")
     if files:
         lo = start.replace(tzinfo=datetime.timezone.utc).timestamp() * 1e9
         hi = (end + datetime.timedelta(seconds=1)).replace(tzinfo=datetime.timezone.utc).timestamp() * 1e9
-        with open(f"{out}/window-{r['target_flows']}.txt", "w") as window_file:
+        with open(f"{out}/window-{r['step']}-{r['target_flows']}.txt", "w") as window_file:
             for name in files:
                 for l in open(name):
                     if l.strip() and lo <= int(l.split()[0]) <= hi:
                         window_file.write(l)
+
+# --samples / --diagnose: the ratio against the host's noise (see the usage): each window's 10 s parts, and a block
+# bootstrap of the ratio of the whole windows' p99s.
+import heapq, random
+def p99(values):
+    # nearest rank: the ceil(0.99 n)-th smallest, i.e. the (n - ceil(0.99 n) + 1)-th largest
+    n = len(values)
+    return heapq.nlargest(n - (-(-99 * n // 100)) + 1, values)[-1] if n else 0.0
+blocks = {}
+for r in rows:
+    name = f"{out}/window-{r['step']}-{r['target_flows']}.txt"
+    if not glob.glob(name):
+        continue
+    probes = sorted((int(l.split()[0]), int(l.split()[1]) / 1000.0) for l in open(name) if l.strip())
+    if len(probes) < 1000:
+        continue
+    start_ns = probes[0][0]
+    by_second, by_part = {}, {}
+    for sent, micros in probes:
+        by_second.setdefault((sent - start_ns) // 1_000_000_000, []).append(micros)
+        by_part.setdefault((sent - start_ns) // 10_000_000_000, []).append(micros)
+    parts = [p99(v) for k, v in sorted(by_part.items()) if len(v) >= 500]
+    blocks.setdefault(r["target_flows"], []).extend(by_second.values())  # --repeat: a count's windows pooled
+    print(f"p99 of each 10 s part, step {r['step']}, {r['target_flows']} flows (us): " + ", ".join(f"{v:.0f}" for v in parts)
+          + (f"; largest / smallest {max(parts) / min(parts):.2f}" if parts else ""))
+if len(blocks) == 2:
+    (flows_a, blocks_a), (flows_b, blocks_b) = sorted(blocks.items(), key=lambda kv: int(kv[0]))
+    rng = random.Random(6)
+    def resampled(bs):
+        return p99([v for _ in range(len(bs)) for v in rng.choice(bs)])
+    ratios = sorted(resampled(blocks_b) / resampled(blocks_a) for _ in range(2000))
+    low, high = ratios[49], ratios[1949]
+    point = p99([v for b in blocks_b for v in b]) / p99([v for b in blocks_a for v in b])
+    verdict = ("yes" if 0.9 <= low and high <= 1.1 else
+               "not resolved (the interval crosses 1.0 but is wider than 0.90-1.10)" if low <= 1.0 <= high else "no")
+    print(f"p99 ratio {flows_b} / {flows_a} flows {point:.2f}, 95% interval {low:.2f}-{high:.2f} (block bootstrap, "
+          f"1 s blocks, 2,000 resamples); within 10% with the noise counted: {verdict}")
 PY
 if [ "$DIAGNOSE" = 1 ]; then
     for window in "$OUT"/window-*.txt; do

@@ -139,6 +139,33 @@ public final class FlowPool implements Worker {
         return snapshot();
     }
 
+    @Override
+    public WorkerSnapshot shrink(int target, Instant deadline) {
+        int keep = Math.max(0, Math.min(target, opened));
+        // at most setupConcurrency removals in flight, as registrations are grown: a burst of thousands of
+        // REGISTERs at once would measure the server's valve, not the flows
+        Semaphore slots = new Semaphore(settings.setupConcurrency());
+        List<CompletableFuture<Boolean>> removals = new ArrayList<>(opened - keep);
+        for (int i = opened - 1; i >= keep; i--) {
+            SipFlow flow = flows[i];
+            flows[i] = null;
+            if (flow == null) {
+                continue;
+            }
+            if (!acquire(slots, deadline)) {
+                LOG.warnf("Deadline reached while removing flows; %d left to remove", i - keep + 1);
+                flow.close();
+                continue;
+            }
+            CompletableFuture<Boolean> removal = flow.remove();
+            removal.whenComplete((removed, error) -> slots.release());
+            removals.add(removal);
+        }
+        opened = keep;
+        await(CompletableFuture.allOf(removals.toArray(CompletableFuture[]::new)), deadline);
+        return snapshot();
+    }
+
     private void connectFailed(InetSocketAddress source, Throwable cause) {
         counters.connectFailures.increment();
         if (connectFailuresLogged.getAndIncrement() < LOGGED_CONNECT_FAILURES) {

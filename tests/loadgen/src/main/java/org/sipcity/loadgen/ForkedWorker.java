@@ -82,6 +82,11 @@ public final class ForkedWorker implements Worker {
     }
 
     @Override
+    public WorkerSnapshot shrink(int flows, Instant deadline) {
+        return call("SHRINK " + flows + " " + deadline.toEpochMilli(), deadline);
+    }
+
+    @Override
     public WorkerSnapshot probe(ProbeMethod method, int probes, double perSecond, Instant deadline) {
         return call("PROBE " + method + " " + probes + " " + perSecond + " " + deadline.toEpochMilli(), deadline);
     }

@@ -46,8 +46,8 @@ public final class LoadGeneratorMain implements Callable<Integer> {
     int processes;
     @Option(names = "--step", defaultValue = "1000", description = "Flows added per step.")
     int step;
-    @Option(names = "--steps", split = ",", description = "Flows held at each step, increasing (e.g. 1000,19000); "
-            + "replaces --step, and its last value replaces --connections.")
+    @Option(names = "--steps", split = ",", description = "Flows held at each step (e.g. 1000,19000, or 1000,19000,1000,19000: "
+            + "a smaller step unregisters and closes the newest flows); replaces --step, and its largest value --connections.")
     List<Integer> steps;
     @Option(names = "--settle", defaultValue = "0s", converter = DurationConverter.class,
             description = "Pause after each step's flows are registered, before its probes (seconds unless suffixed).")
@@ -130,7 +130,7 @@ public final class LoadGeneratorMain implements Callable<Integer> {
             throw new IllegalArgumentException("--processes must be 1-16, got " + processes);
         }
         if (steps != null && !steps.isEmpty() && !worker) {
-            connections = steps.get(steps.size() - 1);
+            connections = steps.stream().mapToInt(Integer::intValue).max().orElseThrow();
         }
         FlowSettings settings = flowSettings();
         if (worker) {

@@ -67,7 +67,9 @@ public final class LoadRun {
                 }
                 int target = plan.targets().get(step - 1);
                 long growStart = System.nanoTime();
-                WorkerSnapshot grown = all(calls, (worker, i) -> worker.grow(share(target, i), deadline));
+                boolean shrinking = step > 1 && target < plan.targets().get(step - 2);
+                WorkerSnapshot grown = all(calls, (worker, i) -> shrinking ? worker.shrink(share(target, i), deadline)
+                        : worker.grow(share(target, i), deadline));
                 double seconds = (System.nanoTime() - growStart) / 1e9;
                 double connectsPerSecond = (grown.connected() - previous.connected()) / Math.max(seconds, 1e-9);
                 if (step == 1 && plan.warmupProbes() > 0) {

@@ -7,8 +7,9 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * The shape of one run: flows grow step by step to each of {@code targets} (every {@code step} up to
- * {@code connections}, or an explicit list such as 1,000 then 19,000); after each step (and, at the first, {@code
+ * The shape of one run: flows grow (or shrink) step by step to each of {@code targets} (every {@code step} up to
+ * {@code connections}, or an explicit list such as 1,000 then 19,000, or 1,000, 19,000, 1,000, 19,000 to measure each
+ * count twice with the order's drift cancelled: a shrinking step unregisters and closes the newest flows); after each step (and, at the first, {@code
  * warmupProbes} unmeasured requests at {@code warmupRate}, so the first row does not measure the JIT compiling the
  * server's and the generator's code) the server's memory is sampled if asked, then the run waits {@code settle} (so
  * the server's work for the step's new flows, a write-back flush, a collection, the sample's full GC, is over before
@@ -25,8 +26,9 @@ public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmup
         }
         int previous = 0;
         for (int target : targets) {
-            if (target <= previous) {
-                throw new IllegalArgumentException("step targets must be positive and increasing: " + targets);
+            if (target <= 0 || target == previous) {
+                throw new IllegalArgumentException("step targets must be positive and each differ from the one before: "
+                        + targets);
             }
             previous = target;
         }
@@ -64,9 +66,9 @@ public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmup
         return targets;
     }
 
-    /** Flows open at the last step. */
+    /** The most flows open at once: the largest step. */
     public int connections() {
-        return targets.get(targets.size() - 1);
+        return targets.stream().mapToInt(Integer::intValue).max().orElseThrow();
     }
 
     /** How many steps the run has at most. */

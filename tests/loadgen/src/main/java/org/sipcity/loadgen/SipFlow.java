@@ -45,11 +45,16 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
      */
     private static final int MAX_RETRIES_PER_REQUEST = 3;
 
-    private enum Purpose { SETUP, REFRESH, PROBE }
+    private enum Purpose { SETUP, REFRESH, PROBE, REMOVE }
 
     private final FlowPool pool;
     private final int userIndex;
     private final CompletableFuture<Boolean> registration = new CompletableFuture<>();
+    /** Completes once the connection is closed after {@link #remove()}: true if the server accepted the removal. */
+    private final CompletableFuture<Boolean> removal = new CompletableFuture<>();
+    /** Set on the event loop when removal starts: the close that follows is ours, not a dropped flow. */
+    private boolean removing;
+    private boolean removed;
     private volatile Channel channel;
     private FlowRequests requests;
     private DigestAnswer digest;
@@ -92,6 +97,35 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             pool.counters().probesSent.increment();
             start(Purpose.PROBE, method == ProbeMethod.OPTIONS ? SipMethod.OPTIONS : SipMethod.REGISTER);
         });
+    }
+
+    /**
+     * Unregisters (REGISTER with Expires: 0, RFC 3261 §10.2.2) once no request of this flow is outstanding, then closes
+     * the connection; completes when it is closed. Safe from any thread.
+     */
+    CompletableFuture<Boolean> remove() {
+        Channel open = channel;
+        if (open == null || !open.isActive()) {
+            removal.complete(false);
+        } else {
+            open.eventLoop().execute(this::startRemoval);
+        }
+        return removal;
+    }
+
+    private void startRemoval() {
+        removing = true;
+        if (!channel.isActive()) {
+            removal.complete(false);
+        } else if (pending != null) {
+            channel.eventLoop().schedule(this::startRemoval, 10, TimeUnit.MILLISECONDS); // one transaction at a time
+        } else {
+            cancel(nextRefresh);
+            cancel(nextPing);
+            cancel(pongTimeout);
+            requests.expires(0);
+            start(Purpose.REMOVE, SipMethod.REGISTER);
+        }
     }
 
     /** Closes the connection (the pool is stopping); safe from any thread. */
@@ -274,6 +308,17 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
                 }
                 pool.probeDone();
             }
+            case REMOVE -> {
+                if (success) {
+                    counters.registered.decrement(); // registered now, not ever: the binding is gone
+                } else {
+                    counters.registerFailures.increment();
+                    LOG.debugf("Flow %s: removing REGISTER failed with %d", channel, status);
+                }
+                removed = success;
+                channel.close();
+                return;
+            }
         }
         if (success && register) {
             scheduleRefresh();
@@ -348,7 +393,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
         cancel(nextPing);
         cancel(pongTimeout);
         cancel(nextRefresh);
-        if (!pool.isClosing()) {
+        if (!pool.isClosing() && !removing) {
             if (registration.getNow(false)) {
                 pool.counters().dropped.increment();
             }
@@ -358,6 +403,7 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
             finish(false, 0);
         }
         registration.complete(false);
+        removal.complete(removed);
         pool.flowClosed();
         ctx.fireChannelInactive();
     }

@@ -12,6 +12,13 @@ public interface Worker extends AutoCloseable {
     /** Opens connections until {@code flows} are open (or tried), and waits for their first registration. */
     WorkerSnapshot grow(int flows, Instant deadline);
 
+    /**
+     * Removes the newest flows until {@code flows} are left: each unregisters (REGISTER with Expires: 0) and then closes
+     * its connection, so that the server holds as many bindings as connections again. A later {@link #grow} opens
+     * them anew (the same users).
+     */
+    WorkerSnapshot shrink(int flows, Instant deadline);
+
     /** Sends {@code probes} requests on random registered flows, paced at {@code perSecond}, and waits for their answers. */
     WorkerSnapshot probe(ProbeMethod method, int probes, double perSecond, Instant deadline);
 

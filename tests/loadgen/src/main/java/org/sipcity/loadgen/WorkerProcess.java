@@ -12,7 +12,7 @@ import org.jboss.logging.Logger;
 /**
  * The worker side of {@link ForkedWorker}: reads one command per line from standard input, runs it on its
  * {@link FlowPool} and answers with one snapshot line on standard output. Commands:
- * {@code GROW <flows> <deadline-ms>}, {@code PROBE <method> <count> <per-second> <deadline-ms>},
+ * {@code GROW <flows> <deadline-ms>}, {@code SHRINK <flows> <deadline-ms>}, {@code PROBE <method> <count> <per-second> <deadline-ms>},
  * {@code HOLD <millis> <deadline-ms>}, {@code STOP}. Ends at STOP, at the end of its input (the coordinator is
  * gone), or at its hard stop, whichever comes first.
  */
@@ -66,6 +66,7 @@ final class WorkerProcess {
         try {
             return switch (words[0]) {
                 case "GROW" -> pool.grow(Integer.parseInt(words[1]), Instant.ofEpochMilli(Long.parseLong(words[2])));
+                case "SHRINK" -> pool.shrink(Integer.parseInt(words[1]), Instant.ofEpochMilli(Long.parseLong(words[2])));
                 case "PROBE" -> pool.probe(ProbeMethod.valueOf(words[1]), Integer.parseInt(words[2]),
                         Double.parseDouble(words[3]), Instant.ofEpochMilli(Long.parseLong(words[4])));
                 case "HOLD" -> pool.hold(Duration.ofMillis(Long.parseLong(words[1])),

@@ -41,6 +41,8 @@ final class DigestChallengingResponder implements TransactionUser {
     final LongAdder accepted = new LongAdder();
     final LongAdder rejected = new LongAdder();
     final LongAdder intervalTooBrief = new LongAdder();
+    /** Accepted REGISTERs with Expires: 0 (a binding removed). */
+    final LongAdder removals = new LongAdder();
     final LongAdder otherRequests = new LongAdder();
 
     /** @param algorithms "MD5" and/or "SHA-256", preferred first */
@@ -65,7 +67,10 @@ final class DigestChallengingResponder implements TransactionUser {
         if (authorization != null && valid(authorization, request)) {
             accepted.increment();
             String expires = request.getHeader(HeaderName.EXPIRES);
-            if (expires != null && Integer.parseInt(expires) < minExpires) {
+            if ("0".equals(expires)) {
+                removals.increment();
+            }
+            if (expires != null && Integer.parseInt(expires) != 0 && Integer.parseInt(expires) < minExpires) { // 0: removal
                 intervalTooBrief.increment();
                 SipResponse tooBrief = request.createResponse(423, "Interval Too Brief");
                 tooBrief.setHeader(HeaderName.MIN_EXPIRES, Integer.toString(minExpires));

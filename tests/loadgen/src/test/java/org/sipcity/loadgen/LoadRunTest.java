@@ -138,6 +138,30 @@ class LoadRunTest {
         assertThat(responder.intervalTooBrief.sum()).isEqualTo(10);
     }
 
+    /** 100, 300, 100, 300 flows: the shrinking step unregisters and closes the newest 200, the last opens them again. */
+    @Test
+    void aShrinkingStepUnregistersAndClosesTheNewestFlowsAndTheNextGrowsThemAgain() throws Exception {
+        DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256"));
+        InetSocketAddress target = startServer(responder);
+        Path csv = dir.resolve("aba.csv");
+        RunPlan plan = new RunPlan(List.of(100, 300, 100, 300), ProbeMethod.REGISTER, 0, 1000, 50, 1000, Duration.ZERO,
+                Duration.ofSeconds(60), Duration.ZERO, csv);
+
+        LoadRun.Result result;
+        try (FlowPool pool = new FlowPool(settings(target), 300, 1)) {
+            result = new LoadRun(plan, List.of(pool), null).run();
+        }
+
+        assertThat(result.steps()).hasSize(4);
+        assertThat(result.steps()).extracting(row -> row.afterProbe().openFlows()).containsExactly(100L, 300L, 100L, 300L);
+        assertThat(result.steps()).extracting(row -> row.afterProbe().registered()).containsExactly(100L, 300L, 100L, 300L);
+        assertThat(result.steps()).allSatisfy(row -> assertThat(row.probeLatency().getTotalCount()).isPositive());
+        assertThat(responder.removals.sum()).isEqualTo(200);
+        assertThat(result.end().failures()).isZero();
+        assertThat(result.end().dropped()).as("removed flows are not dropped ones").isZero();
+        assertThat(result.end().connected()).isEqualTo(500);
+    }
+
     @Test
     void commandLineForksTwoWorkerProcessesAndGrowsToTheListedSteps() throws Exception {
         DigestChallengingResponder responder = new DigestChallengingResponder(List.of("SHA-256"));

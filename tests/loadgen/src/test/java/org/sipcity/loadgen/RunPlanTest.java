@@ -32,7 +32,18 @@ class RunPlanTest {
     }
 
     @Test
-    void stepsThatDoNotGrowANegativeSettleOrNoWarmupRateAreRefused() {
+    void stepsMayShrinkAndTheConnectionsAreTheLargest() {
+        RunPlan plan = new RunPlan(List.of(1000, 19000, 1000, 19000), ProbeMethod.REGISTER, 0, 500, 10, 100,
+                Duration.ofSeconds(20), Duration.ofSeconds(600), Duration.ZERO, CSV);
+
+        assertThat(plan.steps()).isEqualTo(4);
+        assertThat(plan.connections()).isEqualTo(19000);
+        assertThat(new RunPlan(List.of(300, 100), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ZERO,
+                Duration.ofSeconds(5), Duration.ZERO, CSV).connections()).isEqualTo(300);
+    }
+
+    @Test
+    void stepsThatDoNotMoveANegativeSettleOrNoWarmupRateAreRefused() {
         assertThatThrownBy(() -> new RunPlan(List.of(1000, 1000), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ZERO,
                 Duration.ofSeconds(5), Duration.ZERO, CSV)).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> new RunPlan(List.of(0), ProbeMethod.REGISTER, 0, 500, 10, 100, Duration.ZERO,
