@@ -194,7 +194,9 @@ final class SipFlow extends ChannelInboundHandlerAdapter {
         if ((status == 401 || status == 407) && answerChallenge(response)) {
             return;
         }
-        if (status == 423 && SipMethod.REGISTER.equals(pendingMethod) && acceptMinExpires(response)) {
+        // never for a removal: Expires 0 is not too brief (RFC 3261 §10.3), and a longer one would register again
+        if (status == 423 && pending != Purpose.REMOVE && SipMethod.REGISTER.equals(pendingMethod)
+                && acceptMinExpires(response)) {
             return;
         }
         finish(status >= 200 && status < 300, status);
