@@ -34,7 +34,7 @@
 # slow probes come in bursts, so single probes are not independent). "within 10%" then needs the whole interval
 # inside 0.90-1.10; an interval across 1.0 but wider than that says the difference is below what the run resolves.
 #
-# --repeat N measures the pair N times in a row (1,000, 19,000, 1,000, 19,000, ...): each return to 1,000 first
+# --repeat N (1-20) measures the pair N times in a row (1,000, 19,000, 1,000, 19,000, ...): each return to 1,000 first
 # unregisters and closes the newest 18,000 flows, so the server holds 1,000 bindings on 1,000 connections again. With
 # N >= 2 the order no longer favours either count (a single pair measures 1,000 flows first, on a server and a
 # generator less warmed up), and the summary pools each count's windows. Each repeat adds about 4 minutes.
@@ -90,6 +90,12 @@ while [ $# -gt 0 ]; do
     esac
     shift
 done
+case "$REPEAT" in
+    ''|*[!0-9]*) echo "--repeat needs a whole number of pairs, 1-20: $REPEAT" >&2; exit 2 ;;
+esac
+if [ "$REPEAT" -lt 1 ] || [ "$REPEAT" -gt 20 ]; then
+    echo "--repeat needs a whole number of pairs, 1-20 (each about 4 minutes): $REPEAT" >&2; exit 2
+fi
 if [ -n "$LOCK" ] && [ "${SIPCITY_P99_LOCK_HELD:-}" != "$LOCK" ]; then
     # The whole run under the lock: this script again, inside flock; the inner run sees the lock held and skips this.
     echo "$(date -u +%H:%M:%S) waiting for $LOCK (load: $(cut -d' ' -f1-3 /proc/loadavg))" >&2
@@ -220,7 +226,8 @@ for r, end in zip(rows, ends):
     inside = [ms for t, ms in pauses if start <= t <= end + datetime.timedelta(seconds=1)]
     print(f"GC pauses in the {r['target_flows']}-flow probe window ({start:%H:%M:%S}-{end:%H:%M:%S}): {len(inside)}, "
           f"longest {max(inside, default=0):.1f} ms, {sum(inside):.0f} ms in all")
-    # --diagnose / --samples: the window's probes in one file (for tail_causes.py and the interval below) (the log's times are UTC, as on these hosts)
+    # --diagnose / --samples: the window's probes in one file, for tail_causes.py and the interval below (the log's
+    # times are UTC, as on these hosts)
     files = glob.glob(f"{out}/probes-*.txt")
     if files:
         lo = start.replace(tzinfo=datetime.timezone.utc).timestamp() * 1e9
@@ -253,7 +260,8 @@ for r in rows:
         by_part.setdefault((sent - start_ns) // 10_000_000_000, []).append(micros)
     parts = [p99(v) for k, v in sorted(by_part.items()) if len(v) >= 500]
     blocks.setdefault(r["target_flows"], []).extend(by_second.values())  # --repeat: a count's windows pooled
-    print(f"p99 of each 10 s part, step {r['step']}, {r['target_flows']} flows (us): " + ", ".join(f"{v:.0f}" for v in parts)
+    print(f"p99 of each 10 s part, step {r['step']}, {r['target_flows']} flows (us): "
+          + ", ".join(f"{v:.0f}" for v in parts)
           + (f"; largest / smallest {max(parts) / min(parts):.2f}" if parts else ""))
 if len(blocks) == 2:
     (flows_a, blocks_a), (flows_b, blocks_b) = sorted(blocks.items(), key=lambda kv: int(kv[0]))

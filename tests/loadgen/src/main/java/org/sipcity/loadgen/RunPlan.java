@@ -9,11 +9,12 @@ import java.util.Objects;
 /**
  * The shape of one run: flows grow (or shrink) step by step to each of {@code targets} (every {@code step} up to
  * {@code connections}, or an explicit list such as 1,000 then 19,000, or 1,000, 19,000, 1,000, 19,000 to measure each
- * count twice with the order's drift cancelled: a shrinking step unregisters and closes the newest flows); after each step (and, at the first, {@code
- * warmupProbes} unmeasured requests at {@code warmupRate}, so the first row does not measure the JIT compiling the
- * server's and the generator's code) the server's memory is sampled if asked, then the run waits {@code settle} (so
- * the server's work for the step's new flows, a write-back flush, a collection, the sample's full GC, is over before
- * measuring), then {@code probesPerStep} requests of {@code probeMethod} are measured at {@code probeRate} per second; then the flows are held for {@code hold}. Nothing runs past {@code duration} after
+ * count twice with the order's drift cancelled: a shrinking step unregisters and closes the newest flows); after each
+ * step (and, at the first, {@code warmupProbes} unmeasured requests at {@code warmupRate}, so the first row does not
+ * measure the JIT compiling the server's and the generator's code) the server's memory is sampled if asked, then the
+ * run waits {@code settle} (so the server's work for the step's new flows, a write-back flush, a collection, the
+ * sample's full GC, is over before measuring), then {@code probesPerStep} requests of {@code probeMethod} are measured
+ * at {@code probeRate} per second; then the flows are held for {@code hold}. Nothing runs past {@code duration} after
  * the start.
  */
 public record RunPlan(List<Integer> targets, ProbeMethod probeMethod, int warmupProbes, double warmupRate,
