@@ -72,6 +72,9 @@ PROBE_RATE=0
 TCP_RECEIVE_BUFFER=""
 # The generator's SO_SNDBUF/SO_RCVBUF over TCP (OfferedLoadMain --socket-buffer), bytes; 0: the OS default.
 GENERATOR_SOCKET_BUFFER=4194304
+# Bytes the generator queues per TCP connection in its own process before a due REGISTER is held back
+# (OfferedLoadMain --write-queue): a proxy in front that queues little answers the excess itself.
+GENERATOR_WRITE_QUEUE=524288
 # Seconds each capacity and overload step's generator warms up first, not counted (OfferedLoadMain --warmup).
 GENERATOR_WARMUP_S=2
 # Seconds of load, rising to 80% of the capacity in three steps, before the steps of a run whose capacities are given
@@ -94,6 +97,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--capacity-tail-ms MS] [--confirm-tries N] [--reload-warmup S] [--nice N] [--warm-load S]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
           [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
+          [--generator-write-queue BYTES]
           [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
@@ -116,6 +120,8 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --tcp-receive-buffer       the TCP connector's receive-buffer-size (SO_RCVBUF of each accepted connection);
                              default: the connector's own default
   --generator-socket-buffer  the generator's TCP socket buffers (default 4194304; 0: the OS default, autotuned)
+  --generator-write-queue    bytes the generator queues per TCP connection in its own process before it holds a due
+                             REGISTER back (default $GENERATOR_WRITE_QUEUE)
   --generator-warmup S       each capacity and overload step's generator first offers for S seconds, not counted
                              (capacity steps at their rate, overload steps at half the capacity; default $GENERATOR_WARMUP_S)
   --order          alternate (default): per transport, level by level, valve on then off at the first level, off then
@@ -155,6 +161,7 @@ while [ $# -gt 0 ]; do
         --max-minutes) MAX_MINUTES="$2"; shift ;;
         --tcp-receive-buffer) TCP_RECEIVE_BUFFER="$2"; shift ;;
         --generator-socket-buffer) GENERATOR_SOCKET_BUFFER="$2"; shift ;;
+        --generator-write-queue) GENERATOR_WRITE_QUEUE="$2"; shift ;;
         --generator-warmup) GENERATOR_WARMUP_S="$2"; shift ;;
         --order) ORDER="$2"; shift ;;
         --append) APPEND=1 ;;
@@ -413,7 +420,7 @@ offered_load() {
         -cp "$LOADGEN_CP" org.sipcity.loadgen.OfferedLoadMain --target "$HOST:$SIP_PORT" --transport "$transport" \
         --rate "$rate" --duration "${seconds}s" --warmup "${warmup}s" --warmup-rate "$warmup_rate" \
         --connections "$connections" --sources 127.0.0.2,127.0.0.3 \
-        --response-timeout "${RESPONSE_TIMEOUT_S}s" --socket-buffer "$buffer" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
+        --response-timeout "${RESPONSE_TIMEOUT_S}s" --socket-buffer "$buffer" --write-queue "$GENERATOR_WRITE_QUEUE" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
         2>>"$WORK/generator.err" | tail -1
     grep -v "^offering ended$\|^warm-up ended$" "$WORK/generator.err" >>"$OUT/generator.log" || true
 }
@@ -670,8 +677,10 @@ overload_step() {
     row="$row,$(field "$line" accepted_tail_p50_us),$(field "$line" accepted_tail_p99_us),$(time_shares "$split_before" "$split_after")"
     # Which limit the transaction layer's refusals were for: the completed-transaction budget or the live limit.
     row="$row,$(delta transactions_refused_completed_memory),$(delta completed_released_before_t4)"
+    # The generator's own lateness (its ticks against their schedule): it reads the answers that late too.
+    row="$row,$GENERATOR_WRITE_QUEUE,$(awk -v u="$(field "$line" generator_lag_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" generator_lag_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }')"
     echo "$row" >>"$RESULTS_CSV"
-    log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
+    log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us; the generator's own lag p99 $(field "$line" generator_lag_p99_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
     # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
     # 2,000: over UDP each REGISTER's transaction lives 32 s (Timer J) after its answer.
     # (Not after the part's last step: nothing follows it on this server.)
@@ -709,7 +718,7 @@ header() {
 header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions,datagram_drop_share_percent,admission_rate_per_s"
 header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average,kind,seconds,accepted_tail_p50_us,accepted_tail_p99_us,late_answers,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,kernel_udp_drops"
 header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit,searched_per_s,confirm_tries"
-header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4"
+header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_lag_p50_ms,generator_lag_p99_ms"
 header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average"
 [ "$APPEND" = 1 ] || : >"$OUT/generator.log"
 : >>"$OUT/cli.log"

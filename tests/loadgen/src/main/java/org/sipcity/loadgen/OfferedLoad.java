@@ -36,11 +36,12 @@ final class OfferedLoad {
 
     private static final Logger LOG = Logger.getLogger(OfferedLoad.class);
     private static final Duration CONNECT_WAIT = Duration.ofSeconds(5);
+    static final int DEFAULT_WRITE_QUEUE = 512 << 10;
 
     /** The figures of a run; rates are per second of the offered duration. */
     record Result(OfferedLoadSettings settings, long generated, long sent, long heldBack, long scheduleLost, long ok,
             long rejected503, long otherFinal, long timeouts, long late, long retransmissions, int connectionsClosed,
-            Histogram acceptedLatency, Histogram acceptedWrittenLatency, Histogram tailLatency) {
+            Histogram acceptedLatency, Histogram acceptedWrittenLatency, Histogram tailLatency, Histogram generatorLag) {
 
         double seconds() {
             return settings.duration().toNanos() / 1e9;
@@ -53,13 +54,15 @@ final class OfferedLoad {
                             + "late=%d retransmissions=%d connections_closed=%d accepted_p50_us=%d accepted_p99_us=%d "
                             + "accepted_max_us=%d accepted_written_p50_us=%d accepted_written_p99_us=%d "
                             + "accepted_written_max_us=%d accepted_tail_p50_us=%d accepted_tail_p99_us=%d "
-                            + "accepted_tail_count=%d socket_buffer=%d",
+                            + "accepted_tail_count=%d socket_buffer=%d generator_lag_p50_us=%d generator_lag_p99_us=%d "
+                            + "generator_lag_max_us=%d",
                     settings.udp() ? "udp" : "tcp", settings.rate(), seconds(), generated, sent, sent / seconds(),
                     heldBack, scheduleLost, ok, ok / seconds(), rejected503, otherFinal, timeouts, late, retransmissions,
                     connectionsClosed, micros(acceptedLatency, 50), micros(acceptedLatency, 99),
                     micros(acceptedLatency, 100), micros(acceptedWrittenLatency, 50),
                     micros(acceptedWrittenLatency, 99), micros(acceptedWrittenLatency, 100), micros(tailLatency, 50),
-                    micros(tailLatency, 99), tailLatency.getTotalCount(), settings.socketBuffer());
+                    micros(tailLatency, 99), tailLatency.getTotalCount(), settings.socketBuffer(),
+                    micros(generatorLag, 50), micros(generatorLag, 99), micros(generatorLag, 100));
         }
 
         private static long micros(Histogram latency, double percentile) {
@@ -72,24 +75,35 @@ final class OfferedLoad {
     private final int threads;
     private final Duration warmup;
     private final double warmupRate;
+    private final int writeQueue;
 
     OfferedLoad(OfferedLoadSettings settings, int threads) {
         this(settings, threads, Duration.ZERO, settings.rate());
+    }
+
+    OfferedLoad(OfferedLoadSettings settings, int threads, Duration warmup, double warmupRate) {
+        this(settings, threads, warmup, warmupRate, DEFAULT_WRITE_QUEUE);
     }
 
     /**
      * With a warm-up: {@code warmupRate} offered for {@code warmup} on sockets of its own before the measured load,
      * not counted, so that the measured load meets the generator's compiled code (each run is a new JVM: without
      * it, the first second of a run fell behind its schedule and a capacity step failed as "generator-limit").
+     * Over TCP a due request is held back while more than {@code writeQueue} bytes wait in this process for the
+     * connection (writable again below half of it).
      */
-    OfferedLoad(OfferedLoadSettings settings, int threads, Duration warmup, double warmupRate) {
+    OfferedLoad(OfferedLoadSettings settings, int threads, Duration warmup, double warmupRate, int writeQueue) {
         if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("--warmup must be 0-60 s, got " + warmup);
         }
         if (!warmup.isZero() && (warmupRate <= 0 || warmupRate > 1_000_000)) {
             throw new IllegalArgumentException("--warmup-rate must be above 0 and at most 1,000,000/s, got " + warmupRate);
         }
+        if (writeQueue < 2048 || writeQueue > 64 << 20) {
+            throw new IllegalArgumentException("--write-queue must be 2,048 B to 64 MiB, got " + writeQueue);
+        }
         this.settings = settings;
+        this.writeQueue = writeQueue;
         this.threads = threads;
         this.warmup = warmup;
         this.warmupRate = warmupRate;
@@ -173,7 +187,7 @@ final class OfferedLoad {
             bootstrap.option(ChannelOption.SO_RCVBUF, settings.socketBuffer())
                     .option(ChannelOption.SO_SNDBUF, settings.socketBuffer());
         }
-        bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 << 10, 512 << 10));
+        bootstrap.option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(writeQueue / 2, writeQueue));
         if (settings.udp()) {
             return bootstrap.channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
@@ -197,6 +211,7 @@ final class OfferedLoad {
         Histogram latency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram writtenLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         Histogram tailLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+        Histogram generatorLag = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
         for (int i = 0; i < flows.size(); i++) {
             RateFlow flow = flows.get(i);
             try {
@@ -218,8 +233,9 @@ final class OfferedLoad {
             latency.add(flow.acceptedLatency);
             writtenLatency.add(flow.acceptedWrittenLatency);
             tailLatency.add(flow.tailLatency);
+            generatorLag.add(flow.tickLateness);
         }
         return new Result(settings, generated, sent, heldBack, scheduleLost, ok, rejected, other, timeouts, late,
-                retransmissions, closed, latency, writtenLatency, tailLatency);
+                retransmissions, closed, latency, writtenLatency, tailLatency, generatorLag);
     }
 }

@@ -55,6 +55,12 @@ public final class OfferedLoadMain implements Callable<Integer> {
             + "Over TCP what the server has not read waits in this send buffer, and counts in the latency from the "
             + "intended send.")
     int socketBuffer;
+    @Option(names = "--write-queue", defaultValue = "524288", description = "tcp: bytes this process queues per "
+            + "connection beyond its kernel send buffer before a due REGISTER is held back (the high water mark; "
+            + "writable again at half). A proxy in front of a registrar that queues little for a connection the server "
+            + "reads slowly (Shen and Schulzrinne's small sender buffer) answers the excess itself instead of letting "
+            + "it wait.")
+    int writeQueue;
     @Option(names = "--io-threads", defaultValue = "1", description = "Event loops.")
     int ioThreads;
     @Option(names = "--max-open", defaultValue = "16000", description = "tcp-tn: the most connections open at once "
@@ -98,7 +104,7 @@ public final class OfferedLoadMain implements Callable<Integer> {
                 return 0;
             }
             OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads), warmup,
-                    warmupRate == null ? rate : warmupRate).run();
+                    warmupRate == null ? rate : warmupRate, writeQueue).run();
             System.out.println(result.line());
             return 0;
         } finally {

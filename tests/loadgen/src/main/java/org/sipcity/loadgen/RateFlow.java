@@ -66,6 +66,13 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
      * figures mix it with the start, when there was none).
      */
     final Histogram tailLatency = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    /**
+     * How late this flow's ticks ran on its event loop during the load (each against its place in the fixed-rate
+     * schedule): the generator's own lateness, which a late read of the answers adds to both latency clocks. A
+     * written-clock p99 near this figure says the generator, not the server, held the answers.
+     */
+    final Histogram tickLateness = new Histogram(TimeUnit.SECONDS.toNanos(60), 3);
+    private long ticks;
 
     private Channel channel;
     private String via;
@@ -134,6 +141,10 @@ final class RateFlow extends ChannelInboundHandlerAdapter {
 
     private void tick() {
         long now = System.nanoTime();
+        long scheduled = startNanos + ticks++ * TICK_NANOS;
+        if (scheduled < stopNanos) {
+            tickLateness.recordValue(Math.max(0, Math.min(now - scheduled, tickLateness.getHighestTrackableValue())));
+        }
         // Up to the end of the load, even when this tick comes late after it: the schedule is the whole duration.
         long due = (long) ((Math.min(now, stopNanos) - startNanos) / 1e9 * perSecond);
         if (due > generated) {

@@ -62,6 +62,9 @@ class OfferedLoadTest {
         assertThat(result.acceptedWrittenLatency().getTotalCount()).isEqualTo(result.ok());
         assertThat(result.acceptedWrittenLatency().getMaxValue()).isLessThanOrEqualTo(result.acceptedLatency().getMaxValue());
         assertThat(result.line()).contains("transport=tcp", "ok=" + result.ok(), "timeouts=0");
+        // The generator's own lateness: every 1 ms tick of each of the 2 flows within the 2 s load, and no more.
+        assertThat(result.generatorLag().getTotalCount()).as(result.line()).isBetween(2 * 2000L - 4, 2 * 2000L);
+        assertThat(result.line()).contains("generator_lag_p99_us=" + result.generatorLag().getValueAtPercentile(99) / 1000);
     }
 
     @Test
