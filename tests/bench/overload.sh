@@ -70,11 +70,23 @@ CAPACITY_TAIL_MS=100
 PROBE_RATE=0
 # SO_RCVBUF of the server's TCP connector (receive-buffer-size), bytes; empty: the connector's default.
 TCP_RECEIVE_BUFFER=""
-# The generator's SO_SNDBUF/SO_RCVBUF over TCP (OfferedLoadMain --socket-buffer), bytes; 0: the OS default.
-GENERATOR_SOCKET_BUFFER=4194304
-# Bytes the generator queues per TCP connection in its own process before a due REGISTER is held back
-# (OfferedLoadMain --write-queue): a proxy in front that queues little answers the excess itself.
-GENERATOR_WRITE_QUEUE=524288
+# The sender of the overload steps over TCP is an upstream proxy that queues little for a connection the server reads
+# slowly, as Kamailio does (tcp_conn_wq_max, 32 KiB by default) and as Shen and Schulzrinne advise: 16 KiB in its
+# process (OfferedLoadMain --write-queue) and 16 KiB not yet sent in its kernel (--unsent-limit, TCP_NOTSENT_LOWAT),
+# its socket buffers the OS's (--socket-buffer 0). What it cannot queue it holds back (the upstream's own 503): above
+# capacity TCP flow control keeps the excess there, and an accepted request waits behind at most 32 KiB of its own
+# connection's requests. A sender that queues megabytes (the default before 2026-11-28: 4 MiB buffers and 512 KiB in
+# the process) measures its own queue: 1.2-1.9 s at 2-3x, whatever the server did. A small --socket-buffer instead of
+# --unsent-limit shrinks the window too, and on loopback (64 KiB segments) a window below one segment stalls a
+# connection on the persist timer for seconds (timeouts with 32 KiB, tests/bench/README.md session 20).
+GENERATOR_SOCKET_BUFFER=0
+GENERATOR_WRITE_QUEUE=16384
+GENERATOR_UNSENT_LIMIT=16384
+# The capacity search's sender absorbs the server's pauses (a young collection, 30-60 ms on one core) in its queue, so
+# that the capacity is the rate the server sustains: with 32 KiB the requests due during a pause are held back and
+# the search found 34,000-36,000/s where the same server served 61,000-83,000/s above it (2026-11-28).
+CAPACITY_SOCKET_BUFFER=4194304
+CAPACITY_WRITE_QUEUE=524288
 # Seconds each capacity and overload step's generator warms up first, not counted (OfferedLoadMain --warmup).
 GENERATOR_WARMUP_S=2
 # Seconds of load, rising to 80% of the capacity in three steps, before the steps of a run whose capacities are given
@@ -97,7 +109,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--capacity-tail-ms MS] [--confirm-tries N] [--reload-warmup S] [--nice N] [--warm-load S]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
           [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
-          [--generator-write-queue BYTES]
+          [--generator-write-queue BYTES] [--generator-unsent-limit BYTES]
           [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
@@ -119,9 +131,15 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --max-minutes    no new step starts after this many minutes (default $MAX_MINUTES)
   --tcp-receive-buffer       the TCP connector's receive-buffer-size (SO_RCVBUF of each accepted connection);
                              default: the connector's own default
-  --generator-socket-buffer  the generator's TCP socket buffers (default 4194304; 0: the OS default, autotuned)
-  --generator-write-queue    bytes the generator queues per TCP connection in its own process before it holds a due
-                             REGISTER back (default $GENERATOR_WRITE_QUEUE)
+  The three --generator-* options set the overload steps' sender over TCP (the capacity search's always queues
+  ${CAPACITY_WRITE_QUEUE} B in its process and has ${CAPACITY_SOCKET_BUFFER} B socket buffers, so that it absorbs the server's pauses):
+  --generator-socket-buffer  its socket buffers (default $GENERATOR_SOCKET_BUFFER: the OS's, autotuned)
+  --generator-write-queue    bytes it queues per connection in its own process before it holds a due REGISTER
+                             back (default $GENERATOR_WRITE_QUEUE)
+  --generator-unsent-limit   the most bytes not yet sent in each connection's kernel send buffer (TCP_NOTSENT_LOWAT;
+                             default $GENERATOR_UNSENT_LIMIT; 0: none). It bounds the sender's queue where a small
+                             --generator-socket-buffer would shrink the window too: on loopback (64 KiB segments) a
+                             window below one segment stalls a connection on the persist timer for seconds
   --generator-warmup S       each capacity and overload step's generator first offers for S seconds, not counted
                              (capacity steps at their rate, overload steps at half the capacity; default $GENERATOR_WARMUP_S)
   --order          alternate (default): per transport, level by level, valve on then off at the first level, off then
@@ -162,6 +180,7 @@ while [ $# -gt 0 ]; do
         --tcp-receive-buffer) TCP_RECEIVE_BUFFER="$2"; shift ;;
         --generator-socket-buffer) GENERATOR_SOCKET_BUFFER="$2"; shift ;;
         --generator-write-queue) GENERATOR_WRITE_QUEUE="$2"; shift ;;
+        --generator-unsent-limit) GENERATOR_UNSENT_LIMIT="$2"; shift ;;
         --generator-warmup) GENERATOR_WARMUP_S="$2"; shift ;;
         --order) ORDER="$2"; shift ;;
         --append) APPEND=1 ;;
@@ -413,14 +432,16 @@ in_dialog_stream() {
 
 offered_load() {
     local transport="$1" rate="$2" seconds="$3" warmup="${4:-0}" warmup_rate="${5:-$2}" connections="$CONNECTIONS_TCP"
-    local buffer="$GENERATOR_SOCKET_BUFFER"
+    local buffer="$GENERATOR_SOCKET_BUFFER" write_queue="$GENERATOR_WRITE_QUEUE" unsent="$GENERATOR_UNSENT_LIMIT"
+    # The capacity search's sender (SENDER=capacity): one that absorbs the server's pauses.
+    [ "${SENDER:-}" = capacity ] && { buffer="$CAPACITY_SOCKET_BUFFER"; write_queue="$CAPACITY_WRITE_QUEUE"; unsent=0; }
     [ "$transport" = udp ] && { connections="$CONNECTIONS_UDP"; buffer=4194304; }
     : >"$WORK/generator.err"
     timeout -k 2 $(( seconds + warmup + RESPONSE_TIMEOUT_S + 40 )) "${GENERATOR_PIN[@]}" java -Xms256m -Xmx1g -XX:+UseParallelGC \
         -cp "$LOADGEN_CP" org.sipcity.loadgen.OfferedLoadMain --target "$HOST:$SIP_PORT" --transport "$transport" \
         --rate "$rate" --duration "${seconds}s" --warmup "${warmup}s" --warmup-rate "$warmup_rate" \
         --connections "$connections" --sources 127.0.0.2,127.0.0.3 \
-        --response-timeout "${RESPONSE_TIMEOUT_S}s" --socket-buffer "$buffer" --write-queue "$GENERATOR_WRITE_QUEUE" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
+        --response-timeout "${RESPONSE_TIMEOUT_S}s" --socket-buffer "$buffer" --write-queue "$write_queue" --unsent-limit "$unsent" --users "$USERS" --user 'bench%05d' --domain bench.invalid \
         2>>"$WORK/generator.err" | tail -1
     grep -v "^offering ended$\|^warm-up ended$" "$WORK/generator.err" >>"$OUT/generator.log" || true
 }
@@ -502,7 +523,7 @@ capacity_step() {
     local transport="$1" rate="$2" seconds="${3:-$CAPACITY_STEP_SECONDS}" warmup_rate="${4:-$2}" kind="${5:-ladder}"
     local line passed=0 verdict generator_pid i split_before split_after tail_p50
     : >"$WORK/generator.err"
-    offered_load "$transport" "$rate" "$seconds" "$GENERATOR_WARMUP_S" "$warmup_rate" >"$WORK/generator.out" &
+    SENDER=capacity offered_load "$transport" "$rate" "$seconds" "$GENERATOR_WARMUP_S" "$warmup_rate" >"$WORK/generator.out" &
     generator_pid=$!
     for i in $(seq 1 $(( (GENERATOR_WARMUP_S + 15) * 20 ))); do
         grep -q "warm-up ended" "$WORK/generator.err" 2>/dev/null && break
@@ -678,9 +699,9 @@ overload_step() {
     # Which limit the transaction layer's refusals were for: the completed-transaction budget or the live limit.
     row="$row,$(delta transactions_refused_completed_memory),$(delta completed_released_before_t4)"
     # The generator's own lateness (its ticks against their schedule): it reads the answers that late too.
-    row="$row,$GENERATOR_WRITE_QUEUE,$(awk -v u="$(field "$line" generator_lag_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" generator_lag_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }')"
+    row="$row,$GENERATOR_WRITE_QUEUE,$GENERATOR_UNSENT_LIMIT,$(awk -v u="$(field "$line" generator_lag_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" generator_lag_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }')"
     echo "$row" >>"$RESULTS_CSV"
-    log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us; the generator's own lag p99 $(field "$line" generator_lag_p99_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
+    log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us; the generator's own lag p99 $(field "$line" generator_lag_p99_us) us, max $(field "$line" generator_lag_max_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
     # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
     # 2,000: over UDP each REGISTER's transaction lives 32 s (Timer J) after its answer.
     # (Not after the part's last step: nothing follows it on this server.)
@@ -718,7 +739,7 @@ header() {
 header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions,datagram_drop_share_percent,admission_rate_per_s"
 header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average,kind,seconds,accepted_tail_p50_us,accepted_tail_p99_us,late_answers,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,kernel_udp_drops"
 header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit,searched_per_s,confirm_tries"
-header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_lag_p50_ms,generator_lag_p99_ms"
+header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_unsent_limit,generator_lag_p50_ms,generator_lag_p99_ms"
 header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average"
 [ "$APPEND" = 1 ] || : >"$OUT/generator.log"
 : >>"$OUT/cli.log"
@@ -729,6 +750,7 @@ header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,mess
     echo "nice,$NICE"
     echo "pinning,$( [ "$PIN" = 1 ] && echo "server on cpu $SERVER_CPU; generators on cpu $GENERATOR_CPU" || echo none)"
     echo "generator,tests/loadgen OfferedLoadMain: open loop; tcp $CONNECTIONS_TCP connections; udp $CONNECTIONS_UDP sockets; timeout ${RESPONSE_TIMEOUT_S} s"
+    echo "tcp_sender,overload steps: socket buffers $GENERATOR_SOCKET_BUFFER B (0: the OS's) / write queue $GENERATOR_WRITE_QUEUE B / unsent limit $GENERATOR_UNSENT_LIMIT B; capacity search: socket buffers $CAPACITY_SOCKET_BUFFER B / write queue $CAPACITY_WRITE_QUEUE B / no unsent limit"
     echo "in_dialog_rate_per_s,$IN_DIALOG_RATE"
     echo "step_seconds,$STEP_SECONDS"
     echo "transports,$TRANSPORTS"

@@ -9,6 +9,7 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollEventLoopGroup;
 import io.netty.channel.epoll.EpollSocketChannel;
@@ -76,13 +77,14 @@ final class OfferedLoad {
     private final Duration warmup;
     private final double warmupRate;
     private final int writeQueue;
+    private final int unsentLimit;
 
     OfferedLoad(OfferedLoadSettings settings, int threads) {
         this(settings, threads, Duration.ZERO, settings.rate());
     }
 
     OfferedLoad(OfferedLoadSettings settings, int threads, Duration warmup, double warmupRate) {
-        this(settings, threads, warmup, warmupRate, DEFAULT_WRITE_QUEUE);
+        this(settings, threads, warmup, warmupRate, DEFAULT_WRITE_QUEUE, 0);
     }
 
     /**
@@ -90,9 +92,11 @@ final class OfferedLoad {
      * not counted, so that the measured load meets the generator's compiled code (each run is a new JVM: without
      * it, the first second of a run fell behind its schedule and a capacity step failed as "generator-limit").
      * Over TCP a due request is held back while more than {@code writeQueue} bytes wait in this process for the
-     * connection (writable again below half of it).
+     * connection (writable again below half of it), and with epoll the kernel keeps at most {@code unsentLimit}
+     * bytes not yet sent (TCP_NOTSENT_LOWAT; 0: no limit).
      */
-    OfferedLoad(OfferedLoadSettings settings, int threads, Duration warmup, double warmupRate, int writeQueue) {
+    OfferedLoad(OfferedLoadSettings settings, int threads, Duration warmup, double warmupRate, int writeQueue,
+            int unsentLimit) {
         if (warmup.isNegative() || warmup.compareTo(Duration.ofMinutes(1)) > 0) {
             throw new IllegalArgumentException("--warmup must be 0-60 s, got " + warmup);
         }
@@ -102,8 +106,12 @@ final class OfferedLoad {
         if (writeQueue < 2048 || writeQueue > 64 << 20) {
             throw new IllegalArgumentException("--write-queue must be 2,048 B to 64 MiB, got " + writeQueue);
         }
+        if (unsentLimit < 0) {
+            throw new IllegalArgumentException("--unsent-limit must be 0 or more bytes, got " + unsentLimit);
+        }
         this.settings = settings;
         this.writeQueue = writeQueue;
+        this.unsentLimit = unsentLimit;
         this.threads = threads;
         this.warmup = warmup;
         this.warmupRate = warmupRate;
@@ -192,6 +200,9 @@ final class OfferedLoad {
             return bootstrap.channel(epoll ? EpollDatagramChannel.class : NioDatagramChannel.class)
                     .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048))
                     .handler(flow);
+        }
+        if (epoll && unsentLimit > 0) {
+            bootstrap.option(EpollChannelOption.TCP_NOTSENT_LOWAT, (long) unsentLimit);
         }
         return bootstrap.channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)

@@ -61,6 +61,11 @@ public final class OfferedLoadMain implements Callable<Integer> {
             + "reads slowly (Shen and Schulzrinne's small sender buffer) answers the excess itself instead of letting "
             + "it wait.")
     int writeQueue;
+    @Option(names = "--unsent-limit", defaultValue = "0", description = "tcp with epoll: TCP_NOTSENT_LOWAT of each "
+            + "connection, the most bytes its kernel send buffer holds that have not yet gone out (0: no limit). Bounds "
+            + "what waits in the send buffer without shrinking the window, as --socket-buffer would: a window below "
+            + "one segment stalls a loopback connection (64 KiB MTU) on the persist timer for seconds.")
+    int unsentLimit;
     @Option(names = "--io-threads", defaultValue = "1", description = "Event loops.")
     int ioThreads;
     @Option(names = "--max-open", defaultValue = "16000", description = "tcp-tn: the most connections open at once "
@@ -104,7 +109,7 @@ public final class OfferedLoadMain implements Callable<Integer> {
                 return 0;
             }
             OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads), warmup,
-                    warmupRate == null ? rate : warmupRate, writeQueue).run();
+                    warmupRate == null ? rate : warmupRate, writeQueue, unsentLimit).run();
             System.out.println(result.line());
             return 0;
         } finally {

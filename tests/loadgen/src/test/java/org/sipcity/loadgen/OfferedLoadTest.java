@@ -1,6 +1,7 @@
 package org.sipcity.loadgen;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.DatagramSocket;
 import java.net.InetAddress;
@@ -65,6 +66,29 @@ class OfferedLoadTest {
         // The generator's own lateness: every 1 ms tick of each of the 2 flows within the 2 s load, and no more.
         assertThat(result.generatorLag().getTotalCount()).as(result.line()).isBetween(2 * 2000L - 4, 2 * 2000L);
         assertThat(result.line()).contains("generator_lag_p99_us=" + result.generatorLag().getValueAtPercentile(99) / 1000);
+    }
+
+    @Test
+    void aSenderThatQueuesLittleStillOffersEveryRequestToAServerThatKeepsUp() throws Exception {
+        InetSocketAddress target = startServer(new TinyResponder(), TransportType.TCP);
+
+        // A Kamailio-like upstream: 16 KiB queued in the process, 16 KiB not yet sent in the kernel (TCP_NOTSENT_LOWAT).
+        OfferedLoad.Result result = new OfferedLoad(settings(target, false, 200), 1, Duration.ZERO, 200, 16 << 10,
+                16 << 10).run();
+
+        assertOffered(result, 400);
+        assertThat(result.heldBack() + result.timeouts()).as(result.line()).isZero();
+        assertThat(result.ok()).as(result.line()).isEqualTo(result.sent());
+    }
+
+    @Test
+    void aWriteQueueBelowOneMessageOrANegativeUnsentLimitIsRefused() throws Exception {
+        OfferedLoadSettings settings = settings(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 5060), false, 200);
+
+        assertThatThrownBy(() -> new OfferedLoad(settings, 1, Duration.ZERO, 200, 1024, 0))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--write-queue");
+        assertThatThrownBy(() -> new OfferedLoad(settings, 1, Duration.ZERO, 200, 16 << 10, -1))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--unsent-limit");
     }
 
     @Test
