@@ -70,6 +70,9 @@ CAPACITY_TAIL_MS=100
 PROBE_RATE=0
 # SO_RCVBUF of the server's TCP connector (receive-buffer-size), bytes; empty: the connector's default.
 TCP_RECEIVE_BUFFER=""
+# SO_RCVBUF of the server's UDP connector (receive-buffer-size), bytes; empty: the connector's default (4 MiB, capped
+# by net.core.rmem_max).
+UDP_RECEIVE_BUFFER=""
 # The sender of the overload steps over TCP is an upstream proxy that queues little for a connection the server reads
 # slowly, as Kamailio does (tcp_conn_wq_max, 32 KiB by default) and as Shen and Schulzrinne advise: 16 KiB in its
 # process (OfferedLoadMain --write-queue) and 16 KiB not yet sent in its kernel (--unsent-limit, TCP_NOTSENT_LOWAT),
@@ -108,7 +111,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--capacity-udp N] [--capacity-tcp N] [--capacity-ladder "1000 2000 ..."] [--bisections N] [--capacity-only] [--skip-cpu]
           [--capacity-tail-ms MS] [--confirm-tries N] [--reload-warmup S] [--nice N] [--warm-load S]
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
-          [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
+          [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--udp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
           [--generator-write-queue BYTES] [--generator-unsent-limit BYTES]
           [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
@@ -131,6 +134,8 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --max-minutes    no new step starts after this many minutes (default $MAX_MINUTES)
   --tcp-receive-buffer       the TCP connector's receive-buffer-size (SO_RCVBUF of each accepted connection);
                              default: the connector's own default
+  --udp-receive-buffer       the UDP connector's receive-buffer-size (default: the connector's 4 MiB; the kernel caps
+                             it at net.core.rmem_max, and the connector warns when it does)
   The three --generator-* options set the overload steps' sender over TCP (the capacity search's always queues
   ${CAPACITY_WRITE_QUEUE} B in its process and has ${CAPACITY_SOCKET_BUFFER} B socket buffers, so that it absorbs the server's pauses):
   --generator-socket-buffer  its socket buffers (default $GENERATOR_SOCKET_BUFFER: the OS's, autotuned)
@@ -178,6 +183,7 @@ while [ $# -gt 0 ]; do
         --connections-udp) CONNECTIONS_UDP="$2"; shift ;;
         --max-minutes) MAX_MINUTES="$2"; shift ;;
         --tcp-receive-buffer) TCP_RECEIVE_BUFFER="$2"; shift ;;
+        --udp-receive-buffer) UDP_RECEIVE_BUFFER="$2"; shift ;;
         --generator-socket-buffer) GENERATOR_SOCKET_BUFFER="$2"; shift ;;
         --generator-write-queue) GENERATOR_WRITE_QUEUE="$2"; shift ;;
         --generator-unsent-limit) GENERATOR_UNSENT_LIMIT="$2"; shift ;;
@@ -312,6 +318,11 @@ configure_valve() {
         ops+=("/subsystem=sip/connector=tcp:write-attribute(name=receive-buffer-size, value=$TCP_RECEIVE_BUFFER)")
     else
         ops+=("/subsystem=sip/connector=tcp:undefine-attribute(name=receive-buffer-size)")
+    fi
+    if [ -n "$UDP_RECEIVE_BUFFER" ]; then
+        ops+=("/subsystem=sip/connector=udp:write-attribute(name=receive-buffer-size, value=$UDP_RECEIVE_BUFFER)")
+    else
+        ops+=("/subsystem=sip/connector=udp:undefine-attribute(name=receive-buffer-size)")
     fi
     ops+=("/subsystem=sip:write-attribute(name=overload-udp-drop, value=$drop)" "reload")
     log "valve $what: reloading"
@@ -699,7 +710,7 @@ overload_step() {
     # Which limit the transaction layer's refusals were for: the completed-transaction budget or the live limit.
     row="$row,$(delta transactions_refused_completed_memory),$(delta completed_released_before_t4)"
     # The generator's own lateness (its ticks against their schedule): it reads the answers that late too.
-    row="$row,$GENERATOR_WRITE_QUEUE,$GENERATOR_UNSENT_LIMIT,$(awk -v u="$(field "$line" generator_lag_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" generator_lag_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }')"
+    row="$row,$GENERATOR_WRITE_QUEUE,$GENERATOR_UNSENT_LIMIT,$(awk -v u="$(field "$line" generator_lag_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" generator_lag_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }'),${UDP_RECEIVE_BUFFER:-default}"
     echo "$row" >>"$RESULTS_CSV"
     log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us; the generator's own lag p99 $(field "$line" generator_lag_p99_us) us, max $(field "$line" generator_lag_max_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
     # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
@@ -739,7 +750,7 @@ header() {
 header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions,datagram_drop_share_percent,admission_rate_per_s"
 header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average,kind,seconds,accepted_tail_p50_us,accepted_tail_p99_us,late_answers,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,kernel_udp_drops"
 header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit,searched_per_s,confirm_tries"
-header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_unsent_limit,generator_lag_p50_ms,generator_lag_p99_ms"
+header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_unsent_limit,generator_lag_p50_ms,generator_lag_p99_ms,udp_receive_buffer"
 header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average"
 [ "$APPEND" = 1 ] || : >"$OUT/generator.log"
 : >>"$OUT/cli.log"
