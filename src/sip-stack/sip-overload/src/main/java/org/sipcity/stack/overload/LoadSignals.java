@@ -50,6 +50,15 @@ public interface LoadSignals {
     }
 
     /**
+     * Bytes waiting in the receive queues of the server's UDP sockets now (as the kernel charges them), as of the
+     * last {@link #datagramDrops()}; 0 for an embedding layer that does not read them. A figure for the operator:
+     * the loops' backlog over UDP before the queue is full and drops begin. No rule reads it yet.
+     */
+    default long datagramQueueBytes() {
+        return 0;
+    }
+
+    /**
      * Tasks the workers have finished, cumulative (the controller takes the difference between evaluations): what the
      * server served, the reference of rate admission; negative for an embedding layer that does not count them (the
      * rate admitted at the valve stands in).

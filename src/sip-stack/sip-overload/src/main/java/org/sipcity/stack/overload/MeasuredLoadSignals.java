@@ -126,6 +126,12 @@ public final class MeasuredLoadSignals implements LoadSignals, AutoCloseable {
         return drops == null ? 0 : drops.drops();
     }
 
+    /** As the kernel's UDP tables read at the last {@link #datagramDrops()}: no second read. */
+    @Override
+    public long datagramQueueBytes() {
+        return drops == null ? 0 : drops.queuedBytes();
+    }
+
     /** HotSpot's accumulated compilation time (milliseconds, summed over its compiler threads). */
     @Override
     public long compilationNanos() {

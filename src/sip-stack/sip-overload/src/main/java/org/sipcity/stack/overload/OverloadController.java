@@ -305,6 +305,7 @@ final class OverloadController {
         figures.sampled(signals, wait, loopLag, heap, reads, signals.readBusy(), newWorkLoss(), refreshLoss());
         figures.sampledCompilation(compiled < 0 ? -1 : compilingShare);
         figures.sampledDrops(drops, dropShare, limiting() ? rate : 0);
+        figures.sampledDatagramQueue(signals.datagramQueueBytes());
     }
 
     /**

@@ -23,6 +23,7 @@ public final class OverloadFigures {
     private volatile double readBusy;
     private volatile double newWorkLoss;
     private volatile long datagramDrops;
+    private volatile long datagramQueueBytes;
     private volatile double datagramDropShare;
     private volatile double admissionRate;
     private volatile double refreshLoss;
@@ -79,6 +80,10 @@ public final class OverloadFigures {
         this.datagramDrops = drops;
         this.datagramDropShare = share;
         this.admissionRate = rate;
+    }
+
+    void sampledDatagramQueue(long bytes) {
+        this.datagramQueueBytes = bytes;
     }
 
     void sampledCompilation(double share) {
@@ -195,6 +200,11 @@ public final class OverloadFigures {
      */
     public long datagramDrops() {
         return datagramDrops;
+    }
+
+    /** Bytes waiting in the UDP sockets' receive queues at the last evaluation. */
+    public long datagramQueueBytes() {
+        return datagramQueueBytes;
     }
 
     /**

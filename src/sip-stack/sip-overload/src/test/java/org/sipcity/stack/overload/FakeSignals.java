@@ -10,6 +10,7 @@ class FakeSignals implements LoadSignals {
     volatile double readSaturation;
     volatile double readBusy;
     volatile long datagramDrops;
+    volatile long datagramQueueBytes;
     /** Worker completions, cumulative; negative: not reported (the valve then takes the admitted rate). */
     volatile long completedTasks = -1;
     /** Of those, tasks run on the event loops (inline applications), cumulative. */
@@ -55,6 +56,11 @@ class FakeSignals implements LoadSignals {
     @Override
     public long datagramDrops() {
         return datagramDrops;
+    }
+
+    @Override
+    public long datagramQueueBytes() {
+        return datagramQueueBytes;
     }
 
     @Override

@@ -112,6 +112,22 @@ class RateAdmissionTest {
         assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.DATAGRAM_DROPS);
     }
 
+    /** The sockets' receive queue is shown to the operator as each evaluation read it; no rule acts on it yet. */
+    @Test
+    void theUdpSocketsQueueIsAFigureOfEachEvaluationAndBeginsNoOverload() {
+        servedAtTwoThousandASecond();
+        signals.datagramQueueBytes = 3 << 20;
+        for (int i = 0; i < 40; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.figures().datagramQueueBytes()).isEqualTo(3 << 20);
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+
+        signals.datagramQueueBytes = 0;
+        interval(100, NEW_REGISTER, 0, 100);
+        assertThat(valve.figures().datagramQueueBytes()).isZero();
+    }
+
     @Test
     void kernelDropsStartOverloadAndNewWorkIsAdmittedAtTheRateItWasServedAt() {
         servedAtTwoThousandASecond();

@@ -28,11 +28,12 @@ public final class DatagramDrops {
     private static final Path FD_DIR = Path.of("/proc/self/fd");
     private static final Path[] TABLES = {Path.of("/proc/net/udp"), Path.of("/proc/net/udp6")};
 
-    /** A registered socket: its inode (0 when unknown) or else its local port, and its last drops read. */
+    /** A registered socket: its inode (0 when unknown) or else its local port, its last drops and queue read. */
     private static final class Socket {
         final long inode;
         final int port;
         volatile long lastDrops;
+        volatile long lastQueued;
 
         Socket(long inode, int port) {
             this.inode = inode;
@@ -81,6 +82,20 @@ public final class DatagramDrops {
     }
 
     /**
+     * The bytes waiting in the receive queues of this server's open UDP sockets, summed, as of the last
+     * {@link #drops()} (the {@code rx_queue} column: what the kernel holds for the event loops to read, counted as
+     * the kernel charges it, each datagram's payload plus its buffer overhead). Above capacity it says how far behind
+     * the loops are, before the queue is full and drops begin.
+     */
+    public long queuedBytes() {
+        long sum = 0;
+        for (Socket socket : sockets.values()) {
+            sum += socket.lastQueued;
+        }
+        return sum;
+    }
+
+    /**
      * The drops of every UDP socket of this server since it was bound, summed (closed sockets included). Reads the
      * kernel's tables: call it from a timer thread, not per message.
      */
@@ -126,7 +141,8 @@ public final class DatagramDrops {
     /**
      * Parses a {@code /proc/net/udp} table (header line, then one line per socket: {@code sl local_address
      * rem_address st tx_queue:rx_queue tr:tm->when retrnsmt uid timeout inode ref pointer drops}) and sets the
-     * drops of each of {@code sockets} listed in it, by inode, or by local port for a socket without one.
+     * drops and receive queue of each of {@code sockets} listed in it, by inode, or by local port for a socket
+     * without one.
      */
     static void match(byte[] text, int length, Iterable<Socket> sockets) {
         int line = skipLine(text, 0, length); // the header
@@ -139,11 +155,27 @@ public final class DatagramDrops {
                 for (Socket socket : sockets) {
                     if (socket.inode != 0 ? socket.inode == inode : socket.port != 0 && socket.port == port) {
                         socket.lastDrops = fields[12];
+                        socket.lastQueued = Math.max(0, fields[4]);
                     }
                 }
             }
             line = end;
         }
+    }
+
+    /** Bytes queued at the sockets of the given inodes in one table's text: for tests. */
+    static long queuedOf(String table, long... inodes) {
+        byte[] text = table.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        Socket[] found = new Socket[inodes.length];
+        for (int i = 0; i < inodes.length; i++) {
+            found[i] = new Socket(inodes[i], 0);
+        }
+        match(text, text.length, java.util.List.of(found));
+        long sum = 0;
+        for (Socket socket : found) {
+            sum += socket.lastQueued;
+        }
+        return sum;
     }
 
     /** Drops of the sockets of the given inodes in one table's text: for tests. */
@@ -171,8 +203,8 @@ public final class DatagramDrops {
 
     /**
      * Splits one line into its whitespace-separated fields, keeping as numbers those the matching needs: field 1
-     * (local address, the port after the colon, hex), 9 (inode, decimal) and 12 (drops, decimal). False for a line
-     * with fewer than 13 fields.
+     * (local address, the port after the colon, hex), 4 (tx_queue:rx_queue, the receive queue after the colon,
+     * hex), 9 (inode, decimal) and 12 (drops, decimal). False for a line with fewer than 13 fields.
      */
     private static boolean parse(byte[] text, int from, int to, long[] fields) {
         int field = 0;
@@ -188,12 +220,12 @@ public final class DatagramDrops {
             while (i < to && !isSpace(text[i])) {
                 i++;
             }
-            if (field == 1) {
+            if (field == 1 || field == 4) {
                 int colon = start;
                 while (colon < i && text[colon] != ':') {
                     colon++;
                 }
-                fields[1] = number(text, colon + 1, i, 16);
+                fields[field] = number(text, colon + 1, i, 16);
             } else if (field == 9 || field == 12) {
                 fields[field] = number(text, start, i, 10);
             }

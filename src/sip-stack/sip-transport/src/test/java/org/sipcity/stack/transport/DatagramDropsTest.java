@@ -34,6 +34,16 @@ class DatagramDropsTest {
     }
 
     @Test
+    void theReceiveQueueOfTheGivenInodesIsReadFromTheHexColumnAfterTheColon() {
+        // 0x00040000 = 262,144 bytes waiting at inode 4242; nothing at 777.
+        assertThat(DatagramDrops.queuedOf(UDP, 4242)).isEqualTo(262_144);
+        assertThat(DatagramDrops.queuedOf(UDP, 4242, 777)).isEqualTo(262_144);
+        assertThat(DatagramDrops.queuedOf(UDP6, 5151)).isZero();
+        assertThat(DatagramDrops.queuedOf(HEADER + " 1021: 0100007F:13C4 00000000:0000 07 00000000:0004x000 00:00000000 "
+                + "00000000     0        0 4242 2 ffff8f2a00000000 17      \n", 4242)).as("garbled").isZero();
+    }
+
+    @Test
     void aTruncatedOrGarbledLineCountsNothing() {
         assertThat(DatagramDrops.dropsOf(HEADER + " 1021: 0100007F:13C4 00000000:0000 07 00000000:00040000\n", 4242)).isZero();
         assertThat(DatagramDrops.dropsOf("", 4242)).isZero();
@@ -55,6 +65,7 @@ class DatagramDropsTest {
         drops.add(byPort, 0, 5200); // no inode known (NIO): its port
 
         assertThat(drops.drops()).isEqualTo(17 + 5 + 3);
+        assertThat(drops.queuedBytes()).as("as of that read").isEqualTo(0x40000);
 
         Files.writeString(udp, UDP.replace(" 17 ", " 40 "), StandardCharsets.US_ASCII);
         assertThat(drops.drops()).isEqualTo(40 + 5 + 3);
@@ -62,6 +73,7 @@ class DatagramDropsTest {
         drops.forget(v4);
         Files.writeString(udp, HEADER, StandardCharsets.US_ASCII); // the socket is gone from the table
         assertThat(drops.drops()).as("a closed socket's last count stays").isEqualTo(40 + 5 + 3);
+        assertThat(drops.queuedBytes()).as("but not its queue").isZero();
         assertThat(drops.sockets()).isEqualTo(2);
     }
 
@@ -97,6 +109,9 @@ class DatagramDropsTest {
 
             long dropped = drops.drops();
             assertThat(dropped).as("200 datagrams of 500 bytes into a 4 KiB receive buffer").isGreaterThan(100).isLessThan(200);
+            // What the kernel kept for the loop that does not read: at least one datagram, within the buffer (the
+            // kernel doubles SO_RCVBUF and may admit one datagram past it).
+            assertThat(drops.queuedBytes()).isGreaterThanOrEqualTo(500).isLessThanOrEqualTo(2 * 4096 + 4096);
             assertThat(drops.sockets()).isEqualTo(1);
             socket.close().sync();
             assertThat(drops.sockets()).isZero();

@@ -40,6 +40,7 @@ public enum OverloadMetric implements Metric<SipStack> {
     COMPILING(Metrics.gauge("overload-compiling", MeasurementUnit.PERCENTAGE), figures -> Math.max(0, Math.round(figures.compiling() * 100))),
     DATAGRAM_DROPS(Metrics.counter("overload-datagram-drops"), OverloadFigures::datagramDrops),
     DATAGRAM_DROP_SHARE(Metrics.gauge("overload-datagram-drop-share", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.datagramDropShare() * 100)),
+    DATAGRAM_QUEUE(Metrics.gauge("overload-datagram-queue", MeasurementUnit.BYTES), OverloadFigures::datagramQueueBytes),
     ADMISSION_RATE(Metrics.gauge("overload-admission-rate", null), figures -> Math.round(figures.admissionRate())),
     NEW_WORK_LOSS(Metrics.gauge("overload-new-work-loss", MeasurementUnit.PERCENTAGE), figures -> Math.round(figures.newWorkLoss() * 100)),
     /** A name, not a number (the metrics endpoint leaves it out): undefined until the valve was first overloaded. */
