@@ -644,6 +644,16 @@ capacity_limit() {
         if (own == "") print "none"; else print (own >= 85 ? "server" : "host") }' "$CAPACITY_STEPS_CSV"
 }
 
+# The bytes waiting in the UDP sockets' receive queues (the figure overload-datagram-queue, as of the valve's last
+# evaluation), every 0.5 s until killed, one line each, from the generators' core: how far behind the loops are.
+queue_sampler() {
+    while :; do
+        "${GENERATOR_PIN[@]}" curl -s --max-time 1 "http://$HOST:$MGMT_PORT/metrics" \
+            | awk '$1 == "wildfly_sip_overload_datagram_queue_bytes" { printf "%.0f\n", $2 }'
+        sleep 0.5
+    done
+}
+
 # One overload step: the generator at RATE for STEP_SECONDS and the in-dialog side stream; appends a row to
 # overload.csv.
 overload_step() {
@@ -665,6 +675,8 @@ overload_step() {
     split_before="$(time_split)"
     in_dialog_stream "$transport" "$WORK/dialog.out" "$WORK/dialog.err" &
     local dialog_pid=$!
+    queue_sampler >"$WORK/queue.samples" &
+    local sampler_pid=$!
     # Recovery is timed from the end of the offered load: the generator says so on its standard error, then waits
     # for the answers to its last requests.
     for i in $(seq 1 $(( (STEP_SECONDS + 30) * 10 ))); do
@@ -674,6 +686,8 @@ overload_step() {
     done
     cpu_after="$(cpu_ticks)"
     split_after="$(time_split)"
+    kill "$sampler_pid" 2>/dev/null || true
+    wait "$sampler_pid" 2>/dev/null || true
     scrape "$after"
     udp_after="$(udp_socket_drops)"
     local recovery
@@ -711,6 +725,8 @@ overload_step() {
     row="$row,$(delta transactions_refused_completed_memory),$(delta completed_released_before_t4)"
     # The generator's own lateness (its ticks against their schedule): it reads the answers that late too.
     row="$row,$GENERATOR_WRITE_QUEUE,$GENERATOR_UNSENT_LIMIT,$(awk -v u="$(field "$line" generator_lag_p50_us)" 'BEGIN { printf "%.2f", u / 1000 }'),$(awk -v u="$(field "$line" generator_lag_p99_us)" 'BEGIN { printf "%.2f", u / 1000 }'),${UDP_RECEIVE_BUFFER:-default}"
+    # The UDP sockets' receive queue over the step (KiB, the samples' median and largest; empty before the figure).
+    row="$row,$(sort -n "$WORK/queue.samples" 2>/dev/null | awk '{ v[NR] = $1 } END { if (NR) printf "%.0f,%.0f", v[int((NR + 1) / 2)] / 1024, v[NR] / 1024; else printf "," }')"
     echo "$row" >>"$RESULTS_CSV"
     log "$transport valve $valve ${level}x ${rate}/s: offered reached: $verdict (achieved $(field "$line" achieved_per_s)/s); goodput $(field "$line" goodput_per_s)/s; 503 $(field "$line" rejected_503); timeouts $(field "$line" timeouts); kernel UDP drops $(( udp_after - udp_before )); in-dialog $d_served/$d_sent served (p99 $(echo "$dialog" | cut -d';' -f7) us), responses $r_counted/$r_sent seen by the valve; accepted p99 $(field "$line" accepted_p99_us) us (from the kernel's write $(field "$line" accepted_written_p99_us) us; the generator's own lag p99 $(field "$line" generator_lag_p99_us) us, max $(field "$line" generator_lag_max_us) us); valve transitions $(delta overload_transitions); recovery $recovery s"
     # Room for the largest step's transactions under 80% of the live-transaction limit (100,000), at least down to
@@ -750,7 +766,7 @@ header() {
 header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,event_loop_lag_s,heap_after_gc_percent,new_work_loss_percent,oldest_task_wait_s,active_transactions,datagram_drop_share_percent,admission_rate_per_s"
 header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average,kind,seconds,accepted_tail_p50_us,accepted_tail_p99_us,late_answers,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,kernel_udp_drops"
 header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit,searched_per_s,confirm_tries"
-header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_unsent_limit,generator_lag_p50_ms,generator_lag_p99_ms,udp_receive_buffer"
+header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_unsent_limit,generator_lag_p50_ms,generator_lag_p99_ms,udp_receive_buffer,datagram_queue_median_kib,datagram_queue_max_kib"
 header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average"
 [ "$APPEND" = 1 ] || : >"$OUT/generator.log"
 : >>"$OUT/cli.log"
