@@ -165,14 +165,8 @@ public final class DatagramDrops {
 
     /** Bytes queued at the sockets of the given inodes in one table's text: for tests. */
     static long queuedOf(String table, long... inodes) {
-        byte[] text = table.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
-        Socket[] found = new Socket[inodes.length];
-        for (int i = 0; i < inodes.length; i++) {
-            found[i] = new Socket(inodes[i], 0);
-        }
-        match(text, text.length, java.util.List.of(found));
         long sum = 0;
-        for (Socket socket : found) {
+        for (Socket socket : matched(table, inodes)) {
             sum += socket.lastQueued;
         }
         return sum;
@@ -180,17 +174,21 @@ public final class DatagramDrops {
 
     /** Drops of the sockets of the given inodes in one table's text: for tests. */
     static long dropsOf(String table, long... inodes) {
+        long sum = 0;
+        for (Socket socket : matched(table, inodes)) {
+            sum += socket.lastDrops;
+        }
+        return sum;
+    }
+
+    private static Socket[] matched(String table, long... inodes) {
         byte[] text = table.getBytes(java.nio.charset.StandardCharsets.US_ASCII);
         Socket[] found = new Socket[inodes.length];
         for (int i = 0; i < inodes.length; i++) {
             found[i] = new Socket(inodes[i], 0);
         }
         match(text, text.length, java.util.List.of(found));
-        long sum = 0;
-        for (Socket socket : found) {
-            sum += socket.lastDrops;
-        }
-        return sum;
+        return found;
     }
 
     private static int skipLine(byte[] text, int from, int length) {
