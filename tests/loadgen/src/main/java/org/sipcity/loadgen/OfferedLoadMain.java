@@ -108,8 +108,14 @@ public final class OfferedLoadMain implements Callable<Integer> {
                 System.out.println(new TransactionTcpLoad(settings, Math.max(1, ioThreads), maxOpen, warmup).run().line());
                 return 0;
             }
-            OfferedLoad.Result result = new OfferedLoad(settings, Math.max(1, ioThreads), warmup,
-                    warmupRate == null ? rate : warmupRate, writeQueue, unsentLimit).run();
+            OfferedLoad load;
+            try {
+                load = new OfferedLoad(settings, Math.max(1, ioThreads), warmup, warmupRate == null ? rate : warmupRate,
+                        writeQueue, unsentLimit);
+            } catch (IllegalArgumentException refused) {
+                throw new CommandLine.ParameterException(spec.commandLine(), refused.getMessage(), refused);
+            }
+            OfferedLoad.Result result = load.run();
             System.out.println(result.line());
             return 0;
         } finally {
