@@ -198,6 +198,18 @@ while [ $# -gt 0 ]; do
     shift
 done
 
+# Byte sizes, refused before anything starts: NAME VALUE MIN [MAX] (an empty receive buffer means the connector's default).
+bytes_option() {
+    local name="$1" value="$2" min="$3" max="${4:-2147483647}"
+    [[ "$value" =~ ^[0-9]+$ ]] && [ "$value" -ge "$min" ] && [ "$value" -le "$max" ] \
+        || { echo "$name must be a whole number of bytes from $min to $max, got '$value'" >&2; exit 2; }
+}
+[ -z "$TCP_RECEIVE_BUFFER" ] || bytes_option --tcp-receive-buffer "$TCP_RECEIVE_BUFFER" 1
+[ -z "$UDP_RECEIVE_BUFFER" ] || bytes_option --udp-receive-buffer "$UDP_RECEIVE_BUFFER" 1
+bytes_option --generator-socket-buffer "$GENERATOR_SOCKET_BUFFER" 0
+bytes_option --generator-write-queue "$GENERATOR_WRITE_QUEUE" 2048 $(( 64 << 20 ))
+bytes_option --generator-unsent-limit "$GENERATOR_UNSENT_LIMIT" 0
+
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "no server at $SERVER: build first (mvn -q -o verify -DskipTests)" >&2; exit 2; }
 [ -d "$LOADGEN/classes" ] && [ -s "$LOADGEN/loadgen.classpath" ] || {
     echo "no load generator at $LOADGEN: build it (mvn -q -o package -pl tests/loadgen -am -DskipTests)" >&2; exit 2; }

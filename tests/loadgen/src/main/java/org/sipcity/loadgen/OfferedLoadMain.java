@@ -55,7 +55,7 @@ public final class OfferedLoadMain implements Callable<Integer> {
             + "Over TCP what the server has not read waits in this send buffer, and counts in the latency from the "
             + "intended send.")
     int socketBuffer;
-    @Option(names = "--write-queue", defaultValue = "524288", description = "tcp: bytes this process queues per "
+    @Option(names = "--write-queue", defaultValue = "" + OfferedLoad.DEFAULT_WRITE_QUEUE, description = "tcp: bytes this process queues per "
             + "connection beyond its kernel send buffer before a due REGISTER is held back (the high water mark; "
             + "writable again at half). A proxy in front of a registrar that queues little for a connection the server "
             + "reads slowly (Shen and Schulzrinne's small sender buffer) answers the excess itself instead of letting "
