@@ -114,6 +114,8 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--udp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
           [--generator-write-queue BYTES] [--generator-unsent-limit BYTES]
           [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
+  --valves         the valves measured at each level, in order: on (the default valve), off (AdmitAllValve),
+                   on-noqueue (the default valve without its UDP standing-queue signal); default $VALVES
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
   --bisections N   bisections after the ladder's first failure (default $BISECTIONS)
@@ -210,6 +212,10 @@ bytes_option --generator-socket-buffer "$GENERATOR_SOCKET_BUFFER" 0
 bytes_option --generator-write-queue "$GENERATOR_WRITE_QUEUE" 2048 $(( 64 << 20 ))
 bytes_option --generator-unsent-limit "$GENERATOR_UNSENT_LIMIT" 0
 
+IFS=',' read -r -a requested_valves <<<"$VALVES"
+for valve in "${requested_valves[@]}"; do
+    case "$valve" in on|off|on-noqueue) ;; *) echo "--valves: unknown valve '$valve' (on, off, on-noqueue)" >&2; exit 2 ;; esac
+done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "no server at $SERVER: build first (mvn -q -o verify -DskipTests)" >&2; exit 2; }
 [ -d "$LOADGEN/classes" ] && [ -s "$LOADGEN/loadgen.classpath" ] || {
     echo "no load generator at $LOADGEN: build it (mvn -q -o package -pl tests/loadgen -am -DskipTests)" >&2; exit 2; }
@@ -310,11 +316,13 @@ cli_script() {
 # Sets the valve up and reloads; waits until SIP answers again. on: the default valve at its default marks; off:
 # AdmitAllValve; forced: DrainValve, which sheds every new REGISTER with a 503 whatever the load (the default valve
 # forced by heap marks of 1-2% let some through: its heap reading ages out when a shedding server does not collect
-# for 5 s); forced-drop: the same, shed UDP requests dropped silently.
+# for 5 s); forced-drop: the same, shed UDP requests dropped silently; on-noqueue: the default valve without its
+# standing-queue signal on the UDP sockets (both datagram-queue marks 0: the valve before 2026-11-28).
 configure_valve() {
-    local what="$1" class drop=false
+    local what="$1" class drop=false queue_signal=true
     case "$what" in
         on) class="" ;;
+        on-noqueue) class=""; queue_signal=false ;;
         off) class="org.sipcity.stack.overload.AdmitAllValve" ;;
         forced) class="org.sipcity.stack.overload.DrainValve" ;;
         forced-drop) class="org.sipcity.stack.overload.DrainValve"; drop=true ;;
@@ -326,6 +334,13 @@ configure_valve() {
         ops+=("/subsystem=sip:undefine-attribute(name=overload-valve-class)")
     fi
     ops+=("/subsystem=sip:undefine-attribute(name=overload-heap-high)" "/subsystem=sip:undefine-attribute(name=overload-heap-low)")
+    if [ "$queue_signal" = true ]; then
+        ops+=("/subsystem=sip:undefine-attribute(name=overload-datagram-queue-high)"
+              "/subsystem=sip:undefine-attribute(name=overload-datagram-queue-low)")
+    else
+        ops+=("/subsystem=sip:write-attribute(name=overload-datagram-queue-high, value=0)"
+              "/subsystem=sip:write-attribute(name=overload-datagram-queue-low, value=0)")
+    fi
     if [ -n "$TCP_RECEIVE_BUFFER" ]; then
         ops+=("/subsystem=sip/connector=tcp:write-attribute(name=receive-buffer-size, value=$TCP_RECEIVE_BUFFER)")
     else

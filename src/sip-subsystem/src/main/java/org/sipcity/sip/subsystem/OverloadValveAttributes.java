@@ -61,6 +61,9 @@ final class OverloadValveAttributes {
     static final AttributeDefinition DATAGRAM_DROP_HIGH = percent("overload-datagram-drop-high", DEFAULTS.datagramDropHigh());
     static final AttributeDefinition DATAGRAM_DROP_LOW = percent("overload-datagram-drop-low", DEFAULTS.datagramDropLow());
     static final AttributeDefinition DATAGRAM_DROP_WINDOW = millis("overload-datagram-drop-window", DEFAULTS.datagramDropWindow());
+    static final AttributeDefinition DATAGRAM_QUEUE_HIGH = bytes("overload-datagram-queue-high", DEFAULTS.datagramQueueHigh());
+    static final AttributeDefinition DATAGRAM_QUEUE_LOW = bytes("overload-datagram-queue-low", DEFAULTS.datagramQueueLow());
+    static final AttributeDefinition DATAGRAM_QUEUE_WINDOW = millis("overload-datagram-queue-window", DEFAULTS.datagramQueueWindow());
     static final AttributeDefinition ADMISSION = new SimpleAttributeDefinitionBuilder("overload-admission", ModelType.STRING)
             .setRequired(false)
             .setAllowExpression(true)
@@ -83,7 +86,7 @@ final class OverloadValveAttributes {
     static final List<AttributeDefinition> ATTRIBUTES = List.of(VALVE_CLASS, VALVE_MODULE, SOJOURN_HIGH, SOJOURN_LOW,
             SOJOURN_WINDOW, QUEUE_DEPTH_HIGH, QUEUE_DEPTH_LOW, LAG_HIGH, LAG_LOW, LAG_PROBES, HEAP_HIGH, HEAP_LOW,
             READ_SATURATION_HIGH, READ_SATURATION_LOW, READ_SATURATION_WINDOW, DATAGRAM_DROP_HIGH, DATAGRAM_DROP_LOW,
-            DATAGRAM_DROP_WINDOW, ADMISSION, RATE_INCREASE, SHED_COST, HOLD_TIME, RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
+            DATAGRAM_DROP_WINDOW, DATAGRAM_QUEUE_HIGH, DATAGRAM_QUEUE_LOW, DATAGRAM_QUEUE_WINDOW, ADMISSION, RATE_INCREASE, SHED_COST, HOLD_TIME, RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
 
     private OverloadValveAttributes() {
     }
@@ -106,6 +109,9 @@ final class OverloadValveAttributes {
                     .datagramDrops(DATAGRAM_DROP_HIGH.resolveModelAttribute(context, model).asInt() / 100.0,
                             DATAGRAM_DROP_LOW.resolveModelAttribute(context, model).asInt() / 100.0)
                     .datagramDropWindow(millis(context, model, DATAGRAM_DROP_WINDOW))
+                    .datagramQueue(DATAGRAM_QUEUE_HIGH.resolveModelAttribute(context, model).asLong(),
+                            DATAGRAM_QUEUE_LOW.resolveModelAttribute(context, model).asLong())
+                    .datagramQueueWindow(millis(context, model, DATAGRAM_QUEUE_WINDOW))
                     .admission(Admission.valueOf(ADMISSION.resolveModelAttribute(context, model).asString()
                             .toUpperCase(java.util.Locale.ROOT)))
                     .rateIncrease(RATE_INCREASE.resolveModelAttribute(context, model).asInt() / 100.0)
@@ -131,6 +137,18 @@ final class OverloadValveAttributes {
                 .setAllowExpression(true)
                 .setDefaultValue(new ModelNode(defaultValue.toMillis()))
                 .setMeasurementUnit(MeasurementUnit.MILLISECONDS)
+                .setValidator(new LongRangeValidator(0))
+                .setRestartAllServices()
+                .build();
+    }
+
+    /** Datagram queue marks: 0 and 0 disable the signal. */
+    private static AttributeDefinition bytes(String name, long defaultValue) {
+        return new SimpleAttributeDefinitionBuilder(name, ModelType.LONG)
+                .setRequired(false)
+                .setAllowExpression(true)
+                .setDefaultValue(new ModelNode(defaultValue))
+                .setMeasurementUnit(MeasurementUnit.BYTES)
                 .setValidator(new LongRangeValidator(0))
                 .setRestartAllServices()
                 .build();

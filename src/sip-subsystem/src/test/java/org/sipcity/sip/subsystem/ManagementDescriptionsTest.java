@@ -74,7 +74,7 @@ class ManagementDescriptionsTest {
         assertThat(cause.isRequired()).as("undefined before the first overload").isFalse();
         assertThat(cause.getAllowedValues()).extracting(ModelNode::asString)
                 .containsExactly("worker-wait", "worker-queue-depth", "event-loop-lag", "heap", "read-saturation",
-                        "datagram-drops");
+                        "datagram-drops", "datagram-queue");
     }
 
     @Test

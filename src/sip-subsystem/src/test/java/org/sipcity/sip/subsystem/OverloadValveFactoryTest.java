@@ -126,6 +126,8 @@ class OverloadValveFactoryTest {
         model.get("overload-datagram-drop-window").set(500);
         model.get("overload-admission").set("loss");
         model.get("overload-shed-cost").set(7);
+        model.get("overload-datagram-queue-high").set(2_097_152);
+        model.get("overload-datagram-queue-window").set(300);
 
         OverloadSettings resolved = OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model);
 
@@ -142,6 +144,9 @@ class OverloadValveFactoryTest {
         assertThat(resolved.datagramDropWindow()).isEqualTo(Duration.ofMillis(500));
         assertThat(resolved.admission()).isEqualTo(org.sipcity.stack.overload.Admission.LOSS);
         assertThat(resolved.shedCost()).isEqualTo(0.07);
+        assertThat(resolved.datagramQueueHigh()).isEqualTo(2 << 20);
+        assertThat(resolved.datagramQueueLow()).isEqualTo(OverloadSettings.defaults().datagramQueueLow());
+        assertThat(resolved.datagramQueueWindow()).isEqualTo(Duration.ofMillis(300));
         assertThat(OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, new ModelNode()).admission())
                 .as("the default").isEqualTo(org.sipcity.stack.overload.Admission.RATE);
 
@@ -149,5 +154,21 @@ class OverloadValveFactoryTest {
         assertThatThrownBy(() -> OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model))
                 .isInstanceOf(OperationFailedException.class)
                 .hasMessageContaining("SIPCITY00020").hasMessageContaining("sojourn");
+    }
+
+    /** Both queue marks at 0 turn the signal off; a low mark alone at 0, or above the high one, is refused. */
+    @Test
+    void theDatagramQueueSignalIsOffWithBothMarksAtZeroAndItsBandIsChecked() throws OperationFailedException {
+        ModelNode model = new ModelNode();
+        model.get("overload-datagram-queue-high").set(0);
+        model.get("overload-datagram-queue-low").set(0);
+        assertThat(OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model).datagramQueueHigh()).isZero();
+
+        model.get("overload-datagram-queue-high").set(1024);
+        assertThatThrownBy(() -> OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model))
+                .isInstanceOf(OperationFailedException.class).hasMessageContaining("datagram queue");
+        model.get("overload-datagram-queue-low").set(4096);
+        assertThatThrownBy(() -> OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model))
+                .isInstanceOf(OperationFailedException.class).hasMessageContaining("datagram queue");
     }
 }

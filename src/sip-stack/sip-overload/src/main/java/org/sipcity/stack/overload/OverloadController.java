@@ -37,10 +37,16 @@ package org.sipcity.stack.overload;
  *     goodput than the kernel's indiscriminate drop costs in-dialog requests; but while every signal shedding
  *     relieves is below its low mark (the workers keep up with all they are given), {@code R} climbs instead and the
  *     reference follows the served rate: drops then mean a rate below what the server can serve;</li>
+ * <li>else, while the UDP sockets' receive queues hold a standing queue (their least content over
+ *     {@code datagramQueueWindow} at or above its high mark, {@code q} times the mark): {@code R} is multiplied by
+ *     {@code 1 - gain (1 - 1/q)} once per window (the queue's minimum answers a cut only a window later), but never
+ *     below {@value #QUEUE_FLOOR} of the reference rate; between two cuts it holds;</li>
  * <li>else (the workers below their high marks, drops below their low mark over the window) {@code R} grows by
  *     {@code rateIncrease} of itself (at least of the reference rate) per evaluation, up to 1.25 times the offered
  *     rate: a reference taken at the very start of a load is too low, and the rate must find the capacity.</li>
  * </ul>
+ * Whatever the branch, {@code R} does not climb while the UDP sockets hold more than the queue's low mark: the loops
+ * are still reading what a pause left there, and the requests behind it wait or are dropped.
  * The event loops admit new work up to {@code R} (a token bucket refilled each evaluation, one evaluation deep) and
  * shed the rest. The cut is driven by the excess, not by a signal that shedding itself keeps high: a loss fraction
  * cut while the sockets still drop went on cutting, since reading a datagram to shed it costs the loop time that
@@ -66,6 +72,13 @@ final class OverloadController {
      * valve hold goodput to 75% of the served rate at 2-4x over UDP wherever the kernel kept dropping.
      */
     static final double DROP_FLOOR = 0.9;
+    /**
+     * Rate admission: a standing datagram queue never cuts the admitted rate below this share of the reference. Reading
+     * and shedding the whole excess at {@code k} times the capacity leaves {@code (1 - k r) / (1 - r)} of it to serve
+     * ({@code r}: a shed's cost as a share of a served request): 78% at 3x with r = 10%. Below half, the kernel's
+     * indiscriminate drop costs less goodput than reading would.
+     */
+    static final double QUEUE_FLOOR = 0.5;
     /** Rate admission: the admitted rate never falls below this, per second (a trickle keeps the estimate alive). */
     private static final double MIN_RATE = 10;
     /** Rate admission: the least loss published while overloaded (RFC 7339 §5.2: {@code oc} of 1%). */
@@ -97,6 +110,12 @@ final class OverloadController {
     private final DropShareWindow dropWindow;
     private final long dropWindowNanos;
     private final double intervalSeconds;
+    private final long queueHigh;
+    private final long queueLow;
+    private final long queueWindowNanos;
+    private final WindowMinimum standingQueue;
+    /** When a standing datagram queue last cut the rate; {@link #NOT_CALM} before it did in this overload. */
+    private long lastQueueCut = NOT_CALM;
 
     private OverloadState state = OverloadState.NORMAL;
     private long calmSince = NOT_CALM;
@@ -158,6 +177,11 @@ final class OverloadController {
         // Samples spanning the window: its two ends and every evaluation in between.
         long samples = settings.sojournWindow().toNanos() / interval + 1;
         this.standingWait = new WindowMinimum((int) Math.max(1, Math.min(1000, samples)));
+        this.queueHigh = settings.datagramQueueHigh();
+        this.queueLow = settings.datagramQueueLow();
+        this.queueWindowNanos = settings.datagramQueueWindow().toNanos();
+        long queueSamples = queueWindowNanos / interval + 1;
+        this.standingQueue = new WindowMinimum((int) Math.max(1, Math.min(1000, queueSamples)));
         this.dropWindowNanos = settings.datagramDropWindow().toNanos();
         int dropSamples = (int) Math.max(2, Math.min(1000, dropWindowNanos / interval + 1));
         this.dropWindow = new DropShareWindow(dropWindowNanos, dropSamples);
@@ -192,6 +216,12 @@ final class OverloadController {
         long admitted = figures.admittedSheddable();
         long shed = figures.shedSheddable();
         double dropShare = dropWindow.update(nowNanos, drops, figures.inspected());
+        // The same read of the kernel's tables as the drops. The least content over the window is the standing queue:
+        // a young pause fills the sockets for a moment (up to 6 MB at 26,500/s, measured 2026-11-28), a server that
+        // keeps up reads them empty again within the window.
+        long queued = signals.datagramQueueBytes();
+        double queueShare = queueHigh > 0 ? (double) standingQueue.add(queued) / queueHigh : 0;
+        boolean queueDraining = queueHigh > 0 && queued >= queueLow;
         long droppedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, drops - lastDrops);
         long admittedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, admitted - lastAdmitted);
         long shedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, shed - lastShed);
@@ -257,10 +287,11 @@ final class OverloadController {
         double readLoad = judgedReads / readHigh;
         shares[OverloadSignal.READ_SATURATION.ordinal()] = readLoad;
         shares[OverloadSignal.DATAGRAM_DROPS.ordinal()] = dropShare / settings.datagramDropHigh();
+        shares[OverloadSignal.DATAGRAM_QUEUE.ordinal()] = queueShare;
         double workers = Math.max(relieved, readLoad);
-        double load = Math.max(workers, shares[OverloadSignal.DATAGRAM_DROPS.ordinal()]);
+        double load = Math.max(Math.max(workers, shares[OverloadSignal.DATAGRAM_DROPS.ordinal()]), queueShare);
         boolean calm = wait < sojournLow && lag < lagLow && heap < settings.heapLow() && judgedReads < readLow
-                && dropShare < settings.datagramDropLow()
+                && dropShare < settings.datagramDropLow() && !queueDraining
                 && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
         boolean rateMode = settings.admission() == Admission.RATE;
 
@@ -277,14 +308,21 @@ final class OverloadController {
             // offered load.
             rate = Math.max(MIN_RATE, Math.min(referenceRate, arrivingRate));
             measuredLoss = 0;
+            lastQueueCut = NOT_CALM;
             figures.overloadBegan(cause);
         }
         if (state == OverloadState.OVERLOADED) {
             if (rateMode) {
                 boolean workersCalm = wait < sojournLow && heap < settings.heapLow()
                         && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
-                adjustRate(relieved, workersCalm && lag < lagLow, workersCalm && lag < lagHigh, readLoad, judgedReads,
-                        dropShare, droppedNow, admittedRate);
+                double before = rate;
+                adjustRate(relieved, workersCalm && lag < lagLow && !queueDraining, workersCalm && lag < lagHigh,
+                        readLoad, judgedReads, dropShare, droppedNow, admittedRate, queueShare, nowNanos);
+                if (queueDraining && rate > before) {
+                    // What the sockets hold waits, or is dropped once they are full, however fast it is admitted
+                    // when read: admit no more until the loops have read it down.
+                    rate = before;
+                }
             } else {
                 adjust(load);
             }
@@ -314,7 +352,8 @@ final class OverloadController {
      *        below its high mark: what says the workers keep up while the loop meets a backlog
      */
     private void adjustRate(double relieved, boolean relievedCalm, boolean workersCalmBesideTheLoop, double readLoad,
-                            double reads, double dropShare, long droppedNow, double admittedRate) {
+                            double reads, double dropShare, long droppedNow, double admittedRate, double queueShare,
+                            long nowNanos) {
         // Read saturation says the loop meets a backlog, not that the server cannot serve more: while the workers are
         // calm and serve all that is admitted, the rate is what holds goodput down and must climb (measured 2026-11-26
         // 11:05, TCP at 40,000/s offered, read saturation above its mark: held at 90% of a reference taken as the load
@@ -330,6 +369,17 @@ final class OverloadController {
         boolean workersKeepUp = completionsReported && workersCalmBesideTheLoop && servedRate >= KEEP_UP * admittedRate;
         if (relieved > 1) {
             rate = Math.max(MIN_RATE, rate * (1 - settings.reductionGain() * (1 - 1 / relieved)));
+        } else if (queueShare >= 1) {
+            // A standing queue in the UDP sockets: the loops do not read as fast as datagrams arrive, so each waits
+            // behind a full queue or is dropped before it can be sorted, a BYE as much as a new REGISTER, and a
+            // dropped request comes back as retransmissions (up to 1.08 million in an 8 s step at 2-3x, measured
+            // 2026-11-28). Admitting less leaves the loops the CPU to read and shed the excess. Once per window: its
+            // least value answers a cut only a window later, and cutting every evaluation meanwhile overshoots.
+            if (lastQueueCut == NOT_CALM || nowNanos - lastQueueCut >= queueWindowNanos) {
+                double floor = Math.min(rate, QUEUE_FLOOR * referenceRate);
+                rate = Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / queueShare)));
+                lastQueueCut = nowNanos;
+            }
         } else if (readLoad > 1 && workersKeepUp) {
             climbWithServed();
         } else if (readLoad > 1) {

@@ -41,6 +41,15 @@ import java.util.Objects;
  *     established (at 1x: 53-78% of the capacity at 2% / 1%, 93% and 53% in two runs at 20% / 10%;
  *     tests/bench/README.md, "Session 12")</td></tr>
  * <tr><td>datagramDropWindow</td><td>1 s</td><td>the window of that share</td></tr>
+ * <tr><td>datagramQueueHigh / datagramQueueLow</td><td>1 MiB / 256 KiB</td><td>bytes waiting in the UDP sockets'
+ *     receive queues (as the kernel charges them, about 1,280 per REGISTER) that the event loops have not read: a
+ *     standing queue, its least value over {@code datagramQueueWindow} at or above the high mark, begins overload and
+ *     cuts the admitted rate once per window so that the loops, shedding more, can read it away (CoDel's test: a
+ *     young pause fills the queue for a moment, a server that cannot drain it keeps it full, and every datagram behind
+ *     it waits or is dropped before anything can sort it). While the queue is above the low mark the rate does not
+ *     climb. 0 / 0 disables the signal</td></tr>
+ * <tr><td>datagramQueueWindow</td><td>500 ms</td><td>the window of the standing queue, and the time between two of
+ *     its cuts</td></tr>
  * <tr><td>admission</td><td>RATE</td><td>how new work is admitted while overloaded: {@link Admission#RATE}, at the
  *     rate the server was admitting it when overload began, cut while the workers are overloaded or the sockets
  *     drop, raised while calm, the rest shed (RFC 7415's rate-based control, applied at the server itself); or
@@ -79,6 +88,7 @@ public record OverloadSettings(
         double heapHigh, double heapLow, Duration heapReadingMaxAge,
         double readSaturationHigh, double readSaturationLow, Duration readSaturationWindow,
         double datagramDropHigh, double datagramDropLow, Duration datagramDropWindow,
+        long datagramQueueHigh, long datagramQueueLow, Duration datagramQueueWindow,
         Admission admission, double rateIncrease, double shedCost,
         Duration holdTime, Duration evaluationInterval, Duration lagProbeInterval, int lagLateProbes,
         double reductionGain, double recoveryStep,
@@ -94,6 +104,7 @@ public record OverloadSettings(
         Objects.requireNonNull(heapReadingMaxAge, "heapReadingMaxAge");
         Objects.requireNonNull(readSaturationWindow, "readSaturationWindow");
         Objects.requireNonNull(datagramDropWindow, "datagramDropWindow");
+        Objects.requireNonNull(datagramQueueWindow, "datagramQueueWindow");
         Objects.requireNonNull(admission, "admission");
         Objects.requireNonNull(holdTime, "holdTime");
         Objects.requireNonNull(evaluationInterval, "evaluationInterval");
@@ -122,6 +133,13 @@ public record OverloadSettings(
         if (datagramDropWindow.compareTo(evaluationInterval) < 0) {
             throw new IllegalArgumentException("datagramDropWindow must span at least one evaluation interval: "
                     + datagramDropWindow);
+        }
+        if (datagramQueueHigh != 0 || datagramQueueLow != 0) {
+            requireBand("datagram queue", datagramQueueLow, datagramQueueHigh);
+        }
+        if (datagramQueueWindow.compareTo(evaluationInterval) < 0) {
+            throw new IllegalArgumentException("datagramQueueWindow must span at least one evaluation interval: "
+                    + datagramQueueWindow);
         }
         if (!(rateIncrease > 0 && rateIncrease <= 1) || !(shedCost >= 0 && shedCost <= 1)) {
             throw new IllegalArgumentException("rate increase must be in (0, 1] and shed cost in [0, 1]: "
@@ -181,6 +199,9 @@ public record OverloadSettings(
         b.datagramDropHigh = datagramDropHigh;
         b.datagramDropLow = datagramDropLow;
         b.datagramDropWindow = datagramDropWindow;
+        b.datagramQueueHigh = datagramQueueHigh;
+        b.datagramQueueLow = datagramQueueLow;
+        b.datagramQueueWindow = datagramQueueWindow;
         b.admission = admission;
         b.rateIncrease = rateIncrease;
         b.shedCost = shedCost;
@@ -215,6 +236,9 @@ public record OverloadSettings(
         private double datagramDropHigh = 0.20;
         private double datagramDropLow = 0.10;
         private Duration datagramDropWindow = Duration.ofSeconds(1);
+        private long datagramQueueHigh = 1 << 20;
+        private long datagramQueueLow = 256 << 10;
+        private Duration datagramQueueWindow = Duration.ofMillis(500);
         private Admission admission = Admission.RATE;
         private double rateIncrease = 0.05;
         private double shedCost = 0.1;
@@ -293,6 +317,22 @@ public record OverloadSettings(
             return this;
         }
 
+        /**
+         * Bytes waiting in the UDP sockets' receive queues: a standing queue at {@code high} begins overload, above
+         * {@code low} the admitted rate does not climb; {@code 0, 0} disables the signal.
+         */
+        public Builder datagramQueue(long high, long low) {
+            this.datagramQueueHigh = high;
+            this.datagramQueueLow = low;
+            return this;
+        }
+
+        /** The window whose least queue is the standing queue, and the time between two of its cuts. */
+        public Builder datagramQueueWindow(Duration window) {
+            this.datagramQueueWindow = window;
+            return this;
+        }
+
         /** How new work is admitted once overloaded: at a measured rate (default) or by a loss fraction. */
         public Builder admission(Admission admission) {
             this.admission = admission;
@@ -362,7 +402,8 @@ public record OverloadSettings(
         public OverloadSettings build() {
             return new OverloadSettings(sojournHigh, sojournLow, sojournWindow, queueDepthHigh, queueDepthLow, lagHigh, lagLow,
                     heapHigh, heapLow, heapReadingMaxAge, readSaturationHigh, readSaturationLow, readSaturationWindow,
-                    datagramDropHigh, datagramDropLow, datagramDropWindow, admission, rateIncrease, shedCost, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
+                    datagramDropHigh, datagramDropLow, datagramDropWindow, datagramQueueHigh, datagramQueueLow,
+                    datagramQueueWindow, admission, rateIncrease, shedCost, holdTime, evaluationInterval, lagProbeInterval, lagLateProbes, reductionGain, recoveryStep,
                     retryAfterMin, retryAfterMax, dropOnUdp, ocValidity);
         }
     }

@@ -16,7 +16,9 @@ public enum OverloadSignal {
     /** An event loop cut off from its sockets' backlog. */
     READ_SATURATION("read-saturation"),
     /** The share of arriving datagrams the kernel dropped at the UDP sockets' full receive queues. */
-    DATAGRAM_DROPS("datagram-drops");
+    DATAGRAM_DROPS("datagram-drops"),
+    /** The bytes standing in the UDP sockets' receive queues, the least over its window. */
+    DATAGRAM_QUEUE("datagram-queue");
 
     private final String label;
 

@@ -263,21 +263,22 @@ public final class SojournTimeValve implements OverloadValve {
             // settled where it did (DEBUG: the management model has the same, sampled).
             LOG.debugf("SIP overload: new work admitted at %.0f/s (reference %.0f/s), served %.0f/s, admitted %.0f/s; "
                     + "worker wait %.1f ms, event-loop lag %.1f ms (compiling %.0f%%), read saturation %.0f%%, "
-                    + "UDP drops %.1f%%, loss %.0f%%",
+                    + "UDP drops %.1f%%, UDP queue %d KiB, loss %.0f%%",
                     controller.admissionRate(), controller.referenceRate(), controller.servedRate(),
                     controller.admittedRate(), figures.oldestWaitMillis(), figures.eventLoopLagMillis(),
                     Math.max(0, figures.compiling()) * 100, figures.readSaturation() * 100,
-                    figures.datagramDropShare() * 100, newWorkLoss * 100);
+                    figures.datagramDropShare() * 100, figures.datagramQueueBytes() >> 10, newWorkLoss * 100);
         }
         if (controller.state() != before) {
             evaluationsOverloaded = 0;
             LOG.infof("SIP overload %s: worker wait %.1f ms, queue %d, event-loop lag %.1f ms (compiling %.0f%%), "
-                    + "heap after GC %.0f%%, read saturation %.0f%%, UDP drops %.1f%% of arrivals, served %.0f/s, "
-                    + "new work admitted at %.0f/s",
+                    + "heap after GC %.0f%%, read saturation %.0f%%, UDP drops %.1f%% of arrivals, UDP queue %d KiB, "
+                    + "served %.0f/s, new work admitted at %.0f/s",
                     controller.state() == OverloadState.OVERLOADED ? "begins on " + figures.cause().label() : "ends",
                     figures.oldestWaitMillis(), figures.queueDepth(), figures.eventLoopLagMillis(),
                     Math.max(0, figures.compiling()) * 100, figures.heapOccupancyAfterGc() * 100,
-                    figures.readSaturation() * 100, figures.datagramDropShare() * 100, controller.servedRate(),
+                    figures.readSaturation() * 100, figures.datagramDropShare() * 100,
+                    figures.datagramQueueBytes() >> 10, controller.servedRate(),
                     controller.limiting() ? controller.admissionRate() : controller.admittedRate());
         }
     }

@@ -112,20 +112,118 @@ class RateAdmissionTest {
         assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.DATAGRAM_DROPS);
     }
 
-    /** The sockets' receive queue is shown to the operator as each evaluation read it; no rule acts on it yet. */
+    /** The sockets' receive queue is shown to the operator as each evaluation read it. */
     @Test
-    void theUdpSocketsQueueIsAFigureOfEachEvaluationAndBeginsNoOverload() {
-        servedAtTwoThousandASecond();
+    void theUdpSocketsQueueIsAFigureOfEachEvaluation() {
+        arrivingAndServedAtTwoThousandASecond();
         signals.datagramQueueBytes = 3 << 20;
-        for (int i = 0; i < 40; i++) {
-            interval(100, NEW_REGISTER, 0, 100);
-        }
+        interval(100, NEW_REGISTER, 0, 100);
         assertThat(valve.figures().datagramQueueBytes()).isEqualTo(3 << 20);
-        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
 
         signals.datagramQueueBytes = 0;
         interval(100, NEW_REGISTER, 0, 100);
         assertThat(valve.figures().datagramQueueBytes()).isZero();
+    }
+
+    /**
+     * A young pause fills the sockets for a moment and the loops read them empty again within the window (the queue's
+     * least value over it stays low): no overload, however full they were at the peak.
+     */
+    @Test
+    void aQueueThatAPauseFillsAndTheLoopsDrainWithinTheWindowBeginsNoOverload() {
+        arrivingAndServedAtTwoThousandASecond();
+        long[] afterPause = {6 << 20, 4 << 20, 2 << 20, 512 << 10, 0, 0, 0, 0, 0, 0};
+        for (int pause = 0; pause < 10; pause++) {
+            for (long bytes : afterPause) {
+                signals.datagramQueueBytes = bytes;
+                interval(100, NEW_REGISTER, 0, 100);
+            }
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+    }
+
+    /**
+     * A queue that stays above the high mark for a whole window begins overload, named as its cause; the rate is cut
+     * once per window (by the controller's factor of the queue's excess), never below half the reference, and held
+     * between two cuts.
+     */
+    @Test
+    void aStandingQueueBeginsOverloadAndCutsTheRateOncePerWindowDownToItsFloor() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.datagramQueueBytes = 2 << 20; // twice the 1 MiB mark, for good
+        for (int i = 0; i < 20 && valve.state() == OverloadState.NORMAL; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        assertThat(valve.figures().cause()).isEqualTo(OverloadSignal.DATAGRAM_QUEUE);
+        double first = valve.figures().admissionRate();
+        double reference = 2_000;
+        assertThat(first).as("cut at once by 1 - 0.5 (1 - 1/2) from the 2,000/s served")
+                .isCloseTo(0.75 * reference, org.assertj.core.data.Offset.offset(reference * 0.05));
+
+        for (int i = 0; i < 9; i++) { // the rest of the window: held
+            interval(100, NEW_REGISTER, 0, 100);
+            assertThat(valve.figures().admissionRate()).isEqualTo(first);
+        }
+        interval(100, NEW_REGISTER, 0, 100);
+        assertThat(valve.figures().admissionRate()).as("a window later, cut again").isCloseTo(0.75 * first,
+                org.assertj.core.data.Offset.offset(1.0));
+
+        for (int i = 0; i < 200; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.figures().admissionRate()).as("never below half the reference")
+                .isCloseTo(OverloadController.QUEUE_FLOOR * reference, org.assertj.core.data.Offset.offset(reference * 0.05));
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
+    /**
+     * Once the loops have read the standing queue down below the high mark the cuts stop; while it is still above
+     * the low mark the rate holds, and it climbs again, and overload ends, only once it is below.
+     */
+    @Test
+    void theRateClimbsOnlyOnceTheLoopsHaveReadTheQueueBelowItsLowMark() {
+        arrivingAndServedAtTwoThousandASecond();
+        signals.datagramQueueBytes = 2 << 20;
+        for (int i = 0; i < 11; i++) {
+            interval(150, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+        signals.datagramQueueBytes = 512 << 10; // read down, not yet below the 256 KiB low mark
+        for (int i = 0; i < 10; i++) {
+            interval(150, NEW_REGISTER, 0, 100);
+        }
+        double held = valve.figures().admissionRate();
+        for (int i = 0; i < 40; i++) {
+            interval(150, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.figures().admissionRate()).as("held while the sockets still hold a backlog").isEqualTo(held);
+
+        signals.datagramQueueBytes = 0;
+        for (int i = 0; i < 20; i++) {
+            interval(150, NEW_REGISTER, 0, 100);
+        }
+        assertThat(valve.figures().admissionRate()).as("climbing again").isGreaterThan(held);
+        long calmFrom = nanos.get();
+        while (valve.state() == OverloadState.OVERLOADED && nanos.get() - calmFrom < Duration.ofSeconds(10).toNanos()) {
+            interval(50, NEW_REGISTER, 0, 50);
+        }
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+    }
+
+    /** With both queue marks at 0 the queue is a figure only (the valve as it was before the signal). */
+    @Test
+    void withItsMarksAtZeroTheQueueBeginsNoOverload() {
+        valve = valveWith(SETTINGS.toBuilder().datagramQueue(0, 0).build());
+        arrivingAndServedAtTwoThousandASecond();
+        signals.datagramQueueBytes = 8 << 20;
+        for (int i = 0; i < 40; i++) {
+            interval(100, NEW_REGISTER, 0, 100);
+        }
+
+        assertThat(valve.state()).isEqualTo(OverloadState.NORMAL);
+        assertThat(valve.figures().datagramQueueBytes()).isEqualTo(8 << 20);
     }
 
     @Test
