@@ -46,9 +46,9 @@ import java.util.Objects;
  *     standing queue, its least value over {@code datagramQueueWindow} at or above the high mark, begins overload and
  *     cuts the admitted rate once per window so that the loops, shedding more, can read it away (CoDel's test: a
  *     young pause fills the queue for a moment, a server that cannot drain it keeps it full, and every datagram behind
- *     it waits or is dropped before anything can sort it). While the queue is above the low mark the rate does not
- *     climb. 0 / 0 disables the signal</td></tr>
- * <tr><td>datagramQueueWindow</td><td>500 ms</td><td>the window of the standing queue, and the time between two of
+ *     it waits or is dropped before anything can sort it). While its least value over the window is above the low
+ *     mark the rate does not climb and overload does not end. 0 / 0 disables the signal</td></tr>
+ * <tr><td>datagramQueueWindow</td><td>1 s</td><td>the window of the standing queue, and the time between two of
  *     its cuts</td></tr>
  * <tr><td>admission</td><td>RATE</td><td>how new work is admitted while overloaded: {@link Admission#RATE}, at the
  *     rate the server was admitting it when overload began, cut while the workers are overloaded or the sockets
@@ -238,7 +238,7 @@ public record OverloadSettings(
         private Duration datagramDropWindow = Duration.ofSeconds(1);
         private long datagramQueueHigh = 1 << 20;
         private long datagramQueueLow = 256 << 10;
-        private Duration datagramQueueWindow = Duration.ofMillis(500);
+        private Duration datagramQueueWindow = Duration.ofSeconds(1);
         private Admission admission = Admission.RATE;
         private double rateIncrease = 0.05;
         private double shedCost = 0.1;
@@ -318,8 +318,9 @@ public record OverloadSettings(
         }
 
         /**
-         * Bytes waiting in the UDP sockets' receive queues: a standing queue at {@code high} begins overload, above
-         * {@code low} the admitted rate does not climb; {@code 0, 0} disables the signal.
+         * Bytes waiting in the UDP sockets' receive queues: a standing queue (the least over the window) at
+         * {@code high} begins overload, above {@code low} the admitted rate does not climb; {@code 0, 0} disables the
+         * signal.
          */
         public Builder datagramQueue(long high, long low) {
             this.datagramQueueHigh = high;
