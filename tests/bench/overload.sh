@@ -115,7 +115,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--generator-write-queue BYTES] [--generator-unsent-limit BYTES]
           [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
   --valves         the valves measured at each level, in order: on (the default valve), off (AdmitAllValve),
-                   on-noqueue (the default valve without its UDP standing-queue signal); default $VALVES
+                   on-queue (the default valve with its UDP standing-queue signal on); default $VALVES
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
   --bisections N   bisections after the ladder's first failure (default $BISECTIONS)
@@ -152,6 +152,7 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --order          alternate (default): per transport, level by level, valve on then off at the first level, off then
                    on at the next, and so on, so that neither side always runs on the warmer JVM; on-first: every
                    level with the valve on, then every level with it off (the order before 2026-11-26)
+  GENERATOR_JAVA_OPTS (environment): more options for the generators' JVMs, e.g. -Xlog:gc:file=DIR/gen-%p.log
   --server DIR     the provisioned server to run (default wildfly-config/target/server), e.g. a copy that a
                    rebuild during the run cannot change
   --port-offset    WildFly's port offset (default $OFFSET: SIP on $((5060 + OFFSET)), management on $((9990 + OFFSET)))
@@ -214,7 +215,7 @@ bytes_option --generator-unsent-limit "$GENERATOR_UNSENT_LIMIT" 0
 
 IFS=',' read -r -a requested_valves <<<"$VALVES"
 for valve in "${requested_valves[@]}"; do
-    case "$valve" in on|off|on-noqueue) ;; *) echo "--valves: unknown valve '$valve' (on, off, on-noqueue)" >&2; exit 2 ;; esac
+    case "$valve" in on|off|on-queue) ;; *) echo "--valves: unknown valve '$valve' (on, off, on-queue)" >&2; exit 2 ;; esac
 done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "no server at $SERVER: build first (mvn -q -o verify -DskipTests)" >&2; exit 2; }
 [ -d "$LOADGEN/classes" ] && [ -s "$LOADGEN/loadgen.classpath" ] || {
@@ -316,13 +317,13 @@ cli_script() {
 # Sets the valve up and reloads; waits until SIP answers again. on: the default valve at its default marks; off:
 # AdmitAllValve; forced: DrainValve, which sheds every new REGISTER with a 503 whatever the load (the default valve
 # forced by heap marks of 1-2% let some through: its heap reading ages out when a shedding server does not collect
-# for 5 s); forced-drop: the same, shed UDP requests dropped silently; on-noqueue: the default valve without its
-# standing-queue signal on the UDP sockets (both datagram-queue marks 0: the valve before 2026-11-28).
+# for 5 s); forced-drop: the same, shed UDP requests dropped silently; on-queue: the default valve with its
+# standing-queue signal on the UDP sockets turned on (datagram-queue marks 1 MiB / 256 KiB; off by default).
 configure_valve() {
-    local what="$1" class drop=false queue_signal=true
+    local what="$1" class drop=false queue_signal=false
     case "$what" in
         on) class="" ;;
-        on-noqueue) class=""; queue_signal=false ;;
+        on-queue) class=""; queue_signal=true ;;
         off) class="org.sipcity.stack.overload.AdmitAllValve" ;;
         forced) class="org.sipcity.stack.overload.DrainValve" ;;
         forced-drop) class="org.sipcity.stack.overload.DrainValve"; drop=true ;;
@@ -335,11 +336,11 @@ configure_valve() {
     fi
     ops+=("/subsystem=sip:undefine-attribute(name=overload-heap-high)" "/subsystem=sip:undefine-attribute(name=overload-heap-low)")
     if [ "$queue_signal" = true ]; then
+        ops+=("/subsystem=sip:write-attribute(name=overload-datagram-queue-high, value=1048576)"
+              "/subsystem=sip:write-attribute(name=overload-datagram-queue-low, value=262144)")
+    else
         ops+=("/subsystem=sip:undefine-attribute(name=overload-datagram-queue-high)"
               "/subsystem=sip:undefine-attribute(name=overload-datagram-queue-low)")
-    else
-        ops+=("/subsystem=sip:write-attribute(name=overload-datagram-queue-high, value=0)"
-              "/subsystem=sip:write-attribute(name=overload-datagram-queue-low, value=0)")
     fi
     if [ -n "$TCP_RECEIVE_BUFFER" ]; then
         ops+=("/subsystem=sip/connector=tcp:write-attribute(name=receive-buffer-size, value=$TCP_RECEIVE_BUFFER)")
@@ -476,7 +477,7 @@ offered_load() {
     [ "$transport" = udp ] && { connections="$CONNECTIONS_UDP"; buffer=4194304; }
     : >"$WORK/generator.err"
     timeout -k 2 $(( seconds + warmup + RESPONSE_TIMEOUT_S + 40 )) "${GENERATOR_PIN[@]}" java -Xms256m -Xmx1g -XX:+UseParallelGC \
-        -cp "$LOADGEN_CP" org.sipcity.loadgen.OfferedLoadMain --target "$HOST:$SIP_PORT" --transport "$transport" \
+        ${GENERATOR_JAVA_OPTS:-} -cp "$LOADGEN_CP" org.sipcity.loadgen.OfferedLoadMain --target "$HOST:$SIP_PORT" --transport "$transport" \
         --rate "$rate" --duration "${seconds}s" --warmup "${warmup}s" --warmup-rate "$warmup_rate" \
         --connections "$connections" --sources 127.0.0.2,127.0.0.3 \
         --response-timeout "${RESPONSE_TIMEOUT_S}s" --socket-buffer "$buffer" --write-queue "$write_queue" --unsent-limit "$unsent" --users "$USERS" --user 'bench%05d' --domain bench.invalid \

@@ -127,6 +127,7 @@ class OverloadValveFactoryTest {
         model.get("overload-admission").set("loss");
         model.get("overload-shed-cost").set(7);
         model.get("overload-datagram-queue-high").set(2_097_152);
+        model.get("overload-datagram-queue-low").set(524_288);
         model.get("overload-datagram-queue-window").set(300);
 
         OverloadSettings resolved = OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model);
@@ -145,7 +146,8 @@ class OverloadValveFactoryTest {
         assertThat(resolved.admission()).isEqualTo(org.sipcity.stack.overload.Admission.LOSS);
         assertThat(resolved.shedCost()).isEqualTo(0.07);
         assertThat(resolved.datagramQueueHigh()).isEqualTo(2 << 20);
-        assertThat(resolved.datagramQueueLow()).isEqualTo(OverloadSettings.defaults().datagramQueueLow());
+        assertThat(resolved.datagramQueueLow()).isEqualTo(512 << 10);
+        assertThat(OverloadSettings.defaults().datagramQueueHigh()).as("off by default").isZero();
         assertThat(resolved.datagramQueueWindow()).isEqualTo(Duration.ofMillis(300));
         assertThat(OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, new ModelNode()).admission())
                 .as("the default").isEqualTo(org.sipcity.stack.overload.Admission.RATE);

@@ -29,6 +29,9 @@ class RateAdmissionTest {
     private final AtomicLong nanos = new AtomicLong(1_000_000_000L);
     private final AtomicLong millis = new AtomicLong(1_764_000_000_000L);
     private final TestFlow udp = new TestFlow(TransportType.UDP);
+    /** The scenarios' settings with the standing-queue signal on, at the marks its documentation suggests. */
+    private static final OverloadSettings QUEUE_SIGNAL = SETTINGS.toBuilder().datagramQueue(1 << 20, 256 << 10).build();
+
     private SojournTimeValve valve = valveWith(SETTINGS);
 
     private SojournTimeValve valveWith(OverloadSettings settings) {
@@ -131,6 +134,7 @@ class RateAdmissionTest {
      */
     @Test
     void aQueueThatAPauseFillsAndTheLoopsDrainWithinTheWindowBeginsNoOverload() {
+        valve = valveWith(QUEUE_SIGNAL);
         arrivingAndServedAtTwoThousandASecond();
         long[] afterPause = {6 << 20, 4 << 20, 2 << 20, 512 << 10, 0, 0, 0, 0, 0, 0};
         for (int pause = 0; pause < 10; pause++) {
@@ -150,6 +154,7 @@ class RateAdmissionTest {
      */
     @Test
     void aStandingQueueBeginsOverloadAndCutsTheRateOncePerWindowDownToItsFloor() {
+        valve = valveWith(QUEUE_SIGNAL);
         arrivingAndServedAtTwoThousandASecond();
         signals.datagramQueueBytes = 2 << 20; // twice the 1 MiB mark, for good
         for (int i = 0; i < 40 && valve.state() == OverloadState.NORMAL; i++) {
@@ -184,6 +189,7 @@ class RateAdmissionTest {
      */
     @Test
     void theRateClimbsOnlyOnceTheLoopsHaveReadTheQueueBelowItsLowMark() {
+        valve = valveWith(QUEUE_SIGNAL);
         arrivingAndServedAtTwoThousandASecond();
         signals.datagramQueueBytes = 2 << 20;
         for (int i = 0; i < 21; i++) {
@@ -219,6 +225,7 @@ class RateAdmissionTest {
      */
     @Test
     void backlogsThatTheLoopsReadAwayWithinTheWindowDoNotHoldTheRate() {
+        valve = valveWith(QUEUE_SIGNAL);
         arrivingAndServedAtTwoThousandASecond();
         signals.datagramQueueBytes = 2 << 20;
         for (int i = 0; i < 21; i++) {
@@ -244,10 +251,13 @@ class RateAdmissionTest {
                 .isGreaterThan((int) (1.5 * cut));
     }
 
-    /** With both queue marks at 0 the queue is a figure only (the valve as it was before the signal). */
+    /**
+     * By default (both queue marks 0) the queue is a figure only: measured on 2026-11-28, the signal cost goodput in
+     * seven of eight UDP steps for fewer kernel drops and more in-dialog requests served.
+     */
     @Test
-    void withItsMarksAtZeroTheQueueBeginsNoOverload() {
-        valve = valveWith(SETTINGS.toBuilder().datagramQueue(0, 0).build());
+    void byDefaultTheQueueBeginsNoOverload() {
+        valve = valveWith(OverloadSettings.builder().sojournWindow(Duration.ZERO).build());
         arrivingAndServedAtTwoThousandASecond();
         signals.datagramQueueBytes = 8 << 20;
         for (int i = 0; i < 40; i++) {
