@@ -22,7 +22,8 @@
 #    reading), accepted p50/p99, the in-dialog side stream's success (BYE and OPTIONS with a To tag at
 #    --in-dialog-rate, answered 481 by the server: served, not shed; and as many stray responses, counted by the
 #    valve), server CPU, the valve's transitions and counters, and the recovery time after the load stops (with a
-#    trace of the valve's signals: recovery-trace.csv).
+#    trace of the valve's signals: recovery-trace.csv), and where the server's core went by thread group over the
+#    step (threads.csv: CPU, run-queue wait, slices, from the kernel's schedstat, thread_sched.py).
 # 4. CPU per message at the capacity rate and above: served (valve on), shed with 503 (DrainValve: every new REGISTER
 #    shed whatever the load) at 1x and 2x, and over UDP dropped silently (overload-udp-drop) at 1x.
 # 5. results/overload/*.csv, the printed tables and goodput-against-offered-load plots (PNG).
@@ -253,6 +254,7 @@ CAPACITY_CSV="$OUT/capacity.csv"
 RESULTS_CSV="$OUT/overload.csv"
 CPU_CSV="$OUT/cpu.csv"
 TRACE_CSV="$OUT/recovery-trace.csv"
+THREADS_CSV="$OUT/threads.csv"
 
 SERVER_PID=""
 start_server() {
@@ -698,6 +700,7 @@ overload_step() {
     done
     scrape "$before"
     udp_before="$(udp_socket_drops)"
+    python3 "$HERE/thread_sched.py" snapshot "$SERVER_PID" >"$WORK/threads-before.json" 2>/dev/null || true
     cpu_before="$(cpu_ticks)"
     local split_before split_after
     split_before="$(time_split)"
@@ -713,6 +716,10 @@ overload_step() {
         sleep 0.1
     done
     cpu_after="$(cpu_ticks)"
+    python3 "$HERE/thread_sched.py" snapshot "$SERVER_PID" >"$WORK/threads-after.json" 2>/dev/null || true
+    # Where the server's core went, by thread group (event loops, workers, GC, JIT, the valve's timer...).
+    python3 "$HERE/thread_sched.py" diff "$WORK/threads-before.json" "$WORK/threads-after.json" --csv \
+        --label "$transport,$valve,$level" >>"$THREADS_CSV" 2>/dev/null || true
     split_after="$(time_split)"
     kill "$sampler_pid" 2>/dev/null || true
     wait "$sampler_pid" 2>/dev/null || true
@@ -795,6 +802,7 @@ header "$TRACE_CSV" "transport,valve,level,seconds_after_load,state,sojourn_s,ev
 header "$CAPACITY_STEPS_CSV" "transport,offered_per_s,achieved_per_s,ok,rejected_503,timeouts,other,accepted_p99_us,offered_reached,pass,load_average,kind,seconds,accepted_tail_p50_us,accepted_tail_p99_us,late_answers,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,kernel_udp_drops"
 header "$CAPACITY_CSV" "transport,max_zero_failure_per_s,first_failure_per_s,limit,searched_per_s,confirm_tries"
 header "$RESULTS_CSV" "transport,valve,level,offered_per_s,achieved_offered_per_s,offered_reached,seconds,sent,held_back,schedule_lost,goodput_per_s,ok,rejected_503_per_s,rejected_503,other_final,timeouts,late_answers,retransmissions,kernel_udp_drops,valve_shed,valve_503_sent,transactions_refused,dropped_sends,read_pauses,in_dialog_sent,in_dialog_served,in_dialog_success_pct,responses_sent,responses_admitted,responses_success_pct,accepted_p50_ms,accepted_p99_ms,server_cpu_ms,cpu_us_per_answered,valve_transitions,valve_state_after,recovery_s,load_average,accepted_written_p50_ms,accepted_written_p99_ms,tcp_receive_buffer,generator_socket_buffer,in_dialog_p50_ms,in_dialog_p99_ms,accepted_tail_p50_us,accepted_tail_p99_us,server_core_busy_pct,generator_core_busy_pct,steal_pct,server_jit_ms,server_gc_ms,server_process_pct,transactions_refused_completed_memory,completed_released_before_t4,generator_write_queue,generator_unsent_limit,generator_lag_p50_ms,generator_lag_p99_ms,udp_receive_buffer,datagram_queue_median_kib,datagram_queue_max_kib"
+header "$THREADS_CSV" "transport,valve,level,thread_group,threads,cpu_ms,run_queue_wait_ms,slices,involuntary_switches"
 header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,messages,cpu_ticks,idle_cpu_ticks,ticks_per_s,us_per_message,load_average"
 [ "$APPEND" = 1 ] || : >"$OUT/generator.log"
 : >>"$OUT/cli.log"

@@ -12,7 +12,8 @@ threads only).
     thread_sched.py diff before.json after.json [--per COUNT] [--top N]
 prints one line per thread group (thread name without its trailing number): CPU ms, run-queue wait ms, slices,
 mean wait per slice (us), involuntary switches; with --per, slices and CPU per request; and --csv one line:
-cpu_ms,wait_ms,slices,wait_us_per_slice,involuntary[,slices_per_request]
+cpu_ms,wait_ms,slices,wait_us_per_slice,involuntary[,slices_per_request]; with --csv --label L one line per thread
+group instead: L,group,threads,cpu_ms,wait_ms,slices,involuntary (L: the caller's columns, e.g. udp,on,2)
 """
 import argparse
 import json
@@ -84,12 +85,18 @@ def main():
     d.add_argument("--per", type=int, default=0, help="requests answered in the window")
     d.add_argument("--top", type=int, default=15)
     d.add_argument("--csv", action="store_true")
+    d.add_argument("--label", help="with --csv: one line per thread group, each starting with this")
     args = parser.parse_args()
     if args.command == "snapshot":
         json.dump(snapshot(args.pids), sys.stdout)
         return
     groups = diff(json.load(open(args.before)), json.load(open(args.after)))
     total = {k: sum(g[k] for g in groups.values()) for k in ("cpu", "wait", "slices", "invol")}
+    if args.csv and args.label is not None:
+        for name, g in sorted(groups.items(), key=lambda item: -item[1]["cpu"]):
+            print("%s,%s,%d,%.0f,%.0f,%d,%d" % (args.label, name.replace(",", " "), g["threads"], g["cpu"] / 1e6,
+                                                g["wait"] / 1e6, g["slices"], g["invol"]))
+        return
     if args.csv:
         line = "%.0f,%.0f,%d,%.0f,%d" % (total["cpu"] / 1e6, total["wait"] / 1e6, total["slices"],
                                          total["wait"] / 1e3 / max(1, total["slices"]), total["invol"])
