@@ -674,13 +674,24 @@ capacity_limit() {
         if (own == "") print "none"; else print (own >= 85 ? "server" : "host") }' "$CAPACITY_STEPS_CSV"
 }
 
-# The bytes waiting in the UDP sockets' receive queues (the figure overload-datagram-queue, as of the valve's last
-# evaluation), every 0.5 s until killed, one line each, from the generators' core: how far behind the loops are.
+# The bytes waiting in the server's UDP socket's receive queue (what the figure overload-datagram-queue reads, the
+# rx_queue column of /proc/net/udp), every 0.2 s until killed, one line each, from the generators' core: how far
+# behind the loops are.
 queue_sampler() {
+    # From the kernel's own table, as the valve reads it, not through the server's management endpoint: polled every
+    # 0.5 s during the steps of session 20, /metrics cost the server 170-290 ms of its core per 8 s step (its
+    # "management I/O" threads, threads.csv, 2026-11-28) and kept the JIT compiling management code. Also measured
+    # with the valve off now (AdmitAllValve samples nothing).
+    local port_hex hex total
+    port_hex="$(printf '%04X' "$SIP_PORT")"
     while :; do
-        "${GENERATOR_PIN[@]}" curl -s --max-time 1 "http://$HOST:$MGMT_PORT/metrics" \
-            | awk '$1 == "wildfly_sip_overload_datagram_queue_bytes" { printf "%.0f\n", $2 }'
-        sleep 0.5
+        total=0
+        for hex in $("${GENERATOR_PIN[@]}" awk -v p=":$port_hex" 'FNR > 1 && substr($2, length($2) - 4) == p { split($5, q, ":"); print q[2] }' \
+                /proc/net/udp /proc/net/udp6 2>/dev/null); do
+            total=$(( total + 16#$hex ))
+        done
+        echo "$total"
+        sleep 0.2
     done
 }
 
