@@ -116,7 +116,8 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--generator-write-queue BYTES] [--generator-unsent-limit BYTES]
           [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
   --valves         the valves measured at each level, in order: on (the default valve), off (AdmitAllValve),
-                   on-queue (the default valve with its UDP standing-queue signal on); default $VALVES
+                   on-queue (the default valve with its UDP standing-queue signal on), on-drop (the default valve
+                   shedding UDP requests silently instead of with a 503); default $VALVES
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
   --bisections N   bisections after the ladder's first failure (default $BISECTIONS)
@@ -216,7 +217,7 @@ bytes_option --generator-unsent-limit "$GENERATOR_UNSENT_LIMIT" 0
 
 IFS=',' read -r -a requested_valves <<<"$VALVES"
 for valve in "${requested_valves[@]}"; do
-    case "$valve" in on|off|on-queue) ;; *) echo "--valves: unknown valve '$valve' (on, off, on-queue)" >&2; exit 2 ;; esac
+    case "$valve" in on|off|on-queue|on-drop) ;; *) echo "--valves: unknown valve '$valve' (on, off, on-queue, on-drop)" >&2; exit 2 ;; esac
 done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "no server at $SERVER: build first (mvn -q -o verify -DskipTests)" >&2; exit 2; }
 [ -d "$LOADGEN/classes" ] && [ -s "$LOADGEN/loadgen.classpath" ] || {
@@ -320,12 +321,14 @@ cli_script() {
 # AdmitAllValve; forced: DrainValve, which sheds every new REGISTER with a 503 whatever the load (the default valve
 # forced by heap marks of 1-2% let some through: its heap reading ages out when a shedding server does not collect
 # for 5 s); forced-drop: the same, shed UDP requests dropped silently; on-queue: the default valve with its
-# standing-queue signal on the UDP sockets turned on (datagram-queue marks 1 MiB / 256 KiB; off by default).
+# standing-queue signal on the UDP sockets turned on (datagram-queue marks 1 MiB / 256 KiB; off by default); on-drop:
+# the default valve shedding UDP requests silently (overload-udp-drop) instead of with a 503.
 configure_valve() {
     local what="$1" class drop=false queue_signal=false
     case "$what" in
         on) class="" ;;
         on-queue) class=""; queue_signal=true ;;
+        on-drop) class=""; drop=true ;;
         off) class="org.sipcity.stack.overload.AdmitAllValve" ;;
         forced) class="org.sipcity.stack.overload.DrainValve" ;;
         forced-drop) class="org.sipcity.stack.overload.DrainValve"; drop=true ;;

@@ -99,7 +99,7 @@ def main(out):
             continue
         cap = capacity[transport]
         plots = []
-        for valve, point in (("on", 7), ("off", 5), ("on-queue", 9)):
+        for valve, point in (("on", 7), ("off", 5), ("on-queue", 9), ("on-drop", 11)):
             points = sorted(((num(r["offered_per_s"]), num(r["goodput_per_s"])) for r in mine if r["valve"] == valve))
             if not points:
                 continue
@@ -125,7 +125,7 @@ plot {", ".join(plots)}, \\
      {0.9 * cap:.0f} with lines dt 3 lc rgb 'red' title '90% of capacity (the goal)'
 """
         draw(script, png)
-        for valve in ("on", "off", "on-queue"):
+        for valve in ("on", "off", "on-queue", "on-drop"):
             path = os.path.join(out, "plot-%s-%s.dat" % (transport, valve))
             if os.path.exists(path):
                 os.remove(path)
