@@ -48,11 +48,11 @@ import java.util.Objects;
  *     young pause fills the queue for a moment, a server that cannot drain it keeps it full, and every datagram behind
  *     it waits or is dropped before anything can sort it). While its least value over the window is above the low
  *     mark the rate does not climb and overload does not end. 0 / 0 disables the signal: measured on 2026-11-28 (2 vCPU
- *     AMD EPYC, UDP at 1-3x), at 1 MiB / 256 KiB it halved the kernel's drops in four of six overloaded steps and
- *     served more in-dialog requests in seven of eight (98.6% against 94.4% on average), but served less new work
- *     in seven of eight, the queue staying full at the rate's floor in five of six: the event loops lacked the time
- *     to read for reasons other than the workers' share of the core. For a node that values its in-dialog
- *     requests over goodput</td></tr>
+ *     AMD EPYC, UDP at 1-3x, 13 steps each way), at 1 MiB / 256 KiB the kernel dropped less in 8 of 13 steps and as
+ *     many or more in-dialog requests were served in 10, but less new work in 11 (often half), the queue still
+ *     standing at 4.4-6.2 MiB at the rate's floor in 7 of the 9 steps at 2-3x: the event loop lacked the time to read
+ *     for reasons other than the admitted work (the JIT, the collector, the location write-back share its core).
+ *     For a node that values its in-dialog requests over goodput</td></tr>
  * <tr><td>datagramQueueWindow</td><td>1 s</td><td>the window of the standing queue, and the time between two of
  *     its cuts</td></tr>
  * <tr><td>admission</td><td>RATE</td><td>how new work is admitted while overloaded: {@link Admission#RATE}, at the
