@@ -225,7 +225,7 @@ final class OverloadController {
         // current content would not do: near the capacity a young pause leaves a backlog that takes most of a second
         // to read, and held while it lasted, the rate never climbed again (measured 2026-11-28 on a 2 vCPU AMD EPYC,
         // UDP at 1x: 75% of the capacity served against 100% without the signal).
-        boolean queueDraining = queueHigh > 0 && standingQueued >= queueLow;
+        boolean queueStanding = queueHigh > 0 && standingQueued >= queueLow;
         long droppedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, drops - lastDrops);
         long admittedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, admitted - lastAdmitted);
         long shedNow = lastNanos == NOT_CALM ? 0 : Math.max(0, shed - lastShed);
@@ -295,7 +295,7 @@ final class OverloadController {
         double workers = Math.max(relieved, readLoad);
         double load = Math.max(Math.max(workers, shares[OverloadSignal.DATAGRAM_DROPS.ordinal()]), queueShare);
         boolean calm = wait < sojournLow && lag < lagLow && heap < settings.heapLow() && judgedReads < readLow
-                && dropShare < settings.datagramDropLow() && !queueDraining
+                && dropShare < settings.datagramDropLow() && !queueStanding
                 && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
         boolean rateMode = settings.admission() == Admission.RATE;
 
@@ -320,9 +320,9 @@ final class OverloadController {
                 boolean workersCalm = wait < sojournLow && heap < settings.heapLow()
                         && (settings.queueDepthHigh() == 0 || depth < settings.queueDepthLow());
                 double before = rate;
-                adjustRate(relieved, workersCalm && lag < lagLow && !queueDraining, workersCalm && lag < lagHigh,
+                adjustRate(relieved, workersCalm && lag < lagLow && !queueStanding, workersCalm && lag < lagHigh,
                         readLoad, judgedReads, dropShare, droppedNow, admittedRate, queueShare, nowNanos);
-                if (queueDraining && rate > before) {
+                if (queueStanding && rate > before) {
                     // What the sockets hold waits, or is dropped once they are full, however fast it is admitted
                     // when read: admit no more until the loops have read it down.
                     rate = before;
@@ -377,8 +377,10 @@ final class OverloadController {
             // A standing queue in the UDP sockets: the loops do not read as fast as datagrams arrive, so each waits
             // behind a full queue or is dropped before it can be sorted, a BYE as much as a new REGISTER, and a
             // dropped request comes back as retransmissions (up to 1.08 million in an 8 s step at 2-3x, measured
-            // 2026-11-28). Admitting less leaves the loops the CPU to read and shed the excess. Once per window: its
-            // least value answers a cut only a window later, and cutting every evaluation meanwhile overshoots.
+            // 2026-11-28). Admitting less is meant to leave the loops the CPU to read and shed the excess; on one core
+            // it did not (the queue still stood at the floor, the JIT, the collector and the location write-back
+            // sharing the core: tests/bench/README.md, session 21), hence the signal is off by default. Once per
+            // window: its least value answers a cut only a window later, and cutting every evaluation overshoots.
             if (lastQueueCut == NOT_CALM || nowNanos - lastQueueCut >= queueWindowNanos) {
                 double floor = Math.min(rate, QUEUE_FLOOR * referenceRate);
                 rate = Math.max(floor, rate * (1 - settings.reductionGain() * (1 - 1 / queueShare)));
