@@ -52,7 +52,8 @@ public interface LoadSignals {
     /**
      * Bytes waiting in the receive queues of the server's UDP sockets now (as the kernel charges them), as of the
      * last {@link #datagramDrops()}; 0 for an embedding layer that does not read them. A figure for the operator:
-     * the loops' backlog over UDP before the queue is full and drops begin. No rule reads it yet.
+     * the loops' backlog over UDP before the queue is full and drops begin; a signal too where the standing-queue
+     * marks are set ({@link OverloadSettings#datagramQueueHigh()}, off by default).
      */
     default long datagramQueueBytes() {
         return 0;
