@@ -82,11 +82,17 @@ final class OverloadValveAttributes {
             .setDefaultValue(ModelNode.FALSE)
             .setRestartAllServices()
             .build();
+    static final AttributeDefinition UDP_READ_ALL = new SimpleAttributeDefinitionBuilder("overload-udp-read-all", ModelType.BOOLEAN)
+            .setRequired(false)
+            .setAllowExpression(true)
+            .setDefaultValue(ModelNode.FALSE)
+            .setRestartAllServices()
+            .build();
 
     static final List<AttributeDefinition> ATTRIBUTES = List.of(VALVE_CLASS, VALVE_MODULE, SOJOURN_HIGH, SOJOURN_LOW,
             SOJOURN_WINDOW, QUEUE_DEPTH_HIGH, QUEUE_DEPTH_LOW, LAG_HIGH, LAG_LOW, LAG_PROBES, HEAP_HIGH, HEAP_LOW,
             READ_SATURATION_HIGH, READ_SATURATION_LOW, READ_SATURATION_WINDOW, DATAGRAM_DROP_HIGH, DATAGRAM_DROP_LOW,
-            DATAGRAM_DROP_WINDOW, DATAGRAM_QUEUE_HIGH, DATAGRAM_QUEUE_LOW, DATAGRAM_QUEUE_WINDOW, ADMISSION, RATE_INCREASE, SHED_COST, HOLD_TIME, RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP);
+            DATAGRAM_DROP_WINDOW, DATAGRAM_QUEUE_HIGH, DATAGRAM_QUEUE_LOW, DATAGRAM_QUEUE_WINDOW, ADMISSION, RATE_INCREASE, SHED_COST, HOLD_TIME, RETRY_AFTER_MIN, RETRY_AFTER_MAX, UDP_DROP, UDP_READ_ALL);
 
     private OverloadValveAttributes() {
     }
@@ -120,6 +126,7 @@ final class OverloadValveAttributes {
                     .retryAfter(RETRY_AFTER_MIN.resolveModelAttribute(context, model).asInt(),
                             RETRY_AFTER_MAX.resolveModelAttribute(context, model).asInt())
                     .dropOnUdp(UDP_DROP.resolveModelAttribute(context, model).asBoolean())
+                    .readAllDatagrams(UDP_READ_ALL.resolveModelAttribute(context, model).asBoolean())
                     .build();
         } catch (IllegalArgumentException e) {
             throw SipLogger.ROOT_LOGGER.invalidOverloadSettings(e.getMessage());

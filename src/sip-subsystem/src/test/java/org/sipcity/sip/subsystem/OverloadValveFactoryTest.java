@@ -129,6 +129,7 @@ class OverloadValveFactoryTest {
         model.get("overload-datagram-queue-high").set(2_097_152);
         model.get("overload-datagram-queue-low").set(524_288);
         model.get("overload-datagram-queue-window").set(300);
+        model.get("overload-udp-read-all").set(true);
 
         OverloadSettings resolved = OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, model);
 
@@ -149,6 +150,8 @@ class OverloadValveFactoryTest {
         assertThat(resolved.datagramQueueLow()).isEqualTo(512 << 10);
         assertThat(OverloadSettings.defaults().datagramQueueHigh()).as("off by default").isZero();
         assertThat(resolved.datagramQueueWindow()).isEqualTo(Duration.ofMillis(300));
+        assertThat(resolved.readAllDatagrams()).isTrue();
+        assertThat(OverloadSettings.defaults().readAllDatagrams()).as("off by default").isFalse();
         assertThat(OverloadValveAttributes.settings(ExpressionResolver.TEST_RESOLVER, new ModelNode()).admission())
                 .as("the default").isEqualTo(org.sipcity.stack.overload.Admission.RATE);
 

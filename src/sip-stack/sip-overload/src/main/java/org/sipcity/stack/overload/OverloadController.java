@@ -46,7 +46,9 @@ package org.sipcity.stack.overload;
  *     rate: a reference taken at the very start of a load is too low, and the rate must find the capacity.</li>
  * </ul>
  * Whatever the branch, {@code R} does not climb while the UDP sockets' standing queue is above its low mark: the loops
- * have not read them empty within a window, and the requests behind the queue wait or are dropped.
+ * have not read them empty within a window, and the requests behind the queue wait or are dropped. With
+ * {@link OverloadSettings#readAllDatagrams()} (off by default), while the sockets drop, {@code R} is also held to
+ * what leaves the loops the CPU to read and shed all that arrives ({@link #readAllCap}).
  * The event loops admit new work up to {@code R} (a token bucket refilled each evaluation, one evaluation deep) and
  * shed the rest. The cut is driven by the excess, not by a signal that shedding itself keeps high: a loss fraction
  * cut while the sockets still drop went on cutting, since reading a datagram to shed it costs the loop time that
@@ -133,6 +135,8 @@ final class OverloadController {
      * is now, even a load that has just begun.
      */
     private final CountRate arriving;
+    /** The same arrivals over the drop window (or its last evaluations, if more): what the loops must read. */
+    private final CountRate arrivingOverWindow;
     /**
      * The JIT compilers' wall time over the read-saturation window, per second (a share of one thread, above 1 when
      * compiler threads ran side by side); stays 0 where compilation is not timed.
@@ -188,6 +192,7 @@ final class OverloadController {
         this.served = new CountRate(dropSamples, RECENT_SAMPLES);
         this.admittedRates = new CountRate(dropSamples, RECENT_SAMPLES);
         this.arriving = new CountRate(2, 1);
+        this.arrivingOverWindow = new CountRate(dropSamples, RECENT_SAMPLES);
         int windowSamples = (int) Math.max(2, Math.min(1000, inlineMemoryNanos / interval + 1));
         // Averaged over the whole window: a compilation is counted only when it ends, in one lump.
         this.compiling = new CountRate(windowSamples, windowSamples);
@@ -250,6 +255,7 @@ final class OverloadController {
         // What arrives at the sockets: judged at the valve, plus what the kernel dropped before any loop could read it
         // (measured 2026-11-26, UDP at 24,000/s: the valve alone saw 3,236/s in the evaluation overload began in).
         double arrivingRate = arriving.update(nowNanos, admitted + shed + drops);
+        double arrivalsToRead = arrivingOverWindow.update(nowNanos, admitted + shed + drops);
         peakRate = Math.max(servedRate, peakRate * PEAK_DECAY);
         offeredRate += 0.3 * ((admittedNow + shedNow) / intervalSeconds - offeredRate);
         if (admittedNow + shedNow > 0) {
@@ -326,6 +332,9 @@ final class OverloadController {
                     // What the sockets hold waits, or is dropped once they are full, however fast it is admitted
                     // when read: admit no more until the loops have read it down.
                     rate = before;
+                }
+                if (settings.readAllDatagrams() && dropShare >= settings.datagramDropLow()) {
+                    rate = readAllCap(arrivalsToRead);
                 }
             } else {
                 adjust(load);
@@ -423,6 +432,21 @@ final class OverloadController {
         } else {
             rate = Math.max(rate, Math.min(raised(), Math.max(referenceRate, OFFERED_HEADROOM * offeredRate)));
         }
+    }
+
+    /**
+     * {@link OverloadSettings#readAllDatagrams()}: the admitted rate that leaves the CPU to read and shed every
+     * arrival. Serving the reference rate takes the whole CPU; serving {@code R} and shedding the rest of {@code A}
+     * arrivals at {@code shedCost} each fits it while {@code R + (A - R) shedCost <= reference}. The kernel's drops
+     * are counted as arrivals: once read, they are shed with a 503 that ends their transaction, where a dropped
+     * request comes back as retransmissions. Never raises the rate, nor cuts it below {@value #QUEUE_FLOOR} of the
+     * reference: below that, the kernel's drop costs less goodput than reading would.
+     */
+    private double readAllCap(double arrivals) {
+        double cost = Math.min(settings.shedCost(), 0.99);
+        double budget = (referenceRate - arrivals * cost) / (1 - cost);
+        double floor = Math.min(rate, QUEUE_FLOOR * referenceRate);
+        return Math.max(Math.max(MIN_RATE, floor), Math.min(rate, budget));
     }
 
     /**

@@ -341,6 +341,39 @@ class RateAdmissionTest {
         assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
     }
 
+    /**
+     * {@code readAllDatagrams}: at three times the 2,000/s served (the loop reads 100 an evaluation, the kernel drops
+     * 200), the rate falls to what leaves the CPU to read and shed all 6,000/s at a shed cost of 0.1:
+     * (2,000 - 600) / 0.9 = 1,556/s, below the drop floor the default keeps (checked on the same arrivals); with
+     * arrivals beyond any budget, to half the reference, no lower.
+     */
+    @Test
+    void readingAllDatagramsHoldsTheRateToWhatLeavesTheLoopsTheCpuToReadAndShedEverything() {
+        for (boolean readAll : new boolean[] {false, true}) {
+            valve = valveWith(SETTINGS.toBuilder().readAllDatagrams(readAll).build());
+            servedAtTwoThousandASecond();
+            signals.waitMillis(50); // the workers busy, between their marks: the drop signal rules the rate
+            socketsStartDropping();
+            for (int i = 0; i < 40; i++) {
+                interval(100, NEW_REGISTER, 200);
+            }
+            if (readAll) {
+                assertThat(valve.figures().admissionRate()).as("(2,000 - 6,000 x 0.1) / 0.9")
+                        .isCloseTo(1_556, org.assertj.core.data.Offset.offset(80.0));
+            } else {
+                assertThat(valve.figures().admissionRate()).as("off by default: the drop floor")
+                        .isGreaterThanOrEqualTo(OverloadController.DROP_FLOOR * 2_000 - 100);
+            }
+        }
+
+        for (int i = 0; i < 40; i++) {
+            interval(100, NEW_REGISTER, 1_100); // 24,000/s arriving: no budget left
+        }
+        assertThat(valve.figures().admissionRate()).as("never below half the reference")
+                .isCloseTo(OverloadController.QUEUE_FLOOR * 2_000, org.assertj.core.data.Offset.offset(100.0));
+        assertThat(valve.state()).isEqualTo(OverloadState.OVERLOADED);
+    }
+
     @Test
     void overloadedWorkersCutTheRateBelowTheDropFloor() {
         servedAtTwoThousandASecond();
