@@ -105,6 +105,13 @@ RELOAD_WARMUP_CHUNKS=5
 RELOAD_WARMUP_JIT_PCT=3
 # Valve order per level: alternate (on,off at the first level, off,on at the next, ...) or on-first.
 ORDER=alternate
+# The server's share of its core in percent (--server-cpu-quota; empty: all of it), and the CFS period it is
+# enforced over (short, so that a throttled server stops for at most a few milliseconds at a time).
+SERVER_CPU_QUOTA=""
+SERVER_CPU_PERIOD_US=5000
+# The nice value of the server's SIP event loops (threads sip-io-*) after every start and reload (--loop-nice; empty:
+# as the server's other threads).
+LOOP_NICE=""
 
 usage() {
     cat <<USAGE
@@ -114,10 +121,11 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
           [--no-pin] [--server-cpu N] [--generator-cpu N] [--in-dialog-rate N] [--connections-tcp N]
           [--connections-udp N] [--max-minutes N] [--tcp-receive-buffer BYTES] [--udp-receive-buffer BYTES] [--generator-socket-buffer BYTES]
           [--generator-write-queue BYTES] [--generator-unsent-limit BYTES]
-          [--generator-warmup S] [--order alternate|on-first] [--server DIR] [--append] [--out DIR]
+          [--generator-warmup S] [--order alternate|on-first] [--server-cpu-quota PCT] [--loop-nice N] [--server DIR] [--append] [--out DIR]
   --valves         the valves measured at each level, in order: on (the default valve), off (AdmitAllValve),
                    on-queue (the default valve with its UDP standing-queue signal on), on-drop (the default valve
-                   shedding UDP requests silently instead of with a 503); default $VALVES
+                   shedding UDP requests silently instead of with a 503), on-read-all (the default valve with
+                   overload-udp-read-all and a shed cost of 20%); default $VALVES
   --capacity-*     skip the capacity search for that transport and use N REGISTER/s
   --capacity-only  search the capacities (valve off), write capacity.csv and stop
   --bisections N   bisections after the ladder's first failure (default $BISECTIONS)
@@ -154,6 +162,13 @@ Usage: $0 [--transports udp,tcp] [--valves on,off] [--levels "0.5 1 2 3 4"] [--s
   --order          alternate (default): per transport, level by level, valve on then off at the first level, off then
                    on at the next, and so on, so that neither side always runs on the warmer JVM; on-first: every
                    level with the valve on, then every level with it off (the order before 2026-11-26)
+  --server-cpu-quota PCT  the server gets at most PCT% of its core (a CFS quota over ${SERVER_CPU_PERIOD_US} us periods in a cgroup
+                   of its own; needs root and the cpu controller, v1 or v2): a slower server against the same
+                   generator, whose core then has (100 / PCT) times the server's, as the paper's separate generator
+                   machines had. Every capacity and level is the throttled server's own
+  --loop-nice N    renice the server's SIP event loops (threads sip-io-*) to N after every start and reload, so that
+                   on a shared core they outweigh the server's other threads (the location write-back, H2, the
+                   collector's concurrent threads, the compilers) by the CFS weights of the two nice values
   GENERATOR_JAVA_OPTS (environment): more options for the generators' JVMs, e.g. -Xlog:gc:file=DIR/gen-%p.log
   --server DIR     the provisioned server to run (default wildfly-config/target/server), e.g. a copy that a
                    rebuild during the run cannot change
@@ -194,6 +209,8 @@ while [ $# -gt 0 ]; do
         --generator-unsent-limit) GENERATOR_UNSENT_LIMIT="$2"; shift ;;
         --generator-warmup) GENERATOR_WARMUP_S="$2"; shift ;;
         --order) ORDER="$2"; shift ;;
+        --server-cpu-quota) SERVER_CPU_QUOTA="$2"; shift ;;
+        --loop-nice) LOOP_NICE="$2"; shift ;;
         --append) APPEND=1 ;;
         --out) OUT="$2"; shift ;;
         --server) SERVER="$2"; shift ;;
@@ -217,7 +234,7 @@ bytes_option --generator-unsent-limit "$GENERATOR_UNSENT_LIMIT" 0
 
 IFS=',' read -r -a requested_valves <<<"$VALVES"
 for valve in "${requested_valves[@]}"; do
-    case "$valve" in on|off|on-queue|on-drop) ;; *) echo "--valves: unknown valve '$valve' (on, off, on-queue, on-drop)" >&2; exit 2 ;; esac
+    case "$valve" in on|off|on-queue|on-drop|on-read-all) ;; *) echo "--valves: unknown valve '$valve' (on, off, on-queue, on-drop, on-read-all)" >&2; exit 2 ;; esac
 done
 [ -x "$SERVER/bin/standalone.sh" ] || { echo "no server at $SERVER: build first (mvn -q -o verify -DskipTests)" >&2; exit 2; }
 [ -d "$LOADGEN/classes" ] && [ -s "$LOADGEN/loadgen.classpath" ] || {
@@ -243,6 +260,34 @@ if [ "$NICE" = auto ]; then NICE=$( [ "$(id -u)" = 0 ] && echo -10 || echo 0 ); 
 if [ "$NICE" != 0 ]; then
     SERVER_PIN=(nice -n "$NICE" "${SERVER_PIN[@]}")
     GENERATOR_PIN=(nice -n "$NICE" "${GENERATOR_PIN[@]}")
+fi
+
+# The server's CPU quota: a cgroup of its own, which the server's launcher joins before it starts the JVM (every
+# thread it starts inherits it), removed on exit once the server has stopped.
+SERVER_CGROUP=""
+if [ -n "$SERVER_CPU_QUOTA" ]; then
+    [[ "$SERVER_CPU_QUOTA" =~ ^[0-9]+$ ]] && [ "$SERVER_CPU_QUOTA" -ge 10 ] && [ "$SERVER_CPU_QUOTA" -le 100 ] \
+        || { echo "--server-cpu-quota must be a whole percentage from 10 to 100, got '$SERVER_CPU_QUOTA'" >&2; exit 2; }
+    quota_us=$(( SERVER_CPU_PERIOD_US * SERVER_CPU_QUOTA / 100 ))
+    if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+        SERVER_CGROUP="/sys/fs/cgroup/sipcity-overload-$$"
+        mkdir "$SERVER_CGROUP" && echo "$quota_us $SERVER_CPU_PERIOD_US" >"$SERVER_CGROUP/cpu.max"
+    elif [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ]; then
+        SERVER_CGROUP="/sys/fs/cgroup/cpu/sipcity-overload-$$"
+        mkdir "$SERVER_CGROUP" && echo "$SERVER_CPU_PERIOD_US" >"$SERVER_CGROUP/cpu.cfs_period_us" \
+            && echo "$quota_us" >"$SERVER_CGROUP/cpu.cfs_quota_us"
+    else
+        echo "--server-cpu-quota: no writable cgroup cpu controller (v1 /sys/fs/cgroup/cpu or v2 with cpu); run as root" >&2
+        exit 3
+    fi
+    remove_server_cgroup() {
+        cleanup
+        local i
+        for i in 1 2 3 4 5; do rmdir "$SERVER_CGROUP" 2>/dev/null && return; sleep 1; done
+        echo "could not remove $SERVER_CGROUP (a process of the server still in it?)" >&2
+    }
+    trap remove_server_cgroup EXIT
+    SERVER_PIN=("${SERVER_PIN[@]}" bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$SERVER_CGROUP")
 fi
 
 HOST=127.0.0.1
@@ -291,6 +336,19 @@ start_server() {
     log "server: pid $SERVER_PID, SIP on $HOST:$SIP_PORT, management on $HOST:$MGMT_PORT"
 }
 
+# --loop-nice: the server's SIP event loops to LOOP_NICE (a reload starts new ones, which inherit the nice value of
+# the thread that starts them, not this one).
+prioritise_loops() {
+    [ -n "$LOOP_NICE" ] || return 0
+    local task tids=()
+    for task in /proc/"$SERVER_PID"/task/*; do
+        case "$(cat "$task/comm" 2>/dev/null)" in sip-io-*) tids+=("${task##*/}") ;; esac
+    done
+    [ "${#tids[@]}" -gt 0 ] || { log "loop nice: no sip-io threads found"; return 0; }
+    renice -n "$LOOP_NICE" -p "${tids[@]}" >/dev/null
+    log "loop nice: ${#tids[@]} sip-io thread(s) at nice $LOOP_NICE"
+}
+
 # jboss-cli with one argument (--command=... or --file=...), tried three times (the CLI's own JVM may time out
 # connecting on a loaded host); its output ends up in OUT/cli.log. WHAT names the attempt in the log.
 cli_retried() {
@@ -322,12 +380,15 @@ cli_script() {
 # forced by heap marks of 1-2% let some through: its heap reading ages out when a shedding server does not collect
 # for 5 s); forced-drop: the same, shed UDP requests dropped silently; on-queue: the default valve with its
 # standing-queue signal on the UDP sockets turned on (datagram-queue marks 1 MiB / 256 KiB; off by default); on-drop:
-# the default valve shedding UDP requests silently (overload-udp-drop) instead of with a 503.
+# the default valve shedding UDP requests silently (overload-udp-drop) instead of with a 503; on-read-all: the default
+# valve holding its rate, while the UDP sockets drop, to what leaves the loops the CPU to read and shed everything
+# (overload-udp-read-all), at a shed cost of 20% (overload-shed-cost: measured in the event loop on loopback, session 22).
 configure_valve() {
-    local what="$1" class drop=false queue_signal=false
+    local what="$1" class drop=false queue_signal=false read_all=false
     case "$what" in
         on) class="" ;;
         on-queue) class=""; queue_signal=true ;;
+        on-read-all) class=""; read_all=true ;;
         on-drop) class=""; drop=true ;;
         off) class="org.sipcity.stack.overload.AdmitAllValve" ;;
         forced) class="org.sipcity.stack.overload.DrainValve" ;;
@@ -357,6 +418,13 @@ configure_valve() {
     else
         ops+=("/subsystem=sip/connector=udp:undefine-attribute(name=receive-buffer-size)")
     fi
+    if [ "$read_all" = true ]; then
+        ops+=("/subsystem=sip:write-attribute(name=overload-udp-read-all, value=true)"
+              "/subsystem=sip:write-attribute(name=overload-shed-cost, value=20)")
+    else
+        ops+=("/subsystem=sip:undefine-attribute(name=overload-udp-read-all)"
+              "/subsystem=sip:undefine-attribute(name=overload-shed-cost)")
+    fi
     ops+=("/subsystem=sip:write-attribute(name=overload-udp-drop, value=$drop)" "reload")
     log "valve $what: reloading"
     local started
@@ -370,6 +438,7 @@ configure_valve() {
         [ "$(grep -c "WFLYSRV0025\|WFLYSRV0026" "$WORK/server.log" || true)" -gt "$started" ] && break
         sleep 0.5
     done
+    prioritise_loops
     # Warm-up after the reload: the JIT keeps the stack's compiled code, but the registrar is deployed again in a new
     # class loader, so its classes start interpreted; load at half the capacity over the transport measured next
     # (default: 2,000/s over TCP) compiles them before a step. One chunk was not enough: the compiler threads, pinned
@@ -826,6 +895,8 @@ header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,mess
     echo "cpu_model,$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo | tr ',' ' ')"
     echo "nice,$NICE"
     echo "pinning,$( [ "$PIN" = 1 ] && echo "server on cpu $SERVER_CPU; generators on cpu $GENERATOR_CPU" || echo none)"
+    echo "server_cpu_quota_pct,${SERVER_CPU_QUOTA:-100}"
+    echo "loop_nice,${LOOP_NICE:-as the server}"
     echo "generator,tests/loadgen OfferedLoadMain: open loop; tcp $CONNECTIONS_TCP connections; udp $CONNECTIONS_UDP sockets; timeout ${RESPONSE_TIMEOUT_S} s"
     echo "tcp_sender,overload steps: socket buffers $GENERATOR_SOCKET_BUFFER B (0: the OS's) / write queue $GENERATOR_WRITE_QUEUE B / unsent limit $GENERATOR_UNSENT_LIMIT B; capacity search: socket buffers $CAPACITY_SOCKET_BUFFER B / write queue $CAPACITY_WRITE_QUEUE B / no unsent limit"
     echo "in_dialog_rate_per_s,$IN_DIALOG_RATE"
@@ -836,6 +907,7 @@ header "$CPU_CSV" "transport,mode,rate_per_s,achieved_per_s,ok,rejected_503,mess
 } >>"$OUT/run-info.csv"
 
 start_server
+prioritise_loops
 log "nice $NICE; pinning: $( [ "$PIN" = 1 ] && echo "server pid $SERVER_PID $(taskset -cp "$SERVER_PID" | sed 's/.*: /on cpu /'), generators on cpu $GENERATOR_CPU" || echo off)"
 # Every user registered once over each transport measured (so that every measured REGISTER refreshes a binding: a
 # first registration writes a new row, slower), which also warms up the JIT on both sides.

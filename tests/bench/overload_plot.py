@@ -28,6 +28,13 @@ def main(out):
     for row in read(os.path.join(out, "capacity.csv")):
         capacity[row["transport"]] = num(row["max_zero_failure_per_s"])
     rows = read(os.path.join(out, "overload.csv"))
+    # run-info.csv: "key,value" lines; the server's share of its core when overload.sh ran with --server-cpu-quota.
+    info = {}
+    for line in open(os.path.join(out, "run-info.csv")) if os.path.exists(os.path.join(out, "run-info.csv")) else []:
+        key, _, value = line.strip().partition(",")
+        info[key] = value
+    quota = num(info.get("server_cpu_quota_pct"), 100)
+    where = "pinned to one core" if quota >= 100 else "pinned to %.0f%% of one core" % quota
     summary = []
     print("Goodput against offered load (capacity: the pinned server's highest rate with zero failures, valve off)")
     print("%-4s %-3s %5s %7s %8s %-22s %7s %6s %7s %8s %7s %7s %6s %8s %5s %6s %9s" % (
@@ -99,7 +106,7 @@ def main(out):
             continue
         cap = capacity[transport]
         plots = []
-        for valve, point in (("on", 7), ("off", 5), ("on-queue", 9), ("on-drop", 11)):
+        for valve, point in (("on", 7), ("off", 5), ("on-queue", 9), ("on-drop", 11), ("on-read-all", 13)):
             points = sorted(((num(r["offered_per_s"]), num(r["goodput_per_s"])) for r in mine if r["valve"] == valve))
             if not points:
                 continue
@@ -113,7 +120,7 @@ def main(out):
         script = f"""
 {terminal}
 set output '{png}'
-set title 'REGISTER goodput, {title}, registrar on WildFly pinned to one core (capacity {cap:.0f}/s)' noenhanced
+set title 'REGISTER goodput, {title}, registrar on WildFly {where} (capacity {cap:.0f}/s)' noenhanced
 set xlabel 'offered load (REGISTER/s)'
 set ylabel 'goodput (REGISTER answered 200 per s)'
 set key outside bottom center horizontal
@@ -125,7 +132,7 @@ plot {", ".join(plots)}, \\
      {0.9 * cap:.0f} with lines dt 3 lc rgb 'red' title '90% of capacity (the goal)'
 """
         draw(script, png)
-        for valve in ("on", "off", "on-queue", "on-drop"):
+        for valve in ("on", "off", "on-queue", "on-drop", "on-read-all"):
             path = os.path.join(out, "plot-%s-%s.dat" % (transport, valve))
             if os.path.exists(path):
                 os.remove(path)
