@@ -80,6 +80,7 @@ class OverloadValveIT {
         assertThat(subsystem.get("overload-retry-after-min").asInt()).isEqualTo(5);
         assertThat(subsystem.get("overload-retry-after-max").asInt()).isEqualTo(15);
         assertThat(subsystem.get("overload-udp-drop").asBoolean()).isFalse();
+        assertThat(subsystem.get("overload-udp-read-all").asBoolean()).as("off by default").isFalse();
         for (String metric : new String[] {"overload-state", "overload-transitions", "overload-shed-new-work",
                 "overload-admitted-responses", "overload-rejections-sent", "overload-sojourn", "overload-event-loop-lag"}) {
             assertThat(subsystem.get(metric).getType()).as(metric).isEqualTo(org.jboss.dmr.ModelType.LONG);
