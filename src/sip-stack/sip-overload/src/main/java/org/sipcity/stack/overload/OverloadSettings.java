@@ -86,7 +86,7 @@ import java.util.Objects;
  * <tr><td>readAllDatagrams</td><td>false</td><td>rate admission: while the UDP sockets drop, admit no more than
  *     leaves the event loops the CPU to read and shed everything that arrives, {@code (reference - arrivals
  *     shedCost) / (1 - shedCost)}, never below half the reference: in-dialog requests and responses then reach the
- *     valve instead of the kernel's indiscriminate drop, at the cost of goodput above twice the capacity</td></tr>
+ *     valve instead of the kernel's indiscriminate drop, at a cost in goodput (measured in the module's README)</td></tr>
  * <tr><td>ocValidity</td><td>1 s</td><td>RFC 7339 {@code oc-validity} sent while shedding</td></tr>
  * </table>
  */
