@@ -263,6 +263,8 @@ if [ "$NICE" != 0 ]; then
     GENERATOR_PIN=(nice -n "$NICE" "${GENERATOR_PIN[@]}")
 fi
 
+[ -z "$LOOP_NICE" ] || { [[ "$LOOP_NICE" =~ ^-?[0-9]+$ ]] && [ "$LOOP_NICE" -ge -20 ] && [ "$LOOP_NICE" -le 19 ]; } \
+    || { echo "--loop-nice must be a nice value from -20 to 19, got '$LOOP_NICE'" >&2; exit 2; }
 # The server's CPU quota: a cgroup of its own, which the server's launcher joins before it starts the JVM (every
 # thread it starts inherits it), removed on exit once the server has stopped.
 SERVER_CGROUP=""
