@@ -263,6 +263,8 @@ if [ "$NICE" != 0 ]; then
     GENERATOR_PIN=(nice -n "$NICE" "${GENERATOR_PIN[@]}")
 fi
 
+[[ "${READ_ALL_SHED_COST:-35}" =~ ^[0-9]+$ ]] && [ "${READ_ALL_SHED_COST:-35}" -le 100 ] \
+    || { echo "READ_ALL_SHED_COST must be a whole percentage from 0 to 100, got '$READ_ALL_SHED_COST'" >&2; exit 2; }
 [ -z "$LOOP_NICE" ] || { [[ "$LOOP_NICE" =~ ^-?[0-9]+$ ]] && [ "$LOOP_NICE" -ge -20 ] && [ "$LOOP_NICE" -le 19 ]; } \
     || { echo "--loop-nice must be a nice value from -20 to 19, got '$LOOP_NICE'" >&2; exit 2; }
 # The server's CPU quota: a cgroup of its own, which the server's launcher joins before it starts the JVM (every
@@ -272,17 +274,16 @@ if [ -n "$SERVER_CPU_QUOTA" ]; then
     [[ "$SERVER_CPU_QUOTA" =~ ^[0-9]+$ ]] && [ "$SERVER_CPU_QUOTA" -ge 10 ] && [ "$SERVER_CPU_QUOTA" -le 100 ] \
         || { echo "--server-cpu-quota must be a whole percentage from 10 to 100, got '$SERVER_CPU_QUOTA'" >&2; exit 2; }
     quota_us=$(( SERVER_CPU_PERIOD_US * SERVER_CPU_QUOTA / 100 ))
-    if [ -f /sys/fs/cgroup/cgroup.controllers ] && grep -qw cpu /sys/fs/cgroup/cgroup.controllers; then
+    # cgroup v2 with the cpu controller enabled for the root's children, else v1's cpu hierarchy.
+    if grep -qw cpu /sys/fs/cgroup/cgroup.subtree_control 2>/dev/null; then
         SERVER_CGROUP="/sys/fs/cgroup/sipcity-overload-$$"
-        mkdir "$SERVER_CGROUP" && echo "$quota_us $SERVER_CPU_PERIOD_US" >"$SERVER_CGROUP/cpu.max"
     elif [ -d /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpu ]; then
         SERVER_CGROUP="/sys/fs/cgroup/cpu/sipcity-overload-$$"
-        mkdir "$SERVER_CGROUP" && echo "$SERVER_CPU_PERIOD_US" >"$SERVER_CGROUP/cpu.cfs_period_us" \
-            && echo "$quota_us" >"$SERVER_CGROUP/cpu.cfs_quota_us"
     else
-        echo "--server-cpu-quota: no writable cgroup cpu controller (v1 /sys/fs/cgroup/cpu or v2 with cpu); run as root" >&2
+        echo "--server-cpu-quota: no writable cgroup cpu controller (v1 /sys/fs/cgroup/cpu, or v2 with cpu in the root's cgroup.subtree_control); run as root" >&2
         exit 3
     fi
+    mkdir "$SERVER_CGROUP" 2>/dev/null || { echo "--server-cpu-quota: cannot create $SERVER_CGROUP (run as root)" >&2; exit 3; }
     remove_server_cgroup() {
         cleanup
         local i
@@ -290,6 +291,12 @@ if [ -n "$SERVER_CPU_QUOTA" ]; then
         echo "could not remove $SERVER_CGROUP (a process of the server still in it?)" >&2
     }
     trap remove_server_cgroup EXIT
+    if [ -f "$SERVER_CGROUP/cpu.max" ]; then
+        echo "$quota_us $SERVER_CPU_PERIOD_US" 2>/dev/null >"$SERVER_CGROUP/cpu.max"
+    else
+        echo "$SERVER_CPU_PERIOD_US" 2>/dev/null >"$SERVER_CGROUP/cpu.cfs_period_us" \
+            && echo "$quota_us" 2>/dev/null >"$SERVER_CGROUP/cpu.cfs_quota_us"
+    fi || { echo "--server-cpu-quota: the kernel refused a quota of $quota_us us per $SERVER_CPU_PERIOD_US us in $SERVER_CGROUP" >&2; exit 3; }
     SERVER_PIN=("${SERVER_PIN[@]}" bash -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$SERVER_CGROUP")
 fi
 
